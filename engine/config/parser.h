@@ -1,0 +1,58 @@
+// keepalived.conf reader with keepalived 2.2.7's lexical rules, keyword set
+// and diagnostics (semantics doc R80-R83).
+//
+// The engine does no I/O: `include` directives are resolved through an
+// IncludeResolver supplied by the caller (sim/ provides one that reads files
+// confined to a directory tree).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/config/model.h"
+#include "engine/diagnostic.h"
+
+namespace vrrp {
+
+class IncludeResolver {
+ public:
+  virtual ~IncludeResolver() = default;
+
+  struct File {
+    std::string name;     // the name diagnostics will show for it
+    std::string content;
+  };
+
+  // Expands `pattern` (a glob, possibly relative) as written in `including_file`.
+  // Returns the matching files in sorted order; an empty result means no match
+  // (keepalived logs it and carries on unless the include variant says
+  // otherwise). `error` is set when the pattern is refused (e.g. it escapes the
+  // allowed directory tree).
+  virtual std::vector<File> Resolve(const std::string& including_file,
+                                    const std::string& pattern, std::string* error) = 0;
+};
+
+struct ParseOptions {
+  // Where to look for include targets; nullptr = includes are an error.
+  IncludeResolver* resolver = nullptr;
+  // Guard against runaway input.
+  int max_include_depth = 16;
+  std::size_t max_total_bytes = 16 * 1024 * 1024;
+};
+
+struct ParseResult {
+  Config config;
+  Diagnostics diagnostics;  // in the order keepalived would print them
+
+  // False when keepalived would refuse the configuration (any kFatal).
+  bool ok() const { return !HasAtLeast(diagnostics, Severity::kFatal); }
+};
+
+// Parses and completes one configuration. Never throws, never crashes on any
+// input; everything wrong with the input is a diagnostic.
+ParseResult ParseConfig(std::string_view text, const std::string& filename,
+                        const ParseOptions& options = {});
+
+}  // namespace vrrp

@@ -1,0 +1,2 @@
+// STUB: replaced by the real state machine.
+#include "engine/daemon.h"

@@ -1,0 +1,105 @@
+// One keepalived VRRP process on one host, sans-IO (after ngtcp2).
+//
+//   Daemon d(config, host);
+//   d.Start(now, &out);                 // every call takes the current time
+//   d.OnPacket(now, bytes, "eth0", &out);
+//   d.OnTimer(now, &out);               // call at d.NextDeadline()
+//   d.OnCheckResult(now, "chk_app", {.ok = false, .exit_status = 1}, &out);
+//   d.OnLink(now, "eth0", false, &out);
+//   d.Stop(now, &out);                  // graceful (SIGTERM): priority-0 adverts
+//
+// Each call appends actions to `out` in keepalived's order. A crash (SIGKILL)
+// is modelled by the driver simply discarding the Daemon: nothing is sent and
+// VIPs stay where they are (R46).
+//
+// No I/O, no clock, no globals, no randomness.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/config/model.h"
+#include "engine/ipv4.h"
+#include "engine/packet/vrrp_packet.h"
+#include "engine/time.h"
+#include "engine/vrrp/action.h"
+
+namespace vrrp {
+
+struct HostInterface {
+  std::string name;  // "eth0"
+  Ipv4 primary;      // primary IPv4 address (advert source)
+  bool up = true;
+};
+
+struct HostIdentity {
+  std::vector<HostInterface> interfaces;
+};
+
+struct DaemonOptions {
+  // Emit LogLine actions (keepalived's wording). Off for speed in big runs.
+  bool emit_logs = true;
+  // keepalived's -D (detailed logging). It changes behaviour in one place in
+  // 2.2.7: the v3 master_adver_int reset on becoming MASTER (R12).
+  bool detailed_logging = false;
+};
+
+struct CheckResult {
+  bool ok = true;
+  int exit_status = 0;  // for the log line when !ok
+  bool timed_out = false;
+};
+
+class Daemon {
+ public:
+  // REQUIRES: config was produced by ParseConfig with ok() == true.
+  Daemon(Config config, HostIdentity host, DaemonOptions options = {});
+  ~Daemon();
+  Daemon(Daemon&&) noexcept;
+  Daemon& operator=(Daemon&&) noexcept;
+
+  void Start(Time now, Actions* out);
+  // Graceful stop (SIGTERM, R45). After it the daemon is inert.
+  void Stop(Time now, Actions* out);
+
+  // A datagram received on `ifname`. Decoded and validated inside (R13).
+  void OnPacket(Time now, std::span<const std::uint8_t> datagram, std::string_view ifname,
+                Actions* out);
+  // Same, for a packet the driver already decoded (the simulator skips the bytes).
+  void OnDecoded(Time now, const DecodedPacket& packet, std::string_view ifname, Actions* out);
+
+  // REQUIRES: now >= the deadline that made the driver call (calling early is harmless).
+  void OnTimer(Time now, Actions* out);
+  void OnCheckResult(Time now, std::string_view script, CheckResult result, Actions* out);
+  void OnLink(Time now, std::string_view ifname, bool up, Actions* out);
+  void OnTrackFile(Time now, std::string_view name, std::int64_t value, Actions* out);
+
+  // Earliest time at which OnTimer has work; kNever if none.
+  Time NextDeadline() const;
+
+  // Introspection (for tests, observers and the CLI).
+  const Config& config() const;
+  int instance_count() const;
+  int FindInstance(std::string_view name) const;  // -1 if absent
+  State state(int instance) const;
+  int effective_priority(int instance) const;
+  bool vips_installed(int instance) const;
+  Time instance_deadline(int instance) const;  // the instance's sands
+  Duration master_adver_int(int instance) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Timer formulas (R7, R8), exposed for tests and tools.
+// REQUIRES: 1 <= priority <= 255, version 2 or 3.
+Duration SkewTime(int version, int priority, Duration master_adver_int);
+Duration MasterDownInterval(int version, int priority, Duration master_adver_int,
+                            int down_timer_adverts = 3);
+
+}  // namespace vrrp

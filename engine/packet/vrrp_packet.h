@@ -1,0 +1,103 @@
+// VRRP advertisement codec: VRRPv2 (RFC 3768) and VRRPv3 (RFC 5798), IPv4.
+//
+// The codec works on whole IPv4 datagrams (what a raw socket receives). It
+// separates two jobs:
+//   * Decode: structural parsing. Never reads outside the buffer. Fails only
+//     when the bytes cannot be understood as an IPv4 datagram carrying VRRP;
+//     everything else (wrong TTL, bad checksum, length mismatches...) is
+//     recorded in the result so that the instance can apply keepalived's
+//     validation order (R13) and log the same reason keepalived logs.
+//   * Encode: builds the exact bytes keepalived 2.2.7 sends.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/config/model.h"
+#include "engine/ipv4.h"
+
+namespace vrrp {
+
+inline constexpr std::uint8_t kIpProtoVrrp = 112;
+inline constexpr std::uint8_t kIpProtoAh = 51;
+inline constexpr std::uint8_t kVrrpTtl = 255;
+inline constexpr int kMaxVrrpAddresses = 255;
+
+// The fields of an advertisement, as sent or as received.
+struct VrrpAdvert {
+  // IPv4 header fields that matter.
+  Ipv4 src;
+  Ipv4 dst;
+  std::uint8_t ttl = kVrrpTtl;
+
+  // VRRP header.
+  std::uint8_t version = 2;  // 2 or 3
+  std::uint8_t type = 1;     // 1 = ADVERTISEMENT
+  std::uint8_t vrid = 0;
+  std::uint8_t priority = 0;
+  std::uint8_t count = 0;  // address count field as on the wire
+  // v2: seconds (8 bits). v3: centiseconds (12 bits, the reserved upper
+  // 4 bits are dropped on decode and zero on encode).
+  std::uint16_t adver_int = 1;
+  // v2 only.
+  AuthType auth_type = AuthType::kNone;
+  std::uint8_t auth_type_raw = 0;           // as on the wire (may be invalid)
+  std::array<std::uint8_t, 8> auth_data{};  // PASS: password, zero padded
+  std::vector<Ipv4> addresses;
+};
+
+// Why a datagram was not turned into a VrrpAdvert at all.
+enum class DecodeError {
+  kNone = 0,
+  kTruncatedIpHeader,  // fewer than 20 bytes, or fewer than IHL*4
+  kNotIpv4,            // version nibble != 4
+  kBadIhl,             // IHL < 5
+  kNotVrrp,            // protocol is neither 112 nor 51 (AH)
+  kTruncatedVrrp,      // not even the 8-byte VRRP header fits
+  kFragment,           // MF set or fragment offset != 0
+};
+
+const char* DecodeErrorName(DecodeError e);
+
+struct DecodedPacket {
+  DecodeError error = DecodeError::kNone;
+  VrrpAdvert advert;  // valid only if error == kNone
+
+  // Facts the R13 validation needs.
+  bool has_ah = false;                  // IP protocol was AH
+  std::size_t received_length = 0;      // bytes handed to Decode
+  std::uint16_t ip_total_length = 0;    // IPv4 total-length field
+  std::size_t ip_header_length = 0;     // IHL * 4
+  std::size_t vrrp_length = 0;          // bytes after the IP (and AH) header
+  bool addresses_complete = false;      // all `count` addresses were inside the buffer
+  bool checksum_ok = false;             // computed as for advert.version (v3: pseudo-header)
+  bool ip_checksum_ok = false;
+
+  bool ok() const { return error == DecodeError::kNone; }
+};
+
+// REQUIRES: nothing; any byte sequence is accepted.
+DecodedPacket DecodeIpv4(std::span<const std::uint8_t> datagram);
+
+// Expected VRRP payload length (header + addresses + v2 auth) for `count`
+// addresses, as keepalived computes it for the length check (R13 row 2).
+std::size_t ExpectedVrrpLength(int version, int count);
+
+// Encodes a full IPv4 datagram (20-byte header, no options, DF clear, ID 0 as
+// keepalived sends... see the implementation for the exact header fields).
+// REQUIRES: advert.addresses.size() <= kMaxVrrpAddresses.
+std::vector<std::uint8_t> EncodeIpv4(const VrrpAdvert& advert);
+
+// Encodes into `out` (cleared first), reusing its capacity.
+void EncodeIpv4(const VrrpAdvert& advert, std::vector<std::uint8_t>* out);
+
+// Internet checksum (RFC 1071) over `data`, starting from `initial`.
+std::uint16_t InternetChecksum(std::span<const std::uint8_t> data, std::uint32_t initial = 0);
+
+// One line for logs and traces: "v2 vrid=51 prio=100 adv=1s auth=PASS 10.0.0.1>224.0.0.18 ttl=255 [10.0.0.100]".
+std::string Describe(const VrrpAdvert& advert);
+
+}  // namespace vrrp

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite: install what is missing, build warnings-clean, run
+# every test, then build and run them again under ASan+UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+echo "== release build (-Wall -Wextra -Werror)"
+bash scripts/build.sh release
+echo "== tests (release)"
+ctest --test-dir build/release --output-on-failure -j "$(nproc)"
+
+echo "== benchmarks (short mode: proves they run, measures nothing)"
+if [ -x build/release/bench/vrrpsim_bench ]; then
+  build/release/bench/vrrpsim_bench --benchmark_min_time=0.001 >/dev/null
+fi
+
+echo "== ASan+UBSan build"
+bash scripts/build.sh asan
+echo "== tests (ASan+UBSan)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan --output-on-failure -j "$(nproc)"
