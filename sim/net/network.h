@@ -1,0 +1,83 @@
+// Per-packet delivery over a Topology: who receives a frame, when, and which
+// frames are lost, with partitions and one-way loss applied as filters.
+//
+// Randomness (jitter, loss) comes from one Rng stream per directed link,
+// named after the link's endpoints, so adding a host or a link elsewhere does
+// not change what this link draws. A multicast frame crosses each link of its
+// delivery tree once: one draw per directed link per frame, shared by every
+// receiver behind that link.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/ipv4.h"
+#include "engine/time.h"
+#include "sim/core/rng.h"
+#include "sim/net/topology.h"
+
+namespace vsim {
+
+using vrrp::Time;
+
+enum class DropReason : std::uint8_t {
+  kNoRoute,        // unicast destination unknown or unreachable
+  kLinkLoss,       // random loss on a link of the path
+  kPartition,      // a partition or one-way filter between the two hosts
+  kInterfaceDown,  // the sender's interface/link is down
+};
+const char* DropReasonName(DropReason r);
+
+struct Delivery {
+  int dst_iface = -1;
+  Time at = 0;
+};
+
+struct Drop {
+  int dst_iface = -1;  // -1 when the frame never left the sender
+  DropReason reason = DropReason::kNoRoute;
+  int directed_link = -1;  // for kLinkLoss
+};
+
+class Network {
+ public:
+  // REQUIRES: topology outlives the network.
+  Network(Topology* topology, std::uint64_t seed);
+
+  // A frame from `src_iface` to `dst` (multicast: the whole broadcast domain;
+  // unicast: the interface owning `dst`). Appends to `out` and `drops` (if
+  // non-null) in interface-id order.
+  void Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery>* out,
+            std::vector<Drop>* drops);
+
+  // One-way filter: frames from host `from` do not reach host `to`.
+  void SetBlocked(int from_host, int to_host, bool blocked);
+  bool blocked(int from_host, int to_host) const;
+  // Symmetric partition: hosts in different groups cannot hear each other;
+  // hosts not listed keep their connectivity to everyone.
+  void Partition(const std::vector<std::vector<int>>& groups);
+  // Removes every filter.
+  void Heal();
+
+  Topology& topology() { return *topology_; }
+
+ private:
+  Rng& LinkRng(int directed_link);
+
+  Topology* topology_;
+  std::uint64_t seed_;
+  std::vector<Rng> link_rngs_;
+  std::vector<bool> link_rng_ready_;
+  std::vector<std::uint8_t> blocked_;  // host x host
+  int blocked_hosts_ = 0;
+  // Per-frame memo of link draws: (directed link, lost, extra delay).
+  struct Draw {
+    int link;
+    bool lost;
+    Duration extra;
+  };
+  std::vector<Draw> frame_draws_;
+};
+
+}  // namespace vsim
