@@ -1,10 +1,1452 @@
-// STUB: replaced by the real reader.
+// keepalived.conf reader: block structure and keyword handlers.
+//
+// The dispatcher mirrors how keepalived 2.2.7 walks a file (checked against
+// `keepalived -t`): a keyword opening a block expects `{` as the next logical
+// line, an unknown keyword is reported and only its own line is skipped (a
+// following `{` is then "Unexpected" and the block body is parsed one level
+// too high), a `}` at the top level is an unknown keyword, and brace balance is
+// counted separately for the "Extra '}'" / "missing '}'" messages.
 #include "engine/config/parser.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+
+#include "engine/config/complete.h"
+#include "engine/config/lexer.h"
+
 namespace vrrp {
-ParseResult ParseConfig(std::string_view, const std::string& filename, const ParseOptions&) {
-  ParseResult r;
-  r.diagnostics.push_back({Severity::kFatal, {filename, 0, 0}, "parser not implemented"});
-  return r;
+
+namespace {
+
+enum class Kind {
+  kValue,       // handler gets the keyword line
+  kBlock,       // handler gets the keyword line, then a sub-table is processed
+  kValueBlock,  // handler reads the `{ ... }` lines itself
+  kInactive,    // belongs to another keepalived process: the block is skipped
+};
+
+struct Keyword;
+using Table = std::vector<Keyword>;
+
+struct Keyword {
+  std::string name;
+  Kind kind = Kind::kValue;
+  std::function<void(const LogicalLine&)> handler;
+  const Table* sub = nullptr;
+  std::function<void()> close;
+};
+
+std::string Fmt6(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%f", v);
+  return buf;
 }
+
+class Reader {
+ public:
+  explicit Reader(const ParseOptions& options) : options_(options) { BuildTables(); }
+
+  void Run(std::string_view text, const std::string& filename) {
+    PushFile(text, filename);
+    Process(root_, 0, false);
+    if (!fatal_ && block_depth_ > 0) {
+      Location where{filename, 0, 0};
+      if (!last_where_.file.empty()) where = last_where_;
+      Report(Severity::kError, where,
+             "There are " + std::to_string(block_depth_) + " missing '}'s or extra '{'s");
+    }
+  }
+
+  bool fatal() const { return fatal_; }
+  RawConfig& raw() { return raw_; }
+  Diagnostics& diags() { return diags_; }
+
+ private:
+  struct Frame {
+    std::vector<LogicalLine> lines;
+    std::size_t next = 0;
+  };
+
+  // ---------------------------------------------------------------- input
+
+  void PushFile(std::string_view text, const std::string& name) {
+    total_bytes_ += text.size();
+    Frame f;
+    f.lines = LexFile(text, name, &diags_);
+    files_.push_back(std::move(f));
+  }
+
+  static bool IsIncludeWord(const std::string& w) {
+    return w == "include" || w == "includer" || w == "includem" || w == "includew" ||
+           w == "includeb" || w == "includea";
+  }
+
+  void DoInclude(const LogicalLine& l) {
+    const std::string& word = l.tokens[0].text;
+    const std::string& pattern = l.tokens[1].text;
+    bool strict = word != "include";
+    Location where = l.Where(1);
+    if (options_.resolver == nullptr) {
+      Report(Severity::kError, where,
+             "include '" + pattern + "' not possible: no include resolver");
+      return;
+    }
+    if (static_cast<int>(files_.size()) > options_.max_include_depth) {
+      Report(Severity::kError, where,
+             "Include depth limit (" + std::to_string(options_.max_include_depth) +
+                 ") exceeded at '" + pattern + "' - skipping (include loop?)");
+      return;
+    }
+    std::string error;
+    std::vector<IncludeResolver::File> found = options_.resolver->Resolve(l.file, pattern, &error);
+    if (!error.empty()) {
+      Report(Severity::kError, where, error);
+      return;
+    }
+    if (found.empty()) {
+      Report(strict ? Severity::kError : Severity::kWarning, where,
+             "Config files missing '" + pattern + "'.");
+      return;
+    }
+    // Files are pushed in reverse so that the first match is read first.
+    std::vector<Frame> frames;
+    for (const auto& f : found) {
+      if (total_bytes_ + f.content.size() > options_.max_total_bytes) {
+        Report(Severity::kError, where,
+               "Configuration size limit (" + std::to_string(options_.max_total_bytes) +
+                   " bytes) exceeded by '" + f.name + "' - skipping");
+        continue;
+      }
+      total_bytes_ += f.content.size();
+      Frame fr;
+      fr.lines = LexFile(f.content, f.name, &diags_);
+      frames.push_back(std::move(fr));
+    }
+    for (auto it = frames.rbegin(); it != frames.rend(); ++it) files_.push_back(std::move(*it));
+  }
+
+  // Next logical line across include boundaries; keeps the brace balance.
+  bool NextLine(LogicalLine* out) {
+    while (!files_.empty()) {
+      if (fatal_) return false;
+      Frame& f = files_.back();
+      if (f.next >= f.lines.size()) {
+        files_.pop_back();
+        continue;
+      }
+      LogicalLine l = std::move(f.lines[f.next++]);
+      if (l.tokens.size() == 2 && IsIncludeWord(l.tokens[0].text)) {
+        DoInclude(l);
+        continue;
+      }
+      last_where_ = l.Where();
+      if (l.Is("{")) {
+        ++block_depth_;
+      } else if (l.Is("}")) {
+        if (block_depth_-- < 1) {
+          Report(Severity::kError, l.Where(), "Extra '}' found");
+          block_depth_ = 0;
+        }
+      }
+      *out = std::move(l);
+      return true;
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- structure
+
+  // Returns true when an inactive block's closing brace ended the enclosing
+  // block too (keepalived then skips the close handler).
+  bool Process(const Table& table, int kw_level, bool need_bob) {
+    LogicalLine l;
+    while (NextLine(&l)) {
+      const std::string& str = l.tokens[0].text;
+      if (skip_sublevel_ == -1) {
+        if (l.Is("{")) {
+          skip_sublevel_ = 1;
+          need_bob = false;
+          continue;
+        }
+        skip_sublevel_ = 0;
+      }
+      if (skip_sublevel_ > 0) {
+        const std::string* last = nullptr;
+        for (const auto& t : l.tokens) {
+          last = &t.text;
+          if (t.text == "{") {
+            ++skip_sublevel_;
+          } else if (t.text == "}") {
+            if (--skip_sublevel_ == 0) break;
+          }
+        }
+        if (last && *last == "}" && skip_sublevel_ == 0 && kw_level > 0) return true;
+        continue;
+      }
+      if (need_bob) {
+        need_bob = false;
+        if (l.Is("{") && kw_level > 0) continue;
+        Report(Severity::kError, l.Where(), "Missing '{' at beginning of configuration block");
+      } else if (l.Is("{")) {
+        Report(Severity::kError, l.Where(), "Unexpected '{' - ignoring");
+        continue;
+      }
+      if (l.Is("}") && kw_level > 0) return false;
+
+      const Keyword* kw = nullptr;
+      for (const auto& k : table)
+        if (k.name == str) {
+          kw = &k;
+          break;
+        }
+      if (kw == nullptr) {
+        Report(Severity::kWarning, l.Where(), "Unknown keyword '" + str + "'");
+        continue;
+      }
+      switch (kw->kind) {
+        case Kind::kInactive:
+          skip_sublevel_ = l.tokens.back().text == "{" ? 1 : -1;
+          break;
+        case Kind::kValue:
+        case Kind::kValueBlock:
+          if (kw->handler) kw->handler(l);
+          break;
+        case Kind::kBlock: {
+          bool bob_needed = true;
+          if (l.tokens.size() > 1 && l.tokens.back().text == "{") {
+            l.tokens.pop_back();
+            bob_needed = false;
+          }
+          if (kw->handler) kw->handler(l);
+          if (fatal_) return false;
+          bool skipped = Process(*kw->sub, kw_level + 1, bob_needed);
+          if (!skipped && kw->close) kw->close();
+          break;
+        }
+      }
+      if (fatal_) return false;
+    }
+    return false;
+  }
+
+  // Reads the lines of a `{ ... }` value block, handing each to `fn`.
+  void ReadValueBlock(const LogicalLine& head, const std::function<void(LogicalLine&)>& fn) {
+    bool need_bob = true;
+    if (head.tokens.size() > 1) {
+      if (head.tokens[1].text == "{")
+        need_bob = false;
+      else
+        Report(Severity::kError, head.Where(1),
+               "Block " + head.tokens[0].text + " has extra parameters " + head.tokens[1].text +
+                   " ...");
+    }
+    LogicalLine v;
+    while (NextLine(&v)) {
+      if (need_bob) {
+        need_bob = false;
+        if (v.tokens[0].text == "{") {
+          if (v.tokens.size() == 1) continue;
+          v.tokens.erase(v.tokens.begin());
+        } else {
+          Report(Severity::kError, v.Where(),
+                 "'{' missing from beginning of block " + head.tokens[0].text);
+        }
+      }
+      bool had_eob = false;
+      if (v.tokens.back().text == "}") {
+        if (v.tokens.size() == 1) break;
+        had_eob = true;
+        v.tokens.pop_back();
+      }
+      if (!v.tokens.empty()) fn(v);
+      if (had_eob || fatal_) break;
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  void Report(Severity s, Location where, std::string msg) {
+    diags_.push_back({s, std::move(where), std::move(msg)});
+  }
+
+  // keepalived's null_strvec(): a keyword without its value stops the load.
+  bool Need(const LogicalLine& l, std::size_t index) {
+    if (index < l.tokens.size()) return true;
+    std::string msg =
+        "*** Configuration line starting `" + l.tokens[0].text + "` is missing a parameter";
+    if (index > 0)
+      msg += " after keyword `" + l.tokens[index - 1].text + "` at word position " +
+             std::to_string(index + 1);
+    else
+      msg += " at word position " + std::to_string(index + 1);
+    Report(Severity::kFatal, l.Where(index), msg);
+    fatal_ = true;
+    return false;
+  }
+
+  bool ReadUnsigned(const LogicalLine& l, std::size_t i, unsigned lo, unsigned hi, unsigned* out) {
+    const std::string& s = l.tokens[i].text;
+    std::size_t off = 0;
+    while (off < s.size() && (s[off] == ' ' || s[off] == '\t')) ++off;
+    const char* begin = s.c_str() + off;
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = std::strtoull(begin, &end, 10);
+    if (s[off] == '-') {
+      Report(Severity::kError, l.Where(i), "negative number '" + s + "'");
+    } else if (*end != '\0') {
+      Report(Severity::kError, l.Where(i), "invalid number '" + s + "'");
+    } else if (errno == ERANGE || v > UINT_MAX) {
+      Report(Severity::kError, l.Where(i), "number '" + s + "' outside unsigned integer range");
+    } else if (v < lo || v > hi) {
+      Report(Severity::kError, l.Where(i),
+             "number '" + s + "' outside range [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                 "]");
+    } else {
+      *out = static_cast<unsigned>(v);
+      return true;
+    }
+    return false;
+  }
+
+  bool ReadInt(const LogicalLine& l, std::size_t i, int lo, int hi, int* out) {
+    const std::string& s = l.tokens[i].text;
+    char* end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(s.c_str(), &end, 10);
+    if (*end != '\0') {
+      Report(Severity::kError, l.Where(i), "invalid number '" + s + "'");
+    } else if (errno == ERANGE || v < INT_MIN || v > INT_MAX) {
+      Report(Severity::kError, l.Where(i), "number '" + s + "' outside integer range");
+    } else if (v < lo || v > hi) {
+      Report(Severity::kError, l.Where(i),
+             "number '" + s + "' outside range [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                 "]");
+    } else {
+      *out = static_cast<int>(v);
+      return true;
+    }
+    return false;
+  }
+
+  // A time in seconds (decimals allowed) within [lo, hi] seconds, to µs.
+  bool ReadTimer(const LogicalLine& l, std::size_t i, double lo, double hi, Duration* out) {
+    const std::string& s = l.tokens[i].text;
+    char* end = nullptr;
+    errno = 0;
+    double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || *end != '\0') {
+      Report(Severity::kError, l.Where(i), "invalid number '" + s + "'");
+    } else if (errno == ERANGE) {
+      Report(Severity::kError, l.Where(i), "number '" + s + "' out of range");
+    } else if (std::isinf(v)) {
+      Report(Severity::kError, l.Where(i), "infinite number '" + s + "'");
+    } else if (std::isnan(v)) {
+      Report(Severity::kError, l.Where(i), "not a number '" + s + "'");
+    } else if (v < lo || v > hi) {
+      Report(Severity::kError, l.Where(i),
+             "number '" + s + "' outside range [" + Fmt6(lo) + ", " + Fmt6(hi) + "]");
+    } else {
+      *out = static_cast<Duration>(v * 1000000.0);
+      return true;
+    }
+    return false;
+  }
+
+  // on|true|yes / off|false|no; no value = true. nullopt = invalid.
+  static std::optional<bool> TrueFalse(const std::string& s) {
+    if (s == "true" || s == "on" || s == "yes") return true;
+    if (s == "false" || s == "off" || s == "no") return false;
+    return std::nullopt;
+  }
+
+  std::optional<bool> InstanceBool(const LogicalLine& l) {
+    if (l.tokens.size() < 2) return true;
+    auto b = TrueFalse(l.tokens[1].text);
+    if (!b)
+      Report(Severity::kError, l.Where(1),
+             "(" + Inst().v.name + ") invalid " + l.tokens[0].text + " " + l.tokens[1].text +
+                 " specified");
+    return b;
+  }
+
+  std::optional<bool> GlobalBool(const LogicalLine& l) {
+    if (l.tokens.size() < 2) return true;
+    auto b = TrueFalse(l.tokens[1].text);
+    if (!b)
+      Report(Severity::kError, l.Where(1), "Invalid value for " + l.tokens[0].text + " specified");
+    return b;
+  }
+
+  bool KnownInterface(const std::string& name) const {
+    if (options_.known_interfaces.empty()) return true;
+    return std::find(options_.known_interfaces.begin(), options_.known_interfaces.end(), name) !=
+           options_.known_interfaces.end();
+  }
+
+  RawInstance& Inst() { return raw_.instances.back(); }
+  RawSyncGroup& Group() { return raw_.sync_groups.back(); }
+  std::string IName() { return "(" + Inst().v.name + ")"; }
+
+  // A notify/script command line: the words after the keyword, re-split with
+  // quotes and escapes. Returns false (with a diagnostic) if unusable.
+  bool CommandWords(const LogicalLine& l, std::vector<std::string>* words) {
+    if (!Need(l, 1)) return false;
+    if (!SplitCommandWords(l.RestFrom(1), words) || words->empty()) {
+      Report(Severity::kError, l.Where(1), "Invalid script command '" + l.RestFrom(1) + "'");
+      return false;
+    }
+    return true;
+  }
+
+  static std::string JoinWords(const std::vector<std::string>& w, std::size_t from) {
+    std::string out;
+    for (std::size_t i = from; i < w.size(); ++i) {
+      if (i > from) out += ' ';
+      out += w[i];
+    }
+    return out;
+  }
+
+  void SetNotify(const LogicalLine& l, NotifyScript* slot, const std::string& owner) {
+    std::vector<std::string> w;
+    if (!CommandWords(l, &w)) return;
+    if (slot->configured()) {
+      Report(Severity::kError, l.Where(1),
+             owner + " " + l.tokens[0].text + " script already specified - ignoring " + w[0]);
+      return;
+    }
+    slot->command = w[0];
+    slot->user = w.size() > 1 ? w[1] : "";
+  }
+
+  // ---------------------------------------------------------------- tables
+
+  void BuildTables();
+  void VipLine(LogicalLine& v, bool excluded);
+  void TrackInterfaceLine(LogicalLine& v, std::vector<RawTrackInterface>* list,
+                          const std::string& owner);
+  void TrackRefLine(LogicalLine& v, std::vector<RawTrackRef>* list, const std::string& what, int lo,
+                    int hi);
+  void UnicastPeerLine(LogicalLine& v);
+
+  const ParseOptions& options_;
+  RawConfig raw_;
+  Diagnostics diags_;
+  std::vector<Frame> files_;
+  std::size_t total_bytes_ = 0;
+  int block_depth_ = 0;
+  int skip_sublevel_ = 0;
+  bool fatal_ = false;
+  Location last_where_;
+  std::vector<bool> script_timeout_set_;  // per vrrp_script: `timeout` given
+
+  Table root_, global_, script_, trackfile_, instance_, auth_, sync_;
+};
+
+void Reader::VipLine(LogicalLine& v, bool excluded) {
+  RawInstance& in = Inst();
+  VirtualAddress vip;
+  vip.where = v.Where();
+  std::string addr = v.tokens[0].text;
+  std::size_t slash = addr.find('/');
+  std::optional<Ipv4> ip = Ipv4::Parse(addr.substr(0, slash));
+  bool ok = ip.has_value();
+  if (ok && slash != std::string::npos) {
+    std::string pl = addr.substr(slash + 1);
+    ok = !pl.empty() && pl.size() <= 2 &&
+         std::all_of(pl.begin(), pl.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+         std::atoi(pl.c_str()) <= 32;
+    if (ok) vip.prefix_len = std::atoi(pl.c_str());
+  }
+  if (!ok) {
+    Report(Severity::kError, v.Where(), "VRRP parsed invalid IP " + addr + ". skipping IP...");
+    return;
+  }
+  vip.addr = *ip;
+  static const char* kFlagWords[] = {"home",          "-nodad",   "nodad",   "mngtmpaddr",
+                                     "noprefixroute", "autojoin", "use_vmac"};
+  static const char* kValueWords[] = {"peer", "preferred_lft", "metric"};
+  for (std::size_t i = 1; i < v.tokens.size(); ++i) {
+    const std::string& w = v.tokens[i].text;
+    bool has_value = i + 1 < v.tokens.size();
+    if (w == "no_track") {
+      vip.no_track = true;
+    } else if (w == "dev" || w == "label" || w == "scope" || w == "brd" || w == "broadcast") {
+      if (!has_value) {
+        Report(Severity::kError, v.Where(i), "No value specified for " + w + " - ignoring");
+        break;
+      }
+      const std::string& val = v.tokens[++i].text;
+      if (w == "dev") {
+        vip.dev = val;
+        if (!KnownInterface(val))
+          Report(Severity::kError, v.Where(i),
+                 "WARNING - interface " + val + " for ip address " + addr + " doesn't exist");
+      } else if (w == "label") {
+        vip.label = val;
+      } else if (w == "scope") {
+        static const char* kScopes[] = {"site", "link", "host", "nowhere", "global"};
+        if (std::none_of(std::begin(kScopes), std::end(kScopes),
+                         [&](const char* s) { return val == s; }))
+          Report(Severity::kError, v.Where(i),
+                 "Invalid scope '" + val + "' specified for " + addr + " - setting to global");
+        else
+          vip.scope = val == "global" ? "" : val;
+      } else {
+        if (val == "+" || val == "-") continue;
+        auto b = Ipv4::Parse(val);
+        if (!b)
+          Report(Severity::kError, v.Where(i),
+                 "VRRP is trying to assign invalid broadcast " + val + ". skipping VIP...");
+        else
+          vip.broadcast = *b;
+      }
+    } else if (std::any_of(std::begin(kFlagWords), std::end(kFlagWords),
+                           [&](const char* s) { return w == s; })) {
+      // Accepted; no effect in the simulation.
+    } else if (std::any_of(std::begin(kValueWords), std::end(kValueWords),
+                           [&](const char* s) { return w == s; })) {
+      ++i;
+    } else {
+      Report(Severity::kError, v.Where(i),
+             "Unknown configuration entry '" + w + "' for ip address - ignoring");
+    }
+  }
+  (excluded ? in.v.evips : in.v.vips).push_back(std::move(vip));
+}
+
+void Reader::TrackInterfaceLine(LogicalLine& v, std::vector<RawTrackInterface>* list,
+                                const std::string& owner) {
+  const std::string& name = v.tokens[0].text;
+  RawTrackInterface t;
+  t.entry.name = name;
+  t.where = v.Where();
+  if (!KnownInterface(name)) {
+    Report(Severity::kError, v.Where(), owner + " tracked interface " + name + " doesn't exist");
+    return;
+  }
+  if (v.tokens.size() >= 3 && v.tokens[1].text == "weight") {
+    int w = 0;
+    if (!ReadInt(v, 2, -254, 254, &w)) {
+      Report(Severity::kError, v.Where(2),
+             owner + " weight " + v.tokens[2].text + " for " + name +
+                 " must be between [-253..253] inclusive. Ignoring...");
+      return;
+    }
+    if (w == 254 || w == -254) {
+      Report(Severity::kError, v.Where(2),
+             owner + " weight for " + name + " cannot be +/-254. Setting to +/-253");
+      w = w > 0 ? 253 : -253;
+    }
+    t.entry.weight = w;
+    if (v.tokens.size() >= 4) {
+      if (v.tokens[3].text == "reverse")
+        t.entry.reverse = true;
+      else if (v.tokens[3].text != "noreverse")
+        Report(Severity::kError, v.Where(3),
+               owner + " track_interface " + name + " option " + v.tokens[3].text +
+                   " invalid - ignoring");
+    }
+  } else if (v.tokens.size() >= 2) {
+    Report(
+        Severity::kError, v.Where(1),
+        owner + " track_interface " + name + " option " + v.tokens[1].text + " invalid - ignoring");
+  }
+  for (const auto& e : *list)
+    if (e.entry.name == name) {
+      Report(Severity::kError, v.Where(),
+             owner + " duplicate track_interface " + name + " - ignoring");
+      return;
+    }
+  list->push_back(std::move(t));
+}
+
+void Reader::TrackRefLine(LogicalLine& v, std::vector<RawTrackRef>* list, const std::string& what,
+                          int lo, int hi) {
+  RawTrackRef r;
+  r.name = v.tokens[0].text;
+  r.where = v.Where();
+  std::size_t i = 1;
+  if (i < v.tokens.size() && v.tokens[i].text == "weight") {
+    if (i + 1 >= v.tokens.size()) {
+      Report(Severity::kError, v.Where(i), what + " " + r.name + " weight missing - ignoring");
+      return;
+    }
+    int w = 0;
+    if (!ReadInt(v, i + 1, lo, hi, &w)) {
+      Report(Severity::kError, v.Where(i + 1),
+             what + " " + r.name + " weight " + v.tokens[i + 1].text + " must be between [" +
+                 std::to_string(lo) + ".." + std::to_string(hi) + "] inclusive. Ignoring...");
+      return;
+    }
+    r.weight = w;
+    i += 2;
+    if (i < v.tokens.size()) {
+      if (v.tokens[i].text == "reverse") {
+        r.reverse = true;
+        ++i;
+      } else if (v.tokens[i].text == "noreverse") {
+        r.reverse = false;
+        ++i;
+      }
+    }
+  }
+  if (i < v.tokens.size())
+    Report(Severity::kError, v.Where(i),
+           what + " " + r.name + " option " + v.tokens[i].text + " invalid - ignoring");
+  list->push_back(std::move(r));
+}
+
+void Reader::UnicastPeerLine(LogicalLine& v) {
+  RawInstance& in = Inst();
+  auto ip = Ipv4::Parse(v.tokens[0].text);
+  if (!ip) {
+    Report(Severity::kError, v.Where(),
+           "Configuration error: VRRP instance[" + in.v.name + "] malformed unicast peer address[" +
+               v.tokens[0].text + "]. Skipping...");
+    return;
+  }
+  UnicastPeer peer;
+  peer.addr = *ip;
+  for (std::size_t i = 1; i < v.tokens.size(); i += 2) {
+    const std::string& w = v.tokens[i].text;
+    if (i + 1 >= v.tokens.size()) {
+      Report(Severity::kError, v.Where(i), IName() + " " + w + " is missing a value");
+      break;
+    }
+    unsigned ttl = 0;
+    if (w == "min_ttl" || w == "max_ttl") {
+      if (ReadUnsigned(v, i + 1, 0, 255, &ttl)) {
+        (w == "min_ttl" ? peer.min_ttl : peer.max_ttl) = static_cast<int>(ttl);
+        in.check_unicast_src = in.check_unicast_src.value_or(false);
+      }
+    } else {
+      Report(Severity::kError, v.Where(i), IName() + " Unknown unicast_peer option " + w);
+    }
+  }
+  in.v.unicast_peers.push_back(peer);
+}
+
+void Reader::BuildTables() {
+  auto value = [](std::string name, std::function<void(const LogicalLine&)> h) {
+    Keyword k;
+    k.name = std::move(name);
+    k.kind = Kind::kValue;
+    k.handler = std::move(h);
+    return k;
+  };
+  auto vblock = [](std::string name, std::function<void(const LogicalLine&)> h) {
+    Keyword k;
+    k.name = std::move(name);
+    k.kind = Kind::kValueBlock;
+    k.handler = std::move(h);
+    return k;
+  };
+  auto block = [](std::string name, const Table* sub, std::function<void(const LogicalLine&)> h,
+                  std::function<void()> close = nullptr) {
+    Keyword k;
+    k.name = std::move(name);
+    k.kind = Kind::kBlock;
+    k.sub = sub;
+    k.handler = std::move(h);
+    k.close = std::move(close);
+    return k;
+  };
+  auto inactive = [](std::string name) {
+    Keyword k;
+    k.name = std::move(name);
+    k.kind = Kind::kInactive;
+    return k;
+  };
+  auto ignored = [&](std::string name) { return value(std::move(name), nullptr); };
+  auto ignored_block = [&](std::string name) {
+    return vblock(name, [this](const LogicalLine& l) { ReadValueBlock(l, [](LogicalLine&) {}); });
+  };
+
+  RawGlobals& G = raw_.globals;
+
+  // -------------------------------------------------------- global_defs
+  auto g_timer = [&, this](std::string kw, Duration* slot, bool* set) {
+    return value(kw, [this, kw, slot, set](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      unsigned v = 0;
+      if (!ReadUnsigned(l, 1, 0, UINT_MAX / 1000000, &v)) {
+        Report(Severity::kError, l.Where(1), kw + " '" + l.tokens[1].text + "' invalid - ignoring");
+        return;
+      }
+      *slot = Seconds(v);
+      if (set) *set = true;
+    });
+  };
+  auto g_count = [&, this](std::string kw, int* slot, bool* set, unsigned lo) {
+    return value(kw, [this, kw, slot, set, lo](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      unsigned v = 0;
+      if (!ReadUnsigned(l, 1, lo, INT_MAX, &v)) {
+        Report(Severity::kError, l.Where(1), kw + " '" + l.tokens[1].text + "' invalid - ignoring");
+        return;
+      }
+      *slot = static_cast<int>(v);
+      if (set) *set = true;
+    });
+  };
+  auto g_bool = [&, this](std::string kw, bool* slot) {
+    return value(kw, [this, slot](const LogicalLine& l) {
+      if (auto b = GlobalBool(l)) *slot = *b;
+    });
+  };
+  auto g_ms_interval = [&, this](std::string kw, Duration* slot) {
+    return value(kw, [this, kw, slot](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      Duration d = 0;
+      if (!ReadTimer(l, 1, 0, 1.0, &d)) {
+        Report(Severity::kError, l.Where(1), kw + " '" + l.tokens[1].text + "' invalid");
+        return;
+      }
+      *slot = d;
+    });
+  };
+
+  global_ = {
+      value("router_id",
+            [this, &G](const LogicalLine& l) {
+              if (l.tokens.size() < 2) {
+                Report(Severity::kError, l.Where(1), "routerid name missing - ignoring");
+                return;
+              }
+              G.g.router_id = l.tokens[1].text;
+            }),
+      value("vrrp_version",
+            [this, &G](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              unsigned v = 0;
+              if (!ReadUnsigned(l, 1, 2, 3, &v)) {
+                Report(Severity::kError, l.Where(1), "VRRP Error: Version must be either 2 or 3");
+                return;
+              }
+              G.g.vrrp_version = static_cast<int>(v);
+            }),
+      g_timer("vrrp_garp_master_delay", &G.g.garp_master_delay, &G.garp_master_delay_set),
+      g_count("vrrp_garp_master_repeat", &G.g.garp_master_repeat, &G.garp_master_repeat_set, 1),
+      g_timer("vrrp_garp_master_refresh", &G.g.garp_master_refresh, &G.garp_master_refresh_set),
+      g_count("vrrp_garp_master_refresh_repeat", &G.g.garp_master_refresh_repeat, nullptr, 1),
+      g_timer("vrrp_garp_lower_prio_delay", &G.g.garp_lower_prio_delay,
+              &G.garp_lower_prio_delay_set),
+      g_count("vrrp_garp_lower_prio_repeat", &G.g.garp_lower_prio_repeat,
+              &G.garp_lower_prio_repeat_set, 0),
+      g_ms_interval("vrrp_garp_interval", &G.g.garp_interval),
+      g_ms_interval("vrrp_gna_interval", &G.g.garp_interval),
+      g_bool("vrrp_min_garp", &G.g.min_garp),
+      value("vrrp_startup_delay",
+            [this, &G](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              Duration d = 0;
+              if (!ReadTimer(l, 1, 0, 3600, &d)) {
+                Report(Severity::kError, l.Where(1),
+                       "vrrp_startup_delay '" + l.tokens[1].text + "' invalid - ignoring");
+                return;
+              }
+              G.g.startup_delay = d;
+            }),
+      g_bool("vrrp_strict", &G.g.vrrp_strict),
+      g_bool("enable_script_security", &G.g.enable_script_security),
+      value("script_user",
+            [this, &G](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              G.g.script_user = l.tokens[1].text;
+            }),
+      g_bool("vrrp_lower_prio_no_advert", &G.g.lower_prio_no_advert),
+      g_bool("vrrp_higher_prio_send_advert", &G.g.higher_prio_send_advert),
+      value("vrrp_down_timer_adverts",
+            [this, &G](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              unsigned v = 0;
+              if (!ReadUnsigned(l, 1, 1, 100, &v)) {
+                Report(Severity::kError, l.Where(1),
+                       "Invalid vrrp_down_timer_adverts [1:100] '" + l.tokens[1].text + "'");
+                return;
+              }
+              G.g.down_timer_adverts = static_cast<int>(v);
+            }),
+      value("vrrp_mcast_group4",
+            [this, &G](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              auto ip = Ipv4::Parse(l.tokens[1].text);
+              if (!ip || !ip->is_multicast()) {
+                Report(Severity::kError, l.Where(1),
+                       "vrrp_mcast_group4 [" + l.tokens[1].text + "] is not multicast. Skipping");
+                return;
+              }
+              G.g.mcast_group4 = *ip;
+            }),
+      g_bool("vrrp_check_unicast_src", &G.g.check_unicast_src),
+      g_bool("vrrp_skip_check_adv_addr", &G.g.skip_check_adv_addr),
+      g_bool("vrrp_notify_priority_changes", &G.g.notify_priority_changes),
+      g_bool("log_unknown_vrids", &G.g.log_unknown_vrids),
+      value("notify_fifo",
+            [this, &G](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              G.g.notify_fifo = l.tokens[1].text;
+            }),
+      value("vrrp_notify_fifo",
+            [this, &G](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              if (G.g.notify_fifo.empty()) G.g.notify_fifo = l.tokens[1].text;
+            }),
+      ignored_block("notification_email"),
+      value("smtp_server",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              // The simulated host has no resolver: a name that is not an
+              // address literal fails like keepalived's lookup does offline.
+              if (!Ipv4::Parse(l.tokens[1].text))
+                Report(Severity::kWarning, l.Where(1),
+                       "Invalid smtp server " + l.tokens[1].text + " " +
+                           (l.tokens.size() > 2 ? l.tokens[2].text : std::string("25")));
+            }),
+  };
+  for (const char* k : {"notification_email_from",
+                        "smtp_connect_timeout",
+                        "smtp_helo_name",
+                        "smtp_alert",
+                        "smtp_alert_vrrp",
+                        "smtp_alert_checker",
+                        "lvs_id",
+                        "max_auto_priority",
+                        "min_auto_priority_delay",
+                        "dynamic_interfaces",
+                        "no_email_faults",
+                        "notify_fifo_script",
+                        "vrrp_notify_fifo_script",
+                        "vrrp_garp_master_refresh_repeat_ms",
+                        "vrrp_iptables",
+                        "vrrp_ipsets",
+                        "nftables",
+                        "nftables_priority",
+                        "nftables_ifindex",
+                        "nftables_counters",
+                        "vrrp_no_swap",
+                        "vrrp_priority",
+                        "vrrp_rt_priority",
+                        "vrrp_rlimit_rtime",
+                        "checker_priority",
+                        "checker_no_swap",
+                        "checker_rt_priority",
+                        "bfd_priority",
+                        "bfd_no_swap",
+                        "bfd_rt_priority",
+                        "snmp_socket",
+                        "enable_snmp_vrrp",
+                        "enable_snmp_keepalived",
+                        "enable_snmp_rfc",
+                        "enable_snmp_rfcv2",
+                        "enable_snmp_rfcv3",
+                        "enable_snmp_checker",
+                        "enable_traps",
+                        "enable_dbus",
+                        "dbus_service_name",
+                        "umask",
+                        "vrrp_netlink_cmd_rcv_bufs",
+                        "vrrp_netlink_cmd_rcv_bufs_force",
+                        "vrrp_netlink_monitor_rcv_bufs",
+                        "vrrp_netlink_monitor_rcv_bufs_force",
+                        "lvs_flush",
+                        "lvs_flush_onstop",
+                        "lvs_timeouts",
+                        "lvs_sync_daemon",
+                        "linkbeat_use_polling",
+                        "vrrp_mcast_group6",
+                        "vrrp_garp_interval_ms",
+                        "vrrp_skip_check_adv_addr_ms",
+                        "vrrp_startup_delay_ms",
+                        "default_interface",
+                        "instance",
+                        "net_namespace",
+                        "namespace_with_ipsets",
+                        "use_pid_dir",
+                        "process_names",
+                        "process_name",
+                        "vrrp_process_name",
+                        "checker_process_name",
+                        "bfd_process_name",
+                        "vmac_prefix",
+                        "vmac_addr_prefix",
+                        "vrrp_rx_bufs_policy",
+                        "vrrp_rx_bufs_multiplier",
+                        "random_seed",
+                        "reload_check_config",
+                        "reload_time_file",
+                        "reload_repeat",
+                        "reload_file",
+                        "config_save_dir",
+                        "data_use_instance",
+                        "script_security",
+                        "fifo_write_vrrp_states_on_reload",
+                        "always_use_pid_dir",
+                        "state_dump_file",
+                        "stats_dump_file",
+                        "json_version",
+                        "rs_init_notifies",
+                        "no_checker_emails",
+                        "vrrp_startup_delay_ms",
+                        "startup_script",
+                        "startup_script_timeout",
+                        "shutdown_script",
+                        "shutdown_script_timeout",
+                        "vrrp_own_all_associated_vmacs"})
+    global_.push_back(ignored(k));
+
+  // -------------------------------------------------------- vrrp_script
+  auto S = [this]() -> VrrpScript& { return raw_.scripts.back(); };
+  script_ = {
+      value("script",
+            [this, S](const LogicalLine& l) {
+              std::vector<std::string> w;
+              if (!CommandWords(l, &w)) return;
+              S().script = JoinWords(w, 0);
+            }),
+      value("interval",
+            [this, S](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              Duration d = 0;
+              if (!ReadTimer(l, 1, 0, 4294, &d)) return;
+              if (d < Seconds(1)) {
+                Report(Severity::kError, l.Where(1),
+                       "(" + S().name + ") script interval must be >= 1s - setting to 1");
+                d = Seconds(1);
+              }
+              S().interval = d;
+            }),
+      value("timeout",
+            [this, S](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              Duration d = 0;
+              if (!ReadTimer(l, 1, 0, 4294, &d)) return;
+              if (d < Seconds(1)) {
+                Report(Severity::kError, l.Where(1),
+                       "(" + S().name + ") script timeout must be >= 1s - setting to 1");
+                d = Seconds(1);
+              }
+              S().timeout = d;
+              script_timeout_set_.back() = true;
+            }),
+      value("weight",
+            [this, S](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              int w = 0;
+              if (!ReadInt(l, 1, -254, 254, &w)) {
+                Report(Severity::kError, l.Where(1),
+                       "(" + S().name + ") weight must be between [-253..253] inclusive, ignoring");
+                return;
+              }
+              if (w == 254 || w == -254) {
+                Report(Severity::kError, l.Where(1),
+                       "(" + S().name + ") weight cannot be +/-254. Setting to +/-253");
+                w = w > 0 ? 253 : -253;
+              }
+              S().weight = w;
+              if (l.tokens.size() > 2) {
+                if (l.tokens[2].text == "reverse")
+                  S().reverse = true;
+                else
+                  Report(Severity::kError, l.Where(2),
+                         "(" + S().name + ") unknown weight option " + l.tokens[2].text);
+              }
+            }),
+      value("rise",
+            [this, S](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              unsigned v = 0;
+              if (!ReadUnsigned(l, 1, 1, INT_MAX, &v)) {
+                Report(Severity::kError, l.Where(1),
+                       "(" + S().name + ") Invalid rise value " + l.tokens[1].text);
+                return;
+              }
+              S().rise = static_cast<int>(v);
+            }),
+      value("fall",
+            [this, S](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              unsigned v = 0;
+              if (!ReadUnsigned(l, 1, 1, INT_MAX, &v)) {
+                Report(Severity::kError, l.Where(1),
+                       "(" + S().name + ") Invalid fall value " + l.tokens[1].text);
+                return;
+              }
+              S().fall = static_cast<int>(v);
+            }),
+      value("init_fail", [S](const LogicalLine&) { S().init_fail = true; }),
+      value("user",
+            [this, S](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              S().user = l.tokens[1].text;
+            }),
+  };
+
+  // -------------------------------------------------------- track_file
+  auto TF = [this]() -> TrackFile& { return raw_.track_files.back(); };
+  trackfile_ = {
+      value("file",
+            [this, TF](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              TF().path = l.tokens[1].text;
+            }),
+      value("weight",
+            [this, TF](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              int w = 0;
+              if (!ReadInt(l, 1, -254, 254, &w)) {
+                Report(Severity::kError, l.Where(1),
+                       "Track file " + TF().name +
+                           " weight must be between [-254..254] inclusive, ignoring");
+                return;
+              }
+              TF().weight = w;
+              if (l.tokens.size() > 2) {
+                if (l.tokens[2].text == "reverse")
+                  TF().reverse = true;
+                else
+                  Report(Severity::kError, l.Where(2),
+                         "Track file " + TF().name + " unknown weight option " + l.tokens[2].text);
+              }
+            }),
+      value("init_file",
+            [this, TF](const LogicalLine& l) {
+              std::size_t i = 1;
+              TF().init_value = 0;
+              if (i < l.tokens.size() && l.tokens[i].text != "overwrite") {
+                int v = 0;
+                if (ReadInt(l, i, INT_MIN, INT_MAX, &v)) TF().init_value = v;
+                ++i;
+              }
+              if (i < l.tokens.size()) {
+                if (l.tokens[i].text == "overwrite")
+                  TF().init_overwrite = true;
+                else
+                  Report(
+                      Severity::kError, l.Where(i),
+                      "track file " + TF().name + " init_file invalid option " + l.tokens[i].text);
+              }
+            }),
+  };
+
+  // -------------------------------------------------------- authentication
+  auth_ = {
+      value("auth_type",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              const std::string& t = l.tokens[1].text;
+              Inst().auth_given = true;
+              Inst().auth_where = l.Where();
+              if (t == "PASS") {
+                Inst().v.auth_type = AuthType::kPass;
+              } else if (t == "AH") {
+                Inst().v.auth_type = AuthType::kAh;
+              } else {
+                Report(Severity::kError, l.Where(1),
+                       IName() + " unknown authentication type '" + t + "'");
+              }
+            }),
+      value("auth_pass",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              std::string p = l.tokens[1].text;
+              if (p.size() > 8) {
+                Report(Severity::kWarning, l.Where(1), "Truncating auth_pass to 8 characters");
+                p.resize(8);
+              }
+              Inst().v.auth_pass = p;
+            }),
+  };
+
+  // -------------------------------------------------------- vrrp_instance
+  auto i_bool = [&, this](std::string kw, std::function<std::optional<bool>&(RawInstance&)> slot) {
+    return value(kw, [this, slot](const LogicalLine& l) {
+      if (auto b = InstanceBool(l)) slot(Inst()) = *b;
+    });
+  };
+  auto i_flag = [&](std::string kw, std::function<void(RawInstance&)> set) {
+    return value(kw, [this, set](const LogicalLine&) { set(Inst()); });
+  };
+  auto i_delay = [&, this](std::string kw,
+                           std::function<std::optional<Duration>&(RawInstance&)> slot) {
+    return value(kw, [this, kw, slot](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      unsigned v = 0;
+      if (!ReadUnsigned(l, 1, 0, UINT_MAX / 1000000, &v)) {
+        Report(Severity::kError, l.Where(1),
+               IName() + ": " + kw + " '" + l.tokens[1].text + "' invalid - ignoring");
+        return;
+      }
+      slot(Inst()) = Seconds(v);
+    });
+  };
+  auto i_repeat = [&, this](std::string kw, std::function<std::optional<int>&(RawInstance&)> slot,
+                            bool zero_to_one) {
+    return value(kw, [this, kw, slot, zero_to_one](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      unsigned v = 0;
+      if (!ReadUnsigned(l, 1, 0, INT_MAX, &v)) {
+        Report(Severity::kError, l.Where(1),
+               IName() + ": " + kw + " '" + l.tokens[1].text + "' invalid - ignoring");
+        return;
+      }
+      if (zero_to_one && v == 0) {
+        Report(Severity::kError, l.Where(1),
+               IName() + ": " + kw + " must be greater than 0, setting to 1");
+        v = 1;
+      }
+      slot(Inst()) = static_cast<int>(v);
+    });
+  };
+  auto i_notify = [&, this](std::string kw, NotifyScript VrrpInstance::*member) {
+    return value(
+        kw, [this, member](const LogicalLine& l) { SetNotify(l, &(Inst().v.*member), IName()); });
+  };
+  auto i_addr = [&, this](std::string kw, std::function<void(RawInstance&, Ipv4)> set,
+                          std::string what) {
+    return value(kw, [this, set, what](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      auto ip = Ipv4::Parse(l.tokens[1].text);
+      if (!ip) {
+        Report(Severity::kError, l.Where(1),
+               "Configuration error: VRRP instance[" + Inst().v.name + "] malformed " + what +
+                   " address[" + l.tokens[1].text + "]. Skipping...");
+        return;
+      }
+      set(Inst(), *ip);
+    });
+  };
+
+  instance_ = {
+      value("state",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              RawInstance& in = Inst();
+              const std::string& s = l.tokens[1].text;
+              in.state_where = l.Where(1);
+              if (s == "MASTER") {
+                in.state = InitialState::kMaster;
+              } else if (s == "BACKUP") {
+                if (in.state == InitialState::kMaster)
+                  Report(Severity::kError, l.Where(1),
+                         IName() + " state previously set as MASTER - ignoring BACKUP");
+                else
+                  in.state = InitialState::kBackup;
+              } else {
+                Report(Severity::kError, l.Where(1),
+                       IName() + " unknown state '" + s + "', defaulting to BACKUP");
+                in.state = InitialState::kBackup;
+              }
+            }),
+      value("interface",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              Inst().v.interface = l.tokens[1].text;
+              Inst().interface_where = l.Where(1);
+              if (!KnownInterface(l.tokens[1].text))
+                Report(Severity::kError, l.Where(1),
+                       "WARNING - interface " + l.tokens[1].text + " for vrrp_instance " +
+                           Inst().v.name + " doesn't exist");
+            }),
+      value("virtual_router_id",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              unsigned v = 0;
+              if (!ReadUnsigned(l, 1, 1, 255, &v)) {
+                Report(Severity::kError, l.Where(1),
+                       IName() + ": VRID '" + l.tokens[1].text +
+                           "' not valid - must be between 1 & 255");
+                return;
+              }
+              Inst().v.vrid = static_cast<int>(v);
+            }),
+      value("priority",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              unsigned v = 0;
+              Inst().priority_where = l.Where(1);
+              if (!ReadUnsigned(l, 1, 1, 255, &v)) {
+                Report(Severity::kError, l.Where(1),
+                       IName() + " Priority not valid! must be between 1 & 255. Using default 100");
+                v = 100;
+              }
+              Inst().priority = static_cast<int>(v);
+            }),
+      value("advert_int",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              Duration d = 0;
+              Inst().advert_where = l.Where(1);
+              if (!ReadTimer(l, 1, 0.01, 255, &d)) {
+                Report(Severity::kError, l.Where(1),
+                       IName() + " Advert interval (" + l.tokens[1].text +
+                           ") not valid! Must be > 0 - ignoring");
+                return;
+              }
+              Inst().advert_int = d;
+            }),
+      value("version",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              unsigned v = 0;
+              if (!ReadUnsigned(l, 1, 2, 3, &v)) {
+                Report(Severity::kError, l.Where(1), IName() + ": Version must be either 2 or 3");
+                return;
+              }
+              Inst().version = static_cast<int>(v);
+            }),
+      i_flag("nopreempt", [](RawInstance& in) { in.v.nopreempt = true; }),
+      i_flag("preempt", [](RawInstance& in) { in.v.nopreempt = false; }),
+      value("preempt_delay",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              Duration d = 0;
+              Inst().preempt_delay_where = l.Where(1);
+              if (!ReadTimer(l, 1, 0, 1000, &d)) {
+                Report(Severity::kError, l.Where(1),
+                       IName() + " Preempt_delay not valid! must be between 0-1000");
+                return;
+              }
+              Inst().v.preempt_delay = d;
+            }),
+      i_delay(
+          "garp_master_delay", [](RawInstance & in) -> auto& { return in.garp_master_delay; }),
+      i_repeat(
+          "garp_master_repeat", [](RawInstance & in) -> auto& { return in.garp_master_repeat; },
+          true),
+      i_delay(
+          "garp_master_refresh", [](RawInstance & in) -> auto& { return in.garp_master_refresh; }),
+      i_repeat(
+          "garp_master_refresh_repeat",
+          [](RawInstance & in) -> auto& { return in.garp_master_refresh_repeat; }, true),
+      i_delay(
+          "garp_lower_prio_delay",
+          [](RawInstance & in) -> auto& { return in.garp_lower_prio_delay; }),
+      i_repeat(
+          "garp_lower_prio_repeat",
+          [](RawInstance & in) -> auto& { return in.garp_lower_prio_repeat; }, false),
+      block("authentication", &auth_, nullptr),
+      vblock("virtual_ipaddress",
+             [this](const LogicalLine& l) {
+               Inst().vips_where = l.Where();
+               ReadValueBlock(l, [this](LogicalLine& v) { VipLine(v, false); });
+             }),
+      vblock("virtual_ipaddress_excluded",
+             [this](const LogicalLine& l) {
+               ReadValueBlock(l, [this](LogicalLine& v) { VipLine(v, true); });
+             }),
+      vblock("track_interface",
+             [this](const LogicalLine& l) {
+               ReadValueBlock(l, [this](LogicalLine& v) {
+                 TrackInterfaceLine(v, &Inst().track_interfaces, IName());
+               });
+             }),
+      vblock("track_script",
+             [this](const LogicalLine& l) {
+               ReadValueBlock(l, [this](LogicalLine& v) {
+                 TrackRefLine(v, &Inst().track_scripts, IName() + " track_script", -253, 253);
+               });
+             }),
+      vblock("track_file",
+             [this](const LogicalLine& l) {
+               ReadValueBlock(l, [this](LogicalLine& v) {
+                 TrackRefLine(v, &Inst().track_files, IName() + " track_file", -254, 254);
+               });
+             }),
+      i_flag("dont_track_primary", [](RawInstance& in) { in.v.dont_track_primary = true; }),
+      i_addr(
+          "unicast_src_ip",
+          [](RawInstance& in, Ipv4 ip) {
+            in.v.unicast_src_ip = ip;
+            in.unicast_keyword = true;
+          },
+          "src"),
+      vblock("unicast_peer",
+             [this](const LogicalLine& l) {
+               Inst().unicast_keyword = true;
+               ReadValueBlock(l, [this](LogicalLine& v) { UnicastPeerLine(v); });
+             }),
+      value("unicast_ttl",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              unsigned v = 0;
+              if (!ReadUnsigned(l, 1, 0, 255, &v)) {
+                Report(Severity::kError, l.Where(1),
+                       IName() + ": TTL '" + l.tokens[1].text +
+                           "' not valid - must be between 0 & 255");
+                return;
+              }
+              Inst().v.unicast_ttl = static_cast<int>(v);
+            }),
+      i_addr(
+          "mcast_src_ip", [](RawInstance& in, Ipv4 ip) { in.v.mcast_src_ip = ip; }, "src"),
+      i_addr(
+          "mcast_dst_ip", [](RawInstance& in, Ipv4 ip) { in.mcast_dst = ip; }, "mcast dst"),
+      i_bool(
+          "check_unicast_src", [](RawInstance & in) -> auto& { return in.check_unicast_src; }),
+      i_flag("unicast_fault_no_peer", [](RawInstance& in) { in.v.unicast_fault_no_peer = true; }),
+      i_notify("notify_master", &VrrpInstance::notify_master),
+      i_notify("notify_backup", &VrrpInstance::notify_backup),
+      i_notify("notify_fault", &VrrpInstance::notify_fault),
+      i_notify("notify_stop", &VrrpInstance::notify_stop),
+      i_notify("notify", &VrrpInstance::notify),
+      i_notify("notify_master_rx_lower_pri", &VrrpInstance::notify_master_rx_lower_pri),
+      i_bool(
+          "notify_priority_changes",
+          [](RawInstance & in) -> auto& { return in.notify_priority_changes; }),
+      value("down_timer_adverts",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              unsigned v = 0;
+              if (!ReadUnsigned(l, 1, 1, 100, &v)) {
+                Report(Severity::kError, l.Where(1),
+                       IName() + ": Invalid down_timer_adverts [1:100] '" + l.tokens[1].text + "'");
+                return;
+              }
+              Inst().down_timer_adverts = static_cast<int>(v);
+            }),
+      i_bool(
+          "lower_prio_no_advert",
+          [](RawInstance & in) -> auto& { return in.lower_prio_no_advert; }),
+      i_bool(
+          "higher_prio_send_advert",
+          [](RawInstance & in) -> auto& { return in.higher_prio_send_advert; }),
+      i_bool(
+          "skip_check_adv_addr", [](RawInstance & in) -> auto& { return in.skip_check_adv_addr; }),
+      i_bool(
+          "strict_mode", [](RawInstance & in) -> auto& { return in.strict_mode; }),
+      i_flag("accept", [](RawInstance& in) { in.accept = true; }),
+      i_flag("no_accept", [](RawInstance& in) { in.accept = false; }),
+      value("smtp_alert", [this](const LogicalLine& l) { InstanceBool(l); }),
+  };
+  for (const char* k : {"use_vmac", "vmac_xmit_base", "use_vmac_addr", "native_ipv6",
+                        "promote_secondaries", "linkbeat_use_polling", "kernel_rx_buf_size",
+                        "debug", "garp_extra_if", "vrrp_garp_extra_if", "old_unicast_checksum",
+                        "track_src_ip", "no_virtual_ipaddress", "ipvlan"})
+    instance_.push_back(ignored(k));
+  for (const char* k : {"virtual_routes", "virtual_rules", "track_process", "track_bfd"})
+    instance_.push_back(ignored_block(k));
+
+  // -------------------------------------------------------- vrrp_sync_group
+  auto g_notify = [&, this](std::string kw, NotifyScript SyncGroup::*member) {
+    return value(kw, [this, member](const LogicalLine& l) {
+      SetNotify(l, &(Group().g.*member), "(" + Group().g.name + ")");
+    });
+  };
+  sync_ = {
+      vblock("group",
+             [this](const LogicalLine& l) {
+               ReadValueBlock(l, [this](LogicalLine& v) {
+                 for (std::size_t i = 0; i < v.tokens.size(); ++i)
+                   Group().members.emplace_back(v.tokens[i].text, v.Where(i));
+               });
+             }),
+      vblock("track_interface",
+             [this](const LogicalLine& l) {
+               ReadValueBlock(l, [this](LogicalLine& v) {
+                 TrackInterfaceLine(v, &Group().track_interfaces, "(" + Group().g.name + ")");
+               });
+             }),
+      vblock("track_script",
+             [this](const LogicalLine& l) {
+               ReadValueBlock(l, [this](LogicalLine& v) {
+                 TrackRefLine(v, &Group().track_scripts, "(" + Group().g.name + ") track_script",
+                              -253, 253);
+               });
+             }),
+      vblock("track_file",
+             [this](const LogicalLine& l) {
+               ReadValueBlock(l, [this](LogicalLine& v) {
+                 TrackRefLine(v, &Group().track_files, "(" + Group().g.name + ") track_file", -254,
+                              254);
+               });
+             }),
+      g_notify("notify_master", &SyncGroup::notify_master),
+      g_notify("notify_backup", &SyncGroup::notify_backup),
+      g_notify("notify_fault", &SyncGroup::notify_fault),
+      g_notify("notify_stop", &SyncGroup::notify_stop),
+      g_notify("notify", &SyncGroup::notify),
+      value("sync_group_tracking_weight",
+            [this](const LogicalLine&) { Group().g.sync_group_tracking_weight = true; }),
+      value("notify_priority_changes",
+            [this](const LogicalLine& l) {
+              if (auto b = GlobalBool(l)) Group().notify_priority_changes = *b;
+            }),
+      ignored("smtp_alert"),
+      ignored_block("track_process"),
+      ignored_block("track_bfd"),
+  };
+
+  // -------------------------------------------------------- root
+  auto named = [this](const LogicalLine& l, std::string* name, Location* where) {
+    if (!Need(l, 1)) return false;
+    *name = l.tokens[1].text;
+    *where = l.Where(1);
+    return true;
+  };
+  root_ = {
+      block("global_defs", &global_, nullptr),
+      block(
+          "vrrp_script", &script_,
+          [this, named](const LogicalLine& l) {
+            VrrpScript s;
+            if (!named(l, &s.name, &s.where)) return;
+            raw_.scripts.push_back(std::move(s));
+            script_timeout_set_.push_back(false);
+          },
+          [this]() {
+            if (!script_timeout_set_.back())
+              raw_.scripts.back().timeout = raw_.scripts.back().interval;
+          }),
+      block("track_file", &trackfile_,
+            [this, named](const LogicalLine& l) {
+              TrackFile f;
+              if (!named(l, &f.name, &f.where)) return;
+              raw_.track_files.push_back(std::move(f));
+            }),
+      block("vrrp_instance", &instance_,
+            [this, named](const LogicalLine& l) {
+              RawInstance in;
+              if (!named(l, &in.v.name, &in.v.where)) return;
+              raw_.instances.push_back(std::move(in));
+            }),
+      block("vrrp_sync_group", &sync_,
+            [this, named](const LogicalLine& l) {
+              RawSyncGroup g;
+              if (!named(l, &g.g.name, &g.g.where)) return;
+              raw_.sync_groups.push_back(std::move(g));
+            }),
+  };
+  // The other keepalived processes' configuration: skipped silently here.
+  for (const char* k :
+       {"virtual_server", "virtual_server_group", "bfd_instance", "static_ipaddress",
+        "static_routes", "static_rules", "garp_group", "vrrp_track_process", "linkbeat_interfaces",
+        "track_process", "track_bfd", "vrrp_track_file"})
+    root_.push_back(inactive(k));
+  for (const char* k : {"net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
+                        "use_pid_dir", "linkbeat_use_polling"})
+    root_.push_back(ignored(k));
+}
+
+}  // namespace
+
+ParseResult ParseConfig(std::string_view text, const std::string& filename,
+                        const ParseOptions& options) {
+  ParseResult result;
+  Reader reader(options);
+  reader.Run(text, filename);
+  result.diagnostics = std::move(reader.diags());
+  if (reader.fatal()) return result;
+  result.config = Complete(std::move(reader.raw()), options, &result.diagnostics);
+  return result;
+}
+
 }  // namespace vrrp

@@ -21,7 +21,7 @@ class IncludeResolver {
   virtual ~IncludeResolver() = default;
 
   struct File {
-    std::string name;     // the name diagnostics will show for it
+    std::string name;  // the name diagnostics will show for it
     std::string content;
   };
 
@@ -30,8 +30,8 @@ class IncludeResolver {
   // (keepalived logs it and carries on unless the include variant says
   // otherwise). `error` is set when the pattern is refused (e.g. it escapes the
   // allowed directory tree).
-  virtual std::vector<File> Resolve(const std::string& including_file,
-                                    const std::string& pattern, std::string* error) = 0;
+  virtual std::vector<File> Resolve(const std::string& including_file, const std::string& pattern,
+                                    std::string* error) = 0;
 };
 
 struct ParseOptions {
@@ -40,6 +40,9 @@ struct ParseOptions {
   // Guard against runaway input.
   int max_include_depth = 16;
   std::size_t max_total_bytes = 16 * 1024 * 1024;
+  // Interfaces the host has; empty = do not check. An instance or tracked
+  // interface naming another one gets keepalived's "doesn't exist" error.
+  std::vector<std::string> known_interfaces;
 };
 
 struct ParseResult {

@@ -1,0 +1,512 @@
+#include "engine/config/complete.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace vrrp {
+
+namespace {
+
+constexpr Duration kCentiSecond = 10 * kMillisecond;
+
+std::string FmtF(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+class Completer {
+ public:
+  Completer(RawConfig raw, const ParseOptions& options, Diagnostics* diags)
+      : raw_(std::move(raw)), options_(options), diags_(diags) {}
+
+  Config Run() {
+    CompleteGlobals();
+    cfg_.scripts = raw_.scripts;
+    cfg_.track_files = raw_.track_files;
+    BindSyncGroups();
+    for (auto& in : raw_.instances) {
+      if (!CompleteInstance(in)) return cfg_;
+    }
+    CheckVridConflicts();
+    if (failed_) return cfg_;
+    FinishSyncGroups();
+    DropUnusedScripts();
+    return cfg_;
+  }
+
+ private:
+  void Report(Severity s, const Location& where, std::string msg) {
+    diags_->push_back({s, where, std::move(msg)});
+  }
+
+  void CompleteGlobals() {
+    RawGlobals& G = raw_.globals;
+    GlobalDefs& g = G.g;
+    // vrrp_min_garp changes the defaults, not explicitly configured values (R53).
+    if (g.min_garp) {
+      if (!G.garp_master_repeat_set) g.garp_master_repeat = 1;
+      if (!G.garp_master_delay_set) g.garp_master_delay = 0;
+      if (!G.garp_master_refresh_set) g.garp_master_refresh = 0;
+    }
+    if (!G.garp_lower_prio_delay_set) g.garp_lower_prio_delay = g.garp_master_delay;
+    if (!G.garp_lower_prio_repeat_set) g.garp_lower_prio_repeat = g.garp_master_repeat;
+    cfg_.global = g;
+  }
+
+  // Sync-group membership is resolved before the instances are completed
+  // because completion depends on it (R36).
+  void BindSyncGroups() {
+    for (auto& rg : raw_.sync_groups) {
+      for (auto& [name, where] : rg.members) {
+        RawInstance* in = FindRaw(name);
+        if (in == nullptr) {
+          Report(Severity::kError, where,
+                 "Virtual router " + name + " specified in sync group " + rg.g.name +
+                     " doesn't exist - ignoring");
+          continue;
+        }
+        if (!in->v.sync_group.empty()) {
+          if (in->v.sync_group != rg.g.name)
+            Report(Severity::kError, where,
+                   "Virtual router " + name +
+                       " cannot exist in more than one sync group; ignoring " + rg.g.name);
+          continue;
+        }
+        in->v.sync_group = rg.g.name;
+        rg.g.members.push_back(name);
+      }
+      if (rg.g.members.empty()) {
+        Report(Severity::kError, rg.g.where,
+               "Sync group " + rg.g.name +
+                   ", no matching virtual router found in group declaration - removing");
+        continue;
+      }
+      if (rg.g.members.size() == 1)
+        Report(Severity::kWarning, rg.g.where,
+               "Sync group " + rg.g.name +
+                   " has only 1 virtual router(s) - this probably isn't what you want");
+      groups_.push_back(&rg);
+    }
+  }
+
+  RawInstance* FindRaw(const std::string& name) {
+    for (auto& in : raw_.instances)
+      if (in.v.name == name) return &in;
+    return nullptr;
+  }
+  const RawSyncGroup* GroupOf(const RawInstance& in) const {
+    for (const RawSyncGroup* g : groups_)
+      if (g->g.name == in.v.sync_group) return g;
+    return nullptr;
+  }
+
+  bool Fatal(const Location& where, std::string msg) {
+    Report(Severity::kFatal, where, std::move(msg));
+    failed_ = true;
+    return false;
+  }
+
+  bool CompleteInstance(RawInstance& in) {
+    const GlobalDefs& g = cfg_.global;
+    VrrpInstance v = in.v;
+    const std::string N = "(" + v.name + ")";
+    const RawSyncGroup* group = GroupOf(in);
+
+    if (v.vrid == 0) return Fatal(v.where, N + " the virtual router id must be set");
+
+    v.strict_mode = in.strict_mode.value_or(g.vrrp_strict);
+    v.version = in.version.value_or(g.vrrp_version);
+
+    if (v.vips.empty()) {
+      if (v.version == 3 || v.strict_mode)
+        return Fatal(v.where, N + " No VIP specified; at least one is required");
+      Report(Severity::kWarning, v.where, N + " No VIP specified; at least one is sensible");
+    }
+
+    // R2: priority from state, state from priority.
+    v.priority = in.priority.value_or(in.state == InitialState::kMaster ? 255 : 100);
+    if (!in.state) {
+      v.initial_state = v.priority == 255 ? InitialState::kMaster : InitialState::kBackup;
+    } else {
+      v.initial_state = *in.state;
+      v.state_given = true;
+      if (v.strict_mode && ((v.initial_state == InitialState::kMaster) != (v.priority == 255))) {
+        Report(Severity::kError, in.state_where,
+               N + " State MASTER must match being address owner");
+        v.initial_state = v.priority == 255 ? InitialState::kMaster : InitialState::kBackup;
+      }
+    }
+
+    // Authentication (R83, v3).
+    if (v.auth_type != AuthType::kNone) {
+      if (v.strict_mode) {
+        Report(Severity::kError, in.auth_where,
+               N + " Strict mode does not support authentication. Ignoring.");
+        v.auth_type = AuthType::kNone;
+      } else if (v.version == 3) {
+        Report(Severity::kError, in.auth_where,
+               N + " VRRP version 3 does not support authentication. Ignoring.");
+        v.auth_type = AuthType::kNone;
+      } else if (v.auth_pass.empty()) {
+        Report(Severity::kError, in.auth_where,
+               N + " Authentication specified but no password given. Ignoring");
+        v.auth_type = AuthType::kNone;
+      } else if (v.auth_type == AuthType::kAh && v.initial_state == InitialState::kMaster &&
+                 v.priority != 255) {
+        Report(Severity::kError, in.auth_where,
+               N + " Initial state master is incompatible with AH authentication - clearing");
+        v.initial_state = InitialState::kBackup;
+      }
+    }
+    if (v.auth_type == AuthType::kNone) v.auth_pass.clear();
+
+    // Unicast without peers falls back to multicast (R56).
+    if (in.unicast_keyword && v.unicast_peers.empty() && !v.unicast_fault_no_peer) {
+      Report(Severity::kWarning, v.where,
+             N + " A unicast keyword has been specified without any unicast peers. Defaulting to "
+                 "multicast. This usage is deprecated - please update your configuration.");
+    }
+
+    if (v.interface.empty()) {
+      if (v.unicast_peers.empty()) return Fatal(v.where, N + " Unknown interface!");
+      if (!v.unicast_src_ip)
+        return Fatal(v.where, N + ": Unicast instances must have unicast_src_ip or interface");
+    }
+
+    // R57: the advert carries at most 255 addresses; keepalived keeps one
+    // fewer than its computed maximum when it has to move the excess.
+    constexpr std::size_t kMaxAddr = 255;
+    if (v.vips.size() > kMaxAddr) {
+      Report(Severity::kError, in.vips_where,
+             N + " Number of VIPs (" + std::to_string(v.vips.size()) +
+                 ") exceeds maximum/space available in packet (max " + std::to_string(kMaxAddr) +
+                 " addresses) - excess moved to eVIPs");
+      std::vector<VirtualAddress> moved(v.vips.begin() + (kMaxAddr - 1), v.vips.end());
+      v.vips.resize(kMaxAddr - 1);
+      v.evips.insert(v.evips.begin(), moved.begin(), moved.end());
+    }
+
+    if (v.priority == 255 && v.nopreempt) {
+      Report(Severity::kError, in.priority_where.file.empty() ? v.where : in.priority_where,
+             N + " nopreempt is incompatible with priority 255. resetting nopreempt");
+      v.nopreempt = false;
+    }
+    if (v.initial_state == InitialState::kMaster) {
+      if (v.nopreempt) {
+        Report(Severity::kError, in.state_where.file.empty() ? v.where : in.state_where,
+               N + " Warning - nopreempt will not work with initial state MASTER - clearing");
+        v.nopreempt = false;
+      }
+      if (v.preempt_delay) {
+        Report(Severity::kError, in.preempt_delay_where,
+               N + " Warning - preempt delay will not work with initial state MASTER - clearing");
+        v.preempt_delay = 0;
+      }
+    }
+    if (v.preempt_delay) {
+      if (v.strict_mode) {
+        Report(Severity::kError, in.preempt_delay_where,
+               N + " preempt_delay is incompatible with strict mode - resetting");
+        v.preempt_delay = 0;
+      }
+      if (v.nopreempt) {
+        Report(Severity::kError, in.preempt_delay_where,
+               N + " preempt_delay is incompatible with nopreempt mode - resetting");
+        v.preempt_delay = 0;
+      }
+    }
+
+    // Accept mode and the strict-mode overrides (R83).
+    v.accept = in.accept.value_or(v.priority == 255 ? true : !v.strict_mode);
+    if (v.accept && v.priority != 255 && v.strict_mode && v.version == 2) {
+      Report(
+          Severity::kError, v.where,
+          N + " warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting");
+      v.accept = false;
+    }
+
+    v.garp_master_delay = in.garp_master_delay.value_or(g.garp_master_delay);
+    v.garp_master_repeat = in.garp_master_repeat.value_or(g.garp_master_repeat);
+    v.garp_master_refresh = in.garp_master_refresh.value_or(g.garp_master_refresh);
+    v.garp_master_refresh_repeat =
+        in.garp_master_refresh_repeat.value_or(g.garp_master_refresh_repeat);
+
+    if (!in.garp_lower_prio_repeat) {
+      v.garp_lower_prio_repeat = v.strict_mode ? 0 : g.garp_lower_prio_repeat;
+    } else {
+      v.garp_lower_prio_repeat = *in.garp_lower_prio_repeat;
+      if (v.strict_mode && v.garp_lower_prio_repeat) {
+        Report(Severity::kError, v.where, N + " Strict mode requires no repeat garps. resetting");
+        v.garp_lower_prio_repeat = 0;
+      }
+    }
+    if (!in.garp_lower_prio_delay) {
+      v.garp_lower_prio_delay = v.strict_mode ? 0 : g.garp_lower_prio_delay;
+    } else {
+      v.garp_lower_prio_delay = *in.garp_lower_prio_delay;
+      if (v.strict_mode && v.garp_lower_prio_delay) {
+        Report(Severity::kError, v.where,
+               N + " Strict mode requires no repeat garp delay. resetting");
+        v.garp_lower_prio_delay = 0;
+      }
+    }
+    if (!in.lower_prio_no_advert) {
+      v.lower_prio_no_advert = v.strict_mode ? true : g.lower_prio_no_advert;
+    } else {
+      v.lower_prio_no_advert = *in.lower_prio_no_advert;
+      if (v.strict_mode && !v.lower_prio_no_advert) {
+        Report(Severity::kError, v.where,
+               N + " Strict mode requires no lower priority advert. resetting");
+        v.lower_prio_no_advert = true;
+      }
+    }
+    if (!in.higher_prio_send_advert) {
+      v.higher_prio_send_advert = v.strict_mode ? false : g.higher_prio_send_advert;
+    } else {
+      v.higher_prio_send_advert = *in.higher_prio_send_advert;
+      if (v.strict_mode && v.higher_prio_send_advert) {
+        Report(Severity::kError, v.where,
+               N + " strict mode requires higher_prio_send_advert to be clear. resetting");
+        v.higher_prio_send_advert = false;
+      }
+    }
+    if (in.notify_priority_changes)
+      v.notify_priority_changes = *in.notify_priority_changes;
+    else if (group && group->notify_priority_changes)
+      v.notify_priority_changes = *group->notify_priority_changes;
+    else
+      v.notify_priority_changes = g.notify_priority_changes;
+
+    v.down_timer_adverts = v.strict_mode ? 3 : in.down_timer_adverts.value_or(g.down_timer_adverts);
+    v.skip_check_adv_addr = in.skip_check_adv_addr.value_or(g.skip_check_adv_addr);
+    v.check_unicast_src = in.check_unicast_src.value_or(g.check_unicast_src);
+    v.mcast_dst = in.mcast_dst.value_or(g.mcast_group4);
+
+    // R6: advert interval rounding per version.
+    Duration adv = in.advert_int.value_or(0);
+    if (adv == 0) adv = Seconds(1);
+    const Location& aw = in.advert_where.file.empty() ? v.where : in.advert_where;
+    if (v.version == 2) {
+      if (adv >= Seconds(256)) {
+        Report(Severity::kError, aw,
+               N + " VRRPv2 advertisement interval " + FmtF("%.2f", adv / 1e6) +
+                   "s is out of range. Must be less than 256s. Setting to 255s");
+        adv = Seconds(255);
+      } else if (adv % kSecond) {
+        Report(Severity::kError, aw,
+               N + " VRRPv2 advertisement interval " + FmtF("%f", adv / 1e6) +
+                   "s must be an integer. rounding");
+        adv += kSecond / 2;
+        adv -= adv % kSecond;
+        if (adv == 0) adv = kSecond;
+      }
+    } else {
+      if (adv >= 4096 * kCentiSecond) {
+        Report(Severity::kError, aw,
+               N + " VRRPv3 advertisement interval " + FmtF("%.2f", adv / 1e6) +
+                   "s is out of range. Must be less than 40.96s. Setting to 40.95s");
+        adv = 4095 * kCentiSecond;
+      } else if (adv % kCentiSecond) {
+        Report(Severity::kError, aw,
+               N + " VRRPv3 advertisement interval " + FmtF("%f", adv / 1e6) +
+                   "s must be in units of 10ms - rounding");
+        adv += kCentiSecond / 2;
+        adv -= adv % kCentiSecond;
+        if (adv == 0) adv = kCentiSecond;
+      }
+    }
+    v.advert_int = adv;
+
+    // Tracking: resolve references, then R36 (owners, sync groups) and R38.
+    ResolveTracking(in, v, group);
+
+    cfg_.instances.push_back(std::move(v));
+    return true;
+  }
+
+  void ResolveTracking(RawInstance& in, VrrpInstance& v, const RawSyncGroup* group) {
+    const std::string N = "(" + v.name + ")";
+    bool sync_no_weight = group && !group->g.sync_group_tracking_weight;
+    bool owner = v.priority == 255;
+    const char* why = sync_no_weight ? "SYNC group" : "address owner";
+    const char* why_ = sync_no_weight ? "SYNC group" : "address_owner";
+
+    for (auto& t : in.track_interfaces) {
+      if (t.entry.name == v.interface) {
+        Report(Severity::kWarning, t.where,
+               N + " Ignoring track_interface " + t.entry.name + " since own interface");
+        continue;
+      }
+      if (group) {
+        bool dup =
+            std::any_of(group->track_interfaces.begin(), group->track_interfaces.end(),
+                        [&](const RawTrackInterface& gt) { return gt.entry.name == t.entry.name; });
+        if (dup) {
+          Report(Severity::kWarning, t.where,
+                 N + " track_interface " + t.entry.name +
+                     " is configured on VRRP instance and sync group. Remove vrrp instance or sync "
+                     "group config");
+          continue;
+        }
+      }
+      if ((sync_no_weight || owner) && t.entry.weight) {
+        Report(Severity::kError, t.where,
+               N + " ignoring " + t.entry.name + " tracked interface " +
+                   (sync_no_weight ? "weight " : "") + "due to " + why);
+        if (!sync_no_weight) continue;
+        t.entry.weight = 0;
+      }
+      v.track_interfaces.push_back(t.entry);
+    }
+    // Group-level trackers apply to every member (R64).
+    if (group) {
+      for (const auto& gt : group->track_interfaces) {
+        TrackedInterface e = gt.entry;
+        if (!group->g.sync_group_tracking_weight) e.weight = 0;
+        v.track_interfaces.push_back(e);
+      }
+    }
+
+    auto add_scripts = [&](const std::vector<RawTrackRef>& refs, bool from_group) {
+      for (const auto& r : refs) {
+        const VrrpScript* s = cfg_.FindScript(r.name);
+        if (s == nullptr) {
+          if (!from_group)
+            Report(Severity::kError, r.where,
+                   N + " track script " + r.name + " not found, ignoring...");
+          continue;
+        }
+        TrackedScript ts;
+        ts.name = r.name;
+        ts.weight = r.weight.value_or(s->weight);
+        ts.reverse = r.weight ? r.reverse.value_or(false) : r.reverse.value_or(s->reverse);
+        if (from_group && !group->g.sync_group_tracking_weight) ts.weight = 0;
+        if (!from_group && (sync_no_weight || owner) && ts.weight) {
+          Report(Severity::kError, r.where,
+                 N + " ignoring tracked script " + r.name + " with weights due to " + why_);
+          continue;
+        }
+        used_scripts_.insert(r.name);
+        v.track_scripts.push_back(ts);
+      }
+    };
+    add_scripts(in.track_scripts, false);
+    if (group) add_scripts(group->track_scripts, true);
+
+    auto add_files = [&](const std::vector<RawTrackRef>& refs, bool from_group) {
+      for (const auto& r : refs) {
+        const TrackFile* f = cfg_.FindTrackFile(r.name);
+        if (f == nullptr) {
+          if (!from_group)
+            Report(Severity::kError, r.where,
+                   N + " track file " + r.name + " not found, ignoring...");
+          continue;
+        }
+        TrackedFile tf;
+        tf.name = r.name;
+        tf.weight = r.weight.value_or(f->weight);
+        tf.reverse = r.weight ? r.reverse.value_or(false) : r.reverse.value_or(f->reverse);
+        if (from_group && !group->g.sync_group_tracking_weight) tf.weight = 0;
+        if (!from_group && (sync_no_weight || owner) && tf.weight) {
+          if (!r.weight && tf.weight == 1) {
+            Report(Severity::kError, r.where,
+                   N + " ignoring weight from tracked file " + r.name + " due to " + why_ +
+                       ". specify weight 0");
+            tf.weight = 0;
+          } else {
+            Report(Severity::kError, r.where,
+                   N + " ignoring tracked file " + r.name + " with weight " +
+                       std::to_string(tf.weight) + " due to " + why_);
+            continue;
+          }
+        }
+        v.track_files.push_back(tf);
+      }
+    };
+    add_files(in.track_files, false);
+    if (group) add_files(group->track_files, true);
+  }
+
+  // Two multicast instances may not share a VRID on one interface (R81).
+  void CheckVridConflicts() {
+    for (std::size_t i = 0; i < cfg_.instances.size(); ++i) {
+      for (std::size_t j = i + 1; j < cfg_.instances.size(); ++j) {
+        const VrrpInstance& a = cfg_.instances[i];
+        const VrrpInstance& b = cfg_.instances[j];
+        if (a.vrid != b.vrid || a.interface != b.interface) continue;
+        if (a.is_unicast() != b.is_unicast()) continue;
+        if (a.is_unicast()) {
+          bool overlap = false;
+          for (const auto& pa : a.unicast_peers)
+            for (const auto& pb : b.unicast_peers) overlap |= pa.addr == pb.addr;
+          if (!overlap) continue;
+        }
+        Fatal(b.where, a.name + " and " + b.name + " both use VRID " + std::to_string(a.vrid) +
+                           " with IPv4 on interface " + a.interface);
+        return;
+      }
+    }
+  }
+
+  void FinishSyncGroups() {
+    for (const RawSyncGroup* rg : groups_) {
+      SyncGroup g = rg->g;
+      for (const auto& t : rg->track_interfaces) g.track_interfaces.push_back(t.entry);
+      for (const auto& r : rg->track_scripts) {
+        const VrrpScript* s = cfg_.FindScript(r.name);
+        if (s == nullptr) {
+          Report(Severity::kError, r.where,
+                 "(" + g.name + ") track script " + r.name + " not found, ignoring...");
+          continue;
+        }
+        used_scripts_.insert(r.name);
+        g.track_scripts.push_back(
+            {r.name, r.weight.value_or(s->weight),
+             r.weight ? r.reverse.value_or(false) : r.reverse.value_or(s->reverse)});
+      }
+      for (const auto& r : rg->track_files) {
+        const TrackFile* f = cfg_.FindTrackFile(r.name);
+        if (f == nullptr) {
+          Report(Severity::kError, r.where,
+                 "(" + g.name + ") track file " + r.name + " not found, ignoring...");
+          continue;
+        }
+        g.track_files.push_back(
+            {r.name, r.weight.value_or(f->weight),
+             r.weight ? r.reverse.value_or(false) : r.reverse.value_or(f->reverse)});
+      }
+      cfg_.sync_groups.push_back(std::move(g));
+    }
+  }
+
+  // R35: a vrrp_script nobody tracks is deleted.
+  void DropUnusedScripts() {
+    std::vector<VrrpScript> kept;
+    for (auto& s : cfg_.scripts) {
+      if (used_scripts_.count(s.name)) {
+        kept.push_back(std::move(s));
+      } else {
+        Report(Severity::kWarning, s.where, "Warning - script " + s.name + " is not used");
+      }
+    }
+    cfg_.scripts = std::move(kept);
+  }
+
+  RawConfig raw_;
+  const ParseOptions& options_;
+  Diagnostics* diags_;
+  Config cfg_;
+  std::vector<const RawSyncGroup*> groups_;
+  std::set<std::string> used_scripts_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+Config Complete(RawConfig raw, const ParseOptions& options, Diagnostics* diags) {
+  return Completer(std::move(raw), options, diags).Run();
+}
+
+}  // namespace vrrp

@@ -1,0 +1,91 @@
+// Completion of a parsed keepalived configuration (semantics doc R2, R6, R24,
+// R25, R31, R35, R36, R57, R60, R66, R83 and the fatal checks of R81).
+//
+// The keyword handlers (parser.cpp) only record what the file says, keeping
+// "not given" distinct from "given as the default" because keepalived's
+// vrrp_complete_instance() treats the two differently (e.g. a priority that
+// was never set is derived from `state`). Complete() then produces the final
+// Config the way keepalived does after reading the whole file, which is also
+// why global_defs applies regardless of where it appears.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config/model.h"
+#include "engine/config/parser.h"
+#include "engine/diagnostic.h"
+
+namespace vrrp {
+
+// A `track_script` / `track_file` entry before the referenced object's
+// defaults are applied.
+struct RawTrackRef {
+  std::string name;
+  std::optional<int> weight;
+  std::optional<bool> reverse;
+  Location where;
+};
+
+struct RawTrackInterface {
+  TrackedInterface entry;
+  Location where;
+};
+
+struct RawVip {
+  VirtualAddress vip;
+};
+
+struct RawInstance {
+  VrrpInstance v;  // fields with no "unset" notion are stored here directly
+  std::optional<InitialState> state;
+  std::optional<int> priority;
+  std::optional<int> version;
+  std::optional<Duration> advert_int;
+  std::optional<Duration> garp_master_delay, garp_master_refresh, garp_lower_prio_delay;
+  std::optional<int> garp_master_repeat, garp_master_refresh_repeat, garp_lower_prio_repeat;
+  std::optional<int> down_timer_adverts;
+  std::optional<bool> lower_prio_no_advert, higher_prio_send_advert, skip_check_adv_addr,
+      strict_mode, accept, notify_priority_changes, check_unicast_src;
+  std::optional<Ipv4> mcast_dst;
+  bool unicast_keyword = false;  // a unicast_* keyword or block was seen
+  bool auth_given = false;
+  std::vector<RawTrackInterface> track_interfaces;
+  std::vector<RawTrackRef> track_scripts;
+  std::vector<RawTrackRef> track_files;
+  Location interface_where, priority_where, state_where, auth_where, nopreempt_where,
+      preempt_delay_where, advert_where, vips_where;
+};
+
+struct RawSyncGroup {
+  SyncGroup g;
+  std::vector<std::pair<std::string, Location>> members;
+  std::vector<RawTrackInterface> track_interfaces;
+  std::vector<RawTrackRef> track_scripts;
+  std::vector<RawTrackRef> track_files;
+  std::optional<bool> notify_priority_changes;
+};
+
+struct RawGlobals {
+  GlobalDefs g;
+  bool garp_lower_prio_delay_set = false;
+  bool garp_lower_prio_repeat_set = false;
+  bool garp_master_delay_set = false;
+  bool garp_master_repeat_set = false;
+  bool garp_master_refresh_set = false;
+};
+
+struct RawConfig {
+  RawGlobals globals;
+  std::vector<VrrpScript> scripts;
+  std::vector<TrackFile> track_files;
+  std::vector<RawInstance> instances;
+  std::vector<RawSyncGroup> sync_groups;
+};
+
+// Applies defaults, rounding, clamps and consistency checks, appending
+// keepalived's messages to `diags`. Returns the final configuration.
+Config Complete(RawConfig raw, const ParseOptions& options, Diagnostics* diags);
+
+}  // namespace vrrp

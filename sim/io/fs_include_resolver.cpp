@@ -1,0 +1,137 @@
+#include "sim/io/fs_include_resolver.h"
+
+#include <algorithm>
+#include <fstream>
+#include <glob.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+namespace vrrp::sim {
+
+namespace {
+
+std::string DirName(const std::string& path) {
+  std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+bool ReadFile(const std::string& path, std::size_t limit, std::string* out, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "Configuration file '" + path + "' open problem - skipping";
+    return false;
+  }
+  std::string data;
+  char buf[65536];
+  while (in) {
+    in.read(buf, sizeof buf);
+    data.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (data.size() > limit) {
+      *error = "Configuration file '" + path + "' is larger than " + std::to_string(limit) +
+               " bytes - skipping";
+      return false;
+    }
+  }
+  *out = std::move(data);
+  return true;
+}
+
+}  // namespace
+
+std::string CanonicalPath(const std::string& path) {
+  char buf[PATH_MAX];
+  if (realpath(path.c_str(), buf) == nullptr) return "";
+  return buf;
+}
+
+bool IsUnder(const std::string& path, const std::string& root) {
+  if (root == "/") return !path.empty() && path[0] == '/';
+  return path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+                          path[root.size()] == '/');
+}
+
+FsIncludeResolver::FsIncludeResolver(std::string root, std::size_t max_file_bytes)
+    : root_(CanonicalPath(root)), max_file_bytes_(max_file_bytes) {}
+
+std::vector<IncludeResolver::File> FsIncludeResolver::Resolve(const std::string& including_file,
+                                                              const std::string& pattern,
+                                                              std::string* error) {
+  std::vector<File> out;
+  if (root_.empty()) {
+    *error = "include root directory does not exist";
+    return out;
+  }
+  std::string full = pattern;
+  if (full.empty() || full[0] != '/') full = DirName(including_file) + "/" + pattern;
+
+  // Refuse patterns whose fixed directory part already leaves the root; this
+  // also catches "../../etc/*" before anything there is globbed.
+  std::string fixed_dir = DirName(full.substr(0, full.find_first_of("*?[{")));
+  std::string canon_dir = CanonicalPath(fixed_dir);
+  if (!canon_dir.empty() && !IsUnder(canon_dir, root_)) {
+    *error = "include '" + pattern + "' is outside the configuration root " + root_ + " - refused";
+    return out;
+  }
+
+  glob_t g{};
+  int rc = glob(full.c_str(), GLOB_MARK | GLOB_BRACE, nullptr, &g);
+  std::vector<std::string> paths;
+  if (rc == 0)
+    for (std::size_t i = 0; i < g.gl_pathc; ++i) paths.emplace_back(g.gl_pathv[i]);
+  globfree(&g);
+  std::sort(paths.begin(), paths.end());
+
+  bool refused = false;
+  for (const std::string& p : paths) {
+    if (!p.empty() && p.back() == '/') continue;  // a directory
+    std::string canon = CanonicalPath(p);
+    if (canon.empty()) continue;
+    if (!IsUnder(canon, root_)) {
+      refused = true;
+      continue;
+    }
+    struct stat st {};
+    if (stat(canon.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    File f;
+    f.name = p;
+    std::string read_error;
+    if (!ReadFile(canon, max_file_bytes_, &f.content, &read_error)) {
+      *error = read_error;
+      return {};
+    }
+    out.push_back(std::move(f));
+  }
+  if (out.empty() && refused)
+    *error =
+        "include '" + pattern + "' resolves outside the configuration root " + root_ + " - refused";
+  return out;
+}
+
+LoadResult LoadConfigFile(const std::string& path, const std::string& root, ParseOptions options) {
+  LoadResult result;
+  std::string use_root = root.empty() ? DirName(path) : root;
+  FsIncludeResolver resolver(use_root, options.max_total_bytes);
+  std::string canon = CanonicalPath(path);
+  std::string error;
+  std::string text;
+  if (canon.empty()) {
+    error = "Unable to find configuration file " + path;
+  } else if (resolver.root().empty() || !IsUnder(canon, resolver.root())) {
+    error = "Configuration file " + path + " is outside the configuration root " + use_root;
+  } else {
+    ReadFile(canon, options.max_total_bytes, &text, &error);
+  }
+  if (!error.empty()) {
+    result.parse.diagnostics.push_back({Severity::kFatal, {path, 0, 0}, error});
+    return result;
+  }
+  result.read_ok = true;
+  options.resolver = &resolver;
+  result.parse = ParseConfig(text, path, options);
+  return result;
+}
+
+}  // namespace vrrp::sim

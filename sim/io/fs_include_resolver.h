@@ -1,0 +1,51 @@
+// An IncludeResolver that reads real files, confined to one directory tree.
+//
+// keepalived resolves `include` globs relative to the including file's
+// directory; vrrpsim does the same but refuses anything that lands outside the
+// root it was given (after resolving `..` and symlinks), so a scenario cannot
+// make the simulator read arbitrary files of the host.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "engine/config/parser.h"
+
+namespace vrrp::sim {
+
+class FsIncludeResolver : public IncludeResolver {
+ public:
+  // REQUIRES: `root` names an existing directory (otherwise every Resolve()
+  // fails with an error).
+  explicit FsIncludeResolver(std::string root, std::size_t max_file_bytes = 4 * 1024 * 1024);
+
+  // Matches are sorted by path; directories and files outside the root are
+  // skipped, and a pattern whose directory is outside the root is refused.
+  std::vector<File> Resolve(const std::string& including_file, const std::string& pattern,
+                            std::string* error) override;
+
+  const std::string& root() const { return root_; }
+
+ private:
+  std::string root_;  // canonical, no trailing slash
+  std::size_t max_file_bytes_;
+};
+
+// Canonical absolute path (symlinks and `..` resolved); "" if it does not exist.
+std::string CanonicalPath(const std::string& path);
+
+// True if canonical `path` is `root` or inside it.
+bool IsUnder(const std::string& path, const std::string& root);
+
+struct LoadResult {
+  ParseResult parse;
+  bool read_ok = false;  // false: the top file could not be read (see diagnostics)
+};
+
+// Reads `path` (which must lie inside `root`; "" = the file's own directory)
+// and parses it with includes resolved inside `root`.
+LoadResult LoadConfigFile(const std::string& path, const std::string& root,
+                          ParseOptions options = {});
+
+}  // namespace vrrp::sim
