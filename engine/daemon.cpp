@@ -1,2 +1,1024 @@
-// STUB: replaced by the real state machine.
+// The VRRP state machine of one keepalived 2.2.7 process (semantics doc
+// R1-R71). Every public entry point sets the per-call context (now, out),
+// performs keepalived's steps in keepalived's order, and refreshes the cached
+// next deadline.
 #include "engine/daemon.h"
+
+#include <algorithm>
+#include <cassert>
+#include <string>
+#include <utility>
+
+#include "engine/vrrp/instance.h"
+#include "engine/vrrp/timers.h"
+#include "engine/vrrp/tracker.h"
+#include "engine/vrrp/validate.h"
+
+namespace vrrp {
+
+namespace {
+
+std::string Str(std::int64_t v) { return std::to_string(v); }
+
+// "1.5" style seconds for log lines that print a duration.
+std::string SecondsText(Duration d) {
+  std::string s = std::to_string(d / kSecond);
+  Duration frac = d % kSecond;
+  if (frac != 0) {
+    std::string f = std::to_string(frac + kSecond).substr(1);
+    while (!f.empty() && f.back() == '0') f.pop_back();
+    s += "." + f;
+  }
+  return s;
+}
+
+}  // namespace
+
+struct Daemon::Impl {
+  Config config;
+  std::vector<HostInterface> ifs;
+  DaemonOptions opt;
+
+  std::vector<InstanceRuntime> insts;
+  std::vector<GroupRuntime> groups;
+  std::vector<ScriptRuntime> scripts;
+  std::vector<std::int64_t> file_values;
+
+  bool started = false;
+  bool stopped = false;
+  Time start_time = 0;
+  Time next_deadline = kNever;
+
+  // Per-call context.
+  Time now = 0;
+  Actions* out = nullptr;
+  std::string scratch;
+
+  Impl(Config c, HostIdentity host, DaemonOptions o)
+      : config(std::move(c)), ifs(std::move(host.interfaces)), opt(o) {
+    Build();
+  }
+
+  // ------------------------------------------------------------ construction
+
+  int FindScript(const std::string& name) const {
+    for (std::size_t i = 0; i < config.scripts.size(); ++i)
+      if (config.scripts[i].name == name) return static_cast<int>(i);
+    return -1;
+  }
+  int FindFile(const std::string& name) const {
+    for (std::size_t i = 0; i < config.track_files.size(); ++i)
+      if (config.track_files[i].name == name) return static_cast<int>(i);
+    return -1;
+  }
+  // REQUIRES: 0 <= i < insts.size().
+  const InstanceRuntime& Inst(int i) const {
+    assert(i >= 0 && static_cast<std::size_t>(i) < insts.size());
+    return insts[static_cast<std::size_t>(i)];
+  }
+  int FindInst(std::string_view name) const {
+    for (std::size_t i = 0; i < insts.size(); ++i)
+      if (insts[i].cfg->name == name) return static_cast<int>(i);
+    return -1;
+  }
+  const HostInterface* FindIf(std::string_view name) const {
+    for (const HostInterface& h : ifs)
+      if (h.name == name) return &h;
+    return nullptr;
+  }
+  HostInterface* FindIf(std::string_view name) {
+    for (HostInterface& h : ifs)
+      if (h.name == name) return &h;
+    return nullptr;
+  }
+
+  void AddTrackers(InstanceRuntime& v, const std::vector<TrackedInterface>& tifs,
+                   const std::vector<TrackedScript>& tss, const std::vector<TrackedFile>& tfs,
+                   bool keep_weights) {
+    for (const TrackedInterface& t : tifs) {
+      if (t.name == v.cfg->interface) continue;  // "Ignoring track_interface ... own interface"
+      v.track_ifs.push_back({t.name, keep_weights ? t.weight : 0, t.reverse});
+    }
+    for (const TrackedScript& t : tss) {
+      int s = FindScript(t.name);
+      if (s < 0) continue;  // dropped by the config reader (R37)
+      v.scripts.push_back({s, keep_weights ? t.weight : 0, t.reverse});
+    }
+    for (const TrackedFile& t : tfs) {
+      int f = FindFile(t.name);
+      if (f < 0) continue;
+      v.files.push_back({f, keep_weights ? t.weight : 0, t.reverse});
+    }
+  }
+
+  void Build() {
+    insts.resize(config.instances.size());
+    for (std::size_t i = 0; i < config.instances.size(); ++i) {
+      InstanceRuntime& v = insts[i];
+      const VrrpInstance& c = config.instances[i];
+      v.cfg = &c;
+      v.index = static_cast<int>(i);
+      v.base_priority = c.priority;
+      v.effective_priority = c.priority;
+      v.adver_int = c.advert_int;
+      v.master_adver_int = c.advert_int;
+      v.wantstate = c.initial_state == InitialState::kMaster ? State::kMaster : State::kBackup;
+      AddTrackers(v, c.track_interfaces, c.track_scripts, c.track_files, true);
+      for (const VirtualAddress& a : c.vips) {
+        const std::string& dev = a.dev.empty() ? c.interface : a.dev;
+        v.addresses.push_back({&a, dev, false, dev != c.interface && !a.no_track});
+      }
+      for (const VirtualAddress& a : c.evips) {
+        const std::string& dev = a.dev.empty() ? c.interface : a.dev;
+        v.addresses.push_back({&a, dev, true, dev != c.interface && !a.no_track});
+      }
+      VrrpAdvert& adv = v.advert;
+      adv.version = static_cast<std::uint8_t>(c.version);
+      adv.type = 1;
+      adv.vrid = static_cast<std::uint8_t>(c.vrid);
+      const std::size_t n = std::min<std::size_t>(c.vips.size(), kMaxVrrpAddresses);
+      adv.count = static_cast<std::uint8_t>(n);
+      adv.adver_int = static_cast<std::uint16_t>(AdvertIntervalField(c.version, c.advert_int));
+      if (c.version == 2) {
+        adv.auth_type = c.auth_type;
+        adv.auth_type_raw = static_cast<std::uint8_t>(c.auth_type);
+        if (c.auth_type == AuthType::kPass) {
+          for (std::size_t k = 0; k < adv.auth_data.size() && k < c.auth_pass.size(); ++k)
+            adv.auth_data[k] = static_cast<std::uint8_t>(c.auth_pass[k]);
+        }
+      }
+      for (std::size_t k = 0; k < n; ++k) adv.addresses.push_back(c.vips[k].addr);
+    }
+    for (const SyncGroup& g : config.sync_groups) {
+      GroupRuntime gr;
+      gr.cfg = &g;
+      for (const std::string& m : g.members) {
+        int idx = FindInst(m);
+        if (idx < 0 || insts[idx].group >= 0) continue;
+        gr.members.push_back(idx);
+      }
+      const int gi = static_cast<int>(groups.size());
+      for (int idx : gr.members) {
+        insts[idx].group = gi;
+        AddTrackers(insts[idx], g.track_interfaces, g.track_scripts, g.track_files,
+                    g.sync_group_tracking_weight);
+      }
+      groups.push_back(std::move(gr));
+    }
+    for (const VrrpScript& s : config.scripts) {
+      ScriptRuntime sr;
+      sr.cfg = &s;
+      sr.counter = ScriptCounter(std::max(1, s.rise), std::max(1, s.fall));
+      scripts.push_back(sr);
+    }
+    for (const TrackFile& f : config.track_files) file_values.push_back(f.init_value.value_or(0));
+  }
+
+  // ------------------------------------------------------------ small helpers
+
+  bool logs() const { return opt.emit_logs; }
+
+  template <typename... Parts>
+  void Log(int instance, const Parts&... parts) {
+    if (!opt.emit_logs) return;
+    std::string text;
+    (text.append(parts), ...);
+    out->push_back(LogLine{instance, std::move(text)});
+  }
+  template <typename... Parts>
+  void ILog(const InstanceRuntime& v, const Parts&... parts) {
+    if (!opt.emit_logs) return;
+    std::string text = "(" + v.cfg->name + ") ";
+    (text.append(parts), ...);
+    out->push_back(LogLine{v.index, std::move(text)});
+  }
+
+  void SetSands(InstanceRuntime& v, Time t) {
+    if (v.sands == t) return;
+    v.sands = t;
+    out->push_back(TimerArmed{v.index, t});
+  }
+
+  Duration Mdi(const InstanceRuntime& v) const {
+    return MasterDownInterval(v.cfg->version, v.effective_priority, v.master_adver_int,
+                              v.cfg->down_timer_adverts);
+  }
+  Duration Skew(const InstanceRuntime& v) const {
+    return SkewTime(v.cfg->version, v.effective_priority, v.master_adver_int);
+  }
+
+  // R5: master-down deadlines computed during the startup delay count from
+  // its end.
+  Time BackupBase() const {
+    const Time delay_end = start_time + config.global.startup_delay;
+    return now < delay_end ? delay_end : now;
+  }
+
+  void ArmBackupFull(InstanceRuntime& v) {
+    v.ms_down_timer = Mdi(v);
+    SetSands(v, BackupBase() + v.ms_down_timer);
+  }
+
+  void SendAdverts(InstanceRuntime& v, int priority) {
+    const VrrpInstance& c = *v.cfg;
+    if (c.is_unicast()) {
+      for (const UnicastPeer& p : c.unicast_peers) {
+        SendAdvert s{v.index, v.advert};
+        s.advert.priority = static_cast<std::uint8_t>(priority);
+        s.advert.src = v.src;
+        s.advert.dst = p.addr;
+        s.advert.ttl = static_cast<std::uint8_t>(c.unicast_ttl);
+        out->push_back(std::move(s));
+      }
+      return;
+    }
+    SendAdvert s{v.index, v.advert};
+    s.advert.priority = static_cast<std::uint8_t>(priority);
+    s.advert.src = v.src;
+    s.advert.dst = c.mcast_dst;
+    s.advert.ttl = kVrrpTtl;
+    out->push_back(std::move(s));
+  }
+
+  void GarpBatch(InstanceRuntime& v, int repeat) {
+    if (repeat <= 0 || v.addresses.empty()) return;
+    if (logs()) {
+      for (const InstalledAddress& a : v.addresses)
+        ILog(v, "Sending/queueing gratuitous ARPs on ", a.dev, " for ", a.vip->addr.ToString());
+    }
+    for (int r = 0; r < repeat; ++r)
+      for (const InstalledAddress& a : v.addresses)
+        out->push_back(SendGarp{v.index, a.vip->addr, a.dev});
+  }
+
+  void AddVips(InstanceRuntime& v) {
+    if (v.vipset) return;
+    ILog(v, "setting VIPs.");
+    for (const InstalledAddress& a : v.addresses)
+      out->push_back(AddVip{v.index, *a.vip, a.dev, a.excluded});
+    v.vipset = true;
+  }
+
+  void RemoveVips(InstanceRuntime& v) {
+    v.garp_delay_at = v.garp_lower_at = v.garp_refresh_at = kNever;
+    if (!v.vipset) return;
+    ILog(v, "removing VIPs.");
+    for (const InstalledAddress& a : v.addresses)
+      out->push_back(RemoveVip{v.index, *a.vip, a.dev, a.excluded});
+    v.vipset = false;
+  }
+
+  void NotifyInst(InstanceRuntime& v, State to, Reason reason, std::string detail = {}) {
+    out->push_back(
+        Notify{v.index, -1, v.notified, to, v.effective_priority, reason, std::move(detail)});
+    v.notified = to;
+  }
+  void NotifyGroup(int g, State to, Reason reason) {
+    GroupRuntime& gr = groups[g];
+    out->push_back(Notify{-1, g, gr.notified, to, 0, reason, {}});
+    gr.notified = to;
+    gr.state = to;
+  }
+  void GroupLog(int g, const char* state) {
+    Log(-1, "VRRP_Group(", groups[g].cfg->name, ") Syncing instances to ", state, " state");
+  }
+
+  // ------------------------------------------------------------ tracking
+
+  bool IfUp(const std::string& name) const {
+    const HostInterface* h = FindIf(name);
+    return h != nullptr && h->up;
+  }
+
+  // Whether any fault source of `v` is active (R38-R40, R42). With `reasons`,
+  // also collects keepalived's startup reason suffixes.
+  bool ComputeFault(const InstanceRuntime& v, std::vector<std::string>* reasons) const {
+    const VrrpInstance& c = *v.cfg;
+    bool fault = false;
+    auto add = [&](std::string why) {
+      fault = true;
+      if (reasons != nullptr) reasons->push_back(std::move(why));
+    };
+    const HostInterface* own = c.interface.empty() ? nullptr : FindIf(c.interface);
+    // An interface the host lacks is modelled as "no IPv4 address".
+    if ((!c.interface.empty() && own == nullptr) || !v.src_ok) {
+      add(" (no IPv4 address for interface)");
+    } else if (own != nullptr && !own->up && !c.dont_track_primary) {
+      add(" (interface " + c.interface + " down)");
+    }
+    for (const InterfaceRef& t : v.track_ifs) {
+      if (t.weight == 0 && BinaryFault(t.reverse, IfUp(t.name)))
+        add(" (interface " + t.name + (IfUp(t.name) ? " up)" : " down)"));
+    }
+    for (const InstalledAddress& a : v.addresses) {
+      if (a.tracked && !IfUp(a.dev)) add(" (interface " + a.dev + " down)");
+    }
+    for (const ScriptRef& s : v.scripts) {
+      const ScriptRuntime& sr = scripts[s.script];
+      if (s.weight == 0 && sr.counter.reported() && BinaryFault(s.reverse, sr.counter.ok()))
+        add(" due to script " + sr.cfg->name);
+    }
+    for (const FileRef& f : v.files) {
+      const std::int64_t value = file_values[f.file];
+      if (TrackFileFault(f.weight, f.reverse, value))
+        add(" (tracked file " + config.track_files[f.file].name + " has status " + Str(value) +
+            ")");
+    }
+    return fault;
+  }
+
+  bool ComputePending(const InstanceRuntime& v) const {
+    for (const ScriptRef& s : v.scripts)
+      if (s.weight == 0 && !scripts[s.script].counter.reported()) return true;
+    return false;
+  }
+
+  int ComputeEffective(const InstanceRuntime& v) const {
+    if (v.base_priority == 255) return 255;  // R30: owners are immune
+    int total = v.base_priority;
+    for (const InterfaceRef& t : v.track_ifs)
+      if (t.weight != 0) total += BinaryContribution(t.weight, t.reverse, IfUp(t.name));
+    for (const ScriptRef& s : v.scripts) {
+      const ScriptRuntime& sr = scripts[s.script];
+      if (s.weight != 0 && sr.counter.reported())
+        total += BinaryContribution(s.weight, s.reverse, sr.counter.ok());
+    }
+    for (const FileRef& f : v.files)
+      if (f.weight != 0) total += TrackFileContribution(f.weight, f.reverse, file_values[f.file]);
+    return std::clamp(total, 1, 254);
+  }
+
+  // R30, R33.
+  void SetEffective(InstanceRuntime& v, int eff) {
+    const int old = v.effective_priority;
+    v.effective_priority = eff;
+    ILog(v, "Changing effective priority from ", Str(old), " to ", Str(eff));
+    out->push_back(PriorityChanged{v.index, old, eff});
+    if (v.state == State::kBackup && v.sands != kNever) {
+      const Duration fresh = Mdi(v);
+      const Time t = v.sands + (fresh - v.ms_down_timer);
+      v.ms_down_timer = fresh;
+      SetSands(v, t);
+    }
+  }
+
+  bool GroupHasFault(int g) const {
+    for (int m : groups[g].members)
+      if (insts[m].own_fault) return true;
+    return false;
+  }
+
+  // Re-derives priority and fault status of every instance after a tracker
+  // changed, and acts on the differences (configuration order).
+  void Reevaluate() {
+    for (InstanceRuntime& v : insts) {
+      if (v.state == State::kStop || v.state == State::kInit) continue;
+      const int eff = ComputeEffective(v);
+      if (eff != v.effective_priority) SetEffective(v, eff);
+      const bool fault = ComputeFault(v, nullptr);
+      const bool pending = ComputePending(v);
+      const bool was_fault = v.own_fault;
+      const bool was_pending = v.pending;
+      v.own_fault = fault;
+      v.pending = pending;
+      if (fault && !was_fault) {
+        FaultRaised(v);
+      } else if (!fault && was_fault) {
+        FaultCleared(v);
+      } else if (!fault && was_pending && !pending) {
+        FaultCleared(v);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ transitions
+
+  // R20 steps 3-11.
+  void GotoMaster(InstanceRuntime& v, Reason reason, std::string detail = {}) {
+    v.state = State::kMaster;
+    v.wantstate = State::kMaster;
+    v.preempt_running = false;
+    SetSands(v, now + v.adver_int);
+    SendAdverts(v, v.effective_priority);
+    ILog(v, "Entering MASTER STATE");
+    // 2.2.7 resets the learned interval only inside a -D logging branch (R12).
+    if (v.cfg->version == 3 && opt.detailed_logging) v.master_adver_int = v.adver_int;
+    AddVips(v);
+    GarpBatch(v, v.cfg->garp_master_repeat);
+    if (v.cfg->garp_master_refresh > 0) v.garp_refresh_at = now + v.cfg->garp_master_refresh;
+    NotifyInst(v, State::kMaster, reason, std::move(detail));
+    if (v.cfg->garp_master_delay > 0 && v.cfg->garp_master_repeat > 0)
+      v.garp_delay_at = now + v.cfg->garp_master_delay;
+  }
+
+  // R21.
+  void LeaveMaster(InstanceRuntime& v, Reason reason, std::string detail = {}) {
+    ILog(v, "Entering BACKUP STATE");
+    v.preempt_running = false;
+    RemoveVips(v);
+    v.state = State::kBackup;
+    v.wantstate = State::kBackup;
+    NotifyInst(v, State::kBackup, reason, std::move(detail));
+    ArmBackupFull(v);
+  }
+
+  // R40 (own fault: two priority-0 adverts from MASTER; sync-forced: one).
+  void EnterFault(InstanceRuntime& v, bool sync_forced) {
+    ILog(v, "Entering FAULT STATE");
+    if (v.state == State::kMaster) {
+      for (int k = 0; k < (sync_forced ? 1 : 2); ++k) {
+        SendAdverts(v, 0);
+        if (opt.detailed_logging) ILog(v, "sent 0 priority");
+      }
+      RemoveVips(v);
+    }
+    v.state = State::kFault;
+    if (!sync_forced) v.wantstate = State::kFault;
+    v.preempt_running = false;
+    NotifyInst(v, State::kFault, sync_forced ? Reason::kSyncGroup : Reason::kFault);
+    SetSands(v, kNever);
+  }
+
+  // R41.
+  void LeaveFault(InstanceRuntime& v, Reason reason) {
+    v.wantstate = State::kBackup;
+    v.master_adver_int = v.adver_int;
+    v.preempt_running = false;
+    ILog(v, "Entering BACKUP STATE");
+    v.state = State::kBackup;
+    // Unicast peers may hold a stale ARP entry for us.
+    if (v.cfg->is_unicast()) out->push_back(SendGarp{v.index, v.src, v.cfg->interface});
+    NotifyInst(v, State::kBackup, reason);
+    ArmBackupFull(v);
+  }
+
+  void FaultRaised(InstanceRuntime& v) {
+    if (v.state == State::kFault) {
+      // Already FAULT: either silently waiting for a first script result
+      // (R43: now announce it) or forced by the group (nothing to do).
+      if (v.notified != State::kFault) {
+        ILog(v, "Entering FAULT STATE");
+        v.wantstate = State::kFault;
+        NotifyInst(v, State::kFault, Reason::kFault);
+      }
+      return;
+    }
+    EnterFault(v, false);
+    if (v.group < 0) return;
+    GroupRuntime& g = groups[v.group];
+    if (g.members.size() > 1) GroupLog(v.group, "FAULT");
+    for (int m : g.members) {
+      if (m == v.index || insts[m].state == State::kFault) continue;
+      EnterFault(insts[m], true);
+    }
+    NotifyGroup(v.group, State::kFault, Reason::kFault);
+  }
+
+  // Called when an instance's own fault sources (or pending scripts) cleared.
+  void FaultCleared(InstanceRuntime& v) {
+    if (v.state != State::kFault || v.own_fault || v.pending) return;
+    if (v.group >= 0 && GroupHasFault(v.group)) return;
+    // R41 exception: an owner that only waited for its first script results.
+    if (v.notified != State::kFault && v.wantstate == State::kMaster && v.base_priority == 255) {
+      GotoMaster(v, Reason::kOwnerStartup);
+      return;
+    }
+    LeaveFault(v, v.notified == State::kFault ? Reason::kFaultCleared : Reason::kStartup);
+    if (v.group < 0) return;
+    GroupRuntime& g = groups[v.group];
+    bool others = false;
+    for (int m : g.members)
+      if (m != v.index && insts[m].state == State::kFault && !insts[m].pending) others = true;
+    if (others) GroupLog(v.group, "BACKUP");
+    for (int m : g.members) {
+      InstanceRuntime& o = insts[m];
+      if (m == v.index || o.state != State::kFault || o.pending) continue;
+      LeaveFault(o, Reason::kSyncGroup);
+    }
+    NotifyGroup(v.group, State::kBackup, Reason::kFaultCleared);
+  }
+
+  // R20 / R63: the master-down timer of a BACKUP expired.
+  void MasterDownExpired(InstanceRuntime& v) {
+    if (opt.detailed_logging) ILog(v, "Receive advertisement timeout");
+    v.wantstate = State::kMaster;
+    if (v.group >= 0 && groups[v.group].state != State::kMaster) {
+      for (int m : groups[v.group].members) {
+        const InstanceRuntime& o = insts[m];
+        if (m != v.index && o.wantstate != State::kMaster && o.state != State::kMaster) {
+          ArmBackupFull(v);
+          return;
+        }
+      }
+    }
+    GotoMaster(v, v.notified == State::kInit ? Reason::kOwnerStartup : Reason::kMasterDownTimer);
+    if (v.group < 0) return;
+    if (groups[v.group].members.size() > 1) GroupLog(v.group, "MASTER");
+    for (int m : groups[v.group].members) {
+      if (m != v.index && insts[m].state == State::kBackup)
+        GotoMaster(insts[m], Reason::kSyncGroup);
+    }
+    if (groups[v.group].state != State::kMaster)
+      NotifyGroup(v.group, State::kMaster, Reason::kMasterDownTimer);
+  }
+
+  // R17.5 + R62.
+  void YieldMaster(InstanceRuntime& v, Reason reason, std::string detail) {
+    LeaveMaster(v, reason, std::move(detail));
+    if (v.group < 0) return;
+    GroupRuntime& g = groups[v.group];
+    if (g.members.size() > 1) GroupLog(v.group, "BACKUP");
+    for (int m : g.members) {
+      if (m != v.index && insts[m].state == State::kMaster)
+        LeaveMaster(insts[m], Reason::kSyncGroup);
+    }
+    NotifyGroup(v.group, State::kBackup, reason);
+  }
+
+  // ------------------------------------------------------------ receiving
+
+  int Demux(const VrrpAdvert& a, std::string_view ifname) const {
+    const bool mcast = a.dst.is_multicast();
+    int fallback = -1;
+    int first_unicast = -1;
+    for (const InstanceRuntime& v : insts) {
+      const VrrpInstance& c = *v.cfg;
+      if (c.vrid != a.vrid) continue;
+      if (!c.interface.empty() && c.interface != ifname) continue;
+      if (mcast) {
+        if (!c.is_unicast()) return v.index;
+        continue;
+      }
+      if (c.is_unicast()) {
+        for (const UnicastPeer& p : c.unicast_peers)
+          if (p.addr == a.src) return v.index;
+        if (first_unicast < 0) first_unicast = v.index;
+      } else if (fallback < 0) {
+        fallback = v.index;  // a multicast socket also sees unicast packets
+      }
+    }
+    return first_unicast >= 0 ? first_unicast : fallback;
+  }
+
+  bool Validate(InstanceRuntime& v, const DecodedPacket& pkt, bool check_vip_addr) {
+    ValidateOptions vo;
+    vo.check_vip_addr = check_vip_addr;
+    vo.global_check_unicast_src = config.global.check_unicast_src;
+    if (!logs()) return ValidateAdvert(*v.cfg, pkt, vo, nullptr);
+    if (ValidateAdvert(*v.cfg, pkt, vo, &scratch)) return true;
+    out->push_back(LogLine{v.index, scratch});
+    return false;
+  }
+
+  void LearnInterval(InstanceRuntime& v, const VrrpAdvert& a) {
+    if (v.cfg->version != 3) return;
+    const Duration learned = AdvertIntervalFromField(3, a.adver_int);
+    if (learned == v.master_adver_int) return;
+    ILog(v, "advertisement interval updated from ", Str(v.master_adver_int / kMillisecond),
+         "ms to ", Str(learned / kMillisecond), "ms by master");
+    v.master_adver_int = learned;
+  }
+
+  // R11, R12, R14, R26.
+  void BackupRx(InstanceRuntime& v, const DecodedPacket& pkt) {
+    const VrrpAdvert& a = pkt.advert;
+    const bool skip = (v.cfg->skip_check_adv_addr || config.global.skip_check_adv_addr) &&
+                      v.have_last_master && a.src == v.last_master;
+    auto discard = [&] { v.ms_down_timer = std::max<Duration>(0, v.sands - now); };
+    if (!Validate(v, pkt, !skip)) return discard();
+    const int p = a.priority;
+    const int l = v.effective_priority;
+    if (p == 0) {
+      if (opt.detailed_logging) ILog(v, "Backup received priority 0 advertisement");
+      v.ms_down_timer = Skew(v);
+      SetSands(v, BackupBase() + v.ms_down_timer);
+      return;
+    }
+    const Duration delay = v.cfg->preempt_delay;
+    const bool in_window = delay > 0 && (!v.preempt_running || now < v.preempt_time);
+    if (v.cfg->nopreempt || p >= l || in_window) {
+      if (delay > 0) {
+        if (p < l && !v.preempt_running) {
+          v.preempt_running = true;
+          v.preempt_time = now + delay;
+          if (opt.detailed_logging) ILog(v, "start preempt delay (", SecondsText(delay), ")");
+        } else if (p >= l && v.preempt_running) {
+          v.preempt_running = false;
+          if (opt.detailed_logging) ILog(v, "stop preempt delay");
+        }
+      }
+      LearnInterval(v, a);
+      v.ms_down_timer = Mdi(v);
+      SetSands(v, BackupBase() + v.ms_down_timer);
+      v.have_last_master = true;
+      v.last_master = a.src;
+      v.wantstate = State::kBackup;
+      return;
+    }
+    ILog(v, "received lower priority (", Str(p), ") advert from ", a.src.ToString(),
+         " - discarding");
+    discard();
+  }
+
+  // R10, R17, R51.
+  void MasterRx(InstanceRuntime& v, const DecodedPacket& pkt) {
+    const VrrpAdvert& a = pkt.advert;
+    const VrrpInstance& c = *v.cfg;
+    const bool lnpa = c.lower_prio_no_advert;
+    if (Validate(v, pkt, true)) {
+      const int p = a.priority;
+      int l = v.effective_priority;
+      const int cmp = a.src.value < v.src.value ? -1 : (a.src.value > v.src.value ? 1 : 0);
+      if (p == 0) {
+        if (opt.detailed_logging) ILog(v, "Master received priority 0 message");
+        SendAdverts(v, v.effective_priority);
+      } else if (p == l && cmp == 0) {
+        ILog(v, "WARNING - equal priority advert received from remote host with our IP address.");
+      } else {
+        if (p == 255 && l == 255) {
+          ILog(v,
+               "CONFIGURATION ERROR: local instance and a remote instance are both configured "
+               "as address owner, please fix - reducing local priority");
+          v.base_priority = 254;
+          v.effective_priority = 254;
+          out->push_back(PriorityChanged{v.index, 255, 254});
+          l = 254;
+        }
+        if (p < l || (p == l && cmp < 0)) {
+          MasterRxLower(v, a, p);
+        } else {
+          const bool equal = p == l;
+          if (equal) {
+            ILog(v, "Master received advert from ", a.src.ToString(), " with same priority ",
+                 Str(p), " but higher IP address than ours");
+          } else {
+            ILog(v, "Master received advert from ", a.src.ToString(), " with higher priority ",
+                 Str(p), ", ours ", Str(l));
+          }
+          if (c.higher_prio_send_advert) SendAdverts(v, v.effective_priority);
+          LearnInterval(v, a);
+          std::string detail;
+          detail = (equal ? "same priority " : "higher priority ") + Str(p) + " from " +
+                   a.src.ToString();
+          YieldMaster(v,
+                      equal ? Reason::kEqualPriorityHigherAddress : Reason::kHigherPriorityAdvert,
+                      std::move(detail));
+          return;
+        }
+      }
+    }
+    // R10: whatever the packet, the advert timer restarts from now.
+    if (!lnpa) SetSands(v, now + v.adver_int);
+  }
+
+  void MasterRxLower(InstanceRuntime& v, const VrrpAdvert& a, int p) {
+    const VrrpInstance& c = *v.cfg;
+    ILog(v, "Received advert from ", a.src.ToString(), " with lower priority ", Str(p), ", ours ",
+         Str(v.effective_priority), c.lower_prio_no_advert ? "" : ", forcing new election");
+    if (!c.lower_prio_no_advert) SendAdverts(v, v.effective_priority);
+    LowerPrioGarps(v);
+    if (v.group >= 0) {
+      for (int m : groups[v.group].members) {
+        InstanceRuntime& o = insts[m];
+        if (m != v.index && o.state == State::kMaster) LowerPrioGarps(o);
+      }
+    }
+    if (c.notify_master_rx_lower_pri.configured() || !config.global.notify_fifo.empty()) {
+      out->push_back(Notify{v.index, -1, State::kMaster, State::kMaster, v.effective_priority,
+                            Reason::kMasterRxLowerPriority,
+                            "lower priority " + Str(p) + " from " + a.src.ToString()});
+    }
+  }
+
+  void LowerPrioGarps(InstanceRuntime& v) {
+    const int repeat = v.cfg->garp_lower_prio_repeat;
+    if (repeat <= 0) return;
+    GarpBatch(v, repeat);
+    if (v.cfg->garp_lower_prio_delay > 0) v.garp_lower_at = now + v.cfg->garp_lower_prio_delay;
+  }
+
+  // ------------------------------------------------------------ timers
+
+  void AdvertTimer(InstanceRuntime& v) {
+    SendAdverts(v, v.effective_priority);
+    // R52: refresh rides on the periodic advert; "strictly after" in the
+    // daemon is met by its timer's latency, so exact time uses >=.
+    if (v.cfg->garp_master_refresh > 0 && now >= v.garp_refresh_at) {
+      GarpBatch(v, v.cfg->garp_master_refresh_repeat);
+      v.garp_refresh_at = now + v.cfg->garp_master_refresh;
+    }
+    SetSands(v, now + v.adver_int);
+  }
+
+  void RunDueScript(int s) {
+    ScriptRuntime& sr = scripts[s];
+    if (sr.outstanding > 0 && logs())
+      Log(-1, "Track script ", sr.cfg->name, " is already running, expect idle - skipping run");
+    ++sr.outstanding;
+    out->push_back(RunScript{s, sr.cfg->name, sr.cfg->timeout});
+    sr.next_run += std::max<Duration>(sr.cfg->interval, 1);
+  }
+
+  void RunTimers() {
+    // Each step moves the deadline it served past the one it found, so the
+    // loop ends; ties go to instance timers (configuration order) first.
+    for (;;) {
+      Time best = kNever;
+      int kind = -1;
+      int which = -1;
+      auto consider = [&](Time t, int k, int w) {
+        if (t <= now && t < best) {
+          best = t;
+          kind = k;
+          which = w;
+        }
+      };
+      for (const InstanceRuntime& v : insts) {
+        consider(v.sands, 0, v.index);
+        consider(v.garp_delay_at, 1, v.index);
+        consider(v.garp_lower_at, 2, v.index);
+      }
+      for (std::size_t s = 0; s < scripts.size(); ++s)
+        consider(scripts[s].next_run, 3, static_cast<int>(s));
+      if (kind < 0) return;
+      if (kind == 3) {
+        RunDueScript(which);
+        continue;
+      }
+      InstanceRuntime& v = insts[which];
+      if (kind == 0) {
+        if (v.state == State::kBackup) {
+          MasterDownExpired(v);
+        } else if (v.state == State::kMaster) {
+          AdvertTimer(v);
+        } else {
+          SetSands(v, kNever);
+        }
+      } else if (kind == 1) {
+        v.garp_delay_at = kNever;
+        if (v.vipset) GarpBatch(v, v.cfg->garp_master_repeat);
+      } else {
+        v.garp_lower_at = kNever;
+        if (v.vipset) GarpBatch(v, v.cfg->garp_lower_prio_repeat);
+      }
+    }
+  }
+
+  void RecomputeNext() {
+    Time t = kNever;
+    if (started && !stopped) {
+      for (const InstanceRuntime& v : insts)
+        t = std::min({t, v.sands, v.garp_delay_at, v.garp_lower_at});
+      for (const ScriptRuntime& s : scripts) t = std::min(t, s.next_run);
+    }
+    next_deadline = t;
+  }
+
+  // ------------------------------------------------------------ entry points
+
+  // Runs one input with the per-call context set, then refreshes the cached
+  // next deadline.
+  template <typename F>
+  void Call(Time t, Actions* o, F&& f) {
+    assert(o != nullptr);
+    now = t;
+    out = o;
+    f();
+    RecomputeNext();
+    out = nullptr;
+  }
+
+  void Start() {
+    if (started) return;
+    started = true;
+    start_time = now;
+    for (InstanceRuntime& v : insts) {
+      const VrrpInstance& c = *v.cfg;
+      const HostInterface* own = c.interface.empty() ? nullptr : FindIf(c.interface);
+      std::optional<Ipv4> explicit_src = c.is_unicast() ? c.unicast_src_ip : c.mcast_src_ip;
+      if (explicit_src && !explicit_src->is_zero()) {
+        v.src = *explicit_src;
+        v.src_ok = true;
+      } else if (own != nullptr && !own->primary.is_zero()) {
+        v.src = own->primary;
+        v.src_ok = true;
+      }
+      v.effective_priority = ComputeEffective(v);
+      v.own_fault = ComputeFault(v, nullptr);
+      v.pending = ComputePending(v);
+    }
+    // R66: a group starts MASTER only if every member is an owner wanting it.
+    std::vector<bool> group_faulted(groups.size(), false);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      bool all_owner_master = true;
+      bool pending = false;
+      for (int m : groups[g].members) {
+        const InstanceRuntime& v = insts[m];
+        if (v.base_priority != 255 || v.wantstate != State::kMaster) all_owner_master = false;
+        if (v.own_fault) group_faulted[g] = true;
+        if (v.pending) pending = true;
+      }
+      if (!all_owner_master)
+        for (int m : groups[g].members) insts[m].wantstate = State::kBackup;
+      if (group_faulted[g]) {
+        NotifyGroup(static_cast<int>(g), State::kFault, Reason::kStartup);
+      } else if (!pending && !all_owner_master) {
+        NotifyGroup(static_cast<int>(g), State::kBackup, Reason::kStartup);
+      }
+    }
+    for (InstanceRuntime& v : insts) StartInstance(v, v.group >= 0 && group_faulted[v.group]);
+    for (std::size_t s = 0; s < scripts.size(); ++s) {
+      scripts[s].next_run = now;
+      RunDueScript(static_cast<int>(s));
+    }
+  }
+
+  // R4, R42, R43, R71.
+  void StartInstance(InstanceRuntime& v, bool group_faulted) {
+    if (v.own_fault) {
+      if (logs()) {
+        std::vector<std::string> reasons;
+        ComputeFault(v, &reasons);
+        for (const std::string& r : reasons)
+          Log(v.index, "(", v.cfg->name, "): entering FAULT state", r);
+      }
+      ILog(v, "entering FAULT state");
+      v.state = State::kFault;
+      v.wantstate = State::kFault;
+      NotifyInst(v, State::kFault, Reason::kStartup);
+      return;
+    }
+    if (group_faulted) {
+      ILog(v, "entering FAULT state");
+      v.state = State::kFault;
+      NotifyInst(v, State::kFault, Reason::kSyncGroup);
+      return;
+    }
+    if (v.pending) {
+      v.state = State::kFault;  // silently, until the first result (R43)
+      return;
+    }
+    v.state = State::kBackup;
+    if (v.wantstate == State::kMaster && v.base_priority == 255) {
+      // R4.3: BACKUP in name only; the 1 µs timer makes it MASTER at once.
+      v.ms_down_timer = 1;
+      SetSands(v, BackupBase() + 1);
+      return;
+    }
+    ILog(v, "Entering BACKUP STATE (init)");
+    NotifyInst(v, State::kBackup, Reason::kStartup);
+    ArmBackupFull(v);
+  }
+
+  void Stop() {
+    if (!started || stopped) return;
+    Log(-1, "Stopping");
+    for (InstanceRuntime& v : insts) {
+      if (v.state != State::kMaster) continue;
+      SendAdverts(v, 0);
+      if (opt.detailed_logging) ILog(v, "sent 0 priority");
+      RemoveVips(v);
+    }
+    for (InstanceRuntime& v : insts) {
+      v.state = State::kStop;
+      NotifyInst(v, State::kStop, Reason::kShutdown);
+    }
+    for (std::size_t g = 0; g < groups.size(); ++g)
+      NotifyGroup(static_cast<int>(g), State::kStop, Reason::kShutdown);
+    for (InstanceRuntime& v : insts) {
+      v.garp_delay_at = v.garp_lower_at = v.garp_refresh_at = kNever;
+      SetSands(v, kNever);
+    }
+    for (ScriptRuntime& s : scripts) s.next_run = kNever;
+    stopped = true;
+  }
+
+  void OnDecoded(const DecodedPacket& pkt, std::string_view ifname) {
+    if (!started || stopped || !pkt.ok()) return;
+    const int idx = Demux(pkt.advert, ifname);
+    if (idx < 0) {
+      if (config.global.log_unknown_vrids)
+        Log(-1, "Unknown VRID(", Str(pkt.advert.vrid), ") received on interface(",
+            std::string(ifname), "). ignoring...");
+      return;
+    }
+    InstanceRuntime& v = insts[idx];
+    if (v.state == State::kBackup) {
+      BackupRx(v, pkt);
+    } else if (v.state == State::kMaster) {
+      MasterRx(v, pkt);
+    }
+    // INIT / FAULT: silently ignored (R1).
+  }
+
+  void OnCheckResult(std::string_view name, CheckResult r) {
+    if (!started || stopped) return;
+    int s = -1;
+    for (std::size_t i = 0; i < scripts.size(); ++i)
+      if (scripts[i].cfg->name == name) s = static_cast<int>(i);
+    if (s < 0) return;
+    ScriptRuntime& sr = scripts[s];
+    if (sr.outstanding > 0) --sr.outstanding;
+    const bool success = r.ok && !r.timed_out;
+    if (!r.timed_out) {
+      const int status = r.ok ? 0 : r.exit_status;
+      if (sr.have_status && status != sr.last_status)
+        Log(-1, "Script `", sr.cfg->name, "` now returning ", Str(status));
+      sr.have_status = true;
+      sr.last_status = status;
+    }
+    const bool was_reported = sr.counter.reported();
+    const bool was_ok = sr.counter.ok();
+    if (!sr.counter.Apply(success)) return;
+    if (was_reported && was_ok == sr.counter.ok()) return;
+    if (sr.counter.ok()) {
+      Log(-1, "VRRP_Script(", sr.cfg->name, ") succeeded");
+    } else if (r.timed_out) {
+      Log(-1, "VRRP_Script(", sr.cfg->name, ") timed_out");
+    } else {
+      Log(-1, "VRRP_Script(", sr.cfg->name, ") failed (exited with status ", Str(r.exit_status),
+          ")");
+    }
+    Reevaluate();
+  }
+
+  void OnLink(std::string_view ifname, bool up) {
+    if (!started || stopped) return;
+    HostInterface* h = FindIf(ifname);
+    if (h == nullptr || h->up == up) return;
+    h->up = up;
+    Log(-1, "Netlink reports ", std::string(ifname), up ? " up" : " down");
+    Reevaluate();
+  }
+
+  void OnTrackFile(std::string_view name, std::int64_t value) {
+    int f = -1;
+    for (std::size_t i = 0; i < config.track_files.size(); ++i)
+      if (config.track_files[i].name == name) f = static_cast<int>(i);
+    if (f < 0) return;
+    file_values[f] = value;
+    if (!started || stopped) return;
+    Reevaluate();
+  }
+};
+
+// ---------------------------------------------------------------- Daemon
+
+Daemon::Daemon(Config config, HostIdentity host, DaemonOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(host), options)) {}
+Daemon::~Daemon() = default;
+Daemon::Daemon(Daemon&&) noexcept = default;
+Daemon& Daemon::operator=(Daemon&&) noexcept = default;
+
+void Daemon::Start(Time now, Actions* out) {
+  impl_->Call(now, out, [&] { impl_->Start(); });
+}
+
+void Daemon::Stop(Time now, Actions* out) {
+  impl_->Call(now, out, [&] { impl_->Stop(); });
+}
+
+void Daemon::OnPacket(Time now, std::span<const std::uint8_t> datagram, std::string_view ifname,
+                      Actions* out) {
+  OnDecoded(now, DecodeIpv4(datagram), ifname, out);
+}
+
+void Daemon::OnDecoded(Time now, const DecodedPacket& packet, std::string_view ifname,
+                       Actions* out) {
+  impl_->Call(now, out, [&] { impl_->OnDecoded(packet, ifname); });
+}
+
+void Daemon::OnTimer(Time now, Actions* out) {
+  impl_->Call(now, out, [&] {
+    if (impl_->started && !impl_->stopped) impl_->RunTimers();
+  });
+}
+
+void Daemon::OnCheckResult(Time now, std::string_view script, CheckResult result, Actions* out) {
+  impl_->Call(now, out, [&] { impl_->OnCheckResult(script, result); });
+}
+
+void Daemon::OnLink(Time now, std::string_view ifname, bool up, Actions* out) {
+  impl_->Call(now, out, [&] { impl_->OnLink(ifname, up); });
+}
+
+void Daemon::OnTrackFile(Time now, std::string_view name, std::int64_t value, Actions* out) {
+  impl_->Call(now, out, [&] { impl_->OnTrackFile(name, value); });
+}
+
+Time Daemon::NextDeadline() const { return impl_->next_deadline; }
+
+const Config& Daemon::config() const { return impl_->config; }
+int Daemon::instance_count() const { return static_cast<int>(impl_->insts.size()); }
+int Daemon::FindInstance(std::string_view name) const { return impl_->FindInst(name); }
+State Daemon::state(int instance) const { return impl_->Inst(instance).state; }
+int Daemon::effective_priority(int instance) const {
+  return impl_->Inst(instance).effective_priority;
+}
+bool Daemon::vips_installed(int instance) const { return impl_->Inst(instance).vipset; }
+Time Daemon::instance_deadline(int instance) const { return impl_->Inst(instance).sands; }
+Duration Daemon::master_adver_int(int instance) const {
+  return impl_->Inst(instance).master_adver_int;
+}
+
+}  // namespace vrrp

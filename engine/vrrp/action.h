@@ -25,16 +25,20 @@ const char* StateName(State s);  // "INIT", "BACKUP", "MASTER", "FAULT", "STOP"
 // appear in traces.
 enum class Reason : std::uint8_t {
   kNone,
-  kStartup,              // initial state after start (R4)
-  kOwnerStartup,         // address owner straight to MASTER (R4.3)
-  kMasterDownTimer,      // master-down timer expired (R20)
-  kPriorityZeroAdvert,   // a priority-0 advert shortened the timer (R14.1)
-  kHigherPriorityAdvert, // MASTER saw a better advert (R17.5)
+  kStartup,                     // initial state after start (R4)
+  kOwnerStartup,                // address owner straight to MASTER (R4.3)
+  kMasterDownTimer,             // master-down timer expired (R20)
+  kPriorityZeroAdvert,          // a priority-0 advert shortened the timer (R14.1)
+  kHigherPriorityAdvert,        // MASTER saw a better advert (R17.5)
   kEqualPriorityHigherAddress,  // R17.5 tie-break
-  kFault,                // a fault source became active (R40)
-  kFaultCleared,         // last fault source cleared (R41)
-  kSyncGroup,            // forced by the sync group (R61-R63)
-  kShutdown,             // graceful stop (R45)
+  kFault,                       // a fault source became active (R40)
+  kFaultCleared,                // last fault source cleared (R41)
+  kSyncGroup,                   // forced by the sync group (R61-R63)
+  kShutdown,                    // graceful stop (R45)
+  // Appended (additive): a MASTER answered a lower-priority advert (R17.4);
+  // carried by the MASTER->MASTER Notify that stands for the
+  // notify_master_rx_lower_pri script and the MASTER_RX_LOWER_PRI FIFO line.
+  kMasterRxLowerPriority,
 };
 const char* ReasonName(Reason r);  // "startup", "master-down-timer", ...
 
@@ -47,7 +51,7 @@ struct SendAdvert {
 struct AddVip {
   int instance = -1;
   VirtualAddress vip;
-  std::string dev;  // resolved interface
+  std::string dev;        // resolved interface
   bool excluded = false;  // an eVIP (not advertised)
 };
 

@@ -1,0 +1,106 @@
+// Run-time state of one vrrp_instance and one vrrp_sync_group inside a
+// Daemon (semantics doc §0.1). Plain data: engine/daemon.cpp implements the
+// transitions, so that the order of side effects for each input reads top to
+// bottom in one place.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/config/model.h"
+#include "engine/ipv4.h"
+#include "engine/packet/vrrp_packet.h"
+#include "engine/time.h"
+#include "engine/vrrp/action.h"
+#include "engine/vrrp/tracker.h"
+
+namespace vrrp {
+
+// A tracked interface as seen by one instance (its own track_interface lines
+// plus those inherited from its sync group).
+struct InterfaceRef {
+  std::string name;
+  int weight = 0;
+  bool reverse = false;
+};
+
+struct ScriptRef {
+  int script = -1;  // index into Config::scripts
+  int weight = 0;
+  bool reverse = false;
+};
+
+struct FileRef {
+  int file = -1;  // index into Config::track_files
+  int weight = 0;
+  bool reverse = false;
+};
+
+// An address the instance installs (VIP or eVIP) with its resolved device.
+struct InstalledAddress {
+  const VirtualAddress* vip = nullptr;
+  std::string dev;
+  bool excluded = false;
+  bool tracked = false;  // its device is a FAULT source (R38)
+};
+
+struct InstanceRuntime {
+  const VrrpInstance* cfg = nullptr;
+  int index = -1;
+  int group = -1;
+
+  State state = State::kInit;
+  State wantstate = State::kBackup;  // R3
+  State notified = State::kInit;     // last state announced by a Notify
+
+  int base_priority = 100;
+  int effective_priority = 100;
+  Duration adver_int = kSecond;
+  Duration master_adver_int = kSecond;  // R12
+  Duration ms_down_timer = 0;           // R11, R33
+  Time sands = kNever;                  // the single instance timer
+
+  bool preempt_running = false;  // R26
+  Time preempt_time = 0;
+
+  bool vipset = false;
+  bool own_fault = false;  // cached: some fault source is active (R40)
+  bool pending = false;    // cached: weight-0 scripts yet to report (R43)
+
+  // GARP schedule (R50-R52): these are separate keepalived threads, not sands.
+  Time garp_delay_at = kNever;
+  Time garp_lower_at = kNever;
+  Time garp_refresh_at = kNever;
+
+  bool have_last_master = false;  // for skip_check_adv_addr (R13)
+  Ipv4 last_master;
+
+  Ipv4 src;  // advert source address (R16)
+  bool src_ok = false;
+
+  std::vector<InterfaceRef> track_ifs;
+  std::vector<ScriptRef> scripts;
+  std::vector<FileRef> files;
+  std::vector<InstalledAddress> addresses;  // VIPs then eVIPs, configuration order
+
+  VrrpAdvert advert;  // template: everything but priority/dst/ttl
+};
+
+struct GroupRuntime {
+  const SyncGroup* cfg = nullptr;
+  std::vector<int> members;  // instance indices, group order
+  State state = State::kInit;
+  State notified = State::kInit;
+};
+
+struct ScriptRuntime {
+  const VrrpScript* cfg = nullptr;
+  ScriptCounter counter{1, 1};
+  Time next_run = kNever;
+  int outstanding = 0;  // runs started and not yet answered
+  bool have_status = false;
+  int last_status = 0;
+};
+
+}  // namespace vrrp

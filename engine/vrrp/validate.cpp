@@ -1,0 +1,163 @@
+#include "engine/vrrp/validate.h"
+
+#include <cassert>
+#include <cstdint>
+#include <string_view>
+
+#include "engine/time.h"
+
+namespace vrrp {
+
+namespace {
+
+constexpr std::size_t kVrrpHeaderLength = 8;
+constexpr std::size_t kV2AuthLength = 8;
+constexpr std::size_t kAhHeaderLength = 24;  // RFC 2402 header as keepalived sends it
+
+// Writes "(<inst>) <text>" into *log if logging; returns false so callers can
+// `return Fail(...)`.
+template <typename... Parts>
+bool Fail(std::string* log, const VrrpInstance& cfg, const Parts&... parts) {
+  if (log != nullptr) {
+    log->clear();
+    log->append("(").append(cfg.name).append(") ");
+    (log->append(parts), ...);
+  }
+  return false;
+}
+
+std::string Num(std::int64_t v) { return std::to_string(v); }
+
+bool PasswordMatches(const VrrpInstance& cfg, const VrrpAdvert& adv) {
+  // keepalived compares exactly 8 bytes of the zero-padded password.
+  for (std::size_t i = 0; i < adv.auth_data.size(); ++i) {
+    const std::uint8_t want =
+        i < cfg.auth_pass.size() ? static_cast<std::uint8_t>(cfg.auth_pass[i]) : 0;
+    if (adv.auth_data[i] != want) return false;
+  }
+  return true;
+}
+
+bool ContainsAddress(const VrrpAdvert& adv, Ipv4 addr) {
+  for (const Ipv4& a : adv.addresses)
+    if (a == addr) return true;
+  return false;
+}
+
+}  // namespace
+
+bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
+                    const ValidateOptions& options, std::string* log) {
+  assert(pkt.ok());
+  const VrrpAdvert& adv = pkt.advert;
+
+  // 1. AH header present iff auth_type AH.
+  const bool want_ah = cfg.auth_type == AuthType::kAh;
+  if (pkt.has_ah != want_ah) {
+    if (pkt.has_ah) return Fail(log, cfg, "Received AH header but auth type not AH");
+    return Fail(log, cfg, "No AH header but auth type is AH");
+  }
+
+  // 2. The received length must be exactly what the header announces
+  // (computed from the packet's own version and count fields).
+  std::size_t expected = pkt.ip_header_length + (want_ah ? kAhHeaderLength : 0) +
+                         kVrrpHeaderLength + 4u * adv.count +
+                         (adv.version == 2 ? kV2AuthLength : 0);
+  if (pkt.received_length != expected) {
+    return Fail(log, cfg, "vrrp packet too ", pkt.received_length > expected ? "long" : "short",
+                ", length ", Num(static_cast<std::int64_t>(pkt.received_length)), " and expect ",
+                Num(static_cast<std::int64_t>(expected)));
+  }
+
+  // 3. TTL 255, not checked for unicast instances.
+  if (!cfg.is_unicast() && adv.ttl != 255) {
+    return Fail(log, cfg, "invalid TTL/HL. Received ", Num(adv.ttl), " and expect 255");
+  }
+
+  // 4. Version.
+  if (adv.version != cfg.version) {
+    return Fail(log, cfg, "wrong version. Received ", Num(adv.version), " and expect ",
+                Num(cfg.version));
+  }
+
+  if (cfg.version == 2) {
+    // 5-8. Authentication.
+    if (adv.auth_type_raw > 2) {
+      return Fail(log, cfg, "Invalid auth type: ", Num(adv.auth_type_raw));
+    }
+    if (adv.auth_type_raw != static_cast<std::uint8_t>(cfg.auth_type)) {
+      return Fail(log, cfg, "received a ", Num(adv.auth_type_raw), " auth, expecting ",
+                  Num(static_cast<int>(cfg.auth_type)), "!");
+    }
+    if (cfg.auth_type == AuthType::kPass && !PasswordMatches(cfg, adv)) {
+      return Fail(log, cfg, "received an invalid passwd!");
+    }
+    // (AH verification is not modelled: a present AH header is trusted.)
+
+    // 9. v2 advert interval must equal ours.
+    if (adv.adver_int * kSecond != cfg.advert_int) {
+      return Fail(log, cfg, "advertisement interval mismatch mine=", Num(cfg.advert_int / kSecond),
+                  " sec rcv'd=", Num(adv.adver_int), " sec");
+    }
+  }
+
+  // 10. Type.
+  if (adv.type != 1) {
+    return Fail(log, cfg, "Invalid packet type. ", Num(adv.type), " and expect 1");
+  }
+
+  // 11. Address count.
+  if (options.check_vip_addr && adv.count != cfg.vips.size()) {
+    return Fail(log, cfg, "received an unexpected ip number count ", Num(adv.count), ", expected ",
+                Num(static_cast<std::int64_t>(cfg.vips.size())), "!");
+  }
+
+  // 12. IPv4 total length field.
+  if (pkt.ip_total_length != pkt.received_length) {
+    return Fail(log, cfg, "ip_tot_len mismatch against received length. ", Num(pkt.ip_total_length),
+                " and received ", Num(static_cast<std::int64_t>(pkt.received_length)));
+  }
+
+  // 13. Checksum.
+  if (!pkt.checksum_ok) {
+    return Fail(log, cfg, cfg.version == 3 ? "Invalid VRRPv3 checksum" : "Invalid VRRPv2 checksum");
+  }
+
+  // 14. Multicast destination iff multicast instance.
+  if (adv.dst.is_multicast() == cfg.is_unicast()) {
+    if (cfg.is_unicast())
+      return Fail(log, cfg, "Expected unicast packet but received multicast packet");
+    return Fail(log, cfg, "Expected multicast packet but received unicast packet");
+  }
+
+  if (options.check_vip_addr) {
+    // 15. Every configured VIP must be in the advert.
+    for (const VirtualAddress& vip : cfg.vips) {
+      if (!ContainsAddress(adv, vip.addr)) {
+        return Fail(log, cfg, "ip address associated with VRID ", Num(cfg.vrid),
+                    " not present in MASTER advert : ", vip.addr.ToString());
+      }
+    }
+
+    // 16. Unicast source / TTL range.
+    bool ttl_range = false;
+    for (const UnicastPeer& p : cfg.unicast_peers)
+      if (p.min_ttl > 0 || p.max_ttl < 255) ttl_range = true;
+    if (cfg.is_unicast() &&
+        (cfg.check_unicast_src || options.global_check_unicast_src || ttl_range)) {
+      const UnicastPeer* peer = nullptr;
+      for (const UnicastPeer& p : cfg.unicast_peers)
+        if (p.addr == adv.src) peer = &p;
+      if (peer == nullptr) {
+        return Fail(log, cfg, "unicast source address ", adv.src.ToString(), " not a unicast peer");
+      }
+      if (adv.ttl < peer->min_ttl || adv.ttl > peer->max_ttl) {
+        return Fail(log, cfg, "TTL/HL ", Num(adv.ttl), " not in range ", Num(peer->min_ttl), " - ",
+                    Num(peer->max_ttl));
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace vrrp
