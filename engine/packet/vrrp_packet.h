@@ -47,7 +47,31 @@ struct VrrpAdvert {
   std::uint8_t auth_type_raw = 0;           // as on the wire (may be invalid)
   std::array<std::uint8_t, 8> auth_data{};  // PASS: password, zero padded
   std::vector<Ipv4> addresses;
+
+  // Appended (additive). IPv4 identification field. keepalived keeps one
+  // 16-bit counter per instance, advanced once per send round (all unicast
+  // peers of one round share the value), first advert 1, 65535 -> 1 (never
+  // 0, which would make the kernel pick one). See NextIpId(). Captured in
+  // tests/data/captures; not part of any validation.
+  std::uint16_t ip_id = 0;
+  // Appended (additive). AH (auth_type AH, v2 only): the AH sequence number.
+  // keepalived sends 1, 2, 3... per instance (in the captures it equals
+  // ip_id). The SPI is always the source address.
+  std::uint32_t ah_seq = 0;
 };
+
+// The IP ID keepalived puts on the send round after the one that used `prev`
+// (0 = nothing sent yet): prev + 1, wrapping 65535 -> 1.
+constexpr std::uint16_t NextIpId(std::uint16_t prev) {
+  return prev == 0xffff ? std::uint16_t{1} : static_cast<std::uint16_t>(prev + 1);
+}
+
+// keepalived's IPv4 header for adverts: TOS 0xc0 (precedence "internetwork
+// control"), no options, DF clear (frag field 0).
+inline constexpr std::uint8_t kVrrpIpTos = 0xc0;
+inline constexpr std::size_t kIpv4HeaderLength = 20;
+// The AH header keepalived builds: 12 fixed bytes + a 96-bit HMAC-MD5 ICV.
+inline constexpr std::size_t kVrrpAhLength = 24;
 
 // Why a datagram was not turned into a VrrpAdvert at all.
 enum class DecodeError {
@@ -67,14 +91,31 @@ struct DecodedPacket {
   VrrpAdvert advert;  // valid only if error == kNone
 
   // Facts the R13 validation needs.
-  bool has_ah = false;                  // IP protocol was AH
-  std::size_t received_length = 0;      // bytes handed to Decode
-  std::uint16_t ip_total_length = 0;    // IPv4 total-length field
-  std::size_t ip_header_length = 0;     // IHL * 4
-  std::size_t vrrp_length = 0;          // bytes after the IP (and AH) header
-  bool addresses_complete = false;      // all `count` addresses were inside the buffer
-  bool checksum_ok = false;             // computed as for advert.version (v3: pseudo-header)
+  bool has_ah = false;                // IP protocol was AH
+  std::size_t received_length = 0;    // bytes handed to Decode
+  std::uint16_t ip_total_length = 0;  // IPv4 total-length field
+  std::size_t ip_header_length = 0;   // IHL * 4
+  std::size_t vrrp_length = 0;        // bytes after the IP (and AH) header
+  bool addresses_complete = false;    // all `count` addresses were inside the buffer
+  bool checksum_ok = false;           // computed as for advert.version (v3: pseudo-header)
   bool ip_checksum_ok = false;
+
+  // Appended (additive) facts, filled as far as the bytes allow even when
+  // error != kNone.
+  std::uint8_t ip_protocol = 0;  // 112, or 51 with AH
+  std::uint8_t ip_tos = 0;       // keepalived sends 0xc0
+  std::uint16_t ip_frag = 0;     // flags + fragment offset field (keepalived: 0)
+  std::uint16_t checksum = 0;    // the VRRP checksum field as received
+  // v3 only: the checksum matches the pre-1.3.6 keepalived algorithm, whose
+  // pseudo-header always uses 224.0.0.18 as destination even for unicast
+  // (`old_unicast_checksum`; keepalived 2.2.7 accepts it by auto-detection).
+  // Equals checksum_ok for adverts sent to 224.0.0.18.
+  bool checksum_ok_old_unicast = false;
+  // AH only (has_ah): bytes of the AH header (from its length field), its
+  // next-header field, SPI and sequence number. The ICV is not verified.
+  std::size_t ah_length = 0;
+  std::uint8_t ah_next_header = 0;
+  std::uint32_t ah_spi = 0;
 
   bool ok() const { return error == DecodeError::kNone; }
 };
@@ -84,10 +125,17 @@ DecodedPacket DecodeIpv4(std::span<const std::uint8_t> datagram);
 
 // Expected VRRP payload length (header + addresses + v2 auth) for `count`
 // addresses, as keepalived computes it for the length check (R13 row 2).
+// version 3 has no auth bytes; any other version is laid out as v2.
 std::size_t ExpectedVrrpLength(int version, int count);
 
-// Encodes a full IPv4 datagram (20-byte header, no options, DF clear, ID 0 as
-// keepalived sends... see the implementation for the exact header fields).
+// Encodes a full IPv4 datagram exactly as keepalived 2.2.7 puts it on the
+// wire (checked byte for byte against tests/data/captures): 20-byte header,
+// TOS 0xc0, ID advert.ip_id, DF clear, TTL advert.ttl, protocol 112 (51 plus
+// a 24-byte AH header when v2 auth_type is AH), both checksums. `count` is
+// written as given (callers set it to addresses.size(); tests forge others).
+// v2 auth type byte: auth_type_raw if it is not 0..2 (a forged value), else
+// auth_type. The AH ICV is left zero (vrrpsim does not model HMAC-MD5), so
+// only AH adverts differ from keepalived's bytes.
 // REQUIRES: advert.addresses.size() <= kMaxVrrpAddresses.
 std::vector<std::uint8_t> EncodeIpv4(const VrrpAdvert& advert);
 
@@ -97,7 +145,8 @@ void EncodeIpv4(const VrrpAdvert& advert, std::vector<std::uint8_t>* out);
 // Internet checksum (RFC 1071) over `data`, starting from `initial`.
 std::uint16_t InternetChecksum(std::span<const std::uint8_t> data, std::uint32_t initial = 0);
 
-// One line for logs and traces: "v2 vrid=51 prio=100 adv=1s auth=PASS 10.0.0.1>224.0.0.18 ttl=255 [10.0.0.100]".
+// One line for logs and traces: "v2 vrid=51 prio=100 adv=1s auth=PASS 10.0.0.1>224.0.0.18 ttl=255
+// [10.0.0.100]".
 std::string Describe(const VrrpAdvert& advert);
 
 }  // namespace vrrp
