@@ -1,0 +1,693 @@
+#include "sim/world/simulation.h"
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+
+#include "engine/packet/vrrp_packet.h"
+
+namespace vsim {
+
+namespace {
+
+enum EventKind : std::uint32_t {
+  kEvOperation = 1,
+  kEvDeliver = 2,
+  kEvHostTimer = 3,
+  kEvScriptResult = 4,
+  kEvPauseEnd = 5,
+};
+
+struct Vip {
+  vrrp::Ipv4 addr;
+  std::string dev;
+  int vrid = 0;
+};
+
+}  // namespace
+
+const char* TraceKindName(TraceKind k) {
+  switch (k) {
+    case TraceKind::kOperation:
+      return "operation";
+    case TraceKind::kTransition:
+      return "transition";
+    case TraceKind::kGroupTransition:
+      return "group-transition";
+    case TraceKind::kPriority:
+      return "priority";
+    case TraceKind::kVipAdded:
+      return "vip-added";
+    case TraceKind::kVipRemoved:
+      return "vip-removed";
+    case TraceKind::kGarp:
+      return "garp";
+    case TraceKind::kAdvertSent:
+      return "advert-sent";
+    case TraceKind::kAdvertReceived:
+      return "advert-received";
+    case TraceKind::kPacketDropped:
+      return "packet-dropped";
+    case TraceKind::kScriptRun:
+      return "script-run";
+    case TraceKind::kScriptResult:
+      return "script-result";
+    case TraceKind::kLog:
+      return "log";
+  }
+  return "?";
+}
+
+const char* OpKindName(OpKind k) {
+  switch (k) {
+    case OpKind::kStart:
+      return "start";
+    case OpKind::kStop:
+      return "stop";
+    case OpKind::kCrash:
+      return "crash";
+    case OpKind::kRestart:
+      return "restart";
+    case OpKind::kPowerOff:
+      return "power-off";
+    case OpKind::kPowerOn:
+      return "power-on";
+    case OpKind::kPause:
+      return "pause";
+    case OpKind::kReload:
+      return "reload";
+    case OpKind::kSetCheck:
+      return "check";
+    case OpKind::kLinkDown:
+      return "link-down";
+    case OpKind::kLinkUp:
+      return "link-up";
+    case OpKind::kPartition:
+      return "partition";
+    case OpKind::kHeal:
+      return "heal";
+    case OpKind::kBlock:
+      return "block";
+    case OpKind::kUnblock:
+      return "unblock";
+    case OpKind::kLinkParams:
+      return "link-params";
+    case OpKind::kTrackFile:
+      return "track-file";
+  }
+  return "?";
+}
+
+struct Simulation::Host {
+  std::string name;
+  HostSpec spec;
+  std::vector<int> ifaces;          // topology interface ids, spec order
+  std::vector<int> instance_iface;  // per config instance: topology iface, -1 if none
+  std::optional<vrrp::Daemon> daemon;
+  bool powered = true;
+  bool paused = false;
+  std::vector<std::pair<int, std::uint32_t>> paused_rx;  // (iface, in-flight slot)
+  EventHandle timer;
+  std::map<std::string, CheckMode> checks;  // ordered: deterministic
+  std::vector<Vip> vips;
+  std::uint32_t generation = 0;  // bumped on every daemon start; stale script results die
+};
+
+struct Simulation::InFlight {
+  vrrp::DecodedPacket packet;
+  int src_host = -1;
+  int refs = 0;
+};
+
+std::string Operation::Describe(const Simulation& sim) const {
+  std::string out = OpKindName(kind);
+  auto host_name = [&](int h) { return h >= 0 ? sim.host_name(h) : std::string("?"); };
+  switch (kind) {
+    case OpKind::kPartition: {
+      out += ' ';
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        if (g) out += " | ";
+        out += '{';
+        for (std::size_t i = 0; i < groups[g].size(); ++i) {
+          if (i) out += ',';
+          out += host_name(groups[g][i]);
+        }
+        out += '}';
+      }
+      return out;
+    }
+    case OpKind::kHeal:
+      return out;
+    case OpKind::kBlock:
+    case OpKind::kUnblock:
+      return out + ' ' + host_name(host) + " -> " + host_name(peer);
+    case OpKind::kSetCheck:
+      return out + ' ' + host_name(host) + ' ' + name + ' ' +
+             (check == CheckMode::kSucceed ? "succeed"
+              : check == CheckMode::kFail  ? "fail"
+                                           : "timeout");
+    case OpKind::kLinkDown:
+    case OpKind::kLinkUp:
+    case OpKind::kLinkParams:
+      return out + ' ' + host_name(host) + ' ' + name;
+    case OpKind::kPause:
+      return out + ' ' + host_name(host) + " for " + std::to_string(duration) + "us";
+    case OpKind::kTrackFile:
+      return out + ' ' + host_name(host) + ' ' + name + '=' + std::to_string(value);
+    default:
+      return out + ' ' + host_name(host);
+  }
+}
+
+Simulation::Simulation(std::uint64_t seed, SimulationOptions options)
+    : seed_(seed), options_(options), network_(&topology_, seed) {}
+
+Simulation::~Simulation() = default;
+
+int Simulation::AddHost(HostSpec spec) {
+  auto h = std::make_unique<Host>();
+  h->name = spec.name;
+  const int id = topology_.AddHost(spec.name);
+  assert(id == host_count());
+  for (const auto& ifs : spec.interfaces) {
+    int seg = topology_.FindSegment(ifs.segment);
+    if (seg < 0) seg = topology_.AddSegment(ifs.segment);
+    const int iface = topology_.AddInterface(id, ifs.name, ifs.address);
+    topology_.ConnectInterface(iface, seg, ifs.up, ifs.down);
+    h->ifaces.push_back(iface);
+  }
+  for (const auto& inst : spec.config.instances) {
+    int found = -1;
+    for (int iface : h->ifaces)
+      if (topology_.iface_name(iface) == inst.interface) found = iface;
+    h->instance_iface.push_back(found);
+  }
+  h->spec = std::move(spec);
+  hosts_.push_back(std::move(h));
+  return id;
+}
+
+int Simulation::FindHost(const std::string& name) const {
+  for (int i = 0; i < host_count(); ++i)
+    if (hosts_[i]->name == name) return i;
+  return -1;
+}
+
+const std::string& Simulation::host_name(int host) const { return hosts_[host]->name; }
+
+const vrrp::Config& Simulation::host_config(int host) const { return hosts_[host]->spec.config; }
+
+bool Simulation::daemon_running(int host) const { return hosts_[host]->daemon.has_value(); }
+
+vrrp::State Simulation::state(int host, int instance) const {
+  const Host& h = *hosts_[host];
+  return h.daemon ? h.daemon->state(instance) : vrrp::State::kStop;
+}
+
+int Simulation::priority(int host, int instance) const {
+  const Host& h = *hosts_[host];
+  return h.daemon ? h.daemon->effective_priority(instance) : 0;
+}
+
+std::vector<vrrp::Ipv4> Simulation::host_vips(int host) const {
+  std::vector<vrrp::Ipv4> out;
+  for (const Vip& v : hosts_[host]->vips) out.push_back(v.addr);
+  return out;
+}
+
+void Simulation::Schedule(Operation op, Time at) {
+  operations_.push_back(std::move(op));
+  scheduler_.Schedule(at, Lane::kOperation, EventPayload{kEvOperation, 0, operations_.size() - 1});
+}
+
+void Simulation::RunUntil(Time until) {
+  while (!scheduler_.empty() && scheduler_.next_time() <= until) {
+    const Event e = scheduler_.Pop();
+    now_ = e.at;
+    ++events_processed_;
+    Dispatch(e);
+  }
+  now_ = until;
+}
+
+void Simulation::Emit(TraceEvent e) {
+  for (TraceSink* s : sinks_) s->OnEvent(e);
+}
+
+void Simulation::Dispatch(const Event& e) {
+  const int host = static_cast<int>(e.payload.target);
+  switch (e.payload.kind) {
+    case kEvOperation:
+      ApplyOperation(e.at, operations_[e.payload.data]);
+      break;
+    case kEvDeliver:
+      Deliver(e.at, host, static_cast<int>(e.payload.data >> 32),
+              static_cast<std::uint32_t>(e.payload.data));
+      break;
+    case kEvHostTimer:
+      HostTimer(e.at, host);
+      break;
+    case kEvScriptResult:
+      ScriptResult(e.at, host, e.payload.data);
+      break;
+    case kEvPauseEnd:
+      PauseEnd(e.at, host);
+      break;
+  }
+}
+
+void Simulation::RemoveAllVips(Time now, int host, const char* why) {
+  Host& h = *hosts_[host];
+  for (const Vip& v : h.vips) {
+    TraceEvent te;
+    te.t = now;
+    te.kind = TraceKind::kVipRemoved;
+    te.host = host;
+    te.vrid = v.vrid;
+    te.addr = v.addr;
+    te.detail = why;
+    Emit(std::move(te));
+  }
+  h.vips.clear();
+}
+
+void Simulation::StartDaemon(Time now, int host) {
+  Host& h = *hosts_[host];
+  if (!h.powered || h.daemon) return;
+  // A starting keepalived removes the addresses of its own VIPs that a crashed
+  // predecessor left configured (R46).
+  std::vector<Vip> keep;
+  for (const Vip& v : h.vips) {
+    bool own = false;
+    for (const auto& inst : h.spec.config.instances) {
+      for (const auto& vip : inst.vips) own = own || vip.addr == v.addr;
+      for (const auto& vip : inst.evips) own = own || vip.addr == v.addr;
+    }
+    if (own) {
+      TraceEvent te;
+      te.t = now;
+      te.kind = TraceKind::kVipRemoved;
+      te.host = host;
+      te.vrid = v.vrid;
+      te.addr = v.addr;
+      te.detail = "leftover removed at startup";
+      Emit(std::move(te));
+    } else {
+      keep.push_back(v);
+    }
+  }
+  h.vips.swap(keep);
+
+  vrrp::HostIdentity identity;
+  for (int iface : h.ifaces) {
+    const int link = topology_.iface_link(iface);
+    identity.interfaces.push_back({topology_.iface_name(iface), topology_.iface_address(iface),
+                                   link >= 0 && topology_.link_up(link)});
+  }
+  vrrp::DaemonOptions opts;
+  opts.emit_logs = options_.emit_logs;
+  opts.detailed_logging = options_.detailed_logging;
+  h.daemon.emplace(h.spec.config, std::move(identity), opts);
+  ++h.generation;
+  h.paused = false;
+  h.paused_rx.clear();
+  actions_.clear();
+  h.daemon->Start(now, &actions_);
+  ProcessActions(now, host);
+}
+
+void Simulation::CrashDaemon(Time, int host) {
+  Host& h = *hosts_[host];
+  h.daemon.reset();
+  scheduler_.Cancel(h.timer);
+  h.timer = {};
+  for (auto& [iface, slot] : h.paused_rx) {
+    (void)iface;
+    if (--in_flight_[slot].refs == 0) free_in_flight_.push_back(slot);
+  }
+  h.paused_rx.clear();
+  h.paused = false;
+}
+
+void Simulation::ApplyOperation(Time now, const Operation& op) {
+  {
+    TraceEvent te;
+    te.t = now;
+    te.kind = TraceKind::kOperation;
+    te.host = op.host;
+    te.peer_host = op.peer;
+    te.detail = op.Describe(*this);
+    if (!op.label.empty()) te.detail += " [" + op.label + "]";
+    Emit(std::move(te));
+  }
+  Host* h = op.host >= 0 ? hosts_[op.host].get() : nullptr;
+  auto iface_of = [&](const std::string& name) {
+    for (int iface : h->ifaces)
+      if (topology_.iface_name(iface) == name) return iface;
+    return -1;
+  };
+  switch (op.kind) {
+    case OpKind::kStart:
+      StartDaemon(now, op.host);
+      break;
+    case OpKind::kStop:
+      if (h->daemon) {
+        actions_.clear();
+        h->daemon->Stop(now, &actions_);
+        ProcessActions(now, op.host);
+        CrashDaemon(now, op.host);
+      }
+      break;
+    case OpKind::kCrash:
+      CrashDaemon(now, op.host);
+      break;
+    case OpKind::kRestart:
+    case OpKind::kReload:
+      if (h->daemon) {
+        actions_.clear();
+        h->daemon->Stop(now, &actions_);
+        ProcessActions(now, op.host);
+        CrashDaemon(now, op.host);
+      }
+      if (op.kind == OpKind::kReload && op.config) h->spec.config = *op.config;
+      StartDaemon(now, op.host);
+      break;
+    case OpKind::kPowerOff:
+      CrashDaemon(now, op.host);
+      RemoveAllVips(now, op.host, "power-off");
+      for (int iface : h->ifaces) topology_.SetLinkUp(topology_.iface_link(iface), false);
+      h->powered = false;
+      break;
+    case OpKind::kPowerOn:
+      if (!h->powered) {
+        h->powered = true;
+        for (int iface : h->ifaces) topology_.SetLinkUp(topology_.iface_link(iface), true);
+        StartDaemon(now, op.host);
+      }
+      break;
+    case OpKind::kPause:
+      if (h->daemon && !h->paused) {
+        h->paused = true;
+        scheduler_.Schedule(now + op.duration, Lane::kOperation,
+                            EventPayload{kEvPauseEnd, static_cast<std::uint32_t>(op.host), 0});
+      }
+      break;
+    case OpKind::kSetCheck:
+      h->checks[op.name] = op.check;
+      break;
+    case OpKind::kLinkDown:
+    case OpKind::kLinkUp: {
+      const int iface = iface_of(op.name);
+      if (iface < 0) break;
+      const bool up = op.kind == OpKind::kLinkUp;
+      topology_.SetLinkUp(topology_.iface_link(iface), up);
+      if (h->daemon) {
+        actions_.clear();
+        h->daemon->OnLink(now, op.name, up, &actions_);
+        ProcessActions(now, op.host);
+      }
+      break;
+    }
+    case OpKind::kPartition:
+      network_.Partition(op.groups);
+      break;
+    case OpKind::kHeal:
+      network_.Heal();
+      break;
+    case OpKind::kBlock:
+    case OpKind::kUnblock:
+      network_.SetBlocked(op.host, op.peer, op.kind == OpKind::kBlock);
+      break;
+    case OpKind::kLinkParams: {
+      const int iface = iface_of(op.name);
+      if (iface < 0) break;
+      const int link = topology_.iface_link(iface);
+      topology_.SetDirection(link * 2, op.up);
+      topology_.SetDirection(link * 2 + 1, op.down);
+      break;
+    }
+    case OpKind::kTrackFile:
+      if (h->daemon) {
+        actions_.clear();
+        h->daemon->OnTrackFile(now, op.name, op.value, &actions_);
+        ProcessActions(now, op.host);
+      }
+      break;
+  }
+}
+
+void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {
+  Host& h = *hosts_[host];
+  InFlight& f = in_flight_[slot];
+  const int link = topology_.iface_link(iface);
+  const bool link_up = link >= 0 && topology_.link_up(link);
+  if (h.daemon && link_up && h.paused) {
+    h.paused_rx.emplace_back(iface, slot);  // the socket buffers it
+    return;
+  }
+  if (h.daemon && link_up) {
+    if (options_.record_packets) {
+      TraceEvent te;
+      te.t = now;
+      te.kind = TraceKind::kAdvertReceived;
+      te.host = host;
+      te.peer_host = f.src_host;
+      te.vrid = f.packet.advert.vrid;
+      te.priority = f.packet.advert.priority;
+      te.addr = f.packet.advert.src;
+      Emit(std::move(te));
+    }
+    actions_.clear();
+    h.daemon->OnDecoded(now, f.packet, topology_.iface_name(iface), &actions_);
+    if (--f.refs == 0) free_in_flight_.push_back(slot);
+    ProcessActions(now, host);
+    return;
+  }
+  if (options_.record_packets) {
+    TraceEvent te;
+    te.t = now;
+    te.kind = TraceKind::kPacketDropped;
+    te.host = host;
+    te.peer_host = f.src_host;
+    te.vrid = f.packet.advert.vrid;
+    te.priority = f.packet.advert.priority;
+    te.detail = !link_up ? "interface-down" : "daemon-not-running";
+    Emit(std::move(te));
+  }
+  if (--f.refs == 0) free_in_flight_.push_back(slot);
+}
+
+void Simulation::HostTimer(Time now, int host) {
+  Host& h = *hosts_[host];
+  h.timer = {};
+  if (!h.daemon || h.paused) return;
+  actions_.clear();
+  h.daemon->OnTimer(now, &actions_);
+  ProcessActions(now, host);
+}
+
+void Simulation::PauseEnd(Time now, int host) {
+  Host& h = *hosts_[host];
+  if (!h.daemon || !h.paused) return;
+  h.paused = false;
+  // Backlog first (the socket had them), then overdue timers.
+  auto backlog = std::move(h.paused_rx);
+  h.paused_rx.clear();
+  for (auto& [iface, slot] : backlog) {
+    if (!h.daemon) break;
+    Deliver(now, host, iface, slot);
+  }
+  if (h.daemon && h.daemon->NextDeadline() <= now) HostTimer(now, host);
+  if (h.daemon) RearmHostTimer(host);
+}
+
+void Simulation::ScriptResult(Time now, int host, std::uint64_t data) {
+  Host& h = *hosts_[host];
+  const auto generation = static_cast<std::uint32_t>(data >> 32);
+  const auto script = static_cast<int>((data >> 2) & 0x3fffffff);
+  const auto mode = static_cast<CheckMode>(data & 3);
+  if (!h.daemon || h.generation != generation) return;  // the run died with its daemon
+  vrrp::CheckResult result;
+  result.ok = mode == CheckMode::kSucceed;
+  result.exit_status = mode == CheckMode::kFail ? 1 : 0;
+  result.timed_out = mode == CheckMode::kTimeout;
+  const std::string& name = h.spec.config.scripts[script].name;
+  if (options_.record_packets) {
+    TraceEvent te;
+    te.t = now;
+    te.kind = TraceKind::kScriptResult;
+    te.host = host;
+    te.value = result.ok ? 1 : 0;
+    te.detail = name;
+    Emit(std::move(te));
+  }
+  if (h.paused) return;  // a frozen daemon misses it; the next run reports again
+  actions_.clear();
+  h.daemon->OnCheckResult(now, name, result, &actions_);
+  ProcessActions(now, host);
+}
+
+void Simulation::RearmHostTimer(int host) {
+  Host& h = *hosts_[host];
+  if (!h.daemon) return;
+  const Time t = h.daemon->NextDeadline();
+  if (t == kNever) {
+    scheduler_.Cancel(h.timer);
+    h.timer = {};
+    return;
+  }
+  h.timer = scheduler_.Reschedule(h.timer, std::max(t, now_), Lane::kTimer,
+                                  EventPayload{kEvHostTimer, static_cast<std::uint32_t>(host), 0});
+}
+
+void Simulation::ProcessActions(Time now, int host) {
+  Host& h = *hosts_[host];
+  const vrrp::Config& config = h.spec.config;
+  std::vector<std::uint8_t> bytes;
+  for (const vrrp::Action& action : actions_) {
+    if (const auto* send = std::get_if<vrrp::SendAdvert>(&action)) {
+      const int iface = send->instance >= 0 ? h.instance_iface[send->instance] : -1;
+      if (options_.record_packets) {
+        TraceEvent te;
+        te.t = now;
+        te.kind = TraceKind::kAdvertSent;
+        te.host = host;
+        te.instance = send->instance;
+        te.vrid = send->advert.vrid;
+        te.priority = send->advert.priority;
+        te.addr = send->advert.dst;
+        Emit(std::move(te));
+      }
+      if (iface < 0) continue;
+      // Through the real codec: what a receiver sees is what was encoded.
+      vrrp::EncodeIpv4(send->advert, &bytes);
+      std::uint32_t slot;
+      if (!free_in_flight_.empty()) {
+        slot = free_in_flight_.back();
+        free_in_flight_.pop_back();
+      } else {
+        in_flight_.emplace_back();
+        slot = static_cast<std::uint32_t>(in_flight_.size() - 1);
+      }
+      InFlight& f = in_flight_[slot];
+      f.packet = vrrp::DecodeIpv4(bytes);
+      f.src_host = host;
+      f.refs = 0;
+      deliveries_.clear();
+      drops_.clear();
+      network_.Send(now, iface, send->advert.dst, &deliveries_,
+                    options_.record_packets ? &drops_ : nullptr);
+      for (const Delivery& d : deliveries_) {
+        ++f.refs;
+        scheduler_.Schedule(
+            d.at, Lane::kDelivery,
+            EventPayload{kEvDeliver, static_cast<std::uint32_t>(topology_.iface_host(d.dst_iface)),
+                         (static_cast<std::uint64_t>(d.dst_iface) << 32) | slot});
+      }
+      for (const Drop& d : drops_) {
+        TraceEvent te;
+        te.t = now;
+        te.kind = TraceKind::kPacketDropped;
+        te.host = d.dst_iface >= 0 ? topology_.iface_host(d.dst_iface) : -1;
+        te.peer_host = host;
+        te.vrid = send->advert.vrid;
+        te.priority = send->advert.priority;
+        te.detail = DropReasonName(d.reason);
+        Emit(std::move(te));
+      }
+      if (f.refs == 0) free_in_flight_.push_back(slot);
+    } else if (const auto* add = std::get_if<vrrp::AddVip>(&action)) {
+      const int vrid = add->instance >= 0 ? config.instances[add->instance].vrid : 0;
+      bool present = false;
+      for (const Vip& v : h.vips) present = present || v.addr == add->vip.addr;
+      if (!present) h.vips.push_back({add->vip.addr, add->dev, vrid});
+      TraceEvent te;
+      te.t = now;
+      te.kind = TraceKind::kVipAdded;
+      te.host = host;
+      te.instance = add->instance;
+      te.vrid = vrid;
+      te.addr = add->vip.addr;
+      te.detail = add->dev;
+      Emit(std::move(te));
+    } else if (const auto* rm = std::get_if<vrrp::RemoveVip>(&action)) {
+      const int vrid = rm->instance >= 0 ? config.instances[rm->instance].vrid : 0;
+      h.vips.erase(std::remove_if(h.vips.begin(), h.vips.end(),
+                                  [&](const Vip& v) { return v.addr == rm->vip.addr; }),
+                   h.vips.end());
+      TraceEvent te;
+      te.t = now;
+      te.kind = TraceKind::kVipRemoved;
+      te.host = host;
+      te.instance = rm->instance;
+      te.vrid = vrid;
+      te.addr = rm->vip.addr;
+      te.detail = rm->dev;
+      Emit(std::move(te));
+    } else if (const auto* garp = std::get_if<vrrp::SendGarp>(&action)) {
+      TraceEvent te;
+      te.t = now;
+      te.kind = TraceKind::kGarp;
+      te.host = host;
+      te.instance = garp->instance;
+      te.vrid = garp->instance >= 0 ? config.instances[garp->instance].vrid : 0;
+      te.addr = garp->vip;
+      te.detail = garp->dev;
+      Emit(std::move(te));
+    } else if (const auto* n = std::get_if<vrrp::Notify>(&action)) {
+      TraceEvent te;
+      te.t = now;
+      te.kind = n->instance >= 0 ? TraceKind::kTransition : TraceKind::kGroupTransition;
+      te.host = host;
+      te.instance = n->instance >= 0 ? n->instance : n->group;
+      te.vrid = n->instance >= 0 ? config.instances[n->instance].vrid : 0;
+      te.from = n->from;
+      te.to = n->to;
+      te.priority = n->priority;
+      te.reason = n->reason;
+      te.detail = n->detail;
+      Emit(std::move(te));
+    } else if (const auto* pc = std::get_if<vrrp::PriorityChanged>(&action)) {
+      TraceEvent te;
+      te.t = now;
+      te.kind = TraceKind::kPriority;
+      te.host = host;
+      te.instance = pc->instance;
+      te.vrid = pc->instance >= 0 ? config.instances[pc->instance].vrid : 0;
+      te.priority = pc->to;
+      te.value = pc->from;
+      Emit(std::move(te));
+    } else if (const auto* run = std::get_if<vrrp::RunScript>(&action)) {
+      auto it = h.checks.find(run->name);
+      const CheckMode mode = it == h.checks.end() ? CheckMode::kSucceed : it->second;
+      const Duration took = mode == CheckMode::kTimeout ? run->timeout : h.spec.script_runtime;
+      if (options_.record_packets) {
+        TraceEvent te;
+        te.t = now;
+        te.kind = TraceKind::kScriptRun;
+        te.host = host;
+        te.detail = run->name;
+        Emit(std::move(te));
+      }
+      const std::uint64_t data = (static_cast<std::uint64_t>(h.generation) << 32) |
+                                 (static_cast<std::uint64_t>(run->script) << 2) |
+                                 static_cast<std::uint64_t>(mode);
+      scheduler_.Schedule(now + took, Lane::kDelivery,
+                          EventPayload{kEvScriptResult, static_cast<std::uint32_t>(host), data});
+    } else if (const auto* log = std::get_if<vrrp::LogLine>(&action)) {
+      if (options_.emit_logs) {
+        TraceEvent te;
+        te.t = now;
+        te.kind = TraceKind::kLog;
+        te.host = host;
+        te.instance = log->instance;
+        te.detail = log->text;
+        Emit(std::move(te));
+      }
+    }
+  }
+  actions_.clear();
+  RearmHostTimer(host);
+}
+
+}  // namespace vsim

@@ -1,0 +1,161 @@
+// The simulated world: hosts running modelled keepalived daemons (the engine)
+// on a virtual network, driven by one event queue and a virtual clock.
+//
+// Time is integer microseconds, keepalived's own resolution, so the engine's
+// timer arithmetic is reproduced exactly. Simultaneous events run in lane
+// order (operations, then packet deliveries, then timers; see
+// sim/core/scheduler.h) and, within a lane, in scheduling order. Together
+// with per-source random streams this makes a run a pure function of
+// (scenario, seed).
+//
+//   Simulation sim(seed);
+//   int n1 = sim.AddHost(spec1);  ...
+//   sim.Schedule(Operation::Start(n1), Seconds(0));
+//   sim.RunUntil(Seconds(60));
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config/model.h"
+#include "engine/daemon.h"
+#include "sim/core/scheduler.h"
+#include "sim/net/network.h"
+#include "sim/net/topology.h"
+#include "sim/world/trace_event.h"
+
+namespace vsim {
+
+struct HostInterfaceSpec {
+  std::string name = "eth0";
+  vrrp::Ipv4 address;
+  std::string segment = "lan";  // created on first use
+  LinkDirection up;             // host -> segment
+  LinkDirection down;           // segment -> host
+};
+
+struct HostSpec {
+  std::string name;
+  vrrp::Config config;
+  std::vector<HostInterfaceSpec> interfaces;
+  // How long a modelled vrrp_script run takes before its result is known.
+  Duration script_runtime = 0;
+};
+
+enum class CheckMode : std::uint8_t { kSucceed, kFail, kTimeout };
+
+enum class OpKind : std::uint8_t {
+  kStart,     // start keepalived (no-op if running)
+  kStop,      // SIGTERM: graceful (R45)
+  kCrash,     // SIGKILL: nothing sent, VIPs stay (R46)
+  kRestart,   // stop then start at the same instant
+  kPowerOff,  // host off: daemon gone, VIPs gone, links down
+  kPowerOn,   // host on: links up, keepalived starts
+  kPause,     // freeze the daemon for `duration` (VM snapshot, #166)
+  kReload,    // SIGHUP with `config` (modelled as a restart keeping VIPs)
+  kSetCheck,  // from now on, runs of script `name` on `host` end as `check`
+  kLinkDown,  // interface `name` of `host` down (carrier lost)
+  kLinkUp,
+  kPartition,  // symmetric partition between `groups`
+  kHeal,       // remove every partition and one-way filter
+  kBlock,      // one-way: `host`'s frames do not reach `peer`
+  kUnblock,
+  kLinkParams,  // new latency/jitter/loss for `host`'s interface `name`
+  kTrackFile,   // track_file `name` on `host` now holds `value`
+};
+const char* OpKindName(OpKind k);
+
+struct Operation {
+  OpKind kind = OpKind::kStart;
+  std::string label;  // the scenario's id for it, for "after: label + 5s"
+  int host = -1;
+  int peer = -1;
+  std::string name;  // script, interface or track file
+  CheckMode check = CheckMode::kSucceed;
+  Duration duration = 0;
+  std::int64_t value = 0;
+  std::vector<std::vector<int>> groups;
+  LinkDirection up, down;
+  std::shared_ptr<const vrrp::Config> config;  // kReload
+  std::string Describe(const class Simulation& sim) const;
+};
+
+struct SimulationOptions {
+  bool record_packets = false;    // emit kAdvertSent/Received/PacketDropped events
+  bool emit_logs = false;         // keepalived log lines (kLog)
+  bool detailed_logging = false;  // keepalived -D semantics (R12)
+};
+
+class Simulation {
+ public:
+  explicit Simulation(std::uint64_t seed, SimulationOptions options = {});
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // REQUIRES: called before the first Run*; names unique.
+  int AddHost(HostSpec spec);
+  Topology& topology() { return topology_; }
+  Network& network() { return network_; }
+
+  void AddSink(TraceSink* sink) { sinks_.push_back(sink); }
+
+  // REQUIRES: at >= now().
+  void Schedule(Operation op, Time at);
+
+  // Processes every event with time <= until; the clock ends at `until`.
+  void RunUntil(Time until);
+  Time now() const { return now_; }
+  std::uint64_t events_processed() const { return events_processed_; }
+
+  // Introspection.
+  int host_count() const { return static_cast<int>(hosts_.size()); }
+  int FindHost(const std::string& name) const;
+  const std::string& host_name(int host) const;
+  const vrrp::Config& host_config(int host) const;
+  bool daemon_running(int host) const;
+  vrrp::State state(int host, int instance) const;  // kStop if not running
+  int priority(int host, int instance) const;
+  // Addresses configured on the host beyond its primaries (VIPs, also those
+  // left behind by a crash).
+  std::vector<vrrp::Ipv4> host_vips(int host) const;
+
+ private:
+  struct Host;
+  struct InFlight;
+
+  void Dispatch(const Event& e);
+  void ApplyOperation(Time now, const Operation& op);
+  void Deliver(Time now, int host, int iface, std::uint32_t packet);
+  void HostTimer(Time now, int host);
+  void ScriptResult(Time now, int host, std::uint64_t data);
+  void PauseEnd(Time now, int host);
+
+  void StartDaemon(Time now, int host);
+  void CrashDaemon(Time now, int host);
+  void ProcessActions(Time now, int host);
+  void RearmHostTimer(int host);
+  void Emit(TraceEvent e);
+  void RemoveAllVips(Time now, int host, const char* why);
+
+  std::uint64_t seed_;
+  SimulationOptions options_;
+  Scheduler scheduler_;
+  Topology topology_;
+  Network network_;
+  std::vector<std::unique_ptr<Host>> hosts_;
+  std::vector<Operation> operations_;  // indexed by event data
+  std::vector<InFlight> in_flight_;
+  std::vector<std::uint32_t> free_in_flight_;
+  std::vector<TraceSink*> sinks_;
+  vrrp::Actions actions_;  // reused buffer
+  std::vector<Delivery> deliveries_;
+  std::vector<Drop> drops_;
+  Time now_ = 0;
+  std::uint64_t events_processed_ = 0;
+};
+
+}  // namespace vsim
