@@ -1,10 +1,13 @@
 // VRRP advertisement codec. Every wire detail below was checked against real
-// keepalived 2.2.7 adverts (tests/data/captures/*.hex, see the README there).
+// keepalived 2.2.7 adverts (tests/data/captures/*.hex, see the README there),
+// including the AH ICV.
 #include "engine/packet/vrrp_packet.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+
+#include "engine/packet/md5.h"
 
 namespace vrrp {
 
@@ -72,6 +75,25 @@ std::uint8_t AuthByteForEncode(const VrrpAdvert& advert) {
 
 bool UsesAh(const VrrpAdvert& advert) {
   return advert.version != 3 && advert.auth_type == AuthType::kAh;
+}
+
+constexpr std::size_t kAhIcvOffset = 12;  // within the AH header
+constexpr std::size_t kAhIcvLength = 12;  // HMAC-MD5-96
+
+// The ICV keepalived computes for an AH datagram whose AH header starts at
+// `ah_at` and is `ah_len` bytes long.
+// REQUIRES: datagram holds at least ah_at + ah_len bytes, ah_len >= 24, ah_at >= 20.
+Md5Digest AhHmac(std::span<const std::uint8_t> datagram, std::size_t ah_at, std::size_t ah_len,
+                 std::span<const std::uint8_t> key) {
+  // Mutable fields zeroed the way keepalived zeroes them: TOS and checksum;
+  // then the ICV itself. The copy is a few dozen bytes.
+  std::vector<std::uint8_t> copy(datagram.begin(), datagram.end());
+  copy[1] = 0;
+  copy[10] = 0;
+  copy[11] = 0;
+  std::fill(copy.begin() + static_cast<std::ptrdiff_t>(ah_at + kAhIcvOffset),
+            copy.begin() + static_cast<std::ptrdiff_t>(ah_at + ah_len), 0);
+  return HmacMd5(key, copy);
 }
 
 }  // namespace
@@ -293,12 +315,28 @@ void EncodeIpv4(const VrrpAdvert& advert, std::vector<std::uint8_t>* out) {
   for (std::size_t i = 0; i < naddr; ++i) {
     Store32(v + kVrrpHeaderLength + 4 * i, advert.addresses[i].value);
   }
-  if (!v3) {
+  if (!v3 && !ah) {
     std::memcpy(v + kVrrpHeaderLength + 4 * naddr, advert.auth_data.data(), kV2AuthLength);
   }
   const std::span<const std::uint8_t> vrrp_bytes(v, vrrp_len);
   const std::uint32_t initial = v3 ? PseudoHeaderSum(advert.src, advert.dst, vrrp_len) : 0;
   Store16(v + 6, InternetChecksum(vrrp_bytes, initial));
+  if (ah) {
+    // Last: the ICV covers everything above.
+    const Md5Digest icv = AhHmac(*out, kIpv4HeaderLength, kVrrpAhLength, advert.auth_data);
+    std::memcpy(p + kIpv4HeaderLength + kAhIcvOffset, icv.data(), kAhIcvLength);
+  }
+}
+
+bool VerifyAhIcv(std::span<const std::uint8_t> datagram, std::span<const std::uint8_t> key) {
+  const DecodedPacket d = DecodeIpv4(datagram);
+  // Only the shape keepalived sends: a 12-byte ICV after 12 fixed bytes.
+  if (!d.has_ah || d.ah_length != kVrrpAhLength) return false;
+  if (d.error != DecodeError::kNone && d.error != DecodeError::kTruncatedVrrp) return false;
+  const std::size_t ah_at = d.ip_header_length;
+  if (datagram.size() < ah_at + d.ah_length) return false;
+  const Md5Digest icv = AhHmac(datagram, ah_at, d.ah_length, key);
+  return std::memcmp(icv.data(), datagram.data() + ah_at + kAhIcvOffset, kAhIcvLength) == 0;
 }
 
 std::vector<std::uint8_t> EncodeIpv4(const VrrpAdvert& advert) {

@@ -44,8 +44,11 @@ struct VrrpAdvert {
   std::uint16_t adver_int = 1;
   // v2 only.
   AuthType auth_type = AuthType::kNone;
-  std::uint8_t auth_type_raw = 0;           // as on the wire (may be invalid)
-  std::array<std::uint8_t, 8> auth_data{};  // PASS: password, zero padded
+  std::uint8_t auth_type_raw = 0;  // as on the wire (may be invalid)
+  // PASS: the password, zero padded, as on the wire. AH: on encode, the key
+  // (auth_pass) for the ICV; the VRRP message itself carries 8 zero bytes, as
+  // keepalived sends it, so a decoded AH advert has zeros here.
+  std::array<std::uint8_t, 8> auth_data{};
   std::vector<Ipv4> addresses;
 
   // Appended (additive). IPv4 identification field. keepalived keeps one
@@ -134,13 +137,20 @@ std::size_t ExpectedVrrpLength(int version, int count);
 // a 24-byte AH header when v2 auth_type is AH), both checksums. `count` is
 // written as given (callers set it to addresses.size(); tests forge others).
 // v2 auth type byte: auth_type_raw if it is not 0..2 (a forged value), else
-// auth_type. The AH ICV is left zero (vrrpsim does not model HMAC-MD5), so
-// only AH adverts differ from keepalived's bytes.
+// auth_type. With AH the ICV is HMAC-MD5-96 keyed with auth_data, computed as
+// keepalived does (see VerifyAhIcv).
 // REQUIRES: advert.addresses.size() <= kMaxVrrpAddresses.
 std::vector<std::uint8_t> EncodeIpv4(const VrrpAdvert& advert);
 
 // Encodes into `out` (cleared first), reusing its capacity.
 void EncodeIpv4(const VrrpAdvert& advert, std::vector<std::uint8_t>* out);
+
+// AH (RFC 2402) as keepalived uses it: true iff `datagram` is an IPv4 AH
+// datagram whose 12-byte ICV equals HMAC-MD5-96 keyed with `key` (auth_pass,
+// at most 8 bytes in keepalived; zero padding does not change an HMAC key)
+// over the whole datagram with TOS, IP header checksum and ICV set to zero.
+// keepalived does not zero the TTL (RFC 2402 would). Any byte sequence is safe.
+bool VerifyAhIcv(std::span<const std::uint8_t> datagram, std::span<const std::uint8_t> key);
 
 // Internet checksum (RFC 1071) over `data`, starting from `initial`.
 std::uint16_t InternetChecksum(std::span<const std::uint8_t> data, std::uint32_t initial = 0);

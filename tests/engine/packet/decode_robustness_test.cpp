@@ -161,7 +161,7 @@ TEST(Fuzz, MutatedCapturesNeverCrashAndReencode) {
   ASSERT_FALSE(seeds.empty());
   XorShift rng(0x5eed'c0de'2026'1125ULL);
   std::map<DecodeError, int> outcomes;
-  constexpr int kIterations = 60000;
+  constexpr int kIterations = 200000;
   std::vector<std::uint8_t> reencoded;
   for (int i = 0; i < kIterations; ++i) {
     // Exact-size heap copy so ASan flags any read past the end.
