@@ -336,6 +336,7 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
     te.kind = TraceKind::kOperation;
     te.host = op.host;
     te.peer_host = op.peer;
+    te.op = static_cast<int>(op.kind);
     te.detail = op.Describe(*this);
     if (!op.label.empty()) te.detail += " [" + op.label + "]";
     Emit(std::move(te));

@@ -15,6 +15,7 @@
 
 namespace vsim {
 
+using vrrp::Duration;
 using vrrp::Time;
 
 enum class TraceKind : std::uint8_t {
@@ -47,6 +48,7 @@ struct TraceEvent {
   vrrp::Reason reason = vrrp::Reason::kNone;
   vrrp::Ipv4 addr;
   int peer_host = -1;  // sender (received/dropped) or receiver
+  int op = -1;         // kOperation: the OpKind, as an int
   std::string detail;
 };
 

@@ -1,0 +1,105 @@
+#include "sim/observe/split_brain.h"
+
+#include <algorithm>
+
+#include "sim/world/simulation.h"
+
+namespace vsim {
+
+SplitBrainDetector::SplitBrainDetector(std::function<int(int, int)> domain)
+    : domain_(std::move(domain)) {}
+
+void SplitBrainDetector::Bump(std::map<int, int>& m, int host, int delta) {
+  int& n = m[host];
+  n += delta;
+  if (n <= 0) m.erase(host);
+}
+
+void SplitBrainDetector::OnEvent(const TraceEvent& e) {
+  switch (e.kind) {
+    case TraceKind::kTransition: {
+      if (e.from == e.to) return;
+      const Key key{domain_ ? domain_(e.host, e.vrid) : 0, e.vrid};
+      Group& g = groups_[key];
+      if (e.from == vrrp::State::kMaster) Bump(g.masters, e.host, -1);
+      if (e.to == vrrp::State::kMaster) Bump(g.masters, e.host, +1);
+      Update(e.t, key, g);
+      return;
+    }
+    case TraceKind::kVipAdded:
+    case TraceKind::kVipRemoved: {
+      const Key key{domain_ ? domain_(e.host, e.vrid) : 0, e.vrid};
+      Group& g = groups_[key];
+      Bump(g.vip_holders, e.host, e.kind == TraceKind::kVipAdded ? +1 : -1);
+      Update(e.t, key, g);
+      return;
+    }
+    case TraceKind::kOperation: {
+      // A killed daemon's instances are no longer MASTER (no notification is
+      // sent for them, so there is no transition event).
+      if (e.op != static_cast<int>(OpKind::kCrash) && e.op != static_cast<int>(OpKind::kPowerOff))
+        return;
+      for (auto& [key, g] : groups_) {
+        if (g.masters.erase(e.host)) Update(e.t, key, g);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void SplitBrainDetector::Update(Time t, const Key& key, Group& g) {
+  const bool masters = g.masters.size() >= 2;
+  const bool vips = g.vip_holders.size() >= 2;
+  if (masters || vips) {
+    if (g.open < 0) {
+      SplitBrainInterval iv;
+      iv.vrid = key.vrid;
+      iv.domain = key.domain;
+      iv.start = iv.end = t;
+      intervals_.push_back(iv);
+      g.open = static_cast<int>(intervals_.size() - 1);
+    }
+    SplitBrainInterval& iv = intervals_[g.open];
+    iv.masters = iv.masters || masters;
+    iv.vip_holders = iv.vip_holders || vips;
+    auto add = [&](const std::map<int, int>& m) {
+      if (m.size() < 2) return;
+      for (const auto& [host, n] : m) {
+        (void)n;
+        if (!std::binary_search(iv.hosts.begin(), iv.hosts.end(), host))
+          iv.hosts.insert(std::upper_bound(iv.hosts.begin(), iv.hosts.end(), host), host);
+      }
+    };
+    add(g.masters);
+    add(g.vip_holders);
+  } else if (g.open >= 0) {
+    intervals_[g.open].end = t;
+    g.open = -1;
+  }
+}
+
+void SplitBrainDetector::Finish(Time end) {
+  for (auto& [key, g] : groups_) {
+    (void)key;
+    if (g.open >= 0) {
+      intervals_[g.open].end = end;
+      g.open = -1;
+    }
+  }
+}
+
+Duration SplitBrainDetector::Total() const {
+  Duration total = 0;
+  for (const auto& iv : intervals_) total += iv.length();
+  return total;
+}
+
+Duration SplitBrainDetector::Longest() const {
+  Duration longest = 0;
+  for (const auto& iv : intervals_) longest = std::max(longest, iv.length());
+  return longest;
+}
+
+}  // namespace vsim

@@ -1,0 +1,59 @@
+// Split-brain detector: per VRID and broadcast domain, the intervals in which
+// two or more hosts are MASTER, or two or more hosts hold one of the VRID's
+// addresses (a crashed keepalived leaves its VIP configured, R46, and that
+// host still answers ARP for it).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "sim/world/trace_event.h"
+
+namespace vsim {
+
+struct SplitBrainInterval {
+  int vrid = 0;
+  int domain = 0;
+  Time start = 0;
+  Time end = 0;              // == start until closed
+  std::vector<int> hosts;    // every host involved during the interval, sorted
+  bool masters = false;      // two or more MASTERs at some point
+  bool vip_holders = false;  // two or more hosts held a VIP at some point
+  Duration length() const { return end - start; }
+};
+
+class SplitBrainDetector : public TraceSink {
+ public:
+  // `domain(host, vrid)` names the broadcast domain the host's instance for
+  // `vrid` sits in; default: everyone in domain 0.
+  explicit SplitBrainDetector(std::function<int(int host, int vrid)> domain = nullptr);
+
+  void OnEvent(const TraceEvent& e) override;
+  // Closes open intervals at `end` (the end of the run).
+  void Finish(Time end);
+
+  const std::vector<SplitBrainInterval>& intervals() const { return intervals_; }
+  Duration Total() const;
+  Duration Longest() const;
+
+ private:
+  struct Key {
+    int domain, vrid;
+    auto operator<=>(const Key&) const = default;
+  };
+  struct Group {
+    std::map<int, int> masters;      // host -> number of its instances in MASTER
+    std::map<int, int> vip_holders;  // host -> number of VIP addresses held
+    int open = -1;                   // index into intervals_, -1 if none
+  };
+  void Update(Time t, const Key& key, Group& g);
+  static void Bump(std::map<int, int>& m, int host, int delta);
+
+  std::function<int(int, int)> domain_;
+  std::map<Key, Group> groups_;
+  std::vector<SplitBrainInterval> intervals_;
+};
+
+}  // namespace vsim
