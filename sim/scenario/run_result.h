@@ -1,0 +1,57 @@
+// What one run of a scenario produced: the contract between the scenario
+// runner (sim/scenario), the trace writers (sim/trace), the CLI and the GUI.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/diagnostic.h"
+#include "sim/observe/split_brain.h"
+#include "sim/world/trace_event.h"
+
+namespace vsim {
+
+// One number of the run's metrics, e.g. {"failover_time", "crash-1", 3648437}.
+// Durations are microseconds; counts are plain numbers.
+struct Metric {
+  std::string name;     // failover_time, vip_downtime, split_brain_total, flaps, converge_time...
+  std::string subject;  // the operation label, host name or VRID it is about ("" = whole run)
+  std::int64_t value = 0;
+  bool is_duration = true;
+};
+
+struct ExpectationResult {
+  std::string description;  // the expectation as the user wrote it, in words
+  bool passed = false;
+  std::string evidence;     // why it passed or failed, with times
+  vrrp::Location where;     // where it is in the scenario file
+};
+
+struct HostInfo {
+  std::string name;
+  std::vector<std::string> instances;  // vrrp_instance names, config order
+  std::vector<int> vrids;              // same order
+};
+
+struct RunResult {
+  std::string scenario;      // scenario name
+  std::string file;          // scenario file path
+  std::string variant;       // matrix variant name, "" for the base run
+  std::uint64_t seed = 0;
+  Time duration = 0;
+  std::vector<HostInfo> hosts;
+  std::vector<TraceEvent> events;  // time order
+  std::vector<SplitBrainInterval> split_brain;
+  std::vector<Metric> metrics;
+  std::vector<ExpectationResult> expectations;
+  std::uint64_t events_processed = 0;
+
+  bool passed() const {
+    for (const auto& e : expectations)
+      if (!e.passed) return false;
+    return true;
+  }
+};
+
+}  // namespace vsim
