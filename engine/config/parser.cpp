@@ -225,6 +225,12 @@ class Reader {
           }
           if (kw->handler) kw->handler(l);
           if (fatal_) return false;
+          if (skip_block_) {
+            // The handler refused the block: skip it like keepalived's skip_block().
+            skip_block_ = false;
+            skip_sublevel_ = bob_needed ? -1 : 1;
+            break;
+          }
           bool skipped = Process(*kw->sub, kw_level + 1, bob_needed);
           if (!skipped && kw->close) kw->close();
           break;
@@ -432,8 +438,9 @@ class Reader {
   void VipLine(LogicalLine& v, bool excluded);
   void TrackInterfaceLine(LogicalLine& v, std::vector<RawTrackInterface>* list,
                           const std::string& owner);
-  void TrackRefLine(LogicalLine& v, std::vector<RawTrackRef>* list, const std::string& what, int lo,
-                    int hi);
+  enum class TrackKind { kScript, kFile };
+  void TrackRefLine(LogicalLine& v, std::vector<RawTrackRef>* list, TrackKind kind,
+                    const std::string& owner, int lo, int hi);
   void UnicastPeerLine(LogicalLine& v);
 
   const ParseOptions& options_;
@@ -445,7 +452,9 @@ class Reader {
   int skip_sublevel_ = 0;
   bool fatal_ = false;
   Location last_where_;
-  std::vector<bool> script_timeout_set_;  // per vrrp_script: `timeout` given
+  std::vector<bool> script_timeout_set_;
+  bool skip_block_ =
+      false;  // set by a block handler that rejects its block  // per vrrp_script: `timeout` given
 
   Table root_, global_, script_, trackfile_, instance_, auth_, sync_;
 };
@@ -568,11 +577,26 @@ void Reader::TrackInterfaceLine(LogicalLine& v, std::vector<RawTrackInterface>* 
   list->push_back(std::move(t));
 }
 
-void Reader::TrackRefLine(LogicalLine& v, std::vector<RawTrackRef>* list, const std::string& what,
-                          int lo, int hi) {
+void Reader::TrackRefLine(LogicalLine& v, std::vector<RawTrackRef>* list, TrackKind list_kind,
+                          const std::string& owner, int lo, int hi) {
+  const std::string what =
+      owner + (list_kind == TrackKind::kScript ? " track_script" : " track_file");
   RawTrackRef r;
   r.name = v.tokens[0].text;
   r.where = v.Where();
+  // keepalived looks the object up when it reads the reference, so it must
+  // have been defined earlier in the file.
+  bool is_script = list_kind == TrackKind::kScript;
+  bool known = is_script ? std::any_of(raw_.scripts.begin(), raw_.scripts.end(),
+                                       [&](const VrrpScript& s) { return s.name == r.name; })
+                         : std::any_of(raw_.track_files.begin(), raw_.track_files.end(),
+                                       [&](const TrackFile& f) { return f.name == r.name; });
+  if (!known) {
+    Report(Severity::kError, v.Where(),
+           owner + (is_script ? " track script " : " track file ") + r.name +
+               " not found, ignoring...");
+    return;
+  }
   std::size_t i = 1;
   if (i < v.tokens.size() && v.tokens[i].text == "weight") {
     if (i + 1 >= v.tokens.size()) {
@@ -1252,13 +1276,13 @@ void Reader::BuildTables() {
       vblock("track_script",
              [this](const LogicalLine& l) {
                ReadValueBlock(l, [this](LogicalLine& v) {
-                 TrackRefLine(v, &Inst().track_scripts, IName() + " track_script", -253, 253);
+                 TrackRefLine(v, &Inst().track_scripts, TrackKind::kScript, IName(), -253, 253);
                });
              }),
       vblock("track_file",
              [this](const LogicalLine& l) {
                ReadValueBlock(l, [this](LogicalLine& v) {
-                 TrackRefLine(v, &Inst().track_files, IName() + " track_file", -254, 254);
+                 TrackRefLine(v, &Inst().track_files, TrackKind::kFile, IName(), -254, 254);
                });
              }),
       i_flag("dont_track_primary", [](RawInstance& in) { in.v.dont_track_primary = true; }),
@@ -1358,15 +1382,15 @@ void Reader::BuildTables() {
       vblock("track_script",
              [this](const LogicalLine& l) {
                ReadValueBlock(l, [this](LogicalLine& v) {
-                 TrackRefLine(v, &Group().track_scripts, "(" + Group().g.name + ") track_script",
-                              -253, 253);
+                 TrackRefLine(v, &Group().track_scripts, TrackKind::kScript,
+                              "(" + Group().g.name + ")", -253, 253);
                });
              }),
       vblock("track_file",
              [this](const LogicalLine& l) {
                ReadValueBlock(l, [this](LogicalLine& v) {
-                 TrackRefLine(v, &Group().track_files, "(" + Group().g.name + ") track_file", -254,
-                              254);
+                 TrackRefLine(v, &Group().track_files, TrackKind::kFile, "(" + Group().g.name + ")",
+                              -254, 254);
                });
              }),
       g_notify("notify_master", &SyncGroup::notify_master),
@@ -1413,15 +1437,34 @@ void Reader::BuildTables() {
               raw_.track_files.push_back(std::move(f));
             }),
       block("vrrp_instance", &instance_,
-            [this, named](const LogicalLine& l) {
+            [this](const LogicalLine& l) {
+              if (l.tokens.size() < 2) {
+                Report(Severity::kError, l.Where(1), "vrrp_instance must have a name");
+                skip_block_ = true;
+                return;
+              }
               RawInstance in;
-              if (!named(l, &in.v.name, &in.v.where)) return;
+              in.v.name = l.tokens[1].text;
+              in.v.where = l.Where(1);
+              for (const auto& other : raw_.instances)
+                if (other.v.name == in.v.name) {
+                  Report(Severity::kError, l.Where(1),
+                         "vrrp instance " + in.v.name + " already defined");
+                  skip_block_ = true;
+                  return;
+                }
               raw_.instances.push_back(std::move(in));
             }),
       block("vrrp_sync_group", &sync_,
-            [this, named](const LogicalLine& l) {
+            [this](const LogicalLine& l) {
+              if (l.tokens.size() < 2) {
+                Report(Severity::kError, l.Where(1), "vrrp_sync_group must have a name - skipping");
+                skip_block_ = true;
+                return;
+              }
               RawSyncGroup g;
-              if (!named(l, &g.g.name, &g.g.where)) return;
+              g.g.name = l.tokens[1].text;
+              g.g.where = l.Where(1);
               raw_.sync_groups.push_back(std::move(g));
             }),
   };

@@ -1,0 +1,618 @@
+// One test group per keyword family of the reader. Messages quoted in the
+// expectations are keepalived 2.2.7's own wording (checked with -t unless a
+// comment says otherwise).
+#include "engine/config/parser.h"
+
+#include <gtest/gtest.h>
+#include <map>
+
+namespace vrrp {
+namespace {
+
+constexpr const char* kVip = "  virtual_ipaddress {\n    10.0.0.100/24\n  }\n";
+
+std::string Instance(const std::string& body, const std::string& name = "VI_1", int vrid = 51) {
+  return "vrrp_instance " + name + " {\n  interface eth0\n  virtual_router_id " +
+         std::to_string(vrid) + "\n" + body + kVip + "}\n";
+}
+
+ParseResult Parse(const std::string& text, ParseOptions o = {}) {
+  return ParseConfig(text, "t.conf", o);
+}
+
+std::vector<std::string> Messages(const ParseResult& r) {
+  std::vector<std::string> out;
+  for (const auto& d : r.diagnostics) out.push_back(d.message);
+  return out;
+}
+
+using Msgs = std::vector<std::string>;
+
+// An in-memory include resolver: exact names, plus "*" suffix globs.
+class MapResolver : public IncludeResolver {
+ public:
+  std::map<std::string, std::string> files;
+  std::vector<File> Resolve(const std::string&, const std::string& pattern,
+                            std::string* error) override {
+    std::vector<File> out;
+    if (pattern.find("..") != std::string::npos) {
+      *error = "refused " + pattern;
+      return out;
+    }
+    for (const auto& [name, content] : files) {
+      bool match = pattern.back() == '*' ? name.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0
+                                         : name == pattern;
+      if (match) out.push_back({name, content});
+    }
+    return out;
+  }
+};
+
+// ------------------------------------------------------------ global_defs
+
+TEST(GlobalDefsTest, VrrpKeywords) {
+  ParseResult r = Parse(
+      "global_defs {\n router_id lb1\n vrrp_version 3\n vrrp_garp_master_delay 7\n"
+      " vrrp_garp_master_repeat 2\n vrrp_garp_master_refresh 60\n"
+      " vrrp_garp_master_refresh_repeat 3\n vrrp_garp_interval 0.001\n vrrp_startup_delay 5.5\n"
+      " enable_script_security\n script_user nobody\n vrrp_lower_prio_no_advert\n"
+      " vrrp_higher_prio_send_advert true\n vrrp_down_timer_adverts 5\n"
+      " vrrp_mcast_group4 224.0.0.19\n vrrp_check_unicast_src\n vrrp_skip_check_adv_addr on\n"
+      " vrrp_notify_priority_changes yes\n log_unknown_vrids\n notify_fifo /run/k.fifo\n}\n" +
+      Instance(""));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{});
+  const GlobalDefs& g = r.config.global;
+  EXPECT_EQ(g.router_id, "lb1");
+  EXPECT_EQ(g.vrrp_version, 3);
+  EXPECT_EQ(g.garp_master_delay, Seconds(7));
+  EXPECT_EQ(g.garp_master_repeat, 2);
+  EXPECT_EQ(g.garp_master_refresh, Seconds(60));
+  EXPECT_EQ(g.garp_master_refresh_repeat, 3);
+  EXPECT_EQ(g.garp_lower_prio_delay, Seconds(7));  // follows garp_master_delay
+  EXPECT_EQ(g.garp_lower_prio_repeat, 2);
+  EXPECT_EQ(g.garp_interval, Millis(1));
+  EXPECT_EQ(g.startup_delay, Millis(5500));
+  EXPECT_TRUE(g.enable_script_security);
+  EXPECT_EQ(g.script_user, "nobody");
+  EXPECT_TRUE(g.lower_prio_no_advert);
+  EXPECT_TRUE(g.higher_prio_send_advert);
+  EXPECT_EQ(g.down_timer_adverts, 5);
+  EXPECT_EQ(g.mcast_group4, Ipv4(224, 0, 0, 19));
+  EXPECT_TRUE(g.check_unicast_src);
+  EXPECT_TRUE(g.skip_check_adv_addr);
+  EXPECT_TRUE(g.notify_priority_changes);
+  EXPECT_TRUE(g.log_unknown_vrids);
+  EXPECT_EQ(g.notify_fifo, "/run/k.fifo");
+  // Instance defaults come from global_defs.
+  const VrrpInstance& v = r.config.instances[0];
+  EXPECT_EQ(v.version, 3);
+  EXPECT_EQ(v.garp_master_delay, Seconds(7));
+  EXPECT_EQ(v.garp_master_refresh_repeat, 3);
+  EXPECT_EQ(v.down_timer_adverts, 5);
+  EXPECT_TRUE(v.lower_prio_no_advert);
+  EXPECT_TRUE(v.check_unicast_src);
+  EXPECT_EQ(v.mcast_dst, Ipv4(224, 0, 0, 19));
+}
+
+TEST(GlobalDefsTest, AppliesWhereverItAppears) {
+  ParseResult r = Parse(Instance("") + "global_defs {\n vrrp_garp_master_repeat 2\n}\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.config.instances[0].garp_master_repeat, 2);
+}
+
+TEST(GlobalDefsTest, AdminKeywordsAreAcceptedSilently) {
+  ParseResult r = Parse(
+      "global_defs {\n notification_email {\n  a@b.c\n  d@e.f\n }\n"
+      " notification_email_from x@y.z\n smtp_server 10.0.0.25 25\n smtp_connect_timeout 30\n"
+      " smtp_helo_name lb\n enable_traps\n}\n" +
+      Instance(""));
+  EXPECT_EQ(Messages(r), Msgs{});
+}
+
+TEST(GlobalDefsTest, UnresolvableSmtpServerWarnsLikeAnOfflineHost) {
+  ParseResult r = Parse("global_defs {\n smtp_server mail.example.com\n}\n" + Instance(""));
+  EXPECT_EQ(Messages(r), Msgs{"Invalid smtp server mail.example.com 25"});
+  EXPECT_EQ(r.diagnostics[0].severity, Severity::kWarning);
+}
+
+TEST(GlobalDefsTest, VrrpMinGarpChangesOnlyDefaults) {
+  ParseResult r =
+      Parse("global_defs {\n vrrp_min_garp\n vrrp_garp_master_delay 4\n}\n" + Instance(""));
+  EXPECT_EQ(r.config.global.garp_master_repeat, 1);
+  EXPECT_EQ(r.config.global.garp_master_delay, Seconds(4));
+  EXPECT_EQ(r.config.global.garp_master_refresh, 0);
+}
+
+// ------------------------------------------------------------ vrrp_script
+
+TEST(VrrpScriptTest, AllKeywords) {
+  ParseResult r = Parse(
+      "vrrp_script chk {\n script \"/usr/bin/check 'a b'\" \n interval 2\n timeout 5\n"
+      " weight -20 reverse\n rise 3\n fall 4\n init_fail\n user nobody\n}\n" +
+      Instance("  track_script {\n    chk\n  }\n"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{});
+  ASSERT_EQ(r.config.scripts.size(), 1u);
+  const VrrpScript& s = r.config.scripts[0];
+  EXPECT_EQ(s.script, "/usr/bin/check 'a b'");
+  EXPECT_EQ(s.interval, Seconds(2));
+  EXPECT_EQ(s.timeout, Seconds(5));
+  EXPECT_EQ(s.weight, -20);
+  EXPECT_TRUE(s.reverse);
+  EXPECT_EQ(s.rise, 3);
+  EXPECT_EQ(s.fall, 4);
+  EXPECT_TRUE(s.init_fail);
+  EXPECT_EQ(s.user, "nobody");
+  const TrackedScript& t = r.config.instances[0].track_scripts[0];
+  EXPECT_EQ(t.weight, -20);
+  EXPECT_TRUE(t.reverse);
+}
+
+TEST(VrrpScriptTest, WeightOverrideAndReverseFlags) {
+  ParseResult r = Parse(
+      "vrrp_script a {\n script /a\n weight 5 reverse\n}\n"
+      "vrrp_script b {\n script /b\n weight 5\n}\n"
+      "vrrp_script c {\n script /c\n weight 5 reverse\n}\n" +
+      Instance("  track_script {\n    a weight -7\n    b weight 9 reverse\n    c weight 3 "
+               "noreverse\n  }\n"));
+  ASSERT_TRUE(r.ok());
+  const auto& ts = r.config.instances[0].track_scripts;
+  ASSERT_EQ(ts.size(), 3u);
+  EXPECT_EQ(ts[0].weight, -7);
+  EXPECT_FALSE(ts[0].reverse);
+  EXPECT_EQ(ts[1].weight, 9);
+  EXPECT_TRUE(ts[1].reverse);
+  EXPECT_EQ(ts[2].weight, 3);
+  EXPECT_FALSE(ts[2].reverse);
+}
+
+TEST(VrrpScriptTest, UnusedScriptIsDropped) {
+  ParseResult r = Parse("vrrp_script lonely {\n script /x\n}\n" + Instance(""));
+  EXPECT_TRUE(r.config.scripts.empty());
+  EXPECT_EQ(Messages(r), Msgs{"Warning - script lonely is not used"});
+}
+
+TEST(VrrpScriptTest, ScriptMustBeDefinedBeforeUse) {
+  ParseResult r =
+      Parse(Instance("  track_script {\n    chk\n  }\n") + "vrrp_script chk {\n script /x\n}\n");
+  EXPECT_EQ(Messages(r)[0], "(VI_1) track script chk not found, ignoring...");
+  EXPECT_TRUE(r.config.instances[0].track_scripts.empty());
+}
+
+TEST(VrrpScriptTest, WeightLimits) {
+  ParseResult r = Parse("vrrp_script a {\n script /a\n weight 254\n}\n" +
+                        Instance("  track_script {\n    a\n  }\n"));
+  EXPECT_EQ(r.config.scripts[0].weight, 253);
+  EXPECT_EQ(Messages(r), Msgs{"(a) weight cannot be +/-254. Setting to +/-253"});
+}
+
+// ------------------------------------------------------------ track_file
+
+TEST(TrackFileTest, GlobalBlockAndInstanceReference) {
+  ParseResult r = Parse(
+      "track_file tf {\n file /var/run/tf\n weight -3 reverse\n init_file 7 overwrite\n}\n"
+      "track_file plain {\n file /p\n}\n" +
+      Instance("  track_file {\n    tf\n    plain weight 0\n  }\n"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{});
+  ASSERT_EQ(r.config.track_files.size(), 2u);
+  const TrackFile& f = r.config.track_files[0];
+  EXPECT_EQ(f.path, "/var/run/tf");
+  EXPECT_EQ(f.weight, -3);
+  EXPECT_TRUE(f.reverse);
+  EXPECT_EQ(f.init_value, 7);
+  EXPECT_TRUE(f.init_overwrite);
+  EXPECT_EQ(r.config.track_files[1].weight, 1);
+  EXPECT_FALSE(r.config.track_files[1].init_value.has_value());
+  const auto& tf = r.config.instances[0].track_files;
+  ASSERT_EQ(tf.size(), 2u);
+  EXPECT_EQ(tf[0].weight, -3);
+  EXPECT_TRUE(tf[0].reverse);
+  EXPECT_EQ(tf[1].weight, 0);
+}
+
+// ------------------------------------------------------------ vrrp_instance
+
+TEST(InstanceTest, ScalarKeywords) {
+  ParseResult r = Parse(Instance(
+      "  state BACKUP\n  priority 150\n  advert_int 3\n  nopreempt\n  garp_master_delay 1\n"
+      "  garp_master_repeat 2\n  garp_master_refresh 10\n  garp_master_refresh_repeat 4\n"
+      "  garp_lower_prio_delay 6\n  garp_lower_prio_repeat 0\n  down_timer_adverts 4\n"
+      "  lower_prio_no_advert\n  higher_prio_send_advert on\n  skip_check_adv_addr\n"
+      "  no_accept\n  notify_priority_changes\n  dont_track_primary\n  mcast_src_ip 10.0.0.1\n"
+      "  mcast_dst_ip 224.0.0.20\n  smtp_alert\n"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{});
+  const VrrpInstance& v = r.config.instances[0];
+  EXPECT_EQ(v.initial_state, InitialState::kBackup);
+  EXPECT_EQ(v.priority, 150);
+  EXPECT_EQ(v.advert_int, Seconds(3));
+  EXPECT_TRUE(v.nopreempt);
+  EXPECT_EQ(v.garp_master_delay, Seconds(1));
+  EXPECT_EQ(v.garp_master_repeat, 2);
+  EXPECT_EQ(v.garp_master_refresh, Seconds(10));
+  EXPECT_EQ(v.garp_master_refresh_repeat, 4);
+  EXPECT_EQ(v.garp_lower_prio_delay, Seconds(6));
+  EXPECT_EQ(v.garp_lower_prio_repeat, 0);
+  EXPECT_EQ(v.down_timer_adverts, 4);
+  EXPECT_TRUE(v.lower_prio_no_advert);
+  EXPECT_TRUE(v.higher_prio_send_advert);
+  EXPECT_TRUE(v.skip_check_adv_addr);
+  EXPECT_FALSE(v.accept);
+  EXPECT_TRUE(v.notify_priority_changes);
+  EXPECT_TRUE(v.dont_track_primary);
+  EXPECT_EQ(v.mcast_src_ip, Ipv4(10, 0, 0, 1));
+  EXPECT_EQ(v.mcast_dst, Ipv4(224, 0, 0, 20));
+}
+
+TEST(InstanceTest, PriorityAndStateDefaults) {
+  // R2: no priority + state MASTER = owner; no state + 255 = MASTER.
+  ParseResult a = Parse(Instance("  state MASTER\n"));
+  EXPECT_EQ(a.config.instances[0].priority, 255);
+  ParseResult b = Parse(Instance("  priority 255\n"));
+  EXPECT_EQ(b.config.instances[0].initial_state, InitialState::kMaster);
+  EXPECT_FALSE(b.config.instances[0].state_given);
+  ParseResult c = Parse(Instance(""));
+  EXPECT_EQ(c.config.instances[0].priority, 100);
+  EXPECT_EQ(c.config.instances[0].initial_state, InitialState::kBackup);
+}
+
+TEST(InstanceTest, StateMasterClearsPreemptOptions) {
+  ParseResult r =
+      Parse(Instance("  state MASTER\n  priority 100\n  nopreempt\n  preempt_delay 3\n"));
+  EXPECT_EQ(
+      Messages(r),
+      (Msgs{"(VI_1) Warning - nopreempt will not work with initial state MASTER - clearing",
+            "(VI_1) Warning - preempt delay will not work with initial state MASTER - clearing"}));
+  EXPECT_FALSE(r.config.instances[0].nopreempt);
+  EXPECT_EQ(r.config.instances[0].preempt_delay, 0);
+}
+
+TEST(InstanceTest, PreemptDelayKept) {
+  ParseResult r = Parse(Instance("  preempt_delay 2.5\n"));
+  EXPECT_EQ(r.config.instances[0].preempt_delay, Millis(2500));
+}
+
+TEST(InstanceTest, PreemptClearsNopreempt) {
+  ParseResult r = Parse(Instance("  nopreempt\n  preempt\n"));
+  EXPECT_FALSE(r.config.instances[0].nopreempt);
+}
+
+TEST(InstanceTest, AdvertIntRoundingPerVersion) {
+  EXPECT_EQ(Parse(Instance("  advert_int 1.5\n")).config.instances[0].advert_int, Seconds(2));
+  EXPECT_EQ(Parse(Instance("  advert_int 0.4\n")).config.instances[0].advert_int, Seconds(1));
+  ParseResult v3 = Parse(Instance("  version 3\n  advert_int 0.123\n"));
+  EXPECT_EQ(v3.config.instances[0].advert_int, Millis(120));
+  EXPECT_EQ(Messages(v3), Msgs{"(VI_1) VRRPv3 advertisement interval 0.123000s must be in units "
+                               "of 10ms - rounding"});
+  ParseResult big = Parse(Instance("  version 3\n  advert_int 50\n"));
+  EXPECT_EQ(big.config.instances[0].advert_int, Millis(40950));
+  EXPECT_EQ(Parse(Instance("  version 3\n  advert_int 0.014\n")).config.instances[0].advert_int,
+            Millis(10));
+}
+
+TEST(InstanceTest, Authentication) {
+  ParseResult r =
+      Parse(Instance("  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n"));
+  EXPECT_EQ(r.config.instances[0].auth_type, AuthType::kPass);
+  EXPECT_EQ(r.config.instances[0].auth_pass, "secret");
+  ParseResult ah = Parse(Instance("  authentication {\n    auth_type AH\n    auth_pass x\n  }\n"));
+  EXPECT_EQ(ah.config.instances[0].auth_type, AuthType::kAh);
+  ParseResult v3 = Parse(
+      Instance("  version 3\n  authentication {\n    auth_type PASS\n    auth_pass x\n  }\n"));
+  EXPECT_EQ(v3.config.instances[0].auth_type, AuthType::kNone);
+  EXPECT_EQ(Messages(v3), Msgs{"(VI_1) VRRP version 3 does not support authentication. Ignoring."});
+  ParseResult nopass = Parse(Instance("  authentication {\n    auth_type PASS\n  }\n"));
+  EXPECT_EQ(nopass.config.instances[0].auth_type, AuthType::kNone);
+}
+
+TEST(InstanceTest, VirtualAddresses) {
+  ParseResult r = Parse(
+      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
+      " virtual_ipaddress {\n  10.0.0.1/24 dev eth1 label eth1:1 brd 10.0.0.255 scope link\n"
+      "  10.0.0.2 no_track\n  10.0.0.3/32 home -nodad\n }\n"
+      " virtual_ipaddress_excluded {\n  10.9.9.9/16\n }\n}\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{});
+  const VrrpInstance& v = r.config.instances[0];
+  ASSERT_EQ(v.vips.size(), 3u);
+  EXPECT_EQ(v.vips[0].addr, Ipv4(10, 0, 0, 1));
+  EXPECT_EQ(v.vips[0].prefix_len, 24);
+  EXPECT_EQ(v.vips[0].dev, "eth1");
+  EXPECT_EQ(v.vips[0].label, "eth1:1");
+  EXPECT_EQ(v.vips[0].broadcast, Ipv4(10, 0, 0, 255));
+  EXPECT_EQ(v.vips[0].scope, "link");
+  EXPECT_EQ(v.vips[0].where.line, 5);
+  EXPECT_EQ(v.vips[1].prefix_len, 32);
+  EXPECT_TRUE(v.vips[1].no_track);
+  ASSERT_EQ(v.evips.size(), 1u);
+  EXPECT_EQ(v.evips[0].prefix_len, 16);
+}
+
+TEST(InstanceTest, ExcessVipsMoveToEvips) {
+  std::string vips;
+  for (int i = 0; i < 300; ++i)
+    vips += "  10.1." + std::to_string(i / 200) + "." + std::to_string(i % 200) + "\n";
+  ParseResult r = Parse(
+      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
+      " virtual_ipaddress {\n" +
+      vips + " }\n}\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.config.instances[0].vips.size(), 254u);
+  EXPECT_EQ(r.config.instances[0].evips.size(), 46u);
+  EXPECT_EQ(Messages(r), Msgs{"(VI_1) Number of VIPs (300) exceeds maximum/space available in "
+                              "packet (max 255 addresses) - excess moved to eVIPs"});
+}
+
+TEST(InstanceTest, TrackInterface) {
+  ParseOptions o;
+  o.known_interfaces = {"eth0", "eth1", "eth2"};
+  ParseResult r =
+      Parse(Instance("  track_interface {\n    eth1\n    eth2 weight -10 reverse\n  }\n"), o);
+  ASSERT_TRUE(r.ok());
+  const auto& t = r.config.instances[0].track_interfaces;
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].name, "eth1");
+  EXPECT_EQ(t[0].weight, 0);
+  EXPECT_EQ(t[1].weight, -10);
+  EXPECT_TRUE(t[1].reverse);
+  ParseResult missing = Parse(Instance("  track_interface {\n    eth7\n  }\n"), o);
+  EXPECT_EQ(Messages(missing), Msgs{"(VI_1) tracked interface eth7 doesn't exist"});
+}
+
+TEST(InstanceTest, UnicastKeywords) {
+  ParseResult r = Parse(Instance(
+      "  unicast_src_ip 10.0.0.1\n  unicast_ttl 10\n  check_unicast_src\n  unicast_fault_no_peer\n"
+      "  unicast_peer {\n    10.0.0.2\n    10.0.0.3 min_ttl 5 max_ttl 200\n  }\n"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{});
+  const VrrpInstance& v = r.config.instances[0];
+  EXPECT_TRUE(v.is_unicast());
+  EXPECT_EQ(v.unicast_src_ip, Ipv4(10, 0, 0, 1));
+  EXPECT_EQ(v.unicast_ttl, 10);
+  EXPECT_TRUE(v.check_unicast_src);
+  EXPECT_TRUE(v.unicast_fault_no_peer);
+  ASSERT_EQ(v.unicast_peers.size(), 2u);
+  EXPECT_EQ(v.unicast_peers[1].addr, Ipv4(10, 0, 0, 3));
+  EXPECT_EQ(v.unicast_peers[1].min_ttl, 5);
+  EXPECT_EQ(v.unicast_peers[1].max_ttl, 200);
+}
+
+TEST(InstanceTest, NotifyScriptsAreStoredNotRun) {
+  ParseResult r = Parse(
+      Instance("  notify_master \"/etc/k/m.sh arg\" root\n  notify_backup /b\n  notify_fault /f\n"
+               "  notify_stop /s\n  notify /n\n  notify_master_rx_lower_pri /l\n"));
+  ASSERT_TRUE(r.ok());
+  const VrrpInstance& v = r.config.instances[0];
+  EXPECT_EQ(v.notify_master.command, "/etc/k/m.sh arg");
+  EXPECT_EQ(v.notify_master.user, "root");
+  EXPECT_EQ(v.notify_backup.command, "/b");
+  EXPECT_EQ(v.notify_fault.command, "/f");
+  EXPECT_EQ(v.notify_stop.command, "/s");
+  EXPECT_EQ(v.notify.command, "/n");
+  EXPECT_EQ(v.notify_master_rx_lower_pri.command, "/l");
+}
+
+TEST(InstanceTest, OwnerIgnoresWeights) {
+  ParseOptions o;
+  o.known_interfaces = {"eth0", "eth1"};
+  ParseResult r = Parse("vrrp_script s {\n script /s\n weight 10\n}\n" +
+                            Instance("  priority 255\n  track_interface {\n    eth1 weight 5\n  }\n"
+                                     "  track_script {\n    s\n  }\n"),
+                        o);
+  EXPECT_EQ(Messages(r), (Msgs{"(VI_1) ignoring eth1 tracked interface due to address owner",
+                               "(VI_1) ignoring tracked script s with weights due to address_owner",
+                               "Warning - script s is not used"}));
+  EXPECT_TRUE(r.config.instances[0].track_interfaces.empty());
+  EXPECT_TRUE(r.config.instances[0].track_scripts.empty());
+}
+
+TEST(InstanceTest, StrictModeOverrides) {
+  ParseResult r = Parse(Instance("  strict_mode\n  priority 100\n  garp_lower_prio_repeat 3\n"));
+  ASSERT_TRUE(r.ok());
+  const VrrpInstance& v = r.config.instances[0];
+  EXPECT_TRUE(v.strict_mode);
+  EXPECT_FALSE(v.accept);
+  EXPECT_TRUE(v.lower_prio_no_advert);
+  EXPECT_EQ(v.garp_lower_prio_repeat, 0);
+  EXPECT_EQ(v.garp_lower_prio_delay, 0);
+  EXPECT_EQ(v.down_timer_adverts, 3);
+  EXPECT_EQ(Messages(r), Msgs{"(VI_1) Strict mode requires no repeat garps. resetting"});
+}
+
+TEST(InstanceTest, UnknownInterfaceIsAnErrorNotFatal) {
+  ParseOptions o;
+  o.known_interfaces = {"eth0"};
+  ParseResult r = Parse(
+      "vrrp_instance VI_1 {\n interface eth3\n virtual_router_id 1\n virtual_ipaddress {\n"
+      "  10.0.0.1\n }\n}\n",
+      o);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{"WARNING - interface eth3 for vrrp_instance VI_1 doesn't exist"});
+  EXPECT_EQ(r.diagnostics[0].severity, Severity::kError);
+}
+
+// ------------------------------------------------------------ vrrp_sync_group
+
+TEST(SyncGroupTest, MembershipAndGroupKeywords) {
+  ParseResult r = Parse(
+      "vrrp_script s {\n script /s\n}\n"
+      "vrrp_sync_group G1 {\n group {\n  VI_1 VI_2\n }\n notify_master /gm\n notify /gn\n"
+      " track_script {\n  s\n }\n}\n" +
+      Instance("", "VI_1", 1) + Instance("", "VI_2", 2) + Instance("", "VI_3", 3));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{});
+  ASSERT_EQ(r.config.sync_groups.size(), 1u);
+  const SyncGroup& g = r.config.sync_groups[0];
+  EXPECT_EQ(g.members, (std::vector<std::string>{"VI_1", "VI_2"}));
+  EXPECT_EQ(g.notify_master.command, "/gm");
+  EXPECT_EQ(g.notify.command, "/gn");
+  ASSERT_EQ(g.track_scripts.size(), 1u);
+  EXPECT_EQ(r.config.instances[0].sync_group, "G1");
+  EXPECT_EQ(r.config.instances[1].sync_group, "G1");
+  EXPECT_EQ(r.config.instances[2].sync_group, "");
+  EXPECT_EQ(r.config.instances[0].track_scripts.size(), 1u);  // group trackers apply to members
+}
+
+TEST(SyncGroupTest, MemberWeightsBecomeFaultTriggers) {
+  ParseOptions o;
+  o.known_interfaces = {"eth0", "eth1"};
+  ParseResult r = Parse("vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n}\n" +
+                            Instance("  track_interface {\n    eth1 weight 10\n  }\n", "VI_1", 1) +
+                            Instance("", "VI_2", 2),
+                        o);
+  EXPECT_EQ(Messages(r), Msgs{"(VI_1) ignoring eth1 tracked interface weight due to SYNC group"});
+  EXPECT_EQ(r.config.instances[0].track_interfaces[0].weight, 0);
+  ParseResult w =
+      Parse("vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n sync_group_tracking_weight\n}\n" +
+                Instance("  track_interface {\n    eth1 weight 10\n  }\n", "VI_1", 1) +
+                Instance("", "VI_2", 2),
+            o);
+  EXPECT_EQ(Messages(w), Msgs{});
+  EXPECT_EQ(w.config.instances[0].track_interfaces[0].weight, 10);
+}
+
+// ------------------------------------------------------------ structure
+
+TEST(StructureTest, OneLineBlocksAndBraceOnNextLine) {
+  ParseResult r = Parse(
+      "vrrp_script chk\n{\n script /x\n}\n"
+      "vrrp_instance VI_1\n{\n interface eth0\n virtual_router_id 9\n"
+      " virtual_ipaddress { 10.0.0.1/24 }\n track_script { chk }\n}\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{});
+  EXPECT_EQ(r.config.instances[0].vips.size(), 1u);
+  EXPECT_EQ(r.config.instances[0].track_scripts.size(), 1u);
+}
+
+TEST(StructureTest, UnknownKeywordDoesNotSkipItsBlock) {
+  // 2.2.7: the body of an unknown block is read at the outer level.
+  ParseResult r = Parse("frobnicate {\n  vrrp_instance X\n}\n");
+  EXPECT_EQ(Messages(r), (Msgs{"Unknown keyword 'frobnicate'", "Unexpected '{' - ignoring",
+                               "Missing '{' at beginning of configuration block",
+                               "(X) the virtual router id must be set"}));
+}
+
+TEST(StructureTest, OtherProcessesBlocksAreSkippedSilently) {
+  ParseResult r = Parse(
+      "virtual_server 10.0.0.1 80 {\n  delay_loop 6\n  real_server 10.0.0.2 80 {\n    weight 1\n"
+      "  }\n}\n" +
+      Instance(""));
+  EXPECT_EQ(Messages(r), Msgs{});
+  EXPECT_EQ(r.config.instances.size(), 1u);
+}
+
+TEST(StructureTest, MissingParameterIsFatalAndStops) {
+  ParseResult r = Parse(Instance("  priority\n  bogus\n"));
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].ToString(),
+            "t.conf:4:11: fatal: *** Configuration line starting `priority` is missing a "
+            "parameter after keyword `priority` at word position 2");
+}
+
+TEST(StructureTest, KeywordsAreCaseSensitive) {
+  ParseResult r = Parse(Instance("  Priority 10\n"));
+  EXPECT_EQ(Messages(r), Msgs{"Unknown keyword 'Priority'"});
+}
+
+// ------------------------------------------------------------ includes
+
+TEST(IncludeTest, IncludedLinesAreReadInPlace) {
+  MapResolver res;
+  res.files["conf.d/a.conf"] = "  priority 42\n";
+  res.files["conf.d/b.conf"] = "  nopreempt\n";
+  ParseOptions o;
+  o.resolver = &res;
+  ParseResult r = Parse(Instance("  include conf.d/*\n"), o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{});
+  EXPECT_EQ(r.config.instances[0].priority, 42);
+  EXPECT_TRUE(r.config.instances[0].nopreempt);
+}
+
+TEST(IncludeTest, DiagnosticsNameTheIncludedFile) {
+  MapResolver res;
+  res.files["inc.conf"] = "\n  prio 1\n";
+  ParseOptions o;
+  o.resolver = &res;
+  ParseResult r = Parse(Instance("  include inc.conf\n"), o);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].ToString(), "inc.conf:2:3: warning: Unknown keyword 'prio'");
+}
+
+TEST(IncludeTest, MissingFiles) {
+  MapResolver res;
+  ParseOptions o;
+  o.resolver = &res;
+  ParseResult plain = Parse("include none.conf\n" + Instance(""), o);
+  EXPECT_EQ(Messages(plain), Msgs{"Config files missing 'none.conf'."});
+  EXPECT_EQ(plain.diagnostics[0].severity, Severity::kWarning);
+  for (const char* kw : {"includer", "includem", "includew", "includeb", "includea"}) {
+    ParseResult strict = Parse(std::string(kw) + " none.conf\n" + Instance(""), o);
+    ASSERT_EQ(strict.diagnostics.size(), 1u) << kw;
+    EXPECT_EQ(strict.diagnostics[0].severity, Severity::kError) << kw;
+  }
+}
+
+TEST(IncludeTest, RefusedPatternIsAnError) {
+  MapResolver res;
+  ParseOptions o;
+  o.resolver = &res;
+  ParseResult r = Parse("include ../etc/passwd\n" + Instance(""), o);
+  EXPECT_EQ(Messages(r), Msgs{"refused ../etc/passwd"});
+}
+
+TEST(IncludeTest, LoopsStopAtTheDepthLimit) {
+  MapResolver res;
+  res.files["self.conf"] = "include self.conf\n";
+  ParseOptions o;
+  o.resolver = &res;
+  o.max_include_depth = 5;
+  ParseResult r = Parse("include self.conf\n" + Instance(""), o);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].message,
+            "Include depth limit (5) exceeded at 'self.conf' - skipping (include loop?)");
+}
+
+TEST(IncludeTest, TotalSizeLimit) {
+  MapResolver res;
+  res.files["big.conf"] = std::string(4000, '#');
+  ParseOptions o;
+  o.resolver = &res;
+  o.max_total_bytes = 2000;
+  ParseResult r = Parse("include big.conf\n", o);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].message,
+            "Configuration size limit (2000 bytes) exceeded by 'big.conf' - skipping");
+}
+
+TEST(IncludeTest, NoResolverMeansIncludesFail) {
+  ParseResult r = Parse("include x.conf\n");
+  EXPECT_EQ(Messages(r), Msgs{"include 'x.conf' not possible: no include resolver"});
+}
+
+// ------------------------------------------------------------ robustness
+
+TEST(RobustnessTest, ArbitraryBytesNeverCrash) {
+  // A cheap deterministic fuzz: mutate a valid config byte by byte.
+  std::string base =
+      "global_defs {\n vrrp_strict\n}\nvrrp_script s {\n script \"/x\"\n}\n" +
+      Instance("  track_script {\n s weight 3\n }\n  unicast_peer {\n 10.0.0.2\n }\n");
+  std::uint32_t x = 12345;
+  for (int round = 0; round < 400; ++round) {
+    std::string t = base;
+    for (int k = 0; k < 6; ++k) {
+      x = x * 1103515245u + 12345u;
+      std::size_t pos = (x >> 8) % t.size();
+      const char kChars[] = "{}\"'#!\\ \n\0x9";
+      t[pos] = kChars[(x >> 20) % (sizeof kChars - 1)];
+    }
+    ParseResult r = Parse(t);
+    for (const auto& d : r.diagnostics) EXPECT_FALSE(d.message.empty());
+  }
+}
+
+}  // namespace
+}  // namespace vrrp

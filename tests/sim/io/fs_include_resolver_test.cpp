@@ -1,0 +1,136 @@
+#include "sim/io/fs_include_resolver.h"
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace vrrp::sim {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempTree : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/vrrpsim-io-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    base_ = tmpl;
+    fs::create_directories(base_ + "/root/conf.d");
+    fs::create_directories(base_ + "/outside");
+  }
+  void TearDown() override { fs::remove_all(base_); }
+
+  void Write(const std::string& rel, const std::string& text) {
+    std::ofstream(base_ + "/" + rel) << text;
+  }
+  std::string Root() const { return base_ + "/root"; }
+
+  std::string base_;
+};
+
+constexpr const char* kInstance =
+    "vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n"
+    "  virtual_ipaddress {\n    10.0.0.1/24\n  }\n";
+
+TEST_F(TempTree, GlobMatchesAreSortedAndRelativeToTheIncludingFile) {
+  Write("root/conf.d/20-b.conf", "  nopreempt\n");
+  Write("root/conf.d/10-a.conf", "  priority 42\n");
+  Write("root/conf.d/ignored.txt", "  bogus\n");
+  FsIncludeResolver r(Root());
+  std::string error;
+  auto files = r.Resolve(Root() + "/keepalived.conf", "conf.d/*.conf", &error);
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].name, Root() + "/conf.d/10-a.conf");
+  EXPECT_EQ(files[0].content, "  priority 42\n");
+  EXPECT_EQ(files[1].name, Root() + "/conf.d/20-b.conf");
+}
+
+TEST_F(TempTree, NoMatchIsEmptyWithoutError) {
+  FsIncludeResolver r(Root());
+  std::string error;
+  EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "nothing*.conf", &error).empty());
+  EXPECT_EQ(error, "");
+}
+
+TEST_F(TempTree, DotDotOutOfTheRootIsRefused) {
+  Write("outside/secret.conf", "x\n");
+  FsIncludeResolver r(Root());
+  std::string error;
+  EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "../outside/secret.conf", &error).empty());
+  EXPECT_NE(error.find("outside the configuration root"), std::string::npos) << error;
+  EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "/etc/host*", &error).empty());
+  EXPECT_NE(error.find("refused"), std::string::npos);
+}
+
+TEST_F(TempTree, SymlinkEscapingTheRootIsRefused) {
+  Write("outside/secret.conf", "x\n");
+  fs::create_symlink(base_ + "/outside/secret.conf", Root() + "/conf.d/link.conf");
+  fs::create_directory_symlink(base_ + "/outside", Root() + "/dirlink");
+  FsIncludeResolver r(Root());
+  std::string error;
+  EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "conf.d/link.conf", &error).empty());
+  EXPECT_NE(error, "");
+  error.clear();
+  EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "dirlink/*", &error).empty());
+  EXPECT_NE(error, "");
+}
+
+TEST_F(TempTree, SymlinkInsideTheRootIsFine) {
+  Write("root/conf.d/real.conf", "  priority 7\n");
+  fs::create_symlink(Root() + "/conf.d/real.conf", Root() + "/alias.conf");
+  FsIncludeResolver r(Root());
+  std::string error;
+  auto files = r.Resolve(Root() + "/k.conf", "alias.conf", &error);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].content, "  priority 7\n");
+}
+
+TEST_F(TempTree, DirectoriesAreSkippedAndSizeIsLimited) {
+  fs::create_directories(Root() + "/conf.d/sub.conf");
+  Write("root/conf.d/big.conf", std::string(100, '#'));
+  FsIncludeResolver r(Root(), 50);
+  std::string error;
+  auto files = r.Resolve(Root() + "/k.conf", "conf.d/*.conf", &error);
+  EXPECT_TRUE(files.empty());
+  EXPECT_NE(error.find("larger than 50 bytes"), std::string::npos) << error;
+}
+
+TEST_F(TempTree, LoadConfigFileResolvesIncludes) {
+  Write("root/keepalived.conf",
+        std::string(kInstance) + "  include conf.d/*.conf\n}\ninclude missing.conf\n");
+  Write("root/conf.d/prio.conf", "  priority 42\n");
+  LoadResult r = LoadConfigFile(Root() + "/keepalived.conf", Root());
+  ASSERT_TRUE(r.read_ok);
+  ASSERT_TRUE(r.parse.ok());
+  ASSERT_EQ(r.parse.config.instances.size(), 1u);
+  EXPECT_EQ(r.parse.config.instances[0].priority, 42);
+  ASSERT_EQ(r.parse.diagnostics.size(), 1u);
+  EXPECT_EQ(r.parse.diagnostics[0].ToString(),
+            Root() + "/keepalived.conf:9:9: warning: Config files missing 'missing.conf'.");
+}
+
+TEST_F(TempTree, LoadConfigFileIncludeLoopTerminates) {
+  Write("root/a.conf", "include b.conf\n");
+  Write("root/b.conf", "include a.conf\n");
+  LoadResult r = LoadConfigFile(Root() + "/a.conf", "");
+  ASSERT_TRUE(r.read_ok);
+  ASSERT_EQ(r.parse.diagnostics.size(), 1u);
+  EXPECT_NE(r.parse.diagnostics[0].message.find("Include depth limit"), std::string::npos);
+}
+
+TEST_F(TempTree, LoadConfigFileMissingOrOutside) {
+  LoadResult missing = LoadConfigFile(Root() + "/none.conf", Root());
+  EXPECT_FALSE(missing.read_ok);
+  EXPECT_FALSE(missing.parse.ok());
+  Write("outside/x.conf", "\n");
+  LoadResult outside = LoadConfigFile(base_ + "/outside/x.conf", Root());
+  EXPECT_FALSE(outside.read_ok);
+  EXPECT_FALSE(outside.parse.ok());
+}
+
+}  // namespace
+}  // namespace vrrp::sim
