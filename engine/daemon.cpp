@@ -142,7 +142,9 @@ struct Daemon::Impl {
       if (c.version == 2) {
         adv.auth_type = c.auth_type;
         adv.auth_type_raw = static_cast<std::uint8_t>(c.auth_type);
-        if (c.auth_type == AuthType::kPass) {
+        // PASS: the password on the wire; AH: the ICV key (the codec sends
+        // zeros in the message itself).
+        if (c.auth_type != AuthType::kNone) {
           for (std::size_t k = 0; k < adv.auth_data.size() && k < c.auth_pass.size(); ++k)
             adv.auth_data[k] = static_cast<std::uint8_t>(c.auth_pass[k]);
         }
@@ -221,10 +223,14 @@ struct Daemon::Impl {
 
   void SendAdverts(InstanceRuntime& v, int priority) {
     const VrrpInstance& c = *v.cfg;
+    v.ip_id = NextIpId(v.ip_id);
+    if (c.version == 2 && c.auth_type == AuthType::kAh) ++v.ah_seq;
     if (c.is_unicast()) {
       for (const UnicastPeer& p : c.unicast_peers) {
         SendAdvert s{v.index, v.advert};
         s.advert.priority = static_cast<std::uint8_t>(priority);
+        s.advert.ip_id = v.ip_id;
+        s.advert.ah_seq = v.ah_seq;
         s.advert.src = v.src;
         s.advert.dst = p.addr;
         s.advert.ttl = static_cast<std::uint8_t>(c.unicast_ttl);
@@ -234,6 +240,8 @@ struct Daemon::Impl {
     }
     SendAdvert s{v.index, v.advert};
     s.advert.priority = static_cast<std::uint8_t>(priority);
+    s.advert.ip_id = v.ip_id;
+    s.advert.ah_seq = v.ah_seq;
     s.advert.src = v.src;
     s.advert.dst = c.mcast_dst;
     s.advert.ttl = kVrrpTtl;
@@ -564,10 +572,18 @@ struct Daemon::Impl {
     ValidateOptions vo;
     vo.check_vip_addr = check_vip_addr;
     vo.global_check_unicast_src = config.global.check_unicast_src;
-    if (!logs()) return ValidateAdvert(*v.cfg, pkt, vo, nullptr);
-    if (ValidateAdvert(*v.cfg, pkt, vo, &scratch)) return true;
-    out->push_back(LogLine{v.index, scratch});
-    return false;
+    bool ok;
+    if (!logs()) {
+      ok = ValidateAdvert(*v.cfg, pkt, vo, nullptr);
+    } else {
+      ok = ValidateAdvert(*v.cfg, pkt, vo, &scratch);
+      if (!ok) out->push_back(LogLine{v.index, scratch});
+    }
+    if (ok && !pkt.checksum_ok && !v.old_unicast_checksum) {
+      v.old_unicast_checksum = true;
+      ILog(v, "Setting unicast VRRPv3 checksum to old version");
+    }
+    return ok;
   }
 
   void LearnInterval(InstanceRuntime& v, const VrrpAdvert& a) {

@@ -85,6 +85,14 @@ struct InstanceRuntime {
   std::vector<InstalledAddress> addresses;  // VIPs then eVIPs, configuration order
 
   VrrpAdvert advert;  // template: everything but priority/dst/ttl
+
+  // IPv4 ID of the last send round (0 = none yet) and the AH sequence
+  // number; keepalived advances both once per round (all unicast peers of
+  // a round share them).
+  std::uint16_t ip_id = 0;
+  std::uint32_t ah_seq = 0;
+  // A peer uses the pre-1.3.6 v3 unicast checksum (logged once).
+  bool old_unicast_checksum = false;
 };
 
 struct GroupRuntime {

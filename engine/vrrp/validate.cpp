@@ -118,8 +118,10 @@ bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
                 " and received ", Num(static_cast<std::int64_t>(pkt.received_length)));
   }
 
-  // 13. Checksum.
-  if (!pkt.checksum_ok) {
+  // 13. Checksum. keepalived 2.2.7 also accepts, for v3 unicast, the
+  // pre-1.3.6 checksum whose pseudo-header always names 224.0.0.18.
+  const bool old_unicast_ok = cfg.version == 3 && cfg.is_unicast() && pkt.checksum_ok_old_unicast;
+  if (!pkt.checksum_ok && !old_unicast_ok) {
     return Fail(log, cfg, cfg.version == 3 ? "Invalid VRRPv3 checksum" : "Invalid VRRPv2 checksum");
   }
 

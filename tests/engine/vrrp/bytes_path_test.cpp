@@ -1,0 +1,147 @@
+// The bytes path (Daemon::OnPacket -> DecodeIpv4 -> the same R13/R14/R17
+// logic) and two daemons talking to each other through the real codec.
+#include "engine/packet/vrrp_packet.h"
+#include "tests/engine/vrrp/test_util.h"
+
+namespace vrrp {
+namespace {
+
+using namespace vrrp::test;
+
+constexpr Time kUp = 3609375;
+
+TEST(BytesPath, R13_EncodedAdvertValidatesAndIsAccepted) {
+  Daemon d(MakeConfig({MakeInstance()}), MakeHost());
+  Actions a;
+  d.Start(0, &a);
+  VrrpAdvert adv = MakePacket(Adv(200)).advert;
+  std::vector<std::uint8_t> bytes = EncodeIpv4(adv);
+  a.clear();
+  d.OnPacket(kSecond, bytes, "eth0", &a);
+  EXPECT_EQ(d.instance_deadline(0), kSecond + kUp);
+  // A flipped checksum byte is discarded with keepalived's line.
+  bytes[20 + 6] ^= 0xff;
+  a.clear();
+  d.OnPacket(Seconds(2), bytes, "eth0", &a);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(std::get<LogLine>(a[0]).text, "(VI_1) Invalid VRRPv2 checksum");
+  EXPECT_EQ(d.instance_deadline(0), kSecond + kUp);
+  // Garbage is dropped silently.
+  a.clear();
+  std::vector<std::uint8_t> junk = {1, 2, 3};
+  d.OnPacket(Seconds(3), junk, "eth0", &a);
+  EXPECT_TRUE(a.empty());
+}
+
+TEST(BytesPath, R16_IpIdAdvancesPerSendRound) {
+  VrrpInstance v = MakeInstance();
+  v.unicast_peers.push_back({Ip("10.0.0.2"), 0, 255});
+  v.unicast_peers.push_back({Ip("10.0.0.3"), 0, 255});
+  Daemon d(MakeConfig({v}), MakeHost());
+  Actions a;
+  d.Start(0, &a);
+  d.OnTimer(kUp, &a);
+  d.OnTimer(kUp + kSecond, &a);
+  std::vector<int> ids;
+  for (const Action& x : a)
+    if (auto* s = std::get_if<SendAdvert>(&x)) ids.push_back(s->advert.ip_id);
+  EXPECT_EQ(ids, (std::vector<int>{1, 1, 2, 2}));
+}
+
+// Two daemons on one segment: every SendAdvert of one is encoded and handed
+// to the other `latency` later (packets before timers at equal times).
+struct Pair {
+  Daemon a, b;
+  Duration latency;
+  std::vector<std::string> transcript;
+  struct InFlight {
+    Time at;
+    std::vector<std::uint8_t> bytes;
+    Daemon* to;
+  };
+  std::vector<InFlight> wire;
+
+  Pair(VrrpInstance va, VrrpInstance vb, Duration lat = 0)
+      : a(MakeConfig({va}), MakeHost("10.0.0.1")),
+        b(MakeConfig({vb}), MakeHost("10.0.0.2")),
+        latency(lat) {}
+
+  Daemon& Other(const Daemon& d) { return &d == &a ? b : a; }
+  const char* Name(const Daemon& d) const { return &d == &a ? "A" : "B"; }
+
+  void Emit(Time t, const Actions& acts, Daemon& from) {
+    for (const Action& x : acts) {
+      if (auto* n = std::get_if<Notify>(&x))
+        transcript.push_back("t=" + std::to_string(t) + " " + Name(from) + " " +
+                             StateName(n->from) + "->" + StateName(n->to));
+      if (auto* s = std::get_if<SendAdvert>(&x))
+        wire.push_back({t + latency, EncodeIpv4(s->advert), &Other(from)});
+    }
+  }
+  void Step(Time t, Daemon& d, bool start) {
+    Actions acts;
+    if (start) {
+      d.Start(t, &acts);
+    } else {
+      d.OnTimer(t, &acts);
+    }
+    Emit(t, acts, d);
+  }
+  void RunUntil(Time end) {
+    for (;;) {
+      Time tw = kNever;
+      std::size_t wi = 0;
+      for (std::size_t i = 0; i < wire.size(); ++i)
+        if (wire[i].at < tw) {
+          tw = wire[i].at;
+          wi = i;
+        }
+      const Time ta = a.NextDeadline(), tb = b.NextDeadline();
+      const Time t = std::min({tw, ta, tb});
+      if (t > end) return;
+      if (tw == t) {
+        InFlight f = std::move(wire[wi]);
+        wire.erase(wire.begin() + static_cast<std::ptrdiff_t>(wi));
+        Actions acts;
+        f.to->OnPacket(t, f.bytes, "eth0", &acts);
+        Emit(t, acts, *f.to);
+      } else if (ta == t) {
+        Step(t, a, false);
+      } else {
+        Step(t, b, false);
+      }
+    }
+  }
+};
+
+TEST(BytesPath, E1_TwoDaemonsStateMasterPrio100VsPrio90) {
+  VrrpInstance n1 = MakeInstance("VI_1", 51, 100);
+  n1.initial_state = InitialState::kMaster;
+  VrrpInstance n2 = MakeInstance("VI_1", 51, 90);
+  Pair p(n1, n2);
+  p.Step(0, p.a, true);
+  p.Step(500000, p.b, true);
+  p.RunUntil(Seconds(20));
+  EXPECT_EQ(p.transcript, (std::vector<std::string>{"t=0 A INIT->BACKUP", "t=500000 B INIT->BACKUP",
+                                                    "t=3609375 A BACKUP->MASTER"}));
+  EXPECT_EQ(p.a.state(0), State::kMaster);
+  EXPECT_EQ(p.b.state(0), State::kBackup);
+}
+
+TEST(BytesPath, R19_EqualPrioritySimultaneousStartHigherAddressWins) {
+  Pair p(MakeInstance(), MakeInstance(), 1000);
+  p.Step(0, p.a, true);
+  p.Step(0, p.b, true);
+  p.RunUntil(Seconds(10));
+  // Both time out at the same instant and both become MASTER; A (10.0.0.1)
+  // yields on B's (10.0.0.2) advert.
+  EXPECT_EQ(p.a.state(0), State::kBackup);
+  EXPECT_EQ(p.b.state(0), State::kMaster);
+  EXPECT_EQ(p.transcript,
+            (std::vector<std::string>{"t=0 A INIT->BACKUP", "t=0 B INIT->BACKUP",
+                                      "t=3609375 A BACKUP->MASTER", "t=3609375 B BACKUP->MASTER",
+                                      "t=3610375 A MASTER->BACKUP"}));
+}
+
+}  // namespace
+}  // namespace vrrp
