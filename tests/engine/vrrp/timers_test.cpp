@@ -1,4 +1,6 @@
 // R7, R8: skew and master-down interval with keepalived's integer arithmetic.
+#include "engine/vrrp/timers.h"
+
 #include <gtest/gtest.h>
 
 #include "engine/daemon.h"
@@ -85,6 +87,15 @@ TEST(Rules, R8_SemanticsDocReferenceValues) {
 TEST(Rules, R8_DownTimerAdverts) {
   EXPECT_EQ(MasterDownInterval(2, 100, kSecond, 1), 1609375);
   EXPECT_EQ(MasterDownInterval(2, 100, kSecond, 10), 10609375);
+}
+
+TEST(Rules, R6_IntervalFieldUnits) {
+  // v2 carries whole seconds, v3 centiseconds (the reader rounds, R6).
+  EXPECT_EQ(AdvertIntervalField(2, Seconds(3)), 3);
+  EXPECT_EQ(AdvertIntervalField(3, Seconds(3)), 300);
+  EXPECT_EQ(AdvertIntervalField(3, 10 * kMillisecond), 1);
+  EXPECT_EQ(AdvertIntervalFromField(2, 255), Seconds(255));
+  EXPECT_EQ(AdvertIntervalFromField(3, 4095), 40950 * kMillisecond);
 }
 
 }  // namespace
