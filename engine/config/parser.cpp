@@ -579,14 +579,13 @@ void Reader::TrackInterfaceLine(LogicalLine& v, std::vector<RawTrackInterface>* 
 
 void Reader::TrackRefLine(LogicalLine& v, std::vector<RawTrackRef>* list, TrackKind list_kind,
                           const std::string& owner, int lo, int hi) {
-  const std::string what =
-      owner + (list_kind == TrackKind::kScript ? " track_script" : " track_file");
+  bool is_script = list_kind == TrackKind::kScript;
+  const std::string kw = is_script ? "track_script" : "track_file";
   RawTrackRef r;
   r.name = v.tokens[0].text;
   r.where = v.Where();
   // keepalived looks the object up when it reads the reference, so it must
   // have been defined earlier in the file.
-  bool is_script = list_kind == TrackKind::kScript;
   bool known = is_script ? std::any_of(raw_.scripts.begin(), raw_.scripts.end(),
                                        [&](const VrrpScript& s) { return s.name == r.name; })
                          : std::any_of(raw_.track_files.begin(), raw_.track_files.end(),
@@ -597,20 +596,35 @@ void Reader::TrackRefLine(LogicalLine& v, std::vector<RawTrackRef>* list, TrackK
                " not found, ignoring...");
     return;
   }
+  for (const auto& e : *list)
+    if (e.name == r.name) {
+      Report(Severity::kError, v.Where(),
+             owner + " duplicate " + kw + " " + r.name + " - ignoring");
+      return;
+    }
   std::size_t i = 1;
   if (i < v.tokens.size() && v.tokens[i].text == "weight") {
     if (i + 1 >= v.tokens.size()) {
-      Report(Severity::kError, v.Where(i), what + " " + r.name + " weight missing - ignoring");
+      Report(Severity::kError, v.Where(i), owner + " " + kw + " " + r.name + " weight missing");
+      list->push_back(std::move(r));
       return;
     }
+    // A bad weight is reported and ignored; the entry itself is kept.
     int w = 0;
     if (!ReadInt(v, i + 1, lo, hi, &w)) {
       Report(Severity::kError, v.Where(i + 1),
-             what + " " + r.name + " weight " + v.tokens[i + 1].text + " must be between [" +
-                 std::to_string(lo) + ".." + std::to_string(hi) + "] inclusive. Ignoring...");
-      return;
+             is_script ? owner + " track script " + r.name +
+                             ": weight must be between [-253..253] inclusive, ignoring..."
+                       : owner + " weight for track file " + r.name +
+                             " must be in [-254..254] inclusive. Ignoring...");
+    } else {
+      if (is_script && (w == 254 || w == -254)) {
+        Report(Severity::kError, v.Where(i + 1),
+               owner + " weight for " + r.name + " cannot be +/-254. Setting to +/-253");
+        w = w > 0 ? 253 : -253;
+      }
+      r.weight = w;
     }
-    r.weight = w;
     i += 2;
     if (i < v.tokens.size()) {
       if (v.tokens[i].text == "reverse") {
@@ -624,7 +638,7 @@ void Reader::TrackRefLine(LogicalLine& v, std::vector<RawTrackRef>* list, TrackK
   }
   if (i < v.tokens.size())
     Report(Severity::kError, v.Where(i),
-           what + " " + r.name + " option " + v.tokens[i].text + " invalid - ignoring");
+           owner + " " + kw + " " + r.name + " option " + v.tokens[i].text + " invalid - ignoring");
   list->push_back(std::move(r));
 }
 
@@ -943,7 +957,8 @@ void Reader::BuildTables() {
               if (!ReadTimer(l, 1, 0, 4294, &d)) return;
               if (d < Seconds(1)) {
                 Report(Severity::kError, l.Where(1),
-                       "(" + S().name + ") script interval must be >= 1s - setting to 1");
+                       "(" + S().name +
+                           "): vrrp script interval must be greater than 0, setting to 1");
                 d = Seconds(1);
               }
               S().interval = d;
@@ -954,8 +969,9 @@ void Reader::BuildTables() {
               Duration d = 0;
               if (!ReadTimer(l, 1, 0, 4294, &d)) return;
               if (d < Seconds(1)) {
-                Report(Severity::kError, l.Where(1),
-                       "(" + S().name + ") script timeout must be >= 1s - setting to 1");
+                Report(
+                    Severity::kError, l.Where(1),
+                    "(" + S().name + "): vrrp script timeout must be greater than 0, setting to 1");
                 d = Seconds(1);
               }
               S().timeout = d;
@@ -965,15 +981,11 @@ void Reader::BuildTables() {
             [this, S](const LogicalLine& l) {
               if (!Need(l, 1)) return;
               int w = 0;
-              if (!ReadInt(l, 1, -254, 254, &w)) {
+              if (!ReadInt(l, 1, -253, 253, &w)) {
                 Report(Severity::kError, l.Where(1),
-                       "(" + S().name + ") weight must be between [-253..253] inclusive, ignoring");
+                       "vrrp_script " + S().name + " weight " + l.tokens[1].text +
+                           " must be in [-253, 253]");
                 return;
-              }
-              if (w == 254 || w == -254) {
-                Report(Severity::kError, l.Where(1),
-                       "(" + S().name + ") weight cannot be +/-254. Setting to +/-253");
-                w = w > 0 ? 253 : -253;
               }
               S().weight = w;
               if (l.tokens.size() > 2) {
@@ -981,7 +993,7 @@ void Reader::BuildTables() {
                   S().reverse = true;
                 else
                   Report(Severity::kError, l.Where(2),
-                         "(" + S().name + ") unknown weight option " + l.tokens[2].text);
+                         "vrrp_script " + S().name + " unknown weight option " + l.tokens[2].text);
               }
             }),
       value("rise",
@@ -990,8 +1002,9 @@ void Reader::BuildTables() {
               unsigned v = 0;
               if (!ReadUnsigned(l, 1, 1, INT_MAX, &v)) {
                 Report(Severity::kError, l.Where(1),
-                       "(" + S().name + ") Invalid rise value " + l.tokens[1].text);
-                return;
+                       "(" + S().name + "): vrrp script rise value '" + l.tokens[1].text +
+                           "' invalid, defaulting to 1");
+                v = 1;
               }
               S().rise = static_cast<int>(v);
             }),
@@ -1001,8 +1014,9 @@ void Reader::BuildTables() {
               unsigned v = 0;
               if (!ReadUnsigned(l, 1, 1, INT_MAX, &v)) {
                 Report(Severity::kError, l.Where(1),
-                       "(" + S().name + ") Invalid fall value " + l.tokens[1].text);
-                return;
+                       "(" + S().name + "): vrrp script fall value '" + l.tokens[1].text +
+                           "' invalid, defaulting to 1");
+                v = 1;
               }
               S().fall = static_cast<int>(v);
             }),
@@ -1028,8 +1042,8 @@ void Reader::BuildTables() {
               int w = 0;
               if (!ReadInt(l, 1, -254, 254, &w)) {
                 Report(Severity::kError, l.Where(1),
-                       "Track file " + TF().name +
-                           " weight must be between [-254..254] inclusive, ignoring");
+                       "Weight (" + l.tokens[1].text + ") for track_file " + TF().name +
+                           " must be between [-254..254] inclusive. Ignoring...");
                 return;
               }
               TF().weight = w;
@@ -1038,7 +1052,7 @@ void Reader::BuildTables() {
                   TF().reverse = true;
                 else
                   Report(Severity::kError, l.Where(2),
-                         "Track file " + TF().name + " unknown weight option " + l.tokens[2].text);
+                         "track_file " + TF().name + " unknown weight option " + l.tokens[2].text);
               }
             }),
       value("init_file",
@@ -1276,7 +1290,7 @@ void Reader::BuildTables() {
       vblock("track_script",
              [this](const LogicalLine& l) {
                ReadValueBlock(l, [this](LogicalLine& v) {
-                 TrackRefLine(v, &Inst().track_scripts, TrackKind::kScript, IName(), -253, 253);
+                 TrackRefLine(v, &Inst().track_scripts, TrackKind::kScript, IName(), -254, 254);
                });
              }),
       vblock("track_file",
@@ -1383,7 +1397,7 @@ void Reader::BuildTables() {
              [this](const LogicalLine& l) {
                ReadValueBlock(l, [this](LogicalLine& v) {
                  TrackRefLine(v, &Group().track_scripts, TrackKind::kScript,
-                              "(" + Group().g.name + ")", -253, 253);
+                              "(" + Group().g.name + ")", -254, 254);
                });
              }),
       vblock("track_file",

@@ -181,10 +181,14 @@ TEST(VrrpScriptTest, ScriptMustBeDefinedBeforeUse) {
 }
 
 TEST(VrrpScriptTest, WeightLimits) {
+  // vrrp_script rejects +/-254; a track_script override clamps it (R31).
   ParseResult r = Parse("vrrp_script a {\n script /a\n weight 254\n}\n" +
-                        Instance("  track_script {\n    a\n  }\n"));
-  EXPECT_EQ(r.config.scripts[0].weight, 253);
-  EXPECT_EQ(Messages(r), Msgs{"(a) weight cannot be +/-254. Setting to +/-253"});
+                        Instance("  track_script {\n    a weight -254\n  }\n"));
+  EXPECT_EQ(r.config.scripts[0].weight, 0);
+  EXPECT_EQ(r.config.instances[0].track_scripts[0].weight, -253);
+  EXPECT_EQ(Messages(r), (Msgs{"number '254' outside range [-253, 253]",
+                               "vrrp_script a weight 254 must be in [-253, 253]",
+                               "(VI_1) weight for a cannot be +/-254. Setting to +/-253"}));
 }
 
 // ------------------------------------------------------------ track_file
