@@ -1,0 +1,196 @@
+#include "sim/trace/text_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ostream>
+#include <vector>
+
+#include "sim/world/simulation.h"
+
+namespace vsim {
+
+std::string FormatTime(Time t) {
+  if (t == vrrp::kNever) return "-";
+  char buf[48];
+  const char* sign = t < 0 ? "-" : "";
+  const std::int64_t a = t < 0 ? -t : t;
+  std::snprintf(buf, sizeof buf, "%s%lld.%06llds", sign, static_cast<long long>(a / 1000000),
+                static_cast<long long>(a % 1000000));
+  return buf;
+}
+
+std::string FormatDuration(Duration d) { return FormatTime(d); }
+
+namespace {
+
+struct Column {
+  int host;
+  int instance;
+  std::string label;
+};
+
+std::string Pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+std::string HostName(const RunResult& run, int host) {
+  return host >= 0 && host < static_cast<int>(run.hosts.size()) ? run.hosts[host].name : "?";
+}
+
+std::string InstanceName(const RunResult& run, int host, int instance) {
+  if (host < 0 || host >= static_cast<int>(run.hosts.size())) return "?";
+  const auto& names = run.hosts[host].instances;
+  return instance >= 0 && instance < static_cast<int>(names.size()) ? names[instance] : "?";
+}
+
+std::string Describe(const RunResult& run, const TraceEvent& e) {
+  const std::string host = HostName(run, e.host);
+  switch (e.kind) {
+    case TraceKind::kOperation:
+      return "! " + e.detail;
+    case TraceKind::kTransition: {
+      std::string s = host + " " + InstanceName(run, e.host, e.instance) + " " +
+                      vrrp::StateName(e.from) + " -> " + vrrp::StateName(e.to) + " prio " +
+                      std::to_string(e.priority) + " (" + vrrp::ReasonName(e.reason);
+      if (!e.detail.empty()) s += ": " + e.detail;
+      return s + ")";
+    }
+    case TraceKind::kGroupTransition:
+      return host + " group " + std::to_string(e.instance) + " " + vrrp::StateName(e.from) +
+             " -> " + vrrp::StateName(e.to);
+    case TraceKind::kPriority:
+      return host + " " + InstanceName(run, e.host, e.instance) + " priority " +
+             std::to_string(e.value) + " -> " + std::to_string(e.priority);
+    case TraceKind::kVipAdded:
+      return host + " + " + e.addr.ToString() + (e.detail.empty() ? "" : " (" + e.detail + ")");
+    case TraceKind::kVipRemoved:
+      return host + " - " + e.addr.ToString() + (e.detail.empty() ? "" : " (" + e.detail + ")");
+    case TraceKind::kGarp:
+      return host + " garp " + e.addr.ToString();
+    case TraceKind::kAdvertSent:
+      return host + " > advert vrid " + std::to_string(e.vrid) + " prio " +
+             std::to_string(e.priority) + " to " + e.addr.ToString();
+    case TraceKind::kAdvertReceived:
+      return host + " < advert vrid " + std::to_string(e.vrid) + " prio " +
+             std::to_string(e.priority) + " from " + HostName(run, e.peer_host);
+    case TraceKind::kPacketDropped:
+      return "x advert vrid " + std::to_string(e.vrid) + " from " + HostName(run, e.peer_host) +
+             " to " + (e.host >= 0 ? host : std::string("nobody")) + " dropped (" + e.detail + ")";
+    case TraceKind::kScriptRun:
+      return host + " runs " + e.detail;
+    case TraceKind::kScriptResult:
+      return host + " " + e.detail + (e.value ? " ok" : " failed");
+    case TraceKind::kLog:
+      return host + ": " + e.detail;
+  }
+  return "";
+}
+
+bool Shown(const TraceEvent& e, const TextReportOptions& o) {
+  switch (e.kind) {
+    case TraceKind::kOperation:
+    case TraceKind::kTransition:
+    case TraceKind::kGroupTransition:
+    case TraceKind::kPriority:
+    case TraceKind::kVipAdded:
+    case TraceKind::kVipRemoved:
+      return true;
+    case TraceKind::kLog:
+      return o.logs;
+    case TraceKind::kGarp:  // bursts of five: summarised by the VIP lines
+      return o.packets;
+    default:
+      return o.packets;
+  }
+}
+
+}  // namespace
+
+void WriteTextReport(const RunResult& run, const TextReportOptions& options, std::ostream& out) {
+  out << "scenario " << run.scenario;
+  if (!run.variant.empty()) out << " [" << run.variant << "]";
+  out << "  seed " << run.seed << "  duration " << FormatTime(run.duration) << "\n";
+
+  if (options.timeline) {
+    std::vector<Column> columns;
+    for (int h = 0; h < static_cast<int>(run.hosts.size()); ++h) {
+      const auto& info = run.hosts[h];
+      for (int i = 0; i < static_cast<int>(info.instances.size()); ++i)
+        columns.push_back(
+            {h, i, info.instances.size() == 1 ? info.name : info.name + "/" + info.instances[i]});
+    }
+    // Wide enough for the longest label and for "MASTER*" / "(dead)".
+    std::size_t width = 10;
+    for (const auto& c : columns) width = std::max(width, c.label.size() + 2);
+    std::vector<std::string> cell(columns.size(), "-");
+    auto column_of = [&](int host, int instance) {
+      for (std::size_t c = 0; c < columns.size(); ++c)
+        if (columns[c].host == host && columns[c].instance == instance) return static_cast<int>(c);
+      return -1;
+    };
+
+    out << "\n" << Pad("time", 14);
+    for (const auto& c : columns) out << Pad(c.label, width);
+    out << "event\n";
+    for (const auto& e : run.events) {
+      if (!Shown(e, options)) continue;
+      int changed = -1;
+      if (e.kind == TraceKind::kTransition) {
+        changed = column_of(e.host, e.instance);
+        if (changed >= 0) cell[changed] = vrrp::StateName(e.to);
+      } else if (e.kind == TraceKind::kOperation && e.host >= 0 &&
+                 (e.op == static_cast<int>(OpKind::kCrash) ||
+                  e.op == static_cast<int>(OpKind::kPowerOff))) {
+        // A killed daemon notifies nothing; show its columns as gone.
+        for (std::size_t c = 0; c < columns.size(); ++c)
+          if (columns[c].host == e.host) cell[c] = "(dead)";
+      }
+      std::string t = FormatTime(e.t);
+      out << std::string(t.size() < 12 ? 12 - t.size() : 0, ' ') << t << "  ";
+      for (std::size_t c = 0; c < columns.size(); ++c)
+        out << Pad(cell[c] + (static_cast<int>(c) == changed ? "*" : ""), width);
+      out << Describe(run, e) << "\n";
+    }
+  }
+
+  out << "\nsplit-brain: ";
+  if (run.split_brain.empty()) {
+    out << "none\n";
+  } else {
+    out << run.split_brain.size() << " interval(s)\n";
+    for (const auto& iv : run.split_brain) {
+      out << "  vrid " << iv.vrid << "  " << FormatTime(iv.start) << " .. " << FormatTime(iv.end)
+          << "  (" << FormatDuration(iv.length()) << ")  hosts";
+      for (int h : iv.hosts) out << " " << HostName(run, h);
+      out << (iv.masters ? "  two masters" : "") << (iv.vip_holders ? "  duplicate VIP" : "")
+          << "\n";
+    }
+  }
+
+  if (!run.metrics.empty()) {
+    out << "\nmetrics:\n";
+    for (const auto& m : run.metrics) {
+      out << "  " << m.name;
+      if (!m.subject.empty()) out << " [" << m.subject << "]";
+      out << " = " << (m.is_duration ? FormatDuration(m.value) : std::to_string(m.value)) << "\n";
+    }
+  }
+
+  if (!run.expectations.empty()) {
+    int failed = 0;
+    out << "\nexpectations:\n";
+    for (const auto& x : run.expectations) {
+      failed += x.passed ? 0 : 1;
+      out << "  " << (x.passed ? "PASS" : "FAIL") << "  ";
+      if (x.where.line > 0) out << "line " << x.where.line << ": ";
+      out << x.description;
+      if (!x.evidence.empty()) out << "\n        " << x.evidence;
+      out << "\n";
+    }
+    out << "result: " << (failed ? "FAIL" : "PASS") << " (" << run.expectations.size() - failed
+        << " passed, " << failed << " failed)\n";
+  }
+}
+
+}  // namespace vsim

@@ -1,0 +1,30 @@
+// The human-readable report of a run: a timeline with one column per host
+// (a "tape": every line shows each host's state, the changed one marked with
+// '*'), then split-brain intervals, metrics and expectations.
+//
+// It doubles as the golden transcript of a scenario (SimGrid .tesh style):
+// simulated timestamps only, no wall-clock figures, so a behaviour change
+// shows up as a diff.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "sim/scenario/run_result.h"
+
+namespace vsim {
+
+struct TextReportOptions {
+  bool timeline = true;
+  bool packets = false;  // also list advert/drop events when the run recorded them
+  bool logs = false;     // keepalived log lines
+};
+
+void WriteTextReport(const RunResult& run, const TextReportOptions& options, std::ostream& out);
+
+// "13.257812s" (seconds with microseconds; "-" for kNever).
+std::string FormatTime(Time t);
+// "3.648437s" / "450ms" style, for durations in evidence strings.
+std::string FormatDuration(Duration d);
+
+}  // namespace vsim

@@ -1,0 +1,173 @@
+#include <gtest/gtest.h>
+#include <sstream>
+
+#include "engine/config/parser.h"
+#include "sim/trace/json_trace.h"
+#include "sim/trace/perfetto.h"
+#include "sim/trace/text_report.h"
+#include "sim/world/simulation.h"
+
+namespace vsim {
+namespace {
+
+struct Collect : TraceSink {
+  std::vector<TraceEvent> events;
+  void OnEvent(const TraceEvent& e) override { events.push_back(e); }
+};
+
+// A partitioned pair, run for 30 s, as a RunResult.
+RunResult PartitionRun(std::uint64_t seed, bool packets) {
+  SimulationOptions opts;
+  opts.record_packets = packets;
+  Simulation sim(seed, opts);
+  Collect collect;
+  SplitBrainDetector sb;
+  sim.AddSink(&collect);
+  sim.AddSink(&sb);
+  RunResult run;
+  run.scenario = "partition";
+  run.seed = seed;
+  for (int k = 0; k < 2; ++k) {
+    auto parsed = vrrp::ParseConfig(
+        "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+        " priority " +
+            std::to_string(100 - 10 * k) + "\n virtual_ipaddress {\n  10.250.0.100/24\n }\n}\n",
+        "t.conf");
+    HostSpec h;
+    h.name = "node" + std::to_string(k + 1);
+    h.config = parsed.config;
+    HostInterfaceSpec eth0;
+    eth0.address = vrrp::Ipv4(10, 250, 0, static_cast<std::uint8_t>(k + 1));
+    eth0.up = {100, 20, 0.0};
+    h.interfaces.push_back(eth0);
+    sim.AddHost(std::move(h));
+    run.hosts.push_back({"node" + std::to_string(k + 1), {"VI_1"}, {51}});
+    Operation start;
+    start.kind = OpKind::kStart;
+    start.host = k;
+    sim.Schedule(start, 0);
+  }
+  Operation part;
+  part.kind = OpKind::kPartition;
+  part.label = "part-1";
+  part.groups = {{0}, {1}};
+  sim.Schedule(part, vrrp::Seconds(10));
+  Operation heal;
+  heal.kind = OpKind::kHeal;
+  sim.Schedule(heal, vrrp::Seconds(20));
+  run.duration = vrrp::Seconds(30);
+  sim.RunUntil(run.duration);
+  sb.Finish(sim.now());
+  run.events = collect.events;
+  run.split_brain = sb.intervals();
+  run.events_processed = sim.events_processed();
+  run.metrics.push_back({"split_brain_total", "", sb.Total(), true});
+  run.expectations.push_back({"no split-brain", false, "7.0s of two masters", {"x.yaml", 12, 3}});
+  return run;
+}
+
+TEST(TraceJson, RoundTripsEveryField) {
+  const RunResult run = PartitionRun(1, true);
+  const std::string text = TraceJson(run);
+  TraceRead read = ReadTraceJson(text, "t.json");
+  ASSERT_TRUE(read.ok()) << read.diagnostics[0].ToString();
+  ASSERT_EQ(read.runs.size(), 1u);
+  const RunResult& back = read.runs[0];
+  EXPECT_EQ(TraceJson(back), text);  // canonical: write(read(x)) == x
+  ASSERT_EQ(back.events.size(), run.events.size());
+  EXPECT_EQ(back.split_brain.size(), 1u);
+  EXPECT_FALSE(back.passed());
+}
+
+TEST(TraceJson, SameSeedSameHashDifferentSeedDifferentHash) {
+  EXPECT_EQ(TraceHash(PartitionRun(7, true)), TraceHash(PartitionRun(7, true)));
+  EXPECT_NE(TraceHash(PartitionRun(7, true)), TraceHash(PartitionRun(8, true)));
+}
+
+TEST(TraceJson, StartsWithFormatAndVersion) {
+  const std::string text = TraceJson(PartitionRun(1, false));
+  EXPECT_EQ(text.rfind("{\n \"format\": \"vrrpsim-trace\",\n \"version\": 1,", 0), 0u)
+      << text.substr(0, 80);
+}
+
+TEST(TraceJson, MalformedFilesGiveClearErrors) {
+  const std::string good = TraceJson(PartitionRun(1, false));
+  struct Case {
+    std::string text;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {"", "not valid JSON"},
+      {good.substr(0, good.size() / 2), "not valid JSON"},
+      {"[1,2]", "expected a JSON object"},
+      {"{\"format\":\"other\",\"version\":1}", "not a vrrpsim trace"},
+      {"{\"format\":\"vrrpsim-trace\",\"version\":99}", "unsupported trace version 99"},
+      {"{\"format\":\"vrrpsim-trace\",\"version\":1}", "missing \"scenario\""},
+      {"{\"format\":\"vrrpsim-trace\",\"version\":1,\"scenario\":\"s\",\"seed\":1,"
+       "\"duration_us\":5,\"hosts\":[],\"events\":[{\"t\":1,\"kind\":\"bogus\"}]}",
+       "unknown event kind \"bogus\""},
+      {"{\"format\":\"vrrpsim-trace\",\"version\":1,\"scenario\":\"s\",\"seed\":1,"
+       "\"duration_us\":5,\"hosts\":[],\"events\":[{\"t\":\"x\",\"kind\":\"log\"}]}",
+       "\"t\" has the wrong type"},
+      {"{\"format\":\"vrrpsim-trace\",\"version\":1,\"scenario\":\"s\",\"seed\":1,"
+       "\"duration_us\":5,\"hosts\":[],\"events\":[{\"t\":5,\"kind\":\"log\"},{\"t\":1,\"kind\":"
+       "\"log\"}]}",
+       "not in time order"},
+      {"{\"format\":\"vrrpsim-trace\",\"version\":1,\"scenario\":\"s\",\"seed\":1,"
+       "\"duration_us\":5,\"hosts\":[],\"events\":[{\"t\":5,\"kind\":\"log\",\"host\":\"ghost\"}]}",
+       "unknown host \"ghost\""},
+      {"{\"format\":\"vrrpsim-trace\",\"version\":1,\"scenario\":\"s\",\"seed\":1,"
+       "\"duration_us\":5,\"hosts\":{},\"events\":[]}",
+       "\"hosts\" must be an array"},
+  };
+  for (const auto& c : cases) {
+    TraceRead r = ReadTraceJson(c.text, "bad.json");
+    ASSERT_FALSE(r.ok()) << c.expect;
+    EXPECT_NE(r.diagnostics[0].ToString().find(c.expect), std::string::npos)
+        << r.diagnostics[0].ToString();
+    EXPECT_NE(r.diagnostics[0].ToString().find("bad.json"), std::string::npos);
+  }
+  // A parse error points at line:column.
+  TraceRead r = ReadTraceJson("{\n \"format\": ,\n}", "bad.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.diagnostics[0].where.line, 2);
+}
+
+TEST(TextReport, TapeShowsEveryHostAndMarksTheChange) {
+  std::ostringstream os;
+  WriteTextReport(PartitionRun(1, false), {}, os);
+  const std::string text = os.str();
+  EXPECT_NE(text.find("scenario partition  seed 1  duration 30.000000s"), std::string::npos);
+  EXPECT_NE(text.find("time          node1     node2     event"), std::string::npos) << text;
+  EXPECT_NE(text.find("  10.000000s  MASTER    BACKUP    ! partition {node1} | {node2} [part-1]"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("MASTER    MASTER*   node2 VI_1 BACKUP -> MASTER prio 90"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("split-brain: 1 interval(s)"), std::string::npos);
+  EXPECT_NE(text.find("FAIL  line 12: no split-brain"), std::string::npos);
+  EXPECT_NE(text.find("result: FAIL (0 passed, 1 failed)"), std::string::npos);
+}
+
+TEST(TextReport, FormatsTimes) {
+  EXPECT_EQ(FormatTime(0), "0.000000s");
+  EXPECT_EQ(FormatTime(13'257'812), "13.257812s");
+  EXPECT_EQ(FormatTime(-1'500'000), "-1.500000s");
+  EXPECT_EQ(FormatTime(vrrp::kNever), "-");
+}
+
+TEST(Perfetto, HasProcessesThreadsStatesAndCounters) {
+  std::ostringstream os;
+  WritePerfettoJson(PartitionRun(1, false), os);
+  const std::string text = os.str();
+  EXPECT_NE(text.find("\"traceEvents\""), std::string::npos);
+  EXPECT_NE(text.find("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{"
+                      "\"name\":\"node1\"}}"),
+            std::string::npos);
+  EXPECT_NE(text.find("\"name\":\"MASTER\",\"cat\":\"state\",\"ph\":\"X\""), std::string::npos);
+  EXPECT_NE(text.find("\"ph\":\"C\""), std::string::npos);
+  EXPECT_NE(text.find("\"name\":\"split-brain vrid 51\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vsim
