@@ -68,6 +68,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'echo "capture_adverts.sh: command failed at line ${LINENO}" >&2' ERR
 
 add_ns() {
   local ns="${PREFIX}$1"
@@ -310,6 +311,29 @@ add_case v3_unicast_old_checksum 29 "    state BACKUP
         10.250.1.29/16
     }"
 
+add_case v2_unicast_ttl64 30 "    state BACKUP
+    interface eth0
+    version 2
+    virtual_router_id 30
+    priority 100
+    advert_int 1
+    unicast_src_ip 10.250.0.30
+    unicast_ttl 64
+    unicast_peer {
+        10.250.0.2
+    }
+    virtual_ipaddress {
+        10.250.1.30/16
+    }"
+
+# v2 allows an instance without VIPs (warning only): count 0.
+add_case v2_mcast_novip 31 "    state BACKUP
+    interface eth0
+    version 2
+    virtual_router_id 31
+    priority 100
+    advert_int 1"
+
 # Two instances in one daemon: is the IP ID counter per instance?
 add_case_conf v2_two_instances 26 "vrrp_instance VI_26 {
     state BACKUP
@@ -388,7 +412,8 @@ sleep 0.5
 kill -INT "${TCPDUMP_PID}" 2>/dev/null || true
 wait "${TCPDUMP_PID}" 2>/dev/null || true
 
-KA_VERSION="$("${KEEPALIVED}" --version 2>&1 | head -n1)"
+# sed, not head: head would exit early and SIGPIPE keepalived (pipefail).
+KA_VERSION="$("${KEEPALIVED}" --version 2>&1 | sed -n 1p)"
 KERNEL="$(uname -r)"
 mkdir -p "${OUT_DIR}"
 args=()

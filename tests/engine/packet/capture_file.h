@@ -79,6 +79,8 @@ inline const std::vector<std::string>& AllCaptureNames() {
       "v3_prio0_sigterm",
       "v3_unicast",
       "v3_unicast_old_checksum",
+      "v2_unicast_ttl64",
+      "v2_mcast_novip",
   };
   return kNames;
 }

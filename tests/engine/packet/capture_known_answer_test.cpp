@@ -43,6 +43,7 @@ struct Known {
   std::vector<Ipv4> vips;
   std::uint16_t ip_id;
   std::uint16_t vrrp_checksum;  // the field as captured
+  std::uint8_t ttl = kVrrpTtl;
 };
 
 Ipv4 Node(int n) { return Ipv4(10, 250, 0, static_cast<std::uint8_t>(n)); }
@@ -80,6 +81,11 @@ std::vector<Known> AllKnown() {
            {Vip(1, 141), Vip(1, 142), Vip(2, 143)}, 0x2255));
   four(Row("v2_owner255", 2, 20, 255, 1, kNone, "", Node(20), kGroup, {Vip(1, 20)}, 0xd3da));
   four(Row("v2_unicast", 2, 17, 100, 1, kNone, "", Node(17), kPeer, {Vip(1, 17)}, 0x6ee1));
+  Known ttl64 =
+      Row("v2_unicast_ttl64", 2, 30, 100, 1, kNone, "", Node(30), kPeer, {Vip(1, 30)}, 0x6ec7);
+  ttl64.ttl = 64;  // unicast_ttl 64
+  four(ttl64);
+  four(Row("v2_mcast_novip", 2, 31, 100, 1, kNone, "", Node(31), kGroup, {}, 0x7adf));
   // For AH the "password" is the HMAC key; the VRRP auth bytes stay zero.
   four(Row("v2_mcast_ah", 2, 28, 100, 1, AuthType::kAh, "s3cr3t", Node(28), kGroup, {Vip(1, 28)},
            0x6ccb));
@@ -107,21 +113,29 @@ std::vector<Known> AllKnown() {
       Row("v2_two_instances", 2, 27, 100, 1, kNone, "", Node(26), kGroup, {Vip(1, 27)}, 0x6ecd);
   for (int i = 0; i < 4; ++i) k.push_back(At(i % 2 == 0 ? vrid26 : vrid27, i, i / 2 + 1));
   // Two periodic adverts, then the priority-0 advert sent on SIGTERM; the IP
-  // ID counter simply continues.
+  // ID counter simply continues. How many periodic adverts went out before
+  // SIGTERM depends on the recording's timing, so the first ID is read from
+  // the file; the others must follow it.
+  auto first_id = [](const char* file) {
+    const std::vector<Bytes> d = LoadCapture(file);
+    return d.empty() || d[0].size() < 6 ? 0 : (d[0][4] << 8) | d[0][5];
+  };
+  const int v2id = first_id("v2_prio0_sigterm");
   const Known v2 =
       Row("v2_prio0_sigterm", 2, 19, 120, 1, kNone, "", Node(19), kGroup, {Vip(1, 19)}, 0x5add);
-  k.push_back(At(v2, 0, 0x0d));
-  k.push_back(At(v2, 1, 0x0e));
+  k.push_back(At(v2, 0, v2id));
+  k.push_back(At(v2, 1, v2id + 1));
   k.push_back(
       At(Row("v2_prio0_sigterm", 2, 19, 0, 1, kNone, "", Node(19), kGroup, {Vip(1, 19)}, 0xd2dd), 2,
-         0x0f));
+         v2id + 2));
+  const int v3id = first_id("v3_prio0_sigterm");
   const Known v3 =
       Row("v3_prio0_sigterm", 3, 22, 254, 100, kNone, "", Node(22), kGroup, {Vip(1, 22)}, 0xd8d4);
-  k.push_back(At(v3, 0, 0x0d));
-  k.push_back(At(v3, 1, 0x0e));
+  k.push_back(At(v3, 0, v3id));
+  k.push_back(At(v3, 1, v3id + 1));
   k.push_back(
       At(Row("v3_prio0_sigterm", 3, 22, 0, 100, kNone, "", Node(22), kGroup, {Vip(1, 22)}, 0xd6d5),
-         2, 0x0f));
+         2, v3id + 2));
   return k;
 }
 
@@ -130,7 +144,7 @@ VrrpAdvert AdvertFor(const Known& k) {
   VrrpAdvert a;
   a.src = k.src;
   a.dst = k.dst;
-  a.ttl = kVrrpTtl;
+  a.ttl = k.ttl;
   a.version = k.version;
   a.type = 1;
   a.vrid = k.vrid;
@@ -181,7 +195,7 @@ TEST_P(KnownAnswer, DecodesToConfiguredFields) {
   const VrrpAdvert& a = d.advert;
   EXPECT_EQ(a.src, k.src);
   EXPECT_EQ(a.dst, k.dst);
-  EXPECT_EQ(a.ttl, 255);
+  EXPECT_EQ(a.ttl, k.ttl);
   EXPECT_EQ(a.ip_id, k.ip_id);
   EXPECT_EQ(a.version, k.version);
   EXPECT_EQ(a.type, 1);
