@@ -48,11 +48,23 @@ std::string Fmt6(double v) {
   return buf;
 }
 
+// Includes that multiply (a file including itself through a glob matching
+// several names) are bounded by this many files in total, besides the depth
+// and byte limits of ParseOptions.
+constexpr int kMaxIncludedFiles = 10000;
+
 class Reader {
  public:
   explicit Reader(const ParseOptions& options) : options_(options) { BuildTables(); }
 
   void Run(std::string_view text, const std::string& filename) {
+    if (text.size() > options_.max_total_bytes) {
+      Report(Severity::kFatal, {filename, 0, 0},
+             "Configuration size limit (" + std::to_string(options_.max_total_bytes) +
+                 " bytes) exceeded by '" + filename + "'");
+      fatal_ = true;
+      return;
+    }
     PushFile(text, filename);
     Process(root_, 0, false);
     if (!fatal_ && block_depth_ > 0) {
@@ -117,6 +129,12 @@ class Reader {
     // Files are pushed in reverse so that the first match is read first.
     std::vector<Frame> frames;
     for (const auto& f : found) {
+      if (++included_files_ > kMaxIncludedFiles) {
+        Report(Severity::kError, where,
+               "Include limit (" + std::to_string(kMaxIncludedFiles) + " files) exceeded by '" +
+                   f.name + "' - skipping");
+        break;
+      }
       if (total_bytes_ + f.content.size() > options_.max_total_bytes) {
         Report(Severity::kError, where,
                "Configuration size limit (" + std::to_string(options_.max_total_bytes) +
@@ -448,6 +466,7 @@ class Reader {
   Diagnostics diags_;
   std::vector<Frame> files_;
   std::size_t total_bytes_ = 0;
+  int included_files_ = 0;
   int block_depth_ = 0;
   int skip_sublevel_ = 0;
   bool fatal_ = false;
@@ -475,7 +494,11 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
     if (ok) vip.prefix_len = std::atoi(pl.c_str());
   }
   if (!ok) {
-    Report(Severity::kError, v.Where(), "VRRP parsed invalid IP " + addr + ". skipping IP...");
+    if (addr.find(':') != std::string::npos)
+      Report(Severity::kError, v.Where(),
+             "IPv6 address " + addr + " is not supported by vrrpsim - skipping IP...");
+    else
+      Report(Severity::kError, v.Where(), "VRRP parsed invalid IP " + addr + ". skipping IP...");
     return;
   }
   vip.addr = *ip;

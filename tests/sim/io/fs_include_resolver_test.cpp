@@ -122,6 +122,18 @@ TEST_F(TempTree, LoadConfigFileIncludeLoopTerminates) {
   EXPECT_NE(r.parse.diagnostics[0].message.find("Include depth limit"), std::string::npos);
 }
 
+TEST_F(TempTree, MultiplyingIncludesAreBounded) {
+  // Each file includes all eight: 8^16 paths without the file limit.
+  for (int i = 1; i <= 8; ++i) Write("root/b" + std::to_string(i) + ".conf", "include b*.conf\n");
+  LoadResult r = LoadConfigFile(Root() + "/b1.conf", Root());
+  ASSERT_TRUE(r.read_ok);
+  bool limit_seen = false;
+  for (const auto& d : r.parse.diagnostics)
+    limit_seen |= d.message.find("Include limit (10000 files)") != std::string::npos;
+  EXPECT_TRUE(limit_seen);
+  EXPECT_LE(r.parse.diagnostics.size(), 10010u);
+}
+
 TEST_F(TempTree, LoadConfigFileMissingOrOutside) {
   LoadResult missing = LoadConfigFile(Root() + "/none.conf", Root());
   EXPECT_FALSE(missing.read_ok);
