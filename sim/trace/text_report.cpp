@@ -9,7 +9,7 @@
 
 namespace vsim {
 
-std::string FormatTime(Time t) {
+std::string FormatSimTime(Time t) {
   if (t == vrrp::kNever) return "-";
   char buf[48];
   const char* sign = t < 0 ? "-" : "";
@@ -19,7 +19,7 @@ std::string FormatTime(Time t) {
   return buf;
 }
 
-std::string FormatDuration(Duration d) { return FormatTime(d); }
+std::string FormatSimDuration(Duration d) { return FormatSimTime(d); }
 
 namespace {
 
@@ -110,7 +110,7 @@ bool Shown(const TraceEvent& e, const TextReportOptions& o) {
 void WriteTextReport(const RunResult& run, const TextReportOptions& options, std::ostream& out) {
   out << "scenario " << run.scenario;
   if (!run.variant.empty()) out << " [" << run.variant << "]";
-  out << "  seed " << run.seed << "  duration " << FormatTime(run.duration) << "\n";
+  out << "  seed " << run.seed << "  duration " << FormatSimTime(run.duration) << "\n";
 
   if (options.timeline) {
     std::vector<Column> columns;
@@ -146,7 +146,7 @@ void WriteTextReport(const RunResult& run, const TextReportOptions& options, std
         for (std::size_t c = 0; c < columns.size(); ++c)
           if (columns[c].host == e.host) cell[c] = "(dead)";
       }
-      std::string t = FormatTime(e.t);
+      std::string t = FormatSimTime(e.t);
       out << std::string(t.size() < 12 ? 12 - t.size() : 0, ' ') << t << "  ";
       for (std::size_t c = 0; c < columns.size(); ++c)
         out << Pad(cell[c] + (static_cast<int>(c) == changed ? "*" : ""), width);
@@ -160,8 +160,8 @@ void WriteTextReport(const RunResult& run, const TextReportOptions& options, std
   } else {
     out << run.split_brain.size() << " interval(s)\n";
     for (const auto& iv : run.split_brain) {
-      out << "  vrid " << iv.vrid << "  " << FormatTime(iv.start) << " .. " << FormatTime(iv.end)
-          << "  (" << FormatDuration(iv.length()) << ")  hosts";
+      out << "  vrid " << iv.vrid << "  " << FormatSimTime(iv.start) << " .. " << FormatSimTime(iv.end)
+          << "  (" << FormatSimDuration(iv.length()) << ")  hosts";
       for (int h : iv.hosts) out << " " << HostName(run, h);
       out << (iv.masters ? "  two masters" : "") << (iv.vip_holders ? "  duplicate VIP" : "")
           << "\n";
@@ -173,7 +173,7 @@ void WriteTextReport(const RunResult& run, const TextReportOptions& options, std
     for (const auto& m : run.metrics) {
       out << "  " << m.name;
       if (!m.subject.empty()) out << " [" << m.subject << "]";
-      out << " = " << (m.is_duration ? FormatDuration(m.value) : std::to_string(m.value)) << "\n";
+      out << " = " << (m.is_duration ? FormatSimDuration(m.value) : std::to_string(m.value)) << "\n";
     }
   }
 

@@ -23,8 +23,8 @@ struct TextReportOptions {
 void WriteTextReport(const RunResult& run, const TextReportOptions& options, std::ostream& out);
 
 // "13.257812s" (seconds with microseconds; "-" for kNever).
-std::string FormatTime(Time t);
+std::string FormatSimTime(Time t);
 // "3.648437s" / "450ms" style, for durations in evidence strings.
-std::string FormatDuration(Duration d);
+std::string FormatSimDuration(Duration d);
 
 }  // namespace vsim
