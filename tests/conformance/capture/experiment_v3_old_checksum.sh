@@ -26,7 +26,11 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill -TERM "${pid}" 2>/dev/null; done
   sleep 0.5
   for pid in "${PIDS[@]}"; do kill -KILL "${pid}" 2>/dev/null; done
-  for ns in "${NAMESPACES[@]}"; do ip netns del "${ns}" 2>/dev/null; done
+  for ns in "${NAMESPACES[@]}"; do
+    # Only processes inside namespaces this script created (keepalived children).
+    ip netns pids "${ns}" 2>/dev/null | while read -r p; do kill -KILL "${p}" 2>/dev/null; done
+    ip netns del "${ns}" 2>/dev/null
+  done
   rm -rf "${WORK}"
   exit "${rc}"
 }

@@ -3,6 +3,7 @@
 // Meant to run under ASan+UBSan (VRRPSIM_SANITIZE=ON): any out-of-bounds read
 // fails the test there.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <gtest/gtest.h>
 #include <map>
@@ -52,6 +53,7 @@ TEST(Truncation, EveryPrefixOfEveryCapture) {
       const Bytes cut(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(len));
       const DecodedPacket d = DecodeIpv4(cut);
       CheckInvariants(cut, d);
+      EXPECT_FALSE(VerifyAhIcv(cut, std::array<std::uint8_t, 1>{0}));
       EXPECT_EQ(d.received_length, len);
       if (len < 20) {
         EXPECT_EQ(d.error, DecodeError::kTruncatedIpHeader) << len;
@@ -161,6 +163,8 @@ TEST(Fuzz, MutatedCapturesNeverCrashAndReencode) {
   ASSERT_FALSE(seeds.empty());
   XorShift rng(0x5eed'c0de'2026'1125ULL);
   std::map<DecodeError, int> outcomes;
+  int ah_seen = 0;
+  int ah_valid = 0;
   constexpr int kIterations = 200000;
   std::vector<std::uint8_t> reencoded;
   for (int i = 0; i < kIterations; ++i) {
@@ -171,6 +175,12 @@ TEST(Fuzz, MutatedCapturesNeverCrashAndReencode) {
     const DecodedPacket d = DecodeIpv4(b);
     CheckInvariants(b, d);
     ++outcomes[d.error];
+    // AH verification must be just as safe on garbage.
+    static constexpr std::uint8_t kKey[] = {'s', '3', 'c', 'r', '3', 't'};
+    if (d.has_ah) {
+      ++ah_seen;
+      if (VerifyAhIcv(b, kKey)) ++ah_valid;
+    }
     if (!d.ok()) continue;
     // Whatever decoded can be described and re-encoded, and that encoding
     // is a clean advert with good checksums.
@@ -196,6 +206,8 @@ TEST(Fuzz, MutatedCapturesNeverCrashAndReencode) {
   EXPECT_GT(outcomes[DecodeError::kTruncatedVrrp], 100);
   EXPECT_GT(outcomes[DecodeError::kFragment], 10);
   EXPECT_GT(outcomes[DecodeError::kBadIhl], 10);
+  EXPECT_GT(ah_seen, 1000);
+  EXPECT_GT(ah_valid, 0);  // mutations that only truncate padding or touch nothing covered
 }
 
 TEST(Fuzz, RandomBuffers) {
