@@ -432,6 +432,7 @@ struct Daemon::Impl {
 
   // R40 (own fault: two priority-0 adverts from MASTER; sync-forced: one).
   void EnterFault(InstanceRuntime& v, bool sync_forced) {
+    std::string detail = sync_forced ? "sync group " + groups[v.group].cfg->name : FaultDetail(v);
     ILog(v, "Entering FAULT STATE");
     if (v.state == State::kMaster) {
       for (int k = 0; k < (sync_forced ? 1 : 2); ++k) {
@@ -443,7 +444,8 @@ struct Daemon::Impl {
     v.state = State::kFault;
     if (!sync_forced) v.wantstate = State::kFault;
     v.preempt_running = false;
-    NotifyInst(v, State::kFault, sync_forced ? Reason::kSyncGroup : Reason::kFault);
+    NotifyInst(v, State::kFault, sync_forced ? Reason::kSyncGroup : Reason::kFault,
+               std::move(detail));
     SetSands(v, kNever);
   }
 
@@ -460,6 +462,18 @@ struct Daemon::Impl {
     ArmBackupFull(v);
   }
 
+  // A short human-readable cause for a FAULT Notify ("interface eth1 down",
+  // "script chk", "tracked file tf has status 1").
+  std::string FaultDetail(const InstanceRuntime& v) const {
+    std::vector<std::string> reasons;
+    ComputeFault(v, &reasons);
+    if (reasons.empty()) return {};
+    std::string r = reasons.front();
+    if (r.rfind(" due to ", 0) == 0) return r.substr(8);
+    if (r.size() >= 3 && r.rfind(" (", 0) == 0) return r.substr(2, r.size() - 3);
+    return r;
+  }
+
   void FaultRaised(InstanceRuntime& v) {
     if (v.state == State::kFault) {
       // Already FAULT: either silently waiting for a first script result
@@ -467,7 +481,7 @@ struct Daemon::Impl {
       if (v.notified != State::kFault) {
         ILog(v, "Entering FAULT STATE");
         v.wantstate = State::kFault;
-        NotifyInst(v, State::kFault, Reason::kFault);
+        NotifyInst(v, State::kFault, Reason::kFault, FaultDetail(v));
       }
       return;
     }

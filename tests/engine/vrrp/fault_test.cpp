@@ -32,6 +32,20 @@ TEST(Rules, R40_OwnFaultFromMasterSendsTwoPriorityZero) {
   EXPECT_EQ(h.daemon().NextDeadline(), kNever);
 }
 
+TEST(Rules, R40_FaultNotifyCarriesCause) {
+  Daemon d(MakeConfig({Tracking()}), MakeHost());
+  Actions a;
+  d.Start(0, &a);
+  a.clear();
+  d.OnLink(kSecond, "eth1", false, &a);
+  const Notify* n = nullptr;
+  for (const Action& x : a)
+    if (auto* p = std::get_if<Notify>(&x)) n = p;
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->reason, Reason::kFault);
+  EXPECT_EQ(n->detail, "interface eth1 down");
+}
+
 TEST(Rules, R40_FaultFromBackupSendsNothing) {
   Harness h(MakeConfig({Tracking()}));
   h.Start(0);
