@@ -339,18 +339,6 @@ class Completer {
                N + " Ignoring track_interface " + t.entry.name + " since own interface");
         continue;
       }
-      if (group) {
-        bool dup =
-            std::any_of(group->track_interfaces.begin(), group->track_interfaces.end(),
-                        [&](const RawTrackInterface& gt) { return gt.entry.name == t.entry.name; });
-        if (dup) {
-          Report(Severity::kWarning, t.where,
-                 N + " track_interface " + t.entry.name +
-                     " is configured on VRRP instance and sync group. Remove vrrp instance or sync "
-                     "group config");
-          continue;
-        }
-      }
       if ((sync_no_weight || owner) && t.entry.weight) {
         Report(Severity::kError, t.where,
                N + " ignoring " + t.entry.name + " tracked interface " +
@@ -359,14 +347,6 @@ class Completer {
         t.entry.weight = 0;
       }
       v.track_interfaces.push_back(t.entry);
-    }
-    // Group-level trackers apply to every member (R64).
-    if (group) {
-      for (const auto& gt : group->track_interfaces) {
-        TrackedInterface e = gt.entry;
-        if (!group->g.sync_group_tracking_weight) e.weight = 0;
-        v.track_interfaces.push_back(e);
-      }
     }
 
     auto add_scripts = [&](const std::vector<RawTrackRef>& refs, bool from_group) {
@@ -393,7 +373,6 @@ class Completer {
       }
     };
     add_scripts(in.track_scripts, false);
-    if (group) add_scripts(group->track_scripts, true);
 
     auto add_files = [&](const std::vector<RawTrackRef>& refs, bool from_group) {
       for (const auto& r : refs) {
@@ -426,7 +405,6 @@ class Completer {
       }
     };
     add_files(in.track_files, false);
-    if (group) add_files(group->track_files, true);
   }
 
   // Two multicast instances may not share a VRID on one interface (R81).
@@ -450,35 +428,117 @@ class Completer {
     }
   }
 
+  // Group trackers (R64) are attached to the members once every instance is
+  // complete, as keepalived's sync-group tracking initialisation does: an
+  // address owner among the members forbids weights, and an object tracked
+  // both by a member and by its group is kept once.
   void FinishSyncGroups() {
     for (const RawSyncGroup* rg : groups_) {
       SyncGroup g = rg->g;
-      for (const auto& t : rg->track_interfaces) g.track_interfaces.push_back(t.entry);
+      const std::string G = "(" + g.name + ")";
+      bool has_owner = false;
+      for (const auto& m : g.members) {
+        const VrrpInstance* in = cfg_.FindInstance(m);
+        has_owner |= in && in->priority == 255;
+      }
       for (const auto& r : rg->track_scripts) {
         const VrrpScript* s = cfg_.FindScript(r.name);
-        if (s == nullptr) {
+        if (s == nullptr) continue;  // reported while reading
+        TrackedScript ts{r.name, r.weight.value_or(s->weight),
+                         r.weight ? r.reverse.value_or(false) : r.reverse.value_or(s->reverse)};
+        if (has_owner && ts.weight) {
           Report(Severity::kError, r.where,
-                 "(" + g.name + ") track script " + r.name + " not found, ignoring...");
-          continue;
+                 G + " Cannot have weighted track script '" + r.name +
+                     "' with member having priority 255 - clearing weight");
+          ts.weight = 0;
         }
         used_scripts_.insert(r.name);
-        g.track_scripts.push_back(
-            {r.name, r.weight.value_or(s->weight),
-             r.weight ? r.reverse.value_or(false) : r.reverse.value_or(s->reverse)});
+        g.track_scripts.push_back(ts);
       }
       for (const auto& r : rg->track_files) {
         const TrackFile* f = cfg_.FindTrackFile(r.name);
-        if (f == nullptr) {
+        if (f == nullptr) continue;
+        TrackedFile tf{r.name, r.weight.value_or(f->weight),
+                       r.weight ? r.reverse.value_or(false) : r.reverse.value_or(f->reverse)};
+        if (has_owner && tf.weight) {
           Report(Severity::kError, r.where,
-                 "(" + g.name + ") track file " + r.name + " not found, ignoring...");
-          continue;
+                 G + " Cannot have weighted track file '" + r.name +
+                     "' with member having priority 255 - setting weight 0");
+          tf.weight = 0;
         }
-        g.track_files.push_back(
-            {r.name, r.weight.value_or(f->weight),
-             r.weight ? r.reverse.value_or(false) : r.reverse.value_or(f->reverse)});
+        g.track_files.push_back(tf);
+      }
+      for (const auto& t : rg->track_interfaces) {
+        TrackedInterface e = t.entry;
+        if (has_owner && e.weight) {
+          Report(Severity::kError, t.where,
+                 G + " Cannot have weighted track interface '" + e.name +
+                     "' with member having priority 255 - clearing weight");
+          e.weight = 0;
+        }
+        g.track_interfaces.push_back(e);
+      }
+      // What each member sees: the group's weight only with
+      // sync_group_tracking_weight, otherwise the tracker is a fault trigger.
+      bool weighted = g.sync_group_tracking_weight;
+      for (const auto& m : g.members) {
+        VrrpInstance* v = FindInstance(m);
+        if (v == nullptr) continue;
+        const std::string N = "(" + v->name + ")";
+        for (std::size_t i = 0; i < g.track_scripts.size(); ++i) {
+          TrackedScript ts = g.track_scripts[i];
+          if (!weighted) ts.weight = 0;
+          auto it = std::find_if(v->track_scripts.begin(), v->track_scripts.end(),
+                                 [&](const TrackedScript& x) { return x.name == ts.name; });
+          if (it != v->track_scripts.end()) {
+            Report(
+                Severity::kWarning, rg->track_scripts[i].where,
+                N + " track_script " + ts.name +
+                    " is configured on VRRP instance and sync group. Remove vrrp instance config");
+            if (it->weight) *it = ts;
+            continue;
+          }
+          v->track_scripts.push_back(ts);
+        }
+        for (std::size_t i = 0; i < g.track_files.size(); ++i) {
+          TrackedFile tf = g.track_files[i];
+          if (!weighted) tf.weight = 0;
+          auto it = std::find_if(v->track_files.begin(), v->track_files.end(),
+                                 [&](const TrackedFile& x) { return x.name == tf.name; });
+          if (it != v->track_files.end()) {
+            Report(
+                Severity::kWarning, rg->track_files[i].where,
+                N + " track_file " + tf.name +
+                    " is configured on VRRP instance and sync group. Remove vrrp instance config");
+            if (it->weight) *it = tf;
+            continue;
+          }
+          v->track_files.push_back(tf);
+        }
+        for (std::size_t i = 0; i < g.track_interfaces.size(); ++i) {
+          TrackedInterface e = g.track_interfaces[i];
+          if (!weighted) e.weight = 0;
+          bool own = e.name == v->interface;
+          auto it = std::find_if(v->track_interfaces.begin(), v->track_interfaces.end(),
+                                 [&](const TrackedInterface& x) { return x.name == e.name; });
+          if (own || it != v->track_interfaces.end()) {
+            Report(Severity::kWarning, rg->track_interfaces[i].where,
+                   N + " track_interface " + e.name +
+                       " is configured on VRRP instance and sync group. Remove vrrp instance or "
+                       "sync group config");
+            continue;
+          }
+          v->track_interfaces.push_back(e);
+        }
       }
       cfg_.sync_groups.push_back(std::move(g));
     }
+  }
+
+  VrrpInstance* FindInstance(const std::string& name) {
+    for (auto& v : cfg_.instances)
+      if (v.name == name) return &v;
+    return nullptr;
   }
 
   // R35: a vrrp_script nobody tracks is deleted.

@@ -1399,7 +1399,7 @@ void Reader::BuildTables() {
   // -------------------------------------------------------- vrrp_sync_group
   auto g_notify = [&, this](std::string kw, NotifyScript SyncGroup::*member) {
     return value(kw, [this, member](const LogicalLine& l) {
-      SetNotify(l, &(Group().g.*member), "(" + Group().g.name + ")");
+      SetNotify(l, &(Group().g.*member), "vrrp group " + Group().g.name + ":");
     });
   };
   sync_ = {
