@@ -18,8 +18,7 @@ std::string FmtF(const char* fmt, double v) {
 
 class Completer {
  public:
-  Completer(RawConfig raw, const ParseOptions& options, Diagnostics* diags)
-      : raw_(std::move(raw)), options_(options), diags_(diags) {}
+  Completer(RawConfig raw, Diagnostics* diags) : raw_(std::move(raw)), diags_(diags) {}
 
   Config Run() {
     CompleteGlobals();
@@ -349,62 +348,45 @@ class Completer {
       v.track_interfaces.push_back(t.entry);
     }
 
-    auto add_scripts = [&](const std::vector<RawTrackRef>& refs, bool from_group) {
-      for (const auto& r : refs) {
-        const VrrpScript* s = cfg_.FindScript(r.name);
-        if (s == nullptr) {
-          if (!from_group)
-            Report(Severity::kError, r.where,
-                   N + " track script " + r.name + " not found, ignoring...");
-          continue;
-        }
-        TrackedScript ts;
-        ts.name = r.name;
-        ts.weight = r.weight.value_or(s->weight);
-        ts.reverse = r.weight ? r.reverse.value_or(false) : r.reverse.value_or(s->reverse);
-        if (from_group && !group->g.sync_group_tracking_weight) ts.weight = 0;
-        if (!from_group && (sync_no_weight || owner) && ts.weight) {
+    // References were checked against the defined objects while reading.
+    for (const auto& r : in.track_scripts) {
+      const VrrpScript* s = cfg_.FindScript(r.name);
+      if (s == nullptr) continue;
+      TrackedScript ts;
+      ts.name = r.name;
+      ts.weight = r.weight.value_or(s->weight);
+      ts.reverse = r.weight ? r.reverse.value_or(false) : r.reverse.value_or(s->reverse);
+      if ((sync_no_weight || owner) && ts.weight) {
+        Report(Severity::kError, r.where,
+               N + " ignoring tracked script " + r.name + " with weights due to " + why_);
+        continue;
+      }
+      used_scripts_.insert(r.name);
+      v.track_scripts.push_back(ts);
+    }
+    for (const auto& r : in.track_files) {
+      const TrackFile* f = cfg_.FindTrackFile(r.name);
+      if (f == nullptr) continue;
+      TrackedFile tf;
+      tf.name = r.name;
+      tf.weight = r.weight.value_or(f->weight);
+      tf.reverse = r.weight ? r.reverse.value_or(false) : r.reverse.value_or(f->reverse);
+      if ((sync_no_weight || owner) && tf.weight) {
+        // keepalived takes weight 1 (the default) as "not really weighted".
+        if (tf.weight == 1) {
           Report(Severity::kError, r.where,
-                 N + " ignoring tracked script " + r.name + " with weights due to " + why_);
+                 N + " ignoring weight from tracked file " + r.name + " due to " + why_ +
+                     ". specify weight 0");
+          tf.weight = 0;
+        } else {
+          Report(Severity::kError, r.where,
+                 N + " ignoring tracked file " + r.name + " with weight " +
+                     std::to_string(tf.weight) + " due to " + why_);
           continue;
         }
-        used_scripts_.insert(r.name);
-        v.track_scripts.push_back(ts);
       }
-    };
-    add_scripts(in.track_scripts, false);
-
-    auto add_files = [&](const std::vector<RawTrackRef>& refs, bool from_group) {
-      for (const auto& r : refs) {
-        const TrackFile* f = cfg_.FindTrackFile(r.name);
-        if (f == nullptr) {
-          if (!from_group)
-            Report(Severity::kError, r.where,
-                   N + " track file " + r.name + " not found, ignoring...");
-          continue;
-        }
-        TrackedFile tf;
-        tf.name = r.name;
-        tf.weight = r.weight.value_or(f->weight);
-        tf.reverse = r.weight ? r.reverse.value_or(false) : r.reverse.value_or(f->reverse);
-        if (from_group && !group->g.sync_group_tracking_weight) tf.weight = 0;
-        if (!from_group && (sync_no_weight || owner) && tf.weight) {
-          if (!r.weight && tf.weight == 1) {
-            Report(Severity::kError, r.where,
-                   N + " ignoring weight from tracked file " + r.name + " due to " + why_ +
-                       ". specify weight 0");
-            tf.weight = 0;
-          } else {
-            Report(Severity::kError, r.where,
-                   N + " ignoring tracked file " + r.name + " with weight " +
-                       std::to_string(tf.weight) + " due to " + why_);
-            continue;
-          }
-        }
-        v.track_files.push_back(tf);
-      }
-    };
-    add_files(in.track_files, false);
+      v.track_files.push_back(tf);
+    }
   }
 
   // Two multicast instances may not share a VRID on one interface (R81).
@@ -555,7 +537,6 @@ class Completer {
   }
 
   RawConfig raw_;
-  const ParseOptions& options_;
   Diagnostics* diags_;
   Config cfg_;
   std::vector<const RawSyncGroup*> groups_;
@@ -565,8 +546,8 @@ class Completer {
 
 }  // namespace
 
-Config Complete(RawConfig raw, const ParseOptions& options, Diagnostics* diags) {
-  return Completer(std::move(raw), options, diags).Run();
+Config Complete(RawConfig raw, const ParseOptions& /*options*/, Diagnostics* diags) {
+  return Completer(std::move(raw), diags).Run();
 }
 
 }  // namespace vrrp
