@@ -512,7 +512,7 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
       vip.no_track = true;
     } else if (w == "dev" || w == "label" || w == "scope" || w == "brd" || w == "broadcast") {
       if (!has_value) {
-        Report(Severity::kError, v.Where(i), "No value specified for " + w + " - ignoring");
+        Report(Severity::kError, v.Where(i), "No " + w + " parameter specified for " + addr);
         break;
       }
       const std::string& val = v.tokens[++i].text;
@@ -528,7 +528,7 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
         if (std::none_of(std::begin(kScopes), std::end(kScopes),
                          [&](const char* s) { return val == s; }))
           Report(Severity::kError, v.Where(i),
-                 "Invalid scope '" + val + "' specified for " + addr + " - setting to global");
+                 "Invalid scope '" + val + "' specified for " + addr + " - ignoring");
         else
           vip.scope = val == "global" ? "" : val;
       } else {
@@ -583,13 +583,13 @@ void Reader::TrackInterfaceLine(LogicalLine& v, std::vector<RawTrackInterface>* 
         t.entry.reverse = true;
       else if (v.tokens[3].text != "noreverse")
         Report(Severity::kError, v.Where(3),
-               owner + " track_interface " + name + " option " + v.tokens[3].text +
-                   " invalid - ignoring");
+               owner + " unknown track_interface " + name + " option " + v.tokens[3].text +
+                   " - ignoring");
     }
   } else if (v.tokens.size() >= 2) {
     Report(
         Severity::kError, v.Where(1),
-        owner + " track_interface " + name + " option " + v.tokens[1].text + " invalid - ignoring");
+        owner + " unknown track_interface " + name + " option " + v.tokens[1].text + " - ignoring");
   }
   for (const auto& e : *list)
     if (e.entry.name == name) {
@@ -682,15 +682,11 @@ void Reader::UnicastPeerLine(LogicalLine& v) {
       Report(Severity::kError, v.Where(i), IName() + " " + w + " is missing a value");
       break;
     }
+    // keepalived 2.2.7 takes any word other than min_ttl as max_ttl
+    // (`10.0.0.3 foo 7` sets max_ttl 7); checked with -t.
     unsigned ttl = 0;
-    if (w == "min_ttl" || w == "max_ttl") {
-      if (ReadUnsigned(v, i + 1, 0, 255, &ttl)) {
-        (w == "min_ttl" ? peer.min_ttl : peer.max_ttl) = static_cast<int>(ttl);
-        in.check_unicast_src = in.check_unicast_src.value_or(false);
-      }
-    } else {
-      Report(Severity::kError, v.Where(i), IName() + " Unknown unicast_peer option " + w);
-    }
+    if (ReadUnsigned(v, i + 1, 0, 255, &ttl))
+      (w == "min_ttl" ? peer.min_ttl : peer.max_ttl) = static_cast<int>(ttl);
   }
   in.v.unicast_peers.push_back(peer);
 }
@@ -746,13 +742,18 @@ void Reader::BuildTables() {
       if (set) *set = true;
     });
   };
-  auto g_count = [&, this](std::string kw, int* slot, bool* set, unsigned lo) {
-    return value(kw, [this, kw, slot, set, lo](const LogicalLine& l) {
+  // A repeat count; `zero_to_one`: 0 is corrected to 1 with keepalived's message.
+  auto g_count = [&, this](std::string kw, int* slot, bool* set, bool zero_to_one) {
+    return value(kw, [this, kw, slot, set, zero_to_one](const LogicalLine& l) {
       if (!Need(l, 1)) return;
       unsigned v = 0;
-      if (!ReadUnsigned(l, 1, lo, INT_MAX, &v)) {
-        Report(Severity::kError, l.Where(1), kw + " '" + l.tokens[1].text + "' invalid - ignoring");
+      if (!ReadUnsigned(l, 1, 0, INT_MAX, &v)) {
+        Report(Severity::kError, l.Where(1), "Invalid " + kw + " '" + l.tokens[1].text + "'");
         return;
+      }
+      if (zero_to_one && v == 0) {
+        Report(Severity::kError, l.Where(1), kw + " must be greater than 0, setting to 1");
+        v = 1;
       }
       *slot = static_cast<int>(v);
       if (set) *set = true;
@@ -767,7 +768,7 @@ void Reader::BuildTables() {
     return value(kw, [this, kw, slot](const LogicalLine& l) {
       if (!Need(l, 1)) return;
       Duration d = 0;
-      if (!ReadTimer(l, 1, 0, 1.0, &d)) {
+      if (!ReadTimer(l, 1, 0, 4294.967295, &d)) {
         Report(Severity::kError, l.Where(1), kw + " '" + l.tokens[1].text + "' invalid");
         return;
       }
@@ -795,13 +796,13 @@ void Reader::BuildTables() {
               G.g.vrrp_version = static_cast<int>(v);
             }),
       g_timer("vrrp_garp_master_delay", &G.g.garp_master_delay, &G.garp_master_delay_set),
-      g_count("vrrp_garp_master_repeat", &G.g.garp_master_repeat, &G.garp_master_repeat_set, 1),
+      g_count("vrrp_garp_master_repeat", &G.g.garp_master_repeat, &G.garp_master_repeat_set, true),
       g_timer("vrrp_garp_master_refresh", &G.g.garp_master_refresh, &G.garp_master_refresh_set),
-      g_count("vrrp_garp_master_refresh_repeat", &G.g.garp_master_refresh_repeat, nullptr, 1),
+      g_count("vrrp_garp_master_refresh_repeat", &G.g.garp_master_refresh_repeat, nullptr, true),
       g_timer("vrrp_garp_lower_prio_delay", &G.g.garp_lower_prio_delay,
               &G.garp_lower_prio_delay_set),
       g_count("vrrp_garp_lower_prio_repeat", &G.g.garp_lower_prio_repeat,
-              &G.garp_lower_prio_repeat_set, 0),
+              &G.garp_lower_prio_repeat_set, false),
       g_ms_interval("vrrp_garp_interval", &G.g.garp_interval),
       g_ms_interval("vrrp_gna_interval", &G.g.garp_interval),
       g_bool("vrrp_min_garp", &G.g.min_garp),
@@ -809,9 +810,9 @@ void Reader::BuildTables() {
             [this, &G](const LogicalLine& l) {
               if (!Need(l, 1)) return;
               Duration d = 0;
-              if (!ReadTimer(l, 1, 0, 3600, &d)) {
+              if (!ReadTimer(l, 1, 0.001, 4294.967295, &d)) {
                 Report(Severity::kError, l.Where(1),
-                       "vrrp_startup_delay '" + l.tokens[1].text + "' invalid - ignoring");
+                       "vrrp_startup_delay '" + l.tokens[1].text + "' is invalid");
                 return;
               }
               G.g.startup_delay = d;
@@ -1080,20 +1081,22 @@ void Reader::BuildTables() {
             }),
       value("init_file",
             [this, TF](const LogicalLine& l) {
-              std::size_t i = 1;
               TF().init_value = 0;
-              if (i < l.tokens.size() && l.tokens[i].text != "overwrite") {
-                int v = 0;
-                if (ReadInt(l, i, INT_MIN, INT_MAX, &v)) TF().init_value = v;
-                ++i;
-              }
-              if (i < l.tokens.size()) {
-                if (l.tokens[i].text == "overwrite")
+              bool have_value = false;
+              for (std::size_t i = 1; i < l.tokens.size(); ++i) {
+                const std::string& w = l.tokens[i].text;
+                char* end = nullptr;
+                errno = 0;
+                long long v = std::strtoll(w.c_str(), &end, 10);
+                if (!have_value && !w.empty() && *end == '\0' && errno == 0 && v >= INT_MIN &&
+                    v <= INT_MAX) {
+                  TF().init_value = v;
+                  have_value = true;
+                } else if (w == "overwrite") {
                   TF().init_overwrite = true;
-                else
-                  Report(
-                      Severity::kError, l.Where(i),
-                      "track file " + TF().name + " init_file invalid option " + l.tokens[i].text);
+                } else {
+                  Report(Severity::kError, l.Where(i), "Unknown track file init option " + w);
+                }
               }
             }),
   };
@@ -1156,7 +1159,7 @@ void Reader::BuildTables() {
       unsigned v = 0;
       if (!ReadUnsigned(l, 1, 0, INT_MAX, &v)) {
         Report(Severity::kError, l.Where(1),
-               IName() + ": " + kw + " '" + l.tokens[1].text + "' invalid - ignoring");
+               IName() + ": Invalid " + kw + " '" + l.tokens[1].text + "'");
         return;
       }
       if (zero_to_one && v == 0) {
@@ -1349,8 +1352,18 @@ void Reader::BuildTables() {
             }),
       i_addr(
           "mcast_src_ip", [](RawInstance& in, Ipv4 ip) { in.v.mcast_src_ip = ip; }, "src"),
-      i_addr(
-          "mcast_dst_ip", [](RawInstance& in, Ipv4 ip) { in.mcast_dst = ip; }, "mcast dst"),
+      value("mcast_dst_ip",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              auto ip = Ipv4::Parse(l.tokens[1].text);
+              if (!ip || !ip->is_multicast()) {
+                Report(
+                    Severity::kError, l.Where(1),
+                    IName() + " mcast_dst_ip " + l.tokens[1].text + " not multicast. Skipping...");
+                return;
+              }
+              Inst().mcast_dst = *ip;
+            }),
       i_bool(
           "check_unicast_src", [](RawInstance & in) -> auto& { return in.check_unicast_src; }),
       i_flag("unicast_fault_no_peer", [](RawInstance& in) { in.v.unicast_fault_no_peer = true; }),
