@@ -334,6 +334,22 @@ add_case v2_mcast_novip 31 "    state BACKUP
     priority 100
     advert_int 1"
 
+# A MASTER whose tracked interface (eth1) goes down: FAULT, which
+# sends priority-0 adverts (R40 says two). eth1 is taken down FAULT_AT seconds
+# after start.
+add_case v2_prio0_fault 32 "    state BACKUP
+    interface eth0
+    version 2
+    virtual_router_id 32
+    priority 100
+    advert_int 1
+    track_interface {
+        eth1
+    }
+    virtual_ipaddress {
+        10.250.1.32/16
+    }"
+
 # Two instances in one daemon: is the IP ID counter per instance?
 add_case_conf v2_two_instances 26 "vrrp_instance VI_26 {
     state BACKUP
@@ -363,6 +379,12 @@ add_output v2_two_instances_vrid27 v2_two_instances 27
 for name in "${CASES[@]}"; do
   num="${CASE_ADDR[${name}]##*.}"
   add_host "h${num}" "${CASE_ADDR[${name}]}"
+  if [[ "${name}" == v2_prio0_fault ]]; then
+    # A veth pair wholly inside the namespace stands in for a second NIC.
+    ip -n "${PREFIX}h${num}" link add eth1 type veth peer name eth1p
+    ip -n "${PREFIX}h${num}" link set eth1p up
+    ip -n "${PREFIX}h${num}" link set eth1 up
+  fi
   mkdir -p "${WORK}/${name}"
   printf '%s\n' "${CASE_CONF[${name}]}" >"${WORK}/${name}/keepalived.conf"
 done
@@ -392,7 +414,10 @@ for name in "${CASES[@]}"; do
   PIDS+=("$!")
 done
 
-sleep "${RUN_SECONDS}"
+readonly FAULT_AT=$((RUN_SECONDS - 4))
+sleep "${FAULT_AT}"
+ip -n "${PREFIX}h32" link set eth1 down
+sleep $((RUN_SECONDS - FAULT_AT))
 # Record each node's state as keepalived logged it, before stopping.
 for name in "${CASES[@]}"; do
   state="$(grep -o 'Entering [A-Z]* STATE' "${WORK}/${name}/keepalived.log" | tail -n1 |

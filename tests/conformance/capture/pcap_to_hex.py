@@ -142,7 +142,8 @@ def main():
             % (name, src),
             "# adverts kept: %s" % ("all VRIDs" if vrid is None else "VRID %d only" % vrid),
             "# node state when captured: %s (last 'Entering ... STATE' in its log);" % state,
-            "#   priority-0 adverts (if any) were sent on SIGTERM.",
+            "#   priority-0 adverts (if any) were sent on SIGTERM or, in v2_prio0_fault,",
+            "#   on entering FAULT (tracked eth1 taken down about 4 s before SIGTERM).",
             "# adverts sent by this node in the capture: %d periodic/forced, %d priority-0;"
             % (len(periodic), len(prio0)),
             "#   stored below: %d, one IPv4 datagram per line (Ethernet header stripped)."

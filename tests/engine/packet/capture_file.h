@@ -81,6 +81,7 @@ inline const std::vector<std::string>& AllCaptureNames() {
       "v3_unicast_old_checksum",
       "v2_unicast_ttl64",
       "v2_mcast_novip",
+      "v2_prio0_fault",
   };
   return kNames;
 }

@@ -128,6 +128,14 @@ std::vector<Known> AllKnown() {
   k.push_back(
       At(Row("v2_prio0_sigterm", 2, 19, 0, 1, kNone, "", Node(19), kGroup, {Vip(1, 19)}, 0xd2dd), 2,
          v2id + 2));
+  // A MASTER entering FAULT (tracked interface down) sends two priority-0
+  // adverts (R40), in two send rounds: two IP IDs.
+  const int faultid = first_id("v2_prio0_fault");
+  const Known fault =
+      Row("v2_prio0_fault", 2, 32, 100, 1, kNone, "", Node(32), kGroup, {Vip(1, 32)}, 0x6ec3);
+  const Known fault0 =
+      Row("v2_prio0_fault", 2, 32, 0, 1, kNone, "", Node(32), kGroup, {Vip(1, 32)}, 0xd2c3);
+  for (int i = 0; i < 4; ++i) k.push_back(At(i < 2 ? fault : fault0, i, faultid + i));
   const int v3id = first_id("v3_prio0_sigterm");
   const Known v3 =
       Row("v3_prio0_sigterm", 3, 22, 254, 100, kNone, "", Node(22), kGroup, {Vip(1, 22)}, 0xd8d4);
