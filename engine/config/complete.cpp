@@ -76,6 +76,11 @@ class Completer {
         in->v.sync_group = rg.g.name;
         rg.g.members.push_back(name);
       }
+      if (rg.members.empty()) {
+        Report(Severity::kError, rg.g.where,
+               "Sync group " + rg.g.name + " has no virtual router(s). removing");
+        continue;
+      }
       if (rg.g.members.empty()) {
         Report(Severity::kError, rg.g.where,
                "Sync group " + rg.g.name +

@@ -1418,10 +1418,14 @@ void Reader::BuildTables() {
   sync_ = {
       vblock("group",
              [this](const LogicalLine& l) {
+               std::size_t before = Group().members.size();
                ReadValueBlock(l, [this](LogicalLine& v) {
                  for (std::size_t i = 0; i < v.tokens.size(); ++i)
                    Group().members.emplace_back(v.tokens[i].text, v.Where(i));
                });
+               if (Group().members.size() == before)
+                 Report(Severity::kWarning, last_where_,
+                        "Warning - sync group " + Group().g.name + " has empty group block");
              }),
       vblock("track_interface",
              [this](const LogicalLine& l) {
@@ -1477,15 +1481,30 @@ void Reader::BuildTables() {
             script_timeout_set_.push_back(false);
           },
           [this]() {
+            if (raw_.scripts.back().script.empty()) {
+              Report(Severity::kError, last_where_,
+                     "No script set for vrrp_script " + raw_.scripts.back().name + " - removing");
+              raw_.scripts.pop_back();
+              script_timeout_set_.pop_back();
+              return;
+            }
             if (!script_timeout_set_.back())
               raw_.scripts.back().timeout = raw_.scripts.back().interval;
           }),
-      block("track_file", &trackfile_,
-            [this, named](const LogicalLine& l) {
-              TrackFile f;
-              if (!named(l, &f.name, &f.where)) return;
-              raw_.track_files.push_back(std::move(f));
-            }),
+      block(
+          "track_file", &trackfile_,
+          [this, named](const LogicalLine& l) {
+            TrackFile f;
+            if (!named(l, &f.name, &f.where)) return;
+            raw_.track_files.push_back(std::move(f));
+          },
+          [this]() {
+            if (raw_.track_files.back().path.empty()) {
+              Report(Severity::kError, last_where_,
+                     "No file set for track_file " + raw_.track_files.back().name + " - ignoring");
+              raw_.track_files.pop_back();
+            }
+          }),
       block("vrrp_instance", &instance_,
             [this](const LogicalLine& l) {
               if (l.tokens.size() < 2) {
