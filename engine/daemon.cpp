@@ -20,16 +20,9 @@ namespace {
 
 std::string Str(std::int64_t v) { return std::to_string(v); }
 
-// "1.5" style seconds for log lines that print a duration.
+// "3.000000": seconds with six decimals, as keepalived prints a duration.
 std::string SecondsText(Duration d) {
-  std::string s = std::to_string(d / kSecond);
-  Duration frac = d % kSecond;
-  if (frac != 0) {
-    std::string f = std::to_string(frac + kSecond).substr(1);
-    while (!f.empty() && f.back() == '0') f.pop_back();
-    s += "." + f;
-  }
-  return s;
+  return std::to_string(d / kSecond) + "." + std::to_string(d % kSecond + kSecond).substr(1);
 }
 
 }  // namespace
@@ -248,31 +241,45 @@ struct Daemon::Impl {
     out->push_back(std::move(s));
   }
 
+  // `repeat` rounds of one GARP per VIP then per eVIP (R50); nothing unless
+  // the VIPs are set. The two log lines are -D only in keepalived.
   void GarpBatch(InstanceRuntime& v, int repeat) {
-    if (repeat <= 0 || v.addresses.empty()) return;
-    if (logs()) {
-      for (const InstalledAddress& a : v.addresses)
-        ILog(v, "Sending/queueing gratuitous ARPs on ", a.dev, " for ", a.vip->addr.ToString());
-    }
-    for (int r = 0; r < repeat; ++r)
-      for (const InstalledAddress& a : v.addresses)
+    if (!v.vipset) return;
+    const bool detail = opt.detailed_logging && logs();
+    for (int r = 0; r < repeat; ++r) {
+      for (const InstalledAddress& a : v.addresses) {
+        if (detail && r == 0)
+          ILog(v, "Sending/queueing gratuitous ARPs on ", a.dev, " for ", a.vip->addr.ToString());
         out->push_back(SendGarp{v.index, a.vip->addr, a.dev});
+        if (detail) Log(-1, "Sending gratuitous ARP on ", a.dev, " for ", a.vip->addr.ToString());
+      }
+    }
+  }
+
+  bool HasExcluded(const InstanceRuntime& v) const {
+    return !v.addresses.empty() && v.addresses.back().excluded;
   }
 
   void AddVips(InstanceRuntime& v) {
     if (v.vipset) return;
-    ILog(v, "setting VIPs.");
-    for (const InstalledAddress& a : v.addresses)
-      out->push_back(AddVip{v.index, *a.vip, a.dev, a.excluded});
+    for (bool excluded : {false, true}) {
+      if (excluded ? !HasExcluded(v) : v.cfg->vips.empty()) continue;
+      if (opt.detailed_logging) ILog(v, excluded ? "setting E-VIPs." : "setting VIPs.");
+      for (const InstalledAddress& a : v.addresses)
+        if (a.excluded == excluded) out->push_back(AddVip{v.index, *a.vip, a.dev, a.excluded});
+    }
     v.vipset = true;
   }
 
   void RemoveVips(InstanceRuntime& v) {
     v.garp_delay_at = v.garp_lower_at = v.garp_refresh_at = kNever;
     if (!v.vipset) return;
-    ILog(v, "removing VIPs.");
-    for (const InstalledAddress& a : v.addresses)
-      out->push_back(RemoveVip{v.index, *a.vip, a.dev, a.excluded});
+    for (bool excluded : {false, true}) {
+      if (excluded ? !HasExcluded(v) : v.cfg->vips.empty()) continue;
+      if (opt.detailed_logging) ILog(v, excluded ? "removing E-VIPs." : "removing VIPs.");
+      for (const InstalledAddress& a : v.addresses)
+        if (a.excluded == excluded) out->push_back(RemoveVip{v.index, *a.vip, a.dev, a.excluded});
+    }
     v.vipset = false;
   }
 
@@ -410,7 +417,11 @@ struct Daemon::Impl {
     SendAdverts(v, v.effective_priority);
     ILog(v, "Entering MASTER STATE");
     // 2.2.7 resets the learned interval only inside a -D logging branch (R12).
-    if (v.cfg->version == 3 && opt.detailed_logging) v.master_adver_int = v.adver_int;
+    if (v.cfg->version == 3 && opt.detailed_logging && v.master_adver_int != v.adver_int) {
+      ILog(v, "changing advert interval from ", Str(v.master_adver_int / kMillisecond),
+           "ms to locally configured ", Str(v.adver_int / kMillisecond), "ms");
+      v.master_adver_int = v.adver_int;
+    }
     AddVips(v);
     GarpBatch(v, v.cfg->garp_master_repeat);
     if (v.cfg->garp_master_refresh > 0) v.garp_refresh_at = now + v.cfg->garp_master_refresh;
@@ -435,7 +446,10 @@ struct Daemon::Impl {
     std::string detail = sync_forced ? "sync group " + groups[v.group].cfg->name : FaultDetail(v);
     ILog(v, "Entering FAULT STATE");
     if (v.state == State::kMaster) {
-      for (int k = 0; k < (sync_forced ? 1 : 2); ++k) {
+      // One priority-0 advert on leaving MASTER for FAULT; an own fault
+      // asks the interface restore for a second one (R40).
+      SendAdverts(v, 0);
+      if (!sync_forced) {
         SendAdverts(v, 0);
         if (opt.detailed_logging) ILog(v, "sent 0 priority");
       }
@@ -600,12 +614,14 @@ struct Daemon::Impl {
     return ok;
   }
 
-  void LearnInterval(InstanceRuntime& v, const VrrpAdvert& a) {
+  // R12. `by` is "master" in BACKUP and "new master" when a MASTER yields.
+  void LearnInterval(InstanceRuntime& v, const VrrpAdvert& a, const char* by) {
     if (v.cfg->version != 3) return;
     const Duration learned = AdvertIntervalFromField(3, a.adver_int);
     if (learned == v.master_adver_int) return;
-    ILog(v, "advertisement interval updated from ", Str(v.master_adver_int / kMillisecond),
-         "ms to ", Str(learned / kMillisecond), "ms by master");
+    if (opt.detailed_logging)
+      ILog(v, "advertisement interval updated from ", Str(v.master_adver_int / kMillisecond),
+           "ms to ", Str(learned / kMillisecond), "ms by ", by);
     v.master_adver_int = learned;
   }
 
@@ -637,7 +653,7 @@ struct Daemon::Impl {
           if (opt.detailed_logging) ILog(v, "stop preempt delay");
         }
       }
-      LearnInterval(v, a);
+      LearnInterval(v, a, "master");
       v.ms_down_timer = Mdi(v);
       SetSands(v, BackupBase() + v.ms_down_timer);
       v.have_last_master = true;
@@ -647,6 +663,10 @@ struct Daemon::Impl {
     }
     ILog(v, "received lower priority (", Str(p), ") advert from ", a.src.ToString(),
          " - discarding");
+    // keepalived records the sender as master even here (it matters for
+    // skip_check_adv_addr).
+    v.have_last_master = true;
+    v.last_master = a.src;
     discard();
   }
 
@@ -659,13 +679,15 @@ struct Daemon::Impl {
       const int p = a.priority;
       int l = v.effective_priority;
       const int cmp = a.src.value < v.src.value ? -1 : (a.src.value > v.src.value ? 1 : 0);
+      const bool better = p > l || (p == l && cmp > 0);
+      // R17.1 and higher_prio_send_advert: the advert goes out before any log.
+      if (p == 0 || (c.higher_prio_send_advert && better)) SendAdverts(v, v.effective_priority);
       if (p == 0) {
         if (opt.detailed_logging) ILog(v, "Master received priority 0 message");
-        SendAdverts(v, v.effective_priority);
-      } else if (p == l && cmp == 0) {
-        ILog(v, "WARNING - equal priority advert received from remote host with our IP address.");
       } else {
-        if (p == 255 && l == 255) {
+        if (p == l && cmp == 0) {
+          ILog(v, "WARNING - equal priority advert received from remote host with our IP address.");
+        } else if (p == l && l == 255) {
           ILog(v,
                "CONFIGURATION ERROR: local instance and a remote instance are both configured "
                "as address owner, please fix - reducing local priority");
@@ -676,7 +698,7 @@ struct Daemon::Impl {
         }
         if (p < l || (p == l && cmp < 0)) {
           MasterRxLower(v, a, p);
-        } else {
+        } else if (p > l || (p == l && cmp > 0)) {
           const bool equal = p == l;
           if (equal) {
             ILog(v, "Master received advert from ", a.src.ToString(), " with same priority ",
@@ -685,11 +707,9 @@ struct Daemon::Impl {
             ILog(v, "Master received advert from ", a.src.ToString(), " with higher priority ",
                  Str(p), ", ours ", Str(l));
           }
-          if (c.higher_prio_send_advert) SendAdverts(v, v.effective_priority);
-          LearnInterval(v, a);
-          std::string detail;
-          detail = (equal ? "same priority " : "higher priority ") + Str(p) + " from " +
-                   a.src.ToString();
+          LearnInterval(v, a, "new master");
+          std::string detail = (equal ? "same priority " : "higher priority ") + Str(p) + " from " +
+                               a.src.ToString();
           YieldMaster(v,
                       equal ? Reason::kEqualPriorityHigherAddress : Reason::kHigherPriorityAdvert,
                       std::move(detail));
@@ -705,13 +725,16 @@ struct Daemon::Impl {
     const VrrpInstance& c = *v.cfg;
     ILog(v, "Received advert from ", a.src.ToString(), " with lower priority ", Str(p), ", ours ",
          Str(v.effective_priority), c.lower_prio_no_advert ? "" : ", forcing new election");
+    if (c.version == 2 && c.auth_type == AuthType::kAh) {
+      // keepalived resynchronises its AH sequence from the lower advert.
+      ILog(v, "IPSEC-AH : Syncing seq_num - Increment seq");
+      v.ah_seq = a.ah_seq + 1;
+    }
     if (!c.lower_prio_no_advert) SendAdverts(v, v.effective_priority);
     LowerPrioGarps(v);
     if (v.group >= 0) {
-      for (int m : groups[v.group].members) {
-        InstanceRuntime& o = insts[m];
-        if (m != v.index && o.state == State::kMaster) LowerPrioGarps(o);
-      }
+      for (int m : groups[v.group].members)
+        if (m != v.index) LowerPrioGarps(insts[m]);
     }
     if (c.notify_master_rx_lower_pri.configured() || !config.global.notify_fifo.empty()) {
       out->push_back(Notify{v.index, -1, State::kMaster, State::kMaster, v.effective_priority,

@@ -53,7 +53,11 @@ TEST(Rules, R11_DeadlineExpiryGoesMaster) {
 TEST(Rules, R12_V3LearnsMasterInterval) {
   VrrpInstance v = MakeInstance();
   v.version = 3;
-  Harness h = StartedBackup(v);
+  DaemonOptions o;
+  o.detailed_logging = true;  // the "updated" line is a -D log
+  Harness h(MakeConfig({v}), MakeHost(), o);
+  h.Start(0);
+  h.Clear();
   h.Rx(Seconds(1), Adv(200).Version(3).Interval(50));
   EXPECT_THAT(h.TakeLogs(),
               ElementsAre("(VI_1) advertisement interval updated from 1000ms to 500ms by master"));
@@ -90,6 +94,10 @@ TEST(Rules, R12_MasterResetOnlyWithDetailedLogging) {
     h.RunUntil(Seconds(3));
     ASSERT_EQ(h.daemon().state(0), State::kMaster);
     EXPECT_EQ(h.daemon().master_adver_int(0), detailed ? kSecond : 500 * kMillisecond);
+    if (detailed) {
+      EXPECT_THAT(h.TakeLogs(), ::testing::Contains("(VI_1) changing advert interval from 500ms "
+                                                    "to locally configured 1000ms"));
+    }
     // The master's own timer always uses its configured interval (R9).
     EXPECT_EQ(h.daemon().instance_deadline(0), Seconds(2) + 304687 + kSecond);
   }
@@ -204,7 +212,7 @@ TEST(Rules, R26_PreemptDelayWindow) {
   h.Rx(t0 + Seconds(2), Adv(50));
   h.Rx(t0 + Seconds(3), Adv(50));  // == preempt_time: no longer "now < preempt_time"
   EXPECT_THAT(h.TakeLogs(),
-              ElementsAre("(VI_1) start preempt delay (3)",
+              ElementsAre("(VI_1) start preempt delay (3.000000)",
                           "(VI_1) received lower priority (50) advert from 10.0.0.2 - discarding"));
   EXPECT_EQ(h.daemon().instance_deadline(0), t0 + Seconds(2) + 3609375);
   h.RunUntil(t0 + Seconds(2) + 3609375);
@@ -222,7 +230,7 @@ TEST(Rules, R26_HigherAdvertStopsDelayAndNoInitialDelay) {
   h.Rx(Seconds(1), Adv(50));
   h.Rx(Seconds(2), Adv(150));
   EXPECT_THAT(h.TakeLogs(),
-              ElementsAre("(VI_1) start preempt delay (3)", "(VI_1) stop preempt delay"));
+              ElementsAre("(VI_1) start preempt delay (3.000000)", "(VI_1) stop preempt delay"));
   // Without any master, the delay does not hold back the takeover.
   Harness h2(MakeConfig({v}));
   h2.Start(0);

@@ -25,11 +25,28 @@ TEST(Rules, R40_OwnFaultFromMasterSendsTwoPriorityZero) {
                                               "t=5000000 Log (VI_1) Entering FAULT STATE",
                                               "t=5000000 SendAdvert VI_1 prio=0 dst=224.0.0.18",
                                               "t=5000000 SendAdvert VI_1 prio=0 dst=224.0.0.18",
-                                              "t=5000000 Log (VI_1) removing VIPs.",
                                               "t=5000000 RemoveVip VI_1 10.0.0.100/24 eth0",
                                               "t=5000000 Notify VI_1 MASTER->FAULT prio=100 fault",
                                               "t=5000000 Timer VI_1 at=never"));
   EXPECT_EQ(h.daemon().NextDeadline(), kNever);
+}
+
+TEST(Rules, R40_DetailedLogOrderOwnAndSyncForced) {
+  DaemonOptions o;
+  o.detailed_logging = true;
+  Harness h(MakeConfig({Tracking()}), MakeHost(), o);
+  h.Start(0);
+  h.RunUntil(kUp);
+  h.Clear();
+  h.Link(Seconds(5), "eth1", false);
+  EXPECT_THAT(
+      h.Take(true, false),
+      ElementsAre(
+          "t=5000000 Log Netlink reports eth1 down", "t=5000000 Log (VI_1) Entering FAULT STATE",
+          "t=5000000 SendAdvert VI_1 prio=0 dst=224.0.0.18",
+          "t=5000000 SendAdvert VI_1 prio=0 dst=224.0.0.18", "t=5000000 Log (VI_1) sent 0 priority",
+          "t=5000000 Log (VI_1) removing VIPs.", "t=5000000 RemoveVip VI_1 10.0.0.100/24 eth0",
+          "t=5000000 Notify VI_1 MASTER->FAULT prio=100 fault"));
 }
 
 TEST(Rules, R40_FaultNotifyCarriesCause) {
@@ -179,7 +196,6 @@ TEST(Rules, R45_GracefulStop) {
   EXPECT_THAT(
       h.Take(true, true),
       ElementsAre("t=5000000 Log Stopping", "t=5000000 SendAdvert VI_1 prio=0 dst=224.0.0.18",
-                  "t=5000000 Log (VI_1) removing VIPs.",
                   "t=5000000 RemoveVip VI_1 10.0.0.100/24 eth0",
                   "t=5000000 Notify VI_1 MASTER->STOP prio=100 shutdown",
                   "t=5000000 Notify VI_2 BACKUP->STOP prio=50 shutdown",

@@ -120,10 +120,7 @@ TEST(Rules, R4_StartupLogOrderWithTransition) {
       h.Take(true, true),
       ElementsAre(
           "t=3609375 Timer VI_1 at=4609375", "t=3609375 SendAdvert VI_1 prio=100 dst=224.0.0.18",
-          "t=3609375 Log (VI_1) Entering MASTER STATE", "t=3609375 Log (VI_1) setting VIPs.",
-          "t=3609375 AddVip VI_1 10.0.0.100/24 eth0",
-          "t=3609375 Log (VI_1) Sending/queueing gratuitous ARPs on eth0 for "
-          "10.0.0.100",
+          "t=3609375 Log (VI_1) Entering MASTER STATE", "t=3609375 AddVip VI_1 10.0.0.100/24 eth0",
           "t=3609375 SendGarp VI_1 10.0.0.100 eth0", "t=3609375 SendGarp VI_1 10.0.0.100 eth0",
           "t=3609375 SendGarp VI_1 10.0.0.100 eth0", "t=3609375 SendGarp VI_1 10.0.0.100 eth0",
           "t=3609375 SendGarp VI_1 10.0.0.100 eth0",

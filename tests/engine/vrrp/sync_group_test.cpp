@@ -69,13 +69,11 @@ TEST(Rules, R61_FaultPropagation) {
               ElementsAre("t=5000000 Log (VI_1) Entering FAULT STATE",
                           "t=5000000 SendAdvert VI_1 prio=0 dst=224.0.0.18",
                           "t=5000000 SendAdvert VI_1 prio=0 dst=224.0.0.18",
-                          "t=5000000 Log (VI_1) removing VIPs.",
                           "t=5000000 RemoveVip VI_1 10.0.0.100/24 eth0",
                           "t=5000000 Notify VI_1 MASTER->FAULT prio=100 fault",
                           "t=5000000 Log VRRP_Group(G1) Syncing instances to FAULT state",
                           "t=5000000 Log (VI_2) Entering FAULT STATE",
                           "t=5000000 SendAdvert VI_2 prio=0 dst=224.0.0.18",
-                          "t=5000000 Log (VI_2) removing VIPs.",
                           "t=5000000 RemoveVip VI_2 10.0.0.101/24 eth0",
                           "t=5000000 Notify VI_2 MASTER->FAULT prio=100 sync-group",
                           "t=5000000 Notify G1 MASTER->FAULT prio=0 fault"));
