@@ -382,27 +382,37 @@ struct Daemon::Impl {
       if (insts[m].own_fault) return true;
     return false;
   }
+  // keepalived's num_member_init: a member still waits for weight-0 scripts.
+  bool GroupPending(int g) const {
+    for (int m : groups[g].members)
+      if (insts[m].pending) return true;
+    return false;
+  }
 
   // Re-derives priority and fault status of every instance after a tracker
   // changed, and acts on the differences (configuration order).
+  // Two passes so that a sync group sees all its members' new status before
+  // any of them acts.
   void Reevaluate() {
+    enum : std::uint8_t { kNothing, kRaised, kCleared };
+    std::vector<std::uint8_t> change(insts.size(), kNothing);
     for (InstanceRuntime& v : insts) {
       if (v.state == State::kStop || v.state == State::kInit) continue;
       const int eff = ComputeEffective(v);
       if (eff != v.effective_priority) SetEffective(v, eff);
       const bool fault = ComputeFault(v, nullptr);
       const bool pending = ComputePending(v);
-      const bool was_fault = v.own_fault;
-      const bool was_pending = v.pending;
+      if (fault && !v.own_fault) {
+        change[v.index] = kRaised;
+      } else if (!fault && (v.own_fault || (v.pending && !pending))) {
+        change[v.index] = kCleared;
+      }
       v.own_fault = fault;
       v.pending = pending;
-      if (fault && !was_fault) {
-        FaultRaised(v);
-      } else if (!fault && was_fault) {
-        FaultCleared(v);
-      } else if (!fault && was_pending && !pending) {
-        FaultCleared(v);
-      }
+    }
+    for (InstanceRuntime& v : insts) {
+      if (change[v.index] == kRaised) FaultRaised(v);
+      if (change[v.index] == kCleared) FaultCleared(v);
     }
   }
 
@@ -513,7 +523,8 @@ struct Daemon::Impl {
   // Called when an instance's own fault sources (or pending scripts) cleared.
   void FaultCleared(InstanceRuntime& v) {
     if (v.state != State::kFault || v.own_fault || v.pending) return;
-    if (v.group >= 0 && GroupHasFault(v.group)) return;
+    if (v.group >= 0 && (GroupHasFault(v.group) || GroupPending(v.group))) return;
+    const bool was_silent = v.notified != State::kFault;
     // R41 exception: an owner that only waited for its first script results.
     if (v.notified != State::kFault && v.wantstate == State::kMaster && v.base_priority == 255) {
       GotoMaster(v, Reason::kOwnerStartup);
@@ -524,14 +535,14 @@ struct Daemon::Impl {
     GroupRuntime& g = groups[v.group];
     bool others = false;
     for (int m : g.members)
-      if (m != v.index && insts[m].state == State::kFault && !insts[m].pending) others = true;
-    if (others) GroupLog(v.group, "BACKUP");
+      if (m != v.index && insts[m].state == State::kFault) others = true;
+    if (others && !was_silent) GroupLog(v.group, "BACKUP");
     for (int m : g.members) {
       InstanceRuntime& o = insts[m];
-      if (m == v.index || o.state != State::kFault || o.pending) continue;
-      LeaveFault(o, Reason::kSyncGroup);
+      if (m == v.index || o.state != State::kFault) continue;
+      LeaveFault(o, o.notified == State::kFault ? Reason::kSyncGroup : Reason::kStartup);
     }
-    NotifyGroup(v.group, State::kBackup, Reason::kFaultCleared);
+    NotifyGroup(v.group, State::kBackup, was_silent ? Reason::kStartup : Reason::kFaultCleared);
   }
 
   // R20 / R63: the master-down timer of a BACKUP expired.
@@ -862,6 +873,7 @@ struct Daemon::Impl {
     }
     // R66: a group starts MASTER only if every member is an owner wanting it.
     std::vector<bool> group_faulted(groups.size(), false);
+    std::vector<bool> group_pending(groups.size(), false);
     for (std::size_t g = 0; g < groups.size(); ++g) {
       bool all_owner_master = true;
       bool pending = false;
@@ -871,6 +883,7 @@ struct Daemon::Impl {
         if (v.own_fault) group_faulted[g] = true;
         if (v.pending) pending = true;
       }
+      group_pending[g] = pending;
       if (!all_owner_master)
         for (int m : groups[g].members) insts[m].wantstate = State::kBackup;
       if (group_faulted[g]) {
@@ -879,7 +892,9 @@ struct Daemon::Impl {
         NotifyGroup(static_cast<int>(g), State::kBackup, Reason::kStartup);
       }
     }
-    for (InstanceRuntime& v : insts) StartInstance(v, v.group >= 0 && group_faulted[v.group]);
+    for (InstanceRuntime& v : insts)
+      StartInstance(v, v.group >= 0 && group_faulted[v.group],
+                    v.group >= 0 && group_pending[v.group]);
     for (std::size_t s = 0; s < scripts.size(); ++s) {
       scripts[s].next_run = now;
       RunDueScript(static_cast<int>(s));
@@ -887,7 +902,7 @@ struct Daemon::Impl {
   }
 
   // R4, R42, R43, R71.
-  void StartInstance(InstanceRuntime& v, bool group_faulted) {
+  void StartInstance(InstanceRuntime& v, bool group_faulted, bool group_pending) {
     if (v.own_fault) {
       if (logs()) {
         std::vector<std::string> reasons;
@@ -907,8 +922,10 @@ struct Daemon::Impl {
       NotifyInst(v, State::kFault, Reason::kSyncGroup);
       return;
     }
-    if (v.pending) {
-      v.state = State::kFault;  // silently, until the first result (R43)
+    if (v.pending || group_pending) {
+      // Silently, until the first results of the weight-0 scripts of the
+      // instance or of any member of its group (R43).
+      v.state = State::kFault;
       return;
     }
     v.state = State::kBackup;

@@ -155,6 +155,26 @@ TEST(Rules, R66_GroupFaultAtStartupNotifiesGroupFirst) {
                           "t=0 Notify VI_2 INIT->FAULT prio=100 sync-group"));
 }
 
+TEST(Rules, R43_GroupWaitsForMembersFirstScriptResults) {
+  Config c = GroupConfig();
+  VrrpScript s;
+  s.name = "chk";
+  s.interval = Seconds(5);
+  c.scripts.push_back(s);
+  c.instances[0].track_scripts.push_back({"chk", 0, false});
+  Harness h(std::move(c));
+  h.Start(0);
+  EXPECT_THAT(h.Take(true, true), ElementsAre("t=0 RunScript chk"));
+  EXPECT_EQ(h.daemon().state(1), State::kFault);  // held silently with VI_1
+  h.Check(5000, "chk", CheckResult{});
+  EXPECT_THAT(h.Take(true, false), ElementsAre("t=5000 Log VRRP_Script(chk) succeeded",
+                                               "t=5000 Log (VI_1) Entering BACKUP STATE",
+                                               "t=5000 Notify VI_1 INIT->BACKUP prio=100 startup",
+                                               "t=5000 Log (VI_2) Entering BACKUP STATE",
+                                               "t=5000 Notify VI_2 INIT->BACKUP prio=100 startup",
+                                               "t=5000 Notify G1 INIT->BACKUP prio=0 startup"));
+}
+
 TEST(Rules, R70_NotifyCarriesPriorityAndDetail) {
   Harness h(MakeConfig({MakeInstance()}));
   h.Start(0);
