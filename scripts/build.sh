@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds one flavour of vrrpsim.
-#   scripts/build.sh [release|asan] [extra cmake args...]
-# Build trees: build/release, build/asan.
+#   scripts/build.sh [release|asan|clang] [extra cmake args...]
+# Build trees: build/release (g++), build/asan (g++ + ASan/UBSan), build/clang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,8 @@ shift || true
 case "$flavour" in
   release) args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
   asan) args=(-DCMAKE_BUILD_TYPE=Debug -DVRRPSIM_SANITIZE=ON -DVRRPSIM_BUILD_BENCH=OFF) ;;
-  *) echo "build.sh: unknown flavour '$flavour' (release|asan)" >&2; exit 2 ;;
+  clang) args=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ -DVRRPSIM_BUILD_BENCH=OFF) ;;
+  *) echo "build.sh: unknown flavour '$flavour' (release|asan|clang)" >&2; exit 2 ;;
 esac
 
 dir=build/$flavour

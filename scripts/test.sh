@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is missing, build warnings-clean, run
-# every test, then build and run them again under ASan+UBSan.
+# every test, then build and run them again under ASan+UBSan, and once more
+# built with clang (the determinism tests pin golden hashes that both
+# compilers must reproduce).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,3 +23,8 @@ bash scripts/build.sh asan
 echo "== tests (ASan+UBSan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j "$(nproc)"
+
+echo "== clang build (-Werror)"
+bash scripts/build.sh clang
+echo "== tests (clang)"
+ctest --test-dir build/clang --output-on-failure -j "$(nproc)"

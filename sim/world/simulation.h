@@ -109,6 +109,7 @@ class Simulation {
   // Processes every event with time <= until; the clock ends at `until`.
   void RunUntil(Time until);
   Time now() const { return now_; }
+  std::uint64_t seed() const { return seed_; }
   std::uint64_t events_processed() const { return events_processed_; }
 
   // Introspection.
