@@ -33,10 +33,6 @@ struct RawTrackInterface {
   Location where;
 };
 
-struct RawVip {
-  VirtualAddress vip;
-};
-
 struct RawInstance {
   VrrpInstance v;  // fields with no "unset" notion are stored here directly
   std::optional<InitialState> state;
