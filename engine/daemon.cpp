@@ -558,7 +558,14 @@ struct Daemon::Impl {
         }
       }
     }
-    GotoMaster(v, v.notified == State::kInit ? Reason::kOwnerStartup : Reason::kMasterDownTimer);
+    Reason why = Reason::kMasterDownTimer;
+    if (v.notified == State::kInit) {
+      why = Reason::kOwnerStartup;
+    } else if (v.shortened_by_prio0) {
+      why = Reason::kPriorityZeroAdvert;
+    }
+    v.shortened_by_prio0 = false;
+    GotoMaster(v, why);
     if (v.group < 0) return;
     if (groups[v.group].members.size() > 1) GroupLog(v.group, "MASTER");
     for (int m : groups[v.group].members) {
@@ -647,6 +654,7 @@ struct Daemon::Impl {
     const int l = v.effective_priority;
     if (p == 0) {
       if (opt.detailed_logging) ILog(v, "Backup received priority 0 advertisement");
+      v.shortened_by_prio0 = true;
       v.ms_down_timer = Skew(v);
       SetSands(v, BackupBase() + v.ms_down_timer);
       return;
@@ -665,6 +673,7 @@ struct Daemon::Impl {
         }
       }
       LearnInterval(v, a, "master");
+      v.shortened_by_prio0 = false;
       v.ms_down_timer = Mdi(v);
       SetSands(v, BackupBase() + v.ms_down_timer);
       v.have_last_master = true;

@@ -73,6 +73,8 @@ struct InstanceRuntime {
   Time garp_lower_at = kNever;
   Time garp_refresh_at = kNever;
 
+  bool shortened_by_prio0 = false;  // the running deadline came from R14.1
+
   bool have_last_master = false;  // for skip_check_adv_addr (R13)
   Ipv4 last_master;
 

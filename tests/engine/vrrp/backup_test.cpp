@@ -251,7 +251,9 @@ TEST(Experiments, E5_BackupTimings) {
   h2.Rx(Seconds(1), Adv(200));
   h2.Rx(Seconds(2), Adv(0));
   h2.RunUntil(Seconds(3));
-  EXPECT_EQ(h2.Take()[0], "t=2609375 SendAdvert VI_1 prio=100 dst=224.0.0.18");
+  std::vector<std::string> got2 = h2.Take();
+  EXPECT_EQ(got2[0], "t=2609375 SendAdvert VI_1 prio=100 dst=224.0.0.18");
+  EXPECT_EQ(got2.back(), "t=2609375 Notify VI_1 BACKUP->MASTER prio=100 priority-zero-advert");
   // prio 200 then a prio-50 stream: MASTER MDI after the prio-200 advert.
   Harness h3 = StartedBackup();
   h3.Rx(Seconds(1), Adv(200));
