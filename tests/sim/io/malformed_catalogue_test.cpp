@@ -30,8 +30,14 @@ std::vector<std::string> ExpectedLines(const std::string& name) {
   std::ifstream in(Dir() + "/" + name + ".expected", std::ios::binary);
   std::vector<std::string> out;
   std::string line;
-  while (std::getline(in, line))
-    if (!line.empty() && line[0] != '#') out.push_back(line);
+  // "<ROOT>" stands for the catalogue directory, wherever the tree is checked out.
+  const std::string root = CanonicalPath(Dir());
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    for (auto at = line.find("<ROOT>"); at != std::string::npos; at = line.find("<ROOT>"))
+      line.replace(at, 6, root);
+    out.push_back(line);
+  }
   return out;
 }
 
