@@ -16,13 +16,14 @@ std::uint32_t Scheduler::AllocSlot() {
 
 EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
   assert(at >= now_);
-  std::uint32_t slot = AllocSlot();
-  Slot& s = slots_[slot];
-  s.event = Event{at, lane, next_seq_++, payload};
-  heap_.push_back(slot);
-  s.heap_pos = static_cast<std::uint32_t>(heap_.size() - 1);
-  SiftUp(s.heap_pos);
-  return EventHandle{slot, s.generation};
+  // A sequence number that reached the lane bits would break the ordering;
+  // at one event per nanosecond that takes over two years of wall time.
+  assert(next_seq_ < (std::uint64_t{1} << kLaneShift));
+  const std::uint32_t slot = AllocSlot();
+  slots_[slot].payload = payload;
+  heap_.push_back(Entry{});
+  SiftUp(static_cast<std::uint32_t>(heap_.size() - 1), Entry{at, Order(lane, next_seq_++), slot});
+  return EventHandle{slot, slots_[slot].generation};
 }
 
 bool Scheduler::IsPending(EventHandle h) const {
@@ -34,12 +35,13 @@ EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayloa
   if (!IsPending(h)) return Schedule(at, lane, payload);
   assert(at >= now_);
   Slot& s = slots_[h.slot];
-  const bool earlier = Before(Event{at, lane, next_seq_, payload}, s.event);
-  s.event = Event{at, lane, next_seq_++, payload};
-  if (earlier) {
-    SiftUp(s.heap_pos);
+  s.payload = payload;
+  const std::uint32_t pos = s.heap_pos;
+  const Entry e{at, Order(lane, next_seq_++), h.slot};
+  if (Before(e, heap_[pos])) {
+    SiftUp(pos, e);
   } else {
-    SiftDown(s.heap_pos);
+    SiftDown(pos, e);
   }
   return h;
 }
@@ -52,27 +54,28 @@ bool Scheduler::Cancel(EventHandle h) {
 
 Event Scheduler::Pop() {
   assert(!heap_.empty());
-  const std::uint32_t slot = heap_[0];
-  Event e = slots_[slot].event;
+  const Entry top = heap_[0];
+  Event e;
+  e.at = top.at;
+  e.lane = static_cast<Lane>(top.order >> kLaneShift);
+  e.seq = top.order & ((std::uint64_t{1} << kLaneShift) - 1);
+  e.payload = slots_[top.slot].payload;
   RemoveAt(0);
   now_ = e.at;
   return e;
 }
 
 void Scheduler::RemoveAt(std::uint32_t pos) {
-  const std::uint32_t slot = heap_[pos];
-  const std::uint32_t last = static_cast<std::uint32_t>(heap_.size() - 1);
-  if (pos != last) {
-    Place(pos, heap_[last]);
-    heap_.pop_back();
-    // The moved element may belong above or below its new position.
-    if (pos > 0 && Less(pos, (pos - 1) / kArity)) {
-      SiftUp(pos);
+  const std::uint32_t slot = heap_[pos].slot;
+  const Entry last = heap_.back();
+  heap_.pop_back();
+  if (pos < heap_.size()) {
+    // The last entry fills the hole; it may belong above or below it.
+    if (pos > 0 && Before(last, heap_[(pos - 1) / kArity])) {
+      SiftUp(pos, last);
     } else {
-      SiftDown(pos);
+      SiftDown(pos, last);
     }
-  } else {
-    heap_.pop_back();
   }
   Slot& s = slots_[slot];
   s.heap_pos = UINT32_MAX;
@@ -80,34 +83,30 @@ void Scheduler::RemoveAt(std::uint32_t pos) {
   free_slots_.push_back(slot);
 }
 
-void Scheduler::SiftUp(std::uint32_t pos) {
-  const std::uint32_t slot = heap_[pos];
-  const Event& e = slots_[slot].event;
+void Scheduler::SiftUp(std::uint32_t pos, Entry e) {
   while (pos > 0) {
     const std::uint32_t parent = (pos - 1) / kArity;
-    if (!Before(e, slots_[heap_[parent]].event)) break;
+    if (!Before(e, heap_[parent])) break;
     Place(pos, heap_[parent]);
     pos = parent;
   }
-  Place(pos, slot);
+  Place(pos, e);
 }
 
-void Scheduler::SiftDown(std::uint32_t pos) {
+void Scheduler::SiftDown(std::uint32_t pos, Entry e) {
   const std::uint32_t n = static_cast<std::uint32_t>(heap_.size());
-  const std::uint32_t slot = heap_[pos];
-  const Event& e = slots_[slot].event;
   for (;;) {
     const std::uint32_t first = pos * kArity + 1;
     if (first >= n) break;
     std::uint32_t best = first;
     const std::uint32_t end = first + kArity < n ? first + kArity : n;
     for (std::uint32_t c = first + 1; c < end; ++c)
-      if (Before(slots_[heap_[c]].event, slots_[heap_[best]].event)) best = c;
-    if (!Before(slots_[heap_[best]].event, e)) break;
+      if (Before(heap_[c], heap_[best])) best = c;
+    if (!Before(heap_[best], e)) break;
     Place(pos, heap_[best]);
     pos = best;
   }
-  Place(pos, slot);
+  Place(pos, e);
 }
 
 }  // namespace vsim

@@ -72,7 +72,7 @@ class Scheduler {
   bool empty() const { return heap_.empty(); }
   std::size_t size() const { return heap_.size(); }
   // Time of the earliest pending event; kNever if none.
-  Time next_time() const { return heap_.empty() ? kNever : slots_[heap_[0]].event.at; }
+  Time next_time() const { return heap_.empty() ? kNever : heap_[0].at; }
   // Time of the last popped event (the simulation clock).
   Time now() const { return now_; }
 
@@ -80,26 +80,33 @@ class Scheduler {
   Event Pop();
 
  private:
+  // The heap holds the ordering key inline (time, then lane and sequence
+  // packed into one word) so that sifting compares without chasing slots;
+  // the slot holds the payload and the heap position for O(log n) cancel.
+  struct Entry {
+    Time at;
+    std::uint64_t order;  // lane << 56 | sequence
+    std::uint32_t slot;
+  };
   struct Slot {
-    Event event;
+    EventPayload payload;
     std::uint32_t heap_pos = UINT32_MAX;  // UINT32_MAX = free
     std::uint32_t generation = 0;
   };
 
-  static bool Before(const Event& a, const Event& b) {
-    if (a.at != b.at) return a.at < b.at;
-    if (a.lane != b.lane) return a.lane < b.lane;
-    return a.seq < b.seq;
+  static constexpr int kLaneShift = 56;
+  static std::uint64_t Order(Lane lane, std::uint64_t seq) {
+    return (static_cast<std::uint64_t>(lane) << kLaneShift) | seq;
   }
-  bool Less(std::uint32_t pos_a, std::uint32_t pos_b) const {
-    return Before(slots_[heap_[pos_a]].event, slots_[heap_[pos_b]].event);
+  static bool Before(const Entry& a, const Entry& b) {
+    return a.at != b.at ? a.at < b.at : a.order < b.order;
   }
-  void Place(std::uint32_t pos, std::uint32_t slot) {
-    heap_[pos] = slot;
-    slots_[slot].heap_pos = pos;
+  void Place(std::uint32_t pos, const Entry& e) {
+    heap_[pos] = e;
+    slots_[e.slot].heap_pos = pos;
   }
-  void SiftUp(std::uint32_t pos);
-  void SiftDown(std::uint32_t pos);
+  void SiftUp(std::uint32_t pos, Entry e);
+  void SiftDown(std::uint32_t pos, Entry e);
   void RemoveAt(std::uint32_t pos);
   std::uint32_t AllocSlot();
 
@@ -107,7 +114,7 @@ class Scheduler {
 
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
-  std::vector<std::uint32_t> heap_;  // slot indices
+  std::vector<Entry> heap_;
   std::uint64_t next_seq_ = 0;
   Time now_ = 0;
 };
