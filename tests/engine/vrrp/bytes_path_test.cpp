@@ -60,6 +60,7 @@ struct Pair {
     Daemon* to;
   };
   std::vector<InFlight> wire;
+  bool partitioned = false;  // drop everything put on the wire
 
   Pair(VrrpInstance va, VrrpInstance vb, Duration lat = 0)
       : a(MakeConfig({va}), MakeHost("10.0.0.1")),
@@ -75,7 +76,7 @@ struct Pair {
         transcript.push_back("t=" + std::to_string(t) + " " + Name(from) + " " +
                              StateName(n->from) + "->" + StateName(n->to));
       if (auto* s = std::get_if<SendAdvert>(&x))
-        wire.push_back({t + latency, EncodeIpv4(s->advert), &Other(from)});
+        if (!partitioned) wire.push_back({t + latency, EncodeIpv4(s->advert), &Other(from)});
     }
   }
   void Step(Time t, Daemon& d, bool start) {
@@ -141,6 +142,44 @@ TEST(BytesPath, R19_EqualPrioritySimultaneousStartHigherAddressWins) {
             (std::vector<std::string>{"t=0 A INIT->BACKUP", "t=0 B INIT->BACKUP",
                                       "t=3609375 A BACKUP->MASTER", "t=3609375 B BACKUP->MASTER",
                                       "t=3610375 A MASTER->BACKUP"}));
+}
+
+TEST(BytesPath, E3_PartitionGivesSplitBrainHealingHigherAddressWins) {
+  // Equal priorities, A started first (MASTER), B BACKUP.
+  Pair p(MakeInstance(), MakeInstance(), 1000);
+  p.Step(0, p.a, true);
+  p.Step(Seconds(2), p.b, true);
+  p.RunUntil(Seconds(10));
+  ASSERT_EQ(p.a.state(0), State::kMaster);
+  ASSERT_EQ(p.b.state(0), State::kBackup);
+  // Isolate: B takes over MDI after the last advert it saw (split brain).
+  p.partitioned = true;
+  p.RunUntil(Seconds(20));
+  EXPECT_EQ(p.a.state(0), State::kMaster);
+  EXPECT_EQ(p.b.state(0), State::kMaster);
+  // Heal: the first advert from B (higher address) makes A yield.
+  p.partitioned = false;
+  p.RunUntil(Seconds(22));
+  EXPECT_EQ(p.a.state(0), State::kBackup);
+  EXPECT_EQ(p.b.state(0), State::kMaster);
+}
+
+TEST(BytesPath, E2_CrashPeerTakesOverMdiAfterLastAdvert) {
+  // n1 prio 100 MASTER, n2 prio 90. n1 is "SIGKILLed" (dropped, nothing
+  // sent): n2 becomes MASTER 3.648437 s after the last advert it accepted.
+  Pair p(MakeInstance("VI_1", 51, 100), MakeInstance("VI_1", 51, 90));
+  p.Step(0, p.a, true);
+  p.Step(0, p.b, true);
+  p.RunUntil(Seconds(10));
+  ASSERT_EQ(p.a.state(0), State::kMaster);
+  const Time last_advert = p.a.instance_deadline(0) - kSecond;
+  p.partitioned = true;  // from now on A's adverts never arrive
+  p.RunUntil(Seconds(20));
+  EXPECT_EQ(p.b.state(0), State::kMaster);
+  bool found = false;
+  for (const std::string& l : p.transcript)
+    if (l == "t=" + std::to_string(last_advert + 3648437) + " B BACKUP->MASTER") found = true;
+  EXPECT_TRUE(found);
 }
 
 }  // namespace
