@@ -1,5 +1,9 @@
 // The bytes path (Daemon::OnPacket -> DecodeIpv4 -> the same R13/R14/R17
 // logic) and two daemons talking to each other through the real codec.
+#include <fstream>
+#include <sstream>
+
+#include "engine/config/parser.h"
 #include "engine/packet/vrrp_packet.h"
 #include "tests/engine/vrrp/test_util.h"
 
@@ -63,8 +67,10 @@ struct Pair {
   bool partitioned = false;  // drop everything put on the wire
 
   Pair(VrrpInstance va, VrrpInstance vb, Duration lat = 0)
-      : a(MakeConfig({va}), MakeHost("10.0.0.1")),
-        b(MakeConfig({vb}), MakeHost("10.0.0.2")),
+      : Pair(MakeConfig({va}), MakeConfig({vb}), lat) {}
+  Pair(Config ca, Config cb, Duration lat)
+      : a(std::move(ca), MakeHost("10.0.0.1")),
+        b(std::move(cb), MakeHost("10.0.0.2")),
         latency(lat) {}
 
   Daemon& Other(const Daemon& d) { return &d == &a ? b : a; }
@@ -180,6 +186,37 @@ TEST(BytesPath, E2_CrashPeerTakesOverMdiAfterLastAdvert) {
   for (const std::string& l : p.transcript)
     if (l == "t=" + std::to_string(last_advert + 3648437) + " B BACKUP->MASTER") found = true;
   EXPECT_TRUE(found);
+}
+
+Config ParseSeed(const char* file) {
+  std::ifstream in(std::string(VRRPSIM_SOURCE_DIR) + "/scenarios/seed/configs/" + file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  ParseResult r = ParseConfig(ss.str(), file);
+  EXPECT_TRUE(r.ok()) << file;
+  return std::move(r.config);
+}
+
+TEST(BytesPath, SeedMasterBackupWithWeightedScript) {
+  // scenarios/seed master-backup: node1 prio 100 (`state MASTER`), node2 prio
+  // 99, advert_int 2, PASS auth, chk_app weight -2 every 3 s.
+  Pair p(ParseSeed("master-backup-node1.conf"), ParseSeed("master-backup-node2.conf"), 500);
+  p.Step(0, p.a, true);
+  p.Step(0, p.b, true);
+  Actions ignored;
+  p.a.OnCheckResult(10000, "chk_app", CheckResult{}, &ignored);
+  p.b.OnCheckResult(10000, "chk_app", CheckResult{}, &ignored);
+  p.RunUntil(Seconds(20));
+  // MDI(100) with a 2 s interval = 6.609375 s; node1 wins the race.
+  EXPECT_EQ(p.transcript, (std::vector<std::string>{"t=0 A INIT->BACKUP", "t=0 B INIT->BACKUP",
+                                                    "t=6609375 A BACKUP->MASTER"}));
+  // node1's check fails: 100 - 2 = 98 < 99, node2 takes over one MDI(99)
+  // after the last prio-100 advert it accepted and node1 yields.
+  p.a.OnCheckResult(Seconds(20) + 1000, "chk_app", CheckResult{false, 1, false}, &ignored);
+  EXPECT_EQ(p.a.effective_priority(0), 98);
+  p.RunUntil(Seconds(40));
+  EXPECT_EQ(p.a.state(0), State::kBackup);
+  EXPECT_EQ(p.b.state(0), State::kMaster);
 }
 
 }  // namespace
