@@ -1,0 +1,374 @@
+#include "sim/observe/metrics.h"
+
+#include <algorithm>
+
+namespace vsim {
+
+namespace {
+
+template <typename T>
+const T* LastAtOrBefore(const std::vector<std::pair<Time, T>>& v, Time t) {
+  auto it = std::upper_bound(v.begin(), v.end(), t,
+                             [](Time x, const std::pair<Time, T>& p) { return x < p.first; });
+  if (it == v.begin()) return nullptr;
+  return &std::prev(it)->second;
+}
+
+}  // namespace
+
+RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vector<HostInfo>& hosts,
+                         Time end)
+    : end_(end) {
+  changes_.resize(hosts.size());
+  prio_.resize(hosts.size());
+  std::set<int> vrid_set;
+  for (std::size_t h = 0; h < hosts.size(); ++h) {
+    changes_[h].resize(hosts[h].instances.size());
+    prio_[h].resize(hosts[h].instances.size());
+    for (int v : hosts[h].vrids) vrid_set.insert(v);
+  }
+  vrids_.assign(vrid_set.begin(), vrid_set.end());
+
+  // Replay.
+  std::vector<std::vector<vrrp::State>> state(hosts.size());
+  for (std::size_t h = 0; h < hosts.size(); ++h)
+    state[h].assign(hosts[h].instances.size(), vrrp::State::kStop);
+  std::map<int, std::map<int, int>> masters;                    // vrid -> host -> count
+  std::map<int, std::map<int, std::set<std::uint32_t>>> holds;  // vrid -> host -> addrs
+  std::map<std::uint32_t, std::set<int>> addr_hosts;            // addr -> hosts
+  for (int v : vrids_) by_vrid_[v].push_back(Snapshot{0, {}, {}});
+
+  std::set<int> touched;
+  std::set<std::uint32_t> touched_addr;
+  auto flush = [&](Time t) {
+    for (int v : touched) {
+      Snapshot s;
+      s.t = t;
+      for (const auto& [host, n] : masters[v])
+        if (n > 0) s.masters.push_back(host);
+      for (const auto& [host, a] : holds[v])
+        if (!a.empty()) s.holders.push_back(host);
+      auto& hist = by_vrid_[v];
+      if (hist.empty() || hist.back().masters != s.masters || hist.back().holders != s.holders) {
+        if (!hist.empty() && hist.back().t == t)
+          hist.back() = std::move(s);
+        else
+          hist.push_back(std::move(s));
+      }
+    }
+    for (std::uint32_t a : touched_addr) {
+      auto& v = addr_holders_[a];
+      std::vector<int> hs(addr_hosts[a].begin(), addr_hosts[a].end());
+      if (!v.empty() && v.back().first == t)
+        v.back().second = std::move(hs);
+      else if (v.empty() || v.back().second != hs)
+        v.emplace_back(t, std::move(hs));
+    }
+    touched.clear();
+    touched_addr.clear();
+  };
+  auto set_state = [&](int host, int inst, vrrp::State from, vrrp::State to, Time t,
+                       vrrp::Reason reason, const std::string& cause) {
+    if (host < 0 || host >= static_cast<int>(hosts.size())) return;
+    if (inst < 0 || inst >= static_cast<int>(state[host].size())) return;
+    const int vrid = hosts[host].vrids[inst];
+    const vrrp::State prev = state[host][inst];
+    if (prev == vrrp::State::kMaster) --masters[vrid][host];
+    if (to == vrrp::State::kMaster) ++masters[vrid][host];
+    state[host][inst] = to;
+    changes_[host][inst].push_back(Change{t, from, to, reason, cause});
+    touched.insert(vrid);
+  };
+
+  Time cur = 0;
+  bool any = false;
+  for (const TraceEvent& e : events) {
+    if (any && e.t != cur) flush(cur);
+    cur = e.t;
+    any = true;
+    switch (e.kind) {
+      case TraceKind::kTransition:
+        if (e.from != e.to) set_state(e.host, e.instance, e.from, e.to, e.t, e.reason, "");
+        if (e.priority > 0 && e.host >= 0 && e.host < static_cast<int>(hosts.size()) &&
+            e.instance >= 0 && e.instance < static_cast<int>(prio_[e.host].size()))
+          prio_[e.host][e.instance].emplace_back(e.t, e.priority);
+        break;
+      case TraceKind::kOperation:
+        if ((e.op == static_cast<int>(OpKind::kCrash) ||
+             e.op == static_cast<int>(OpKind::kPowerOff)) &&
+            e.host >= 0 && e.host < static_cast<int>(hosts.size())) {
+          for (std::size_t i = 0; i < state[e.host].size(); ++i)
+            if (state[e.host][i] != vrrp::State::kStop)
+              set_state(e.host, static_cast<int>(i), state[e.host][i], vrrp::State::kStop, e.t,
+                        vrrp::Reason::kNone, OpKindName(static_cast<OpKind>(e.op)));
+        }
+        break;
+      case TraceKind::kVipAdded:
+        holds[e.vrid][e.host].insert(e.addr.value);
+        addr_hosts[e.addr.value].insert(e.host);
+        vrid_addrs_[e.vrid].insert(e.addr.value);
+        touched.insert(e.vrid);
+        touched_addr.insert(e.addr.value);
+        break;
+      case TraceKind::kVipRemoved:
+        holds[e.vrid][e.host].erase(e.addr.value);
+        addr_hosts[e.addr.value].erase(e.host);
+        touched.insert(e.vrid);
+        touched_addr.insert(e.addr.value);
+        break;
+      case TraceKind::kPriority:
+        if (e.host >= 0 && e.host < static_cast<int>(hosts.size()) && e.instance >= 0 &&
+            e.instance < static_cast<int>(prio_[e.host].size()))
+          prio_[e.host][e.instance].emplace_back(e.t, e.priority);
+        break;
+      default:
+        break;
+    }
+    // Keep the VRID list complete even for VRIDs only seen in events.
+    if ((e.kind == TraceKind::kVipAdded) && !by_vrid_.count(e.vrid)) {
+      by_vrid_[e.vrid].push_back(Snapshot{0, {}, {}});
+      vrids_.insert(std::upper_bound(vrids_.begin(), vrids_.end(), e.vrid), e.vrid);
+    }
+  }
+  if (any) flush(cur);
+}
+
+const std::vector<RunTimeline::Snapshot>& RunTimeline::history(int vrid) const {
+  static const std::vector<Snapshot> kEmpty{Snapshot{}};
+  auto it = by_vrid_.find(vrid);
+  return it == by_vrid_.end() ? kEmpty : it->second;
+}
+
+const RunTimeline::Snapshot& RunTimeline::At(int vrid, Time t) const {
+  const auto& h = history(vrid);
+  auto it =
+      std::upper_bound(h.begin(), h.end(), t, [](Time x, const Snapshot& s) { return x < s.t; });
+  return it == h.begin() ? h.front() : *std::prev(it);
+}
+
+const RunTimeline::Snapshot& RunTimeline::Before(int vrid, Time t) const {
+  const auto& h = history(vrid);
+  auto it =
+      std::lower_bound(h.begin(), h.end(), t, [](const Snapshot& s, Time x) { return s.t < x; });
+  return it == h.begin() ? h.front() : *std::prev(it);
+}
+
+const std::vector<RunTimeline::Change>& RunTimeline::changes(int host, int instance) const {
+  static const std::vector<Change> kEmpty;
+  if (host < 0 || host >= static_cast<int>(changes_.size())) return kEmpty;
+  if (instance < 0 || instance >= static_cast<int>(changes_[host].size())) return kEmpty;
+  return changes_[host][instance];
+}
+
+vrrp::State RunTimeline::StateAt(int host, int instance, Time t) const {
+  const auto& c = changes(host, instance);
+  auto it =
+      std::upper_bound(c.begin(), c.end(), t, [](Time x, const Change& ch) { return x < ch.t; });
+  return it == c.begin() ? vrrp::State::kStop : std::prev(it)->to;
+}
+
+int RunTimeline::PriorityAt(int host, int instance, Time t) const {
+  if (host < 0 || host >= static_cast<int>(prio_.size())) return 0;
+  if (instance < 0 || instance >= static_cast<int>(prio_[host].size())) return 0;
+  const int* p = LastAtOrBefore(prio_[host][instance], t);
+  return p ? *p : 0;
+}
+
+std::vector<int> RunTimeline::HoldersOf(vrrp::Ipv4 addr, Time t) const {
+  auto it = addr_holders_.find(addr.value);
+  if (it == addr_holders_.end()) return {};
+  const std::vector<int>* p = LastAtOrBefore(it->second, t);
+  return p ? *p : std::vector<int>{};
+}
+
+std::vector<vrrp::Ipv4> RunTimeline::AddressesOf(int vrid) const {
+  std::vector<vrrp::Ipv4> out;
+  auto it = vrid_addrs_.find(vrid);
+  if (it != vrid_addrs_.end())
+    for (std::uint32_t a : it->second) out.emplace_back(a);
+  return out;
+}
+
+bool IsFaultOp(const MetricOp& op) {
+  switch (op.kind) {
+    case OpKind::kStop:
+    case OpKind::kCrash:
+    case OpKind::kRestart:
+    case OpKind::kPowerOff:
+    case OpKind::kPause:
+    case OpKind::kReload:
+    case OpKind::kLinkDown:
+    case OpKind::kPartition:
+    case OpKind::kBlock:
+    case OpKind::kTrackFile:
+    case OpKind::kLinkParams:
+      return true;
+    case OpKind::kSetCheck:
+      return op.check != CheckMode::kSucceed;
+    default:
+      return false;
+  }
+}
+
+bool IsHealOp(const MetricOp& op) {
+  return op.kind == OpKind::kHeal || op.kind == OpKind::kUnblock;
+}
+
+FailoverResult FindFailover(const RunTimeline& tl, int vrid, Time op_time, Time until) {
+  FailoverResult r;
+  r.old_masters = tl.Before(vrid, op_time).masters;
+  const bool has_addrs = !tl.AddressesOf(vrid).empty();
+  for (const auto& s : tl.history(vrid)) {
+    if (s.t < op_time) continue;
+    if (s.t > until) break;
+    for (int h : s.masters) {
+      if (std::binary_search(r.old_masters.begin(), r.old_masters.end(), h)) continue;
+      if (has_addrs && !std::binary_search(s.holders.begin(), s.holders.end(), h)) continue;
+      r.happened = true;
+      r.at = s.t;
+      r.new_master = h;
+      return r;
+    }
+  }
+  return r;
+}
+
+Duration VipDowntime(const RunTimeline& tl, int vrid, Time from, Time to) {
+  if (to <= from) return 0;
+  const auto& h = tl.history(vrid);
+  Duration down = 0;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const Time a = std::max(h[i].t, from);
+    const Time b = std::min(i + 1 < h.size() ? h[i + 1].t : tl.end(), to);
+    if (b > a && h[i].holders.empty()) down += b - a;
+  }
+  return down;
+}
+
+std::optional<Time> FirstHeld(const RunTimeline& tl, int vrid) {
+  for (const auto& s : tl.history(vrid))
+    if (!s.holders.empty()) return s.t;
+  return std::nullopt;
+}
+
+std::optional<Time> ConvergedFrom(const RunTimeline& tl, Time from, Time until) {
+  // Every change point of every VRID in (from, until], plus `from`.
+  std::vector<Time> points{from};
+  for (int v : tl.vrids())
+    for (const auto& s : tl.history(v))
+      if (s.t > from && s.t < until) points.push_back(s.t);
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  std::optional<Time> run_start;
+  for (Time t : points) {
+    bool ok = true;
+    for (int v : tl.vrids()) ok = ok && tl.At(v, t).masters.size() == 1;
+    if (ok && !run_start) run_start = t;
+    if (!ok) run_start.reset();
+  }
+  return run_start;
+}
+
+std::vector<std::pair<Time, Time>> MasterSplitIntervals(const RunTimeline& tl, int vrid) {
+  std::vector<std::pair<Time, Time>> out;
+  for (int v : tl.vrids()) {
+    if (vrid != 0 && v != vrid) continue;
+    const auto& h = tl.history(v);
+    std::optional<Time> open;
+    for (const auto& s : h) {
+      if (s.masters.size() >= 2 && !open) open = s.t;
+      if (s.masters.size() < 2 && open) {
+        out.emplace_back(*open, s.t);
+        open.reset();
+      }
+    }
+    if (open) out.emplace_back(*open, tl.end());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+int MasterEntries(const RunTimeline& tl, const std::vector<HostInfo>& hosts, int host, int vrid) {
+  if (host < 0 || host >= static_cast<int>(hosts.size())) return 0;
+  int n = 0;
+  for (std::size_t i = 0; i < hosts[host].instances.size(); ++i) {
+    if (vrid != 0 && hosts[host].vrids[i] != vrid) continue;
+    for (const auto& c : tl.changes(host, static_cast<int>(i)))
+      if (c.to == vrrp::State::kMaster) ++n;
+  }
+  return n;
+}
+
+std::vector<Metric> ComputeMetrics(const RunTimeline& tl, const std::vector<HostInfo>& hosts,
+                                   const std::vector<MetricOp>& ops,
+                                   const std::vector<SplitBrainInterval>& split_brain) {
+  std::vector<Metric> out;
+  const bool many_vrids = tl.vrids().size() > 1;
+  auto subject = [&](const std::string& s, int vrid) {
+    return many_vrids ? s + " vrid " + std::to_string(vrid) : s;
+  };
+  // Failover after each fault operation, per VRID whose master it concerned.
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const MetricOp& op = ops[i];
+    if (!IsFaultOp(op)) continue;
+    Time until = tl.end();
+    for (std::size_t j = i + 1; j < ops.size(); ++j)
+      if (ops[j].at > op.at && IsFaultOp(ops[j])) {
+        until = ops[j].at;
+        break;
+      }
+    for (int v : tl.vrids()) {
+      const auto& before = tl.Before(v, op.at).masters;
+      if (before.empty()) continue;
+      const bool host_op = op.kind != OpKind::kPartition && op.kind != OpKind::kBlock;
+      if (host_op && !std::binary_search(before.begin(), before.end(), op.host)) continue;
+      const FailoverResult f = FindFailover(tl, v, op.at, until);
+      if (!f.happened) continue;
+      out.push_back(Metric{"failover_time", subject(op.subject, v), f.at - op.at, true});
+    }
+  }
+  // VIP downtime per VRID, from the first time its address was held.
+  for (int v : tl.vrids()) {
+    auto first = FirstHeld(tl, v);
+    if (!first) continue;
+    out.push_back(
+        Metric{"vip_downtime", "vrid " + std::to_string(v), VipDowntime(tl, v, *first, tl.end())});
+  }
+  // Split brain (the detector's intervals: two MASTERs or two VIP holders).
+  Duration total = 0, longest = 0;
+  std::int64_t count = 0;  // zero-length handovers (same microsecond) not counted
+  for (const auto& iv : split_brain) {
+    total += iv.length();
+    longest = std::max(longest, iv.length());
+    if (iv.length() > 0) ++count;
+  }
+  out.push_back(Metric{"split_brain_total", "", total, true});
+  out.push_back(Metric{"split_brain_longest", "", longest, true});
+  out.push_back(Metric{"split_brain_count", "", count, false});
+  // Flaps: MASTER entries per host.
+  for (std::size_t h = 0; h < hosts.size(); ++h)
+    out.push_back(
+        Metric{"flaps", hosts[h].name, MasterEntries(tl, hosts, static_cast<int>(h), 0), false});
+  // Convergence after each heal: exactly one MASTER per VRID, for good.
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const MetricOp& op = ops[i];
+    if (!IsHealOp(op)) continue;
+    Time until = tl.end();
+    for (std::size_t j = i + 1; j < ops.size(); ++j)
+      if (ops[j].at > op.at) {
+        until = ops[j].at;
+        break;
+      }
+    if (auto t = ConvergedFrom(tl, op.at, until))
+      out.push_back(Metric{"converge_time", op.subject, *t - op.at, true});
+  }
+  // Final master per VRID: host index, -1 none, -2 several.
+  for (int v : tl.vrids()) {
+    const auto& m = tl.At(v, tl.end()).masters;
+    const std::int64_t value = m.empty() ? -1 : m.size() > 1 ? -2 : m.front();
+    out.push_back(Metric{"final_master", "vrid " + std::to_string(v), value, false});
+  }
+  return out;
+}
+
+}  // namespace vsim

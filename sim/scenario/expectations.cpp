@@ -1,0 +1,574 @@
+#include "sim/scenario/expectations.h"
+
+#include <algorithm>
+#include <set>
+
+namespace vsim {
+
+namespace {
+
+struct Ctx {
+  const Expectation& e;
+  const Scenario& sc;
+  const RunTimeline& tl;
+  const RunResult& run;
+  ExpectationResult r;
+};
+
+std::string Hosts(const RunResult& run, const std::vector<int>& hosts) {
+  if (hosts.empty()) return "nobody";
+  std::string s;
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    if (i) s += ", ";
+    s += hosts[i] >= 0 && hosts[i] < static_cast<int>(run.hosts.size()) ? run.hosts[hosts[i]].name
+                                                                        : "?";
+  }
+  return s;
+}
+
+std::string Words(const TimeRef& t) {
+  if (t.label.empty()) return FormatTime(t.offset);
+  return t.text;
+}
+
+// Resolved time; "end" = end of run.
+Time Resolve(const Ctx& c, const TimeRef& t) {
+  if (t.label.empty()) return t.offset;
+  if (t.label == "end") return c.sc.duration + t.offset;
+  return c.sc.LabelTime(t.label).value_or(0) + t.offset;
+}
+
+std::string At(const Ctx& c, const TimeRef& t) {
+  const Time x = Resolve(c, t);
+  if (t.label.empty()) return FormatTime(x);
+  return FormatTime(x) + " (" + t.text + ")";
+}
+
+bool Fail(Ctx& c, std::string why) {
+  c.r.passed = false;
+  c.r.evidence = std::move(why);
+  return false;
+}
+
+// The VRID the expectation is about: given, or the scenario's only one.
+std::optional<int> Vrid(Ctx& c) {
+  if (c.e.vrid) return c.e.vrid;
+  std::set<int> all;
+  for (const auto& h : c.run.hosts)
+    for (int v : h.vrids) all.insert(v);
+  if (all.size() == 1) return *all.begin();
+  Fail(c, all.empty() ? "no node has a vrrp_instance"
+                      : "the scenario has " + std::to_string(all.size()) +
+                            " VRIDs; say which one with vrid:");
+  return std::nullopt;
+}
+
+// The instance of the expectation's node: by name, by VRID, or the only one.
+std::optional<int> Instance(Ctx& c) {
+  const HostInfo& h = c.run.hosts[c.e.node];
+  if (!c.e.instance.empty()) {
+    for (std::size_t i = 0; i < h.instances.size(); ++i)
+      if (h.instances[i] == c.e.instance) return static_cast<int>(i);
+    Fail(c, h.name + " has no vrrp_instance " + c.e.instance);
+    return std::nullopt;
+  }
+  if (c.e.vrid) {
+    for (std::size_t i = 0; i < h.vrids.size(); ++i)
+      if (h.vrids[i] == c.e.vrid) return static_cast<int>(i);
+    Fail(c, h.name + " has no instance with VRID " + std::to_string(c.e.vrid));
+    return std::nullopt;
+  }
+  if (h.instances.size() == 1) return 0;
+  Fail(c, h.name + " has " + std::to_string(h.instances.size()) +
+              " instances; say which one with instance: or vrid:");
+  return std::nullopt;
+}
+
+std::string InstName(const Ctx& c, int inst) {
+  const HostInfo& h = c.run.hosts[c.e.node];
+  return h.name + " " + h.instances[inst];
+}
+
+// Since when the instance has been in its state at t.
+Time Since(const RunTimeline& tl, int host, int inst, Time t) {
+  Time since = 0;
+  for (const auto& ch : tl.changes(host, inst)) {
+    if (ch.t > t) break;
+    since = ch.t;
+  }
+  return since;
+}
+
+void EvalState(Ctx& c) {
+  auto inst = Instance(c);
+  if (!inst) return;
+  const std::string who = InstName(c, *inst);
+  const char* want = vrrp::StateName(c.e.state);
+  if (c.e.at) {
+    const Time t = Resolve(c, *c.e.at);
+    c.r.description = who + " is " + want + " at " + Words(*c.e.at);
+    const vrrp::State s = c.tl.StateAt(c.e.node, *inst, t);
+    const std::string since = " (since " + FormatTime(Since(c.tl, c.e.node, *inst, t)) + ")";
+    c.r.passed = s == c.e.state;
+    c.r.evidence = who + " is " + vrrp::StateName(s) + " at " + At(c, *c.e.at) + since;
+    if (!c.r.passed) c.r.evidence += ", expected " + std::string(want);
+    return;
+  }
+  const Time from = Resolve(c, c.e.during->from), to = Resolve(c, c.e.during->to);
+  c.r.description =
+      who + " is " + want + " from " + Words(c.e.during->from) + " to " + Words(c.e.during->to);
+  const vrrp::State s0 = c.tl.StateAt(c.e.node, *inst, from);
+  if (s0 != c.e.state) {
+    Fail(c, who + " is " + vrrp::StateName(s0) + " at " + At(c, c.e.during->from) + ", expected " +
+                want);
+    return;
+  }
+  for (const auto& ch : c.tl.changes(c.e.node, *inst)) {
+    if (ch.t <= from || ch.t >= to) continue;
+    if (ch.to != c.e.state) {
+      Fail(c, who + " left " + want + " at " + FormatTime(ch.t) + " (-> " + vrrp::StateName(ch.to) +
+                  "), before " + At(c, c.e.during->to));
+      return;
+    }
+  }
+  c.r.passed = true;
+  c.r.evidence = who + " was " + want + " throughout [" + FormatTime(from) + ", " + FormatTime(to) +
+                 ") (since " + FormatTime(Since(c.tl, c.e.node, *inst, from)) + ")";
+}
+
+// Who (hosts) at t: masters of the VRID or holders of the VIP(s).
+std::vector<int> Who(const Ctx& c, int vrid, Time t) {
+  if (c.e.kind == ExpectKind::kMaster) return c.tl.At(vrid, t).masters;
+  if (c.e.address) return c.tl.HoldersOf(*c.e.address, t);
+  return c.tl.At(vrid, t).holders;
+}
+
+void EvalWho(Ctx& c) {
+  std::optional<int> vrid;
+  if (c.e.kind == ExpectKind::kVip && c.e.address) {
+    vrid = c.e.vrid;
+  } else {
+    vrid = Vrid(c);
+    if (!vrid) return;
+  }
+  const bool master = c.e.kind == ExpectKind::kMaster;
+  const std::string what =
+      master ? "MASTER of VRID " + std::to_string(*vrid)
+             : (c.e.address ? "holder of " + c.e.address->ToString()
+                            : "holder of VRID " + std::to_string(*vrid) + "'s addresses");
+  const std::vector<int> want = c.e.node_none ? std::vector<int>{} : std::vector<int>{c.e.node};
+  const std::string want_s = Hosts(c.run, want);
+  auto check = [&](Time t) { return Who(c, *vrid, t) == want; };
+  if (c.e.at) {
+    const Time t = Resolve(c, *c.e.at);
+    c.r.description =
+        (c.e.node_none ? "no " + what : want_s + " is the only " + what) + " at " + Words(*c.e.at);
+    const auto got = Who(c, *vrid, t);
+    c.r.passed = got == want;
+    c.r.evidence = what + " at " + At(c, *c.e.at) + ": " + Hosts(c.run, got);
+    if (!c.r.passed) c.r.evidence += "; expected " + want_s;
+    return;
+  }
+  const Time from = Resolve(c, c.e.during->from), to = Resolve(c, c.e.during->to);
+  c.r.description = (c.e.node_none ? "no " + what : want_s + " is the only " + what) + " from " +
+                    Words(c.e.during->from) + " to " + Words(c.e.during->to);
+  if (!check(from)) {
+    Fail(c, what + " at " + At(c, c.e.during->from) + ": " + Hosts(c.run, Who(c, *vrid, from)) +
+                "; expected " + want_s);
+    return;
+  }
+  // Change points inside the window.
+  std::vector<Time> points;
+  if (c.e.kind == ExpectKind::kVip && c.e.address) {
+    for (const auto& s : c.tl.history(*vrid)) points.push_back(s.t);
+    // Addresses may belong to any VRID: scan every VRID's change points.
+    for (int v : c.tl.vrids())
+      for (const auto& s : c.tl.history(v)) points.push_back(s.t);
+  } else {
+    for (const auto& s : c.tl.history(*vrid)) points.push_back(s.t);
+  }
+  std::sort(points.begin(), points.end());
+  for (Time t : points) {
+    if (t <= from || t >= to) continue;
+    if (!check(t)) {
+      Fail(c, what + " at " + FormatTime(t) + ": " + Hosts(c.run, Who(c, *vrid, t)) +
+                  "; expected " + want_s + " throughout [" + FormatTime(from) + ", " +
+                  FormatTime(to) + ")");
+      return;
+    }
+  }
+  c.r.passed = true;
+  c.r.evidence =
+      what + " was " + want_s + " throughout [" + FormatTime(from) + ", " + FormatTime(to) + ")";
+}
+
+void EvalPriority(Ctx& c) {
+  auto inst = Instance(c);
+  if (!inst) return;
+  const std::string who = InstName(c, *inst);
+  const Time t = Resolve(c, *c.e.at);
+  c.r.description =
+      who + " has effective priority " + std::to_string(*c.e.priority) + " at " + Words(*c.e.at);
+  const int p = c.tl.PriorityAt(c.e.node, *inst, t);
+  c.r.passed = p == *c.e.priority;
+  c.r.evidence = who + " priority at " + At(c, *c.e.at) + ": " + std::to_string(p);
+  if (!c.r.passed) c.r.evidence += ", expected " + std::to_string(*c.e.priority);
+}
+
+struct Span {
+  Time a, b;
+  int vrid;
+  std::vector<int> hosts;
+};
+
+std::vector<Span> SplitSpans(const Ctx& c, int vrid) {
+  std::vector<Span> out;
+  if (c.e.masters_only) {
+    for (int v : c.tl.vrids()) {
+      if (vrid && v != vrid) continue;
+      for (auto [a, b] : MasterSplitIntervals(c.tl, v)) {
+        std::set<int> hs;
+        for (const auto& s : c.tl.history(v))
+          if (s.t >= a && s.t < std::max(b, a + 1) && s.masters.size() >= 2)
+            hs.insert(s.masters.begin(), s.masters.end());
+        out.push_back({a, b, v, std::vector<int>(hs.begin(), hs.end())});
+      }
+    }
+  } else {
+    for (const auto& iv : c.run.split_brain)
+      if (!vrid || iv.vrid == vrid) out.push_back({iv.start, iv.end, iv.vrid, iv.hosts});
+  }
+  // A handover within one microsecond (zero latency) is not split brain.
+  out.erase(std::remove_if(out.begin(), out.end(), [](const Span& x) { return x.b == x.a; }),
+            out.end());
+  std::sort(out.begin(), out.end(), [](const Span& x, const Span& y) { return x.a < y.a; });
+  return out;
+}
+
+std::string SpanText(const Ctx& c, const Span& s) {
+  return "VRID " + std::to_string(s.vrid) + " " + Hosts(c.run, s.hosts) + " from " +
+         FormatTime(s.a) + " to " + FormatTime(s.b) + " (" + FormatTime(s.b - s.a) + ")";
+}
+
+void EvalNoSplit(Ctx& c) {
+  const std::string kind = c.e.masters_only ? "two MASTERs" : "split brain";
+  c.r.description = "no " + kind + (c.e.vrid ? " on VRID " + std::to_string(c.e.vrid) : "");
+  std::vector<std::pair<Time, Time>> allowed;
+  for (const auto& w : c.e.except) allowed.emplace_back(Resolve(c, w.from), Resolve(c, w.to));
+  if (!allowed.empty())
+    c.r.description += " outside " + std::to_string(allowed.size()) + " allowed window(s)";
+  for (const Span& s : SplitSpans(c, c.e.vrid)) {
+    // Parts of [a, b] not covered by an allowed window.
+    Time cur = s.a;
+    bool covered_all = false;
+    std::sort(allowed.begin(), allowed.end());
+    for (auto [wa, wb] : allowed) {
+      if (wa > cur) break;
+      if (wb >= cur) cur = std::max(cur, wb);
+      if (cur >= s.b) {
+        covered_all = true;
+        break;
+      }
+    }
+    if (!covered_all) {
+      Fail(c,
+           kind + ": " + SpanText(c, s) + (allowed.empty() ? "" : ", outside the allowed windows"));
+      return;
+    }
+  }
+  c.r.passed = true;
+  auto spans = SplitSpans(c, c.e.vrid);
+  c.r.evidence = spans.empty() ? "no " + kind + " at all"
+                               : std::to_string(spans.size()) +
+                                     " split-brain interval(s), all inside the allowed windows";
+}
+
+void EvalSplit(Ctx& c) {
+  const auto spans = SplitSpans(c, c.e.vrid);
+  Duration total = 0, longest = 0;
+  const Span* worst = nullptr;
+  for (const auto& s : spans) {
+    total += s.b - s.a;
+    if (!worst || s.b - s.a > longest) {
+      longest = s.b - s.a;
+      worst = &s;
+    }
+  }
+  std::string d = c.e.masters_only ? "two-MASTER time" : "split brain";
+  std::vector<std::string> parts;
+  if (c.e.total_max) parts.push_back("total <= " + FormatTime(*c.e.total_max));
+  if (c.e.total_min) parts.push_back("total >= " + FormatTime(*c.e.total_min));
+  if (c.e.longest_max) parts.push_back("longest <= " + FormatTime(*c.e.longest_max));
+  c.r.description = d;
+  for (std::size_t i = 0; i < parts.size(); ++i) c.r.description += (i ? ", " : " ") + parts[i];
+  c.r.evidence = d + " total " + FormatTime(total) + " in " + std::to_string(spans.size()) +
+                 " interval(s), longest " + FormatTime(longest) +
+                 (worst ? " (" + SpanText(c, *worst) + ")" : "");
+  c.r.passed = (!c.e.total_max || total <= *c.e.total_max) &&
+               (!c.e.total_min || total >= *c.e.total_min) &&
+               (!c.e.longest_max || longest <= *c.e.longest_max);
+}
+
+void EvalFailover(Ctx& c) {
+  auto vrid = Vrid(c);
+  if (!vrid) return;
+  const Time t0 = Resolve(c, *c.e.after);
+  c.r.description = "failover of VRID " + std::to_string(*vrid) + " within " +
+                    FormatTime(*c.e.within) + " after " + Words(*c.e.after);
+  if (c.e.node >= 0) c.r.description += " to " + c.run.hosts[c.e.node].name;
+  const FailoverResult f = FindFailover(c.tl, *vrid, t0, c.tl.end());
+  if (f.old_masters.empty()) {
+    Fail(c, "no MASTER of VRID " + std::to_string(*vrid) + " just before " + At(c, *c.e.after) +
+                ": nothing to fail over");
+    return;
+  }
+  if (!f.happened) {
+    Fail(c, "no other host than " + Hosts(c.run, f.old_masters) +
+                " became MASTER holding the VIP after " + At(c, *c.e.after) +
+                " (until the end of the run)");
+    return;
+  }
+  const Duration took = f.at - t0;
+  const std::string label = c.e.after->label.empty() ? FormatTime(t0) : c.e.after->text;
+  c.r.evidence = Hosts(c.run, {f.new_master}) + " became MASTER holding the VIP at " +
+                 FormatTime(f.at) + ", " + FormatTime(took) + " after " + label;
+  c.r.passed = took <= *c.e.within && (c.e.node < 0 || f.new_master == c.e.node);
+  if (took > *c.e.within) c.r.evidence += " (limit " + FormatTime(*c.e.within) + ")";
+  if (c.e.node >= 0 && f.new_master != c.e.node)
+    c.r.evidence += "; expected " + c.run.hosts[c.e.node].name;
+}
+
+void EvalDowntime(Ctx& c) {
+  auto vrid = Vrid(c);
+  if (!vrid) return;
+  Time from, to;
+  if (c.e.during) {
+    from = Resolve(c, c.e.during->from);
+    to = Resolve(c, c.e.during->to);
+  } else {
+    auto first = FirstHeld(c.tl, *vrid);
+    from = first.value_or(c.tl.end());
+    to = c.tl.end();
+  }
+  c.r.description =
+      "VIP of VRID " + std::to_string(*vrid) + " unheld at most " + FormatTime(*c.e.max) +
+      (c.e.during ? " between " + Words(c.e.during->from) + " and " + Words(c.e.during->to)
+                  : std::string(" after it was first held"));
+  if (!c.e.during && !FirstHeld(c.tl, *vrid)) {
+    Fail(c, "the VIP of VRID " + std::to_string(*vrid) + " was never held");
+    return;
+  }
+  const Duration down = VipDowntime(c.tl, *vrid, from, to);
+  // Longest gap for the evidence.
+  Duration longest = 0;
+  Time gap_at = 0;
+  const auto& h = c.tl.history(*vrid);
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const Time a = std::max(h[i].t, from);
+    const Time b = std::min(i + 1 < h.size() ? h[i + 1].t : c.tl.end(), to);
+    if (b > a && h[i].holders.empty() && b - a > longest) {
+      longest = b - a;
+      gap_at = a;
+    }
+  }
+  c.r.passed = down <= *c.e.max;
+  c.r.evidence = "VIP unheld for " + FormatTime(down) + " in [" + FormatTime(from) + ", " +
+                 FormatTime(to) + ")";
+  if (longest > 0)
+    c.r.evidence += ", longest gap " + FormatTime(longest) + " from " + FormatTime(gap_at);
+  if (!c.r.passed) c.r.evidence += " (limit " + FormatTime(*c.e.max) + ")";
+}
+
+void EvalFlaps(Ctx& c) {
+  std::vector<int> hosts;
+  if (c.e.node >= 0)
+    hosts.push_back(c.e.node);
+  else
+    for (std::size_t h = 0; h < c.run.hosts.size(); ++h) hosts.push_back(static_cast<int>(h));
+  c.r.description = "MASTER entries of " +
+                    (c.e.node >= 0 ? c.run.hosts[c.e.node].name : std::string("every node"));
+  if (c.e.count_min) c.r.description += " >= " + std::to_string(*c.e.count_min);
+  if (c.e.count_max) c.r.description += " <= " + std::to_string(*c.e.count_max);
+  c.r.passed = true;
+  std::string ev = "MASTER entries:";
+  for (int h : hosts) {
+    const int n = MasterEntries(c.tl, c.run.hosts, h, c.e.vrid);
+    ev += " " + c.run.hosts[h].name + " " + std::to_string(n);
+    if ((c.e.count_max && n > *c.e.count_max) || (c.e.count_min && n < *c.e.count_min))
+      c.r.passed = false;
+  }
+  c.r.evidence = ev;
+}
+
+void EvalConverges(Ctx& c) {
+  const Time t0 = Resolve(c, *c.e.after);
+  c.r.description = "exactly one MASTER per VRID within " + FormatTime(*c.e.within) + " after " +
+                    Words(*c.e.after);
+  // Until the next operation after t0 (or the end of the run).
+  Time until = c.tl.end();
+  for (const auto& op : c.sc.timeline)
+    if (op.at > t0) {
+      until = op.at;
+      break;
+    }
+  auto t = ConvergedFrom(c.tl, t0, until);
+  if (!t) {
+    std::string now;
+    for (int v : c.tl.vrids())
+      now += " VRID " + std::to_string(v) + ": " +
+             Hosts(c.run, c.tl.At(v, std::max(t0, until - 1)).masters) + ";";
+    Fail(c, "not converged between " + At(c, *c.e.after) + " and " + FormatTime(until) +
+                "; MASTERs at " + FormatTime(std::max(t0, until - 1)) + ":" + now);
+    return;
+  }
+  std::string who;
+  for (int v : c.tl.vrids())
+    who += (who.empty() ? "" : ", ") + Hosts(c.run, c.tl.At(v, *t).masters) + " for VRID " +
+           std::to_string(v);
+  const Duration took = *t - t0;
+  c.r.passed = took <= *c.e.within;
+  c.r.evidence = "every VRID has exactly one MASTER from " + FormatTime(*t) + ", " +
+                 FormatTime(took) + " after " +
+                 (c.e.after->label.empty() ? FormatTime(t0) : c.e.after->text) + " (" + who + ")";
+  if (!c.r.passed) c.r.evidence += " (limit " + FormatTime(*c.e.within) + ")";
+}
+
+void EvalTransitions(Ctx& c) {
+  auto inst = Instance(c);
+  if (!inst) return;
+  const std::string who = InstName(c, *inst);
+  Time from = 0, to = c.tl.end() + 1;
+  if (c.e.during) {
+    from = Resolve(c, c.e.during->from);
+    to = Resolve(c, c.e.during->to);
+  }
+  std::string want;
+  for (const auto& s : c.e.sequence) {
+    if (!want.empty()) want += ", ";
+    want += vrrp::StateName(s.state);
+    if (s.at) want += "@" + Words(*s.at);
+  }
+  c.r.description =
+      who + " enters [" + want + "]" +
+      (c.e.during ? " between " + Words(c.e.during->from) + " and " + Words(c.e.during->to)
+                  : std::string());
+  std::vector<RunTimeline::Change> got;
+  for (const auto& ch : c.tl.changes(c.e.node, *inst))
+    if (ch.t >= from && ch.t < to) got.push_back(ch);
+  std::string actual;
+  for (const auto& ch : got) {
+    if (!actual.empty()) actual += ", ";
+    actual += std::string(vrrp::StateName(ch.to)) + "@" + FormatTime(ch.t);
+  }
+  c.r.evidence = who + " entered [" + actual + "]";
+  c.r.passed = true;
+  for (std::size_t i = 0; i < std::max(got.size(), c.e.sequence.size()); ++i) {
+    if (i >= got.size()) {
+      c.r.passed = false;
+      c.r.evidence += "; missing step " + std::to_string(i + 1) + " (" +
+                      vrrp::StateName(c.e.sequence[i].state) + ")";
+      break;
+    }
+    if (i >= c.e.sequence.size()) {
+      c.r.passed = false;
+      c.r.evidence += "; unexpected step " + std::to_string(i + 1) + " (" +
+                      vrrp::StateName(got[i].to) + " at " + FormatTime(got[i].t) + ")";
+      break;
+    }
+    const auto& want_step = c.e.sequence[i];
+    if (want_step.state != got[i].to) {
+      c.r.passed = false;
+      c.r.evidence += "; step " + std::to_string(i + 1) + " is " + vrrp::StateName(got[i].to) +
+                      ", expected " + vrrp::StateName(want_step.state);
+      break;
+    }
+    if (want_step.at && Resolve(c, *want_step.at) != got[i].t) {
+      c.r.passed = false;
+      c.r.evidence += "; step " + std::to_string(i + 1) + " (" + vrrp::StateName(got[i].to) +
+                      ") at " + FormatTime(got[i].t) + ", expected at " + At(c, *want_step.at);
+      break;
+    }
+  }
+}
+
+void EvalFinal(Ctx& c) {
+  const Time end = c.tl.end();
+  if (!c.e.masters_only) {  // node + state form
+    if (c.e.node < 0) {
+      Fail(c, "final: needs a node");
+      return;
+    }
+    auto inst = Instance(c);
+    if (!inst) return;
+    const std::string who = InstName(c, *inst);
+    const vrrp::State s = c.tl.StateAt(c.e.node, *inst, end);
+    c.r.description = who + " ends " + vrrp::StateName(c.e.state);
+    c.r.passed = s == c.e.state;
+    c.r.evidence = who + " is " + vrrp::StateName(s) + " at the end (" + FormatTime(end) +
+                   ", since " + FormatTime(Since(c.tl, c.e.node, *inst, end)) + ")";
+    if (!c.r.passed) c.r.evidence += ", expected " + std::string(vrrp::StateName(c.e.state));
+    return;
+  }
+  auto vrid = Vrid(c);
+  if (!vrid) return;
+  const std::vector<int> want = c.e.node_none ? std::vector<int>{} : std::vector<int>{c.e.node};
+  const auto got = c.tl.At(*vrid, end).masters;
+  c.r.description =
+      "MASTER of VRID " + std::to_string(*vrid) + " at the end is " + Hosts(c.run, want);
+  c.r.passed = got == want;
+  c.r.evidence = "MASTER of VRID " + std::to_string(*vrid) + " at the end (" + FormatTime(end) +
+                 "): " + Hosts(c.run, got);
+  if (!c.r.passed) c.r.evidence += "; expected " + Hosts(c.run, want);
+}
+
+}  // namespace
+
+ExpectationResult EvaluateExpectation(const Expectation& e, const Scenario& sc,
+                                      const RunTimeline& tl, const RunResult& run) {
+  Ctx c{e, sc, tl, run, {}};
+  c.r.where = e.where;
+  c.r.description = ExpectKindName(e.kind);
+  if (e.node >= static_cast<int>(run.hosts.size())) {
+    Fail(c, "unknown node");
+    return c.r;
+  }
+  switch (e.kind) {
+    case ExpectKind::kState:
+      EvalState(c);
+      break;
+    case ExpectKind::kMaster:
+    case ExpectKind::kVip:
+      EvalWho(c);
+      break;
+    case ExpectKind::kPriority:
+      EvalPriority(c);
+      break;
+    case ExpectKind::kNoSplitBrain:
+      EvalNoSplit(c);
+      break;
+    case ExpectKind::kSplitBrain:
+      EvalSplit(c);
+      break;
+    case ExpectKind::kFailover:
+      EvalFailover(c);
+      break;
+    case ExpectKind::kVipDowntime:
+      EvalDowntime(c);
+      break;
+    case ExpectKind::kFlaps:
+      EvalFlaps(c);
+      break;
+    case ExpectKind::kConverges:
+      EvalConverges(c);
+      break;
+    case ExpectKind::kTransitions:
+      EvalTransitions(c);
+      break;
+    case ExpectKind::kFinal:
+      EvalFinal(c);
+      break;
+  }
+  return c.r;
+}
+
+}  // namespace vsim

@@ -1,0 +1,216 @@
+#include "sim/scenario/runner.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <numeric>
+
+#include "sim/observe/metrics.h"
+#include "sim/observe/split_brain.h"
+#include "sim/scenario/expectations.h"
+#include "sim/world/simulation.h"
+
+namespace vsim {
+
+namespace {
+
+struct Recorder : TraceSink {
+  std::vector<TraceEvent>* out;
+  explicit Recorder(std::vector<TraceEvent>* o) : out(o) {}
+  void OnEvent(const TraceEvent& e) override { out->push_back(e); }
+};
+
+// Broadcast domain of every segment: connected components over trunks.
+std::map<std::string, int> SegmentDomains(const Scenario& sc) {
+  std::vector<std::string> names = sc.segments;
+  for (const auto& n : sc.nodes)
+    for (const auto& i : n.interfaces)
+      if (std::find(names.begin(), names.end(), i.segment) == names.end())
+        names.push_back(i.segment);
+  for (const auto& t : sc.trunks)
+    for (const auto* s : {&t.a, &t.b})
+      if (std::find(names.begin(), names.end(), *s) == names.end()) names.push_back(*s);
+  std::vector<int> parent(names.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  std::function<int(int)> find = [&](int x) {
+    return parent[x] == x ? x : parent[x] = find(parent[x]);
+  };
+  auto index = [&](const std::string& s) {
+    return static_cast<int>(std::find(names.begin(), names.end(), s) - names.begin());
+  };
+  for (const auto& t : sc.trunks) parent[find(index(t.a))] = find(index(t.b));
+  std::map<std::string, int> out;
+  for (std::size_t i = 0; i < names.size(); ++i) out[names[i]] = find(static_cast<int>(i));
+  return out;
+}
+
+}  // namespace
+
+RunResult RunVariant(const Scenario& sc, const Variant* variant, const RunOptions& options) {
+  RunResult result;
+  result.scenario = sc.name;
+  result.file = sc.file;
+  result.variant = variant ? variant->name : "";
+  result.seed = options.seed.value_or(sc.seed);
+  result.duration = sc.duration;
+
+  SimulationOptions sim_options;
+  sim_options.record_packets = options.record_packets;
+  sim_options.emit_logs = options.emit_logs;
+  Simulation sim(result.seed, sim_options);
+  Recorder recorder(&result.events);
+
+  // Configs of this run.
+  std::vector<const vrrp::Config*> configs;
+  for (std::size_t i = 0; i < sc.nodes.size(); ++i)
+    configs.push_back(variant && i < variant->configs.size() ? &variant->configs[i]
+                                                             : &sc.nodes[i].config);
+
+  // Split-brain domains: the segment of the instance's interface.
+  const auto domains = SegmentDomains(sc);
+  std::vector<std::map<int, int>> host_vrid_domain(sc.nodes.size());
+  for (std::size_t h = 0; h < sc.nodes.size(); ++h) {
+    HostInfo info;
+    info.name = sc.nodes[h].name;
+    for (const auto& inst : configs[h]->instances) {
+      info.instances.push_back(inst.name);
+      info.vrids.push_back(inst.vrid);
+      int dom = 0;
+      for (const auto& ni : sc.nodes[h].interfaces)
+        if (ni.name == inst.interface) {
+          auto it = domains.find(ni.segment);
+          if (it != domains.end()) dom = it->second;
+        }
+      host_vrid_domain[h][inst.vrid] = dom;
+    }
+    result.hosts.push_back(std::move(info));
+  }
+  SplitBrainDetector split([&host_vrid_domain](int host, int vrid) {
+    if (host < 0 || host >= static_cast<int>(host_vrid_domain.size())) return 0;
+    auto it = host_vrid_domain[host].find(vrid);
+    return it == host_vrid_domain[host].end() ? 0 : it->second;
+  });
+  sim.AddSink(&recorder);
+  sim.AddSink(&split);
+
+  for (std::size_t h = 0; h < sc.nodes.size(); ++h) {
+    HostSpec spec;
+    spec.name = sc.nodes[h].name;
+    spec.config = *configs[h];
+    spec.script_runtime = sc.nodes[h].script_runtime;
+    for (const auto& ni : sc.nodes[h].interfaces) {
+      HostInterfaceSpec is;
+      is.name = ni.name;
+      is.address = ni.address;
+      is.segment = ni.segment;
+      is.up = ni.up;
+      is.down = ni.down;
+      spec.interfaces.push_back(std::move(is));
+    }
+    sim.AddHost(std::move(spec));
+  }
+  for (const auto& s : sc.segments)
+    if (sim.topology().FindSegment(s) < 0) sim.topology().AddSegment(s);
+  for (const auto& t : sc.trunks) {
+    int a = sim.topology().FindSegment(t.a);
+    if (a < 0) a = sim.topology().AddSegment(t.a);
+    int b = sim.topology().FindSegment(t.b);
+    if (b < 0) b = sim.topology().AddSegment(t.b);
+    sim.topology().ConnectSegments(a, b, t.a_to_b, t.b_to_a);
+  }
+
+  // Timeline: explicit operations first at equal times, then the implicit
+  // starts (so that `check` at 0s decides the first script result).
+  struct Sched {
+    Time at;
+    int order;
+    std::size_t index;  // timeline index, or node index for starts
+  };
+  std::vector<Sched> sched;
+  for (std::size_t i = 0; i < sc.timeline.size(); ++i) sched.push_back({sc.timeline[i].at, 0, i});
+  for (std::size_t h = 0; h < sc.nodes.size(); ++h)
+    if (sc.nodes[h].start) sched.push_back({*sc.nodes[h].start, 1, h});
+  std::stable_sort(sched.begin(), sched.end(), [](const Sched& a, const Sched& b) {
+    return a.at != b.at ? a.at < b.at : a.order < b.order;
+  });
+  std::vector<MetricOp> metric_ops;
+  for (const auto& s : sched) {
+    Operation op;
+    MetricOp mop;
+    mop.at = s.at;
+    if (s.order == 1) {
+      op.kind = OpKind::kStart;
+      op.host = static_cast<int>(s.index);
+      mop.kind = OpKind::kStart;
+      mop.host = op.host;
+      mop.subject = "start " + sc.nodes[s.index].name;
+    } else {
+      const ScenarioOp& so = sc.timeline[s.index];
+      op.kind = so.kind;
+      op.label = so.label;
+      op.host = so.node;
+      op.peer = so.peer;
+      op.name = so.name;
+      op.check = so.check;
+      op.duration = so.duration;
+      op.value = so.value;
+      op.groups = so.groups;
+      op.up = so.up;
+      op.down = so.down;
+      op.config = so.config;
+      if (variant && so.kind == OpKind::kReload && so.config && so.node >= 0) {
+        auto cfg = std::make_shared<vrrp::Config>(*so.config);
+        vrrp::Diagnostics ignored;  // reported for the node's own config at load time
+        for (const auto& o : variant->overrides)
+          if (o.node == sc.nodes[so.node].name) ApplyOverride(o, cfg.get(), &ignored);
+        op.config = cfg;
+      }
+      mop.kind = so.kind;
+      mop.host = so.node;
+      mop.check = so.check;
+      mop.subject = !so.label.empty()
+                        ? so.label
+                        : std::string(OpKindName(so.kind)) +
+                              (so.node >= 0 ? " " + sc.nodes[so.node].name : std::string()) + "@" +
+                              FormatTime(so.at);
+    }
+    metric_ops.push_back(mop);
+    sim.Schedule(std::move(op), s.at);
+  }
+
+  sim.RunUntil(sc.duration);
+  split.Finish(sc.duration);
+  result.split_brain = split.intervals();
+  result.events_processed = sim.events_processed();
+
+  RunTimeline timeline(result.events, result.hosts, sc.duration);
+  result.metrics = ComputeMetrics(timeline, result.hosts, metric_ops, result.split_brain);
+
+  std::vector<const Expectation*> expect;
+  const std::string run_name = variant ? variant->name : "base";
+  for (const auto& e : sc.expect)
+    if (e.variants.empty() ||
+        std::find(e.variants.begin(), e.variants.end(), run_name) != e.variants.end())
+      expect.push_back(&e);
+  if (variant)
+    for (const auto& e : variant->expect) expect.push_back(&e);
+  for (const Expectation* e : expect)
+    result.expectations.push_back(EvaluateExpectation(*e, sc, timeline, result));
+  return result;
+}
+
+RunResult RunScenario(const Scenario& scenario, const RunOptions& options) {
+  return RunVariant(scenario, nullptr, options);
+}
+
+std::vector<RunResult> RunMatrix(const Scenario& scenario, const RunOptions& options) {
+  std::vector<RunResult> out;
+  if (scenario.variants.empty()) {
+    out.push_back(RunScenario(scenario, options));
+    return out;
+  }
+  for (const auto& v : scenario.variants) out.push_back(RunVariant(scenario, &v, options));
+  return out;
+}
+
+}  // namespace vsim

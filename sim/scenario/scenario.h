@@ -1,0 +1,201 @@
+// A scenario: a keepalived cluster (nodes with their keepalived.conf, a
+// network), a timeline of operations and faults, and expectations about what
+// keepalived 2.2.7 does. Read from YAML (docs/scenario-format.md).
+//
+// A scenario is data only: nothing in it is executed (vrrp_script and notify
+// commands are kept for display; script results come from `check` operations).
+//
+//   ScenarioLoad load = LoadScenarioFile("scenarios/seed/master-backup.yaml");
+//   for (const auto& d : load.diagnostics) std::cerr << d.ToString() << "\n";
+//   if (load.ok()) RunResult r = RunScenario(*load.scenario);
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/config/model.h"
+#include "engine/diagnostic.h"
+#include "engine/time.h"
+#include "sim/net/topology.h"
+#include "sim/world/simulation.h"
+
+namespace vsim {
+
+// Limits on everything that grows with the input.
+inline constexpr std::size_t kMaxScenarioBytes = 8 * 1024 * 1024;
+inline constexpr std::size_t kMaxNodes = 1000;
+inline constexpr std::size_t kMaxOperations = 100000;
+inline constexpr std::size_t kMaxExpectations = 100000;
+inline constexpr std::size_t kMaxVariants = 1000;
+inline constexpr std::size_t kMaxInterfacesPerNode = 64;
+inline constexpr Duration kMaxDuration = 30LL * 24 * 3600 * vrrp::kSecond;
+
+// "12.345678s": seconds with microsecond precision (evidence strings, docs).
+std::string FormatTime(Time t);
+
+// Parses a duration with a unit: "500us", "250ms", "1.5s", "2min", "1h", "1d";
+// "0" alone is accepted. nullopt + `error` on anything else.
+std::optional<Duration> ParseDuration(std::string_view text, std::string* error);
+
+// A time written in the scenario: absolute ("8s") or relative to the time of
+// a labelled operation ("crash-1 + 5s", "heal-1", "part - 1s").
+struct TimeRef {
+  std::string label;  // "" = absolute
+  Duration offset = 0;
+  vrrp::Location where;
+  std::string text;  // as written
+};
+std::optional<TimeRef> ParseTimeRef(std::string_view text, std::string* error);
+
+struct NodeInterface {
+  std::string name = "eth0";
+  vrrp::Ipv4 address;
+  std::string segment = "lan";
+  LinkDirection up;    // node -> segment
+  LinkDirection down;  // segment -> node
+};
+
+struct ScenarioNode {
+  std::string name;
+  vrrp::Location where;
+  std::string config_source;  // config_file as written, or "<inline>"
+  vrrp::Config config;        // parsed and completed
+  std::vector<NodeInterface> interfaces;
+  Duration script_runtime = 0;
+  std::optional<Time> start = Time{0};  // nullopt: only started by a timeline op
+};
+
+struct Trunk {
+  std::string a, b;
+  LinkDirection a_to_b, b_to_a;
+};
+
+struct ScenarioOp {
+  OpKind kind = OpKind::kStart;
+  std::string label;  // `id:`
+  TimeRef at_ref;
+  Time at = 0;  // resolved
+  int node = -1;
+  int peer = -1;     // block/unblock: the receiving node
+  std::string name;  // script, interface or track_file
+  CheckMode check = CheckMode::kSucceed;
+  Duration duration = 0;
+  std::int64_t value = 0;
+  std::vector<std::vector<int>> groups;
+  LinkDirection up, down;
+  std::shared_ptr<const vrrp::Config> config;  // reload
+  vrrp::Location where;
+};
+
+// Config edits applied to the parsed configuration of one node (matrix).
+struct ConfigOverride {
+  std::string node;
+  std::string instance;  // "" = every instance of the node
+  std::optional<int> priority;
+  std::optional<vrrp::InitialState> state;
+  std::optional<bool> nopreempt;
+  std::optional<Duration> preempt_delay;
+  std::optional<Duration> advert_int;
+  std::vector<std::pair<std::string, int>> script_weights;  // vrrp_script name -> weight
+  vrrp::Location where;
+};
+
+enum class ExpectKind : std::uint8_t {
+  kState,         // state of one instance at a time / over an interval
+  kMaster,        // who is MASTER of a VRID at a time / over an interval
+  kVip,           // who holds the VRID's addresses at a time / over an interval
+  kPriority,      // effective priority of an instance at a time
+  kNoSplitBrain,  // no split brain (optionally outside given windows)
+  kSplitBrain,    // split-brain total / longest bounds
+  kFailover,      // after a fault op: a new host is MASTER with the VIP within X
+  kVipDowntime,   // time with no holder of the VIP <= X
+  kFlaps,         // MASTER entries per host <= N
+  kConverges,     // exactly one MASTER per VRID within X after an op
+  kTransitions,   // the exact sequence of states entered by an instance
+  kFinal,         // state / master at the end of the run
+};
+const char* ExpectKindName(ExpectKind k);
+
+struct Window {
+  TimeRef from, to;  // to.label == "end" with no offset: end of run
+};
+
+struct ExpectedStep {
+  vrrp::State state = vrrp::State::kInit;
+  std::optional<TimeRef> at;
+};
+
+struct Expectation {
+  ExpectKind kind = ExpectKind::kState;
+  vrrp::Location where;
+  std::vector<std::string> variants;  // "" list = every run
+  int node = -1;                      // -1: none given
+  bool node_none = false;             // `node: none` (master/vip: nobody)
+  std::string instance;               // "" = by vrid, or the node's only instance
+  int vrid = 0;                       // 0 = the scenario's only VRID
+  std::optional<vrrp::Ipv4> address;  // vip: one address
+  vrrp::State state = vrrp::State::kMaster;
+  std::optional<TimeRef> at;
+  std::optional<Window> during;
+  std::optional<TimeRef> after;  // failover / converges: the operation
+  std::optional<Duration> within, max, min, total_max, total_min, longest_max;
+  std::optional<std::int64_t> count_max, count_min, priority;
+  std::vector<Window> except;
+  std::vector<ExpectedStep> sequence;
+  bool masters_only = false;  // split brain: count only two-MASTER time
+};
+
+struct Variant {
+  std::string name;
+  std::vector<ConfigOverride> overrides;
+  std::vector<vrrp::Config> configs;  // per node, overrides applied (filled at load)
+  std::vector<Expectation> expect;    // variant-only expectations
+  vrrp::Location where;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;      // path for messages
+  std::string base_dir;  // configs are read from here and below
+  std::uint64_t seed = 1;
+  Duration duration = 0;
+  std::vector<ScenarioNode> nodes;
+  std::vector<std::string> segments;  // declared (empty = created on use)
+  std::vector<Trunk> trunks;
+  std::vector<ScenarioOp> timeline;  // sorted by time, stable
+  std::vector<Expectation> expect;
+  std::vector<Variant> variants;  // empty = no matrix
+
+  int FindNode(std::string_view name) const;
+  // Resolved time of an operation label, nullopt if unknown.
+  std::optional<Time> LabelTime(std::string_view label) const;
+};
+
+struct ScenarioLoad {
+  std::optional<Scenario> scenario;
+  vrrp::Diagnostics diagnostics;  // scenario errors, node-config diagnostics, lint is separate
+  bool ok() const { return scenario.has_value(); }
+};
+
+// Reads the file; `config_file:` paths are relative to its directory and must
+// stay inside that directory tree.
+ScenarioLoad LoadScenarioFile(const std::string& path);
+ScenarioLoad LoadScenarioText(std::string_view yaml, const std::string& path_for_messages,
+                              const std::string& base_dir);
+
+// Cross-node configuration checks (VRID/auth/advert_int/VIP/version
+// mismatches, weights that cannot move mastership, equal priorities, unicast
+// peers that are not the other nodes' addresses).
+vrrp::Diagnostics LintScenario(const Scenario& scenario);
+
+// Applies overrides to a completed configuration the way keepalived's
+// completion would treat the same keywords (R2, R6, R24, R25, R31, R36).
+// Messages (e.g. nopreempt cleared by state MASTER) go to `diags`.
+void ApplyOverride(const ConfigOverride& o, vrrp::Config* config, vrrp::Diagnostics* diags);
+
+}  // namespace vsim
