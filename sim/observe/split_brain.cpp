@@ -75,18 +75,28 @@ void SplitBrainDetector::Update(Time t, const Key& key, Group& g) {
     add(g.masters);
     add(g.vip_holders);
   } else if (g.open >= 0) {
-    intervals_[g.open].end = t;
-    g.open = -1;
+    Close(g, t);
+  }
+}
+
+void SplitBrainDetector::Close(Group& g, Time t) {
+  const int index = g.open;
+  g.open = -1;
+  intervals_[index].end = t;
+  if (t > intervals_[index].start) return;
+  // [t, t) is empty: one node took over and the other yielded in the same
+  // microsecond, with nothing in between. Not a split brain.
+  intervals_.erase(intervals_.begin() + index);
+  for (auto& [key, other] : groups_) {
+    (void)key;
+    if (other.open > index) --other.open;
   }
 }
 
 void SplitBrainDetector::Finish(Time end) {
   for (auto& [key, g] : groups_) {
     (void)key;
-    if (g.open >= 0) {
-      intervals_[g.open].end = end;
-      g.open = -1;
-    }
+    if (g.open >= 0) Close(g, end);
   }
 }
 

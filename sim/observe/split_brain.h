@@ -1,7 +1,8 @@
 // Split-brain detector: per VRID and broadcast domain, the intervals in which
 // two or more hosts are MASTER, or two or more hosts hold one of the VRID's
 // addresses (a crashed keepalived leaves its VIP configured, R46, and that
-// host still answers ARP for it).
+// host still answers ARP for it). Intervals are half-open [start, end); an
+// empty one (two transitions in the same microsecond) is not reported.
 #pragma once
 
 #include <functional>
@@ -49,6 +50,8 @@ class SplitBrainDetector : public TraceSink {
     int open = -1;                   // index into intervals_, -1 if none
   };
   void Update(Time t, const Key& key, Group& g);
+  // Ends the group's open interval at t; an empty interval is dropped.
+  void Close(Group& g, Time t);
   static void Bump(std::map<int, int>& m, int host, int delta);
 
   std::function<int(int, int)> domain_;

@@ -49,6 +49,17 @@ TEST(SplitBrain, TwoMastersToTheMicrosecond) {
   EXPECT_EQ(d.Longest(), 700);
 }
 
+TEST(SplitBrain, SameMicrosecondHandOverIsNotASplitBrain) {
+  SplitBrainDetector d;
+  d.OnEvent(Transition(0, 0, State::kBackup, State::kMaster));
+  d.OnEvent(Transition(500, 1, State::kBackup, State::kMaster));
+  d.OnEvent(Transition(500, 0, State::kMaster, State::kBackup));
+  d.OnEvent(Transition(900, 0, State::kBackup, State::kMaster));
+  d.Finish(900);  // still open at the end, but empty
+  EXPECT_TRUE(d.intervals().empty());
+  EXPECT_EQ(d.Total(), 0);
+}
+
 TEST(SplitBrain, CrashedHostKeepsItsVip) {
   SplitBrainDetector d;
   d.OnEvent(Transition(0, 0, State::kBackup, State::kMaster));
