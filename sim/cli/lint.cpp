@@ -4,23 +4,44 @@
 
 #include "engine/config/parser.h"
 #include "sim/io/fs_include_resolver.h"
+#include "sim/scenario/scenario.h"
 
 namespace vsim {
 
+namespace {
+bool IsScenarioFile(const std::string& path) {
+  auto ends_with = [&](const char* suffix) {
+    const std::string s(suffix);
+    return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
+  };
+  return ends_with(".yaml") || ends_with(".yml");
+}
+}  // namespace
+
 int RunLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
   int warnings = 0, errors = 0, unreadable = 0;
-  for (const auto& file : options.files) {
-    vrrp::ParseOptions parse_options;
-    parse_options.known_interfaces = options.interfaces;
-    vrrp::sim::LoadResult loaded = vrrp::sim::LoadConfigFile(file, options.root, parse_options);
-    if (!loaded.read_ok) ++unreadable;
-    for (const auto& d : loaded.parse.diagnostics) {
+  auto count = [&](const vrrp::Diagnostics& diags) {
+    for (const auto& d : diags) {
       if (d.severity == vrrp::Severity::kWarning)
         ++warnings;
       else
         ++errors;
       if (!options.quiet) out << d.ToString() << '\n';
     }
+  };
+  for (const auto& file : options.files) {
+    if (IsScenarioFile(file)) {
+      // A scenario: every node's configuration, then the cross-node checks.
+      ScenarioLoad load = LoadScenarioFile(file);
+      count(load.diagnostics);
+      if (load.ok()) count(LintScenario(*load.scenario));
+      continue;
+    }
+    vrrp::ParseOptions parse_options;
+    parse_options.known_interfaces = options.interfaces;
+    vrrp::sim::LoadResult loaded = vrrp::sim::LoadConfigFile(file, options.root, parse_options);
+    if (!loaded.read_ok) ++unreadable;
+    count(loaded.parse.diagnostics);
   }
   out << options.files.size() << (options.files.size() == 1 ? " file" : " files") << ": " << errors
       << (errors == 1 ? " error, " : " errors, ") << warnings

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "sim/cli/lint.h"
+#include "sim/cli/run.h"
 
 namespace {
 
@@ -15,6 +16,23 @@ Examples:
 
 Exit status: 0 clean, 1 warnings only, 2 errors or unreadable input.
 Nothing in a configuration is executed: vrrp_script and notify commands are data.)";
+
+constexpr const char* kRunExamples = R"(
+Examples:
+  vrrpsim run scenarios/seed/master-backup.yaml
+  vrrpsim run scenarios/**/*.yaml --junit results.xml -q
+  vrrpsim run split.yaml --seed 7 --trace split.json --perfetto split.perfetto.json
+  vrrpsim run split.yaml --packets --logs          # every advert, drop and log line
+  vrrpsim run split.yaml --check-determinism       # run twice, compare trace hashes
+
+Exit status: 0 every expectation passed, 1 an expectation failed, 2 bad input.)";
+
+constexpr const char* kCompareExamples = R"(
+Examples:
+  vrrpsim compare scenarios/seed/modes.yaml
+  vrrpsim compare scenarios/seed/modes.yaml --format markdown > review.md
+
+Exit status: 0 every expectation of every variant passed, 1 one failed, 2 bad input.)";
 
 }  // namespace
 
@@ -36,6 +54,34 @@ int main(int argc, char** argv) {
                        "are refused like keepalived's 'Unknown interface!'");
   lint_cmd->add_flag("-q,--quiet", lint.quiet, "Print only the summary line");
 
+  vsim::RunCommandOptions run;
+  CLI::App* run_cmd =
+      app.add_subcommand("run", "Run scenario files: timeline, split-brain, metrics, expectations");
+  run_cmd->footer(kRunExamples);
+  run_cmd->add_option("files", run.files, "Scenario files (YAML)")->required();
+  run_cmd->add_option("--seed", run.seed, "Override the scenario's seed");
+  run_cmd->add_option("--format", run.format, "Output: text (report) or json (trace)")
+      ->check(CLI::IsMember({"text", "json"}));
+  run_cmd->add_option("--trace", run.trace_path, "Write the trace file (JSON) here");
+  run_cmd->add_option("--perfetto", run.perfetto_path,
+                      "Write Chrome/Perfetto Trace Event JSON here (one scenario)");
+  run_cmd->add_option("--junit", run.junit_path, "Write JUnit XML here");
+  run_cmd->add_flag("--packets", run.packets, "Record adverts, drops, GARPs and script runs");
+  run_cmd->add_flag("--logs", run.logs, "Record keepalived's log lines");
+  run_cmd->add_flag("--check-determinism", run.check_determinism,
+                    "Run each scenario twice and compare the trace hashes");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "Leave out the timeline");
+
+  vsim::CompareCommandOptions compare;
+  CLI::App* compare_cmd =
+      app.add_subcommand("compare", "Run a scenario's matrix and print one row per policy");
+  compare_cmd->footer(kCompareExamples);
+  compare_cmd->add_option("file", compare.file, "Scenario file with a matrix: section")->required();
+  compare_cmd->add_option("--seed", compare.seed, "Override the scenario's seed");
+  compare_cmd->add_option("--format", compare.format, "text, json, csv or markdown")
+      ->check(CLI::IsMember({"text", "json", "csv", "markdown"}));
+  compare_cmd->add_option("--trace", compare.trace_path, "Write every variant's trace here");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -45,5 +91,7 @@ int main(int argc, char** argv) {
   }
 
   if (lint_cmd->parsed()) return vsim::RunLint(lint, std::cout, std::cerr);
+  if (run_cmd->parsed()) return vsim::RunRun(run, std::cout, std::cerr);
+  if (compare_cmd->parsed()) return vsim::RunCompare(compare, std::cout, std::cerr);
   return 2;
 }

@@ -1,0 +1,141 @@
+// `vrrpsim compare`: one row per policy of a scenario's matrix.
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "sim/cli/run.h"
+#include "sim/scenario/runner.h"
+#include "sim/scenario/scenario.h"
+#include "sim/trace/json_trace.h"
+#include "sim/trace/text_report.h"
+
+namespace vsim {
+namespace {
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+std::string MetricKey(const Metric& m) {
+  return m.subject.empty() ? m.name : m.name + " [" + m.subject + "]";
+}
+
+std::string FormatValue(const Metric& m) {
+  return m.is_duration ? FormatSimDuration(m.value) : std::to_string(m.value);
+}
+
+Table BuildTable(const std::vector<RunResult>& runs) {
+  Table t;
+  // Columns: the union of the runs' metrics, in order of first appearance, so
+  // every policy shows the same columns even when one lacks a value.
+  std::vector<std::string> keys;
+  for (const auto& r : runs)
+    for (const auto& m : r.metrics)
+      if (std::find(keys.begin(), keys.end(), MetricKey(m)) == keys.end())
+        keys.push_back(MetricKey(m));
+  t.header = {"policy", "expectations"};
+  t.header.insert(t.header.end(), keys.begin(), keys.end());
+  for (const auto& r : runs) {
+    int passed = 0;
+    for (const auto& x : r.expectations) passed += x.passed ? 1 : 0;
+    std::vector<std::string> row = {
+        r.variant.empty() ? "(base)" : r.variant,
+        std::to_string(passed) + "/" + std::to_string(r.expectations.size()) +
+            (passed == static_cast<int>(r.expectations.size()) ? " pass" : " FAIL")};
+    for (const auto& k : keys) {
+      std::string cell = "-";
+      for (const auto& m : r.metrics)
+        if (MetricKey(m) == k) cell = FormatValue(m);
+      row.push_back(cell);
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+std::string CsvCell(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void PrintText(const Table& t, bool markdown, std::ostream& out) {
+  std::vector<std::size_t> width(t.header.size(), 0);
+  auto measure = [&](const std::vector<std::string>& row) {
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  };
+  measure(t.header);
+  for (const auto& r : t.rows) measure(r);
+  auto line = [&](const std::vector<std::string>& row) {
+    if (markdown) out << "| ";
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      out << row[i] << std::string(width[i] - row[i].size(), ' ');
+      if (i + 1 < row.size()) out << (markdown ? " | " : "  ");
+    }
+    out << (markdown ? " |" : "") << "\n";
+  };
+  line(t.header);
+  if (markdown) {
+    out << "|";
+    for (std::size_t i = 0; i < width.size(); ++i) out << std::string(width[i] + 2, '-') << "|";
+    out << "\n";
+  }
+  for (const auto& r : t.rows) line(r);
+}
+
+}  // namespace
+
+int RunCompare(const CompareCommandOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.format != "text" && options.format != "json" && options.format != "csv" &&
+      options.format != "markdown") {
+    err << "vrrpsim compare: --format must be text, json, csv or markdown, not '" << options.format
+        << "'\n";
+    return 2;
+  }
+  ScenarioLoad load = LoadScenarioFile(options.file);
+  for (const auto& d : load.diagnostics) err << d.ToString() << "\n";
+  if (!load.ok()) return 2;
+  const Scenario& scenario = *load.scenario;
+  if (scenario.variants.empty())
+    err << options.file << ": no matrix: section; comparing the base run only\n";
+
+  RunOptions run_options;
+  run_options.seed = options.seed;
+  std::vector<RunResult> runs = RunMatrix(scenario, run_options);
+  int status = 0;
+  for (const auto& r : runs)
+    if (!r.passed()) status = 1;
+
+  const Table table = BuildTable(runs);
+  if (options.format == "json") {
+    WriteTraceJsonRuns(runs, out);
+  } else if (options.format == "csv") {
+    for (const auto* row : {&table.header}) {
+      for (std::size_t i = 0; i < row->size(); ++i) out << (i ? "," : "") << CsvCell((*row)[i]);
+      out << "\n";
+    }
+    for (const auto& row : table.rows) {
+      for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << CsvCell(row[i]);
+      out << "\n";
+    }
+  } else {
+    if (options.format == "text")
+      out << "scenario " << scenario.name << "  seed " << runs[0].seed << "\n\n";
+    PrintText(table, options.format == "markdown", out);
+  }
+  if (!options.trace_path.empty()) {
+    std::ofstream f(options.trace_path, std::ios::binary);
+    WriteTraceJsonRuns(runs, f);
+    if (!f) {
+      err << "vrrpsim: cannot write " << options.trace_path << "\n";
+      return 2;
+    }
+  }
+  return status;
+}
+
+}  // namespace vsim

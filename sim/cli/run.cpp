@@ -1,0 +1,221 @@
+#include "sim/cli/run.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "sim/scenario/runner.h"
+#include "sim/scenario/scenario.h"
+#include "sim/trace/json_trace.h"
+#include "sim/trace/perfetto.h"
+#include "sim/trace/text_report.h"
+
+namespace vsim {
+namespace {
+
+// Prints one line on stderr if a run is still going after a second. Wall
+// clock is used here only, for the user's benefit; it never reaches a trace.
+class ProgressNotice {
+ public:
+  ProgressNotice(std::ostream& err, std::string what) : err_(err), what_(std::move(what)) {
+    thread_ = std::thread([this] {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; }))
+        err_ << "vrrpsim: " << what_ << " ..." << std::endl;
+    });
+  }
+  ~ProgressNotice() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::ostream& err_;
+  std::string what_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+std::string XmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        // Control characters are not allowed in XML 1.0.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+          out += ' ';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+void WriteJunit(const std::vector<RunResult>& runs, std::ostream& out) {
+  int tests = 0, failures = 0;
+  for (const auto& r : runs) {
+    tests += static_cast<int>(r.expectations.size());
+    for (const auto& x : r.expectations) failures += x.passed ? 0 : 1;
+  }
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<testsuites name=\"vrrpsim\" tests=\"" << tests << "\" failures=\"" << failures
+      << "\">\n";
+  for (const auto& r : runs) {
+    int f = 0;
+    for (const auto& x : r.expectations) f += x.passed ? 0 : 1;
+    std::string suite = r.scenario + (r.variant.empty() ? "" : " [" + r.variant + "]");
+    out << " <testsuite name=\"" << XmlEscape(suite) << "\" tests=\"" << r.expectations.size()
+        << "\" failures=\"" << f << "\" file=\"" << XmlEscape(r.file) << "\">\n";
+    for (const auto& x : r.expectations) {
+      out << "  <testcase classname=\"" << XmlEscape(suite) << "\" name=\""
+          << XmlEscape(x.description) << "\"";
+      if (x.where.line > 0)
+        out << " file=\"" << XmlEscape(r.file) << "\" line=\"" << x.where.line << "\"";
+      if (x.passed) {
+        out << "/>\n";
+      } else {
+        out << ">\n   <failure message=\"" << XmlEscape(x.evidence) << "\"/>\n  </testcase>\n";
+      }
+    }
+    out << " </testsuite>\n";
+  }
+  out << "</testsuites>\n";
+}
+
+bool WriteFile(const std::string& path, const std::string& content, std::ostream& err) {
+  std::ofstream f(path, std::ios::binary);
+  if (!f || !(f << content) || !f.flush()) {
+    err << "vrrpsim: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+void PrintDiagnostics(const vrrp::Diagnostics& diags, std::ostream& err) {
+  for (const auto& d : diags) err << d.ToString() << "\n";
+}
+
+}  // namespace
+
+int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.format != "text" && options.format != "json") {
+    err << "vrrpsim run: --format must be text or json, not '" << options.format << "'\n";
+    return 2;
+  }
+  if (!options.perfetto_path.empty() && options.files.size() != 1) {
+    err << "vrrpsim run: --perfetto takes exactly one scenario file\n";
+    return 2;
+  }
+  // Load everything first: bad input anywhere means nothing runs.
+  std::vector<Scenario> scenarios;
+  bool bad = false;
+  for (const auto& file : options.files) {
+    ScenarioLoad load = LoadScenarioFile(file);
+    PrintDiagnostics(load.diagnostics, err);
+    if (!load.ok()) {
+      bad = true;
+      continue;
+    }
+    scenarios.push_back(std::move(*load.scenario));
+  }
+  if (bad) return 2;
+
+  RunOptions run_options;
+  run_options.seed = options.seed;
+  run_options.record_packets = options.packets;
+  run_options.emit_logs = options.logs;
+
+  std::vector<RunResult> runs;
+  int status = 0;
+  for (const auto& scenario : scenarios) {
+    RunResult run;
+    {
+      ProgressNotice notice(err, "running " + scenario.file);
+      run = RunScenario(scenario, run_options);
+    }
+    if (options.check_determinism) {
+      RunResult again = RunScenario(scenario, run_options);
+      const auto h1 = TraceHash(run), h2 = TraceHash(again);
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h1));
+      if (h1 != h2) {
+        err << scenario.file << ": determinism check FAILED: two runs with seed " << run.seed
+            << " gave different traces\n";
+        status = 1;
+      } else {
+        err << scenario.file << ": determinism check passed (trace hash " << buf << ")\n";
+      }
+    }
+    if (!run.passed()) status = std::max(status, 1);
+    if (options.format == "text") {
+      TextReportOptions report;
+      report.timeline = !options.quiet;
+      report.packets = options.packets;
+      report.logs = options.logs;
+      WriteTextReport(run, report, out);
+      if (!scenario.variants.empty())
+        out << "(" << scenario.variants.size() << " matrix variants not run: use `vrrpsim compare "
+            << scenario.file << "`)\n";
+      out << "\n";
+    }
+    runs.push_back(std::move(run));
+  }
+  if (options.format == "json") {
+    if (runs.size() == 1) {
+      WriteTraceJson(runs[0], out);
+    } else {
+      WriteTraceJsonRuns(runs, out);
+    }
+  }
+  if (!options.trace_path.empty()) {
+    std::ostringstream os;
+    if (runs.size() == 1) {
+      WriteTraceJson(runs[0], os);
+    } else {
+      WriteTraceJsonRuns(runs, os);
+    }
+    if (!WriteFile(options.trace_path, os.str(), err)) return 2;
+  }
+  if (!options.perfetto_path.empty()) {
+    std::ostringstream os;
+    WritePerfettoJson(runs[0], os);
+    if (!WriteFile(options.perfetto_path, os.str(), err)) return 2;
+  }
+  if (!options.junit_path.empty()) {
+    std::ostringstream os;
+    WriteJunit(runs, os);
+    if (!WriteFile(options.junit_path, os.str(), err)) return 2;
+  }
+  if (runs.size() > 1 && options.format == "text") {
+    int passed = 0;
+    for (const auto& r : runs) passed += r.passed() ? 1 : 0;
+    out << runs.size() << " scenarios: " << passed << " passed, " << runs.size() - passed
+        << " failed\n";
+  }
+  return status;
+}
+
+}  // namespace vsim
