@@ -73,8 +73,10 @@ void PrintText(const Table& t, bool markdown, std::ostream& out) {
   auto line = [&](const std::vector<std::string>& row) {
     if (markdown) out << "| ";
     for (std::size_t i = 0; i < row.size(); ++i) {
-      out << row[i] << std::string(width[i] - row[i].size(), ' ');
-      if (i + 1 < row.size()) out << (markdown ? " | " : "  ");
+      out << row[i];
+      const bool last = i + 1 == row.size();
+      if (!last || markdown) out << std::string(width[i] - row[i].size(), ' ');
+      if (!last) out << (markdown ? " | " : "  ");
     }
     out << (markdown ? " |" : "") << "\n";
   };
