@@ -45,6 +45,7 @@ struct Daemon::Impl {
   // Per-call context.
   Time now = 0;
   Actions* out = nullptr;
+  std::span<const std::uint8_t> raw;  // the datagram being processed, if any
   std::string scratch;
 
   Impl(Config c, HostIdentity host, DaemonOptions o)
@@ -618,6 +619,17 @@ struct Daemon::Impl {
     ValidateOptions vo;
     vo.check_vip_addr = check_vip_addr;
     vo.global_check_unicast_src = config.global.check_unicast_src;
+    const VrrpInstance& c = *v.cfg;
+    if (!raw.empty() && pkt.has_ah && c.version == 2 && c.auth_type == AuthType::kAh) {
+      vo.ah_checked = true;
+      // keepalived zeroes the TTL in the ICV of unicast instances, which the
+      // codec's verifier does not model: trust the ICV there.
+      vo.ah_icv_ok = c.is_unicast() ||
+                     VerifyAhIcv(raw, std::span<const std::uint8_t>(
+                                          reinterpret_cast<const std::uint8_t*>(c.auth_pass.data()),
+                                          std::min<std::size_t>(c.auth_pass.size(), 8)));
+      vo.ah_rx_seq = &v.ah_rx_seq;
+    }
     bool ok;
     if (!logs()) {
       ok = ValidateAdvert(*v.cfg, pkt, vo, nullptr);
@@ -859,6 +871,7 @@ struct Daemon::Impl {
     f();
     RecomputeNext();
     out = nullptr;
+    raw = {};
   }
 
   void Start() {
@@ -972,8 +985,12 @@ struct Daemon::Impl {
     stopped = true;
   }
 
-  void OnDecoded(const DecodedPacket& pkt, std::string_view ifname) {
+  // `datagram` is the raw packet when the driver gave bytes (OnPacket), empty
+  // otherwise; only the AH ICV check needs it.
+  void OnDecoded(const DecodedPacket& pkt, std::string_view ifname,
+                 std::span<const std::uint8_t> datagram = {}) {
     if (!started || stopped || !pkt.ok()) return;
+    raw = datagram;
     const int idx = Demux(pkt.advert, ifname);
     if (idx < 0) {
       if (config.global.log_unknown_vrids)
@@ -1059,7 +1076,7 @@ void Daemon::Stop(Time now, Actions* out) {
 
 void Daemon::OnPacket(Time now, std::span<const std::uint8_t> datagram, std::string_view ifname,
                       Actions* out) {
-  OnDecoded(now, DecodeIpv4(datagram), ifname, out);
+  impl_->Call(now, out, [&] { impl_->OnDecoded(DecodeIpv4(datagram), ifname, datagram); });
 }
 
 void Daemon::OnDecoded(Time now, const DecodedPacket& packet, std::string_view ifname,

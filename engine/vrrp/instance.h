@@ -93,6 +93,7 @@ struct InstanceRuntime {
   // a round share them).
   std::uint16_t ip_id = 0;
   std::uint32_t ah_seq = 0;
+  std::uint32_t ah_rx_seq = 0;  // highest AH sequence number accepted (replay check)
   // A peer uses the pre-1.3.6 v3 unicast checksum (logged once).
   bool old_unicast_checksum = false;
 };

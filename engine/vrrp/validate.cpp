@@ -28,6 +28,10 @@ bool Fail(std::string* log, const VrrpInstance& cfg, const Parts&... parts) {
 
 std::string Num(std::int64_t v) { return std::to_string(v); }
 
+std::uint32_t ByteSwap(std::uint32_t v) {
+  return (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
+}
+
 bool PasswordMatches(const VrrpInstance& cfg, const VrrpAdvert& adv) {
   // keepalived compares exactly 8 bytes of the zero-padded password.
   for (std::size_t i = 0; i < adv.auth_data.size(); ++i) {
@@ -92,7 +96,30 @@ bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
     if (cfg.auth_type == AuthType::kPass && !PasswordMatches(cfg, adv)) {
       return Fail(log, cfg, "received an invalid passwd!");
     }
-    // (AH verification is not modelled: a present AH header is trusted.)
+    if (cfg.auth_type == AuthType::kAh && options.ah_checked) {
+      if (!options.ah_icv_ok) {
+        return Fail(log, cfg,
+                    "IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad "
+                    "password !");
+      }
+      if (pkt.ah_spi != adv.src.value) {
+        // keepalived prints both as raw network-order words on a
+        // little-endian host, and without the instance prefix.
+        if (log != nullptr) {
+          *log = "IPSEC AH : invalid IPSEC SPI value. " + Num(ByteSwap(adv.src.value)) +
+                 " and expect " + Num(ByteSwap(pkt.ah_spi));
+        }
+        return false;
+      }
+      if (options.ah_rx_seq != nullptr) {
+        if (adv.ah_seq > *options.ah_rx_seq) {
+          *options.ah_rx_seq = adv.ah_seq;
+        } else {
+          return Fail(log, cfg, "IPSEC-AH : sequence number ", Num(adv.ah_seq),
+                      " already processed. Packet dropped. Local(", Num(*options.ah_rx_seq), ")");
+        }
+      }
+    }
 
     // 9. v2 advert interval must equal ours.
     if (adv.adver_int * kSecond != cfg.advert_int) {

@@ -2,6 +2,7 @@
 // order and with its log wording.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "engine/config/model.h"
@@ -16,6 +17,14 @@ struct ValidateOptions {
   bool check_vip_addr = true;
   // Global vrrp_check_unicast_src.
   bool global_check_unicast_src = false;
+
+  // Row 8 (AH) can only be checked when the raw datagram was received (the
+  // bytes path): then `ah_checked` is set, `ah_icv_ok` says whether the
+  // HMAC-MD5-96 ICV verified, and `ah_rx_seq` is the instance's replay
+  // counter, advanced to every newer sequence number seen.
+  bool ah_checked = false;
+  bool ah_icv_ok = false;
+  std::uint32_t* ah_rx_seq = nullptr;
 };
 
 // Returns true if `pkt` passes every check for instance `cfg`. On failure,

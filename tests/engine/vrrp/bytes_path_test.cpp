@@ -221,3 +221,49 @@ TEST(BytesPath, SeedMasterBackupWithWeightedScript) {
 
 }  // namespace
 }  // namespace vrrp
+
+namespace vrrp {
+namespace {
+
+using namespace vrrp::test;
+
+TEST(BytesPath, R13_Row8_AhIcvSpiAndReplay) {
+  VrrpInstance v = MakeInstance();
+  v.auth_type = AuthType::kAh;
+  v.auth_pass = "secret";
+  Daemon d(MakeConfig({v}), MakeHost());
+  Actions a;
+  d.Start(0, &a);
+  auto bytes = [](const char* key, std::uint32_t seq) {
+    VrrpAdvert adv = MakePacket(Adv(200)).advert;
+    adv.auth_type = AuthType::kAh;
+    adv.auth_type_raw = 2;
+    adv.auth_data = {};
+    for (std::size_t i = 0; key[i] != 0 && i < 8; ++i)
+      adv.auth_data[i] = static_cast<std::uint8_t>(key[i]);
+    adv.ah_seq = seq;
+    adv.ip_id = static_cast<std::uint16_t>(seq);
+    return EncodeIpv4(adv);
+  };
+  auto logs = [&](Time t, const std::vector<std::uint8_t>& b) {
+    Actions out;
+    d.OnPacket(t, b, "eth0", &out);
+    std::vector<std::string> l;
+    for (const Action& x : out)
+      if (auto* line = std::get_if<LogLine>(&x)) l.push_back(line->text);
+    return l;
+  };
+  EXPECT_TRUE(logs(kSecond, bytes("secret", 5)).empty());
+  EXPECT_EQ(d.instance_deadline(0), kSecond + 3609375);
+  EXPECT_EQ(logs(Seconds(2), bytes("secret", 5)),
+            std::vector<std::string>{"(VI_1) IPSEC-AH : sequence number 5 already processed. "
+                                     "Packet dropped. Local(5)"});
+  EXPECT_EQ(logs(Seconds(3), bytes("wrong", 6)),
+            std::vector<std::string>{"(VI_1) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to "
+                                     "fields mutation or bad password !"});
+  EXPECT_TRUE(logs(Seconds(4), bytes("secret", 6)).empty());
+  EXPECT_EQ(d.instance_deadline(0), Seconds(4) + 3609375);
+}
+
+}  // namespace
+}  // namespace vrrp
