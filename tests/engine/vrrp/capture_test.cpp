@@ -79,7 +79,7 @@ struct Sent {
 
 class CaptureRun {
  public:
-  explicit CaptureRun(const Capture& c) : capture_(c) {
+  explicit CaptureRun(const Capture& c) {
     ParseResult r = ParseConfig(c.conf, "keepalived.conf");
     ok_ = r.ok();
     HostIdentity host;
@@ -117,7 +117,6 @@ class CaptureRun {
   std::vector<Sent>& sent() { return sent_; }
 
  private:
-  const Capture& capture_;
   bool ok_ = false;
   std::unique_ptr<Daemon> d_;
   std::vector<Sent> sent_;
