@@ -310,7 +310,9 @@ struct Daemon::Impl {
   // also collects keepalived's startup reason suffixes.
   bool ComputeFault(const InstanceRuntime& v, std::vector<std::string>* reasons) const {
     const VrrpInstance& c = *v.cfg;
-    bool fault = false;
+    // A configuration fault (unicast_fault_no_peer without peers) has no
+    // reason line of its own: the config reader already reported it (R4.1).
+    bool fault = c.unicast_fault_no_peer && c.unicast_peers.empty();
     auto add = [&](std::string why) {
       fault = true;
       if (reasons != nullptr) reasons->push_back(std::move(why));
@@ -926,13 +928,12 @@ struct Daemon::Impl {
   // R4, R42, R43, R71.
   void StartInstance(InstanceRuntime& v, bool group_faulted, bool group_pending) {
     if (v.own_fault) {
-      if (logs()) {
-        std::vector<std::string> reasons;
-        ComputeFault(v, &reasons);
-        for (const std::string& r : reasons)
-          Log(v.index, "(", v.cfg->name, "): entering FAULT state", r);
-      }
-      ILog(v, "entering FAULT state");
+      std::vector<std::string> reasons;
+      ComputeFault(v, &reasons);
+      for (const std::string& r : reasons)
+        Log(v.index, "(", v.cfg->name, "): entering FAULT state", r);
+      // Faulted only by the configuration: just the FAULT notifications.
+      if (!reasons.empty()) ILog(v, "entering FAULT state");
       v.state = State::kFault;
       v.wantstate = State::kFault;
       NotifyInst(v, State::kFault, Reason::kStartup);

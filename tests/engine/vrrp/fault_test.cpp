@@ -137,6 +137,17 @@ TEST(Rules, R42_FaultAtStartup) {
                                     "t=20000000 Notify VI_1 MASTER->STOP prio=100 shutdown"));
 }
 
+TEST(Rules, R4_1_ConfigFaultOnlyNotifies) {
+  // unicast_fault_no_peer without peers: the reader logged the error; the
+  // instance enters FAULT with only its FAULT notification.
+  VrrpInstance v = MakeInstance();
+  v.unicast_fault_no_peer = true;
+  Harness h(MakeConfig({v}));
+  h.Start(0);
+  EXPECT_THAT(h.Take(true, true), ElementsAre("t=0 Notify VI_1 INIT->FAULT prio=100 startup"));
+  EXPECT_EQ(h.daemon().state(0), State::kFault);
+}
+
 Config ScriptConfig(VrrpInstance v) {
   v.track_scripts.push_back({"chk", 0, false});
   Config c = MakeConfig({v});
