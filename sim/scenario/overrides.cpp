@@ -5,6 +5,8 @@
 // in: R2 (state), R6 (advert_int rounding per version), R24 (owner clears
 // nopreempt), R25 (state MASTER clears nopreempt and preempt_delay),
 // preempt_delay vs nopreempt, R31/R36 (weights ignored for owners).
+#include <set>
+
 #include "sim/scenario/scenario.h"
 
 namespace vsim {
@@ -34,6 +36,7 @@ void ApplyOverride(const ConfigOverride& o, vrrp::Config* config, vrrp::Diagnost
     diags->push_back({s, o.where, o.node + " (" + inst + ") " + msg});
   };
   bool matched = false;
+  std::set<std::string> tracked;
   for (auto& v : config->instances) {
     if (!o.instance.empty() && v.name != o.instance) continue;
     matched = true;
@@ -49,17 +52,12 @@ void ApplyOverride(const ConfigOverride& o, vrrp::Config* config, vrrp::Diagnost
       v.advert_int = RoundAdvert(v.version, *o.advert_int, &msg);
       if (!msg.empty()) note(vrrp::Severity::kWarning, v.name, msg);
     }
-    for (const auto& [script, weight] : o.script_weights) {
-      bool tracked = false;
+    for (const auto& [script, weight] : o.script_weights)
       for (auto& ts : v.track_scripts)
         if (ts.name == script) {
           ts.weight = weight;
-          tracked = true;
+          tracked.insert(script);
         }
-      if (!tracked)
-        note(vrrp::Severity::kError, v.name,
-             "does not track vrrp_script " + script + " - weight override ignored");
-    }
     // Consistency, in keepalived's completion order.
     if (v.priority == 255 && v.nopreempt) {
       note(vrrp::Severity::kWarning, v.name,
@@ -94,6 +92,13 @@ void ApplyOverride(const ConfigOverride& o, vrrp::Config* config, vrrp::Diagnost
       }
       v.track_scripts = std::move(keep);
     }
+  }
+  for (const auto& [script, weight] : o.script_weights) {
+    (void)weight;
+    if (matched && !tracked.count(script))
+      diags->push_back({vrrp::Severity::kError, o.where,
+                        o.node + ": no " + (o.instance.empty() ? "instance" : o.instance) +
+                            " tracks vrrp_script " + script + " - weight override impossible"});
   }
   if (!matched)
     diags->push_back({vrrp::Severity::kError, o.where,
