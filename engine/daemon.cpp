@@ -36,6 +36,8 @@ struct Daemon::Impl {
   std::vector<GroupRuntime> groups;
   std::vector<ScriptRuntime> scripts;
   std::vector<std::int64_t> file_values;
+  std::vector<Time> garp_next;   // per host interface: earliest next GARP (R53)
+  Time garp_thread_at = kNever;  // queued-GARP thread (R53)
 
   bool started = false;
   bool stopped = false;
@@ -168,6 +170,7 @@ struct Daemon::Impl {
       scripts.push_back(sr);
     }
     for (const TrackFile& f : config.track_files) file_values.push_back(f.init_value.value_or(0));
+    garp_next.assign(ifs.size(), kNever);
   }
 
   // ------------------------------------------------------------ small helpers
@@ -248,13 +251,67 @@ struct Daemon::Impl {
     if (!v.vipset) return;
     const bool detail = opt.detailed_logging && logs();
     for (int r = 0; r < repeat; ++r) {
-      for (const InstalledAddress& a : v.addresses) {
+      for (InstalledAddress& a : v.addresses) {
         if (detail && r == 0)
           ILog(v, "Sending/queueing gratuitous ARPs on ", a.dev, " for ", a.vip->addr.ToString());
-        out->push_back(SendGarp{v.index, a.vip->addr, a.dev});
-        if (detail) Log(-1, "Sending gratuitous ARP on ", a.dev, " for ", a.vip->addr.ToString());
+        SendOrQueueGarp(v, a);
       }
     }
+  }
+
+  void EmitGarp(const InstanceRuntime& v, const InstalledAddress& a) {
+    out->push_back(SendGarp{v.index, a.vip->addr, a.dev});
+    if (opt.detailed_logging)
+      Log(-1, "Sending gratuitous ARP on ", a.dev, " for ", a.vip->addr.ToString());
+  }
+
+  // R53 pacing (global vrrp_garp_interval): a GARP asked for while its
+  // interface is still inside the interval is queued instead; an address
+  // has at most one queued GARP, so further repeats collapse into it.
+  void SendOrQueueGarp(InstanceRuntime& v, InstalledAddress& a) {
+    const Duration interval = config.global.garp_interval;
+    const int f = interval > 0 ? FindIfIndex(a.dev) : -1;
+    if (f < 0) {
+      EmitGarp(v, a);
+      return;
+    }
+    if (garp_next[f] != kNever && now < garp_next[f]) {
+      a.garp_pending = true;
+      v.garp_pending = true;
+      garp_thread_at = std::min(garp_thread_at, now + interval);
+      return;
+    }
+    EmitGarp(v, a);
+    garp_next[f] = now + interval;
+  }
+
+  // The queued-GARP thread: sends every queued GARP whose interface is free,
+  // instances in configuration order, and re-arms for the rest.
+  void GarpThread() {
+    garp_thread_at = kNever;
+    const Duration interval = config.global.garp_interval;
+    for (InstanceRuntime& v : insts) {
+      if (!v.garp_pending) continue;
+      v.garp_pending = false;
+      for (InstalledAddress& a : v.addresses) {
+        if (!a.garp_pending) continue;
+        const int f = FindIfIndex(a.dev);
+        if (f >= 0 && garp_next[f] != kNever && now < garp_next[f]) {
+          v.garp_pending = true;
+          garp_thread_at = std::min(garp_thread_at, garp_next[f]);
+          continue;
+        }
+        a.garp_pending = false;
+        EmitGarp(v, a);
+        if (f >= 0) garp_next[f] = now + interval;
+      }
+    }
+  }
+
+  int FindIfIndex(std::string_view name) const {
+    for (std::size_t i = 0; i < ifs.size(); ++i)
+      if (ifs[i].name == name) return static_cast<int>(i);
+    return -1;
   }
 
   bool HasExcluded(const InstanceRuntime& v) const {
@@ -274,6 +331,8 @@ struct Daemon::Impl {
 
   void RemoveVips(InstanceRuntime& v) {
     v.garp_delay_at = v.garp_lower_at = v.garp_refresh_at = kNever;
+    v.garp_pending = false;
+    for (InstalledAddress& a : v.addresses) a.garp_pending = false;
     if (!v.vipset) return;
     for (bool excluded : {false, true}) {
       if (excluded ? !HasExcluded(v) : v.cfg->vips.empty()) continue;
@@ -827,9 +886,14 @@ struct Daemon::Impl {
       }
       for (std::size_t s = 0; s < scripts.size(); ++s)
         consider(scripts[s].next_run, 3, static_cast<int>(s));
+      consider(garp_thread_at, 4, 0);
       if (kind < 0) return;
       if (kind == 3) {
         RunDueScript(which);
+        continue;
+      }
+      if (kind == 4) {
+        GarpThread();
         continue;
       }
       InstanceRuntime& v = insts[which];
@@ -857,6 +921,7 @@ struct Daemon::Impl {
       for (const InstanceRuntime& v : insts)
         t = std::min({t, v.sands, v.garp_delay_at, v.garp_lower_at});
       for (const ScriptRuntime& s : scripts) t = std::min(t, s.next_run);
+      t = std::min(t, garp_thread_at);
     }
     next_deadline = t;
   }

@@ -42,7 +42,8 @@ struct InstalledAddress {
   const VirtualAddress* vip = nullptr;
   std::string dev;
   bool excluded = false;
-  bool tracked = false;  // its device is a FAULT source (R38)
+  bool tracked = false;       // its device is a FAULT source (R38)
+  bool garp_pending = false;  // a paced GARP is queued for it (R53)
 };
 
 struct InstanceRuntime {
@@ -72,6 +73,7 @@ struct InstanceRuntime {
   Time garp_delay_at = kNever;
   Time garp_lower_at = kNever;
   Time garp_refresh_at = kNever;
+  bool garp_pending = false;  // some address has a queued GARP (R53)
 
   bool shortened_by_prio0 = false;  // the running deadline came from R14.1
 

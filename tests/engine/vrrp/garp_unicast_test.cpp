@@ -80,15 +80,30 @@ TEST(Rules, R52_RefreshWithPeriodicAdverts) {
                                "t=10109375 SendGarp VI_1 10.0.0.100 eth0"));
 }
 
-TEST(Rules, R53_PacingNotModelled) {
-  // vrrp_garp_interval pacing is not modelled: every GARP of a batch is
-  // emitted at the same instant (the driver may pace them).
-  Config c = MakeConfig({MakeInstance()});
-  c.global.garp_interval = 10 * kMillisecond;
-  Harness h(std::move(c));
+TEST(Rules, R53_NoPacingByDefault) {
+  Harness h(MakeConfig({MakeInstance()}));
   h.Start(0);
   h.RunUntil(kUp);
   EXPECT_EQ(Only(h.Take(), "t=3609375 SendGarp").size(), 5u);
+}
+
+TEST(Rules, R53_GarpIntervalPacesAndCollapsesRepeats) {
+  // vrrp_garp_interval 10 ms: one GARP per interval on the interface; an
+  // address holds at most one queued GARP, so repeats collapse.
+  VrrpInstance v = MakeInstance();
+  VirtualAddress second;
+  second.addr = Ip("10.0.0.101");
+  second.prefix_len = 24;
+  v.vips.push_back(second);
+  v.garp_master_delay = 0;
+  Config c = MakeConfig({v});
+  c.global.garp_interval = 10 * kMillisecond;
+  Harness h(std::move(c));
+  h.Start(0);
+  h.RunUntil(kUp + Seconds(1) - 1);
+  EXPECT_THAT(Only(h.Take(), "SendGarp"), ElementsAre("t=3609375 SendGarp VI_1 10.0.0.100 eth0",
+                                                      "t=3619375 SendGarp VI_1 10.0.0.100 eth0",
+                                                      "t=3629375 SendGarp VI_1 10.0.0.101 eth0"));
 }
 
 TEST(Rules, R55_MulticastDestinationAndTtl) {
