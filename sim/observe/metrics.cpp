@@ -274,15 +274,17 @@ std::vector<std::pair<Time, Time>> MasterSplitIntervals(const RunTimeline& tl, i
   for (int v : tl.vrids()) {
     if (vrid != 0 && v != vrid) continue;
     const auto& h = tl.history(v);
-    std::optional<Time> open;
+    // A sentinel instead of std::optional: g++ 12 -O2 reports a false
+    // "may be used uninitialized" for the optional here.
+    Time open = vrrp::kNever;
     for (const auto& s : h) {
-      if (s.masters.size() >= 2 && !open) open = s.t;
-      if (s.masters.size() < 2 && open) {
-        out.emplace_back(*open, s.t);
-        open.reset();
+      if (s.masters.size() >= 2 && open == vrrp::kNever) open = s.t;
+      if (s.masters.size() < 2 && open != vrrp::kNever) {
+        out.emplace_back(open, s.t);
+        open = vrrp::kNever;
       }
     }
-    if (open) out.emplace_back(*open, tl.end());
+    if (open != vrrp::kNever) out.emplace_back(open, tl.end());
   }
   std::sort(out.begin(), out.end());
   return out;
