@@ -1393,24 +1393,24 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
       for (const auto& x : *seq) {
         if (!Spend()) return std::nullopt;
         ExpectedStep step;
-        YAML::Node sv = x;
+        std::optional<YAML::Node> state_node;  // never assign YAML::Node (reference semantics)
         if (x.IsMap()) {
           if (!Keys(x, {"state", "at"}, "sequence step")) {
             ok = false;
             continue;
           }
-          auto s = Find(x, "state");
-          if (!s) {
+          state_node = Find(x, "state");
+          if (!state_node) {
             Error(x, "sequence step: missing 'state'");
             ok = false;
             continue;
           }
-          sv = *s;
           if (auto a = Find(x, "at")) {
             step.at = TimeR(*a, "sequence step at");
             if (!step.at) ok = false;
           }
         }
+        const YAML::Node sv = state_node ? *state_node : YAML::Node(x);
         auto s = Str(sv, "sequence step");
         auto st = s ? ParseState(*s) : std::nullopt;
         if (!st) {
