@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "engine/vrrp/instance.h"
+#include "engine/vrrp/timer_tree.h"
 #include "engine/vrrp/timers.h"
 #include "engine/vrrp/tracker.h"
 #include "engine/vrrp/validate.h"
@@ -38,6 +39,7 @@ struct Daemon::Impl {
   std::vector<std::int64_t> file_values;
   std::vector<Time> garp_next;   // per host interface: earliest next GARP (R53)
   Time garp_thread_at = kNever;  // queued-GARP thread (R53)
+  TimerTree timer_tree;          // earliest instance deadline (sands / GARP batches)
 
   bool started = false;
   bool stopped = false;
@@ -171,6 +173,29 @@ struct Daemon::Impl {
     }
     for (const TrackFile& f : config.track_files) file_values.push_back(f.init_value.value_or(0));
     garp_next.assign(ifs.size(), kNever);
+    timer_tree.Reset(static_cast<int>(insts.size()));
+    vrid_index.assign(256, {});
+    for (const InstanceRuntime& v : insts) vrid_index[v.cfg->vrid & 0xff].push_back(v.index);
+  }
+
+  // Instances by VRID, configuration order: the receive path looks only at
+  // the instances that can match.
+  std::vector<std::vector<int>> vrid_index;
+
+  // Every write of an instance's deadlines goes through here (or SetSands),
+  // so the timer tree always knows the earliest one.
+  void Touch(const InstanceRuntime& v) {
+    Time t = v.sands;
+    int kind = 0;
+    if (v.garp_delay_at < t) {
+      t = v.garp_delay_at;
+      kind = 1;
+    }
+    if (v.garp_lower_at < t) {
+      t = v.garp_lower_at;
+      kind = 2;
+    }
+    timer_tree.Set(v.index, t, kind);
   }
 
   // ------------------------------------------------------------ small helpers
@@ -195,6 +220,7 @@ struct Daemon::Impl {
   void SetSands(InstanceRuntime& v, Time t) {
     if (v.sands == t) return;
     v.sands = t;
+    Touch(v);
     out->push_back(TimerArmed{v.index, t});
   }
 
@@ -331,6 +357,7 @@ struct Daemon::Impl {
 
   void RemoveVips(InstanceRuntime& v) {
     v.garp_delay_at = v.garp_lower_at = v.garp_refresh_at = kNever;
+    Touch(v);
     v.garp_pending = false;
     for (InstalledAddress& a : v.addresses) a.garp_pending = false;
     if (!v.vipset) return;
@@ -498,8 +525,10 @@ struct Daemon::Impl {
     GarpBatch(v, v.cfg->garp_master_repeat);
     if (v.cfg->garp_master_refresh > 0) v.garp_refresh_at = now + v.cfg->garp_master_refresh;
     NotifyInst(v, State::kMaster, reason, std::move(detail));
-    if (v.cfg->garp_master_delay > 0 && v.cfg->garp_master_repeat > 0)
+    if (v.cfg->garp_master_delay > 0 && v.cfg->garp_master_repeat > 0) {
       v.garp_delay_at = now + v.cfg->garp_master_delay;
+      Touch(v);
+    }
   }
 
   // R21.
@@ -657,9 +686,9 @@ struct Daemon::Impl {
     const bool mcast = a.dst.is_multicast();
     int fallback = -1;
     int first_unicast = -1;
-    for (const InstanceRuntime& v : insts) {
+    for (int index : vrid_index[a.vrid]) {
+      const InstanceRuntime& v = insts[index];
       const VrrpInstance& c = *v.cfg;
-      if (c.vrid != a.vrid) continue;
       if (!c.interface.empty() && c.interface != ifname) continue;
       if (mcast) {
         if (!c.is_unicast()) return v.index;
@@ -840,7 +869,10 @@ struct Daemon::Impl {
     const int repeat = v.cfg->garp_lower_prio_repeat;
     if (repeat <= 0) return;
     GarpBatch(v, repeat);
-    if (v.cfg->garp_lower_prio_delay > 0) v.garp_lower_at = now + v.cfg->garp_lower_prio_delay;
+    if (v.cfg->garp_lower_prio_delay > 0) {
+      v.garp_lower_at = now + v.cfg->garp_lower_prio_delay;
+      Touch(v);
+    }
   }
 
   // ------------------------------------------------------------ timers
@@ -879,11 +911,9 @@ struct Daemon::Impl {
           which = w;
         }
       };
-      for (const InstanceRuntime& v : insts) {
-        consider(v.sands, 0, v.index);
-        consider(v.garp_delay_at, 1, v.index);
-        consider(v.garp_lower_at, 2, v.index);
-      }
+      // Instances first: at equal times they win over scripts and the GARP
+      // thread (strict < below), as in a scan in configuration order.
+      consider(timer_tree.min_time(), timer_tree.min_kind(), timer_tree.min_leaf());
       for (std::size_t s = 0; s < scripts.size(); ++s)
         consider(scripts[s].next_run, 3, static_cast<int>(s));
       consider(garp_thread_at, 4, 0);
@@ -907,9 +937,11 @@ struct Daemon::Impl {
         }
       } else if (kind == 1) {
         v.garp_delay_at = kNever;
+        Touch(v);
         if (v.vipset) GarpBatch(v, v.cfg->garp_master_repeat);
       } else {
         v.garp_lower_at = kNever;
+        Touch(v);
         if (v.vipset) GarpBatch(v, v.cfg->garp_lower_prio_repeat);
       }
     }
@@ -918,8 +950,7 @@ struct Daemon::Impl {
   void RecomputeNext() {
     Time t = kNever;
     if (started && !stopped) {
-      for (const InstanceRuntime& v : insts)
-        t = std::min({t, v.sands, v.garp_delay_at, v.garp_lower_at});
+      t = timer_tree.min_time();
       for (const ScriptRuntime& s : scripts) t = std::min(t, s.next_run);
       t = std::min(t, garp_thread_at);
     }
@@ -1045,6 +1076,7 @@ struct Daemon::Impl {
       NotifyGroup(static_cast<int>(g), State::kStop, Reason::kShutdown);
     for (InstanceRuntime& v : insts) {
       v.garp_delay_at = v.garp_lower_at = v.garp_refresh_at = kNever;
+      Touch(v);
       SetSands(v, kNever);
     }
     for (ScriptRuntime& s : scripts) s.next_run = kNever;
