@@ -15,7 +15,9 @@ ctest --test-dir build/release --output-on-failure -j "$(nproc)"
 
 echo "== benchmarks (short mode: proves they run, measures nothing)"
 if [ -x build/release/bench/vrrpsim_bench ]; then
-  build/release/bench/vrrpsim_bench --benchmark_min_time=0.001 >/dev/null
+  # BM_C (100 hosts x 100 instances, one simulated hour) takes seconds per
+  # iteration and exercises the same code as BM_B: left out here.
+  build/release/bench/vrrpsim_bench --benchmark_min_time=0.001 --benchmark_filter=-BM_C_ >/dev/null
 fi
 
 echo "== ASan+UBSan build"
