@@ -128,8 +128,9 @@ class Loader {
     bool ok = true;
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
+      const auto kvp = *it;  // keep the pair alive (iterator proxies are temporaries)
       if (!Spend()) return false;
-      const YAML::Node& k = it->first;
+      const YAML::Node k = kvp.first;
       if (!k.IsScalar()) {
         Error(k, "keys of " + what + " must be plain words");
         ok = false;
@@ -164,8 +165,8 @@ class Loader {
     return ok;
   }
   static std::optional<YAML::Node> Find(const YAML::Node& map, std::string_view key) {
-    for (auto it = map.begin(); it != map.end(); ++it)
-      if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+    for (const auto& kvp : map)  // bound to the pair: iterator proxies are temporaries
+      if (kvp.first.IsScalar() && kvp.first.Scalar() == key) return YAML::Node(kvp.second);
     return std::nullopt;
   }
   std::optional<std::string> Str(const YAML::Node& n, const std::string& what) {
@@ -1060,8 +1061,9 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
   if (item.IsScalar()) {
     kind = item.Scalar();
   } else if (item.IsMap() && item.size() == 1) {
-    kind = item.begin()->first.IsScalar() ? item.begin()->first.Scalar() : "";
-    params = item.begin()->second;
+    const auto kvp = *item.begin();
+    kind = kvp.first.IsScalar() ? kvp.first.Scalar() : "";
+    params = kvp.second;
   } else {
     Error(item,
           "an expectation is one key naming its kind (state, master, vip, priority, "
@@ -1104,7 +1106,7 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
     msg +=
         "; expected one of state, master, vip, priority, no_split_brain, split_brain, "
         "failover, vip_downtime, flaps, converges, transitions, final";
-    Error(item.IsMap() ? item.begin()->first : item, msg);
+    Error(item.IsMap() ? YAML::Node((*item.begin()).first) : item, msg);
     return std::nullopt;
   }
   const std::string w = std::string("expectation ") + ExpectKindName(e.kind);
@@ -1542,15 +1544,16 @@ std::optional<ConfigOverride> Loader::Override(const YAML::Node& n, const std::s
   if (auto v = Find(n, "script_weight")) {
     if (IsMap(*v, "script_weight")) {
       for (auto it = v->begin(); it != v->end(); ++it) {
+        const auto kvp = *it;  // keep the pair alive (iterator proxies are temporaries)
         if (!Spend()) return std::nullopt;
-        auto name = Str(it->first, "script name");
-        auto w = Int(it->second, "weight", -253, 253);
+        auto name = Str(kvp.first, "script name");
+        auto w = Int(kvp.second, "weight", -253, 253);
         if (!name || !w) {
           ok = false;
           continue;
         }
         if (cfg && !cfg->FindScript(*name)) {
-          Error(it->first, what + ": node " + node + " has no (used) vrrp_script '" + *name + "'");
+          Error(kvp.first, what + ": node " + node + " has no (used) vrrp_script '" + *name + "'");
           ok = false;
           continue;
         }
@@ -1613,14 +1616,15 @@ void Loader::Matrix(const YAML::Node& n) {
       if (auto set = Find(v, "set")) {
         if (IsMap(*set, "variant set")) {
           for (auto it = set->begin(); it != set->end(); ++it) {
+            const auto kvp = *it;  // keep the pair alive (iterator proxies are temporaries)
             if (!Spend()) return;
-            auto node = Str(it->first, "node");
+            auto node = Str(kvp.first, "node");
             if (!node) continue;
             if (sc_.FindNode(*node) < 0) {
-              Error(it->first, "variant " + var.name + ": no node named '" + *node + "'");
+              Error(kvp.first, "variant " + var.name + ": no node named '" + *node + "'");
               continue;
             }
-            if (auto o = Override(it->second, *node, "variant " + var.name + " " + *node))
+            if (auto o = Override(kvp.second, *node, "variant " + var.name + " " + *node))
               var.overrides.push_back(*o);
           }
         }
@@ -1654,35 +1658,36 @@ void Loader::Matrix(const YAML::Node& n) {
   std::vector<Axis> axes;
   std::size_t product = 1;
   for (auto it = vary->begin(); it != vary->end(); ++it) {
+    const auto kvp = *it;  // keep the pair alive (iterator proxies are temporaries)
     if (!Spend()) return;
-    auto key = Str(it->first, "matrix key");
+    auto key = Str(kvp.first, "matrix key");
     if (!key) return;
     static const std::vector<std::string_view> kVaryKeys = {"priority", "state", "nopreempt",
                                                             "preempt_delay", "advert_int"};
     const bool weight_key = key->rfind("weight.", 0) == 0 && key->size() > 7;
     if (!weight_key && std::find(kVaryKeys.begin(), kVaryKeys.end(), *key) == kVaryKeys.end()) {
-      Error(it->first, "matrix vary: unknown key '" + *key +
+      Error(kvp.first, "matrix vary: unknown key '" + *key +
                            "' (expected priority, state, nopreempt, preempt_delay, advert_int or "
                            "weight.<vrrp_script>)");
       return;
     }
     for (const auto& a : axes)
       if (a.key == *key) {
-        Error(it->first, "matrix vary: duplicate key '" + *key + "'");
+        Error(kvp.first, "matrix vary: duplicate key '" + *key + "'");
         return;
       }
-    if (!IsSeq(it->second, "matrix vary " + *key) || it->second.size() == 0) {
-      if (it->second.IsSequence()) Error(it->second, "matrix vary " + *key + ": no values");
+    if (!IsSeq(kvp.second, "matrix vary " + *key) || kvp.second.size() == 0) {
+      if (kvp.second.IsSequence()) Error(kvp.second, "matrix vary " + *key + ": no values");
       return;
     }
     Axis axis{*key, {}};
-    for (const auto& x : it->second) {
+    for (const auto& x : kvp.second) {
       if (!Spend()) return;
       axis.values.push_back(x);
     }
     product *= axis.values.size();
     if (product > kMaxVariants) {
-      Error(it->second, "matrix: more than " + std::to_string(kMaxVariants) + " variants");
+      Error(kvp.second, "matrix: more than " + std::to_string(kMaxVariants) + " variants");
       return;
     }
     axes.push_back(std::move(axis));
