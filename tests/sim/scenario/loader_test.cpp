@@ -1,4 +1,6 @@
+#include <fstream>
 #include <gtest/gtest.h>
+#include <sstream>
 
 #include "sim/scenario/scenario.h"
 
@@ -506,6 +508,36 @@ TEST(LoadScenarioFile, MissingFile) {
   auto l = LoadScenarioFile(kDataDir + "/does-not-exist.yaml");
   EXPECT_FALSE(l.ok());
   EXPECT_TRUE(HasError(l, "cannot open"));
+}
+
+}  // namespace
+}  // namespace vsim
+
+namespace vsim {
+namespace {
+
+TEST(Loader, TruncatedAndMangledShippedScenariosNeverCrash) {
+  const std::string root = std::string(VRRPSIM_SOURCE_DIR) + "/scenarios/seed";
+  for (const char* name : {"master-backup.yaml", "nopreempt-master-backup.yaml"}) {
+    std::ifstream in(root + "/" + name);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    const std::string text = buf.str();
+    ASSERT_GT(text.size(), 100u);
+    for (std::size_t cut = 0; cut < text.size(); cut += text.size() / 60 + 1) {
+      ScenarioLoad l = LoadScenarioText(text.substr(0, cut), name, root);
+      EXPECT_TRUE(l.ok() || !l.diagnostics.empty()) << cut;
+    }
+    // Flip characters that matter to YAML.
+    for (std::size_t i = 0; i < text.size(); i += text.size() / 80 + 1) {
+      for (char c : {':', '-', '[', '{', ' ', '|', '"'}) {
+        std::string m = text;
+        m[i] = c;
+        ScenarioLoad l = LoadScenarioText(m, name, root);
+        EXPECT_TRUE(l.ok() || !l.diagnostics.empty()) << i << " " << c;
+      }
+    }
+  }
 }
 
 }  // namespace
