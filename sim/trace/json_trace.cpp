@@ -94,6 +94,10 @@ ordered_json EventJson(const RunResult& run, const TraceEvent& e) {
     case TraceKind::kOperation:
       if (e.peer_host >= 0) j["peer"] = HostName(run, e.peer_host);
       break;
+    case TraceKind::kClientView:
+      j["address"] = e.addr.ToString();
+      j["reaches"] = e.peer_host >= 0 ? ordered_json(HostName(run, e.peer_host)) : ordered_json();
+      break;
     case TraceKind::kScriptRun:
     case TraceKind::kLog:
       if (e.instance >= 0) j["instance"] = InstanceName(run, e.host, e.instance);
@@ -268,6 +272,8 @@ struct Reader {
         std::string s;
         if (Get(ej, "host", &s, ew, false)) e.host = HostIndex(*run, s, ew);
         if (Get(ej, "peer", &s, ew, false)) e.peer_host = HostIndex(*run, s, ew);
+        if (auto r = ej.find("reaches"); r != ej.end() && r->is_string())
+          e.peer_host = HostIndex(*run, r->get<std::string>(), ew);
         if (Get(ej, "instance", &s, ew, false) && e.host >= 0) {
           const auto& names = run->hosts[e.host].instances;
           for (std::size_t k = 0; k < names.size(); ++k)

@@ -83,6 +83,11 @@ std::string Describe(const RunResult& run, const TraceEvent& e) {
       return host + " " + e.detail + (e.value ? " ok" : " failed");
     case TraceKind::kLog:
       return host + ": " + e.detail;
+    case TraceKind::kClientView:
+      return host + " traffic for " + e.addr.ToString() +
+             (e.peer_host >= 0 ? " reaches " + HostName(run, e.peer_host)
+                               : std::string(" is lost")) +
+             " (" + e.detail + ")";
   }
   return "";
 }
@@ -95,6 +100,7 @@ bool Shown(const TraceEvent& e, const TextReportOptions& o) {
     case TraceKind::kPriority:
     case TraceKind::kVipAdded:
     case TraceKind::kVipRemoved:
+    case TraceKind::kClientView:
       return true;
     case TraceKind::kLog:
       return o.logs;
@@ -160,8 +166,8 @@ void WriteTextReport(const RunResult& run, const TextReportOptions& options, std
   } else {
     out << run.split_brain.size() << " interval(s)\n";
     for (const auto& iv : run.split_brain) {
-      out << "  vrid " << iv.vrid << "  " << FormatSimTime(iv.start) << " .. " << FormatSimTime(iv.end)
-          << "  (" << FormatSimDuration(iv.length()) << ")  hosts";
+      out << "  vrid " << iv.vrid << "  " << FormatSimTime(iv.start) << " .. "
+          << FormatSimTime(iv.end) << "  (" << FormatSimDuration(iv.length()) << ")  hosts";
       for (int h : iv.hosts) out << " " << HostName(run, h);
       out << (iv.masters ? "  two masters" : "") << (iv.vip_holders ? "  duplicate VIP" : "")
           << "\n";
@@ -173,7 +179,8 @@ void WriteTextReport(const RunResult& run, const TextReportOptions& options, std
     for (const auto& m : run.metrics) {
       out << "  " << m.name;
       if (!m.subject.empty()) out << " [" << m.subject << "]";
-      out << " = " << (m.is_duration ? FormatSimDuration(m.value) : std::to_string(m.value)) << "\n";
+      out << " = " << (m.is_duration ? FormatSimDuration(m.value) : std::to_string(m.value))
+          << "\n";
     }
   }
 

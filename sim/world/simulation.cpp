@@ -16,6 +16,7 @@ enum EventKind : std::uint32_t {
   kEvHostTimer = 3,
   kEvScriptResult = 4,
   kEvPauseEnd = 5,
+  kEvClientRearp = 6,
 };
 
 struct Vip {
@@ -54,6 +55,8 @@ const char* TraceKindName(TraceKind k) {
       return "script-result";
     case TraceKind::kLog:
       return "log";
+    case TraceKind::kClientView:
+      return "client-view";
   }
   return "?";
 }
@@ -111,6 +114,16 @@ struct Simulation::Host {
   std::map<std::string, CheckMode> checks;  // ordered: deterministic
   std::vector<Vip> vips;
   std::uint32_t generation = 0;  // bumped on every daemon start; stale script results die
+
+  // Clients only.
+  bool is_client = false;
+  ClientSpec client;
+  struct ArpEntry {
+    int host = -1;     // cached owner of the address, -1 = none
+    int reached = -1;  // host the client's traffic reaches now (last reported)
+    EventHandle rearp;
+  };
+  std::map<std::uint32_t, ArpEntry> arp;  // by VIP
 };
 
 struct Simulation::InFlight {
@@ -182,9 +195,106 @@ int Simulation::AddHost(HostSpec spec) {
       if (topology_.iface_name(iface) == inst.interface) found = iface;
     h->instance_iface.push_back(found);
   }
+  for (const auto& inst : spec.config.instances) {
+    for (const auto& vip : inst.vips) all_vips_.push_back(vip.addr);
+    for (const auto& vip : inst.evips) all_vips_.push_back(vip.addr);
+  }
+  std::sort(all_vips_.begin(), all_vips_.end());
+  all_vips_.erase(std::unique(all_vips_.begin(), all_vips_.end()), all_vips_.end());
   h->spec = std::move(spec);
   hosts_.push_back(std::move(h));
   return id;
+}
+
+int Simulation::AddClient(ClientSpec spec) {
+  HostSpec host;
+  host.name = spec.name;
+  HostInterfaceSpec eth0;
+  eth0.address = spec.address;
+  eth0.segment = spec.segment;
+  eth0.up = spec.up;
+  eth0.down = spec.down;
+  host.interfaces.push_back(eth0);
+  const int id = AddHost(std::move(host));
+  hosts_[id]->is_client = true;
+  hosts_[id]->client = std::move(spec);
+  has_clients_ = true;
+  return id;
+}
+
+bool Simulation::Hears(int from_host, int to_host) const {
+  if (!hosts_[from_host]->powered || !hosts_[to_host]->powered) return false;
+  if (network_.blocked(from_host, to_host)) return false;
+  for (int fi : hosts_[from_host]->ifaces) {
+    const int link = topology_.iface_link(fi);
+    if (link < 0 || !topology_.link_up(link)) continue;
+    for (int ti : hosts_[to_host]->ifaces)
+      if (topology_.Unicast(fi, ti)) return true;
+  }
+  return false;
+}
+
+int Simulation::client_reaches(int client_host, vrrp::Ipv4 vip) const {
+  const Host& c = *hosts_[client_host];
+  auto it = c.arp.find(vip.value);
+  return it == c.arp.end() ? -1 : it->second.reached;
+}
+
+void Simulation::UpdateClients(Time now) {
+  if (!has_clients_) return;
+  auto holds = [&](int host, vrrp::Ipv4 vip) {
+    for (const Vip& v : hosts_[host]->vips)
+      if (v.addr == vip) return true;
+    return false;
+  };
+  for (int c = 0; c < host_count(); ++c) {
+    Host& client = *hosts_[c];
+    if (!client.is_client) continue;
+    for (vrrp::Ipv4 vip : all_vips_) {
+      Host::ArpEntry& entry = client.arp[vip.value];
+      const char* why = "";
+      if (entry.host >= 0) {
+        if (holds(entry.host, vip) && Hears(c, entry.host)) {
+          why = "cached";
+        } else {
+          // Traffic goes to a host that no longer answers for the address:
+          // lost until the client re-resolves (NUD probes time out).
+          if (!scheduler_.IsPending(entry.rearp))
+            entry.rearp = scheduler_.Schedule(
+                now + client.client.arp_recovery, Lane::kObserver,
+                EventPayload{kEvClientRearp, static_cast<std::uint32_t>(c), vip.value});
+          why = "cached host does not answer";
+        }
+      } else {
+        // No entry: the first packet triggers an ARP request; the lowest
+        // reachable holder's reply fills the cache.
+        for (int h = 0; h < host_count() && entry.host < 0; ++h)
+          if (!hosts_[h]->is_client && holds(h, vip) && Hears(c, h) && Hears(h, c)) entry.host = h;
+        why = entry.host >= 0 ? "resolved" : "nobody answers";
+      }
+      const int reached =
+          entry.host >= 0 && holds(entry.host, vip) && Hears(c, entry.host) ? entry.host : -1;
+      if (reached != entry.reached) {
+        entry.reached = reached;
+        TraceEvent te;
+        te.t = now;
+        te.kind = TraceKind::kClientView;
+        te.host = c;
+        te.peer_host = reached;
+        te.addr = vip;
+        te.detail = why;
+        Emit(std::move(te));
+      }
+    }
+  }
+}
+
+void Simulation::ClientRearp(Time now, int host, std::uint64_t vip) {
+  Host& client = *hosts_[host];
+  Host::ArpEntry& entry = client.arp[static_cast<std::uint32_t>(vip)];
+  entry.rearp = {};
+  entry.host = -1;  // the probes failed: the entry is dropped and re-resolved
+  UpdateClients(now);
 }
 
 int Simulation::FindHost(const std::string& name) const {
@@ -239,6 +349,7 @@ void Simulation::Dispatch(const Event& e) {
   switch (e.payload.kind) {
     case kEvOperation:
       ApplyOperation(e.at, operations_[e.payload.data]);
+      UpdateClients(e.at);  // partitions, links and power change what clients reach
       break;
     case kEvDeliver:
       Deliver(e.at, host, static_cast<int>(e.payload.data >> 32),
@@ -252,6 +363,9 @@ void Simulation::Dispatch(const Event& e) {
       break;
     case kEvPauseEnd:
       PauseEnd(e.at, host);
+      break;
+    case kEvClientRearp:
+      ClientRearp(e.at, host, e.payload.data);
       break;
   }
 }
@@ -273,7 +387,7 @@ void Simulation::RemoveAllVips(Time now, int host, const char* why) {
 
 void Simulation::StartDaemon(Time now, int host) {
   Host& h = *hosts_[host];
-  if (!h.powered || h.daemon) return;
+  if (!h.powered || h.daemon || h.is_client) return;
   // A starting keepalived removes the addresses of its own VIPs that a crashed
   // predecessor left configured (R46).
   std::vector<Vip> keep;
@@ -370,7 +484,14 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
         ProcessActions(now, op.host);
         CrashDaemon(now, op.host);
       }
-      if (op.kind == OpKind::kReload && op.config) h->spec.config = *op.config;
+      if (op.kind == OpKind::kReload && op.config) {
+        h->spec.config = *op.config;
+        for (const auto& inst : op.config->instances)
+          for (const auto& vip : inst.vips)
+            if (!std::binary_search(all_vips_.begin(), all_vips_.end(), vip.addr))
+              all_vips_.insert(std::upper_bound(all_vips_.begin(), all_vips_.end(), vip.addr),
+                               vip.addr);
+      }
       StartDaemon(now, op.host);
       break;
     case OpKind::kPowerOff:
@@ -626,6 +747,16 @@ void Simulation::ProcessActions(Time now, int host) {
       te.detail = rm->dev;
       Emit(std::move(te));
     } else if (const auto* garp = std::get_if<vrrp::SendGarp>(&action)) {
+      if (has_clients_) {
+        for (int c = 0; c < host_count(); ++c) {
+          Host& client = *hosts_[c];
+          if (!client.is_client || !Hears(host, c)) continue;
+          Host::ArpEntry& entry = client.arp[garp->vip.value];
+          entry.host = host;
+          scheduler_.Cancel(entry.rearp);
+          entry.rearp = {};
+        }
+      }
       TraceEvent te;
       te.t = now;
       te.kind = TraceKind::kGarp;
@@ -689,6 +820,7 @@ void Simulation::ProcessActions(Time now, int host) {
   }
   actions_.clear();
   RearmHostTimer(host);
+  UpdateClients(now);
 }
 
 }  // namespace vsim

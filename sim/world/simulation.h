@@ -45,6 +45,26 @@ struct HostSpec {
   Duration script_runtime = 0;
 };
 
+// A client on a segment: it sends traffic to the VIPs and keeps an ARP cache
+// that gratuitous ARPs update. It shows what users of the VIP see: which host
+// their packets reach, and when the VIP is unreachable for them.
+//
+// Model (deliberately simple, documented in docs/architecture.md):
+//   * a GARP for a VIP from a host the client can hear replaces the cache entry
+//     at once (GARP latency, loss and jitter are not modelled);
+//   * with no entry, the client resolves at once to a reachable holder;
+//   * when the cached host stops holding the VIP or becomes unreachable, the
+//     client's traffic is lost until it re-resolves `arp_recovery` later
+//     (Linux: ~5 s delay_first_probe + 3 unicast probes at 1 s), then it
+//     picks a reachable holder (the lowest host id if several answer).
+struct ClientSpec {
+  std::string name;
+  vrrp::Ipv4 address;
+  std::string segment = "lan";
+  LinkDirection up, down;
+  Duration arp_recovery = 8 * vrrp::kSecond;
+};
+
 enum class CheckMode : std::uint8_t { kSucceed, kFail, kTimeout };
 
 enum class OpKind : std::uint8_t {
@@ -98,6 +118,9 @@ class Simulation {
 
   // REQUIRES: called before the first Run*; names unique.
   int AddHost(HostSpec spec);
+  // A client is a host without keepalived (it can be partitioned, blocked,
+  // powered off like any host). REQUIRES: before the first Run*.
+  int AddClient(ClientSpec spec);
   Topology& topology() { return topology_; }
   Network& network() { return network_; }
 
@@ -123,6 +146,8 @@ class Simulation {
   // Addresses configured on the host beyond its primaries (VIPs, also those
   // left behind by a crash).
   std::vector<vrrp::Ipv4> host_vips(int host) const;
+  // Host whose copy of `vip` a client's traffic reaches now; -1 if nobody.
+  int client_reaches(int client_host, vrrp::Ipv4 vip) const;
 
  private:
   struct Host;
@@ -134,6 +159,9 @@ class Simulation {
   void HostTimer(Time now, int host);
   void ScriptResult(Time now, int host, std::uint64_t data);
   void PauseEnd(Time now, int host);
+  void ClientRearp(Time now, int host, std::uint64_t vip);
+  void UpdateClients(Time now);
+  bool Hears(int from_host, int to_host) const;
 
   void StartDaemon(Time now, int host);
   void CrashDaemon(Time now, int host);
@@ -152,6 +180,8 @@ class Simulation {
   std::vector<InFlight> in_flight_;
   std::vector<std::uint32_t> free_in_flight_;
   std::vector<TraceSink*> sinks_;
+  std::vector<vrrp::Ipv4> all_vips_;  // every VIP of every host config, sorted
+  bool has_clients_ = false;
   vrrp::Actions actions_;  // reused buffer
   std::vector<Delivery> deliveries_;
   std::vector<Drop> drops_;

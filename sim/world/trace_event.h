@@ -32,6 +32,7 @@ enum class TraceKind : std::uint8_t {
   kScriptRun,        // a vrrp_script run started (detail = script name)
   kScriptResult,     // its result (value = 1 ok / 0 failed)
   kLog,              // a keepalived log line (detail)
+  kClientView,       // a client's traffic for addr now reaches peer_host (-1: nobody)
 };
 const char* TraceKindName(TraceKind k);
 
