@@ -747,7 +747,7 @@ void Loader::Timeline(const YAML::Node& n) {
       continue;
     }
     const std::string w = std::string("operation ") + OpKindName(op.kind);
-    std::vector<std::string_view> keys = {"op", "at", "id"};
+    std::vector<std::string_view> keys = {"op", "at", "id", "repeat"};
     switch (op.kind) {
       case OpKind::kPause:
         keys.insert(keys.end(), {"node", "for"});
@@ -1001,7 +1001,56 @@ void Loader::Timeline(const YAML::Node& n) {
       default:
         break;
     }
-    if (ok) sc_.timeline.push_back(std::move(op));
+    // repeat: {every: D, times: N}: N occurrences, D apart; the copies are
+    // labelled <id>.2, <id>.3, ... when the entry has an id.
+    std::int64_t times = 1;
+    Duration every = 0;
+    if (auto r = Find(item, "repeat")) {
+      if (!IsMap(*r, "repeat") || !Keys(*r, {"every", "times"}, "repeat")) {
+        ok = false;
+      } else {
+        auto e = Find(*r, "every");
+        auto t = Find(*r, "times");
+        if (!e || !t) {
+          Error(*r, "repeat: needs 'every' (a duration) and 'times' (how many occurrences)");
+          ok = false;
+        } else {
+          auto d = Dur(*e, "repeat every");
+          auto n = Int(*t, "repeat times", 1, static_cast<std::int64_t>(kMaxOperations));
+          if (d && *d <= 0) {
+            Error(*e, "repeat every: must be longer than 0");
+            ok = false;
+          } else if (d && n) {
+            every = *d;
+            times = *n;
+          } else {
+            ok = false;
+          }
+        }
+      }
+    }
+    if (!ok) continue;
+    if (sc_.timeline.size() + static_cast<std::size_t>(times) > kMaxOperations) {
+      Error(item, "timeline: more than " + std::to_string(kMaxOperations) +
+                      " operations once repeats are expanded");
+      return;
+    }
+    std::vector<ScenarioOp> copies;
+    for (std::int64_t k = 1; k < times; ++k) {
+      ScenarioOp copy = op;
+      copy.at_ref.offset += every * k;
+      if (!op.label.empty()) {
+        copy.label = op.label + "." + std::to_string(k + 1);
+        if (labels.count(copy.label)) {
+          Error(item, "repeat: id '" + copy.label + "' is already used");
+          return;
+        }
+        labels[copy.label] = op.where;
+      }
+      copies.push_back(std::move(copy));
+    }
+    sc_.timeline.push_back(std::move(op));
+    for (auto& c : copies) sc_.timeline.push_back(std::move(c));
   }
 }
 

@@ -542,3 +542,35 @@ TEST(Loader, TruncatedAndMangledShippedScenariosNeverCrash) {
 
 }  // namespace
 }  // namespace vsim
+
+namespace vsim {
+namespace {
+
+TEST(Loader, RepeatExpandsOperations) {
+  auto l =
+      Load(Base("timeline:\n"
+                "  - {at: 10s, op: check, node: node1, result: fail, id: d, "
+                "repeat: {every: 10s, times: 3}}\n"
+                "  - {at: d.3 + 1s, op: heal}\n"));
+  const Scenario& s = Ok(l);
+  ASSERT_EQ(s.timeline.size(), 4u);
+  EXPECT_EQ(s.timeline[0].label, "d");
+  EXPECT_EQ(s.timeline[1].label, "d.2");
+  EXPECT_EQ(s.timeline[1].at, Seconds(20));
+  EXPECT_EQ(s.timeline[2].at, Seconds(30));
+  EXPECT_EQ(s.timeline[3].at, Seconds(31));
+  auto bad = Load(Base("timeline:\n  - {at: 10s, op: heal, repeat: {every: 0s, times: 3}}\n"));
+  EXPECT_TRUE(HasError(bad, "repeat every: must be longer than 0"));
+  auto beyond = Load(Base("timeline:\n  - {at: 10s, op: heal, repeat: {every: 30s, times: 3}}\n"));
+  EXPECT_TRUE(HasError(beyond, "outside the run"));
+  auto clash =
+      Load(Base("timeline:\n  - {at: 1s, op: heal, id: x, repeat: {every: 1s, times: 2}}\n"
+                "  - {at: 5s, op: heal, id: x.2}\n"));
+  EXPECT_TRUE(HasError(clash, "duplicate id 'x.2'"));
+  auto many =
+      Load(Base("timeline:\n  - {at: 0s, op: heal, repeat: {every: 1us, times: 100001}}\n"));
+  EXPECT_FALSE(many.ok());
+}
+
+}  // namespace
+}  // namespace vsim
