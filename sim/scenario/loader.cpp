@@ -1835,13 +1835,26 @@ void Loader::Matrix(const YAML::Node& n) {
 }
 
 void Loader::CheckRefs() {
+  std::map<std::string, Time> label_time;
+  for (const auto& op : sc_.timeline)
+    if (!op.label.empty()) label_time[op.label] = op.at;
   for (const auto& r : pending_refs_) {
-    if (r.label.empty() || r.label == "end") continue;
-    bool found = false;
-    for (const auto& op : sc_.timeline) found = found || op.label == r.label;
-    if (!found)
-      Error(r.where, "unknown id '" + r.label + "' in time '" + r.text +
-                         "' (ids are given to timeline operations with id:)");
+    Time base = 0;
+    if (r.label == "end") {
+      base = sc_.duration;
+    } else if (!r.label.empty()) {
+      auto it = label_time.find(r.label);
+      if (it == label_time.end()) {
+        Error(r.where, "unknown id '" + r.label + "' in time '" + r.text +
+                           "' (ids are given to timeline operations with id:)");
+        continue;
+      }
+      base = it->second;
+    }
+    const Time t = base + r.offset;
+    if (t < 0 || t > sc_.duration)
+      Error(r.where, "time '" + r.text + "' is " + FormatTime(t) + ", outside the run [0s, " +
+                         FormatTime(sc_.duration) + "]");
   }
   for (const auto& [name, where] : variant_refs_) {
     bool found = name == "base";
