@@ -133,6 +133,13 @@ TEST(Lint, SeedScenarios) {
                             "/scenarios/edges/weights-cannot-fail-over.yaml");
   ASSERT_TRUE(w.ok());
   EXPECT_TRUE(Has(LintScenario(*w.scenario), "can only drop to 98"));
+  auto u = LoadScenarioFile(std::string(VRRPSIM_SOURCE_DIR) +
+                            "/scenarios/edges/unicast-wrong-peer.yaml");
+  ASSERT_TRUE(u.ok());
+  const auto ul = LintScenario(*u.scenario);
+  EXPECT_TRUE(Has(ul, "node1 VI_1 has unicast_peer 10.0.0.9")) << Text(ul);
+  EXPECT_TRUE(Has(ul, "node1 VI_1 does not list node2 VI_1 (10.0.0.2)")) << Text(ul);
+  EXPECT_FALSE(Has(ul, "VRID 52")) << Text(ul);
 }
 
 }  // namespace
