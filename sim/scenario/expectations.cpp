@@ -219,6 +219,7 @@ struct Span {
   Time a, b;
   int vrid;
   std::vector<int> hosts;
+  std::string what;  // "two MASTERs", "two VIP holders", or both
 };
 
 std::vector<Span> SplitSpans(const Ctx& c, int vrid) {
@@ -231,12 +232,16 @@ std::vector<Span> SplitSpans(const Ctx& c, int vrid) {
         for (const auto& s : c.tl.history(v))
           if (s.t >= a && s.t < std::max(b, a + 1) && s.masters.size() >= 2)
             hs.insert(s.masters.begin(), s.masters.end());
-        out.push_back({a, b, v, std::vector<int>(hs.begin(), hs.end())});
+        out.push_back({a, b, v, std::vector<int>(hs.begin(), hs.end()), "two MASTERs"});
       }
     }
   } else {
     for (const auto& iv : c.run.split_brain)
-      if (!vrid || iv.vrid == vrid) out.push_back({iv.start, iv.end, iv.vrid, iv.hosts});
+      if (!vrid || iv.vrid == vrid)
+        out.push_back({iv.start, iv.end, iv.vrid, iv.hosts,
+                       iv.masters && iv.vip_holders ? "two MASTERs, two VIP holders"
+                       : iv.masters                 ? "two MASTERs"
+                                                    : "two VIP holders"});
   }
   // A handover within one microsecond (zero latency) is not split brain.
   out.erase(std::remove_if(out.begin(), out.end(), [](const Span& x) { return x.b == x.a; }),
@@ -247,7 +252,8 @@ std::vector<Span> SplitSpans(const Ctx& c, int vrid) {
 
 std::string SpanText(const Ctx& c, const Span& s) {
   return "VRID " + std::to_string(s.vrid) + " " + Hosts(c.run, s.hosts) + " from " +
-         FormatTime(s.a) + " to " + FormatTime(s.b) + " (" + FormatTime(s.b - s.a) + ")";
+         FormatTime(s.a) + " to " + FormatTime(s.b) + " (" + FormatTime(s.b - s.a) + ", " + s.what +
+         ")";
 }
 
 void EvalNoSplit(Ctx& c) {

@@ -98,7 +98,8 @@ TEST(Expectations, Priority) {
 
 TEST(Expectations, SplitBrain) {
   Check("no_split_brain", false,
-        "split brain: VRID 51 node1, node2 from 13.257812s to 20.000000s (6.742188s)");
+        "split brain: VRID 51 node1, node2 from 13.257812s to 20.000000s (6.742188s, two VIP "
+        "holders)");
   Check("no_split_brain: {masters_only: true}", true, "no two MASTERs at all");
   Check("no_split_brain: {except: [{from: c, to: s}]}", true,
         "1 split-brain interval(s), all inside the allowed windows");
