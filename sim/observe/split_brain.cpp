@@ -30,7 +30,9 @@ void SplitBrainDetector::OnEvent(const TraceEvent& e) {
     case TraceKind::kVipRemoved: {
       const Key key{domain_ ? domain_(e.host, e.vrid) : 0, e.vrid};
       Group& g = groups_[key];
-      Bump(g.vip_holders, e.host, e.kind == TraceKind::kVipAdded ? +1 : -1);
+      auto& holders = g.vip_holders[e.addr.value];
+      Bump(holders, e.host, e.kind == TraceKind::kVipAdded ? +1 : -1);
+      if (holders.empty()) g.vip_holders.erase(e.addr.value);
       Update(e.t, key, g);
       return;
     }
@@ -51,7 +53,23 @@ void SplitBrainDetector::OnEvent(const TraceEvent& e) {
 
 void SplitBrainDetector::Update(Time t, const Key& key, Group& g) {
   const bool masters = g.masters.size() >= 2;
-  const bool vips = g.vip_holders.size() >= 2;
+  bool vips = false;
+  for (const auto& [addr, holders] : g.vip_holders) {
+    (void)addr;
+    vips = vips || holders.size() >= 2;
+  }
+  // The flags say which condition held for a positive time: a duplicate
+  // that exists only within one microsecond (take-over and yield in the same
+  // instant) does not count.
+  auto track = [&](bool now_true, Time& since, bool SplitBrainInterval::*flag) {
+    if (now_true && since == vrrp::kNever) since = t;
+    if (!now_true && since != vrrp::kNever) {
+      if (t > since && g.open >= 0) intervals_[g.open].*flag = true;
+      since = vrrp::kNever;
+    }
+  };
+  track(masters, g.masters_since, &SplitBrainInterval::masters);
+  track(vips, g.vips_since, &SplitBrainInterval::vip_holders);
   if (masters || vips) {
     if (g.open < 0) {
       SplitBrainInterval iv;
@@ -62,8 +80,6 @@ void SplitBrainDetector::Update(Time t, const Key& key, Group& g) {
       g.open = static_cast<int>(intervals_.size() - 1);
     }
     SplitBrainInterval& iv = intervals_[g.open];
-    iv.masters = iv.masters || masters;
-    iv.vip_holders = iv.vip_holders || vips;
     auto add = [&](const std::map<int, int>& m) {
       if (m.size() < 2) return;
       for (const auto& [host, n] : m) {
@@ -73,7 +89,10 @@ void SplitBrainDetector::Update(Time t, const Key& key, Group& g) {
       }
     };
     add(g.masters);
-    add(g.vip_holders);
+    for (const auto& [addr, holders] : g.vip_holders) {
+      (void)addr;
+      add(holders);
+    }
   } else if (g.open >= 0) {
     Close(g, t);
   }
@@ -96,7 +115,11 @@ void SplitBrainDetector::Close(Group& g, Time t) {
 void SplitBrainDetector::Finish(Time end) {
   for (auto& [key, g] : groups_) {
     (void)key;
-    if (g.open >= 0) Close(g, end);
+    if (g.open < 0) continue;
+    if (g.masters_since != vrrp::kNever && end > g.masters_since) intervals_[g.open].masters = true;
+    if (g.vips_since != vrrp::kNever && end > g.vips_since) intervals_[g.open].vip_holders = true;
+    g.masters_since = g.vips_since = vrrp::kNever;
+    Close(g, end);
   }
 }
 

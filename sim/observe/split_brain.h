@@ -1,8 +1,10 @@
 // Split-brain detector: per VRID and broadcast domain, the intervals in which
-// two or more hosts are MASTER, or two or more hosts hold one of the VRID's
-// addresses (a crashed keepalived leaves its VIP configured, R46, and that
-// host still answers ARP for it). Intervals are half-open [start, end); an
-// empty one (two transitions in the same microsecond) is not reported.
+// two or more hosts are MASTER, or two or more hosts hold the same one of the
+// VRID's addresses (a crashed keepalived leaves its VIP configured, R46, and
+// that host still answers ARP for it). Two clusters that collide on a VRID
+// with different VIPs have two MASTERs (a protocol-level split brain: their
+// adverts disturb each other, #2444) but no duplicate address. Intervals are half-open [start,
+// end); an empty one (two transitions in the same microsecond) is not reported.
 #pragma once
 
 #include <functional>
@@ -21,7 +23,7 @@ struct SplitBrainInterval {
   Time end = 0;              // == start until closed
   std::vector<int> hosts;    // every host involved during the interval, sorted
   bool masters = false;      // two or more MASTERs at some point
-  bool vip_holders = false;  // two or more hosts held a VIP at some point
+  bool vip_holders = false;  // two or more hosts held the same VIP at some point
   Duration length() const { return end - start; }
 };
 
@@ -45,9 +47,11 @@ class SplitBrainDetector : public TraceSink {
     auto operator<=>(const Key&) const = default;
   };
   struct Group {
-    std::map<int, int> masters;      // host -> number of its instances in MASTER
-    std::map<int, int> vip_holders;  // host -> number of VIP addresses held
-    int open = -1;                   // index into intervals_, -1 if none
+    std::map<int, int> masters;  // host -> number of its instances in MASTER
+    std::map<std::uint32_t, std::map<int, int>> vip_holders;  // address -> host -> count
+    int open = -1;                                            // index into intervals_, -1 if none
+    Time masters_since = vrrp::kNever;                        // start of the current two-MASTER run
+    Time vips_since = vrrp::kNever;  // start of the current duplicate-address run
   };
   void Update(Time t, const Key& key, Group& g);
   // Ends the group's open interval at t; an empty interval is dropped.

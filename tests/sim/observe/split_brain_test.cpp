@@ -81,6 +81,17 @@ TEST(SplitBrain, CrashedHostKeepsItsVip) {
   EXPECT_TRUE(d.intervals()[0].vip_holders);
 }
 
+TEST(SplitBrain, DifferentAddressesOfOneVridAreNotADuplicate) {
+  SplitBrainDetector d;
+  TraceEvent a = Vip(0, 0, true);
+  TraceEvent b = Vip(10, 1, true);
+  b.addr = vrrp::Ipv4(10, 250, 9, 100);
+  d.OnEvent(a);
+  d.OnEvent(b);
+  d.Finish(100);
+  EXPECT_TRUE(d.intervals().empty());
+}
+
 TEST(SplitBrain, DifferentVridsOrDomainsDoNotCollide) {
   SplitBrainDetector d([](int host, int) { return host < 2 ? 0 : 1; });
   d.OnEvent(Transition(0, 0, State::kBackup, State::kMaster, 51));
