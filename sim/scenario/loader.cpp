@@ -230,7 +230,14 @@ class Loader {
     if (!s) return std::nullopt;
     std::string err;
     auto d = ParseDuration(*s, &err);
-    if (!d) Error(n, what + ": " + err);
+    if (!d) {
+      Error(n, what + ": " + err);
+    } else if (*d > kMaxDuration) {
+      // Nothing in a run can be longer than the run (and this keeps the
+      // time arithmetic far from overflow).
+      Error(n, what + ": '" + *s + "' is longer than a run can be (at most 30 days, 30d)");
+      return std::nullopt;
+    }
     return d;
   }
   std::optional<TimeRef> TimeR(const YAML::Node& n, const std::string& what) {
@@ -240,6 +247,10 @@ class Loader {
     auto t = ParseTimeRef(*s, &err);
     if (!t) {
       Error(n, what + ": " + err);
+      return std::nullopt;
+    }
+    if (t->offset > kMaxDuration || t->offset < -kMaxDuration) {
+      Error(n, what + ": offset in '" + *s + "' is longer than a run can be (at most 30 days)");
       return std::nullopt;
     }
     t->where = Loc(n);

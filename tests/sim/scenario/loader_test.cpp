@@ -484,6 +484,12 @@ TEST(Loader, LimitsAndUnknownKeys) {
   EXPECT_TRUE(HasError(big, "larger than"));
   auto typo = Load(Base("expect:\n  - failover: {after: x, within: 1s, nod: node2}\n"));
   EXPECT_TRUE(HasError(typo, "unknown key 'nod' in expectation failover (did you mean 'node'?)"));
+  auto huge =
+      Load(Base("timeline:\n  - {at: 9000000000000000us, op: heal}\n"
+                "  - {at: 1s, op: heal, repeat: {every: 100000d, times: 100000}}\n"
+                "expect:\n  - master: {node: node1, at: end - 9000000000000000us}\n"));
+  EXPECT_TRUE(HasError(huge, "longer than a run can be"));
+  EXPECT_FALSE(huge.ok());
   auto long_run =
       Load("name: x\nduration: 30d\nnodes:\n  - name: a\n    config: |\n" + Config(100));
   EXPECT_TRUE(long_run.ok()) << AllDiags(long_run);

@@ -27,8 +27,9 @@ TEST(ShippedScenarios, EveryScenarioLoadsAndPasses) {
     for (const auto& d : load.diagnostics)
       if (d.severity != vrrp::Severity::kWarning) ADD_FAILURE() << d.ToString();
     ASSERT_TRUE(load.ok());
+    // A scenario without expectations (e.g. one meant for `vrrpsim compare`)
+    // passes as long as it loads and runs.
     for (const RunResult& r : RunMatrix(*load.scenario)) {
-      EXPECT_FALSE(r.expectations.empty()) << r.variant;
       for (const auto& e : r.expectations)
         EXPECT_TRUE(e.passed) << file << ":" << e.where.line << " [" << r.variant << "] "
                               << e.description << ": " << e.evidence;
