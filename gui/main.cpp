@@ -1,0 +1,136 @@
+// vrrpsim-gui: the timeline viewer (docs/gui.md).
+//   vrrpsim-gui [FILE...]                              the window
+//   vrrpsim-gui --render FILE... -o OUT.png [--size WxH] [--skip-idle]
+//               [--window FROM:TO] [--no-metrics]      headless picture
+//   vrrpsim-gui --screenshot OUT.png FILE...           the real window's pixels
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QScreen>
+#include <QTimer>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "gui/main_window.h"
+#include "gui/render.h"
+#include "sim/scenario/scenario.h"
+
+namespace {
+
+void Usage(FILE* out) {
+  std::fputs(
+      "usage: vrrpsim-gui [FILE...]\n"
+      "       vrrpsim-gui --render FILE... -o OUT.png|OUT.svg [--size WxH] [--skip-idle]\n"
+      "                   [--window FROM:TO] [--no-metrics] [--timing]\n"
+      "       vrrpsim-gui --screenshot OUT.png FILE...\n"
+      "FILE is a trace (vrrpsim run --trace) or a scenario (YAML, run in-process).\n"
+      "Several files are stacked on one time axis. FROM/TO are durations (12s, 1.5min).\n"
+      "Exit status of --render: 0 written, 1 cannot write, 2 bad input.\n",
+      out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool render = false, timing = false;
+  QString screenshot;
+  vsim::gui::RenderOptions ro;
+  QStringList files;
+  std::optional<QString> size_text, window_text;
+  for (int i = 1; i < argc; ++i) {
+    const QString a = QString::fromLocal8Bit(argv[i]);
+    auto value = [&](const char* what) -> QString {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "vrrpsim-gui: %s needs a value\n", what);
+        std::exit(2);
+      }
+      return QString::fromLocal8Bit(argv[++i]);
+    };
+    if (a == "--render")
+      render = true;
+    else if (a == "-o" || a == "--output")
+      ro.output = value("-o");
+    else if (a == "--size")
+      size_text = value("--size");
+    else if (a == "--window")
+      window_text = value("--window");
+    else if (a == "--skip-idle")
+      ro.skip_idle = true;
+    else if (a == "--no-metrics")
+      ro.metrics = false;
+    else if (a == "--timing")
+      timing = true;
+    else if (a == "--screenshot")
+      screenshot = value("--screenshot");
+    else if (a == "-h" || a == "--help") {
+      Usage(stdout);
+      return 0;
+    } else if (a.startsWith("-") && a.size() > 1 && !a.startsWith("-platform")) {
+      std::fprintf(stderr, "vrrpsim-gui: unknown option %s\n", argv[i]);
+      Usage(stderr);
+      return 2;
+    } else {
+      files << a;
+    }
+  }
+  if (render) {
+    if (files.isEmpty() || ro.output.isEmpty()) {
+      Usage(stderr);
+      return 2;
+    }
+    if (size_text) {
+      const auto s = vsim::gui::ParseSize(*size_text);
+      if (!s) {
+        std::fprintf(stderr, "vrrpsim-gui: --size wants WxH, e.g. 1600x900\n");
+        return 2;
+      }
+      ro.size = *s;
+    }
+    if (window_text) {
+      const QStringList parts = window_text->split(':');
+      std::string e1, e2;
+      std::optional<vrrp::Duration> a, b;
+      if (parts.size() == 2) {
+        a = vsim::ParseDuration(parts[0].toStdString(), &e1);
+        b = vsim::ParseDuration(parts[1].toStdString(), &e2);
+      }
+      if (!a || !b || *b <= *a) {
+        std::fprintf(stderr, "vrrpsim-gui: --window wants FROM:TO, e.g. 20s:30s\n");
+        return 2;
+      }
+      ro.window = std::make_pair(*a, *b);
+    }
+    // Headless by default: CI machines have no display.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
+  QApplication app(argc, argv);
+  app.setApplicationName("vrrpsim-gui");
+  app.setOrganizationName("vrrpsim");
+  if (render) {
+    ro.inputs = files;
+    QElapsedTimer timer;
+    timer.start();
+    QString error;
+    const int rc = vsim::gui::RenderToFile(ro, &error);
+    if (rc != 0) std::fprintf(stderr, "vrrpsim-gui: %s\n", error.toLocal8Bit().constData());
+    if (timing && rc == 0)
+      std::fprintf(stderr, "vrrpsim-gui: rendered in %lld ms\n", timer.elapsed());
+    return rc;
+  }
+  vsim::gui::MainWindow w;
+  w.show();
+  if (!files.isEmpty() && !w.openFiles(files) && !screenshot.isEmpty()) {
+    std::fprintf(stderr, "vrrpsim-gui: %s\n", w.lastError().toLocal8Bit().constData());
+    return 2;
+  }
+  if (!screenshot.isEmpty()) {
+    // The real window as the display server shows it (CI under Xvfb).
+    QTimer::singleShot(700, &w, [&] {
+      const QPixmap shot = w.screen()->grabWindow(w.winId());
+      const bool ok = !shot.isNull() && shot.save(screenshot);
+      if (!ok) std::fprintf(stderr, "vrrpsim-gui: screenshot failed\n");
+      QApplication::exit(ok ? 0 : 1);
+    });
+  }
+  return app.exec();
+}

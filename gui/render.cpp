@@ -1,0 +1,51 @@
+#include "gui/render.h"
+
+#include <QApplication>
+#include <QRegularExpression>
+
+#include "gui/run_loader.h"
+#include "gui/timeline_view.h"
+#include "gui/viewer_pane.h"
+
+namespace vsim::gui {
+
+std::optional<QSize> ParseSize(const QString& text) {
+  static const QRegularExpression re("^(\\d{2,5})x(\\d{2,5})$");
+  const auto m = re.match(text);
+  if (!m.hasMatch()) return std::nullopt;
+  const int w = m.captured(1).toInt(), h = m.captured(2).toInt();
+  if (w < 200 || h < 120 || w > 16000 || h > 16000) return std::nullopt;
+  return QSize(w, h);
+}
+
+int RenderToFile(const RenderOptions& options, QString* error) {
+  std::vector<std::shared_ptr<const RunResult>> runs;
+  for (const QString& in : options.inputs) {
+    LoadedRuns l = LoadRuns(in.toStdString());
+    if (!l.ok()) {
+      if (error)
+        *error =
+            QString::fromStdString(l.error.empty() ? "no run in " + in.toStdString() : l.error);
+      return 2;
+    }
+    runs.insert(runs.end(), l.runs.begin(), l.runs.end());
+  }
+  ViewerPane pane;
+  pane.setAttribute(Qt::WA_DontShowOnScreen);
+  pane.resize(options.size);
+  pane.setMetricsVisible(options.metrics);
+  pane.show();  // lays out children (the chart sizes itself on show)
+  pane.setRuns(std::move(runs));
+  if (options.skip_idle) pane.setSkipIdle(true);
+  if (options.window)
+    pane.timeline()->setWindowTimes(options.window->first, options.window->second);
+  QApplication::processEvents();
+  QString err;
+  if (!pane.exportTo(options.output, &err)) {
+    if (error) *error = err;
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace vsim::gui

@@ -1,0 +1,134 @@
+#include "gui/run_loader.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "sim/scenario/runner.h"
+#include "sim/trace/json_trace.h"
+
+namespace vsim::gui {
+
+namespace {
+
+std::string Join(const vrrp::Diagnostics& diags, vrrp::Severity at_least) {
+  std::string out;
+  int n = 0;
+  for (const auto& d : diags) {
+    if (d.severity < at_least) continue;
+    if (++n > 8) {
+      out += "...\n";
+      break;
+    }
+    out += d.ToString() + "\n";
+  }
+  return out;
+}
+
+RunOptions ViewerRunOptions() {
+  RunOptions o;
+  o.record_packets = true;  // message-sequence view, causal chains
+  return o;
+}
+
+}  // namespace
+
+static LoadedRuns LoadAll(const std::string& path);
+
+LoadedRuns LoadRuns(const std::string& path_and_variant) {
+  LoadedRuns out;
+  // "file.yaml#variant" keeps one run of a matrix (or of a multi-run trace).
+  std::string path = path_and_variant, only;
+  if (const auto hash = path_and_variant.rfind('#');
+      hash != std::string::npos && !std::ifstream(path_and_variant)) {
+    path = path_and_variant.substr(0, hash);
+    only = path_and_variant.substr(hash + 1);
+  }
+  out = LoadAll(path);
+  if (!out.ok() || only.empty()) return out;
+  std::vector<std::shared_ptr<const RunResult>> kept;
+  for (auto& r : out.runs)
+    if (r->variant == only) kept.push_back(r);
+  if (kept.empty()) {
+    out.error = path + ": no run named " + only;
+    out.runs.clear();
+  } else {
+    out.runs = std::move(kept);
+  }
+  return out;
+}
+
+static LoadedRuns LoadAll(const std::string& path) {
+  LoadedRuns out;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    out.error = path + ": cannot open the file";
+    return out;
+  }
+  // Bounded read: a huge file must not exhaust memory.
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size < 0 || std::uint64_t(size) > kMaxTraceBytes) {
+    out.error = path + ": file larger than " + std::to_string(kMaxTraceBytes >> 20) + " MiB";
+    return out;
+  }
+  std::string text(std::size_t(size), '\0');
+  in.read(text.data(), size);
+  text.resize(std::size_t(in.gcount()));
+  std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    out.error = path + ": the file is empty";
+    return out;
+  }
+  if (text[first] == '{') {
+    TraceRead r = ReadTraceJson(text, path);
+    if (!r.ok()) {
+      out.error = Join(r.diagnostics, vrrp::Severity::kError);
+      if (out.error.empty()) out.error = path + ": not a readable trace";
+      return out;
+    }
+    for (auto& run : r.runs) out.runs.push_back(std::make_shared<RunResult>(std::move(run)));
+    if (out.runs.empty()) out.error = path + ": the trace holds no run";
+    return out;
+  }
+  ScenarioLoad load = LoadScenarioFile(path);
+  if (!load.ok()) {
+    out.error = Join(load.diagnostics, vrrp::Severity::kError);
+    if (out.error.empty()) out.error = path + ": not a scenario";
+    return out;
+  }
+  auto scenario = std::make_shared<Scenario>(std::move(*load.scenario));
+  for (auto& run : RunMatrix(*scenario, ViewerRunOptions()))
+    out.runs.push_back(std::make_shared<RunResult>(std::move(run)));
+  out.scenario = std::move(scenario);
+  return out;
+}
+
+LoadedRuns RunWhatIf(const Scenario& scenario, const Variant* variant, const WhatIf& what_if) {
+  LoadedRuns out;
+  Variant v;
+  v.name = variant ? variant->name + " (what-if)" : "what-if";
+  if (variant) {
+    v.configs = variant->configs;
+    v.expect = variant->expect;
+    v.overrides = variant->overrides;
+  } else {
+    for (const auto& n : scenario.nodes) v.configs.push_back(n.config);
+  }
+  vrrp::Diagnostics diags;
+  for (const auto& o : what_if.overrides) {
+    const int ni = scenario.FindNode(o.node);
+    if (ni < 0) {
+      out.error = "what-if: no node named " + o.node;
+      return out;
+    }
+    ApplyOverride(o, &v.configs[std::size_t(ni)], &diags);
+    v.overrides.push_back(o);
+  }
+  out.error = Join(diags, vrrp::Severity::kError);
+  if (!out.error.empty()) return out;
+  out.runs.push_back(std::make_shared<RunResult>(RunVariant(scenario, &v, ViewerRunOptions())));
+  return out;
+}
+
+}  // namespace vsim::gui

@@ -1,0 +1,121 @@
+// The state lanes, drawn with QPainter (not Qt Charts: lanes are the part of
+// the viewer that must stay fast and exact, and Qt Charts is on its way out).
+//
+// One row per host x instance and one "VIP held by" row per VRID, for each
+// run stacked on one time axis (compare mode). Zoom with the wheel, pan by
+// dragging, rubber-band zoom with Shift+drag or the right button, double-click
+// to fit all. The time axis can skip idle stretches (TimeMap::SkipIdle).
+#pragma once
+
+#include <QPoint>
+#include <QRubberBand>
+#include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "gui/timeline_model.h"
+
+namespace vsim::gui {
+
+class TimelineView : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit TimelineView(QWidget* parent = nullptr);
+
+  void setModels(std::vector<std::shared_ptr<const TimelineModel>> models);
+  const std::vector<std::shared_ptr<const TimelineModel>>& models() const { return models_; }
+
+  void setSkipIdle(bool on);
+  bool skipIdle() const { return skip_idle_; }
+  void setShowMessages(bool on);
+  const TimeMap& timeMap() const { return map_; }
+
+  // Visible window in axis units (see TimeMap) and in simulated time.
+  double windowStart() const { return a0_; }
+  double windowEnd() const { return a1_; }
+  Time windowStartTime() const { return map_.ToTime(a0_); }
+  Time windowEndTime() const { return map_.ToTime(a1_); }
+  void setWindowTimes(Time t0, Time t1);
+  void setWindowAxis(double a0, double a1);
+  void fitAll();
+  void zoomBy(double factor, double anchor_x);  // factor > 1 zooms in
+  void panByPixels(double dx);
+
+  // Geometry shared with the priority chart so both use one time axis.
+  static constexpr int kLabelWidth = 150;
+  static constexpr int kRightMargin = 12;
+  double xForTime(Time t) const;
+  Time timeForX(double x) const;
+  QRect plotRect() const;
+
+  // Which (run, lane) is under a point; {-1, -1} if none.
+  std::pair<int, int> laneAt(QPoint p) const;
+  QRect laneRect(int run, int lane) const;
+  QStringList hoverText(QPoint p) const;
+  // Whether the message-sequence arrows are drawn at the current zoom.
+  bool messagesVisible() const;
+
+  // Paints everything into `p` over a `size` area (widget, PNG, SVG).
+  void paintTimeline(QPainter& p, QSize size, bool interactive) const;
+
+  // Height that shows every lane at full size.
+  int contentHeight() const;
+
+  QSize sizeHint() const override { return {1100, 420}; }
+  QSize minimumSizeHint() const override { return {400, 120}; }
+
+ signals:
+  void windowChanged(double a0, double a1);
+  void hoverChanged(const QString& text);
+  void transitionClicked(int run, int event);
+
+ protected:
+  void paintEvent(QPaintEvent*) override;
+  void resizeEvent(QResizeEvent*) override;
+  void wheelEvent(QWheelEvent*) override;
+  void mousePressEvent(QMouseEvent*) override;
+  void mouseMoveEvent(QMouseEvent*) override;
+  void mouseReleaseEvent(QMouseEvent*) override;
+  void mouseDoubleClickEvent(QMouseEvent*) override;
+  void leaveEvent(QEvent*) override;
+
+ private:
+  struct Row {
+    int run = 0;
+    int lane = -1;  // -1: the run's header row
+    int y = 0;
+    int h = 0;
+  };
+  void rebuildMap();
+  void layoutRows(int height) const;
+  void clampWindow();
+  void paintRun(QPainter& p, int run, const QRect& plot) const;
+  void paintLane(QPainter& p, const TimelineModel& m, const Lane& lane, const QRect& r, Time t0,
+                 Time t1) const;
+  void paintAxis(QPainter& p, const QRect& plot) const;
+  void paintMessages(QPainter& p, int run, const QRect& plot) const;
+  double xForAxis(double a, const QRect& plot) const;
+
+  std::vector<std::shared_ptr<const TimelineModel>> models_;
+  TimeMap map_ = TimeMap::Linear(1);
+  bool skip_idle_ = false;
+  bool show_messages_ = true;
+  double a0_ = 0, a1_ = 1;
+  mutable std::vector<Row> rows_;
+  mutable int layout_height_ = -1;
+
+  // Interaction.
+  QPoint press_pos_;
+  double press_a0_ = 0, press_a1_ = 1;
+  bool dragging_ = false;
+  bool rubber_ = false;
+  QRubberBand* rubber_band_ = nullptr;
+  int hover_x_ = -1;
+};
+
+// Colours shared by the lanes, the legend and the tests' pixel checks.
+QColor StateColor(LaneState s);
+QColor HostColor(int host);
+
+}  // namespace vsim::gui

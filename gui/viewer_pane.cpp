@@ -1,0 +1,151 @@
+#include "gui/viewer_pane.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QImage>
+#include <QPainter>
+#include <QSplitter>
+#include <QTableWidget>
+#include <algorithm>
+#include <map>
+
+#include "gui/priority_chart.h"
+#include "gui/timeline_view.h"
+#include "sim/trace/text_report.h"
+
+namespace vsim::gui {
+
+ViewerPane::ViewerPane(QWidget* parent) : QWidget(parent) {
+  auto* lay = new QHBoxLayout(this);
+  lay->setContentsMargins(0, 0, 0, 0);
+  lay->setSpacing(4);
+  split_ = new QSplitter(Qt::Vertical, this);
+  timeline_ = new TimelineView(split_);
+  chart_ = new PriorityChart(split_);
+  split_->addWidget(timeline_);
+  split_->addWidget(chart_);
+  split_->setStretchFactor(0, 3);
+  split_->setStretchFactor(1, 1);
+  split_->setChildrenCollapsible(false);
+  lay->addWidget(split_, 1);
+  metrics_ = new QTableWidget(this);
+  metrics_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  metrics_->verticalHeader()->setDefaultSectionSize(20);
+  QFont f("DejaVu Sans");
+  f.setPixelSize(11);
+  metrics_->setFont(f);
+  lay->addWidget(metrics_);
+  setAutoFillBackground(true);
+  QPalette pal = palette();
+  pal.setColor(QPalette::Window, Qt::white);
+  setPalette(pal);
+  connect(timeline_, &TimelineView::windowChanged, this, [this](double, double) { syncChart(); });
+}
+
+void ViewerPane::setRuns(std::vector<std::shared_ptr<const RunResult>> runs) {
+  models_.clear();
+  bool one_scenario = true;
+  for (const auto& r : runs) one_scenario &= r->scenario == runs.front()->scenario;
+  for (auto& r : runs) {
+    auto m = std::make_shared<TimelineModel>(std::move(r));
+    if (!one_scenario && !m->run().variant.empty())
+      m->set_title(m->run().scenario + " / " + m->run().variant);
+    models_.push_back(std::move(m));
+  }
+  timeline_->setModels(models_);
+  chart_->setModels(models_, timeline_->timeMap());
+  fillMetrics();
+  // Lanes as tall as they need (up to most of the pane), the plot below.
+  const int total = split_->height() > 0 ? split_->height() : height();
+  const int lanes =
+      std::clamp(timeline_->contentHeight(), total / 2, std::max(total / 2, total - 170));
+  split_->setSizes({lanes, std::max(120, total - lanes)});
+  syncChart();
+}
+
+void ViewerPane::setSkipIdle(bool on) {
+  timeline_->setSkipIdle(on);
+  chart_->setModels(models_, timeline_->timeMap());
+  syncChart();
+}
+
+void ViewerPane::setMetricsVisible(bool on) { metrics_->setVisible(on); }
+
+void ViewerPane::syncChart() {
+  chart_->setWindow(timeline_->windowStart(), timeline_->windowEnd(), TimelineView::kLabelWidth,
+                    timeline_->width() - timeline_->plotRect().right() - 1);
+}
+
+void ViewerPane::fillMetrics() {
+  // Rows: metric (subject); columns: runs.
+  std::vector<std::pair<std::string, std::string>> keys;
+  std::map<std::pair<std::string, std::string>, std::vector<QString>> cells;
+  for (std::size_t r = 0; r < models_.size(); ++r) {
+    const RunResult& run = models_[r]->run();
+    auto put = [&](const std::string& name, const std::string& subject, const QString& v) {
+      auto key = std::make_pair(name, subject);
+      auto& row = cells[key];
+      if (row.empty()) {
+        keys.push_back(key);
+        row.resize(models_.size());
+      }
+      row[r] = v;
+    };
+    for (const auto& m : run.metrics) {
+      put(m.name, m.subject,
+          m.is_duration ? QString::fromStdString(FormatSimDuration(m.value))
+                        : QString::number(m.value));
+    }
+    std::size_t passed = 0;
+    for (const auto& e : run.expectations) passed += e.passed;
+    if (!run.expectations.empty())
+      put("expectations", "", QString("%1/%2").arg(passed).arg(run.expectations.size()));
+    put("split brain intervals", "", QString::number(run.split_brain.size()));
+  }
+  metrics_->clear();
+  metrics_->setRowCount(int(keys.size()));
+  metrics_->setColumnCount(int(models_.size()));
+  QStringList heads;
+  for (const auto& m : models_) {
+    heads << QString::fromStdString(m->title()).replace(" / ", "\n");
+  }
+  metrics_->setHorizontalHeaderLabels(heads);
+  QStringList rows;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto& [name, subject] = keys[i];
+    rows << QString::fromStdString(subject.empty() ? name : name + " " + subject);
+    const auto& vals = cells[keys[i]];
+    for (std::size_t c = 0; c < vals.size(); ++c) {
+      auto* item = new QTableWidgetItem(vals[c]);
+      item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+      metrics_->setItem(int(i), int(c), item);
+    }
+  }
+  metrics_->setVerticalHeaderLabels(rows);
+  metrics_->resizeColumnsToContents();
+  // As wide as its contents (within limits), so no value is cut.
+  int w = metrics_->verticalHeader()->sizeHint().width() + 6;
+  for (int c = 0; c < metrics_->columnCount(); ++c) w += metrics_->columnWidth(c);
+  metrics_->setFixedWidth(std::clamp(w, 200, 640));
+}
+
+QImage ViewerPane::renderImage() const {
+  QImage img(size(), QImage::Format_ARGB32);
+  img.fill(Qt::white);
+  QPainter p(&img);
+  const_cast<ViewerPane*>(this)->render(&p);
+  return img;
+}
+
+bool ViewerPane::exportTo(const QString& path, QString* error) const {
+  if (path.endsWith(".svg", Qt::CaseInsensitive))
+    return WriteSvg(const_cast<ViewerPane*>(this), path, error);
+  const QImage img = renderImage();
+  if (!img.save(path)) {
+    if (error) *error = "cannot write " + path;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace vsim::gui

@@ -1,0 +1,55 @@
+// What the viewer shows and exports: the lanes, the priority plot on the same
+// time axis, and the metrics table beside them (one column per run in compare
+// mode). The main window and `--render` both use it, so a headless render
+// is the window's picture.
+#pragma once
+
+#include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "gui/timeline_model.h"
+
+class QSplitter;
+class QTableWidget;
+
+namespace vsim::gui {
+
+class TimelineView;
+class PriorityChart;
+
+class ViewerPane : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ViewerPane(QWidget* parent = nullptr);
+
+  void setRuns(std::vector<std::shared_ptr<const RunResult>> runs);
+  const std::vector<std::shared_ptr<const TimelineModel>>& models() const { return models_; }
+  void setSkipIdle(bool on);
+  void setMetricsVisible(bool on);
+
+  TimelineView* timeline() const { return timeline_; }
+  PriorityChart* chart() const { return chart_; }
+  QTableWidget* metrics() const { return metrics_; }
+
+  // The pane as a picture (PNG, or SVG through the vector paint device).
+  QImage renderImage() const;
+  bool exportTo(const QString& path, QString* error) const;
+
+ private:
+  void syncChart();
+  void fillMetrics();
+
+  std::vector<std::shared_ptr<const TimelineModel>> models_;
+  QSplitter* split_ = nullptr;
+  TimelineView* timeline_ = nullptr;
+  PriorityChart* chart_ = nullptr;
+  QTableWidget* metrics_ = nullptr;
+};
+
+// Writes `widget` (and its children) as an SVG file with vector shapes and
+// real <text>: no Qt SVG module needed.
+bool WriteSvg(QWidget* widget, const QString& path, QString* error);
+
+}  // namespace vsim::gui

@@ -1,0 +1,338 @@
+// The viewer's widgets under QT_QPA_PLATFORM=offscreen: opening files (and
+// failing to), zoom and pan, compare, what-if, export, and pixel checks on a
+// rendered picture (the colour of a known lane at a known time, and text
+// that is really drawn with real glyphs).
+#include <QElapsedTimer>
+#include <QFontDatabase>
+#include <QMessageBox>
+#include <QRawFont>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTextBrowser>
+#include <QtTest/QtTest>
+#include <fstream>
+
+#include "big_trace.h"
+#include "gui/main_window.h"
+#include "gui/priority_chart.h"
+#include "gui/render.h"
+#include "gui/timeline_view.h"
+#include "gui/viewer_pane.h"
+#include "sim/trace/json_trace.h"
+
+using namespace vsim;
+using namespace vsim::gui;
+
+namespace {
+
+constexpr Time S = vrrp::kSecond;
+
+QString ScenarioPath(const char* name) {
+  return QString(VRRPSIM_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+int LaneOf(const TimelineModel& m, const std::string& label) {
+  for (std::size_t i = 0; i < m.lanes().size(); ++i)
+    if (m.lanes()[i].label == label) return int(i);
+  return -1;
+}
+
+bool Near(QColor a, QColor b, int tol = 6) {
+  return std::abs(a.red() - b.red()) <= tol && std::abs(a.green() - b.green()) <= tol &&
+         std::abs(a.blue() - b.blue()) <= tol;
+}
+
+}  // namespace
+
+class ViewerTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);  // recent files go to a test location
+  }
+
+  void opensScenarioAndTrace() {
+    MainWindow w;
+    w.resize(1400, 800);
+    w.show();
+    QVERIFY(w.openFile(ScenarioPath("seed/master-backup.yaml")));
+    QCOMPARE(int(w.pane()->models().size()), 1);
+    QVERIFY(w.recentFiles().contains(
+        QFileInfo(ScenarioPath("seed/master-backup.yaml")).absoluteFilePath()));
+    // A trace of several runs opens stacked.
+    QTemporaryDir dir;
+    const QString trace = dir.filePath("np.json");
+    {
+      LoadedRuns l = LoadRuns(ScenarioPath("seed/nopreempt-master-backup.yaml").toStdString());
+      std::vector<RunResult> runs;
+      for (auto& r : l.runs) runs.push_back(*r);
+      std::ofstream out(trace.toStdString());
+      WriteTraceJsonRuns(runs, out);
+    }
+    QVERIFY(w.openFile(trace));
+    QCOMPARE(int(w.pane()->models().size()), 3);
+    QVERIFY(w.loaded().scenario == nullptr);
+  }
+
+  void corruptFileShowsErrorDialog() {
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openFile(ScenarioPath("seed/master-backup.yaml")));
+    QTemporaryDir dir;
+    const QString bad = dir.filePath("bad.json");
+    std::ofstream(bad.toStdString())
+        << "{\"format\": \"vrrpsim-trace\", \"version\": 1, \"events\": [";
+    QVERIFY(!w.openFile(bad));
+    QVERIFY(!w.lastError().isEmpty());
+    auto* box = w.findChild<QMessageBox*>("errorDialog");
+    QVERIFY(box);
+    QVERIFY(box->isVisible());
+    box->close();
+    // What was shown before is still shown.
+    QCOMPARE(int(w.pane()->models().size()), 1);
+    QCOMPARE(w.pane()->models().front()->run().scenario, std::string("seed master-backup"));
+  }
+
+  void zoomPanRubberBand() {
+    ViewerPane pane;
+    pane.resize(1400, 700);
+    pane.show();
+    pane.setRuns(LoadRuns(ScenarioPath("seed/split-brain-partition.yaml").toStdString()).runs);
+    TimelineView* tl = pane.timeline();
+    const double full = tl->windowEnd() - tl->windowStart();
+    QCOMPARE(tl->windowStartTime(), Time{0});
+    // Wheel zoom around the cursor.
+    const QPoint mid = tl->plotRect().center();
+    QWheelEvent wheel(mid, tl->mapToGlobal(mid), QPoint(), QPoint(0, 240), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(tl, &wheel);
+    QVERIFY(tl->windowEnd() - tl->windowStart() < full * 0.7);
+    // Drag pans.
+    const Time before = tl->windowStartTime();
+    QTest::mousePress(tl, Qt::LeftButton, Qt::NoModifier, mid);
+    QTest::mouseMove(tl, mid + QPoint(-200, 0));
+    QTest::mouseRelease(tl, Qt::LeftButton, Qt::NoModifier, mid + QPoint(-200, 0));
+    QVERIFY(tl->windowStartTime() > before);
+    // Rubber band with the right button: the window becomes the band.
+    tl->fitAll();
+    const int x0 = int(tl->xForTime(20 * S)), x1 = int(tl->xForTime(30 * S));
+    QTest::mousePress(tl, Qt::RightButton, Qt::NoModifier, QPoint(x0, mid.y()));
+    QTest::mouseMove(tl, QPoint(x1, mid.y()));
+    QTest::mouseRelease(tl, Qt::RightButton, Qt::NoModifier, QPoint(x1, mid.y()));
+    QVERIFY(std::abs(tl->windowStartTime() - 20 * S) < S / 5);
+    QVERIFY(std::abs(tl->windowEndTime() - 30 * S) < S / 5);
+    // Zoomed in to seconds: the message-sequence arrows appear.
+    QVERIFY(tl->messagesVisible());
+    tl->fitAll();
+    QVERIFY(!tl->messagesVisible());
+    QCOMPARE(tl->windowEnd() - tl->windowStart(), full);
+    // Skip idle: the axis gets shorter than the run, the lanes still fit.
+    pane.setSkipIdle(true);
+    QVERIFY(tl->timeMap().skips());
+    QVERIFY(tl->timeMap().length() < double(tl->timeMap().duration()));
+    QCOMPARE(tl->windowStartTime(), Time{0});
+  }
+
+  void hoverAndClick() {
+    MainWindow w;
+    w.resize(1500, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFile(ScenarioPath("seed/master-backup.yaml")));
+    TimelineView* tl = w.pane()->timeline();
+    const auto& m = *w.pane()->models().front();
+    const QRect n1 = tl->laneRect(0, LaneOf(m, "node1 VI_1"));
+    const QStringList hover = tl->hoverText(QPoint(int(tl->xForTime(30 * S)), n1.center().y()));
+    QVERIFY2(hover.join('\n').contains("BACKUP"), qPrintable(hover.join('\n')));
+    QVERIFY2(hover.join('\n').contains("priority 98"), qPrintable(hover.join('\n')));
+    // Click node2's takeover: the side panel shows its causal chain.
+    const QRect n2 = tl->laneRect(0, LaneOf(m, "node2 VI_1"));
+    QTest::mouseClick(tl, Qt::LeftButton, Qt::NoModifier,
+                      QPoint(int(tl->xForTime(27'222'656)), n2.center().y()));
+    const QString chain = w.details()->toPlainText();
+    QVERIFY2(chain.contains("master-down-timer"), qPrintable(chain));
+    QVERIFY2(chain.contains("check node1 chk_app fail"), qPrintable(chain));
+  }
+
+  void compareMode() {
+    ViewerPane pane;
+    pane.resize(1500, 900);
+    pane.show();
+    pane.setRuns(LoadRuns(ScenarioPath("seed/nopreempt-master-backup.yaml").toStdString()).runs);
+    QCOMPARE(int(pane.models().size()), 3);
+    QCOMPARE(pane.metrics()->columnCount(), 3);
+    QCOMPARE(pane.chart()->seriesCount(), 6);
+    // Runs are stacked: the second run's lanes are below the first's.
+    const QRect a = pane.timeline()->laneRect(0, 0), b = pane.timeline()->laneRect(1, 0);
+    QVERIFY(a.isValid() && b.isValid() && b.top() > a.bottom());
+  }
+
+  void whatIfPanel() {
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openFile(ScenarioPath("seed/master-backup.yaml")));
+    auto* prio = w.findChild<QSpinBox*>("whatif_priority");
+    QVERIFY(prio);
+    QCOMPARE(prio->value(), 100);  // node1's configured priority
+    // node1 down to 90: node2 (99) wins the election at startup.
+    prio->setValue(90);
+    QCOMPARE(int(w.pane()->models().size()), 2);  // the original and the what-if run
+    const auto& m = *w.pane()->models().back();
+    QVERIFY(m.run().variant.find("what-if") != std::string::npos);
+    QCOMPARE(m.SegmentAt(LaneOf(m, "node2 VI_1"), 10 * S)->state, LaneState::kMaster);
+    w.resetWhatIf();
+    QCOMPARE(int(w.pane()->models().size()), 1);
+  }
+
+  void exportPngAndSvg() {
+    MainWindow w;
+    w.resize(1400, 800);
+    w.show();
+    QVERIFY(w.openFile(ScenarioPath("seed/split-brain-partition.yaml")));
+    QTemporaryDir dir;
+    QVERIFY(w.exportView(dir.filePath("v.png")));
+    QImage img(dir.filePath("v.png"));
+    QCOMPARE(img.size(), w.pane()->size());
+    QVERIFY(w.exportView(dir.filePath("v.svg")));
+    QFile f(dir.filePath("v.svg"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString svg = QString::fromUtf8(f.readAll());
+    QVERIFY(svg.startsWith("<?xml"));
+    QVERIFY(svg.contains("<svg"));
+    QVERIFY(svg.contains(">MASTER</text>"));
+    QVERIFY(svg.contains("SPLIT BRAIN"));
+    QVERIFY(svg.contains("fill=\"#2e9d4a\""));  // the MASTER colour as a vector fill
+    QVERIFY(svg.trimmed().endsWith("</svg>"));
+  }
+
+  void pixelsAtKnownTimes() {
+    ViewerPane pane;
+    pane.resize(1400, 700);
+    pane.show();
+    pane.setRuns(LoadRuns(ScenarioPath("seed/master-backup.yaml").toStdString()).runs);
+    const QImage img = pane.renderImage();
+    TimelineView* tl = pane.timeline();
+    const QPoint off = tl->mapTo(&pane, QPoint(0, 0));
+    const auto& m = *pane.models().front();
+    auto at = [&](const std::string& lane, Time t) {
+      const QRect r = tl->laneRect(0, LaneOf(m, lane));
+      return img.pixelColor(off + QPoint(int(tl->xForTime(t)), r.top() + 4));
+    };
+    QVERIFY(Near(at("node1 VI_1", 3 * S), StateColor(LaneState::kBackup)));
+    QVERIFY(Near(at("node1 VI_1", 10 * S), StateColor(LaneState::kMaster)));
+    QVERIFY(Near(at("node2 VI_1", 30 * S), StateColor(LaneState::kMaster)));
+    QVERIFY(Near(at("node2 VI_1", 10 * S), StateColor(LaneState::kBackup)));
+    QVERIFY(Near(at("VIP 81", 30 * S), HostColor(1).lighter(135)));
+
+    // Split brain is red across the lanes.
+    ViewerPane sb;
+    sb.resize(1400, 700);
+    sb.show();
+    sb.setRuns(LoadRuns(ScenarioPath("seed/split-brain-partition.yaml").toStdString()).runs);
+    const QImage simg = sb.renderImage();
+    const auto& sm = *sb.models().front();
+    const QRect vr = sb.timeline()->laneRect(0, LaneOf(sm, "VIP 81"));
+    const QColor red = simg.pixelColor(
+        sb.timeline()->mapTo(&sb, QPoint(int(sb.timeline()->xForTime(30 * S)), vr.top() + 3)));
+    QVERIFY2(red.red() > 180 && red.green() < 80, qPrintable(red.name()));
+  }
+
+  void textIsDrawnNotTofu() {
+    // The font has real glyphs for the labels (glyph 0 is the missing-glyph box).
+    QFont f("DejaVu Sans");
+    f.setPixelSize(12);
+    const QRawFont raw = QRawFont::fromFont(f);
+    QVERIFY(raw.isValid());
+    for (quint32 g : raw.glyphIndexesForString("MASTER BACKUP node1 0123456789s"))
+      if (g == 0) QFAIL("missing glyph: text would render as boxes");
+    // And it is drawn: the label inside node1's MASTER segment has white ink
+    // whose extent matches the word's width.
+    ViewerPane pane;
+    pane.resize(1400, 700);
+    pane.show();
+    pane.setRuns(LoadRuns(ScenarioPath("seed/master-backup.yaml").toStdString()).runs);
+    const QImage img = pane.renderImage();
+    TimelineView* tl = pane.timeline();
+    const auto& m = *pane.models().front();
+    const QRect r = tl->laneRect(0, LaneOf(m, "node2 VI_1")).translated(tl->mapTo(&pane, QPoint()));
+    // node2 is BACKUP from 0 to 27.2 s: the word sits in the middle of it.
+    const int xa = int(tl->xForTime(0)) + tl->mapTo(&pane, QPoint()).x();
+    const int xb = int(tl->xForTime(27'222'656)) + tl->mapTo(&pane, QPoint()).x();
+    int ink_left = INT32_MAX, ink_right = -1, ink = 0, columns = 0;
+    for (int x = xa + 2; x < xb - 2; ++x) {
+      bool col = false;
+      for (int y = r.top() + 2; y < r.bottom() - 1; ++y) {
+        const QColor c = img.pixelColor(x, y);
+        if (c.red() > 200 && c.green() > 200 && c.blue() > 200) {
+          ++ink;
+          col = true;
+          ink_left = std::min(ink_left, x);
+          ink_right = std::max(ink_right, x);
+        }
+      }
+      columns += col;
+    }
+    QFont bold("DejaVu Sans");
+    bold.setPixelSize(std::clamp(r.height() - 8, 8, 12));
+    bold.setBold(true);
+    const int expect = QFontMetrics(bold).horizontalAdvance("BACKUP");
+    QVERIFY2(ink > 40, qPrintable(QString::number(ink)));
+    QVERIFY2(
+        std::abs((ink_right - ink_left + 1) - expect) <= expect / 4,
+        qPrintable(QString("ink %1 px, word %2 px").arg(ink_right - ink_left + 1).arg(expect)));
+    // Letters have gaps between them (six tofu boxes would too, but with
+    // glyph indexes checked above this guards against nothing drawn or a bar).
+    QVERIFY(columns < ink_right - ink_left + 1);
+  }
+
+  void renderCommand() {
+    QTemporaryDir dir;
+    RenderOptions o;
+    o.inputs = {ScenarioPath("seed/master-backup.yaml"), ScenarioPath("seed/backup-backup.yaml")};
+    o.output = dir.filePath("r.png");
+    o.size = QSize(1200, 700);
+    o.skip_idle = true;
+    QString err;
+    QCOMPARE(RenderToFile(o, &err), 0);
+    QCOMPARE(QImage(o.output).size(), QSize(1200, 700));
+    o.inputs = {dir.filePath("missing.json")};
+    QCOMPARE(RenderToFile(o, &err), 2);
+    QVERIFY(!err.isEmpty());
+    QCOMPARE(ParseSize("800x600"), std::optional<QSize>(QSize(800, 600)));
+    QVERIFY(!ParseSize("800"));
+    QVERIFY(!ParseSize("10x10"));
+  }
+
+  void bigTraceStaysResponsive() {
+    ViewerPane pane;
+    pane.resize(1600, 900);
+    pane.show();
+    QElapsedTimer t;
+    t.start();
+    pane.setRuns({testing::BigTrace()});
+    const qint64 load = t.restart();
+    const QImage full = pane.renderImage();
+    const qint64 render_full = t.restart();
+    pane.timeline()->setWindowTimes(1800 * S, 1805 * S);  // arrows visible
+    QVERIFY(pane.timeline()->messagesVisible());
+    pane.renderImage();
+    const qint64 render_zoom = t.restart();
+    pane.setSkipIdle(true);
+    pane.renderImage();
+    const qint64 render_skip = t.restart();
+    qInfo(
+        "1 h x 100 hosts: model+chart %lld ms, full render %lld ms, 5 s window %lld ms, "
+        "skip-idle %lld ms",
+        load, render_full, render_zoom, render_skip);
+    QVERIFY(!full.isNull());
+    // Generous bounds: they hold under ASan on a loaded 2-core machine.
+    QVERIFY(render_full < 5000);
+    QVERIFY(render_zoom < 5000);
+  }
+};
+
+QTEST_MAIN(ViewerTest)
+#include "viewer_test.moc"
