@@ -420,37 +420,46 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     options.resolver = &resolver;
     auto r = vrrp::ParseConfig(*text, file_, options);
     config = std::move(r.config);
-    // Map lines of a block scalar (`config: |`) back to the scenario file.
+    // Map lines of a block scalar (`config: |`) back to the scenario file:
+    // content line 1 is the line after the indicator (a literal block keeps
+    // leading blank lines); columns shift by the block's indentation.
     const YAML::Mark m = inline_text->Mark();
     int line0 = -1, indent = 0;
     if (!m.is_null() && m.pos >= 0 && static_cast<std::size_t>(m.pos) < text_.size() &&
         (text_[m.pos] == '|' || text_[m.pos] == '>')) {
+      line0 = m.line + 1;  // 0-based line of content line 1
       std::size_t p = text_.find('\n', static_cast<std::size_t>(m.pos));
-      int line = m.line + 1;  // 0-based line of the first content line
       while (p != std::string_view::npos && p + 1 < text_.size()) {
-        std::size_t q = p + 1;
-        std::size_t e = text_.find('\n', q);
+        const std::size_t q = p + 1;
+        const std::size_t e = text_.find('\n', q);
         std::string_view l = text_.substr(q, e == std::string_view::npos ? e : e - q);
         const std::size_t ind = l.find_first_not_of(' ');
         if (ind != std::string_view::npos && l[ind] != '\r') {
-          line0 = line;
           indent = static_cast<int>(ind);
           break;
         }
-        ++line;
         p = e;
       }
-      // Blank lines before the first content line are dropped by YAML, so
-      // content line 1 is `line0`.
     }
-    for (auto& d : r.diagnostics) {
-      if (d.where.file == file_ && line0 >= 0 && d.where.line > 0) {
-        d.where.line = line0 + d.where.line;  // line0 is 0-based, d.line 1-based
-        if (d.where.column > 0) d.where.column += indent;
-      } else if (d.where.file == file_ && line0 < 0 && !m.is_null()) {
-        d.where = Loc(*inline_text);
+    auto remap = [&](Location& w) {
+      if (w.file != file_) return;
+      if (line0 >= 0 && w.line > 0) {
+        w.line = line0 + w.line;  // line0 is 0-based, w.line 1-based
+        if (w.column > 0) w.column += indent;
+      } else if (line0 < 0 && !m.is_null()) {
+        w = Loc(*inline_text);
       }
+    };
+    for (auto& d : r.diagnostics) remap(d.where);
+    // The model keeps locations too (lint findings point at them).
+    for (auto& x : config.instances) {
+      remap(x.where);
+      for (auto& v : x.vips) remap(v.where);
+      for (auto& v : x.evips) remap(v.where);
     }
+    for (auto& x : config.scripts) remap(x.where);
+    for (auto& x : config.track_files) remap(x.where);
+    for (auto& x : config.sync_groups) remap(x.where);
     cfg_diags = std::move(r.diagnostics);
   }
   bool fatal = false;

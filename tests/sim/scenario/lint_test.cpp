@@ -96,6 +96,12 @@ TEST(Lint, WeightsThatCannotMoveMastership) {
   auto ds = Lint(Std(100, track), Std(90));
   EXPECT_TRUE(Has(ds, "can only drop to 98")) << Text(ds);
   EXPECT_TRUE(Has(ds, "#2469")) << Text(ds);
+  // Located at node1's vrrp_instance line in the scenario file (inline config).
+  for (const auto& d : ds)
+    if (d.message.find("can only drop") != std::string::npos) {
+      EXPECT_EQ(d.where.file, "l.yaml");
+      EXPECT_EQ(d.where.line, 10);
+    }
   // Equal is not enough either: a BACKUP accepts an equal priority (R14).
   auto eq = Lint(Std(100, "          track_script {\n              chk weight -10\n          }\n"),
                  Std(90));
