@@ -12,6 +12,7 @@
 #include <QTextItem>
 #include <QWidget>
 #include <cmath>
+#include <numbers>
 
 #include "gui/viewer_pane.h"
 
@@ -45,7 +46,6 @@ class SvgEngine : public QPaintEngine {
     if (f & DirtyPen) pen_ = s.pen();
     if (f & DirtyBrush) brush_ = s.brush();
     if (f & DirtyTransform) transform_ = s.transform();
-    if (f & DirtyFont) font_ = s.font();
     if (f & DirtyOpacity) opacity_ = s.opacity();
     if (f & (DirtyClipPath | DirtyClipRegion | DirtyClipEnabled)) {
       QPainterPath clip;
@@ -97,7 +97,7 @@ class SvgEngine : public QPaintEngine {
     if (f.italic()) extra += " font-style=\"italic\"";
     QString rot;
     if (transform_.isRotating()) {
-      const double deg = std::atan2(transform_.m12(), transform_.m11()) * 180.0 / M_PI;
+      const double deg = std::atan2(transform_.m12(), transform_.m11()) * 180.0 / std::numbers::pi;
       rot = QString(" transform=\"rotate(%1 %2 %3)\"").arg(Num(deg), Num(at.x()), Num(at.y()));
     }
     QColor c = pen_.color();
@@ -181,7 +181,6 @@ class SvgEngine : public QPaintEngine {
   QPen pen_;
   QBrush brush_;
   QTransform transform_;
-  QFont font_;
   double opacity_ = 1.0;
   QPainterPath clip_;
   int clip_id_ = 0;

@@ -191,10 +191,14 @@ void TimelineView::layoutRows(int height) const {
   const int avail = height - kAxisHeight - 6 - int(models_.size()) * kHeaderHeight;
   // VIP lanes are 3/4 as tall as instance lanes.
   const double units = instance_lanes + 0.75 * vip_lanes;
-  const int gaps = (instance_lanes + vip_lanes) * kLaneGap;
-  int lane_h = units > 0 ? int((avail - gaps) / units) : kMaxLane;
+  // Gaps between lanes only while lanes are tall enough to afford them.
+  int lane_h = units > 0 ? int(avail / units) : kMaxLane;
+  int gap = 0;
+  if (lane_h >= 10) {
+    gap = kLaneGap;
+    lane_h = int((avail - (instance_lanes + vip_lanes) * gap) / units);
+  }
   lane_h = std::clamp(lane_h, kMinLane, kMaxLane);
-  const int gap = lane_h >= 8 ? kLaneGap : 0;
   int y = kAxisHeight + 2;
   for (std::size_t r = 0; r < models_.size(); ++r) {
     rows_.push_back({int(r), -1, y, kHeaderHeight});
@@ -284,7 +288,7 @@ void TimelineView::paintTimeline(QPainter& p, QSize size, bool interactive) cons
     for (const auto& piece : map_.pieces()) {
       if (!piece.compressed || piece.a1 < a0_ || piece.a0 > a1_) continue;
       const double x0 = xForAxis(piece.a0, plot), x1 = xForAxis(piece.a1, plot);
-      p.fillRect(QRectF(x0, plot.top(), x1 - x0, plot.height()), QColor(255, 255, 255, 150));
+      p.fillRect(QRectF(x0, plot.top(), x1 - x0, plot.height()), QColor(255, 255, 255, 110));
       p.setPen(QPen(QColor(120, 120, 120), 1));
       for (double x : {x0, x1}) {
         QPolygonF zig;
@@ -460,15 +464,18 @@ void TimelineView::paintRun(QPainter& p, int run, const QRect& plot) const {
     p.setPen(QPen(QColor(200, 0, 0), 2));
     p.drawLine(QPointF(x0, lanes_top), QPointF(x1, lanes_top));
     p.drawLine(QPointF(x0, lanes_bottom), QPointF(x1, lanes_bottom));
+    // Labelled in the header strip, above the lanes it covers.
     const QString s = "SPLIT BRAIN " + QString::fromStdString(FormatSimDuration(sb.length()));
     QFont f = LaneFont(10);
     f.setBold(true);
     p.setFont(f);
-    const double sw = QFontMetrics(f).horizontalAdvance(s);
-    if (x1 - x0 > sw + 4) {
-      p.setPen(QColor(200, 0, 0));
-      p.drawText(QPointF(x0 + (x1 - x0 - sw) / 2, lanes_bottom - 3), s);
-    }
+    const double lx = std::max(x0 + 2, double(plot.left()) + 1);
+    const QFontMetrics sfm(f);
+    // On a white box: it wins over a band label that may sit there.
+    p.fillRect(QRectF(lx - 2, header.y + 1, sfm.horizontalAdvance(s) + 4, header.h - 2), Qt::white);
+    p.setPen(QColor(200, 0, 0));
+    p.drawText(QPointF(lx, header.y + header.h - 5), s);
+    label_right = std::max(label_right, lx + QFontMetrics(f).horizontalAdvance(s));
     p.setFont(LaneFont(10));
   }
   if (messagesVisible()) paintMessages(p, run, plot);

@@ -55,10 +55,10 @@ void ViewerPane::setRuns(std::vector<std::shared_ptr<const RunResult>> runs) {
   timeline_->setModels(models_);
   chart_->setModels(models_, timeline_->timeMap());
   fillMetrics();
-  // Lanes as tall as they need (up to most of the pane), the plot below.
+  // The lanes get what they need and at least all but ~300 px; the plot the rest.
   const int total = split_->height() > 0 ? split_->height() : height();
-  const int lanes =
-      std::clamp(timeline_->contentHeight(), total / 2, std::max(total / 2, total - 170));
+  const int lanes = std::clamp(std::max(timeline_->contentHeight(), total - 300), 120,
+                               std::max(120, total - 120));
   split_->setSizes({lanes, std::max(120, total - lanes)});
   syncChart();
 }

@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache clang
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost-graph-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-  qt6-base-dev qt6-charts-dev libqt6opengl6-dev fonts-dejavu-core
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev fonts-dejavu-core xvfb xauth
   iproute2 keepalived
 )
 

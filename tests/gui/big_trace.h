@@ -41,6 +41,9 @@ inline std::shared_ptr<RunResult> BigTrace(int hosts = 100, Time duration = 3600
       e.to = vrrp::State::kMaster;
       e.reason = vrrp::Reason::kMasterDownTimer;
       r->events.push_back(e);
+      TraceEvent v = ev(3 * vrrp::kSecond, TraceKind::kVipAdded, h);
+      v.addr = vrrp::Ipv4(0x0a640000u + std::uint32_t(h / 2));
+      r->events.push_back(v);
     }
   }
   std::uint64_t x = 12345;
@@ -76,6 +79,12 @@ inline std::shared_ptr<RunResult> BigTrace(int hosts = 100, Time duration = 3600
       b.from = vrrp::State::kBackup, b.to = vrrp::State::kMaster, b.priority = 100;
       b.reason = vrrp::Reason::kMasterDownTimer;
       r->events.push_back(b);
+      TraceEvent vr = ev(t + 400, TraceKind::kVipRemoved, old_m);
+      vr.addr = vrrp::Ipv4(0x0a640000u + std::uint32_t(v));
+      r->events.push_back(vr);
+      TraceEvent va = ev(t + 400, TraceKind::kVipAdded, new_m);
+      va.addr = vr.addr;
+      r->events.push_back(va);
       TraceEvent g = ev(t + 400, TraceKind::kGarp, new_m);
       r->events.push_back(g);
     }

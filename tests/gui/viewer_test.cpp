@@ -5,12 +5,14 @@
 #include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QRawFont>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QXmlStreamReader>
 #include <QtTest/QtTest>
 #include <fstream>
 
@@ -75,6 +77,21 @@ class ViewerTest : public QObject {
     QVERIFY(w.openFile(trace));
     QCOMPARE(int(w.pane()->models().size()), 3);
     QVERIFY(w.loaded().scenario == nullptr);
+  }
+
+  void dragAndDrop() {
+    MainWindow w;
+    w.show();
+    auto* mime = new QMimeData;
+    mime->setUrls({QUrl::fromLocalFile(ScenarioPath("seed/backup-backup.yaml"))});
+    QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(50, 50), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &drop);
+    QCOMPARE(int(w.pane()->models().size()), 1);
+    QCOMPARE(w.pane()->models().front()->run().scenario, std::string("seed backup-backup"));
+    delete mime;
   }
 
   void corruptFileShowsErrorDialog() {
@@ -206,6 +223,12 @@ class ViewerTest : public QObject {
     QVERIFY(svg.contains("SPLIT BRAIN"));
     QVERIFY(svg.contains("fill=\"#2e9d4a\""));  // the MASTER colour as a vector fill
     QVERIFY(svg.trimmed().endsWith("</svg>"));
+    QXmlStreamReader xml(svg);
+    int elements = 0;
+    while (!xml.atEnd())
+      if (xml.readNext() == QXmlStreamReader::StartElement) ++elements;
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QVERIFY(elements > 100);
   }
 
   void pixelsAtKnownTimes() {
@@ -328,6 +351,9 @@ class ViewerTest : public QObject {
         "skip-idle %lld ms",
         load, render_full, render_zoom, render_skip);
     QVERIFY(!full.isNull());
+    // Kept beside the test binary as a CI artifact (and to look at).
+    full.save("big-trace.png");
+    pane.renderImage().save("big-trace-skip-idle.png");
     // Generous bounds: they hold under ASan on a loaded 2-core machine.
     QVERIFY(render_full < 5000);
     QVERIFY(render_zoom < 5000);
