@@ -23,10 +23,6 @@ std::string MetricKey(const Metric& m) {
   return m.subject.empty() ? m.name : m.name + " [" + m.subject + "]";
 }
 
-std::string FormatValue(const Metric& m) {
-  return m.is_duration ? FormatSimDuration(m.value) : std::to_string(m.value);
-}
-
 Table BuildTable(const std::vector<RunResult>& runs) {
   Table t;
   // Columns: the union of the runs' metrics, in order of first appearance, so
@@ -48,7 +44,7 @@ Table BuildTable(const std::vector<RunResult>& runs) {
     for (const auto& k : keys) {
       std::string cell = "-";
       for (const auto& m : r.metrics)
-        if (MetricKey(m) == k) cell = FormatValue(m);
+        if (MetricKey(m) == k) cell = FormatMetric(r, m);
       row.push_back(cell);
     }
     t.rows.push_back(std::move(row));

@@ -148,16 +148,41 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
   run_options.record_packets = options.packets;
   run_options.emit_logs = options.logs;
 
+  // Which variants to run: the base run, one named variant, or all of them.
+  std::vector<std::pair<const Scenario*, const Variant*>> jobs;
+  for (const auto& scenario : scenarios) {
+    if (options.variant.empty()) {
+      jobs.emplace_back(&scenario, nullptr);
+    } else if (options.variant == "all") {
+      if (scenario.variants.empty()) jobs.emplace_back(&scenario, nullptr);
+      for (const auto& v : scenario.variants) jobs.emplace_back(&scenario, &v);
+    } else {
+      const Variant* found = nullptr;
+      for (const auto& v : scenario.variants)
+        if (v.name == options.variant) found = &v;
+      if (!found) {
+        err << scenario.file << ": no matrix variant named '" << options.variant << "' (";
+        if (scenario.variants.empty()) err << "the scenario has no matrix";
+        for (std::size_t i = 0; i < scenario.variants.size(); ++i)
+          err << (i ? ", " : "variants: ") << scenario.variants[i].name;
+        err << ")\n";
+        return 2;
+      }
+      jobs.emplace_back(&scenario, found);
+    }
+  }
+
   std::vector<RunResult> runs;
   int status = 0;
-  for (const auto& scenario : scenarios) {
+  for (const auto& [scenario_ptr, variant] : jobs) {
+    const Scenario& scenario = *scenario_ptr;
     RunResult run;
     {
       ProgressNotice notice(err, "running " + scenario.file);
-      run = RunScenario(scenario, run_options);
+      run = RunVariant(scenario, variant, run_options);
     }
     if (options.check_determinism) {
-      RunResult again = RunScenario(scenario, run_options);
+      RunResult again = RunVariant(scenario, variant, run_options);
       const auto h1 = TraceHash(run), h2 = TraceHash(again);
       char buf[64];
       std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h1));
@@ -176,7 +201,7 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
       report.packets = options.packets;
       report.logs = options.logs;
       WriteTextReport(run, report, out);
-      if (!scenario.variants.empty())
+      if (!scenario.variants.empty() && options.variant.empty())
         out << "(" << scenario.variants.size() << " matrix variants not run: use `vrrpsim compare "
             << scenario.file << "`)\n";
       out << "\n";

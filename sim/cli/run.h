@@ -20,6 +20,7 @@ struct RunCommandOptions {
   bool packets = false;  // record adverts/drops in the trace and timeline
   bool logs = false;     // keepalived log lines
   bool quiet = false;    // no timeline, only metrics and expectations
+  std::string variant;   // run this matrix variant instead of the base run ("all": every one)
 };
 
 // Exit status: 0 every expectation passed, 1 an expectation failed (or the

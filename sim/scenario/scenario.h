@@ -20,6 +20,7 @@
 #include "engine/config/model.h"
 #include "engine/diagnostic.h"
 #include "engine/time.h"
+#include "sim/core/time_text.h"
 #include "sim/net/topology.h"
 #include "sim/world/simulation.h"
 
@@ -34,8 +35,7 @@ inline constexpr std::size_t kMaxVariants = 1000;
 inline constexpr std::size_t kMaxInterfacesPerNode = 64;
 inline constexpr Duration kMaxDuration = 30LL * 24 * 3600 * vrrp::kSecond;
 
-// "12.345678s": seconds with microsecond precision (evidence strings, docs).
-std::string FormatTime(Time t);
+// FormatTime ("12.345678s") lives in sim/core/time_text.h.
 
 // Parses a duration with a unit: "500us", "250ms", "1.5s", "2min", "1h", "1d";
 // "0" alone is accepted. nullopt + `error` on anything else.

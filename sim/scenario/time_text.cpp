@@ -7,17 +7,6 @@
 
 namespace vsim {
 
-std::string FormatTime(Time t) {
-  const bool neg = t < 0;
-  const std::uint64_t a =
-      neg ? static_cast<std::uint64_t>(-(t + 1)) + 1 : static_cast<std::uint64_t>(t);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%llu.%06llus", neg ? "-" : "",
-                static_cast<unsigned long long>(a / 1000000),
-                static_cast<unsigned long long>(a % 1000000));
-  return buf;
-}
-
 namespace {
 
 std::string_view Trim(std::string_view s) {

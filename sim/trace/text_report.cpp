@@ -9,17 +9,14 @@
 
 namespace vsim {
 
-std::string FormatSimTime(Time t) {
-  if (t == vrrp::kNever) return "-";
-  char buf[48];
-  const char* sign = t < 0 ? "-" : "";
-  const std::int64_t a = t < 0 ? -t : t;
-  std::snprintf(buf, sizeof buf, "%s%lld.%06llds", sign, static_cast<long long>(a / 1000000),
-                static_cast<long long>(a % 1000000));
-  return buf;
+std::string FormatMetric(const RunResult& run, const Metric& m) {
+  if (m.name == "final_master") {
+    if (m.value >= 0 && m.value < static_cast<std::int64_t>(run.hosts.size()))
+      return run.hosts[static_cast<std::size_t>(m.value)].name;
+    return m.value == -1 ? "none" : "several";
+  }
+  return m.is_duration ? FormatTime(m.value) : std::to_string(m.value);
 }
-
-std::string FormatSimDuration(Duration d) { return FormatSimTime(d); }
 
 namespace {
 
@@ -116,7 +113,7 @@ bool Shown(const TraceEvent& e, const TextReportOptions& o) {
 void WriteTextReport(const RunResult& run, const TextReportOptions& options, std::ostream& out) {
   out << "scenario " << run.scenario;
   if (!run.variant.empty()) out << " [" << run.variant << "]";
-  out << "  seed " << run.seed << "  duration " << FormatSimTime(run.duration) << "\n";
+  out << "  seed " << run.seed << "  duration " << FormatTime(run.duration) << "\n";
 
   if (options.timeline) {
     std::vector<Column> columns;
@@ -152,7 +149,7 @@ void WriteTextReport(const RunResult& run, const TextReportOptions& options, std
         for (std::size_t c = 0; c < columns.size(); ++c)
           if (columns[c].host == e.host) cell[c] = "(dead)";
       }
-      std::string t = FormatSimTime(e.t);
+      std::string t = FormatTime(e.t);
       out << std::string(t.size() < 12 ? 12 - t.size() : 0, ' ') << t << "  ";
       for (std::size_t c = 0; c < columns.size(); ++c)
         out << Pad(cell[c] + (static_cast<int>(c) == changed ? "*" : ""), width);
@@ -166,8 +163,8 @@ void WriteTextReport(const RunResult& run, const TextReportOptions& options, std
   } else {
     out << run.split_brain.size() << " interval(s)\n";
     for (const auto& iv : run.split_brain) {
-      out << "  vrid " << iv.vrid << "  " << FormatSimTime(iv.start) << " .. "
-          << FormatSimTime(iv.end) << "  (" << FormatSimDuration(iv.length()) << ")  hosts";
+      out << "  vrid " << iv.vrid << "  " << FormatTime(iv.start) << " .. " << FormatTime(iv.end)
+          << "  (" << FormatTime(iv.length()) << ")  hosts";
       for (int h : iv.hosts) out << " " << HostName(run, h);
       out << (iv.masters ? "  two masters" : "") << (iv.vip_holders ? "  duplicate VIP" : "")
           << "\n";
@@ -179,8 +176,7 @@ void WriteTextReport(const RunResult& run, const TextReportOptions& options, std
     for (const auto& m : run.metrics) {
       out << "  " << m.name;
       if (!m.subject.empty()) out << " [" << m.subject << "]";
-      out << " = " << (m.is_duration ? FormatSimDuration(m.value) : std::to_string(m.value))
-          << "\n";
+      out << " = " << FormatMetric(run, m) << "\n";
     }
   }
 

@@ -10,6 +10,7 @@
 #include <iosfwd>
 #include <string>
 
+#include "sim/core/time_text.h"
 #include "sim/scenario/run_result.h"
 
 namespace vsim {
@@ -20,11 +21,15 @@ struct TextReportOptions {
   bool logs = false;     // keepalived log lines
 };
 
+// Transitional aliases of FormatTime (sim/core/time_text.h) for code written
+// before the two formatters were merged; to be removed.
+inline std::string FormatSimTime(Time t) { return FormatTime(t); }
+inline std::string FormatSimDuration(Duration d) { return FormatTime(d); }
+
 void WriteTextReport(const RunResult& run, const TextReportOptions& options, std::ostream& out);
 
-// "13.257812s" (seconds with microseconds; "-" for kNever).
-std::string FormatSimTime(Time t);
-// "3.648437s" / "450ms" style, for durations in evidence strings.
-std::string FormatSimDuration(Duration d);
+// A metric's value as a reader wants it: durations in seconds, counts as
+// numbers, `final_master` as the host's name ("none", "several").
+std::string FormatMetric(const RunResult& run, const Metric& m);
 
 }  // namespace vsim

@@ -150,10 +150,10 @@ TEST(TextReport, TapeShowsEveryHostAndMarksTheChange) {
 }
 
 TEST(TextReport, FormatsTimes) {
-  EXPECT_EQ(FormatSimTime(0), "0.000000s");
-  EXPECT_EQ(FormatSimTime(13'257'812), "13.257812s");
-  EXPECT_EQ(FormatSimTime(-1'500'000), "-1.500000s");
-  EXPECT_EQ(FormatSimTime(vrrp::kNever), "-");
+  EXPECT_EQ(FormatTime(0), "0.000000s");
+  EXPECT_EQ(FormatTime(13'257'812), "13.257812s");
+  EXPECT_EQ(FormatTime(-1'500'000), "-1.500000s");
+  EXPECT_EQ(FormatTime(vrrp::kNever), "-");
 }
 
 TEST(Perfetto, HasProcessesThreadsStatesAndCounters) {
