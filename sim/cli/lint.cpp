@@ -39,7 +39,7 @@ int RunLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
     }
     vrrp::ParseOptions parse_options;
     parse_options.known_interfaces = options.interfaces;
-    vrrp::sim::LoadResult loaded = vrrp::sim::LoadConfigFile(file, options.root, parse_options);
+    LoadResult loaded = LoadConfigFile(file, options.root, parse_options);
     if (!loaded.read_ok) ++unreadable;
     count(loaded.parse.diagnostics);
   }

@@ -7,7 +7,15 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-namespace vrrp::sim {
+namespace vsim {
+
+using vrrp::Diagnostic;
+using vrrp::IncludeResolver;
+using vrrp::ParseConfig;
+using vrrp::ParseOptions;
+using vrrp::ParseResult;
+using vrrp::Severity;
+using vrrp::SeverityName;
 
 namespace {
 
@@ -134,4 +142,4 @@ LoadResult LoadConfigFile(const std::string& path, const std::string& root, Pars
   return result;
 }
 
-}  // namespace vrrp::sim
+}  // namespace vsim

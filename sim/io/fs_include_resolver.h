@@ -12,9 +12,9 @@
 
 #include "engine/config/parser.h"
 
-namespace vrrp::sim {
+namespace vsim {
 
-class FsIncludeResolver : public IncludeResolver {
+class FsIncludeResolver : public vrrp::IncludeResolver {
  public:
   // REQUIRES: `root` names an existing directory (otherwise every Resolve()
   // fails with an error).
@@ -39,13 +39,13 @@ std::string CanonicalPath(const std::string& path);
 bool IsUnder(const std::string& path, const std::string& root);
 
 struct LoadResult {
-  ParseResult parse;
+  vrrp::ParseResult parse;
   bool read_ok = false;  // false: the top file could not be read (see diagnostics)
 };
 
 // Reads `path` (which must lie inside `root`; "" = the file's own directory)
 // and parses it with includes resolved inside `root`.
 LoadResult LoadConfigFile(const std::string& path, const std::string& root,
-                          ParseOptions options = {});
+                          vrrp::ParseOptions options = {});
 
-}  // namespace vrrp::sim
+}  // namespace vsim

@@ -78,7 +78,7 @@ class InlineResolver : public vrrp::IncludeResolver {
   }
 
  private:
-  vrrp::sim::FsIncludeResolver fs_;
+  FsIncludeResolver fs_;
   std::string base_dir_;
   std::string inline_name_;
 };
@@ -397,19 +397,19 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
       return std::nullopt;
     }
     const std::string path = (*rel)[0] == '/' ? *rel : base_dir_ + "/" + *rel;
-    const std::string canon = vrrp::sim::CanonicalPath(path);
-    const std::string root = vrrp::sim::CanonicalPath(base_dir_);
+    const std::string canon = CanonicalPath(path);
+    const std::string root = CanonicalPath(base_dir_);
     if (canon.empty()) {
       Error(*file, "config_file '" + *rel + "' not found (looked for " + path + ")");
       return std::nullopt;
     }
-    if (root.empty() || !vrrp::sim::IsUnder(canon, root)) {
+    if (root.empty() || !IsUnder(canon, root)) {
       Error(*file, "config_file '" + *rel + "' is outside the scenario's directory " + base_dir_ +
                        " - refused");
       return std::nullopt;
     }
     *source = *rel;
-    auto r = vrrp::sim::LoadConfigFile(path, base_dir_, options);
+    auto r = LoadConfigFile(path, base_dir_, options);
     cfg_diags = std::move(r.parse.diagnostics);
     config = std::move(r.parse.config);
   } else {

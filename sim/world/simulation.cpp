@@ -722,7 +722,10 @@ void Simulation::ProcessActions(Time now, int host) {
       const int vrid = add->instance >= 0 ? config.instances[add->instance].vrid : 0;
       bool present = false;
       for (const Vip& v : h.vips) present = present || v.addr == add->vip.addr;
-      if (!present) h.vips.push_back({add->vip.addr, add->dev, vrid});
+      // An address is configured once per host: adding it again (a second
+      // instance with the same VIP) changes nothing anyone can observe.
+      if (present) continue;
+      h.vips.push_back({add->vip.addr, add->dev, vrid});
       TraceEvent te;
       te.t = now;
       te.kind = TraceKind::kVipAdded;
@@ -734,6 +737,9 @@ void Simulation::ProcessActions(Time now, int host) {
       Emit(std::move(te));
     } else if (const auto* rm = std::get_if<vrrp::RemoveVip>(&action)) {
       const int vrid = rm->instance >= 0 ? config.instances[rm->instance].vrid : 0;
+      bool present = false;
+      for (const Vip& v : h.vips) present = present || v.addr == rm->vip.addr;
+      if (!present) continue;
       h.vips.erase(std::remove_if(h.vips.begin(), h.vips.end(),
                                   [&](const Vip& v) { return v.addr == rm->vip.addr; }),
                    h.vips.end());

@@ -7,7 +7,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace vrrp::sim {
+namespace vsim {
+
+using vrrp::Diagnostic;
+using vrrp::IncludeResolver;
+using vrrp::ParseConfig;
+using vrrp::ParseOptions;
+using vrrp::ParseResult;
+using vrrp::Severity;
+using vrrp::SeverityName;
 namespace {
 
 namespace fs = std::filesystem;
@@ -145,4 +153,4 @@ TEST_F(TempTree, LoadConfigFileMissingOrOutside) {
 }
 
 }  // namespace
-}  // namespace vrrp::sim
+}  // namespace vsim

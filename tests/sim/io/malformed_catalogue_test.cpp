@@ -11,7 +11,15 @@
 
 #include "sim/io/fs_include_resolver.h"
 
-namespace vrrp::sim {
+namespace vsim {
+
+using vrrp::Diagnostic;
+using vrrp::IncludeResolver;
+using vrrp::ParseConfig;
+using vrrp::ParseOptions;
+using vrrp::ParseResult;
+using vrrp::Severity;
+using vrrp::SeverityName;
 namespace {
 
 namespace fs = std::filesystem;
@@ -62,4 +70,4 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, MalformedCatalogueTest, ::testing::ValuesIn(
 TEST(MalformedCatalogueSize, AtLeastThirtyCases) { EXPECT_GE(Cases().size(), 30u); }
 
 }  // namespace
-}  // namespace vrrp::sim
+}  // namespace vsim
