@@ -493,7 +493,7 @@ void TimelineView::paintLane(QPainter& p, const TimelineModel& m, const Lane& la
   const QFontMetrics fm(f);
   // Level of detail: segments narrower than a pixel share one pixel column,
   // drawn once in the colour of the last state that reached it.
-  int last_px = INT32_MIN;
+  int last_px = -1'000'000;
   auto draw = [&](Time s_start, Time s_end, const QColor& c, const QString& label,
                   const QColor& text_color) {
     const double fx0 = std::max(xForAxis(map_.ToAxis(std::max(s_start, t0)), r), double(r.left()));
@@ -541,7 +541,7 @@ void TimelineView::paintLane(QPainter& p, const TimelineModel& m, const Lane& la
   if (r.height() < 8) return;
   p.save();
   p.setRenderHint(QPainter::Antialiasing, true);
-  int last_garp = INT32_MIN, last_notify = INT32_MIN;
+  int last_garp = -1'000'000, last_notify = -1'000'000;
   auto mb = std::lower_bound(lane.marks.begin(), lane.marks.end(), t0,
                              [](const Mark& mk, Time v) { return mk.t < v; });
   for (auto it = mb; it != lane.marks.end() && it->t <= t1; ++it) {
