@@ -6,6 +6,9 @@
 #include <QFontDatabase>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPainter>
+#include <QPainterPath>
+#include <QRegularExpression>
 #include <QRawFont>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -44,6 +47,69 @@ int LaneOf(const TimelineModel& m, const std::string& label) {
 bool Near(QColor a, QColor b, int tol = 6) {
   return std::abs(a.red() - b.red()) <= tol && std::abs(a.green() - b.green()) <= tol &&
          std::abs(a.blue() - b.blue()) <= tol;
+}
+
+
+// A tiny rasterizer for the SVG subset svg_writer.cpp emits (paths with
+// M/L/C, fills, strokes, <text>; clip paths ignored): enough to check that
+// the vector export puts things where the PNG has them.
+QImage RasterizeSvg(const QString& svg, QSize size) {
+  QImage img(size, QImage::Format_ARGB32);
+  img.fill(Qt::white);
+  QPainter p(&img);
+  QXmlStreamReader xml(svg);
+  int clip_depth = 0;
+  auto color = [&](const QXmlStreamAttributes& a, const char* what) -> QColor {
+    const QString v = a.value(what).toString();
+    if (v.isEmpty() || v == "none") return QColor();
+    QColor c(v);
+    const QString op = a.value(QString(what) + "-opacity").toString();
+    if (!op.isEmpty()) c.setAlphaF(op.toDouble());
+    return c;
+  };
+  while (!xml.atEnd()) {
+    const auto tok = xml.readNext();
+    if (tok == QXmlStreamReader::EndElement && xml.name() == QString("clipPath")) --clip_depth;
+    if (tok != QXmlStreamReader::StartElement) continue;
+    const auto a = xml.attributes();
+    if (xml.name() == QString("clipPath")) ++clip_depth;
+    if (clip_depth > 0) continue;
+    if (xml.name() == QString("path")) {
+      QPainterPath path;
+      const QStringList t = a.value("d").toString().split(QRegularExpression("(?=[MLC])"),
+                                                          Qt::SkipEmptyParts);
+      for (const QString& cmd : t) {
+        const QStringList n = cmd.mid(1).split(' ', Qt::SkipEmptyParts);
+        if (cmd[0] == 'M' && n.size() == 2) path.moveTo(n[0].toDouble(), n[1].toDouble());
+        if (cmd[0] == 'L' && n.size() == 2) path.lineTo(n[0].toDouble(), n[1].toDouble());
+        if (cmd[0] == 'C' && n.size() == 6)
+          path.cubicTo(n[0].toDouble(), n[1].toDouble(), n[2].toDouble(), n[3].toDouble(),
+                       n[4].toDouble(), n[5].toDouble());
+      }
+      const QColor fill = color(a, "fill"), stroke = color(a, "stroke");
+      if (fill.isValid()) p.fillPath(path, fill);
+      if (stroke.isValid()) p.strokePath(path, QPen(stroke, a.value("stroke-width").toDouble()));
+    } else if (xml.name() == QString("text")) {
+      QFont f(a.value("font-family").toString());
+      f.setPixelSize(int(a.value("font-size").toDouble()));
+      f.setBold(a.value("font-weight") == QString("bold"));
+      const QPointF at(a.value("x").toDouble(), a.value("y").toDouble());
+      const QColor c = color(a, "fill");
+      const QString text = xml.readElementText();
+      p.save();
+      p.setFont(f);
+      p.setPen(c.isValid() ? c : Qt::black);
+      if (a.hasAttribute("transform")) {
+        p.translate(at);
+        p.rotate(-90);
+        p.drawText(QPointF(0, 0), text);
+      } else {
+        p.drawText(at, text);
+      }
+      p.restore();
+    }
+  }
+  return img;
 }
 
 }  // namespace
@@ -229,6 +295,22 @@ class ViewerTest : public QObject {
       if (xml.readNext() == QXmlStreamReader::StartElement) ++elements;
     QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
     QVERIFY(elements > 100);
+    // Re-rasterized, the vector export has node1's MASTER green where the
+    // PNG has it, and the split brain red on the VIP lane.
+    const QImage back = RasterizeSvg(svg, w.pane()->size());
+    back.save(dir.filePath("v-svg.png"));
+    if (qEnvironmentVariableIsSet("VRRPSIM_GUI_KEEP")) back.save("export-svg-rasterized.png");
+    TimelineView* tl = w.pane()->timeline();
+    const auto& m = *w.pane()->models().front();
+    const QPoint off = tl->mapTo(w.pane(), QPoint(0, 0));
+    const QRect n1 = tl->laneRect(0, LaneOf(m, "node1 VI_1"));
+    const QRect vip = tl->laneRect(0, LaneOf(m, "VIP 81"));
+    const QPoint green = off + QPoint(int(tl->xForTime(10 * S)), n1.top() + 8);
+    const QPoint red = off + QPoint(int(tl->xForTime(30 * S)), vip.top() + 8);
+    QVERIFY2(Near(back.pixelColor(green), img.pixelColor(green), 10),
+             qPrintable(back.pixelColor(green).name() + " vs " + img.pixelColor(green).name()));
+    QVERIFY2(Near(back.pixelColor(red), img.pixelColor(red), 20),  // hatches are a tint in SVG
+             qPrintable(back.pixelColor(red).name() + " vs " + img.pixelColor(red).name()));
   }
 
   void pixelsAtKnownTimes() {
