@@ -23,6 +23,7 @@
 #include <QVBoxLayout>
 
 #include "gui/priority_chart.h"
+#include "gui/sequence_view.h"
 #include "gui/timeline_view.h"
 #include "gui/viewer_pane.h"
 
@@ -45,6 +46,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   dock->setObjectName("details");
   dock->setWidget(details_);
   addDockWidget(Qt::RightDockWidgetArea, dock);
+
+  sequence_ = new SequenceView(this);
+  auto* sdock = new QDockWidget("Message sequence", this);
+  sdock->setObjectName("sequence");
+  sdock->setWidget(sequence_);
+  addDockWidget(Qt::RightDockWidgetArea, sdock);
+  // The sequence follows the timeline's window and its first run.
+  connect(pane_->timeline(), &TimelineView::windowChanged, this, [this](double, double) {
+    const auto& models = pane_->models();
+    sequence_->setModel(models.empty() ? nullptr : models.front());
+    sequence_->setWindow(pane_->timeline()->windowStartTime(), pane_->timeline()->windowEndTime());
+  });
 
   buildWhatIfPanel();
   auto* wdock = new QDockWidget("What-if", this);

@@ -22,6 +22,7 @@ class QCheckBox;
 namespace vsim::gui {
 
 class ViewerPane;
+class SequenceView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -37,6 +38,7 @@ class MainWindow : public QMainWindow {
 
   ViewerPane* pane() const { return pane_; }
   QTextBrowser* details() const { return details_; }
+  SequenceView* sequence() const { return sequence_; }
   const LoadedRuns& loaded() const { return loaded_; }
 
   // Which run is shown: -1 = all stacked (compare), else one run.
@@ -65,6 +67,7 @@ class MainWindow : public QMainWindow {
 
   ViewerPane* pane_ = nullptr;
   QTextBrowser* details_ = nullptr;
+  SequenceView* sequence_ = nullptr;
   QComboBox* run_combo_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   QAction* skip_idle_ = nullptr;
