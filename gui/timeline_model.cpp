@@ -157,7 +157,8 @@ TimeMap TimeMap::SkipIdle(const std::vector<Time>& activity, Time duration, Dura
   Time cursor = 0;
   auto add = [&](Time t0, Time t1, bool idle) {
     if (t1 <= t0) return;
-    const bool compress = idle && (t1 - t0) > gap_width;
+    // Squeezing a gap to less than a quarter of itself is worth a break mark.
+    const bool compress = idle && (t1 - t0) > 4 * gap_width;
     const double w = compress ? double(gap_width) : double(t1 - t0);
     m.pieces_.push_back({t0, t1, axis, axis + w, compress});
     axis += w;

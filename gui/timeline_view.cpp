@@ -104,8 +104,8 @@ void TimelineView::rebuildMap() {
   activity.erase(std::unique(activity.begin(), activity.end()), activity.end());
   if (skip_idle_) {
     // Keep a little context around each change; show an idle gap as wide as
-    // a quarter second, whatever its length (its length is written on it).
-    map_ = TimeMap::SkipIdle(activity, duration, 400'000, 250'000);
+    // a 0.15 s, whatever its length (its length is written on it).
+    map_ = TimeMap::SkipIdle(activity, duration, 400'000, 150'000);
   } else {
     map_ = TimeMap::Linear(duration);
   }
@@ -288,7 +288,7 @@ void TimelineView::paintTimeline(QPainter& p, QSize size, bool interactive) cons
     for (const auto& piece : map_.pieces()) {
       if (!piece.compressed || piece.a1 < a0_ || piece.a0 > a1_) continue;
       const double x0 = xForAxis(piece.a0, plot), x1 = xForAxis(piece.a1, plot);
-      p.fillRect(QRectF(x0, plot.top(), x1 - x0, plot.height()), QColor(255, 255, 255, 110));
+      p.fillRect(QRectF(x0, plot.top(), x1 - x0, plot.height()), QColor(255, 255, 255, 70));
       p.setPen(QPen(QColor(120, 120, 120), 1));
       for (double x : {x0, x1}) {
         QPolygonF zig;
