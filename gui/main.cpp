@@ -13,6 +13,7 @@
 
 #include "gui/main_window.h"
 #include "gui/render.h"
+#include "gui/viewer_pane.h"
 #include "sim/scenario/scenario.h"
 
 namespace {
@@ -22,7 +23,7 @@ void Usage(FILE* out) {
       "usage: vrrpsim-gui [FILE...]\n"
       "       vrrpsim-gui --render FILE... -o OUT.png|OUT.svg [--size WxH] [--skip-idle]\n"
       "                   [--window FROM:TO] [--no-metrics] [--timing]\n"
-      "       vrrpsim-gui --screenshot OUT.png FILE...\n"
+      "       vrrpsim-gui [--window FROM:TO] [--skip-idle] --screenshot OUT.png FILE...\n"
       "FILE is a trace (vrrpsim run --trace) or a scenario (YAML, run in-process).\n"
       "Several files are stacked on one time axis. FROM/TO are durations (12s, 1.5min).\n"
       "Exit status of --render: 0 written, 1 cannot write, 2 bad input.\n",
@@ -73,6 +74,20 @@ int main(int argc, char** argv) {
       files << a;
     }
   }
+  if (window_text) {
+    const QStringList parts = window_text->split(':');
+    std::string e1, e2;
+    std::optional<vrrp::Duration> a, b;
+    if (parts.size() == 2) {
+      a = vsim::ParseDuration(parts[0].toStdString(), &e1);
+      b = vsim::ParseDuration(parts[1].toStdString(), &e2);
+    }
+    if (!a || !b || *b <= *a) {
+      std::fprintf(stderr, "vrrpsim-gui: --window wants FROM:TO, e.g. 20s:30s\n");
+      return 2;
+    }
+    ro.window = std::make_pair(*a, *b);
+  }
   if (render) {
     if (files.isEmpty() || ro.output.isEmpty()) {
       Usage(stderr);
@@ -85,20 +100,6 @@ int main(int argc, char** argv) {
         return 2;
       }
       ro.size = *s;
-    }
-    if (window_text) {
-      const QStringList parts = window_text->split(':');
-      std::string e1, e2;
-      std::optional<vrrp::Duration> a, b;
-      if (parts.size() == 2) {
-        a = vsim::ParseDuration(parts[0].toStdString(), &e1);
-        b = vsim::ParseDuration(parts[1].toStdString(), &e2);
-      }
-      if (!a || !b || *b <= *a) {
-        std::fprintf(stderr, "vrrpsim-gui: --window wants FROM:TO, e.g. 20s:30s\n");
-        return 2;
-      }
-      ro.window = std::make_pair(*a, *b);
     }
     // Headless by default: CI machines have no display.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
@@ -123,6 +124,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vrrpsim-gui: %s\n", w.lastError().toLocal8Bit().constData());
     return 2;
   }
+  if (ro.window) w.setWindowTimes(ro.window->first, ro.window->second);
+  if (ro.skip_idle) w.pane()->setSkipIdle(true);
   if (!screenshot.isEmpty()) {
     // The real window as the display server shows it (CI under Xvfb).
     QTimer::singleShot(700, &w, [&] {

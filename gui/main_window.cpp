@@ -52,6 +52,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   sdock->setObjectName("sequence");
   sdock->setWidget(sequence_);
   addDockWidget(Qt::RightDockWidgetArea, sdock);
+  // The chain and the sequence share one place: a click shows the chain.
+  tabifyDockWidget(dock, sdock);
+  sdock->raise();
+  details_dock_ = dock;
   // The sequence follows the timeline's window and its first run.
   connect(pane_->timeline(), &TimelineView::windowChanged, this, [this](double, double) {
     const auto& models = pane_->models();
@@ -329,6 +333,7 @@ void MainWindow::showError(const QString& title, const QString& text) {
 }
 
 void MainWindow::showTransition(int run, int event) {
+  details_dock_->raise();
   const auto& models = pane_->models();
   if (run < 0 || std::size_t(run) >= models.size()) return;
   QString html = "<h3>" +
@@ -338,6 +343,8 @@ void MainWindow::showTransition(int run, int event) {
     html += "<li>" + QString::fromStdString(line).toHtmlEscaped() + "</li>";
   details_->setHtml(html + "</ul>");
 }
+
+void MainWindow::setWindowTimes(Time t0, Time t1) { pane_->timeline()->setWindowTimes(t0, t1); }
 
 bool MainWindow::exportView(const QString& path) {
   QString error;

@@ -41,6 +41,9 @@ class MainWindow : public QMainWindow {
   SequenceView* sequence() const { return sequence_; }
   const LoadedRuns& loaded() const { return loaded_; }
 
+  // Zooms the timeline to [t0, t1] (e.g. from the command line).
+  void setWindowTimes(Time t0, Time t1);
+
   // Which run is shown: -1 = all stacked (compare), else one run.
   void showRun(int index);
   // What-if on the shown scenario: applies `o` to the selected run's
@@ -68,6 +71,7 @@ class MainWindow : public QMainWindow {
   ViewerPane* pane_ = nullptr;
   QTextBrowser* details_ = nullptr;
   SequenceView* sequence_ = nullptr;
+  QWidget* details_dock_ = nullptr;
   QComboBox* run_combo_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   QAction* skip_idle_ = nullptr;
