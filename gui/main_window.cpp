@@ -136,10 +136,12 @@ void MainWindow::buildWhatIfPanel() {
   what_if_ = new QWidget(this);
   auto* form = new QFormLayout(what_if_);
   wi_node_ = new QComboBox(what_if_);
+  wi_node_->setObjectName("whatif_node");
   wi_priority_ = new QSpinBox(what_if_);
   wi_priority_->setObjectName("whatif_priority");
   wi_priority_->setRange(1, 255);
   wi_nopreempt_ = new QComboBox(what_if_);
+  wi_nopreempt_->setObjectName("whatif_nopreempt");
   wi_nopreempt_->addItems({"off", "on"});
   wi_preempt_delay_ = new QDoubleSpinBox(what_if_);
   wi_preempt_delay_->setRange(0, 1000);

@@ -2,6 +2,7 @@
 // failing to), zoom and pan, compare, what-if, export, and pixel checks on a
 // rendered picture (the colour of a known lane at a known time, and text
 // that is really drawn with real glyphs).
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QMessageBox>
@@ -293,6 +294,23 @@ class ViewerTest : public QObject {
     QCOMPARE(m.SegmentAt(LaneOf(m, "node2 VI_1"), 10 * S)->state, LaneState::kMaster);
     w.resetWhatIf();
     QCOMPARE(int(w.pane()->models().size()), 1);
+    // nopreempt on node2 (state BACKUP): node1's failed check no longer hands over.
+    auto* node = w.findChild<QComboBox*>("whatif_node");
+    auto* nopreempt = w.findChild<QComboBox*>("whatif_nopreempt");
+    QVERIFY(node && nopreempt);
+    node->setCurrentIndex(1);
+    QCOMPARE(prio->value(), 99);
+    nopreempt->setCurrentIndex(1);
+    const auto& np = *w.pane()->models().back();
+    QCOMPARE(np.SegmentAt(LaneOf(np, "node1 VI_1"), 30 * S)->state, LaneState::kMaster);
+    const auto& orig = *w.pane()->models().front();
+    QCOMPARE(orig.SegmentAt(LaneOf(orig, "node1 VI_1"), 30 * S)->state, LaneState::kBackup);
+    // One run of a matrix: the what-if starts from that variant.
+    QVERIFY(w.openFile(ScenarioPath("seed/nopreempt-master-backup.yaml")));
+    QCOMPARE(int(w.pane()->models().size()), 3);
+    w.showRun(1);
+    QCOMPARE(int(w.pane()->models().size()), 1);
+    QCOMPARE(w.pane()->models().front()->run().variant, std::string("node2-preempts"));
   }
 
   void exportPngAndSvg() {
