@@ -1,5 +1,6 @@
 #include "gui/timeline_view.h"
 
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -699,6 +700,30 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* e) {
 }
 
 void TimelineView::mouseDoubleClickEvent(QMouseEvent*) { fitAll(); }
+
+void TimelineView::keyPressEvent(QKeyEvent* e) {
+  const double center = plotRect().center().x();
+  switch (e->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+      zoomBy(2.0, center);
+      break;
+    case Qt::Key_Minus:
+      zoomBy(0.5, center);
+      break;
+    case Qt::Key_Left:
+      panByPixels(plotRect().width() / 4.0);
+      break;
+    case Qt::Key_Right:
+      panByPixels(-plotRect().width() / 4.0);
+      break;
+    case Qt::Key_Home:
+      fitAll();
+      break;
+    default:
+      QWidget::keyPressEvent(e);
+  }
+}
 
 void TimelineView::leaveEvent(QEvent*) {
   hover_x_ = -1;

@@ -238,6 +238,14 @@ class ViewerTest : public QObject {
     tl->fitAll();
     QVERIFY(!tl->messagesVisible());
     QCOMPARE(tl->windowEnd() - tl->windowStart(), full);
+    // Keyboard: + zooms in, arrows pan, Home fits.
+    QTest::keyClick(tl, Qt::Key_Plus);
+    QVERIFY(tl->windowEnd() - tl->windowStart() < full);
+    const double a0 = tl->windowStart();
+    QTest::keyClick(tl, Qt::Key_Right);
+    QVERIFY(tl->windowStart() > a0);
+    QTest::keyClick(tl, Qt::Key_Home);
+    QCOMPARE(tl->windowEnd() - tl->windowStart(), full);
     // Skip idle: the axis gets shorter than the run, the lanes still fit.
     pane.setSkipIdle(true);
     QVERIFY(tl->timeMap().skips());
@@ -447,6 +455,10 @@ class ViewerTest : public QObject {
     QString err;
     QCOMPARE(RenderToFile(o, &err), 0);
     QCOMPARE(QImage(o.output).size(), QSize(1200, 700));
+    // Deterministic: the same input gives the same picture, pixel for pixel.
+    const QImage first(o.output);
+    QCOMPARE(RenderToFile(o, &err), 0);
+    QCOMPARE(QImage(o.output), first);
     o.inputs = {dir.filePath("missing.json")};
     QCOMPARE(RenderToFile(o, &err), 2);
     QVERIFY(!err.isEmpty());
