@@ -51,6 +51,16 @@ void WritePerfettoJson(const RunResult& run, std::ostream& out) {
     o.state.clear();
   };
 
+  auto priority_counter = [&](const TraceEvent& e) {
+    ordered_json c;
+    c["name"] = "priority " + run.hosts[e.host].instances[e.instance];
+    c["ph"] = "C";
+    c["ts"] = e.t;
+    c["pid"] = e.host + 1;
+    c["args"] = {{"priority", e.priority}};
+    events.push_back(c);
+  };
+
   for (const auto& e : run.events) {
     const bool valid_instance = e.host >= 0 && e.host < nhosts && e.instance >= 0 &&
                                 e.instance < static_cast<int>(open[e.host].size());
@@ -59,27 +69,11 @@ void WritePerfettoJson(const RunResult& run, std::ostream& out) {
         if (!valid_instance) break;
         close(e.host, e.instance, e.t);
         if (e.to != vrrp::State::kStop) open[e.host][e.instance] = {e.t, vrrp::StateName(e.to)};
-        {
-          ordered_json c;
-          c["name"] = "priority " + run.hosts[e.host].instances[e.instance];
-          c["ph"] = "C";
-          c["ts"] = e.t;
-          c["pid"] = e.host + 1;
-          c["args"] = {{"priority", e.priority}};
-          events.push_back(c);
-        }
+        priority_counter(e);
         break;
       case TraceKind::kPriority:
         if (!valid_instance) break;
-        {
-          ordered_json c;
-          c["name"] = "priority " + run.hosts[e.host].instances[e.instance];
-          c["ph"] = "C";
-          c["ts"] = e.t;
-          c["pid"] = e.host + 1;
-          c["args"] = {{"priority", e.priority}};
-          events.push_back(c);
-        }
+        priority_counter(e);
         break;
       case TraceKind::kOperation: {
         if (e.host >= 0 && e.host < nhosts &&

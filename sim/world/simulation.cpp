@@ -25,6 +25,15 @@ struct Vip {
   int vrid = 0;
 };
 
+// A trace event about `host` at `t`; the caller fills in the kind's fields.
+TraceEvent At(Time t, TraceKind kind, int host) {
+  TraceEvent e;
+  e.t = t;
+  e.kind = kind;
+  e.host = host;
+  return e;
+}
+
 }  // namespace
 
 const char* TraceKindName(TraceKind k) {
@@ -276,10 +285,7 @@ void Simulation::UpdateClients(Time now) {
           entry.host >= 0 && holds(entry.host, vip) && Hears(c, entry.host) ? entry.host : -1;
       if (reached != entry.reached) {
         entry.reached = reached;
-        TraceEvent te;
-        te.t = now;
-        te.kind = TraceKind::kClientView;
-        te.host = c;
+        TraceEvent te = At(now, TraceKind::kClientView, c);
         te.peer_host = reached;
         te.addr = vip;
         te.detail = why;
@@ -373,10 +379,7 @@ void Simulation::Dispatch(const Event& e) {
 void Simulation::RemoveAllVips(Time now, int host, const char* why) {
   Host& h = *hosts_[host];
   for (const Vip& v : h.vips) {
-    TraceEvent te;
-    te.t = now;
-    te.kind = TraceKind::kVipRemoved;
-    te.host = host;
+    TraceEvent te = At(now, TraceKind::kVipRemoved, host);
     te.vrid = v.vrid;
     te.addr = v.addr;
     te.detail = why;
@@ -398,10 +401,7 @@ void Simulation::StartDaemon(Time now, int host) {
       for (const auto& vip : inst.evips) own = own || vip.addr == v.addr;
     }
     if (own) {
-      TraceEvent te;
-      te.t = now;
-      te.kind = TraceKind::kVipRemoved;
-      te.host = host;
+      TraceEvent te = At(now, TraceKind::kVipRemoved, host);
       te.vrid = v.vrid;
       te.addr = v.addr;
       te.detail = "leftover removed at startup";
@@ -445,10 +445,7 @@ void Simulation::CrashDaemon(Time, int host) {
 
 void Simulation::ApplyOperation(Time now, const Operation& op) {
   {
-    TraceEvent te;
-    te.t = now;
-    te.kind = TraceKind::kOperation;
-    te.host = op.host;
+    TraceEvent te = At(now, TraceKind::kOperation, op.host);
     te.peer_host = op.peer;
     te.op = static_cast<int>(op.kind);
     te.detail = op.Describe(*this);
@@ -569,10 +566,7 @@ void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {
   }
   if (h.daemon && link_up) {
     if (options_.record_packets) {
-      TraceEvent te;
-      te.t = now;
-      te.kind = TraceKind::kAdvertReceived;
-      te.host = host;
+      TraceEvent te = At(now, TraceKind::kAdvertReceived, host);
       te.peer_host = f.src_host;
       te.vrid = f.packet.advert.vrid;
       te.priority = f.packet.advert.priority;
@@ -586,10 +580,7 @@ void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {
     return;
   }
   if (options_.record_packets) {
-    TraceEvent te;
-    te.t = now;
-    te.kind = TraceKind::kPacketDropped;
-    te.host = host;
+    TraceEvent te = At(now, TraceKind::kPacketDropped, host);
     te.peer_host = f.src_host;
     te.vrid = f.packet.advert.vrid;
     te.priority = f.packet.advert.priority;
@@ -635,10 +626,7 @@ void Simulation::ScriptResult(Time now, int host, std::uint64_t data) {
   result.timed_out = mode == CheckMode::kTimeout;
   const std::string& name = h.spec.config.scripts[script].name;
   if (options_.record_packets) {
-    TraceEvent te;
-    te.t = now;
-    te.kind = TraceKind::kScriptResult;
-    te.host = host;
+    TraceEvent te = At(now, TraceKind::kScriptResult, host);
     te.value = result.ok ? 1 : 0;
     te.detail = name;
     Emit(std::move(te));
@@ -670,10 +658,7 @@ void Simulation::ProcessActions(Time now, int host) {
     if (const auto* send = std::get_if<vrrp::SendAdvert>(&action)) {
       const int iface = send->instance >= 0 ? h.instance_iface[send->instance] : -1;
       if (options_.record_packets) {
-        TraceEvent te;
-        te.t = now;
-        te.kind = TraceKind::kAdvertSent;
-        te.host = host;
+        TraceEvent te = At(now, TraceKind::kAdvertSent, host);
         te.instance = send->instance;
         te.vrid = send->advert.vrid;
         te.priority = send->advert.priority;
@@ -707,10 +692,8 @@ void Simulation::ProcessActions(Time now, int host) {
                          (static_cast<std::uint64_t>(d.dst_iface) << 32) | slot});
       }
       for (const Drop& d : drops_) {
-        TraceEvent te;
-        te.t = now;
-        te.kind = TraceKind::kPacketDropped;
-        te.host = d.dst_iface >= 0 ? topology_.iface_host(d.dst_iface) : -1;
+        TraceEvent te = At(now, TraceKind::kPacketDropped,
+                           d.dst_iface >= 0 ? topology_.iface_host(d.dst_iface) : -1);
         te.peer_host = host;
         te.vrid = send->advert.vrid;
         te.priority = send->advert.priority;
@@ -726,10 +709,7 @@ void Simulation::ProcessActions(Time now, int host) {
       // instance with the same VIP) changes nothing anyone can observe.
       if (present) continue;
       h.vips.push_back({add->vip.addr, add->dev, vrid});
-      TraceEvent te;
-      te.t = now;
-      te.kind = TraceKind::kVipAdded;
-      te.host = host;
+      TraceEvent te = At(now, TraceKind::kVipAdded, host);
       te.instance = add->instance;
       te.vrid = vrid;
       te.addr = add->vip.addr;
@@ -743,10 +723,7 @@ void Simulation::ProcessActions(Time now, int host) {
       h.vips.erase(std::remove_if(h.vips.begin(), h.vips.end(),
                                   [&](const Vip& v) { return v.addr == rm->vip.addr; }),
                    h.vips.end());
-      TraceEvent te;
-      te.t = now;
-      te.kind = TraceKind::kVipRemoved;
-      te.host = host;
+      TraceEvent te = At(now, TraceKind::kVipRemoved, host);
       te.instance = rm->instance;
       te.vrid = vrid;
       te.addr = rm->vip.addr;
@@ -763,20 +740,15 @@ void Simulation::ProcessActions(Time now, int host) {
           entry.rearp = {};
         }
       }
-      TraceEvent te;
-      te.t = now;
-      te.kind = TraceKind::kGarp;
-      te.host = host;
+      TraceEvent te = At(now, TraceKind::kGarp, host);
       te.instance = garp->instance;
       te.vrid = garp->instance >= 0 ? config.instances[garp->instance].vrid : 0;
       te.addr = garp->vip;
       te.detail = garp->dev;
       Emit(std::move(te));
     } else if (const auto* n = std::get_if<vrrp::Notify>(&action)) {
-      TraceEvent te;
-      te.t = now;
-      te.kind = n->instance >= 0 ? TraceKind::kTransition : TraceKind::kGroupTransition;
-      te.host = host;
+      TraceEvent te =
+          At(now, n->instance >= 0 ? TraceKind::kTransition : TraceKind::kGroupTransition, host);
       te.instance = n->instance >= 0 ? n->instance : n->group;
       te.vrid = n->instance >= 0 ? config.instances[n->instance].vrid : 0;
       te.from = n->from;
@@ -786,10 +758,7 @@ void Simulation::ProcessActions(Time now, int host) {
       te.detail = n->detail;
       Emit(std::move(te));
     } else if (const auto* pc = std::get_if<vrrp::PriorityChanged>(&action)) {
-      TraceEvent te;
-      te.t = now;
-      te.kind = TraceKind::kPriority;
-      te.host = host;
+      TraceEvent te = At(now, TraceKind::kPriority, host);
       te.instance = pc->instance;
       te.vrid = pc->instance >= 0 ? config.instances[pc->instance].vrid : 0;
       te.priority = pc->to;
@@ -800,10 +769,7 @@ void Simulation::ProcessActions(Time now, int host) {
       const CheckMode mode = it == h.checks.end() ? CheckMode::kSucceed : it->second;
       const Duration took = mode == CheckMode::kTimeout ? run->timeout : h.spec.script_runtime;
       if (options_.record_packets) {
-        TraceEvent te;
-        te.t = now;
-        te.kind = TraceKind::kScriptRun;
-        te.host = host;
+        TraceEvent te = At(now, TraceKind::kScriptRun, host);
         te.detail = run->name;
         Emit(std::move(te));
       }
@@ -814,10 +780,7 @@ void Simulation::ProcessActions(Time now, int host) {
                           EventPayload{kEvScriptResult, static_cast<std::uint32_t>(host), data});
     } else if (const auto* log = std::get_if<vrrp::LogLine>(&action)) {
       if (options_.emit_logs) {
-        TraceEvent te;
-        te.t = now;
-        te.kind = TraceKind::kLog;
-        te.host = host;
+        TraceEvent te = At(now, TraceKind::kLog, host);
         te.instance = log->instance;
         te.detail = log->text;
         Emit(std::move(te));
