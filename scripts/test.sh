@@ -30,3 +30,8 @@ echo "== clang build (-Werror)"
 bash scripts/build.sh clang
 echo "== tests (clang)"
 ctest --test-dir build/clang --output-on-failure -j "$(nproc)"
+
+echo "== conformance live mode (real keepalived 2.2.7 in network namespaces)"
+# Skips (exit 0, with a message) without root or `ip netns`; fails on a
+# divergence between the simulator and the real daemon.
+bash tests/conformance/record/live.sh build/release

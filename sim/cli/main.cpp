@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "sim/cli/conform.h"
 #include "sim/cli/lint.h"
 #include "sim/cli/run.h"
 
@@ -33,6 +34,22 @@ Examples:
   vrrpsim compare scenarios/seed/modes.yaml --format markdown > review.md
 
 Exit status: 0 every expectation of every variant passed, 1 one failed, 2 bad input.)";
+
+constexpr const char* kConformExamples = R"(
+Examples:
+  vrrpsim conform scenarios/seed/master-backup.yaml \
+      --real tests/conformance/golden/seed-master-backup.json
+  vrrpsim conform split.yaml --real real.json --tolerance 50ms --format json
+
+The real trace comes from tests/conformance/record/record.sh (real keepalived
+2.2.7 in network namespaces). Per host the transitions and VIP changes must be
+the same sequence and every time within the tolerance (default 100ms, or the
+real spread over the recorded runs if larger); split-brain intervals likewise.
+The simulator is re-run with each real run's operation times (--no-align: the
+scenario's own times).
+
+Exit status: 0 conformant, 1 a divergence (the first is named, with its rules),
+2 bad input.)";
 
 }  // namespace
 
@@ -82,6 +99,21 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "csv", "markdown"}));
   compare_cmd->add_option("--trace", compare.trace_path, "Write every variant's trace here");
 
+  vsim::ConformCommandOptions conform;
+  CLI::App* conform_cmd = app.add_subcommand(
+      "conform", "Compare the simulator with a real keepalived trace of the same scenario");
+  conform_cmd->footer(kConformExamples);
+  conform_cmd->add_option("scenario", conform.scenario, "Scenario file (YAML)")->required();
+  conform_cmd->add_option("--real", conform.real_path, "Trace of real runs (tests/conformance)")
+      ->required();
+  conform_cmd->add_option("--tolerance", conform.tolerance, "Time tolerance floor (default 100ms)");
+  conform_cmd->add_option("--format", conform.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  conform_cmd->add_flag("--no-align", conform.no_align,
+                        "Compare with the scenario's own times, not the real operation times");
+  conform_cmd->add_flag("-v,--verbose", conform.verbose,
+                        "List every matched transition, VIP change and interval with both times");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -93,5 +125,6 @@ int main(int argc, char** argv) {
   if (lint_cmd->parsed()) return vsim::RunLint(lint, std::cout, std::cerr);
   if (run_cmd->parsed()) return vsim::RunRun(run, std::cout, std::cerr);
   if (compare_cmd->parsed()) return vsim::RunCompare(compare, std::cout, std::cerr);
+  if (conform_cmd->parsed()) return vsim::RunConform(conform, std::cout, std::cerr);
   return 2;
 }

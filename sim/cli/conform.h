@@ -1,0 +1,22 @@
+// `vrrpsim conform SCENARIO --real TRACE`: the simulator against real
+// keepalived runs recorded by tests/conformance/record (sim/conform).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+namespace vsim {
+
+struct ConformCommandOptions {
+  std::string scenario;
+  std::string real_path;        // --real: a trace file of one or more real runs
+  std::string tolerance;        // --tolerance, e.g. "100ms" ("" = default)
+  std::string format = "text";  // text | json
+  bool no_align = false;        // --no-align: nominal times only
+  bool verbose = false;         // -v: every matched item with both times
+};
+
+// Exit status: 0 conformant, 1 a divergence, 2 bad input.
+int RunConform(const ConformCommandOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace vsim

@@ -1,0 +1,170 @@
+// sim/conform: the comparison itself, on simulated "real" runs whose
+// differences are known.
+#include "sim/conform/conform.h"
+
+#include <gtest/gtest.h>
+#include <string>
+
+#include "sim/scenario/runner.h"
+#include "sim/trace/json_trace.h"
+
+namespace vsim {
+namespace {
+
+const std::string kSrc = VRRPSIM_SOURCE_DIR;
+
+Scenario Load(const std::string& rel) {
+  ScenarioLoad load = LoadScenarioFile(kSrc + "/" + rel);
+  EXPECT_TRUE(load.ok()) << rel;
+  return *load.scenario;
+}
+
+// The first transition of `host` into `state` (index into events).
+std::size_t FindTransition(const RunResult& r, const std::string& host, vrrp::State state,
+                           std::size_t nth = 0) {
+  for (std::size_t i = 0; i < r.events.size(); ++i) {
+    const auto& e = r.events[i];
+    if (e.kind == TraceKind::kTransition && r.hosts[e.host].name == host && e.to == state &&
+        nth-- == 0)
+      return i;
+  }
+  ADD_FAILURE() << "no transition of " << host << " to " << vrrp::StateName(state);
+  return 0;
+}
+
+TEST(Conform, SimulatorAgainstItselfPasses) {
+  const Scenario sc = Load("scenarios/seed/master-backup.yaml");
+  const RunResult r = RunScenario(sc);
+  const ConformReport rep = Conform(sc, {r, r});
+  EXPECT_TRUE(rep.passed) << FormatConformText(rep);
+  EXPECT_EQ(rep.max_deviation, 0);
+  EXPECT_EQ(rep.real_spread, 0);
+  ASSERT_EQ(rep.runs.size(), 2u);
+  EXPECT_GT(rep.runs[0].compared, 8u);
+}
+
+TEST(Conform, SurvivesTheTraceFile) {
+  const Scenario sc = Load("scenarios/edges/stop-vs-crash.yaml");
+  const RunResult r = RunScenario(sc);
+  TraceRead read = ReadTraceJson(TraceJson(r), "x.json");
+  ASSERT_TRUE(read.ok());
+  const ConformReport rep = Conform(sc, read.runs);
+  EXPECT_TRUE(rep.passed) << FormatConformText(rep);
+  EXPECT_EQ(rep.max_deviation, 0);
+}
+
+TEST(Conform, LateTransitionBeyondToleranceNamesItAndItsRules) {
+  const Scenario sc = Load("scenarios/seed/master-backup.yaml");
+  const RunResult sim = RunScenario(sc);
+  RunResult real = sim;
+  // node2 takes over 150 ms late (and so does everything after it on node2).
+  const std::size_t i = FindTransition(real, "node2", vrrp::State::kMaster);
+  real.events[i].t += 150 * vrrp::kMillisecond;
+  ConformOptions o;
+  o.align_inputs = false;
+  const ConformReport rep = CompareRuns(sim, {sim}, {real}, o);
+  EXPECT_FALSE(rep.passed);
+  ASSERT_NE(rep.first(), nullptr);
+  EXPECT_NE(rep.first()->what.find("node2 transition #2 (VI_1 MASTER)"), std::string::npos)
+      << rep.first()->what;
+  EXPECT_NE(rep.first()->what.find("off by 150.000ms"), std::string::npos) << rep.first()->what;
+  EXPECT_NE(std::find(rep.first()->rules.begin(), rep.first()->rules.end(), "R8"),
+            rep.first()->rules.end());
+  // The check that preceded it is named too (R31 weights, R34 scripts).
+  EXPECT_NE(std::find(rep.first()->rules.begin(), rep.first()->rules.end(), "R34"),
+            rep.first()->rules.end());
+  // 90 ms late is within the default 100 ms.
+  real.events[i].t -= 60 * vrrp::kMillisecond;
+  EXPECT_TRUE(CompareRuns(sim, {sim}, {real}, o).passed);
+}
+
+TEST(Conform, SpreadOverRepetitionsWidensTheTolerance) {
+  const Scenario sc = Load("scenarios/seed/master-backup.yaml");
+  const RunResult sim = RunScenario(sc);
+  RunResult a = sim, b = sim;
+  const std::size_t i = FindTransition(a, "node2", vrrp::State::kMaster);
+  b.events[i].t += 140 * vrrp::kMillisecond;  // spread 140 ms > 100 ms
+  ConformOptions o;
+  o.align_inputs = false;
+  const ConformReport rep = CompareRuns(sim, {sim, sim}, {a, b}, o);
+  EXPECT_TRUE(rep.passed) << FormatConformText(rep);
+  EXPECT_EQ(rep.real_spread, 140 * vrrp::kMillisecond);
+}
+
+TEST(Conform, DifferentSequenceIsADivergence) {
+  const Scenario sc = Load("scenarios/seed/master-backup.yaml");
+  const RunResult sim = RunScenario(sc);
+  RunResult real = sim;
+  real.events.erase(real.events.begin() + static_cast<std::ptrdiff_t>(FindTransition(
+                                              real, "node1", vrrp::State::kMaster, 1)));
+  ConformOptions o;
+  o.align_inputs = false;
+  const ConformReport rep = CompareRuns(sim, {sim}, {real}, o);
+  EXPECT_FALSE(rep.passed);
+  EXPECT_NE(rep.first()->what.find("node1 transition #4: simulated VI_1 MASTER at 47.832031s, "
+                                   "real nothing"),
+            std::string::npos)
+      << rep.first()->what;
+}
+
+TEST(Conform, SplitBrainShorterThanToleranceIsNotMeasurable) {
+  const Scenario sc = Load("scenarios/seed/master-backup.yaml");
+  const RunResult sim = RunScenario(sc);
+  RunResult real = sim;
+  SplitBrainInterval hand_over;
+  hand_over.vrid = 81;
+  hand_over.start = 27222656;
+  hand_over.end = hand_over.start + 3 * vrrp::kMillisecond;
+  hand_over.hosts = {0, 1};
+  hand_over.masters = hand_over.vip_holders = true;
+  real.split_brain.push_back(hand_over);
+  ConformOptions o;
+  o.align_inputs = false;
+  EXPECT_TRUE(CompareRuns(sim, {sim}, {real}, o).passed);
+  real.split_brain.back().end = hand_over.start + 2 * vrrp::kSecond;
+  const ConformReport rep = CompareRuns(sim, {sim}, {real}, o);
+  EXPECT_FALSE(rep.passed);
+  EXPECT_NE(rep.first()->what.find("split brain #1: simulated none"), std::string::npos);
+}
+
+TEST(Conform, AlignmentUsesRealOperationTimesAndDaemonStarts) {
+  const Scenario sc = Load("scenarios/edges/vm-freeze.yaml");
+  RunResult real = RunScenario(sc);
+  // Pretend node2's keepalived finished starting 30 ms late and the pause
+  // began 7 ms late and lasted 10.002 s.
+  for (auto& e : real.events) {
+    if (e.kind == TraceKind::kOperation && e.detail.rfind("pause", 0) == 0) {
+      e.t += 7000;
+      e.detail = "pause node1 for 10002000us [freeze]";
+    }
+  }
+  real.events[FindTransition(real, "node2", vrrp::State::kBackup)].t += 30000;
+  std::vector<std::string> notes;
+  const Scenario a = AlignScenario(sc, real, &notes);
+  EXPECT_TRUE(notes.empty());
+  EXPECT_EQ(*a.nodes[1].start, 30000);
+  ASSERT_EQ(a.timeline.size(), 1u);
+  EXPECT_EQ(a.timeline[0].at, 10007000);
+  EXPECT_EQ(a.timeline[0].duration, 10002000);
+}
+
+TEST(Conform, MismatchedOperationsFallBackToNominalTimes) {
+  const Scenario sc = Load("scenarios/edges/vm-freeze.yaml");
+  RunResult real = RunScenario(sc);
+  std::erase_if(real.events, [](const TraceEvent& e) { return e.kind == TraceKind::kOperation; });
+  std::vector<std::string> notes;
+  AlignScenario(sc, real, &notes);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("nominal times used"), std::string::npos);
+}
+
+TEST(Conform, FormatsNameTheResult) {
+  const Scenario sc = Load("scenarios/seed/master-backup.yaml");
+  const RunResult r = RunScenario(sc);
+  const ConformReport rep = Conform(sc, {r});
+  EXPECT_NE(FormatConformText(rep).find("seed master-backup: PASS (1 real run"), std::string::npos);
+  EXPECT_NE(FormatConformJson(rep).find("\"passed\": true"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vsim

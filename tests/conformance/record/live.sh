@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Live conformance: re-records a few shipped scenarios against real keepalived
+# 2.2.7 (in parallel, one network-namespace set per scenario) and compares the
+# simulator with them (`vrrpsim conform`). About 80 s of wall time.
+#
+# Usage (as root): tests/conformance/record/live.sh BUILD_DIR
+# Exit status: 0 every scenario conforms, 1 a divergence, 2 a recording failed.
+# Not root, or no `ip netns`: prints why and exits 0 (skipped) - see
+# scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+BUILD="${1:-build/release}"
+export VRRPSIM_RECORD="${PWD}/${BUILD}/tests/conformance/vrrpsim-record"
+VRRPSIM="${PWD}/${BUILD}/sim/vrrpsim"
+
+if [[ "$(id -u)" != 0 ]]; then
+  echo "live conformance: skipped (needs root for network namespaces)"
+  exit 0
+fi
+probe="vsim-conf-probe-$$"
+if ! ip netns add "${probe}" 2>/dev/null; then
+  echo "live conformance: skipped (ip netns does not work here)"
+  exit 0
+fi
+ip netns del "${probe}"
+if [[ ! -x /usr/sbin/keepalived ]]; then
+  echo "live conformance: skipped (/usr/sbin/keepalived is not installed)"
+  exit 0
+fi
+
+SCENARIOS=(
+  scenarios/seed/master-backup.yaml
+  scenarios/seed/split-brain-partition.yaml
+  scenarios/edges/stop-vs-crash.yaml
+  scenarios/edges/vm-freeze.yaml
+)
+OUT="$(mktemp -d /tmp/vsim-conf-live.XXXXXX)"
+RECORDERS=()
+stop_recorders() {
+  local p
+  for p in "${RECORDERS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "${OUT}"
+}
+trap stop_recorders EXIT
+
+subnet=201
+for sc in "${SCENARIOS[@]}"; do
+  name="$(basename "${sc}" .yaml)"
+  bash tests/conformance/record/record.sh --subnet "${subnet}" "${sc}" "${OUT}/${name}.json" \
+    >"${OUT}/${name}.log" 2>&1 &
+  RECORDERS+=("$!")
+  subnet=$((subnet + 1))
+  sleep 2   # staggered: concurrent namespace creation
+done
+rc=0
+for i in "${!SCENARIOS[@]}"; do
+  if ! wait "${RECORDERS[$i]}"; then
+    echo "live conformance: recording ${SCENARIOS[$i]} failed:"
+    cat "${OUT}/$(basename "${SCENARIOS[$i]}" .yaml).log"
+    rc=2
+  fi
+done
+RECORDERS=()
+((rc == 0)) || exit "${rc}"
+for sc in "${SCENARIOS[@]}"; do
+  name="$(basename "${sc}" .yaml)"
+  "${VRRPSIM}" conform "${sc}" --real "${OUT}/${name}.json" || rc=1
+done
+exit "${rc}"
