@@ -349,8 +349,9 @@ std::vector<Metric> ComputeMetrics(const RunTimeline& tl, const std::vector<Host
   out.push_back(Metric{"split_brain_count", "", count, false});
   // Flaps: MASTER entries per host.
   for (std::size_t h = 0; h < hosts.size(); ++h)
-    out.push_back(
-        Metric{"flaps", hosts[h].name, MasterEntries(tl, hosts, static_cast<int>(h), 0), false});
+    if (!hosts[h].instances.empty())  // clients run no keepalived
+      out.push_back(
+          Metric{"flaps", hosts[h].name, MasterEntries(tl, hosts, static_cast<int>(h), 0), false});
   // Convergence after each heal: exactly one MASTER per VRID, for good.
   for (std::size_t i = 0; i < ops.size(); ++i) {
     const MetricOp& op = ops[i];

@@ -504,6 +504,101 @@ void EvalTransitions(Ctx& c) {
   }
 }
 
+// What a client's traffic for one VIP reached over time, from the
+// client-view events: (time, host or -1), starting unresolved at 0.
+void EvalClient(Ctx& c) {
+  const ScenarioClient& client = c.sc.clients[static_cast<std::size_t>(c.e.client)];
+  const int host = static_cast<int>(c.sc.nodes.size()) + c.e.client;
+  std::set<std::uint32_t> seen;
+  for (const auto& ev : c.run.events)
+    if (ev.kind == TraceKind::kClientView && ev.host == host) seen.insert(ev.addr.value);
+  vrrp::Ipv4 vip;
+  if (c.e.address) {
+    vip = *c.e.address;
+  } else if (seen.size() == 1) {
+    vip = vrrp::Ipv4(*seen.begin());
+  } else {
+    c.r.description = "client " + client.name;
+    Fail(c, seen.empty() ? "the client never reached any VIP"
+                         : "the client used several VIPs: give 'address'");
+    return;
+  }
+  std::vector<std::pair<Time, int>> steps = {{0, -1}};
+  for (const auto& ev : c.run.events)
+    if (ev.kind == TraceKind::kClientView && ev.host == host && ev.addr == vip)
+      steps.emplace_back(ev.t, ev.peer_host);
+  if (!seen.count(vip.value)) {
+    c.r.description = "client " + client.name + " traffic for " + vip.ToString();
+    Fail(c, "client " + client.name + " never had traffic for " + vip.ToString() +
+                " (not an address of any node's configuration?)");
+    return;
+  }
+  auto at = [&](Time t) {  // after every event at t
+    int who = -1;
+    for (const auto& [when, h] : steps)
+      if (when <= t) who = h;
+    return who;
+  };
+  auto name = [&](int h) { return h < 0 ? std::string("nobody (lost)") : Hosts(c.run, {h}); };
+  const std::string subject = "client " + client.name + " traffic for " + vip.ToString();
+  std::vector<std::string> parts;
+  bool passed = true;
+  std::string evidence;
+  if (c.e.at || c.e.during) {
+    const int want = c.e.node_none ? -1 : c.e.node;
+    if (c.e.at) {
+      const Time t = Resolve(c, *c.e.at);
+      parts.push_back("reaches " + name(want) + " at " + Words(*c.e.at));
+      const int got = at(t);
+      if (got != want) passed = false;
+      evidence = subject + " at " + At(c, *c.e.at) + ": " + name(got);
+    } else {
+      const Time from = Resolve(c, c.e.during->from), to = Resolve(c, c.e.during->to);
+      parts.push_back("reaches " + name(want) + " from " + Words(c.e.during->from) + " to " +
+                      Words(c.e.during->to));
+      int got = at(from);
+      Time when = from;
+      if (got == want)
+        for (const auto& [t, h] : steps)
+          if (t > from && t < to && h != want) {
+            got = h;
+            when = t;
+            break;
+          }
+      if (got != want) {
+        passed = false;
+        evidence = subject + " reached " + name(got) + " at " + FormatTime(when);
+      } else {
+        evidence = subject + " reached " + name(want) + " throughout [" + FormatTime(from) + ", " +
+                   FormatTime(to) + ")";
+      }
+    }
+  }
+  if (c.e.max) {
+    Duration lost = 0;
+    bool reached_once = false;
+    Time lost_since = vrrp::kNever;
+    for (const auto& [t, h] : steps) {
+      if (h >= 0) {
+        if (lost_since != vrrp::kNever) lost += t - lost_since;
+        lost_since = vrrp::kNever;
+        reached_once = true;
+      } else if (reached_once && lost_since == vrrp::kNever) {
+        lost_since = t;
+      }
+    }
+    if (lost_since != vrrp::kNever) lost += c.sc.duration - lost_since;
+    parts.push_back("is lost at most " + FormatTime(*c.e.max));
+    if (lost > *c.e.max) passed = false;
+    if (!evidence.empty()) evidence += "; ";
+    evidence += subject + " was lost for " + FormatTime(lost) + " in all";
+  }
+  c.r.description = subject;
+  for (std::size_t i = 0; i < parts.size(); ++i) c.r.description += (i ? " and " : " ") + parts[i];
+  c.r.passed = passed;
+  c.r.evidence = evidence;
+}
+
 void EvalFinal(Ctx& c) {
   const Time end = c.tl.end();
   if (!c.e.masters_only) {  // node + state form
@@ -579,6 +674,9 @@ ExpectationResult EvaluateExpectation(const Expectation& e, const Scenario& sc,
       break;
     case ExpectKind::kFinal:
       EvalFinal(c);
+      break;
+    case ExpectKind::kClient:
+      EvalClient(c);
       break;
   }
   return c.r;

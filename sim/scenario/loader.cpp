@@ -616,7 +616,8 @@ void Loader::Nodes(const YAML::Node& n) {
 }
 
 void Loader::Network(const YAML::Node& n) {
-  if (!IsMap(n, "network") || !Keys(n, {"segments", "default_link", "links", "trunks"}, "network"))
+  if (!IsMap(n, "network") ||
+      !Keys(n, {"segments", "default_link", "links", "trunks", "clients"}, "network"))
     return;
   std::set<std::string> declared;
   if (auto segs = Find(n, "segments")) {
@@ -677,6 +678,67 @@ void Loader::Network(const YAML::Node& n) {
           ni->up = up;
           ni->down = down;
         }
+      }
+    }
+  }
+  if (auto clients = Find(n, "clients")) {
+    if (IsSeq(*clients, "network clients")) {
+      for (const auto& c : *clients) {
+        if (!Spend()) return;
+        if (!IsMap(c, "client") ||
+            !Keys(c, {"name", "address", "segment", "arp_recovery"}, "client"))
+          continue;
+        ScenarioClient client;
+        client.where = Loc(c);
+        auto name = Find(c, "name");
+        if (!name) {
+          Error(c, "client: missing 'name'");
+          continue;
+        }
+        auto nm = NameOf(*name, "client");
+        if (!nm) continue;
+        bool taken = sc_.FindNode(*nm) >= 0;
+        for (const auto& other : sc_.clients) taken = taken || other.name == *nm;
+        if (taken) {
+          Error(*name, "client: the name '" + *nm + "' is already used by a node or a client");
+          continue;
+        }
+        client.name = *nm;
+        auto addr = Find(c, "address");
+        if (!addr) {
+          Error(c, "client " + client.name + ": missing 'address' (e.g. address: 10.0.0.50)");
+          continue;
+        }
+        auto ip = vrrp::Ipv4::Parse(addr->IsScalar() ? addr->Scalar() : std::string());
+        if (!ip) {
+          Error(*addr, "client " + client.name + ": expected an IPv4 address, got '" +
+                           (addr->IsScalar() ? addr->Scalar() : std::string("?")) + "'");
+          continue;
+        }
+        bool used = false;
+        for (const auto& node : sc_.nodes)
+          for (const auto& ni : node.interfaces) used = used || ni.address == *ip;
+        for (const auto& other : sc_.clients) used = used || other.address == *ip;
+        if (used) {
+          Error(*addr,
+                "client " + client.name + ": address " + ip->ToString() + " is already used");
+          continue;
+        }
+        client.address = *ip;
+        if (auto seg = Find(c, "segment")) {
+          auto s = NameOf(*seg, "segment");
+          if (!s) continue;
+          if (!declared.empty() && !declared.count(*s)) {
+            Error(*seg, "client " + client.name + ": segment '" + *s +
+                            "' is not declared in network.segments");
+            continue;
+          }
+          client.segment = *s;
+        }
+        if (auto r = Find(c, "arp_recovery")) {
+          if (auto d = Dur(*r, "arp_recovery")) client.arp_recovery = *d;
+        }
+        sc_.clients.push_back(std::move(client));
       }
     }
   }
@@ -1137,7 +1199,7 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
     Error(item,
           "an expectation is one key naming its kind (state, master, vip, priority, "
           "no_split_brain, split_brain, failover, vip_downtime, flaps, converges, transitions, "
-          "final) with its parameters below it");
+          "final, client) with its parameters below it");
     return std::nullopt;
   }
   static const std::pair<const char*, ExpectKind> kKinds[] = {
@@ -1152,7 +1214,8 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
       {"flaps", ExpectKind::kFlaps},
       {"converges", ExpectKind::kConverges},
       {"transitions", ExpectKind::kTransitions},
-      {"final", ExpectKind::kFinal}};
+      {"final", ExpectKind::kFinal},
+      {"client", ExpectKind::kClient}};
   bool found = false;
   for (const auto& [name, k] : kKinds)
     if (kind == name) {
@@ -1174,7 +1237,7 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
     if (!best.empty()) msg += " (did you mean '" + std::string(best) + "'?)";
     msg +=
         "; expected one of state, master, vip, priority, no_split_brain, split_brain, "
-        "failover, vip_downtime, flaps, converges, transitions, final";
+        "failover, vip_downtime, flaps, converges, transitions, final, client";
     Error(item.IsMap() ? YAML::Node((*item.begin()).first) : item, msg);
     return std::nullopt;
   }
@@ -1225,6 +1288,9 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
     case ExpectKind::kFinal:
       keys.insert(keys.end(), {"node", "instance", "vrid", "is", "master"});
       break;
+    case ExpectKind::kClient:
+      keys.insert(keys.end(), {"name", "address", "reaches", "at", "from", "to", "downtime_max"});
+      break;
   }
   if (!Keys(params, keys, w)) return std::nullopt;
   bool ok = true;
@@ -1267,9 +1333,10 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
   const bool node_may_be_none = e.kind == ExpectKind::kMaster || e.kind == ExpectKind::kVip;
   auto node_key = Find(params, "node");
   if (e.kind == ExpectKind::kFinal && !node_key) node_key = Find(params, "master");
+  if (e.kind == ExpectKind::kClient) node_key = Find(params, "reaches");
   if (auto v = node_key) {
     if (v->IsScalar() && v->Scalar() == "none" &&
-        (node_may_be_none || e.kind == ExpectKind::kFinal)) {
+        (node_may_be_none || e.kind == ExpectKind::kFinal || e.kind == ExpectKind::kClient)) {
       e.node_none = true;
     } else if (auto i = NodeRef(*v, w + " node")) {
       e.node = *i;
@@ -1313,6 +1380,40 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
     }
   };
   switch (e.kind) {
+    case ExpectKind::kClient: {
+      if (auto v = need("name", "a client of network.clients")) {
+        auto s = Str(*v, "name");
+        for (std::size_t i = 0; s && i < sc_.clients.size(); ++i)
+          if (sc_.clients[i].name == *s) e.client = static_cast<int>(i);
+        if (s && e.client < 0) {
+          Error(*v, w + ": no client named '" + *s + "' in network.clients");
+          ok = false;
+        }
+      }
+      if (auto v = Find(params, "address")) {
+        auto s = Str(*v, "address");
+        auto a = s ? vrrp::Ipv4::Parse(*s) : std::nullopt;
+        if (!a) {
+          if (s) Error(*v, w + ": address '" + *s + "' is not an IPv4 address");
+          ok = false;
+        } else {
+          e.address = a;
+        }
+      }
+      e.max = get_dur("downtime_max");
+      const bool reaches = Find(params, "reaches").has_value();
+      if (reaches) {
+        point_or_window(true);
+      } else if (!e.max) {
+        Error(params, w + ": needs 'reaches' (a node, or none) with 'at' or 'from'/'to', "
+                          "and/or 'downtime_max'");
+        ok = false;
+      } else if (Find(params, "at") || Find(params, "from") || Find(params, "to")) {
+        Error(params, w + ": 'at'/'from'/'to' go with 'reaches'");
+        ok = false;
+      }
+      break;
+    }
     case ExpectKind::kState: {
       if (e.node < 0 && !Find(params, "node")) need("node", "which node");
       if (auto v = need("is", "MASTER, BACKUP, FAULT or STOP")) {

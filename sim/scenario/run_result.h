@@ -24,8 +24,8 @@ struct Metric {
 struct ExpectationResult {
   std::string description;  // the expectation as the user wrote it, in words
   bool passed = false;
-  std::string evidence;     // why it passed or failed, with times
-  vrrp::Location where;     // where it is in the scenario file
+  std::string evidence;  // why it passed or failed, with times
+  vrrp::Location where;  // where it is in the scenario file
 };
 
 struct HostInfo {
@@ -35,9 +35,9 @@ struct HostInfo {
 };
 
 struct RunResult {
-  std::string scenario;      // scenario name
-  std::string file;          // scenario file path
-  std::string variant;       // matrix variant name, "" for the base run
+  std::string scenario;  // scenario name
+  std::string file;      // scenario file path
+  std::string variant;   // matrix variant name, "" for the base run
   std::uint64_t seed = 0;
   Time duration = 0;
   std::vector<HostInfo> hosts;

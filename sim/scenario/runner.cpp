@@ -44,6 +44,44 @@ std::map<std::string, int> SegmentDomains(const Scenario& sc) {
   return out;
 }
 
+// client_downtime: per client and VIP, the time its traffic was lost after it
+// first reached a node.
+void AddClientMetrics(RunResult& result, Time end) {
+  struct Track {
+    int host;
+    std::uint32_t vip;
+    Time lost_since = vrrp::kNever;
+    bool reached_once = false;
+    Duration lost = 0;
+  };
+  std::vector<Track> tracks;  // first-seen order: deterministic
+  for (const auto& e : result.events) {
+    if (e.kind != TraceKind::kClientView) continue;
+    Track* t = nullptr;
+    for (auto& x : tracks)
+      if (x.host == e.host && x.vip == e.addr.value) t = &x;
+    if (!t) {
+      tracks.push_back(Track{e.host, e.addr.value});
+      t = &tracks.back();
+    }
+    if (e.peer_host >= 0) {
+      if (t->lost_since != vrrp::kNever) t->lost += e.t - t->lost_since;
+      t->lost_since = vrrp::kNever;
+      t->reached_once = true;
+    } else if (t->reached_once && t->lost_since == vrrp::kNever) {
+      t->lost_since = e.t;
+    }
+  }
+  for (const auto& t : tracks) {
+    if (!t.reached_once) continue;
+    const Duration lost = t.lost + (t.lost_since != vrrp::kNever ? end - t.lost_since : 0);
+    result.metrics.push_back(Metric{
+        "client_downtime",
+        result.hosts[static_cast<std::size_t>(t.host)].name + " " + vrrp::Ipv4(t.vip).ToString(),
+        lost, true});
+  }
+}
+
 }  // namespace
 
 RunResult RunVariant(const Scenario& sc, const Variant* variant, const RunOptions& options) {
@@ -108,6 +146,16 @@ RunResult RunVariant(const Scenario& sc, const Variant* variant, const RunOption
       spec.interfaces.push_back(std::move(is));
     }
     sim.AddHost(std::move(spec));
+  }
+  // Clients come after the nodes, so node i is host i.
+  for (const auto& c : sc.clients) {
+    ClientSpec spec;
+    spec.name = c.name;
+    spec.address = c.address;
+    spec.segment = c.segment;
+    spec.arp_recovery = c.arp_recovery;
+    sim.AddClient(std::move(spec));
+    result.hosts.push_back(HostInfo{c.name, {}, {}});
   }
   for (const auto& s : sc.segments)
     if (sim.topology().FindSegment(s) < 0) sim.topology().AddSegment(s);
@@ -185,6 +233,7 @@ RunResult RunVariant(const Scenario& sc, const Variant* variant, const RunOption
 
   RunTimeline timeline(result.events, result.hosts, sc.duration);
   result.metrics = ComputeMetrics(timeline, result.hosts, metric_ops, result.split_brain);
+  AddClientMetrics(result, sc.duration);
 
   std::vector<const Expectation*> expect;
   const std::string run_name = variant ? variant->name : "base";

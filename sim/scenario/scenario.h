@@ -69,6 +69,16 @@ struct ScenarioNode {
   std::optional<Time> start = Time{0};  // nullopt: only started by a timeline op
 };
 
+// A client host on a segment (network.clients): no keepalived, an ARP cache
+// fed by GARPs; the run reports which node its traffic for each VIP reaches.
+struct ScenarioClient {
+  std::string name;
+  vrrp::Ipv4 address;
+  std::string segment = "lan";
+  Duration arp_recovery = 8 * vrrp::kSecond;
+  vrrp::Location where;
+};
+
 struct Trunk {
   std::string a, b;
   LinkDirection a_to_b, b_to_a;
@@ -117,6 +127,7 @@ enum class ExpectKind : std::uint8_t {
   kConverges,     // exactly one MASTER per VRID within X after an op
   kTransitions,   // the exact sequence of states entered by an instance
   kFinal,         // state / master at the end of the run
+  kClient,        // what a client's traffic for a VIP reaches / its downtime
 };
 const char* ExpectKindName(ExpectKind k);
 
@@ -147,6 +158,7 @@ struct Expectation {
   std::vector<Window> except;
   std::vector<ExpectedStep> sequence;
   bool masters_only = false;  // split brain: count only two-MASTER time
+  int client = -1;            // client: index into Scenario::clients
 };
 
 struct Variant {
@@ -167,7 +179,8 @@ struct Scenario {
   std::vector<ScenarioNode> nodes;
   std::vector<std::string> segments;  // declared (empty = created on use)
   std::vector<Trunk> trunks;
-  std::vector<ScenarioOp> timeline;  // sorted by time, stable
+  std::vector<ScenarioClient> clients;  // host ids follow the nodes'
+  std::vector<ScenarioOp> timeline;     // sorted by time, stable
   std::vector<Expectation> expect;
   std::vector<Variant> variants;  // empty = no matrix
 

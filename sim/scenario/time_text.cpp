@@ -170,6 +170,8 @@ const char* ExpectKindName(ExpectKind k) {
       return "transitions";
     case ExpectKind::kFinal:
       return "final";
+    case ExpectKind::kClient:
+      return "client";
   }
   return "?";
 }

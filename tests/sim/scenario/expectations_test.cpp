@@ -30,13 +30,15 @@ std::string Node(const std::string& name, int octet, int priority) {
 }
 
 RunResult Run(const std::string& expect) {
-  const std::string yaml = "name: e\nduration: 30s\nnodes:\n" + Node("node1", 1, 100) +
-                           Node("node2", 2, 90) +
-                           "timeline:\n"
-                           "  - {at: 10s, op: crash, node: node1, id: c}\n"
-                           "  - {at: 20s, op: start, node: node1, id: s}\n"
-                           "expect:\n" +
-                           expect;
+  const std::string yaml =
+      "name: e\nduration: 30s\nnetwork:\n  clients:\n"
+      "    - {name: c1, address: 10.0.0.50}\nnodes:\n" +
+      Node("node1", 1, 100) + Node("node2", 2, 90) +
+      "timeline:\n"
+      "  - {at: 10s, op: crash, node: node1, id: c}\n"
+      "  - {at: 20s, op: start, node: node1, id: s}\n"
+      "expect:\n" +
+      expect;
   ScenarioLoad l = LoadScenarioText(yaml, "e.yaml", ".");
   for (const auto& d : l.diagnostics) ADD_FAILURE() << d.ToString();
   if (!l.ok()) return {};
@@ -69,6 +71,24 @@ TEST(Expectations, State) {
         "node2 VI_1 left MASTER at 23.609375s (-> BACKUP)");
   Check("state: {node: node2, is: MASTER, from: 13s, to: 14s}", false,
         "node2 VI_1 is BACKUP at 13.000000s, expected MASTER");
+}
+
+TEST(Expectations, Client) {
+  // c1's cache follows the GARPs: node1 from 3.609375 s; the crashed node1
+  // keeps the VIP, so c1 reaches it until node2's GARPs at 13.257812 s;
+  // node1's GARPs after its preemption at 23.609375 s. Never lost.
+  Check("client: {name: c1, reaches: node1, at: c + 1s}", true,
+        "client c1 traffic for 10.0.0.100 at 11.000000s (c + 1s): node1");
+  Check("client: {name: c1, reaches: node2, at: 11s}", false,
+        "client c1 traffic for 10.0.0.100 at 11.000000s: node1");
+  Check("client: {name: c1, reaches: node2, from: 13.257812s, to: 23.609375s}", true,
+        "reached node2 throughout [13.257812s, 23.609375s)");
+  Check("client: {name: c1, reaches: node2, from: 13.257812s, to: 25s}", false,
+        "client c1 traffic for 10.0.0.100 reached node1 at 23.609375s");
+  Check("client: {name: c1, reaches: none, at: 1s}", true, "at 1.000000s: nobody (lost)");
+  Check("client: {name: c1, downtime_max: 0}", true, "was lost for 0.000000s in all");
+  Check("client: {name: c1, address: 10.0.0.99, downtime_max: 1s}", false,
+        "client c1 never had traffic for 10.0.0.99");
 }
 
 TEST(Expectations, Master) {
