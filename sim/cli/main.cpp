@@ -88,6 +88,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--check-determinism", run.check_determinism,
                     "Run each scenario twice and compare the trace hashes");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Leave out the timeline");
+  run_cmd->add_option("--variant", run.variant,
+                      "Run this matrix variant instead of the base run (\"all\": every variant)");
 
   vsim::CompareCommandOptions compare;
   CLI::App* compare_cmd =
