@@ -358,6 +358,12 @@ struct Daemon::Impl {
   void RemoveVips(InstanceRuntime& v) {
     v.garp_delay_at = v.garp_lower_at = v.garp_refresh_at = kNever;
     Touch(v);
+    DropVips(v);
+  }
+
+  // RemoveVips without the timer bookkeeping (also for instances a reload
+  // removed, which have no timer leaf any more).
+  void DropVips(InstanceRuntime& v) {
     v.garp_pending = false;
     for (InstalledAddress& a : v.addresses) a.garp_pending = false;
     if (!v.vipset) return;
@@ -977,16 +983,7 @@ struct Daemon::Impl {
     started = true;
     start_time = now;
     for (InstanceRuntime& v : insts) {
-      const VrrpInstance& c = *v.cfg;
-      const HostInterface* own = c.interface.empty() ? nullptr : FindIf(c.interface);
-      std::optional<Ipv4> explicit_src = c.is_unicast() ? c.unicast_src_ip : c.mcast_src_ip;
-      if (explicit_src && !explicit_src->is_zero()) {
-        v.src = *explicit_src;
-        v.src_ok = true;
-      } else if (own != nullptr && !own->primary.is_zero()) {
-        v.src = own->primary;
-        v.src_ok = true;
-      }
+      InitSource(v);
       v.effective_priority = ComputeEffective(v);
       v.own_fault = ComputeFault(v, nullptr);
       v.pending = ComputePending(v);
@@ -1018,6 +1015,21 @@ struct Daemon::Impl {
     for (std::size_t s = 0; s < scripts.size(); ++s) {
       scripts[s].next_run = now;
       RunDueScript(static_cast<int>(s));
+    }
+  }
+
+  // R16: the advert source address.
+  void InitSource(InstanceRuntime& v) const {
+    const VrrpInstance& c = *v.cfg;
+    const HostInterface* own = c.interface.empty() ? nullptr : FindIf(c.interface);
+    std::optional<Ipv4> explicit_src = c.is_unicast() ? c.unicast_src_ip : c.mcast_src_ip;
+    v.src_ok = false;
+    if (explicit_src && !explicit_src->is_zero()) {
+      v.src = *explicit_src;
+      v.src_ok = true;
+    } else if (own != nullptr && !own->primary.is_zero()) {
+      v.src = own->primary;
+      v.src_ok = true;
     }
   }
 
@@ -1081,6 +1093,211 @@ struct Daemon::Impl {
     }
     for (ScriptRuntime& s : scripts) s.next_run = kNever;
     stopped = true;
+  }
+
+  // ------------------------------------------------------------ reload
+
+  // Replaces the configuration and rebuilds the run-time state from it,
+  // carrying tracker state over by name from `prev` (the configuration the
+  // current `scripts`/`file_values` belong to): script results (rise/fall
+  // counters) and track_file values. Instances start fresh (INIT).
+  void Rebuild(Config fresh, const Config& prev, bool log_scripts = false) {
+    std::vector<ScriptRuntime> old_scripts = std::move(scripts);
+    std::vector<std::int64_t> old_files = std::move(file_values);
+    const std::vector<Time> old_garp_next = garp_next;
+    config = std::move(fresh);
+    insts.clear();
+    groups.clear();
+    scripts.clear();
+    file_values.clear();
+    Build();
+    garp_next = old_garp_next;  // the host's interfaces did not change
+    for (ScriptRuntime& sr : scripts) {
+      for (const ScriptRuntime& o : old_scripts) {
+        if (o.cfg->name != sr.cfg->name) continue;
+        // keepalived's clear_diff_script(): the status carries over (a script
+        // that never reported counts as failed), under the new rise/fall.
+        const bool ok = o.counter.reported() && o.counter.ok();
+        for (int k = 0;
+             k <= sr.cfg->rise + sr.cfg->fall && !(sr.counter.reported() && sr.counter.ok() == ok);
+             ++k)
+          sr.counter.Apply(ok);
+        sr.have_status = o.have_status;
+        sr.last_status = o.last_status;
+        if (log_scripts)
+          Log(-1, "VRRP_Script(", sr.cfg->name, ") considered ", ok ? "successful" : "unsuccessful",
+              " on reload");
+      }
+    }
+    for (std::size_t f = 0; f < config.track_files.size(); ++f) {
+      for (std::size_t k = 0; k < old_files.size() && k < prev.track_files.size(); ++k)
+        if (prev.track_files[k].name == config.track_files[f].name) file_values[f] = old_files[k];
+    }
+  }
+
+  // keepalived's vrrp_exist() keys an instance on VRID, interface, family
+  // and unicast-ness; the model matches by name and requires these to agree.
+  static bool SameInstance(const VrrpInstance& a, const VrrpInstance& b) {
+    return a.name == b.name && a.vrid == b.vrid && a.interface == b.interface &&
+           a.is_unicast() == b.is_unicast();
+  }
+
+  static bool SameAddress(const InstalledAddress& a, const InstalledAddress& b) {
+    return a.vip->addr == b.vip->addr && a.vip->prefix_len == b.vip->prefix_len && a.dev == b.dev &&
+           a.excluded == b.excluded;
+  }
+
+  // SIGHUP (docs/experiments.md RL1-RL6; docs/conformance.md, reload).
+  void Reload(Config fresh) {
+    if (stopped) return;
+    if (!started) {
+      Config prev = std::move(config);
+      Rebuild(std::move(fresh), prev);
+      return;
+    }
+    Log(-1, "Reloading");
+    // Match old instances to new ones and re-index the old ones, so that
+    // every action names an instance as the caller knows it after the call.
+    const int fresh_count = static_cast<int>(fresh.instances.size());
+    std::vector<int> map(insts.size(), -1);
+    std::vector<int> from(fresh.instances.size(), -1);
+    for (std::size_t i = 0; i < insts.size(); ++i) {
+      for (int j = 0; j < fresh_count; ++j) {
+        if (from[j] >= 0 || !SameInstance(*insts[i].cfg, fresh.instances[j])) continue;
+        map[i] = j;
+        from[j] = static_cast<int>(i);
+        break;
+      }
+    }
+    // RL1: every MASTER advertises once more with its old priority before
+    // the configuration is re-read.
+    for (std::size_t i = 0; i < insts.size(); ++i) {
+      InstanceRuntime& v = insts[i];
+      v.index = map[i] >= 0 ? map[i] : fresh_count + static_cast<int>(i);
+      if (v.state == State::kMaster) SendAdverts(v, v.effective_priority);
+    }
+
+    // Moving keeps the old objects where they are, so the old instances'
+    // pointers into the old configuration stay valid until we return.
+    Config old_config = std::move(config);
+    std::vector<InstanceRuntime> old = std::move(insts);
+    std::vector<GroupRuntime> old_groups = std::move(groups);
+    Rebuild(std::move(fresh), old_config, true);
+    garp_thread_at = kNever;  // queued (paced) GARPs die with the old instances
+
+    // keepalived's clear_diff_vrrp(), old configuration order: first the
+    // removed instances, then the kept ones.
+    for (std::size_t i = 0; i < old.size(); ++i)
+      if (map[i] < 0) RemovedByReload(old[i]);
+    for (std::size_t i = 0; i < old.size(); ++i)
+      if (map[i] >= 0) Restore(old[i], insts[map[i]]);
+    // Sync groups keep their state by name; a group whose members are all
+    // MASTER is MASTER (vrrp_complete_init on reload).
+    for (GroupRuntime& g : groups) {
+      for (const GroupRuntime& og : old_groups) {
+        if (og.cfg->name != g.cfg->name) continue;
+        g.state = og.state;
+        g.notified = og.notified;
+      }
+      bool all_master = !g.members.empty();
+      for (int m : g.members) all_master = all_master && insts[m].state == State::kMaster;
+      if (all_master) g.state = State::kMaster;
+    }
+    // keepalived's vrrp_init_state(), new configuration order.
+    for (InstanceRuntime& v : insts) {
+      if (from[v.index] >= 0) {
+        Resume(v);
+      } else {
+        InitSource(v);
+        v.effective_priority = ComputeEffective(v);
+        v.own_fault = ComputeFault(v, nullptr);
+        v.pending = ComputePending(v);
+        const bool grouped = v.group >= 0;
+        if (grouped && v.base_priority != 255) v.wantstate = State::kBackup;
+        StartInstance(v, grouped && GroupHasFault(v.group), grouped && GroupPending(v.group));
+      }
+    }
+    // Every script runs again at once (keepalived kills and restarts them).
+    for (std::size_t s = 0; s < scripts.size(); ++s) {
+      scripts[s].next_run = now;
+      RunDueScript(static_cast<int>(s));
+    }
+    // A kept instance whose fault sources differ under the new
+    // configuration reacts as to a tracker change.
+    Reevaluate();
+  }
+
+  // RL4: an instance the reload removed.
+  void RemovedByReload(InstanceRuntime& o) {
+    if (o.state == State::kMaster) {
+      SendAdverts(o, 0);
+      if (opt.detailed_logging) ILog(o, "sent 0 priority");
+    }
+    DropVips(o);
+    // keepalived reports a deleted instance as FAULT (notify_deleted, which
+    // says DELETED instead, is not modelled), unless it was FAULT already.
+    if (o.state != State::kFault) NotifyInst(o, State::kFault, Reason::kNone, "removed by reload");
+  }
+
+  // RL2/RL3, first half (keepalived's restore_vrrp_state): the new instance
+  // `v` takes over the state of the old `o`; a kept MASTER's addresses are
+  // diffed: removed ones deleted, all (re)set, added ones announced.
+  void Restore(InstanceRuntime& o, InstanceRuntime& v) {
+    v.state = o.state;
+    v.wantstate = o.wantstate;
+    v.notified = o.notified;
+    v.own_fault = o.own_fault;
+    v.pending = o.pending;
+    v.have_last_master = o.have_last_master;
+    v.last_master = o.last_master;
+    v.ip_id = o.ip_id;
+    v.ah_seq = o.ah_seq;
+    v.ah_rx_seq = o.ah_rx_seq;
+    v.old_unicast_checksum = o.old_unicast_checksum;
+    InitSource(v);
+    const int eff = ComputeEffective(v);
+    v.effective_priority = eff;
+    if (eff != o.effective_priority)
+      out->push_back(PriorityChanged{v.index, o.effective_priority, eff});
+    if (!o.vipset) return;
+    for (const InstalledAddress& a : o.addresses) {
+      bool kept = false;
+      for (const InstalledAddress& b : v.addresses) kept = kept || SameAddress(a, b);
+      if (!kept) out->push_back(RemoveVip{v.index, *a.vip, a.dev, a.excluded});
+    }
+    bool added = false;
+    for (bool excluded : {false, true}) {
+      if (excluded ? !HasExcluded(v) : v.cfg->vips.empty()) continue;
+      if (opt.detailed_logging) ILog(v, excluded ? "setting E-VIPs." : "setting VIPs.");
+      for (const InstalledAddress& b : v.addresses) {
+        if (b.excluded != excluded) continue;
+        bool present = false;
+        for (const InstalledAddress& a : o.addresses) present = present || SameAddress(a, b);
+        if (present) continue;
+        out->push_back(AddVip{v.index, *b.vip, b.dev, b.excluded});
+        added = true;
+      }
+    }
+    v.vipset = true;
+    // keepalived: "a bit over the top", GARPs for all the addresses.
+    if (added) GarpBatch(v, v.cfg->garp_master_repeat);
+  }
+
+  // RL2/RL3, second half: timers restart from the reload.
+  void Resume(InstanceRuntime& v) {
+    if (v.state == State::kMaster) {
+      SendAdverts(v, v.effective_priority);
+      SetSands(v, now + v.adver_int);
+      if (v.cfg->garp_master_refresh > 0) v.garp_refresh_at = now + v.cfg->garp_master_refresh;
+    } else if (v.state == State::kBackup) {
+      if (v.notified == State::kInit && v.wantstate == State::kMaster && v.base_priority == 255) {
+        v.ms_down_timer = 1;  // an owner still in its 1 us startup wait (R4.3)
+        SetSands(v, BackupBase() + 1);
+      } else {
+        ArmBackupFull(v);
+      }
+    }
+    // FAULT: stays FAULT without a timer; Reevaluate() decides.
   }
 
   // `datagram` is the raw packet when the driver gave bytes (OnPacket), empty
@@ -1170,6 +1387,10 @@ void Daemon::Start(Time now, Actions* out) {
 
 void Daemon::Stop(Time now, Actions* out) {
   impl_->Call(now, out, [&] { impl_->Stop(); });
+}
+
+void Daemon::Reload(Time now, Config config, Actions* out) {
+  impl_->Call(now, out, [&] { impl_->Reload(std::move(config)); });
 }
 
 void Daemon::OnPacket(Time now, std::span<const std::uint8_t> datagram, std::string_view ifname,

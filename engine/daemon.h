@@ -66,6 +66,23 @@ class Daemon {
   // Graceful stop (SIGTERM, R45). After it the daemon is inert.
   void Stop(Time now, Actions* out);
 
+  // Reload (SIGHUP) with a new configuration, keepalived 2.2.7 as measured
+  // (docs/experiments.md, rules RL1-RL6). Instances are matched by
+  // vrrp_instance name; one whose VRID, interface or unicast-ness changed
+  // counts as removed and added. Kept instances keep their state silently
+  // (a MASTER re-advertises, a BACKUP restarts its full master-down wait),
+  // removed ones are shut down (MASTER: one priority-0 advert, VIPs removed,
+  // FAULT Notify), added ones start as at daemon start. Tracker state
+  // (script results, track_file values, links) carries over by name.
+  // Before Start it only replaces the configuration; after Stop it does
+  // nothing.
+  //
+  // Actions about kept and added instances use their index in the NEW
+  // configuration; actions about an instance the reload removed use
+  // instance_count() + its index in the PREVIOUS configuration.
+  // REQUIRES: config was produced by ParseConfig with ok() == true.
+  void Reload(Time now, Config config, Actions* out);
+
   // A datagram received on `ifname`. Decoded and validated inside (R13).
   void OnPacket(Time now, std::span<const std::uint8_t> datagram, std::string_view ifname,
                 Actions* out);

@@ -115,6 +115,10 @@ struct Simulation::Host {
   HostSpec spec;
   std::vector<int> ifaces;          // topology interface ids, spec order
   std::vector<int> instance_iface;  // per config instance: topology iface, -1 if none
+  // The configuration before the last reload and its instance_iface: the
+  // reload's actions name the instances it removed past the new ones.
+  vrrp::Config reloaded_from;
+  std::vector<int> reloaded_iface;
   std::optional<vrrp::Daemon> daemon;
   bool powered = true;
   bool paused = false;
@@ -198,21 +202,28 @@ int Simulation::AddHost(HostSpec spec) {
     topology_.ConnectInterface(iface, seg, ifs.up, ifs.down);
     h->ifaces.push_back(iface);
   }
-  for (const auto& inst : spec.config.instances) {
+  h->spec = std::move(spec);
+  hosts_.push_back(std::move(h));
+  SetHostConfig(id, hosts_[id]->spec.config);
+  return id;
+}
+
+void Simulation::SetHostConfig(int host, const vrrp::Config& config) {
+  Host& h = *hosts_[host];
+  if (&config != &h.spec.config) h.spec.config = config;
+  h.instance_iface.clear();
+  for (const auto& inst : h.spec.config.instances) {
     int found = -1;
-    for (int iface : h->ifaces)
+    for (int iface : h.ifaces)
       if (topology_.iface_name(iface) == inst.interface) found = iface;
-    h->instance_iface.push_back(found);
+    h.instance_iface.push_back(found);
   }
-  for (const auto& inst : spec.config.instances) {
+  for (const auto& inst : h.spec.config.instances) {
     for (const auto& vip : inst.vips) all_vips_.push_back(vip.addr);
     for (const auto& vip : inst.evips) all_vips_.push_back(vip.addr);
   }
   std::sort(all_vips_.begin(), all_vips_.end());
   all_vips_.erase(std::unique(all_vips_.begin(), all_vips_.end()), all_vips_.end());
-  h->spec = std::move(spec);
-  hosts_.push_back(std::move(h));
-  return id;
 }
 
 int Simulation::AddClient(ClientSpec spec) {
@@ -474,23 +485,30 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
       CrashDaemon(now, op.host);
       break;
     case OpKind::kRestart:
-    case OpKind::kReload:
       if (h->daemon) {
         actions_.clear();
         h->daemon->Stop(now, &actions_);
         ProcessActions(now, op.host);
         CrashDaemon(now, op.host);
       }
-      if (op.kind == OpKind::kReload && op.config) {
-        h->spec.config = *op.config;
-        for (const auto& inst : op.config->instances)
-          for (const auto& vip : inst.vips)
-            if (!std::binary_search(all_vips_.begin(), all_vips_.end(), vip.addr))
-              all_vips_.insert(std::upper_bound(all_vips_.begin(), all_vips_.end(), vip.addr),
-                               vip.addr);
-      }
       StartDaemon(now, op.host);
       break;
+    case OpKind::kReload: {
+      // SIGHUP: the running daemon re-reads its configuration and keeps
+      // its state (Daemon::Reload); a stopped one starts with it next time.
+      if (!h->daemon) {
+        if (op.config) SetHostConfig(op.host, *op.config);
+        break;
+      }
+      h->reloaded_from = h->spec.config;
+      h->reloaded_iface = h->instance_iface;
+      if (op.config) SetHostConfig(op.host, *op.config);
+      ++h->generation;  // script indices change: results of runs in flight die
+      actions_.clear();
+      h->daemon->Reload(now, h->spec.config, &actions_);
+      ProcessActions(now, op.host, true);
+      break;
+    }
     case OpKind::kPowerOff:
       CrashDaemon(now, op.host);
       RemoveAllVips(now, op.host, "power-off");
@@ -650,16 +668,30 @@ void Simulation::RearmHostTimer(int host) {
                                   EventPayload{kEvHostTimer, static_cast<std::uint32_t>(host), 0});
 }
 
-void Simulation::ProcessActions(Time now, int host) {
+void Simulation::ProcessActions(Time now, int host, bool reload) {
   Host& h = *hosts_[host];
   const vrrp::Config& config = h.spec.config;
+  const int count = static_cast<int>(config.instances.size());
+  // After a reload, an index past the new instances names one the reload
+  // removed, by its index in the previous configuration (Daemon::Reload).
+  auto removed = [&](int i) { return reload && i >= count; };
+  auto vrid_of = [&](int i) {
+    if (i < 0) return 0;
+    return removed(i) ? h.reloaded_from.instances[i - count].vrid : config.instances[i].vrid;
+  };
+  auto iface_of = [&](int i) {
+    if (i < 0) return -1;
+    return removed(i) ? h.reloaded_iface[i - count] : h.instance_iface[i];
+  };
+  // Trace events name a removed instance by its previous index.
+  auto trace_index = [&](int i) { return removed(i) ? i - count : i; };
   std::vector<std::uint8_t> bytes;
   for (const vrrp::Action& action : actions_) {
     if (const auto* send = std::get_if<vrrp::SendAdvert>(&action)) {
-      const int iface = send->instance >= 0 ? h.instance_iface[send->instance] : -1;
+      const int iface = iface_of(send->instance);
       if (options_.record_packets) {
         TraceEvent te = At(now, TraceKind::kAdvertSent, host);
-        te.instance = send->instance;
+        te.instance = trace_index(send->instance);
         te.vrid = send->advert.vrid;
         te.priority = send->advert.priority;
         te.addr = send->advert.dst;
@@ -702,7 +734,7 @@ void Simulation::ProcessActions(Time now, int host) {
       }
       if (f.refs == 0) free_in_flight_.push_back(slot);
     } else if (const auto* add = std::get_if<vrrp::AddVip>(&action)) {
-      const int vrid = add->instance >= 0 ? config.instances[add->instance].vrid : 0;
+      const int vrid = vrid_of(add->instance);
       bool present = false;
       for (const Vip& v : h.vips) present = present || v.addr == add->vip.addr;
       // An address is configured once per host: adding it again (a second
@@ -710,13 +742,13 @@ void Simulation::ProcessActions(Time now, int host) {
       if (present) continue;
       h.vips.push_back({add->vip.addr, add->dev, vrid});
       TraceEvent te = At(now, TraceKind::kVipAdded, host);
-      te.instance = add->instance;
+      te.instance = trace_index(add->instance);
       te.vrid = vrid;
       te.addr = add->vip.addr;
       te.detail = add->dev;
       Emit(std::move(te));
     } else if (const auto* rm = std::get_if<vrrp::RemoveVip>(&action)) {
-      const int vrid = rm->instance >= 0 ? config.instances[rm->instance].vrid : 0;
+      const int vrid = vrid_of(rm->instance);
       bool present = false;
       for (const Vip& v : h.vips) present = present || v.addr == rm->vip.addr;
       if (!present) continue;
@@ -724,7 +756,7 @@ void Simulation::ProcessActions(Time now, int host) {
                                   [&](const Vip& v) { return v.addr == rm->vip.addr; }),
                    h.vips.end());
       TraceEvent te = At(now, TraceKind::kVipRemoved, host);
-      te.instance = rm->instance;
+      te.instance = trace_index(rm->instance);
       te.vrid = vrid;
       te.addr = rm->vip.addr;
       te.detail = rm->dev;
@@ -741,16 +773,16 @@ void Simulation::ProcessActions(Time now, int host) {
         }
       }
       TraceEvent te = At(now, TraceKind::kGarp, host);
-      te.instance = garp->instance;
-      te.vrid = garp->instance >= 0 ? config.instances[garp->instance].vrid : 0;
+      te.instance = trace_index(garp->instance);
+      te.vrid = vrid_of(garp->instance);
       te.addr = garp->vip;
       te.detail = garp->dev;
       Emit(std::move(te));
     } else if (const auto* n = std::get_if<vrrp::Notify>(&action)) {
       TraceEvent te =
           At(now, n->instance >= 0 ? TraceKind::kTransition : TraceKind::kGroupTransition, host);
-      te.instance = n->instance >= 0 ? n->instance : n->group;
-      te.vrid = n->instance >= 0 ? config.instances[n->instance].vrid : 0;
+      te.instance = n->instance >= 0 ? trace_index(n->instance) : n->group;
+      te.vrid = vrid_of(n->instance);
       te.from = n->from;
       te.to = n->to;
       te.priority = n->priority;
@@ -759,8 +791,8 @@ void Simulation::ProcessActions(Time now, int host) {
       Emit(std::move(te));
     } else if (const auto* pc = std::get_if<vrrp::PriorityChanged>(&action)) {
       TraceEvent te = At(now, TraceKind::kPriority, host);
-      te.instance = pc->instance;
-      te.vrid = pc->instance >= 0 ? config.instances[pc->instance].vrid : 0;
+      te.instance = trace_index(pc->instance);
+      te.vrid = vrid_of(pc->instance);
       te.priority = pc->to;
       te.value = pc->from;
       Emit(std::move(te));
@@ -781,7 +813,7 @@ void Simulation::ProcessActions(Time now, int host) {
     } else if (const auto* log = std::get_if<vrrp::LogLine>(&action)) {
       if (options_.emit_logs) {
         TraceEvent te = At(now, TraceKind::kLog, host);
-        te.instance = log->instance;
+        te.instance = trace_index(log->instance);
         te.detail = log->text;
         Emit(std::move(te));
       }

@@ -75,7 +75,7 @@ enum class OpKind : std::uint8_t {
   kPowerOff,  // host off: daemon gone, VIPs gone, links down
   kPowerOn,   // host on: links up, keepalived starts
   kPause,     // freeze the daemon for `duration` (VM snapshot, #166)
-  kReload,    // SIGHUP with `config` (modelled as a restart keeping VIPs)
+  kReload,    // SIGHUP with `config`: the daemon keeps its state (Daemon::Reload)
   kSetCheck,  // from now on, runs of script `name` on `host` end as `check`
   kLinkDown,  // interface `name` of `host` down (carrier lost)
   kLinkUp,
@@ -99,7 +99,9 @@ struct Operation {
   std::int64_t value = 0;
   std::vector<std::vector<int>> groups;
   LinkDirection up, down;
-  std::shared_ptr<const vrrp::Config> config;  // kReload
+  // kReload: the new configuration (null: re-read the current one). If the
+  // daemon is not running it is only stored, for the next start.
+  std::shared_ptr<const vrrp::Config> config;
   std::string Describe(const class Simulation& sim) const;
 };
 
@@ -165,7 +167,12 @@ class Simulation {
 
   void StartDaemon(Time now, int host);
   void CrashDaemon(Time now, int host);
-  void ProcessActions(Time now, int host);
+  // `reload`: actions of Daemon::Reload (indices past the new instances name
+  // removed ones, see Host::reloaded_from).
+  void ProcessActions(Time now, int host, bool reload = false);
+  // Installs `config` as the host's configuration (interfaces per instance,
+  // the VIPs clients may ask for).
+  void SetHostConfig(int host, const vrrp::Config& config);
   void RearmHostTimer(int host);
   void Emit(TraceEvent e);
   void RemoveAllVips(Time now, int host, const char* why);

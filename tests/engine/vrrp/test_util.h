@@ -147,8 +147,15 @@ inline DecodedPacket MakePacket(const AdvertSpec& s) {
   return p;
 }
 
-inline std::string Render(const Daemon& d, Time t, const Action& action) {
-  auto iname = [&](int i) { return i >= 0 ? d.config().instances[i].name : std::string("?"); };
+// `removed_from`: the configuration before a Reload, whose instances the
+// reload removed are named instance_count() + their old index.
+inline std::string Render(const Daemon& d, Time t, const Action& action,
+                          const Config* removed_from = nullptr) {
+  auto iname = [&](int i) {
+    const int n = static_cast<int>(d.config().instances.size());
+    if (i >= n && removed_from != nullptr) return removed_from->instances[i - n].name;
+    return i >= 0 ? d.config().instances[i].name : std::string("?");
+  };
   std::string s = "t=" + std::to_string(t) + " ";
   if (auto* a = std::get_if<SendAdvert>(&action)) {
     s += "SendAdvert " + iname(a->instance) + " prio=" + std::to_string(a->advert.priority) +
@@ -213,6 +220,11 @@ class Harness {
   void Timer(Time t) {
     Record(t, [&](Actions* a) { d_.OnTimer(t, a); });
   }
+  void Reload(Time t, Config config) {
+    const Config before = d_.config();
+    Record(
+        t, [&](Actions* a) { d_.Reload(t, std::move(config), a); }, &before);
+  }
 
   // Fires every deadline up to and including `t`, each at its own time.
   void RunUntil(Time t) {
@@ -247,10 +259,10 @@ class Harness {
 
  private:
   template <typename F>
-  void Record(Time t, F&& f) {
+  void Record(Time t, F&& f, const Config* removed_from = nullptr) {
     Actions actions;
     f(&actions);
-    for (const Action& a : actions) lines_.push_back({t, a, Render(d_, t, a)});
+    for (const Action& a : actions) lines_.push_back({t, a, Render(d_, t, a, removed_from)});
   }
 
   struct Entry {
