@@ -301,6 +301,7 @@ bool MainWindow::openFiles(const QStringList& paths) {
     }
     for (auto& r : one.runs) all.runs.push_back(std::move(r));
     if (paths.size() == 1) all.scenario = one.scenario;  // what-if needs one scenario
+    if (!one.note.empty()) all.note += (all.note.empty() ? "" : "; ") + one.note;
   }
   last_error_.clear();
   loaded_ = std::move(all);
@@ -323,6 +324,7 @@ bool MainWindow::openFiles(const QStringList& paths) {
   what_if_->setEnabled(loaded_.scenario != nullptr);
   fillWhatIfPanel();
   setWindowTitle(QFileInfo(paths.front()).fileName() + " - vrrpsim-gui");
+  if (!loaded_.note.empty()) statusBar()->showMessage(QString::fromStdString(loaded_.note));
   return true;
 }
 

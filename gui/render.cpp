@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QRegularExpression>
+#include <cstdio>
 
 #include "gui/run_loader.h"
 #include "gui/timeline_view.h"
@@ -28,6 +29,8 @@ int RenderToFile(const RenderOptions& options, QString* error) {
             QString::fromStdString(l.error.empty() ? "no run in " + in.toStdString() : l.error);
       return 2;
     }
+    if (!l.note.empty())
+      std::fprintf(stderr, "vrrpsim-gui: %s: %s\n", qPrintable(in), l.note.c_str());
     runs.insert(runs.end(), l.runs.begin(), l.runs.end());
   }
   ViewerPane pane;

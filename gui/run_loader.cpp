@@ -1,5 +1,7 @@
 #include "gui/run_loader.h"
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -24,9 +26,26 @@ std::string Join(const vrrp::Diagnostics& diags, vrrp::Severity at_least) {
   return out;
 }
 
-RunOptions ViewerRunOptions() {
+// Packet events grow with hosts^2 (every advert reaches every host of the
+// segment): 100 hosts for an hour would be ~18 million events and gigabytes.
+// Record them only when a bound on their number stays reasonable.
+inline constexpr double kMaxPacketEvents = 2e6;
+
+}  // namespace
+
+double PacketEventBound(const Scenario& s) {
+  double sends = 0;
+  for (const auto& n : s.nodes)
+    for (const auto& inst : n.config.instances)
+      sends += double(s.duration) / double(std::max<Duration>(inst.advert_int, 1));
+  return sends * double(std::max<std::size_t>(s.nodes.size(), 2) - 1);
+}
+
+namespace {
+
+RunOptions ViewerRunOptions(const Scenario& s) {
   RunOptions o;
-  o.record_packets = true;  // message-sequence view, causal chains
+  o.record_packets = PacketEventBound(s) <= kMaxPacketEvents;  // message view, causal chains
   return o;
 }
 
@@ -98,8 +117,12 @@ static LoadedRuns LoadAll(const std::string& path) {
     return out;
   }
   auto scenario = std::make_shared<Scenario>(std::move(*load.scenario));
-  for (auto& run : RunMatrix(*scenario, ViewerRunOptions()))
+  for (auto& run : RunMatrix(*scenario, ViewerRunOptions(*scenario)))
     out.runs.push_back(std::make_shared<RunResult>(std::move(run)));
+  if (!ViewerRunOptions(*scenario).record_packets)
+    out.note = "packets not recorded: about " +
+               std::to_string(std::llround(PacketEventBound(*scenario) / 1e6)) +
+               " million packet events would not fit comfortably in memory";
   out.scenario = std::move(scenario);
   return out;
 }
@@ -127,7 +150,8 @@ LoadedRuns RunWhatIf(const Scenario& scenario, const Variant* variant, const Wha
   }
   out.error = Join(diags, vrrp::Severity::kError);
   if (!out.error.empty()) return out;
-  out.runs.push_back(std::make_shared<RunResult>(RunVariant(scenario, &v, ViewerRunOptions())));
+  out.runs.push_back(
+      std::make_shared<RunResult>(RunVariant(scenario, &v, ViewerRunOptions(scenario))));
   return out;
 }
 

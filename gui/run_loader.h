@@ -18,6 +18,7 @@ struct LoadedRuns {
   std::vector<std::shared_ptr<const RunResult>> runs;  // matrix variants, or the base run
   std::shared_ptr<const Scenario> scenario;            // set for scenario files (what-if)
   std::string error;                                   // empty = ok
+  std::string note;                                    // e.g. why packets were not recorded
   bool ok() const { return error.empty() && !runs.empty(); }
 };
 
@@ -27,6 +28,10 @@ inline constexpr std::size_t kMaxTraceBytes = 512u * 1024 * 1024;
 // scenario. "FILE#VARIANT" keeps only that run of a matrix. Never throws;
 // every failure is a message naming the file.
 LoadedRuns LoadRuns(const std::string& path);
+
+// An upper bound on the packet events a run of `s` would record (adverts x
+// receivers); above two million the viewer runs without packet recording.
+double PacketEventBound(const Scenario& s);
 
 // The what-if edit of one node (the fields a ConfigOverride carries).
 struct WhatIf {

@@ -58,8 +58,8 @@ void ViewerPane::setRuns(std::vector<std::shared_ptr<const RunResult>> runs) {
   // The lanes get what they need and at least all but ~300 px; the plot the rest.
   const int total = split_->height() > 0 ? split_->height() : height();
   const int lanes = std::clamp(std::max(timeline_->contentHeight(), total - 300), 120,
-                               std::max(120, total - 120));
-  split_->setSizes({lanes, std::max(120, total - lanes)});
+                               std::max(120, total - 190));
+  split_->setSizes({lanes, std::max(190, total - lanes)});
   syncChart();
 }
 

@@ -200,6 +200,23 @@ class TimelineModelTest : public QObject {
     QVERIFY(!RunWhatIf(*l.scenario, nullptr, w).ok());
   }
 
+  void packetsOnlyWhenTheyFit() {
+    // Seed scenarios record packets; 60 hosts for 20 minutes would not.
+    LoadedRuns small = LoadRuns(Seed("seed/master-backup.yaml"));
+    QVERIFY(small.note.empty());
+    QVERIFY(PacketEventBound(*small.scenario) < 1e6);
+    std::string yaml = "name: wide\nduration: 20min\nnodes:\n";
+    for (int i = 0; i < 60; ++i)
+      yaml += "  - name: n" + std::to_string(i) +
+              "\n    config: |\n      vrrp_instance VI_1 {\n          interface eth0\n"
+              "          virtual_router_id 1\n          priority " +
+              std::to_string(100 + i) +
+              "\n          advert_int 1\n          virtual_ipaddress { 10.9.0.1/16 }\n      }\n";
+    ScenarioLoad load = LoadScenarioText(yaml, "wide.yaml", ".");
+    QVERIFY(load.ok());
+    QVERIFY(PacketEventBound(*load.scenario) > 2e6);
+  }
+
   void badFilesGiveErrorsNotCrashes() {
     QTemporaryDir dir;
     const std::string good = TraceJson(*Run("seed/master-backup.yaml", false));
