@@ -515,8 +515,15 @@ std::string FormatConformText(const ConformReport& r, bool verbose) {
       out << "\n";
     }
   }
-  if (const Divergence* d = r.first())
-    out << "first divergence: run " << d->run + 1 << ": " << d->what << "\n";
+  if (const Divergence* d = r.first()) {
+    out << "first divergence: run " << d->run + 1 << ": " << d->what;
+    if (!d->rules.empty()) {
+      out << " [rules";
+      for (const auto& rule : d->rules) out << " " << rule;
+      out << "]";
+    }
+    out << "\n";
+  }
   return out.str();
 }
 
