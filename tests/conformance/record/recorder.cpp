@@ -11,7 +11,10 @@
 //   vrrpsim-record trace SCENARIO OUT.json RUNDIR...
 //       Turns what record.sh left in each RUNDIR (operation marks, notify
 //       logs, `ip monitor address` logs) into a trace file in vrrpsim's own
-//       format (docs/trace-format.md), one run per RUNDIR.
+//       format (docs/trace-format.md), one run per RUNDIR, with the real
+//       spread over the runs as the metric "real_spread" of every run.
+//   vrrpsim-record spread TRACE.json
+//       Adds (or refreshes) that metric in an existing file.
 //
 // The only rewrites of the node configurations are: IPv4 addresses mapped
 // into 10.250.N.0/24 (order preserved: the equal-priority tie-break compares
@@ -34,6 +37,7 @@
 #include <vector>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/conform/conform.h"
 #include "sim/observe/split_brain.h"
 #include "sim/scenario/run_result.h"
 #include "sim/scenario/scenario.h"
@@ -892,6 +896,39 @@ RealRun ConvertRun(const vsim::Scenario& sc, const std::string& rundir) {
   return rr;
 }
 
+// Stores the real spread (the largest spread of one transition, VIP change or
+// split-brain boundary over the runs, as vrrpsim conform measures it) in
+// every run's metrics: {"name": "real_spread", "subject": "N runs"}.
+void AddSpread(std::vector<vsim::RunResult>* runs) {
+  if (runs->empty()) return;
+  const auto rep = vsim::CompareRuns((*runs)[0], *runs, *runs, vsim::ConformOptions{});
+  for (auto& r : *runs) {
+    std::erase_if(r.metrics, [](const vsim::Metric& m) { return m.name == "real_spread"; });
+    r.metrics.push_back(
+        {"real_spread", std::to_string(runs->size()) + " runs", rep.real_spread, true});
+  }
+}
+
+// Rewrites a recorded trace file with its real spread (for files recorded
+// before the spread was stored).
+int Spread(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  vsim::TraceRead read = vsim::ReadTraceJson(text.str(), path);
+  if (!read.ok() || read.runs.empty()) {
+    for (const auto& d : read.diagnostics) std::cerr << d.ToString() << "\n";
+    return 2;
+  }
+  AddSpread(&read.runs);
+  std::ofstream out(path);
+  if (read.runs.size() == 1)
+    vsim::WriteTraceJson(read.runs[0], out);
+  else
+    vsim::WriteTraceJsonRuns(read.runs, out);
+  return out ? 0 : 2;
+}
+
 int Trace(const std::string& scenario_path, const std::string& out_path,
           const std::vector<std::string>& rundirs) {
   auto load = vsim::LoadScenarioFile(scenario_path);
@@ -909,6 +946,7 @@ int Trace(const std::string& scenario_path, const std::string& out_path,
     rr.run.variant = "real keepalived 2.2.7";
     runs.push_back(std::move(rr.run));
   }
+  AddSpread(&runs);
   std::ofstream out(out_path);
   if (runs.size() == 1)
     vsim::WriteTraceJson(runs[0], out);
@@ -919,7 +957,8 @@ int Trace(const std::string& scenario_path, const std::string& out_path,
 
 int Usage() {
   std::cerr << "usage: vrrpsim-record plan SCENARIO RUNDIR --subnet N\n"
-               "       vrrpsim-record trace SCENARIO OUT.json RUNDIR...\n";
+               "       vrrpsim-record trace SCENARIO OUT.json RUNDIR...\n"
+               "       vrrpsim-record spread TRACE.json\n";
   return 2;
 }
 
@@ -932,6 +971,7 @@ int main(int argc, char** argv) {
     if (subnet < 1 || subnet > 254) return Usage();
     return Plan(args[1], args[2], subnet);
   }
+  if (args.size() == 2 && args[0] == "spread") return Spread(args[1]);
   if (args.size() >= 4 && args[0] == "trace")
     return Trace(args[1], args[2], std::vector<std::string>(args.begin() + 3, args.end()));
   return Usage();
