@@ -6,6 +6,7 @@
 //   d.OnTimer(now, &out);               // call at d.NextDeadline()
 //   d.OnCheckResult(now, "chk_app", {.ok = false, .exit_status = 1}, &out);
 //   d.OnLink(now, "eth0", false, &out);
+//   d.Reload(now, new_config, &out);    // SIGHUP: keeps the state of kept instances
 //   d.Stop(now, &out);                  // graceful (SIGTERM): priority-0 adverts
 //
 // Each call appends actions to `out` in keepalived's order. A crash (SIGKILL)
