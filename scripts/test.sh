@@ -35,3 +35,15 @@ echo "== conformance live mode (real keepalived 2.2.7 in network namespaces)"
 # Skips (exit 0, with a message) without root or `ip netns`; fails on a
 # divergence between the simulator and the real daemon.
 bash tests/conformance/record/live.sh build/release
+
+echo "== g++ and clang give identical traces (every shipped scenario x seeds)"
+# Written by tests/robustness (Determinism.*) in each build tree.
+if ! cmp build/release/tests/trace_hashes.txt build/clang/tests/trace_hashes.txt; then
+  echo "trace hashes differ between g++ (build/release) and clang (build/clang):" >&2
+  diff build/release/tests/trace_hashes.txt build/clang/tests/trace_hashes.txt | head -20 >&2 || true
+  exit 1
+fi
+
+echo "== fuzzing, short mode (clang libFuzzer + ASan/UBSan; docs/robustness.md)"
+# Each target for a fixed short time; a crash, leak, UB or timeout fails CI.
+bash scripts/fuzz.sh short

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# libFuzzer runs of vrrpsim's readers and engine (docs/robustness.md).
+#
+#   scripts/fuzz.sh build                  configure + build build/fuzz (clang)
+#   scripts/fuzz.sh short [TARGET...]      each target for $VRRPSIM_FUZZ_SHORT_SECONDS
+#                                          (default 12) - what CI runs
+#   scripts/fuzz.sh long [SECONDS|-runs=N] [TARGET...]
+#                                          each target for SECONDS (default 3600) or
+#                                          N executions, one after the other
+#
+# Targets: fuzz_config fuzz_scenario fuzz_packet fuzz_trace fuzz_engine.
+# The committed seed corpora (tests/fuzz/corpus/<target>) are never written:
+# each run works on a copy in build/fuzz/corpus/<target>, which keeps
+# growing between long runs. Crashes, leaks, UB, timeouts and out-of-memory
+# land in build/fuzz/artifacts/<target>/ and make this script exit 1;
+# libFuzzer's output is in build/fuzz/logs/<target>.log. Reproduce one with
+#   build/fuzz/tests/fuzz/<target> build/fuzz/artifacts/<target>/crash-...
+# and turn it into a regression test before fixing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+all_targets=(fuzz_config fuzz_scenario fuzz_packet fuzz_trace fuzz_engine)
+dir=build/fuzz
+
+build() {
+  if ! command -v clang++ >/dev/null; then
+    echo "fuzz.sh: clang++ is needed (libFuzzer)" >&2
+    exit 2
+  fi
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DVRRPSIM_WERROR=ON -DVRRPSIM_FUZZ=ON -DVRRPSIM_BUILD_TESTS=OFF -DVRRPSIM_BUILD_BENCH=OFF \
+    -DVRRPSIM_BUILD_GUI=OFF >/dev/null
+  cmake --build "$dir" --target fuzz_all -j "$(nproc)"
+}
+
+# run TARGET LIMIT_FLAG: one libFuzzer run; returns 1 on a finding.
+run() {
+  local t=$1 limit=$2
+  local work=$dir/corpus/$t art=$dir/artifacts/$t log=$dir/logs/$t.log
+  mkdir -p "$work" "$art" "$dir/logs"
+  local rc=0
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$dir/tests/fuzz/$t" "$limit" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -print_final_stats=1 -artifact_prefix="$art/" "$work" "tests/fuzz/corpus/$t" \
+    >"$log" 2>&1 || rc=$?
+  local runs speed
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  if [ "$rc" -ne 0 ]; then
+    echo "FAIL  $t: libFuzzer exit $rc after ${runs:-?} executions; see $log and $art/"
+    grep -E "ERROR|runtime error|invariant violated|Test unit written" "$log" | head -5 || true
+    return 1
+  fi
+  printf 'ok    %-14s %12s executions  %8s exec/s\n' "$t" "${runs:-?}" "${speed:-?}"
+}
+
+mode=${1:-short}
+shift || true
+case "$mode" in
+  build)
+    build
+    ;;
+  short)
+    build
+    secs=${VRRPSIM_FUZZ_SHORT_SECONDS:-12}
+    targets=("$@")
+    [ $# -gt 0 ] || targets=("${all_targets[@]}")
+    failed=0
+    for t in "${targets[@]}"; do run "$t" "-max_total_time=$secs" || failed=1; done
+    exit $failed
+    ;;
+  long)
+    limit=-max_total_time=3600
+    if [ $# -gt 0 ]; then
+      case "$1" in
+        -runs=*) limit=$1; shift ;;
+        [0-9]*) limit=-max_total_time=$1; shift ;;
+      esac
+    fi
+    targets=("$@")
+    [ $# -gt 0 ] || targets=("${all_targets[@]}")
+    build
+    failed=0
+    for t in "${targets[@]}"; do run "$t" "$limit" || failed=1; done
+    exit $failed
+    ;;
+  *)
+    echo "usage: scripts/fuzz.sh build | short [TARGET...] | long [SECONDS|-runs=N] [TARGET...]" >&2
+    exit 2
+    ;;
+esac
