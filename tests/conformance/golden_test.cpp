@@ -32,10 +32,6 @@ const std::map<std::string, std::string> kUnsupported = {
 
 // Scenario -> the divergence that is documented (and expected to persist).
 const std::map<std::string, std::string> kKnownDivergence = {
-    {"scenarios/edges/reload-during-startup.yaml",
-     "SIGHUP reload is modelled as stop + start: the engine notifies STOP and BACKUP at the "
-     "reload; keepalived 2.2.7 keeps the BACKUP instance (no notification) and only restarts its "
-     "master-down timer with the new priority (docs/experiments.md RL3). The MASTER time agrees."},
     {"scenarios/edges/vrid-collision.yaml",
      "not reproducible: who silences whom depends on the sub-millisecond phase between two "
      "masters' advert timers (R10); the three real runs disagree with each other as much as "

@@ -88,6 +88,17 @@ WORK="$(mktemp -d /tmp/vsim-conf.XXXXXX)"
 NAMESPACES=()
 PIDS=()       # every background process started (keepalived parents, monitors)
 
+# ours PID: the process is one this script started - its child, or a
+# keepalived reading a config from our work directory (a PID in a stale pid
+# file may have been reused by someone else's process: never signal those).
+ours() {
+  [[ -n "$1" && -e "/proc/$1" ]] || return 1
+  local ppid
+  ppid="$(awk '/^PPid:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)"
+  [[ "${ppid}" == "$$" ]] && return 0
+  { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | grep -qF "${WORK}/"
+}
+
 stop_all() {
   local pid ns c
   for c in "${WORK}"/run*/*.vrrp.pid; do
@@ -95,18 +106,20 @@ stop_all() {
     c="$(cat "$c" 2>/dev/null || true)"
     [[ -n "$c" ]] && PIDS+=("$c")
   done
-  for pid in "${PIDS[@]}"; do
-    kill -0 "${pid}" 2>/dev/null && kill -CONT "${pid}" 2>/dev/null
-    kill -0 "${pid}" 2>/dev/null && kill -TERM "${pid}" 2>/dev/null
+  local mine=()
+  for pid in "${PIDS[@]}"; do ours "${pid}" && mine+=("${pid}"); done
+  for pid in "${mine[@]}"; do
+    kill -CONT "${pid}" 2>/dev/null
+    kill -TERM "${pid}" 2>/dev/null
   done
   for _ in $(seq 30); do
     local alive=0
-    for pid in "${PIDS[@]}"; do kill -0 "${pid}" 2>/dev/null && alive=1; done
+    for pid in "${mine[@]}"; do ours "${pid}" && alive=1; done
     ((alive)) || break
     sleep 0.1
   done
-  for pid in "${PIDS[@]}"; do
-    kill -0 "${pid}" 2>/dev/null && kill -KILL "${pid}" 2>/dev/null
+  for pid in "${mine[@]}"; do
+    ours "${pid}" && kill -KILL "${pid}" 2>/dev/null
   done
   PIDS=()
   for ns in "${NAMESPACES[@]}"; do
@@ -282,7 +295,10 @@ sleep_until() {
 
 ka_parent() { cat "$1/${HOSTNAME_OF[$2]}.kapid" 2>/dev/null || true; }
 ka_child() { cat "$1/${HOSTNAME_OF[$2]}.vrrp.pid" 2>/dev/null || true; }
-running() { [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null; }
+running() {
+  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null && ours "$1" &&
+    ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
 
 ka_start() {
   local rundir="$1" hi="$2" name="${HOSTNAME_OF[$2]}" p
@@ -323,7 +339,8 @@ ka_wait_exit() {
   local p
   p="$(ka_parent "$1" "$2")"
   for _ in $(seq 100); do running "$p" || return 0; sleep 0.02; done
-  kill -KILL "$p" 2>/dev/null || true
+  running "$p" && kill -KILL "$p" 2>/dev/null
+  return 0
 }
 
 
