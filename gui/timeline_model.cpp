@@ -562,11 +562,11 @@ std::vector<std::string> TimelineModel::Describe(int lane, Time t) const {
   if (lane < 0 || std::size_t(lane) >= lanes_.size()) return out;
   const Lane& l = lanes_[std::size_t(lane)];
   out.push_back(l.label + " (VRID " + std::to_string(l.vrid) + ")");
-  out.push_back("t = " + FormatSimTime(t));
+  out.push_back("t = " + FormatTime(t));
   if (l.kind == Lane::Kind::kInstance) {
     if (const StateSegment* s = SegmentAt(lane, t)) {
       std::string line =
-          std::string("state ") + LaneStateName(s->state) + " since " + FormatSimTime(s->start);
+          std::string("state ") + LaneStateName(s->state) + " since " + FormatTime(s->start);
       if (s->cause >= 0) {
         const TraceEvent& c = run_->events[std::size_t(s->cause)];
         if (c.kind == TraceKind::kTransition)
@@ -585,12 +585,12 @@ std::vector<std::string> TimelineModel::Describe(int lane, Time t) const {
     std::string who;
     for (int h : v->hosts) who += (who.empty() ? "" : " + ") + HostName(h);
     out.push_back("held by " + (who.empty() ? std::string("nobody") : who) + " since " +
-                  FormatSimTime(v->start));
+                  FormatTime(v->start));
     if (v->hosts.size() > 1) out.push_back("VIP SPLIT BRAIN");
   }
   for (const auto& sb : run_->split_brain) {
     if (t >= sb.start && t < sb.end && sb.vrid == l.vrid)
-      out.push_back("split brain " + FormatSimTime(sb.start) + " - " + FormatSimTime(sb.end) +
+      out.push_back("split brain " + FormatTime(sb.start) + " - " + FormatTime(sb.end) +
                     (sb.masters ? " (two MASTERs)" : " (VIP held twice)"));
   }
   for (const auto& b : bands_) {
@@ -598,7 +598,7 @@ std::vector<std::string> TimelineModel::Describe(int lane, Time t) const {
     if (!b.hosts.empty() && l.kind == Lane::Kind::kInstance &&
         std::find(b.hosts.begin(), b.hosts.end(), l.host) == b.hosts.end())
       continue;
-    out.push_back(b.label + " (" + FormatSimTime(b.start) + " - " + FormatSimTime(b.end) + ")");
+    out.push_back(b.label + " (" + FormatTime(b.start) + " - " + FormatTime(b.end) + ")");
   }
   return out;
 }
@@ -630,10 +630,10 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
       std::size_t(e.instance) < run_->hosts[std::size_t(e.host)].instances.size())
     inst = run_->hosts[std::size_t(e.host)].instances[std::size_t(e.instance)];
   if (e.kind != TraceKind::kTransition) {
-    out.push_back(FormatSimTime(e.t) + " " + TraceKindName(e.kind) + " " + who + " " + e.detail);
+    out.push_back(FormatTime(e.t) + " " + TraceKindName(e.kind) + " " + who + " " + e.detail);
     return out;
   }
-  out.push_back(FormatSimTime(e.t) + "  " + who + " " + inst + ": " + vrrp::StateName(e.from) +
+  out.push_back(FormatTime(e.t) + "  " + who + " " + inst + ": " + vrrp::StateName(e.from) +
                 " -> " + vrrp::StateName(e.to) + ", priority " + std::to_string(e.priority));
   out.push_back(std::string("reason: ") + vrrp::ReasonName(e.reason) +
                 (e.detail.empty() ? "" : " (" + e.detail + ")"));
@@ -649,7 +649,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
   };
   auto op_line = [&](int k) {
     const TraceEvent& o = events[std::size_t(k)];
-    return FormatSimTime(o.t) + "  " + StripLabel(o.detail);
+    return FormatTime(o.t) + "  " + StripLabel(o.detail);
   };
   // Packets at the very same microsecond come first in the trace: the advert
   // that made the decision is the last one received before the notification.
@@ -675,7 +675,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
       });
       if (last >= 0) {
         const TraceEvent& a = events[std::size_t(last)];
-        out.push_back("packet: last advert accepted at " + FormatSimTime(a.t) + " from " +
+        out.push_back("packet: last advert accepted at " + FormatTime(a.t) + " from " +
                       HostName(a.peer_host) + " (priority " + std::to_string(a.priority) + ")");
       }
       int lost = 0;
@@ -700,7 +700,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
       if (k >= 0) {
         const TraceEvent& a = events[std::size_t(k)];
         out.push_back("packet: advert from " + HostName(a.peer_host) + " with priority " +
-                      std::to_string(a.priority) + " at " + FormatSimTime(a.t));
+                      std::to_string(a.priority) + " at " + FormatTime(a.t));
       }
       break;
     }
@@ -712,7 +712,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
       if (k >= 0)
         out.push_back("check: " + events[std::size_t(k)].detail + " " +
                       (events[std::size_t(k)].value ? "succeeded" : "failed") + " at " +
-                      FormatSimTime(events[std::size_t(k)].t));
+                      FormatTime(events[std::size_t(k)].t));
       break;
     }
     case vrrp::Reason::kSyncGroup: {
@@ -721,7 +721,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
       });
       if (k >= 0)
         out.push_back("group: " + std::string(vrrp::StateName(events[std::size_t(k)].to)) + " at " +
-                      FormatSimTime(events[std::size_t(k)].t));
+                      FormatTime(events[std::size_t(k)].t));
       break;
     }
     default:
@@ -745,14 +745,14 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
        ++k) {
     const TraceEvent& x = events[k];
     if (x.kind == TraceKind::kPriority && x.vrid == e.vrid) {
-      out.push_back("priority: " + FormatSimTime(x.t) + "  " + HostName(x.host) + " " +
+      out.push_back("priority: " + FormatTime(x.t) + "  " + HostName(x.host) + " " +
                     std::to_string(x.value) + " -> " + std::to_string(x.priority));
       ++shown;
     }
   }
   if (prev >= 0)
     out.push_back("before: " + std::string(vrrp::StateName(events[std::size_t(prev)].to)) +
-                  " since " + FormatSimTime(events[std::size_t(prev)].t));
+                  " since " + FormatTime(events[std::size_t(prev)].t));
   return out;
 }
 

@@ -466,7 +466,7 @@ void TimelineView::paintRun(QPainter& p, int run, const QRect& plot) const {
     p.drawLine(QPointF(x0, lanes_top), QPointF(x1, lanes_top));
     p.drawLine(QPointF(x0, lanes_bottom), QPointF(x1, lanes_bottom));
     // Labelled in the header strip, above the lanes it covers.
-    const QString s = "SPLIT BRAIN " + QString::fromStdString(FormatSimDuration(sb.length()));
+    const QString s = "SPLIT BRAIN " + QString::fromStdString(FormatTime(sb.length()));
     QFont f = LaneFont(10);
     f.setBold(true);
     p.setFont(f);

@@ -92,9 +92,7 @@ void ViewerPane::fillMetrics() {
       row[r] = v;
     };
     for (const auto& m : run.metrics) {
-      put(m.name, m.subject,
-          m.is_duration ? QString::fromStdString(FormatSimDuration(m.value))
-                        : QString::number(m.value));
+      put(m.name, m.subject, QString::fromStdString(FormatMetric(run, m)));
     }
     std::size_t passed = 0;
     for (const auto& e : run.expectations) passed += e.passed;

@@ -21,11 +21,6 @@ struct TextReportOptions {
   bool logs = false;     // keepalived log lines
 };
 
-// Transitional aliases of FormatTime (sim/core/time_text.h) for code written
-// before the two formatters were merged; to be removed.
-inline std::string FormatSimTime(Time t) { return FormatTime(t); }
-inline std::string FormatSimDuration(Duration d) { return FormatTime(d); }
-
 void WriteTextReport(const RunResult& run, const TextReportOptions& options, std::ostream& out);
 
 // A metric's value as a reader wants it: durations in seconds, counts as
