@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <string>
 
+#include "engine/config/parser.h"
 #include "sim/scenario/scenario.h"
 
 namespace vsim {
@@ -35,6 +36,23 @@ TEST(FuzzRegressions, F1_LongOrNonNumericIntegerDoesNotOverflow) {
       said |= d.message.find("must be an integer") != std::string::npos;
     EXPECT_TRUE(said);
   }
+}
+
+// Finding F2 (found while writing the limits tests; a slow-unit, memory-
+// growth class the fuzzers hit with -max_len larger than ours): every
+// stray token gives one diagnostic, so a 16 MiB configuration of `{` made
+// 16 million diagnostics (about 6 GB, a minute of CPU) before the reader
+// returned. The reader now stops at a limit, refusing the configuration
+// with a message that names it.
+TEST(FuzzRegressions, F2_DiagnosticsAreBounded) {
+  const std::string conf = "vrrp_instance VI_1 " + std::string(30000, '{') + "\n";
+  const vrrp::ParseResult r = vrrp::ParseConfig(conf, "braces.conf");
+  EXPECT_FALSE(r.ok());
+  EXPECT_LE(r.diagnostics.size(), 20001u);
+  bool said = false;
+  for (const auto& d : r.diagnostics)
+    said |= d.message.find("limit 20000 diagnostics") != std::string::npos;
+  EXPECT_TRUE(said);
 }
 
 }  // namespace
