@@ -4,9 +4,10 @@
 #   scripts/fuzz.sh build                  configure + build build/fuzz (clang)
 #   scripts/fuzz.sh short [TARGET...]      each target for $VRRPSIM_FUZZ_SHORT_SECONDS
 #                                          (default 12) - what CI runs
-#   scripts/fuzz.sh long [SECONDS|-runs=N] [TARGET...]
+#   scripts/fuzz.sh long [SECONDS|-runs=N|-libfuzzer_flag...] [TARGET...]
 #                                          each target for SECONDS (default 3600) or
-#                                          N executions, one after the other
+#                                          N executions, one after the other, e.g.
+#                                          scripts/fuzz.sh long -runs=10000000 fuzz_packet
 #
 # Targets: fuzz_config fuzz_scenario fuzz_packet fuzz_trace fuzz_engine.
 # The committed seed corpora (tests/fuzz/corpus/<target>) are never written:
@@ -33,15 +34,16 @@ build() {
   cmake --build "$dir" --target fuzz_all -j "$(nproc)"
 }
 
-# run TARGET LIMIT_FLAG: one libFuzzer run; returns 1 on a finding.
+# run TARGET LIBFUZZER_FLAG...: one libFuzzer run; returns 1 on a finding.
 run() {
-  local t=$1 limit=$2
+  local t=$1
+  shift
   local work=$dir/corpus/$t art=$dir/artifacts/$t log=$dir/logs/$t.log
   mkdir -p "$work" "$art" "$dir/logs"
   local rc=0
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$dir/tests/fuzz/$t" "$limit" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    "$dir/tests/fuzz/$t" "$@" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix="$art/" "$work" "tests/fuzz/corpus/$t" \
     >"$log" 2>&1 || rc=$?
   local runs speed
@@ -71,22 +73,26 @@ case "$mode" in
     exit $failed
     ;;
   long)
-    limit=-max_total_time=3600
-    if [ $# -gt 0 ]; then
-      case "$1" in
-        -runs=*) limit=$1; shift ;;
-        [0-9]*) limit=-max_total_time=$1; shift ;;
+    flags=()
+    targets=()
+    for a in "$@"; do
+      case "$a" in
+        -*) flags+=("$a") ;;
+        [0-9]*) flags+=("-max_total_time=$a") ;;
+        *) targets+=("$a") ;;
       esac
-    fi
-    targets=("$@")
-    [ $# -gt 0 ] || targets=("${all_targets[@]}")
-    build
+    done
+    [ ${#flags[@]} -gt 0 ] || flags=(-max_total_time=3600)
+    [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
+    # Several long runs can share one build: build once, then run them with
+    # VRRPSIM_FUZZ_NO_BUILD=1.
+    [ -n "${VRRPSIM_FUZZ_NO_BUILD:-}" ] || build
     failed=0
-    for t in "${targets[@]}"; do run "$t" "$limit" || failed=1; done
+    for t in "${targets[@]}"; do run "$t" "${flags[@]}" || failed=1; done
     exit $failed
     ;;
   *)
-    echo "usage: scripts/fuzz.sh build | short [TARGET...] | long [SECONDS|-runs=N] [TARGET...]" >&2
+    echo "usage: scripts/fuzz.sh build | short [TARGET...] | long [SECONDS|-runs=N|-flag...] [TARGET...]" >&2
     exit 2
     ;;
 esac

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "engine/config/parser.h"
+
 namespace vrrp {
 
 namespace {
@@ -79,7 +81,7 @@ void Decomment(Text* t, const std::string& file, int line, Diagnostics* diags) {
     if ((c == '!' || c == '#') && !quote && skip == std::string::npos) skip = p;
     ++p;
   }
-  if (quote) {
+  if (quote && diags->size() <= kMaxConfigDiagnostics) {
     diags->push_back({Severity::kError,
                       {file, line, t->col.empty() ? 1 : t->col[0]},
                       "Unterminated quote '" + t->s + "'"});
@@ -109,8 +111,9 @@ void Tokenize(LogicalLine* ll, Diagnostics* diags) {
     if (s[p] == '"') {
       std::size_t close = s.find('"', p + 1);
       if (close == std::string::npos) {
-        diags->push_back(
-            {Severity::kError, {ll->file, ll->line, tok.column}, "Unmatched quote: '" + s + "'"});
+        if (diags->size() <= kMaxConfigDiagnostics)
+          diags->push_back(
+              {Severity::kError, {ll->file, ll->line, tok.column}, "Unmatched quote: '" + s + "'"});
         break;
       }
       tok.text = s.substr(start + 1, close - start - 1);

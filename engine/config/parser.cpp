@@ -52,6 +52,10 @@ std::string Fmt6(double v) {
 // several names) are bounded by this many files in total, besides the depth
 // and byte limits of ParseOptions.
 constexpr int kMaxIncludedFiles = 10000;
+// Every stray token is one diagnostic (as keepalived logs one line each), so
+// without a bound a 16 MiB file of `{` would make 16 million of them (fuzz
+// finding F2). Past the limit the configuration is refused.
+constexpr std::size_t kMaxDiagnostics = kMaxConfigDiagnostics;
 
 class Reader {
  public:
@@ -91,6 +95,7 @@ class Reader {
     total_bytes_ += text.size();
     Frame f;
     f.lines = LexFile(text, name, &diags_);
+    CapLexerDiagnostics(name);
     files_.push_back(std::move(f));
   }
 
@@ -144,6 +149,7 @@ class Reader {
       total_bytes_ += f.content.size();
       Frame fr;
       fr.lines = LexFile(f.content, f.name, &diags_);
+      CapLexerDiagnostics(f.name);
       frames.push_back(std::move(fr));
     }
     for (auto it = frames.rbegin(); it != frames.rend(); ++it) files_.push_back(std::move(*it));
@@ -296,7 +302,23 @@ class Reader {
   // ---------------------------------------------------------------- helpers
 
   void Report(Severity s, Location where, std::string msg) {
+    if (diags_.size() >= kMaxDiagnostics) {
+      if (!fatal_)
+        diags_.push_back({Severity::kFatal, std::move(where),
+                          "Too many configuration errors and warnings (limit " +
+                              std::to_string(kMaxDiagnostics) +
+                              " diagnostics) - configuration refused"});
+      fatal_ = true;
+      return;
+    }
     diags_.push_back({s, std::move(where), std::move(msg)});
+  }
+
+  // The lexer stops recording one past the limit; past it, refuse.
+  void CapLexerDiagnostics(const std::string& file) {
+    if (diags_.size() <= kMaxDiagnostics) return;
+    diags_.resize(kMaxDiagnostics);
+    Report(Severity::kError, {file, 0, 0}, "");
   }
 
   // keepalived's null_strvec(): a keyword without its value stops the load.

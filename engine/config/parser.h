@@ -34,6 +34,12 @@ class IncludeResolver {
                                     std::string* error) = 0;
 };
 
+// The reader records at most this many diagnostics; a configuration that
+// would give more is refused with a fatal one naming the limit (every stray
+// token is a diagnostic, as in keepalived's log, so the count would otherwise
+// grow with the file size).
+inline constexpr std::size_t kMaxConfigDiagnostics = 20000;
+
 struct ParseOptions {
   // Where to look for include targets; nullptr = includes are an error.
   IncludeResolver* resolver = nullptr;

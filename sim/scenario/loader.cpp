@@ -199,8 +199,13 @@ class Loader {
     }
     std::int64_t x = 0;
     bool ok = !v.empty() && v.size() <= 18;
+    // At most 18 digits fit in int64 without overflow; stop at anything else
+    // (fuzz finding F1: accumulating past that was signed overflow).
     for (char c : v) {
-      if (!std::isdigit(static_cast<unsigned char>(c))) ok = false;
+      if (!ok || !std::isdigit(static_cast<unsigned char>(c))) {
+        ok = false;
+        break;
+      }
       x = x * 10 + (c - '0');
     }
     if (!ok) {

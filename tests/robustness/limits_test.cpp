@@ -95,10 +95,18 @@ TEST(Limits, YamlNestingDepth) {
   EXPECT_FALSE(load2.ok());
 }
 
-TEST(Limits, ConfigNestingDepthDoesNotOverflow) {
-  const std::string deep = "vrrp_instance VI_1 " + std::string(1000000, '{') + "\n";
+TEST(Limits, ConfigDiagnosticsAndNesting) {
+  const std::string deep = "vrrp_instance VI_1 " + std::string(300000, '{') + "\n";
   vrrp::ParseResult r = vrrp::ParseConfig(deep, "deep.conf");
-  EXPECT_FALSE(r.diagnostics.empty());
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(Says(r.diagnostics, "limit 20000 diagnostics"));
+  // Unterminated quotes are the lexer's diagnostics: bounded the same way.
+  std::string quotes;
+  for (int i = 0; i < 30000; ++i) quotes += "x \"\n";
+  vrrp::ParseResult q = vrrp::ParseConfig(quotes, "quotes.conf");
+  EXPECT_FALSE(q.ok());
+  EXPECT_LE(q.diagnostics.size(), vrrp::kMaxConfigDiagnostics + 1);
+  EXPECT_TRUE(Says(q.diagnostics, "limit 20000 diagnostics"));
 }
 
 TEST(Limits, VipsPerInstanceAreKeepalivedsOwn) {
