@@ -1,10 +1,14 @@
 // Regression tests for fuzzer findings (tests/fuzz, docs/robustness.md):
 // one test per finding, committed before its fix.
 #include <gtest/gtest.h>
+#include <sstream>
 #include <string>
 
 #include "engine/config/parser.h"
+#include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
+#include "sim/trace/json_trace.h"
+#include "sim/trace/perfetto.h"
 
 namespace vsim {
 namespace {
@@ -53,6 +57,37 @@ TEST(FuzzRegressions, F2_DiagnosticsAreBounded) {
   for (const auto& d : r.diagnostics)
     said |= d.message.find("limit 20000 diagnostics") != std::string::npos;
   EXPECT_TRUE(said);
+}
+
+// Finding F4 (fuzz_scenario): a scenario whose name (or any text that reaches
+// the trace) is not valid UTF-8 made the trace writer throw
+// (nlohmann type_error 316), i.e. `vrrpsim run --trace` aborted.
+TEST(FuzzRegressions, F4_NonUtf8TextInTraceIsReplacedNotThrown) {
+  std::string yaml = WithExpectation("no_split_brain");
+  yaml.replace(yaml.find("name: x"), 7, "name: bad \xff\xfe name");
+  const ScenarioLoad load = LoadScenarioText(yaml, "utf8.yaml", ".");
+  ASSERT_TRUE(load.ok());
+  ASSERT_NE(load.scenario->name.find('\xff'), std::string::npos);
+  const RunResult run = RunScenario(*load.scenario);
+  std::string trace;
+  EXPECT_NO_THROW(trace = TraceJson(run));
+  EXPECT_NE(trace.find("bad \xef\xbf\xbd"), std::string::npos);  // U+FFFD
+  EXPECT_TRUE(ReadTraceJson(trace, "utf8.json").ok());
+  std::ostringstream perfetto;
+  EXPECT_NO_THROW(WritePerfettoJson(run, perfetto));
+}
+
+// Finding F5 (fuzz_trace): a number too large for a double ("1E4061") made
+// nlohmann throw out_of_range 406 from parse(), which the reader did not
+// catch: the CLI and the GUI aborted on such a trace file.
+TEST(FuzzRegressions, F5_HugeNumberInTraceIsAnErrorNotACrash) {
+  TraceRead r;
+  EXPECT_NO_THROW(
+      r = ReadTraceJson(R"({"format":"vrrpsim-trace","version":1,"x":114E4061})", "big.json"));
+  EXPECT_FALSE(r.ok());
+  ASSERT_FALSE(r.diagnostics.empty());
+  EXPECT_NE(r.diagnostics[0].ToString().find("big.json"), std::string::npos);
+  EXPECT_NE(r.diagnostics[0].message.find("number overflow"), std::string::npos);
 }
 
 }  // namespace
