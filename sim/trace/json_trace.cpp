@@ -364,7 +364,7 @@ void WriteTraceJson(const RunResult& run, std::ostream& out) {
   ordered_json j = Envelope();
   const ordered_json body = RunJson(run);  // keep alive: items() only refers to it
   for (const auto& item : body.items()) j[item.key()] = item.value();
-  out << j.dump(1) << '\n';
+  out << j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 std::string TraceJson(const RunResult& run) {
@@ -378,7 +378,7 @@ void WriteTraceJsonRuns(const std::vector<RunResult>& runs, std::ostream& out) {
   ordered_json arr = ordered_json::array();
   for (const auto& r : runs) arr.push_back(RunJson(r));
   j["runs"] = arr;
-  out << j.dump(1) << '\n';
+  out << j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 TraceRead ReadTraceJson(const std::string& text, const std::string& filename) {
@@ -401,6 +401,11 @@ TraceRead ReadTraceJson(const std::string& text, const std::string& filename) {
     result.diagnostics.push_back({vrrp::Severity::kError,
                                   {filename, line, column},
                                   "not valid JSON: " + std::string(e.what())});
+    return result;
+  } catch (const nlohmann::json::exception& e) {
+    // E.g. out_of_range 406, a number too large for a double (fuzz finding F5).
+    result.diagnostics.push_back(
+        {vrrp::Severity::kError, {filename, 0, 0}, "not valid JSON: " + std::string(e.what())});
     return result;
   }
   if (!j.is_object()) {

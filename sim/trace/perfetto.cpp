@@ -131,7 +131,7 @@ void WritePerfettoJson(const RunResult& run, std::ostream& out) {
   ordered_json j;
   j["displayTimeUnit"] = "ms";
   j["traceEvents"] = events;
-  out << j.dump() << '\n';
+  out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace vsim
