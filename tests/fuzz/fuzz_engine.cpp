@@ -155,6 +155,7 @@ class Harness {
   void Run() {
     for (int step = 0; step < kMaxSteps && !in_.empty(); ++step) {
       Step();
+      ServeOverdue();
       CheckAll();
     }
   }
@@ -175,6 +176,23 @@ class Harness {
     Absorb(static_cast<int>(n), out);
   }
 
+  // Deadlines that an input moved to or before now fire now.
+  void ServeOverdue() {
+    for (int guard = 0; guard < kMaxTimersPerStep; ++guard) {
+      bool any = false;
+      for (std::size_t i = 0; i < nodes_.size(); ++i) {
+        Node& n = nodes_[i];
+        if (!Running(n) || n.daemon->NextDeadline() > now_) continue;
+        any = true;
+        Actions out;
+        n.daemon->OnTimer(now_, &out);
+        Absorb(static_cast<int>(i), out);
+        VFUZZ_CHECK(n.daemon->NextDeadline() > now_, "OnTimer left a due deadline");
+      }
+      if (!any) return;
+    }
+  }
+
   // Serves every deadline up to `until` in time order.
   void AdvanceTo(Time until) {
     for (int guard = 0; guard < kMaxTimersPerStep; ++guard) {
@@ -182,8 +200,7 @@ class Harness {
       for (const Node& n : nodes_)
         if (Running(n)) next = std::min(next, n.daemon->NextDeadline());
       if (next == kNever || next > until) break;
-      VFUZZ_CHECK(next >= now_, "deadline in the past");
-      now_ = next;
+      now_ = std::max(now_, next);  // an overdue deadline fires at once (see Absorb)
       for (std::size_t i = 0; i < nodes_.size(); ++i) {
         Node& n = nodes_[i];
         if (!Running(n) || n.daemon->NextDeadline() > now_) continue;
@@ -309,9 +326,18 @@ class Harness {
   }
 
   void Absorb(int from, const Actions& out) {
+    std::vector<int> reprioritised;
     for (const vrrp::Action& a : out) {
       if (const auto* t = std::get_if<vrrp::TimerArmed>(&a)) {
-        VFUZZ_CHECK(t->at == kNever || t->at >= now_,
+        // The one deadline that may lie before now: a BACKUP whose priority
+        // rose has its master-down timer shortened by the change of skew
+        // (R33, keepalived's sands arithmetic), which can land in the past;
+        // it then expires at once (fuzz finding F3, not a bug). The driver
+        // serves it in the same instant (ServeOverdue, the simulator's
+        // max(deadline, now)).
+        const bool shortened = std::find(reprioritised.begin(), reprioritised.end(), t->instance) !=
+                               reprioritised.end();
+        VFUZZ_CHECK(t->at == kNever || t->at >= now_ || shortened,
                     "TimerArmed at " + std::to_string(t->at) + " < now " + std::to_string(now_));
       } else if (const auto* s = std::get_if<vrrp::SendAdvert>(&a)) {
         const std::vector<std::uint8_t> bytes = vrrp::EncodeIpv4(s->advert);
@@ -322,6 +348,7 @@ class Harness {
         queue_.push_back({from, s->advert});
       } else if (const auto* p = std::get_if<vrrp::PriorityChanged>(&a)) {
         VFUZZ_CHECK(p->to >= 1 && p->to <= 255, std::to_string(p->to));
+        if (p->to > p->from) reprioritised.push_back(p->instance);
       }
     }
   }
