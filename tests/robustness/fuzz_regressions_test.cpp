@@ -90,5 +90,31 @@ TEST(FuzzRegressions, F5_HugeNumberInTraceIsAnErrorNotACrash) {
   EXPECT_NE(r.diagnostics[0].message.find("number overflow"), std::string::npos);
 }
 
+// Finding F6 (fuzz_trace): a float where the trace has an integer
+// ("t": 3.0257e+65) was converted with a static_cast inside nlohmann:
+// undefined behaviour (UBSan: outside the range of 'long'); in range it
+// was silently truncated. Integer fields now take JSON integers in range.
+TEST(FuzzRegressions, F6_NonIntegerOrOutOfRangeNumbersAreWrongType) {
+  const std::string head =
+      R"({"format":"vrrpsim-trace","version":1,"scenario":"s","seed":1,"duration_us":5,)"
+      R"("hosts":[],"events":[{"t":)";
+  for (const char* t : {"3.0257e+65", "-3.0257e+65", "1.5", "1e300", "18446744073709551615"}) {
+    SCOPED_TRACE(t);
+    const TraceRead r = ReadTraceJson(head + t + R"(,"kind":"log"}]})", "num.json");
+    EXPECT_FALSE(r.ok());
+    bool said = false;
+    for (const auto& d : r.diagnostics)
+      said |= d.message.find("\"t\" has the wrong type") != std::string::npos;
+    EXPECT_TRUE(said);
+  }
+  const TraceRead ok = ReadTraceJson(head + R"(3,"kind":"log"}]})", "num.json");
+  EXPECT_TRUE(ok.ok());
+  const TraceRead seed = ReadTraceJson(
+      R"({"format":"vrrpsim-trace","version":1,"scenario":"s","seed":-1,"duration_us":5,)"
+      R"("hosts":[],"events":[]})",
+      "seed.json");
+  EXPECT_FALSE(seed.ok());
+}
+
 }  // namespace
 }  // namespace vsim
