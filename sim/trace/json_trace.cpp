@@ -1,9 +1,13 @@
 // nlohmann/json is heavy to compile: it is included here only.
 #include "sim/trace/json_trace.h"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
 
 #include "sim/core/rng.h"
 
@@ -199,6 +203,16 @@ struct Reader {
       return false;
     }
     try {
+      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        // nlohmann converts a float (or an out-of-range integer) with a
+        // static_cast: UB or a silent wrap (fuzz finding F6). Integers only.
+        bool in_range = false;
+        if (it->is_number_unsigned())
+          in_range = std::in_range<T>(it->template get<std::uint64_t>());
+        else if (it->is_number_integer())
+          in_range = std::in_range<T>(it->template get<std::int64_t>());
+        if (!in_range) throw std::out_of_range("not an integer in range");
+      }
       *out = it->get<T>();
       return true;
     } catch (const std::exception&) {
