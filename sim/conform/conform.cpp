@@ -555,7 +555,8 @@ std::string FormatConformJson(const ConformReport& r) {
   j["runs"] = runs;
   if (const Divergence* d = r.first())
     j["first_divergence"] = {{"run", d->run}, {"what", d->what}, {"rules", d->rules}};
-  return j.dump(1) + "\n";
+  // Names and details come from user files: never let non-UTF-8 text throw.
+  return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace vsim
