@@ -9,13 +9,6 @@
 
 namespace vsim {
 
-using vrrp::Diagnostic;
-using vrrp::IncludeResolver;
-using vrrp::ParseConfig;
-using vrrp::ParseOptions;
-using vrrp::ParseResult;
-using vrrp::Severity;
-using vrrp::SeverityName;
 namespace {
 
 namespace fs = std::filesystem;
