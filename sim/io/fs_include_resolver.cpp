@@ -1,6 +1,7 @@
 #include "sim/io/fs_include_resolver.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <glob.h>
 #include <limits.h>
@@ -44,6 +45,17 @@ bool ReadFile(const std::string& path, std::size_t limit, std::string* out, std:
   return true;
 }
 
+// realpath() for the longest existing prefix, then the rest lexically
+// ("a/missing/../b" -> "a/b"); empty if even "/" cannot be resolved.
+std::string WeaklyCanonicalPath(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::weakly_canonical(std::filesystem::path(path), ec);
+  if (ec) return "";
+  std::string s = p.lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
 }  // namespace
 
 std::string CanonicalPath(const std::string& path) {
@@ -73,9 +85,11 @@ std::vector<IncludeResolver::File> FsIncludeResolver::Resolve(const std::string&
   if (full.empty() || full[0] != '/') full = DirName(including_file) + "/" + pattern;
 
   // Refuse patterns whose fixed directory part already leaves the root; this
-  // also catches "../../etc/*" before anything there is globbed.
+  // also catches "../../etc/*" before anything there is globbed. The directory
+  // need not exist: whether "../../../etc" is refused must not depend on how
+  // deep the checkout happens to sit.
   std::string fixed_dir = DirName(full.substr(0, full.find_first_of("*?[{")));
-  std::string canon_dir = CanonicalPath(fixed_dir);
+  std::string canon_dir = WeaklyCanonicalPath(fixed_dir);
   if (!canon_dir.empty() && !IsUnder(canon_dir, root_)) {
     *error = "include '" + pattern + "' is outside the configuration root " + root_ + " - refused";
     return out;

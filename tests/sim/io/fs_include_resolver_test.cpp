@@ -67,6 +67,24 @@ TEST_F(TempTree, DotDotOutOfTheRootIsRefused) {
   EXPECT_NE(error.find("refused"), std::string::npos);
 }
 
+// The refusal must not depend on whether the escaped-to directory exists (CI
+// checks the tree out at a different depth than a developer does).
+TEST_F(TempTree, DotDotToAMissingDirectoryOutOfTheRootIsRefused) {
+  FsIncludeResolver r(Root());
+  std::string error;
+  EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "../no-such-dir/*.conf", &error).empty());
+  EXPECT_NE(error.find("outside the configuration root"), std::string::npos) << error;
+  error.clear();
+  EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "../no-such-dir/../../../x*", &error).empty());
+  EXPECT_NE(error.find("outside the configuration root"), std::string::npos) << error;
+  error.clear();
+  EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "conf.d/missing/../../../outside/*", &error).empty());
+  EXPECT_NE(error.find("outside the configuration root"), std::string::npos) << error;
+  error.clear();
+  EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "conf.d/missing/../*.conf", &error).empty());
+  EXPECT_EQ(error, "");
+}
+
 TEST_F(TempTree, SymlinkEscapingTheRootIsRefused) {
   Write("outside/secret.conf", "x\n");
   fs::create_symlink(base_ + "/outside/secret.conf", Root() + "/conf.d/link.conf");
