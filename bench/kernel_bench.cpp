@@ -1,11 +1,13 @@
 // Kernel benchmarks: the classic "hold model" (pop the earliest event, push
-// one at now + random increment) at several queue sizes, for our indexed
-// 4-ary heap and for std::priority_queue as the baseline; plus the
-// cancel/re-arm pattern VRRP timers produce.
+// one at now + random increment) at several queue sizes, for the kernel's
+// radix bucket queue (vsim::Scheduler), the indexed 4-ary heap it replaced
+// (bench/heap_scheduler.h) and std::priority_queue; plus the cancel/re-arm
+// pattern VRRP timers produce.
 #include <benchmark/benchmark.h>
 #include <queue>
 #include <vector>
 
+#include "bench/heap_scheduler.h"
 #include "sim/core/rng.h"
 #include "sim/core/scheduler.h"
 
@@ -16,9 +18,10 @@ using vsim::Lane;
 using vsim::Rng;
 using vsim::Scheduler;
 
-void BM_HoldIndexedHeap(benchmark::State& state) {
+template <class Queue>
+void Hold(benchmark::State& state) {
   const auto n = static_cast<std::uint32_t>(state.range(0));
-  Scheduler s;
+  Queue s;
   Rng rng(1);
   for (std::uint32_t i = 0; i < n; ++i)
     s.Schedule(static_cast<vsim::Time>(rng.Below(1'000'000)), Lane::kTimer, EventPayload{i, 0, 0});
@@ -28,7 +31,37 @@ void BM_HoldIndexedHeap(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_HoldRadixQueue(benchmark::State& state) { Hold<Scheduler>(state); }
+BENCHMARK(BM_HoldRadixQueue)->Arg(100)->Arg(10'000)->Arg(1'000'000);
+
+void BM_HoldIndexedHeap(benchmark::State& state) { Hold<vsim::bench::HeapScheduler>(state); }
 BENCHMARK(BM_HoldIndexedHeap)->Arg(100)->Arg(10'000)->Arg(1'000'000);
+
+// VRRP-like increments: most events land 1 s (advert) or ~3.6 s (master
+// down) ahead, give or take a few hundred microseconds of latency/jitter.
+template <class Queue>
+void HoldVrrp(benchmark::State& state) {
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  Queue s;
+  Rng rng(3);
+  for (std::uint32_t i = 0; i < n; ++i)
+    s.Schedule(static_cast<vsim::Time>(rng.Below(3'609'375)), Lane::kTimer, EventPayload{i, 0, 0});
+  for (auto _ : state) {
+    vsim::Event e = s.Pop();
+    const vsim::Time step = (e.payload.kind & 1) ? 1'000'000 : 3'609'375;
+    s.Schedule(e.at + step + static_cast<vsim::Time>(rng.Below(500)), Lane::kTimer, e.payload);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_HoldVrrpRadixQueue(benchmark::State& state) { HoldVrrp<Scheduler>(state); }
+BENCHMARK(BM_HoldVrrpRadixQueue)->Arg(10'000);
+
+void BM_HoldVrrpIndexedHeap(benchmark::State& state) {
+  HoldVrrp<vsim::bench::HeapScheduler>(state);
+}
+BENCHMARK(BM_HoldVrrpIndexedHeap)->Arg(10'000);
 
 struct PqEvent {
   vsim::Time at;
@@ -54,9 +87,10 @@ void BM_HoldStdPriorityQueue(benchmark::State& state) {
 BENCHMARK(BM_HoldStdPriorityQueue)->Arg(100)->Arg(10'000)->Arg(1'000'000);
 
 // VRRP's pattern: every received advert re-arms a backup's master-down timer.
-void BM_RearmIndexedHeap(benchmark::State& state) {
+template <class Queue>
+void Rearm(benchmark::State& state) {
   const auto n = static_cast<std::uint32_t>(state.range(0));
-  Scheduler s;
+  Queue s;
   Rng rng(2);
   std::vector<vsim::EventHandle> h;
   for (std::uint32_t i = 0; i < n; ++i)
@@ -71,6 +105,11 @@ void BM_RearmIndexedHeap(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.counters["pending"] = static_cast<double>(s.size());
 }
+
+void BM_RearmRadixQueue(benchmark::State& state) { Rearm<Scheduler>(state); }
+BENCHMARK(BM_RearmRadixQueue)->Arg(100)->Arg(10'000);
+
+void BM_RearmIndexedHeap(benchmark::State& state) { Rearm<vsim::bench::HeapScheduler>(state); }
 BENCHMARK(BM_RearmIndexedHeap)->Arg(100)->Arg(10'000);
 
 // The same with std::priority_queue needs tombstones: the stale entry stays

@@ -1,4 +1,4 @@
-// The simulator's pending-event set: an indexed 4-ary min-heap.
+// The simulator's pending-event set: a monotone radix bucket queue.
 //
 // Events are ordered by (time, lane, sequence number). The sequence number is
 // assigned when an event is scheduled or re-armed, so simultaneous events in
@@ -6,12 +6,25 @@
 // order to different kinds of simultaneous events (see Lane below), which
 // keepalived leaves to epoll and a simulator must decide (semantics doc §19.1).
 //
-// Why an indexed heap: every VRRP instance re-arms its timer on almost every
-// received advert. A plain std::priority_queue would need tombstones for the
-// stale entries; here a handle names its slot, so Cancel and Reschedule are
-// O(log n) in place and the heap never holds dead entries.
+// Why a radix queue and not a heap: simulated time never goes backwards
+// (events are never scheduled before now()), and times are integers. An event
+// is filed under the highest 6-bit digit in which its time differs from now():
+// level L, slot = that digit. Every event of a lower level, or of a lower slot
+// of the same level, is earlier. Popping takes the lowest non-empty slot (two
+// bit scans), and when that slot is at a level above 0 re-files its events
+// relative to their minimum, each one to a strictly lower level. An event
+// therefore moves at most once per level (11 levels cover all of int64; a
+// VRRP timer a few seconds ahead passes through 3 or 4), and schedule, cancel
+// and re-arm are O(1): no sifting, no comparisons that depend on other
+// events. Events at exactly now() sit in a small list sorted by (lane, seq).
+//
+// Handles name a record, so Cancel and Reschedule work in place and the queue
+// never holds dead entries (VRRP re-arms a backup's master-down timer on
+// every received advert). bench/kernel_bench.cpp measures this against an
+// indexed 4-ary heap (the previous design) and std::priority_queue.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -62,6 +75,7 @@ class Scheduler {
 
   // Moves a pending event to a new time (new sequence number). If the handle
   // is stale, schedules a fresh event instead and returns its handle.
+  // REQUIRES: at >= now().
   EventHandle Reschedule(EventHandle h, Time at, Lane lane, EventPayload payload);
 
   // Returns false if the handle was stale (already fired or cancelled).
@@ -69,10 +83,11 @@ class Scheduler {
 
   bool IsPending(EventHandle h) const;
 
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
-  // Time of the earliest pending event; kNever if none.
-  Time next_time() const { return heap_.empty() ? kNever : heap_[0].at; }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  // Time of the earliest pending event; kNever if none. Cached between
+  // changes, so asking before every Pop costs nothing extra.
+  Time next_time() const;
   // Time of the last popped event (the simulation clock).
   Time now() const { return now_; }
 
@@ -80,43 +95,63 @@ class Scheduler {
   Event Pop();
 
  private:
-  // The heap holds the ordering key inline (time, then lane and sequence
-  // packed into one word) so that sifting compares without chasing slots;
-  // the slot holds the payload and the heap position for O(log n) cancel.
-  struct Entry {
+  static constexpr int kDigitBits = 6;
+  static constexpr int kSlots = 1 << kDigitBits;                      // per level
+  static constexpr int kLevels = (64 + kDigitBits - 1) / kDigitBits;  // 11
+  static constexpr std::uint16_t kNowList = kLevels * kSlots;         // bucket id of `now_list_`
+  static constexpr std::uint16_t kFree = kNowList + 1;
+  static constexpr int kLaneShift = 56;
+
+  // A filed event: time and order inline, so that finding a slot's minimum
+  // and re-filing it read the bucket sequentially and only write records.
+  struct Filed {
     Time at;
     std::uint64_t order;  // lane << 56 | sequence
-    std::uint32_t slot;
+    std::uint32_t rec;
   };
-  struct Slot {
+  // An event at exactly now(): its order inline, for the sorted list.
+  struct Due {
+    std::uint64_t order;
+    std::uint32_t rec;
+  };
+  struct Record {
     EventPayload payload;
-    std::uint32_t heap_pos = UINT32_MAX;  // UINT32_MAX = free
+    std::uint32_t index = 0;  // position in its bucket (or in now_list_)
     std::uint32_t generation = 0;
+    std::uint16_t bucket = kFree;
   };
 
-  static constexpr int kLaneShift = 56;
   static std::uint64_t Order(Lane lane, std::uint64_t seq) {
     return (static_cast<std::uint64_t>(lane) << kLaneShift) | seq;
   }
-  static bool Before(const Entry& a, const Entry& b) {
-    return a.at != b.at ? a.at < b.at : a.order < b.order;
-  }
-  void Place(std::uint32_t pos, const Entry& e) {
-    heap_[pos] = e;
-    slots_[e.slot].heap_pos = pos;
-  }
-  void SiftUp(std::uint32_t pos, Entry e);
-  void SiftDown(std::uint32_t pos, Entry e);
-  void RemoveAt(std::uint32_t pos);
-  std::uint32_t AllocSlot();
+  std::uint32_t AllocRecord();
+  // Files an event relative to now_.
+  void File(const Filed& f);
+  void FileDue(std::uint64_t order, std::uint32_t r);
+  // Takes record `r` out of wherever it is filed (it stays allocated).
+  void Unfile(std::uint32_t r);
+  void Release(std::uint32_t r);
+  // REQUIRES: now_list_ drained and size_ > 0. Moves the earliest level
+  // slot's events down until now_list_ holds the next instant's events.
+  void Advance();
+  // Lowest non-empty (level, slot) as a bucket id.
+  std::uint16_t LowestBucket() const;
 
-  static constexpr std::uint32_t kArity = 4;
-
-  std::vector<Slot> slots_;
-  std::vector<std::uint32_t> free_slots_;
-  std::vector<Entry> heap_;
+  std::vector<Record> records_;
+  std::vector<std::uint32_t> free_records_;
+  std::array<std::vector<Filed>, kLevels * kSlots> buckets_;
+  std::array<std::uint64_t, kLevels> slot_bits_{};  // non-empty slots per level
+  std::uint32_t level_bits_ = 0;                    // non-empty levels
+  // Events at now_, sorted by order; [now_head_, end) are pending.
+  std::vector<Due> now_list_;
+  std::uint32_t now_head_ = 0;
+  std::vector<Filed> scratch_;
+  std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
   Time now_ = 0;
+  // next_time() of the filed events when the now list is empty; kNever =
+  // unknown (recomputed on demand).
+  mutable Time cached_min_ = kNever;
 };
 
 }  // namespace vsim

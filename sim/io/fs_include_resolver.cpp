@@ -144,7 +144,11 @@ LoadResult LoadConfigFile(const std::string& path, const std::string& root, Pars
     ReadFile(canon, options.max_total_bytes, &text, &error);
   }
   if (!error.empty()) {
-    result.parse.diagnostics.push_back({Severity::kFatal, {path, 0, 0}, error});
+    vrrp::Diagnostic d;  // built field by field: g++ 12 -O3 misreads the braced form
+    d.severity = Severity::kFatal;
+    d.where.file = path;
+    d.message = error;
+    result.parse.diagnostics.push_back(std::move(d));
     return result;
   }
   result.read_ok = true;

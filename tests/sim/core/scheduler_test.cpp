@@ -116,6 +116,114 @@ TEST(Scheduler, MatchesSortedReferenceUnderRandomOperations) {
   }
 }
 
+// The same model check with re-arms and next_time(), over time spreads that
+// keep events within one radix level (50), across a few (5000, 4e6) and
+// across all of them (2^62), and with a clock that sometimes stands still
+// (many events at now()).
+class SchedulerModel : public ::testing::TestWithParam<std::uint64_t> {};
+
+TEST_P(SchedulerModel, MatchesSortedReference) {
+  const std::uint64_t spread = GetParam();
+  Scheduler s;
+  Rng rng(spread);
+  struct Ref {
+    Time at;
+    int lane;
+    std::uint64_t seq;
+    std::uint32_t id;
+    EventHandle h;
+  };
+  std::vector<Ref> ref;
+  std::uint64_t seq = 0;
+  std::uint32_t next_id = 0;
+  std::vector<EventHandle> dead;
+  auto earliest = [&] {
+    return std::min_element(ref.begin(), ref.end(), [](const Ref& a, const Ref& b) {
+      return std::tie(a.at, a.lane, a.seq) < std::tie(b.at, b.lane, b.seq);
+    });
+  };
+  auto draw_time = [&] {
+    const auto room = static_cast<std::uint64_t>(kNever - 1 - s.now());
+    const std::uint64_t d = rng.Below(4) == 0 ? 0 : rng.Below(std::min(spread, room));
+    return s.now() + static_cast<Time>(d);
+  };
+  for (int step = 0; step < 12000; ++step) {
+    const auto op = rng.Below(12);
+    if (op < 5 || ref.empty()) {
+      const Time at = draw_time();
+      const auto lane = static_cast<Lane>(rng.Below(4));
+      const std::uint32_t id = next_id++;
+      ref.push_back({at, static_cast<int>(lane), seq++, id, s.Schedule(at, lane, P(id))});
+    } else if (op < 7) {
+      Ref& r = ref[rng.Below(ref.size())];
+      r.at = draw_time();
+      r.lane = static_cast<int>(rng.Below(4));
+      r.seq = seq++;
+      const EventHandle h = s.Reschedule(r.h, r.at, static_cast<Lane>(r.lane), P(r.id));
+      ASSERT_EQ(h.slot, r.h.slot);
+      ASSERT_EQ(h.generation, r.h.generation);
+    } else if (op < 8) {
+      const auto k = rng.Below(ref.size());
+      ASSERT_TRUE(s.Cancel(ref[k].h));
+      dead.push_back(ref[k].h);
+      ref.erase(ref.begin() + static_cast<long>(k));
+    } else if (op < 9 && !dead.empty()) {
+      const EventHandle h = dead[rng.Below(dead.size())];
+      ASSERT_FALSE(s.IsPending(h));
+      ASSERT_FALSE(s.Cancel(h));
+    } else {
+      auto best = earliest();
+      ASSERT_EQ(s.next_time(), best->at);
+      const Event e = s.Pop();
+      ASSERT_EQ(e.payload.kind, best->id);
+      ASSERT_EQ(e.at, best->at);
+      ASSERT_EQ(static_cast<int>(e.lane), best->lane);
+      ASSERT_EQ(e.seq, best->seq);
+      ASSERT_EQ(s.now(), best->at);
+      ASSERT_FALSE(s.IsPending(best->h));
+      dead.push_back(best->h);
+      ref.erase(best);
+    }
+    ASSERT_EQ(s.size(), ref.size());
+    if (!ref.empty()) {
+      ASSERT_EQ(s.next_time(), earliest()->at);
+    }
+  }
+  while (!ref.empty()) {
+    auto best = earliest();
+    ASSERT_EQ(s.Pop().payload.kind, best->id);
+    ref.erase(best);
+  }
+  EXPECT_TRUE(s.empty());
+  EXPECT_EQ(s.next_time(), kNever);
+}
+
+INSTANTIATE_TEST_SUITE_P(Spreads, SchedulerModel,
+                         ::testing::Values(std::uint64_t{50}, std::uint64_t{5000},
+                                           std::uint64_t{4'000'000}, std::uint64_t{1} << 62));
+
+TEST(Scheduler, ManySimultaneousEventsKeepLaneThenInsertionOrder) {
+  Scheduler s;
+  std::vector<EventHandle> h;
+  for (std::uint32_t i = 0; i < 1000; ++i)
+    h.push_back(s.Schedule(1'000'000, static_cast<Lane>(3 - i % 4), P(i)));
+  EXPECT_EQ(s.Pop().payload.kind, 3u);  // lane 0, first scheduled
+  // While the instant is being drained, a new lane-0 event goes after the
+  // pending lane-0 events (later sequence) but before every lane-1 event.
+  s.Schedule(1'000'000, Lane::kOperation, P(5000));
+  s.Cancel(h[7]);
+  std::vector<std::uint32_t> got;
+  while (!s.empty()) got.push_back(s.Pop().payload.kind);
+  ASSERT_EQ(got.size(), 999u);
+  std::vector<std::uint32_t> want;
+  for (int lane = 0; lane < 4; ++lane) {
+    for (std::uint32_t i = 0; i < 1000; ++i)
+      if (3 - static_cast<int>(i % 4) == lane && i != 3 && i != 7) want.push_back(i);
+    if (lane == 0) want.push_back(5000);
+  }
+  EXPECT_EQ(got, want);
+}
+
 TEST(Rng, IsDeterministicAndStreamsAreIndependent) {
   Rng a(123), b(123);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(a.Next(), b.Next());
