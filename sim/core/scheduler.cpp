@@ -23,22 +23,28 @@ void Scheduler::Release(std::uint32_t r) {
   free_records_.push_back(r);
 }
 
+std::uint16_t Scheduler::BucketOf(Time at) const {
+  if (at == now_) return kNowList;
+  const auto diff = static_cast<std::uint64_t>(at) ^ static_cast<std::uint64_t>(now_);
+  const int level = (63 - std::countl_zero(diff)) / kDigitBits;
+  const int slot =
+      static_cast<int>((static_cast<std::uint64_t>(at) >> (level * kDigitBits)) & (kSlots - 1));
+  return static_cast<std::uint16_t>(level * kSlots + slot);
+}
+
 void Scheduler::File(const Filed& f) {
-  if (f.at == now_) {
+  const std::uint16_t id = BucketOf(f.at);
+  if (id == kNowList) {
     FileDue(f.order, f.rec);
     return;
   }
-  const auto diff = static_cast<std::uint64_t>(f.at) ^ static_cast<std::uint64_t>(now_);
-  const int level = (63 - std::countl_zero(diff)) / kDigitBits;
-  const int slot =
-      static_cast<int>((static_cast<std::uint64_t>(f.at) >> (level * kDigitBits)) & (kSlots - 1));
-  const auto id = static_cast<std::uint16_t>(level * kSlots + slot);
+  const int level = id / kSlots;
   std::vector<Filed>& bucket = buckets_[id];
   Record& rec = records_[f.rec];
   rec.bucket = id;
   rec.index = static_cast<std::uint32_t>(bucket.size());
   bucket.push_back(f);
-  slot_bits_[level] |= std::uint64_t{1} << slot;
+  slot_bits_[id / 64] |= std::uint64_t{1} << (id % 64);
   level_bits_ |= 1u << level;
   if (cached_min_ != kNever && f.at < cached_min_) cached_min_ = f.at;
 }
@@ -63,6 +69,10 @@ void Scheduler::FileDue(std::uint64_t order, std::uint32_t r) {
 
 void Scheduler::Unfile(std::uint32_t r) {
   Record& rec = records_[r];
+  if (rec.bucket == kInHeap) {
+    HeapRemoveAt(rec.index);
+    return;
+  }
   if (rec.bucket == kNowList) {
     now_list_.erase(now_list_.begin() + rec.index);
     for (std::uint32_t i = rec.index; i < now_list_.size(); ++i)
@@ -76,16 +86,24 @@ void Scheduler::Unfile(std::uint32_t r) {
   records_[last.rec].index = rec.index;
   bucket.pop_back();
   if (bucket.empty()) {
-    const int level = rec.bucket / kSlots;
-    slot_bits_[level] &= ~(std::uint64_t{1} << (rec.bucket % kSlots));
-    if (slot_bits_[level] == 0) level_bits_ &= ~(1u << level);
+    MarkEmpty(rec.bucket);
   }
   if (at == cached_min_) cached_min_ = kNever;
 }
 
 std::uint16_t Scheduler::LowestBucket() const {
   const int level = std::countr_zero(level_bits_);
-  return static_cast<std::uint16_t>(level * kSlots + std::countr_zero(slot_bits_[level]));
+  for (int w = level * kWords;; ++w)
+    if (slot_bits_[w] != 0)
+      return static_cast<std::uint16_t>(w * 64 + std::countr_zero(slot_bits_[w]));
+}
+
+void Scheduler::MarkEmpty(std::uint16_t id) {
+  slot_bits_[id / 64] &= ~(std::uint64_t{1} << (id % 64));
+  const int level = id / kSlots;
+  for (int w = level * kWords; w < (level + 1) * kWords; ++w)
+    if (slot_bits_[w] != 0) return;
+  level_bits_ &= ~(1u << level);
 }
 
 EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
@@ -95,8 +113,16 @@ EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
   assert(next_seq_ < (std::uint64_t{1} << kLaneShift));
   const std::uint32_t r = AllocRecord();
   records_[r].payload = payload;
-  File(Filed{at, Order(lane, next_seq_++), r});
+  const Filed f{at, Order(lane, next_seq_++), r};
   ++size_;
+  if (radix_) {
+    File(f);
+  } else {
+    records_[r].bucket = kInHeap;
+    heap_.push_back(f);
+    SiftUp(static_cast<std::uint32_t>(heap_.size() - 1), f);
+    if (size_ > kToRadix) ToRadix();
+  }
   return EventHandle{r, records_[r].generation};
 }
 
@@ -108,6 +134,28 @@ bool Scheduler::IsPending(EventHandle h) const {
 EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayload payload) {
   if (!IsPending(h)) return Schedule(at, lane, payload);
   assert(at >= now_);
+  Record& rec = records_[h.slot];
+  if (rec.bucket == kInHeap) {
+    rec.payload = payload;
+    const Filed f{at, Order(lane, next_seq_++), h.slot};
+    if (Before(f, heap_[rec.index])) {
+      SiftUp(rec.index, f);
+    } else {
+      SiftDown(rec.index, f);
+    }
+    return h;
+  }
+  if (rec.bucket != kNowList && BucketOf(at) == rec.bucket) {
+    // Same slot (typically: a timer re-armed for the time it already had):
+    // buckets are unordered, so the entry changes in place.
+    Filed& f = buckets_[rec.bucket][rec.index];
+    if (f.at == cached_min_ && at > f.at) cached_min_ = kNever;
+    if (cached_min_ != kNever && at < cached_min_) cached_min_ = at;
+    f.at = at;
+    f.order = Order(lane, next_seq_++);
+    rec.payload = payload;
+    return h;
+  }
   Unfile(h.slot);
   records_[h.slot].payload = payload;
   File(Filed{at, Order(lane, next_seq_++), h.slot});
@@ -119,11 +167,13 @@ bool Scheduler::Cancel(EventHandle h) {
   Unfile(h.slot);
   Release(h.slot);
   --size_;
+  if (radix_ && size_ < kToHeap) ToHeap();
   return true;
 }
 
 Time Scheduler::next_time() const {
   if (size_ == 0) return kNever;
+  if (!radix_) return heap_[0].at;
   if (now_head_ < now_list_.size()) return now_;
   if (cached_min_ == kNever) {
     const std::vector<Filed>& bucket = buckets_[LowestBucket()];
@@ -149,9 +199,13 @@ void Scheduler::Advance() {
   // with the new now). Other buckets stay valid: the new now shares every
   // digit above `level` with the old one, and lower levels were empty.
   scratch_.swap(buckets_[id]);
-  slot_bits_[level] &= ~(std::uint64_t{1} << (id % kSlots));
-  if (slot_bits_[level] == 0) level_bits_ &= ~(1u << level);
-  for (const Filed& f : scratch_) {
+  MarkEmpty(id);
+  const std::size_t n = scratch_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    // Re-filing writes each event's record: fetch a few ahead (a large slot's
+    // records are scattered over the record array).
+    if (i + 8 < n) __builtin_prefetch(&records_[scratch_[i + 8].rec], 1);
+    const Filed& f = scratch_[i];
     if (f.at == t) {
       now_list_.push_back(Due{f.order, f.rec});
     } else {
@@ -174,7 +228,13 @@ Event Scheduler::Pop() {
   Event e;
   std::uint32_t r;
   std::uint64_t order;
-  if (now_head_ < now_list_.size()) {
+  if (!radix_) {
+    const Filed top = heap_[0];
+    HeapRemoveAt(0);
+    r = top.rec;
+    order = top.order;
+    now_ = top.at;
+  } else if (now_head_ < now_list_.size()) {
     r = now_list_[now_head_].rec;
     order = now_list_[now_head_].order;
     if (++now_head_ == now_list_.size()) {
@@ -184,15 +244,16 @@ Event Scheduler::Pop() {
   } else {
     const std::uint16_t id = LowestBucket();
     std::vector<Filed>& bucket = buckets_[id];
-    if (id < kSlots && bucket.size() == 1) {
-      // The common case: a level-0 slot (one exact time) with one event.
+    if (bucket.size() == 1) {
+      // The common case: the earliest slot holds a single event. It is the
+      // minimum, and taking it leaves every other bucket valid relative to
+      // the new now (see Advance), so nothing needs re-filing.
       r = bucket[0].rec;
       order = bucket[0].order;
       now_ = bucket[0].at;
       cached_min_ = kNever;
       bucket.clear();
-      slot_bits_[0] &= ~(std::uint64_t{1} << id);
-      if (slot_bits_[0] == 0) level_bits_ &= ~1u;
+      MarkEmpty(id);
     } else {
       Advance();
       r = now_list_[0].rec;
@@ -209,7 +270,83 @@ Event Scheduler::Pop() {
   e.payload = records_[r].payload;
   Release(r);
   --size_;
+  if (radix_ && size_ < kToHeap) ToHeap();
   return e;
+}
+
+// ---- small mode: indexed 4-ary heap
+
+void Scheduler::SiftUp(std::uint32_t pos, Filed e) {
+  while (pos > 0) {
+    const std::uint32_t parent = (pos - 1) / kArity;
+    if (!Before(e, heap_[parent])) break;
+    Place(pos, heap_[parent]);
+    pos = parent;
+  }
+  Place(pos, e);
+}
+
+void Scheduler::SiftDown(std::uint32_t pos, Filed e) {
+  const auto n = static_cast<std::uint32_t>(heap_.size());
+  for (;;) {
+    const std::uint32_t first = pos * kArity + 1;
+    if (first >= n) break;
+    std::uint32_t best = first;
+    const std::uint32_t end = std::min(first + kArity, n);
+    for (std::uint32_t c = first + 1; c < end; ++c)
+      if (Before(heap_[c], heap_[best])) best = c;
+    if (!Before(heap_[best], e)) break;
+    Place(pos, heap_[best]);
+    pos = best;
+  }
+  Place(pos, e);
+}
+
+void Scheduler::HeapRemoveAt(std::uint32_t pos) {
+  const Filed last = heap_.back();
+  heap_.pop_back();
+  if (pos < heap_.size()) {
+    // The last entry fills the hole; it may belong above or below it.
+    if (pos > 0 && Before(last, heap_[(pos - 1) / kArity])) {
+      SiftUp(pos, last);
+    } else {
+      SiftDown(pos, last);
+    }
+  }
+}
+
+// ---- switching modes (records and handles stay as they are)
+
+void Scheduler::ToRadix() {
+  radix_ = true;
+  cached_min_ = kNever;
+  for (const Filed& f : heap_) File(f);
+  heap_.clear();
+}
+
+void Scheduler::ToHeap() {
+  radix_ = false;
+  for (std::size_t i = now_head_; i < now_list_.size(); ++i)
+    heap_.push_back(Filed{now_, now_list_[i].order, now_list_[i].rec});
+  now_list_.clear();
+  now_head_ = 0;
+  for (int w = 0; w < kLevels * kWords; ++w) {
+    while (slot_bits_[w] != 0) {
+      const int id = w * 64 + std::countr_zero(slot_bits_[w]);
+      slot_bits_[w] &= slot_bits_[w] - 1;
+      heap_.insert(heap_.end(), buckets_[id].begin(), buckets_[id].end());
+      buckets_[id].clear();
+    }
+  }
+  level_bits_ = 0;
+  cached_min_ = kNever;
+  const auto n = static_cast<std::uint32_t>(heap_.size());
+  for (std::uint32_t pos = n; pos-- > 0;) SiftDown(pos, heap_[pos]);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Record& rec = records_[heap_[i].rec];
+    rec.bucket = kInHeap;
+    rec.index = i;
+  }
 }
 
 }  // namespace vsim

@@ -97,9 +97,16 @@ class Scheduler {
  private:
   static constexpr int kDigitBits = 6;
   static constexpr int kSlots = 1 << kDigitBits;                      // per level
-  static constexpr int kLevels = (64 + kDigitBits - 1) / kDigitBits;  // 11
+  static constexpr int kLevels = (64 + kDigitBits - 1) / kDigitBits;  // 8
+  static constexpr int kWords = kSlots / 64;                          // bitmap words per level
   static constexpr std::uint16_t kNowList = kLevels * kSlots;         // bucket id of `now_list_`
   static constexpr std::uint16_t kFree = kNowList + 1;
+  static constexpr std::uint16_t kInHeap = kNowList + 2;
+  // Mode switches, with hysteresis so that a queue hovering around one
+  // size does not convert back and forth.
+  static constexpr std::size_t kToRadix = 64;
+  static constexpr std::size_t kToHeap = 16;
+  static constexpr std::uint32_t kArity = 4;
   static constexpr int kLaneShift = 56;
 
   // A filed event: time and order inline, so that finding a slot's minimum
@@ -125,6 +132,8 @@ class Scheduler {
     return (static_cast<std::uint64_t>(lane) << kLaneShift) | seq;
   }
   std::uint32_t AllocRecord();
+  // The bucket id an event at `at` is filed under now (kNowList if at == now_).
+  std::uint16_t BucketOf(Time at) const;
   // Files an event relative to now_.
   void File(const Filed& f);
   void FileDue(std::uint64_t order, std::uint32_t r);
@@ -136,16 +145,35 @@ class Scheduler {
   void Advance();
   // Lowest non-empty (level, slot) as a bucket id.
   std::uint16_t LowestBucket() const;
+  // Clears the non-empty bits of an emptied bucket.
+  void MarkEmpty(std::uint16_t id);
+
+  // Small mode: the heap holds Filed entries, a record's index is its heap
+  // position.
+  static bool Before(const Filed& a, const Filed& b) {
+    return a.at != b.at ? a.at < b.at : a.order < b.order;
+  }
+  void Place(std::uint32_t pos, const Filed& e) {
+    heap_[pos] = e;
+    records_[e.rec].index = pos;
+  }
+  void SiftUp(std::uint32_t pos, Filed e);
+  void SiftDown(std::uint32_t pos, Filed e);
+  void HeapRemoveAt(std::uint32_t pos);
+  void ToRadix();
+  void ToHeap();
 
   std::vector<Record> records_;
   std::vector<std::uint32_t> free_records_;
   std::array<std::vector<Filed>, kLevels * kSlots> buckets_;
-  std::array<std::uint64_t, kLevels> slot_bits_{};  // non-empty slots per level
-  std::uint32_t level_bits_ = 0;                    // non-empty levels
+  std::array<std::uint64_t, kLevels * kWords> slot_bits_{};  // non-empty slots
+  std::uint32_t level_bits_ = 0;                             // non-empty levels
   // Events at now_, sorted by order; [now_head_, end) are pending.
   std::vector<Due> now_list_;
   std::uint32_t now_head_ = 0;
   std::vector<Filed> scratch_;
+  bool radix_ = false;
+  std::vector<Filed> heap_;  // small mode only
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
   Time now_ = 0;

@@ -120,10 +120,19 @@ TEST(Scheduler, MatchesSortedReferenceUnderRandomOperations) {
 // keep events within one radix level (50), across a few (5000, 4e6) and
 // across all of them (2^62), and with a clock that sometimes stands still
 // (many events at now()).
-class SchedulerModel : public ::testing::TestWithParam<std::uint64_t> {};
+// A cap on the pending count makes the queue grow and shrink across the
+// scheduler's small-heap / radix mode switches (64 up, 16 down) many times.
+struct ModelParam {
+  std::uint64_t spread;
+  std::size_t cap;
+};
+
+class SchedulerModel : public ::testing::TestWithParam<ModelParam> {};
 
 TEST_P(SchedulerModel, MatchesSortedReference) {
-  const std::uint64_t spread = GetParam();
+  const std::uint64_t spread = GetParam().spread;
+  const std::size_t cap = GetParam().cap;
+  bool draining = false;
   Scheduler s;
   Rng rng(spread);
   struct Ref {
@@ -148,7 +157,9 @@ TEST_P(SchedulerModel, MatchesSortedReference) {
     return s.now() + static_cast<Time>(d);
   };
   for (int step = 0; step < 12000; ++step) {
-    const auto op = rng.Below(12);
+    if (ref.size() >= cap) draining = true;
+    if (ref.size() <= 4) draining = false;
+    const auto op = draining ? 8 + rng.Below(4) : rng.Below(12);
     if (op < 5 || ref.empty()) {
       const Time at = draw_time();
       const auto lane = static_cast<Lane>(rng.Below(4));
@@ -199,8 +210,11 @@ TEST_P(SchedulerModel, MatchesSortedReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Spreads, SchedulerModel,
-                         ::testing::Values(std::uint64_t{50}, std::uint64_t{5000},
-                                           std::uint64_t{4'000'000}, std::uint64_t{1} << 62));
+                         ::testing::Values(ModelParam{50, SIZE_MAX}, ModelParam{5000, SIZE_MAX},
+                                           ModelParam{4'000'000, SIZE_MAX},
+                                           ModelParam{std::uint64_t{1} << 62, SIZE_MAX},
+                                           ModelParam{50, 100}, ModelParam{4'000'000, 100},
+                                           ModelParam{std::uint64_t{1} << 62, 70}));
 
 TEST(Scheduler, ManySimultaneousEventsKeepLaneThenInsertionOrder) {
   Scheduler s;
