@@ -43,15 +43,15 @@ build() {
 }
 
 # The largest input worth mutating per target: bigger inputs only make each
-# execution slower (an engine input of 200 steps is under 2 KiB; the seed
-# scenarios and traces are under 16 and 32 KiB). A flag given on the command
-# line wins.
+# execution slower (an engine input of 100 steps is well under 1 KiB, the seed
+# configs are about 2 KiB, scenarios worth running are under 8 KiB). A flag
+# given on the command line wins.
 max_len() {
   case "$1" in
     fuzz_packet) echo 1024 ;;
-    fuzz_engine) echo 4096 ;;
-    fuzz_config) echo 8192 ;;
-    fuzz_scenario) echo 16384 ;;
+    fuzz_engine) echo 1024 ;;
+    fuzz_config) echo 2048 ;;
+    fuzz_scenario) echo 8192 ;;
     *) echo 32768 ;;
   esac
 }

@@ -41,7 +41,7 @@ class MemoryResolver : public vrrp::IncludeResolver {
     // The reader's own fan-out limit (10000 files, tested in tests/sim/io and
     // tests/robustness) would make every exponential input take seconds;
     // a smaller budget here keeps the fuzzer fast on them.
-    if (++resolves_ > 200) {
+    if (++resolves_ > 32) {
       *error = "include budget of the fuzz harness exhausted";
       return {};
     }
@@ -75,14 +75,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       resolver.files.push_back(
           {name,
            std::string(body.substr(0, next == std::string_view::npos ? body.size() : next + 1))});
-      if (next == std::string_view::npos || resolver.files.size() >= 64) break;
+      if (next == std::string_view::npos || resolver.files.size() >= 16) break;
       rest = body.substr(next + 4);
     }
   }
 
   vrrp::ParseOptions options;
   options.resolver = &resolver;
-  options.max_total_bytes = 1 << 20;  // the real limit is 16 MiB; keep runs fast
+  options.max_total_bytes = 1 << 18;  // the real limit is 16 MiB; keep runs fast
   if (size % 2 == 1) options.known_interfaces = {"eth0", "eth1", "lo"};
   const vrrp::ParseResult r = vrrp::ParseConfig(main_text, "keepalived.conf", options);
 

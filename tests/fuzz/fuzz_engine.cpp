@@ -40,8 +40,8 @@ using vrrp::kNever;
 using vrrp::State;
 using vrrp::Time;
 
-constexpr int kMaxSteps = 200;
-constexpr int kMaxTimersPerStep = 200;
+constexpr int kMaxSteps = 100;
+constexpr int kMaxTimersPerStep = 64;
 constexpr std::size_t kMaxQueue = 64;
 
 struct Packet {

@@ -6,7 +6,7 @@
 //
 // Invariants: LoadScenarioText never throws or crashes; a refused scenario
 // says why; a loaded one respects the kMax* limits; a run of a short one
-// (<= 120 simulated seconds, <= 8 nodes) finishes, and the trace it writes
+// (<= 60 simulated seconds, <= 4 nodes, <= 64 operations) finishes, and the trace it writes
 // reads back.
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   VFUZZ_CHECK(sc.duration >= 0 && sc.duration <= vsim::kMaxDuration, "duration");
   (void)vsim::LintScenario(sc);
 
-  if (sc.duration > 120 * vrrp::kSecond || sc.nodes.size() > 8 || sc.timeline.size() > 200 ||
+  if (sc.duration > 60 * vrrp::kSecond || sc.nodes.size() > 4 || sc.timeline.size() > 64 ||
       sc.variants.size() > 2)
     return 0;
   vsim::RunOptions options;
