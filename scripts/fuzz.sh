@@ -9,9 +9,10 @@
 #                                          each target for SECONDS (default 3600) or
 #                                          N executions, one after the other, e.g.
 #                                          scripts/fuzz.sh long -runs=10000000 fuzz_packet
-#                                          UBSan-only build (ASan would cost 2-4x of
-#                                          the executions), then replays the corpus
-#                                          it grew under ASan+UBSan
+#                                          UBSan-only build without comparison
+#                                          tracing (ASan and trace-cmp would cost
+#                                          4-5x of the executions), then replays
+#                                          the corpus it grew under ASan+UBSan
 #   scripts/fuzz.sh replay [TARGET...]     every input of the grown corpora once,
 #                                          under ASan+UBSan
 #
@@ -28,18 +29,20 @@ cd "$(dirname "$0")/.."
 
 all_targets=(fuzz_config fuzz_scenario fuzz_packet fuzz_trace fuzz_engine)
 dir=build/fuzz          # ASan+UBSan build; corpora, artifacts and logs live here
-fast_dir=build/fuzz-fast  # UBSan-only build for long runs
+fast_dir=build/fuzz-fast  # UBSan-only build without trace-cmp, for long runs
 
-# build DIR SANITIZERS
+# build DIR SANITIZERS [CMAKE_FLAG...]
 build() {
   if ! command -v clang++ >/dev/null; then
     echo "fuzz.sh: clang++ is needed (libFuzzer)" >&2
     exit 2
   fi
-  cmake -S . -B "$1" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DVRRPSIM_WERROR=ON -DVRRPSIM_FUZZ=ON -DVRRPSIM_FUZZ_SANITIZERS="$2" \
-    -DVRRPSIM_BUILD_TESTS=OFF -DVRRPSIM_BUILD_BENCH=OFF -DVRRPSIM_BUILD_GUI=OFF >/dev/null
-  cmake --build "$1" --target fuzz_all -j "$(nproc)"
+  local bdir=$1 san=$2
+  shift 2
+  cmake -S . -B "$bdir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DVRRPSIM_WERROR=ON -DVRRPSIM_FUZZ=ON -DVRRPSIM_FUZZ_SANITIZERS="$san" \
+    -DVRRPSIM_BUILD_TESTS=OFF -DVRRPSIM_BUILD_BENCH=OFF -DVRRPSIM_BUILD_GUI=OFF "$@" >/dev/null
+  cmake --build "$bdir" --target fuzz_all -j "$(nproc)"
 }
 
 # The largest input worth mutating per target: bigger inputs only make each
@@ -84,7 +87,7 @@ shift || true
 case "$mode" in
   build)
     build "$dir" address,undefined
-    build "$fast_dir" undefined
+    build "$fast_dir" undefined -DVRRPSIM_FUZZ_NO_TRACE_CMP=ON
     ;;
   short)
     build "$dir" address,undefined
@@ -110,7 +113,7 @@ case "$mode" in
     # Several long runs can share one build: build once, then run them with
     # VRRPSIM_FUZZ_NO_BUILD=1.
     if [ -z "${VRRPSIM_FUZZ_NO_BUILD:-}" ]; then
-      build "$fast_dir" undefined
+      build "$fast_dir" undefined -DVRRPSIM_FUZZ_NO_TRACE_CMP=ON
       build "$dir" address,undefined
     fi
     failed=0
