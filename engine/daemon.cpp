@@ -224,9 +224,14 @@ struct Daemon::Impl {
     out->push_back(TimerArmed{v.index, t});
   }
 
+  // At least 1 µs: a v3 master may advertise an interval of 0, which
+  // keepalived learns (R12) and then re-arms a blocked sync-group member for
+  // "now" in a busy loop. One microsecond is keepalived's timer resolution;
+  // it keeps every call returning with its next deadline in the future
+  // (fuzz finding F7).
   Duration Mdi(const InstanceRuntime& v) const {
-    return MasterDownInterval(v.cfg->version, v.effective_priority, v.master_adver_int,
-                              v.cfg->down_timer_adverts);
+    return std::max<Duration>(1, MasterDownInterval(v.cfg->version, v.effective_priority,
+                                                    v.master_adver_int, v.cfg->down_timer_adverts));
   }
   Duration Skew(const InstanceRuntime& v) const {
     return SkewTime(v.cfg->version, v.effective_priority, v.master_adver_int);

@@ -72,6 +72,33 @@ TEST(Rules, R12_V3LearnsMasterInterval) {
   EXPECT_EQ(h.daemon().instance_deadline(0), Seconds(3) + SkewTime(3, 100, 3 * kSecond));
 }
 
+// Fuzz finding F7 (fuzz_engine timeout): a v3 advert may carry Max Adver
+// Int 0, and keepalived learns it, which makes the master-down interval 0. A
+// BACKUP whose sync group is not ready re-arms that timer for "now" again and
+// again; the engine must still return from every call, with its next
+// deadline in the future.
+TEST(Rules, R12_LearnedZeroIntervalStillMakesProgress) {
+  VrrpInstance a = MakeInstance("VI_1", 51);
+  VrrpInstance b = MakeInstance("VI_2", 52);
+  a.version = b.version = 3;
+  b.vips[0].addr = Ip("10.0.0.101");
+  Config c = MakeConfig({a, b});
+  c.sync_groups.push_back(MakeGroup("G1", {"VI_1", "VI_2"}));
+  Harness h(std::move(c));
+  h.Start(0);
+  // VI_2 keeps hearing a master, so it never wants MASTER; VI_1 learns 0.
+  h.Rx(Seconds(1), Adv(200).Version(3).Interval(100).Vrid(52));
+  h.Rx(Seconds(1), Adv(200).Version(3).Interval(0));
+  EXPECT_EQ(h.daemon().master_adver_int(0), 0);
+  h.Timer(Seconds(1));  // returns
+  EXPECT_GT(h.daemon().NextDeadline(), Seconds(1));
+  EXPECT_EQ(h.daemon().state(0), State::kBackup);
+  h.Rx(Seconds(1) + 500, Adv(200).Version(3).Interval(100).Vrid(52));
+  h.RunUntil(Seconds(1) + 1000);  // a deadline every microsecond, each served
+  EXPECT_GT(h.daemon().NextDeadline(), Seconds(1) + 1000);
+  EXPECT_EQ(h.daemon().state(0), State::kBackup);
+}
+
 TEST(Rules, R12_V2NeverLearnsIntervalMismatchDiscarded) {
   Harness h = StartedBackup();
   h.Rx(Seconds(1), Adv(200).Interval(2));
