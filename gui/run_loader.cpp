@@ -99,7 +99,18 @@ static LoadedRuns LoadAll(const std::string& path) {
     out.error = path + ": the file is empty";
     return out;
   }
-  if (text[first] == '{') {
+  // A NUL byte never occurs in a trace (JSON) or a scenario (YAML): say so
+  // rather than show the YAML parser's complaint about it.
+  if (text.find('\0') != std::string::npos) {
+    out.error = path +
+                ": not a vrrpsim trace (JSON) or scenario (YAML): the file is binary (it holds "
+                "NUL bytes)";
+    return out;
+  }
+  const bool json_name = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  if (text[first] == '{' || json_name) {
+    // A .json file is read as a trace whatever it starts with, so that a
+    // damaged one gets the trace reader's diagnostics.
     TraceRead r = ReadTraceJson(text, path);
     if (!r.ok()) {
       out.error = Join(r.diagnostics, vrrp::Severity::kError);

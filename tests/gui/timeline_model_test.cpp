@@ -238,6 +238,13 @@ class TimelineModelTest : public QObject {
       QVERIFY2(!l.error.empty(), qPrintable(name));
     }
     QVERIFY(!LoadRuns(dir.filePath("missing.json").toStdString()).ok());
+    // The message names the problem, not a YAML syntax error.
+    QVERIFY(LoadRuns(dir.filePath("binary.bin").toStdString()).error.find("binary") !=
+            std::string::npos);
+    WriteFile(dir.filePath("plain.json"), "hello, not json\n");
+    const std::string plain = LoadRuns(dir.filePath("plain.json").toStdString()).error;
+    QVERIFY2(plain.find("YAML") == std::string::npos, plain.c_str());
+    QVERIFY2(plain.find("JSON") != std::string::npos, plain.c_str());
     // A truncated event list: valid JSON prefix of every length must not crash.
     for (std::size_t n = 0; n < good.size(); n += good.size() / 97 + 1) {
       const QString path = dir.filePath("prefix.json");
