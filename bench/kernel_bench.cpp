@@ -1,13 +1,13 @@
 // Kernel benchmarks: the classic "hold model" (pop the earliest event, push
 // one at now + random increment) at several queue sizes, for the kernel's
-// radix bucket queue (vsim::Scheduler), the indexed 4-ary heap it replaced
-// (bench/heap_scheduler.h) and std::priority_queue; plus the cancel/re-arm
-// pattern VRRP timers produce.
+// scheduler as the simulator runs it (kAdaptive: radix bucket queue from 64
+// pending events, indexed heap below), the same scheduler held in its
+// indexed 4-ary heap (kHeap, the kernel's previous design) and
+// std::priority_queue; plus the cancel/re-arm pattern VRRP timers produce.
 #include <benchmark/benchmark.h>
 #include <queue>
 #include <vector>
 
-#include "bench/heap_scheduler.h"
 #include "sim/core/rng.h"
 #include "sim/core/scheduler.h"
 
@@ -18,10 +18,9 @@ using vsim::Lane;
 using vsim::Rng;
 using vsim::Scheduler;
 
-template <class Queue>
-void Hold(benchmark::State& state) {
+void Hold(benchmark::State& state, vsim::QueueMode mode) {
   const auto n = static_cast<std::uint32_t>(state.range(0));
-  Queue s;
+  Scheduler s(mode);
   Rng rng(1);
   for (std::uint32_t i = 0; i < n; ++i)
     s.Schedule(static_cast<vsim::Time>(rng.Below(1'000'000)), Lane::kTimer, EventPayload{i, 0, 0});
@@ -32,18 +31,17 @@ void Hold(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_HoldRadixQueue(benchmark::State& state) { Hold<Scheduler>(state); }
+void BM_HoldRadixQueue(benchmark::State& state) { Hold(state, vsim::QueueMode::kAdaptive); }
 BENCHMARK(BM_HoldRadixQueue)->Arg(100)->Arg(10'000)->Arg(1'000'000);
 
-void BM_HoldIndexedHeap(benchmark::State& state) { Hold<vsim::bench::HeapScheduler>(state); }
+void BM_HoldIndexedHeap(benchmark::State& state) { Hold(state, vsim::QueueMode::kHeap); }
 BENCHMARK(BM_HoldIndexedHeap)->Arg(100)->Arg(10'000)->Arg(1'000'000);
 
 // VRRP-like increments: most events land 1 s (advert) or ~3.6 s (master
 // down) ahead, give or take a few hundred microseconds of latency/jitter.
-template <class Queue>
-void HoldVrrp(benchmark::State& state) {
+void HoldVrrp(benchmark::State& state, vsim::QueueMode mode) {
   const auto n = static_cast<std::uint32_t>(state.range(0));
-  Queue s;
+  Scheduler s(mode);
   Rng rng(3);
   for (std::uint32_t i = 0; i < n; ++i)
     s.Schedule(static_cast<vsim::Time>(rng.Below(3'609'375)), Lane::kTimer, EventPayload{i, 0, 0});
@@ -55,12 +53,10 @@ void HoldVrrp(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_HoldVrrpRadixQueue(benchmark::State& state) { HoldVrrp<Scheduler>(state); }
+void BM_HoldVrrpRadixQueue(benchmark::State& state) { HoldVrrp(state, vsim::QueueMode::kAdaptive); }
 BENCHMARK(BM_HoldVrrpRadixQueue)->Arg(10'000);
 
-void BM_HoldVrrpIndexedHeap(benchmark::State& state) {
-  HoldVrrp<vsim::bench::HeapScheduler>(state);
-}
+void BM_HoldVrrpIndexedHeap(benchmark::State& state) { HoldVrrp(state, vsim::QueueMode::kHeap); }
 BENCHMARK(BM_HoldVrrpIndexedHeap)->Arg(10'000);
 
 struct PqEvent {
@@ -87,10 +83,9 @@ void BM_HoldStdPriorityQueue(benchmark::State& state) {
 BENCHMARK(BM_HoldStdPriorityQueue)->Arg(100)->Arg(10'000)->Arg(1'000'000);
 
 // VRRP's pattern: every received advert re-arms a backup's master-down timer.
-template <class Queue>
-void Rearm(benchmark::State& state) {
+void Rearm(benchmark::State& state, vsim::QueueMode mode) {
   const auto n = static_cast<std::uint32_t>(state.range(0));
-  Queue s;
+  Scheduler s(mode);
   Rng rng(2);
   std::vector<vsim::EventHandle> h;
   for (std::uint32_t i = 0; i < n; ++i)
@@ -106,10 +101,10 @@ void Rearm(benchmark::State& state) {
   state.counters["pending"] = static_cast<double>(s.size());
 }
 
-void BM_RearmRadixQueue(benchmark::State& state) { Rearm<Scheduler>(state); }
+void BM_RearmRadixQueue(benchmark::State& state) { Rearm(state, vsim::QueueMode::kAdaptive); }
 BENCHMARK(BM_RearmRadixQueue)->Arg(100)->Arg(10'000);
 
-void BM_RearmIndexedHeap(benchmark::State& state) { Rearm<vsim::bench::HeapScheduler>(state); }
+void BM_RearmIndexedHeap(benchmark::State& state) { Rearm(state, vsim::QueueMode::kHeap); }
 BENCHMARK(BM_RearmIndexedHeap)->Arg(100)->Arg(10'000);
 
 // The same with std::priority_queue needs tombstones: the stale entry stays

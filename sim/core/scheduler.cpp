@@ -121,7 +121,7 @@ EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
     records_[r].bucket = kInHeap;
     heap_.push_back(f);
     SiftUp(static_cast<std::uint32_t>(heap_.size() - 1), f);
-    if (size_ > kToRadix) ToRadix();
+    if (size_ > kToRadix && mode_ == QueueMode::kAdaptive) ToRadix();
   }
   return EventHandle{r, records_[r].generation};
 }
@@ -167,7 +167,7 @@ bool Scheduler::Cancel(EventHandle h) {
   Unfile(h.slot);
   Release(h.slot);
   --size_;
-  if (radix_ && size_ < kToHeap) ToHeap();
+  if (radix_ && size_ < kToHeap && mode_ == QueueMode::kAdaptive) ToHeap();
   return true;
 }
 
@@ -270,7 +270,7 @@ Event Scheduler::Pop() {
   e.payload = records_[r].payload;
   Release(r);
   --size_;
-  if (radix_ && size_ < kToHeap) ToHeap();
+  if (radix_ && size_ < kToHeap && mode_ == QueueMode::kAdaptive) ToHeap();
   return e;
 }
 

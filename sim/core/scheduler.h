@@ -28,8 +28,8 @@
 // Handles name a record, so Cancel and Reschedule work in place in either
 // representation and the queue never holds dead entries (VRRP re-arms a
 // backup's master-down timer on every received advert). bench/kernel_bench.cpp
-// measures this against the plain indexed heap (bench/heap_scheduler.h) and
-// std::priority_queue.
+// measures this against the same scheduler held in its heap
+// (QueueMode::kHeap) and std::priority_queue.
 #pragma once
 
 #include <array>
@@ -74,9 +74,18 @@ struct EventHandle {
   bool valid() const { return slot != UINT32_MAX; }
 };
 
+// Which representation a Scheduler uses. The simulator always uses
+// kAdaptive; the fixed ones exist for benchmarks and tests.
+enum class QueueMode : std::uint8_t {
+  kAdaptive,  // heap below 64 pending events, radix above (back below 16)
+  kHeap,      // always the indexed 4-ary heap
+  kRadix,     // always the radix bucket queue
+};
+
 class Scheduler {
  public:
-  Scheduler() = default;
+  explicit Scheduler(QueueMode mode = QueueMode::kAdaptive)
+      : mode_(mode), radix_(mode == QueueMode::kRadix) {}
 
   // REQUIRES: at >= now() (events are never scheduled in the past).
   EventHandle Schedule(Time at, Lane lane, EventPayload payload);
@@ -180,7 +189,8 @@ class Scheduler {
   std::vector<Due> now_list_;
   std::uint32_t now_head_ = 0;
   std::vector<Filed> scratch_;
-  bool radix_ = false;
+  QueueMode mode_;
+  bool radix_;
   std::vector<Filed> heap_;  // small mode only
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;

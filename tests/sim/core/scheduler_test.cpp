@@ -125,6 +125,7 @@ TEST(Scheduler, MatchesSortedReferenceUnderRandomOperations) {
 struct ModelParam {
   std::uint64_t spread;
   std::size_t cap;
+  QueueMode mode = QueueMode::kAdaptive;
 };
 
 class SchedulerModel : public ::testing::TestWithParam<ModelParam> {};
@@ -133,7 +134,7 @@ TEST_P(SchedulerModel, MatchesSortedReference) {
   const std::uint64_t spread = GetParam().spread;
   const std::size_t cap = GetParam().cap;
   bool draining = false;
-  Scheduler s;
+  Scheduler s(GetParam().mode);
   Rng rng(spread);
   struct Ref {
     Time at;
@@ -209,12 +210,16 @@ TEST_P(SchedulerModel, MatchesSortedReference) {
   EXPECT_EQ(s.next_time(), kNever);
 }
 
-INSTANTIATE_TEST_SUITE_P(Spreads, SchedulerModel,
-                         ::testing::Values(ModelParam{50, SIZE_MAX}, ModelParam{5000, SIZE_MAX},
-                                           ModelParam{4'000'000, SIZE_MAX},
-                                           ModelParam{std::uint64_t{1} << 62, SIZE_MAX},
-                                           ModelParam{50, 100}, ModelParam{4'000'000, 100},
-                                           ModelParam{std::uint64_t{1} << 62, 70}));
+INSTANTIATE_TEST_SUITE_P(
+    Spreads, SchedulerModel,
+    ::testing::Values(ModelParam{50, SIZE_MAX}, ModelParam{5000, SIZE_MAX},
+                      ModelParam{4'000'000, SIZE_MAX}, ModelParam{std::uint64_t{1} << 62, SIZE_MAX},
+                      ModelParam{50, 100}, ModelParam{4'000'000, 100},
+                      ModelParam{std::uint64_t{1} << 62, 70},
+                      ModelParam{4'000'000, 100, QueueMode::kHeap},
+                      ModelParam{5000, SIZE_MAX, QueueMode::kHeap},
+                      ModelParam{50, 100, QueueMode::kRadix},
+                      ModelParam{std::uint64_t{1} << 62, 20, QueueMode::kRadix}));
 
 TEST(Scheduler, ManySimultaneousEventsKeepLaneThenInsertionOrder) {
   Scheduler s;
