@@ -18,45 +18,54 @@ using vsim::Lane;
 using vsim::Rng;
 using vsim::Scheduler;
 
-void Hold(benchmark::State& state, vsim::QueueMode mode) {
+// The hold loop: `n` events first at [0, horizon), then pop one and push it
+// again at `increment(event)` after its time, `state.iterations()` times.
+template <class Increment>
+void Hold(benchmark::State& state, vsim::QueueMode mode, std::uint64_t seed, vsim::Time horizon,
+          Increment increment) {
   const auto n = static_cast<std::uint32_t>(state.range(0));
   Scheduler s(mode);
-  Rng rng(1);
+  Rng rng(seed);
   for (std::uint32_t i = 0; i < n; ++i)
-    s.Schedule(static_cast<vsim::Time>(rng.Below(1'000'000)), Lane::kTimer, EventPayload{i, 0, 0});
+    s.Schedule(static_cast<vsim::Time>(rng.Below(static_cast<std::uint64_t>(horizon))),
+               Lane::kTimer, EventPayload{i, 0, 0});
   for (auto _ : state) {
     vsim::Event e = s.Pop();
-    s.Schedule(e.at + 1 + static_cast<vsim::Time>(rng.Below(1'000'000)), Lane::kTimer, e.payload);
+    s.Schedule(e.at + increment(e, rng), Lane::kTimer, e.payload);
   }
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_HoldRadixQueue(benchmark::State& state) { Hold(state, vsim::QueueMode::kAdaptive); }
+// Uniform increments in [1, 1 s].
+vsim::Time Uniform(const vsim::Event&, Rng& rng) {
+  return 1 + static_cast<vsim::Time>(rng.Below(1'000'000));
+}
+
+// VRRP-like increments: events land 1 s (advert) or ~3.6 s (master down)
+// ahead, give or take a few hundred microseconds of latency/jitter.
+vsim::Time VrrpLike(const vsim::Event& e, Rng& rng) {
+  const vsim::Time step = (e.payload.kind & 1) ? 1'000'000 : 3'609'375;
+  return step + static_cast<vsim::Time>(rng.Below(500));
+}
+
+void BM_HoldRadixQueue(benchmark::State& state) {
+  Hold(state, vsim::QueueMode::kAdaptive, 1, 1'000'000, Uniform);
+}
 BENCHMARK(BM_HoldRadixQueue)->Arg(100)->Arg(10'000)->Arg(1'000'000);
 
-void BM_HoldIndexedHeap(benchmark::State& state) { Hold(state, vsim::QueueMode::kHeap); }
+void BM_HoldIndexedHeap(benchmark::State& state) {
+  Hold(state, vsim::QueueMode::kHeap, 1, 1'000'000, Uniform);
+}
 BENCHMARK(BM_HoldIndexedHeap)->Arg(100)->Arg(10'000)->Arg(1'000'000);
 
-// VRRP-like increments: most events land 1 s (advert) or ~3.6 s (master
-// down) ahead, give or take a few hundred microseconds of latency/jitter.
-void HoldVrrp(benchmark::State& state, vsim::QueueMode mode) {
-  const auto n = static_cast<std::uint32_t>(state.range(0));
-  Scheduler s(mode);
-  Rng rng(3);
-  for (std::uint32_t i = 0; i < n; ++i)
-    s.Schedule(static_cast<vsim::Time>(rng.Below(3'609'375)), Lane::kTimer, EventPayload{i, 0, 0});
-  for (auto _ : state) {
-    vsim::Event e = s.Pop();
-    const vsim::Time step = (e.payload.kind & 1) ? 1'000'000 : 3'609'375;
-    s.Schedule(e.at + step + static_cast<vsim::Time>(rng.Below(500)), Lane::kTimer, e.payload);
-  }
-  state.SetItemsProcessed(state.iterations());
+void BM_HoldVrrpRadixQueue(benchmark::State& state) {
+  Hold(state, vsim::QueueMode::kAdaptive, 3, 3'609'375, VrrpLike);
 }
-
-void BM_HoldVrrpRadixQueue(benchmark::State& state) { HoldVrrp(state, vsim::QueueMode::kAdaptive); }
 BENCHMARK(BM_HoldVrrpRadixQueue)->Arg(10'000);
 
-void BM_HoldVrrpIndexedHeap(benchmark::State& state) { HoldVrrp(state, vsim::QueueMode::kHeap); }
+void BM_HoldVrrpIndexedHeap(benchmark::State& state) {
+  Hold(state, vsim::QueueMode::kHeap, 3, 3'609'375, VrrpLike);
+}
 BENCHMARK(BM_HoldVrrpIndexedHeap)->Arg(10'000);
 
 struct PqEvent {
