@@ -32,16 +32,13 @@ readonly OUT_DIR="${1:-${SRC_DIR}/tests/data/captures}"
 # advert_int 3) becomes MASTER after 3 * 3 s + 0.996 s = 9.996 s.
 readonly RUN_SECONDS="${RUN_SECONDS:-17}"
 
-if [[ "$(id -u)" != 0 ]]; then
-  echo "capture_adverts.sh: must run as root (network namespaces)" >&2
-  exit 1
-fi
-for tool in ip tcpdump python3 "${KEEPALIVED}"; do
-  command -v "${tool}" >/dev/null || { echo "missing tool: ${tool}" >&2; exit 1; }
-done
+NETNS_TAG=capture_adverts.sh
+NETNS_FAIL=1
+# shellcheck source=../netns_lib.sh
+source "${SCRIPT_DIR}/../netns_lib.sh"
+netns_require_root ip tcpdump python3 "${KEEPALIVED}"
 
 WORK="$(mktemp -d /tmp/vsim-cap.XXXXXX)"
-NAMESPACES=()
 PIDS=()
 
 cleanup() {
@@ -55,10 +52,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do
     if kill -0 "${pid}" 2>/dev/null; then kill -KILL "${pid}" 2>/dev/null; fi
   done
-  for ns in "${NAMESPACES[@]}"; do
-    ip netns pids "${ns}" 2>/dev/null | while read -r p; do kill -KILL "${p}" 2>/dev/null; done
-    ip netns del "${ns}" 2>/dev/null
-  done
+  netns_delete_all
   if [[ -n "${KEEP_WORK:-}" ]]; then
     echo "work dir kept: ${WORK}" >&2
   else
@@ -70,32 +64,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 trap 'echo "capture_adverts.sh: command failed at line ${LINENO}" >&2' ERR
 
-add_ns() {
-  local ns="${PREFIX}$1"
-  if ip netns list | awk '{print $1}' | grep -qx "${ns}"; then
-    echo "namespace ${ns} already exists (stale run?); delete it first" >&2
-    exit 1
-  fi
-  ip netns add "${ns}"
-  NAMESPACES+=("${ns}")
-  ip -n "${ns}" link set lo up
-}
-
 # --- topology --------------------------------------------------------------
-add_ns br
-ip -n "${PREFIX}br" link add br0 type bridge
-ip -n "${PREFIX}br" link set br0 type bridge mcast_snooping 0 stp_state 0
-ip -n "${PREFIX}br" link set br0 up
+netns_bridge
 
 # add_host SUFFIX ADDR: namespace with eth0 = ADDR/16 plugged into br0.
-add_host() {
-  local suffix="$1" addr="$2" ns="${PREFIX}$1"
-  add_ns "${suffix}"
-  ip -n "${PREFIX}br" link add "p-${suffix}" type veth peer name eth0 netns "${ns}"
-  ip -n "${PREFIX}br" link set "p-${suffix}" master br0 up
-  ip -n "${ns}" addr add "${addr}/16" dev eth0
-  ip -n "${ns}" link set eth0 up
-}
+add_host() { netns_host "$1" "$2"; }
 
 add_host peer 10.250.0.2
 add_host peer2 10.250.0.3

@@ -21,16 +21,13 @@ if [[ -x /usr/bin/python3 ]]; then PY=/usr/bin/python3; else PY=python3; fi
 readonly PY
 RUNS="${RUNS:-2}"
 
-if [[ "$(id -u)" != 0 ]]; then
-  echo "$0: must run as root (network namespaces)" >&2
-  exit 1
-fi
-for tool in ip tcpdump "${PY}" "${KEEPALIVED}"; do
-  command -v "${tool}" >/dev/null || { echo "missing tool: ${tool}" >&2; exit 1; }
-done
+NETNS_TAG="$(basename "$0")"
+NETNS_FAIL=1
+# shellcheck source=../netns_lib.sh
+source "${EXP_DIR}/../netns_lib.sh"
+netns_require_root ip tcpdump "${PY}" "${KEEPALIVED}"
 
 WORK="$(mktemp -d /tmp/vsim-exp.XXXXXX)"
-NAMESPACES=()
 PIDS=()          # every background process we started (keepalived parents, tcpdump, ts.py, ip monitor)
 
 # ours PID: true if PID is still a child of this script (all our background
@@ -48,12 +45,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do
     ours "${pid}" && kill -KILL "${pid}" 2>/dev/null
   done
-  for ns in "${NAMESPACES[@]}"; do
-    # Anything still alive inside our own namespaces (e.g. a VRRP child
-    # whose parent was killed) is ours: kill it by PID.
-    ip netns pids "${ns}" 2>/dev/null | while read -r p; do kill -KILL "${p}" 2>/dev/null; done
-    ip netns del "${ns}" 2>/dev/null
-  done
+  netns_delete_all
   if [[ -n "${KEEP_WORK:-}" ]]; then
     echo "work dir kept: ${WORK}" >&2
   else
@@ -64,32 +56,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-add_ns() {
-  local ns="${PREFIX}$1"
-  if ip netns list | awk '{print $1}' | grep -qx "${ns}"; then
-    echo "namespace ${ns} already exists (stale run?); delete it first" >&2
-    exit 1
-  fi
-  ip netns add "${ns}"
-  NAMESPACES+=("${ns}")
-  ip -n "${ns}" link set lo up
-}
-
 # setup_topology N: bridge + hosts h1..hN (10.250.0.1..N).
 setup_topology() {
-  local n="$1" i ns
-  add_ns br
-  ip -n "${PREFIX}br" link add br0 type bridge
-  ip -n "${PREFIX}br" link set br0 type bridge mcast_snooping 0 stp_state 0
-  ip -n "${PREFIX}br" link set br0 up
+  local n="$1" i
+  netns_bridge
   for i in $(seq 1 "${n}"); do
-    ns="${PREFIX}h${i}"
-    add_ns "h${i}"
-    ip -n "${PREFIX}br" link add "p-h${i}" type veth peer name eth0 netns "${ns}"
-    ip -n "${PREFIX}br" link set "p-h${i}" master br0 up
-    ip -n "${ns}" link set eth0 address "02:00:0a:fa:00:0${i}"
-    ip -n "${ns}" addr add "10.250.0.${i}/16" dev eth0
-    ip -n "${ns}" link set eth0 up
+    netns_host "h${i}" "10.250.0.${i}" "02:00:0a:fa:00:0${i}"
   done
   sleep 1   # let the veths settle (IPv6 DAD etc.) before anything runs
 }

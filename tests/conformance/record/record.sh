@@ -76,16 +76,14 @@ readonly PREFIX="vsim-conf-${SUBNET}-"
 # the machine may be busy, and scheduling latency shifts every real timer.
 renice -n -10 -p $$ >/dev/null 2>&1 || true
 
-if [[ "$(id -u)" != 0 ]]; then
-  echo "record.sh: must run as root (network namespaces)" >&2
-  exit 2
-fi
-for tool in ip bridge "${KEEPALIVED}" "${RECORD}"; do
-  command -v "${tool}" >/dev/null || { echo "record.sh: missing tool: ${tool}" >&2; exit 2; }
-done
+NETNS_TAG=record.sh
+NETNS_FAIL=2
+NETNS_HINT="stale run, or --subnet in use"
+# shellcheck source=../netns_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../netns_lib.sh"
+netns_require_root ip bridge "${KEEPALIVED}" "${RECORD}"
 
 WORK="$(mktemp -d /tmp/vsim-conf.XXXXXX)"
-NAMESPACES=()
 PIDS=()       # every background process started (keepalived parents, monitors)
 
 # ours PID: the process is one this script started - its child, or a
@@ -122,12 +120,7 @@ stop_all() {
     ours "${pid}" && kill -KILL "${pid}" 2>/dev/null
   done
   PIDS=()
-  for ns in "${NAMESPACES[@]}"; do
-    # Anything still alive inside our own namespaces is ours: kill it by PID.
-    ip netns pids "${ns}" 2>/dev/null | while read -r p; do kill -KILL "${p}" 2>/dev/null; done
-    ip netns del "${ns}" 2>/dev/null
-  done
-  NAMESPACES=()
+  netns_delete_all
 }
 
 cleanup() {
@@ -145,17 +138,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-add_ns() {
-  local ns="${PREFIX}$1"
-  if ip netns list | awk '{print $1}' | grep -qx "${ns}"; then
-    echo "record.sh: namespace ${ns} already exists (stale run, or --subnet in use)" >&2
-    exit 2
-  fi
-  ip netns add "${ns}"
-  NAMESPACES+=("${ns}")
-  ip -n "${ns}" link set lo up
-  ip netns exec "${ns}" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null || true
-}
+add_ns() { netns_add "$1" --no-ipv6; }
 
 # Reachability (see vrrpsim-record plan): every port of node H sits on the
 # bridge "b<segment>g<group>" of its partition group; a port whose node may
