@@ -32,31 +32,31 @@ std::uint16_t Scheduler::BucketOf(Time at) const {
   return static_cast<std::uint16_t>(level * kSlots + slot);
 }
 
-void Scheduler::File(const Filed& f) {
-  const std::uint16_t id = BucketOf(f.at);
+void Scheduler::File(Time at, std::uint32_t r) {
+  const std::uint16_t id = BucketOf(at);
   if (id == kNowList) {
-    FileDue(f.order, f.rec);
+    FileDue(r);
     return;
   }
   const int level = id / kSlots;
   std::vector<Filed>& bucket = buckets_[id];
-  Record& rec = records_[f.rec];
+  Record& rec = records_[r];
   rec.bucket = id;
   rec.index = static_cast<std::uint32_t>(bucket.size());
-  bucket.push_back(f);
+  bucket.push_back(Filed{at, r});
   slot_bits_[id / 64] |= std::uint64_t{1} << (id % 64);
   level_bits_ |= 1u << level;
-  if (cached_min_ != kNever && f.at < cached_min_) cached_min_ = f.at;
+  if (cached_min_ != kNever && at < cached_min_) cached_min_ = at;
 }
 
-void Scheduler::FileDue(std::uint64_t order, std::uint32_t r) {
+void Scheduler::FileDue(std::uint32_t r) {
   if (now_head_ == now_list_.size()) {
     now_list_.clear();
     now_head_ = 0;
   }
   // A new sequence number is the largest so far, so the event goes last
   // unless an earlier-lane event follows it.
-  const Due due{order, r};
+  const Due due{records_[r].order, r};
   auto pos = std::upper_bound(now_list_.begin() + now_head_, now_list_.end(), due,
                               [](const Due& a, const Due& b) { return a.order < b.order; });
   const auto index = static_cast<std::uint32_t>(pos - now_list_.begin());
@@ -113,10 +113,11 @@ EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
   assert(next_seq_ < (std::uint64_t{1} << kLaneShift));
   const std::uint32_t r = AllocRecord();
   records_[r].payload = payload;
-  const Filed f{at, Order(lane, next_seq_++), r};
+  const Entry f{at, Order(lane, next_seq_++), r};
+  records_[r].order = f.order;
   ++size_;
   if (radix_) {
-    File(f);
+    File(at, r);
   } else {
     records_[r].bucket = kInHeap;
     heap_.push_back(f);
@@ -137,7 +138,8 @@ EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayloa
   Record& rec = records_[h.slot];
   if (rec.bucket == kInHeap) {
     rec.payload = payload;
-    const Filed f{at, Order(lane, next_seq_++), h.slot};
+    const Entry f{at, Order(lane, next_seq_++), h.slot};
+    rec.order = f.order;
     if (Before(f, heap_[rec.index])) {
       SiftUp(rec.index, f);
     } else {
@@ -152,13 +154,14 @@ EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayloa
     if (f.at == cached_min_ && at > f.at) cached_min_ = kNever;
     if (cached_min_ != kNever && at < cached_min_) cached_min_ = at;
     f.at = at;
-    f.order = Order(lane, next_seq_++);
+    rec.order = Order(lane, next_seq_++);
     rec.payload = payload;
     return h;
   }
   Unfile(h.slot);
   records_[h.slot].payload = payload;
-  File(Filed{at, Order(lane, next_seq_++), h.slot});
+  records_[h.slot].order = Order(lane, next_seq_++);
+  File(at, h.slot);
   return h;
 }
 
@@ -207,9 +210,9 @@ void Scheduler::Advance() {
     if (i + 8 < n) __builtin_prefetch(&records_[scratch_[i + 8].rec], 1);
     const Filed& f = scratch_[i];
     if (f.at == t) {
-      now_list_.push_back(Due{f.order, f.rec});
+      now_list_.push_back(Due{records_[f.rec].order, f.rec});
     } else {
-      File(f);
+      File(f.at, f.rec);
     }
   }
   scratch_.clear();
@@ -229,7 +232,7 @@ Event Scheduler::Pop() {
   std::uint32_t r;
   std::uint64_t order;
   if (!radix_) {
-    const Filed top = heap_[0];
+    const Entry top = heap_[0];
     HeapRemoveAt(0);
     r = top.rec;
     order = top.order;
@@ -249,7 +252,7 @@ Event Scheduler::Pop() {
       // minimum, and taking it leaves every other bucket valid relative to
       // the new now (see Advance), so nothing needs re-filing.
       r = bucket[0].rec;
-      order = bucket[0].order;
+      order = records_[r].order;
       now_ = bucket[0].at;
       cached_min_ = kNever;
       bucket.clear();
@@ -276,7 +279,7 @@ Event Scheduler::Pop() {
 
 // ---- small mode: indexed 4-ary heap
 
-void Scheduler::SiftUp(std::uint32_t pos, Filed e) {
+void Scheduler::SiftUp(std::uint32_t pos, Entry e) {
   while (pos > 0) {
     const std::uint32_t parent = (pos - 1) / kArity;
     if (!Before(e, heap_[parent])) break;
@@ -286,7 +289,7 @@ void Scheduler::SiftUp(std::uint32_t pos, Filed e) {
   Place(pos, e);
 }
 
-void Scheduler::SiftDown(std::uint32_t pos, Filed e) {
+void Scheduler::SiftDown(std::uint32_t pos, Entry e) {
   const auto n = static_cast<std::uint32_t>(heap_.size());
   for (;;) {
     const std::uint32_t first = pos * kArity + 1;
@@ -303,7 +306,7 @@ void Scheduler::SiftDown(std::uint32_t pos, Filed e) {
 }
 
 void Scheduler::HeapRemoveAt(std::uint32_t pos) {
-  const Filed last = heap_.back();
+  const Entry last = heap_.back();
   heap_.pop_back();
   if (pos < heap_.size()) {
     // The last entry fills the hole; it may belong above or below it.
@@ -320,21 +323,22 @@ void Scheduler::HeapRemoveAt(std::uint32_t pos) {
 void Scheduler::ToRadix() {
   radix_ = true;
   cached_min_ = kNever;
-  for (const Filed& f : heap_) File(f);
+  for (const Entry& e : heap_) File(e.at, e.rec);
   heap_.clear();
 }
 
 void Scheduler::ToHeap() {
   radix_ = false;
   for (std::size_t i = now_head_; i < now_list_.size(); ++i)
-    heap_.push_back(Filed{now_, now_list_[i].order, now_list_[i].rec});
+    heap_.push_back(Entry{now_, now_list_[i].order, now_list_[i].rec});
   now_list_.clear();
   now_head_ = 0;
   for (int w = 0; w < kLevels * kWords; ++w) {
     while (slot_bits_[w] != 0) {
       const int id = w * 64 + std::countr_zero(slot_bits_[w]);
       slot_bits_[w] &= slot_bits_[w] - 1;
-      heap_.insert(heap_.end(), buckets_[id].begin(), buckets_[id].end());
+      for (const Filed& f : buckets_[id])
+        heap_.push_back(Entry{f.at, records_[f.rec].order, f.rec});
       buckets_[id].clear();
     }
   }

@@ -126,9 +126,14 @@ class Scheduler {
   static constexpr std::uint32_t kArity = 4;
   static constexpr int kLaneShift = 56;
 
-  // A filed event: time and order inline, so that finding a slot's minimum
-  // and re-filing it read the bucket sequentially and only write records.
+  // A filed event: its time inline, so that finding a slot's minimum and
+  // re-filing it read the bucket sequentially (16 bytes per event).
   struct Filed {
+    Time at;
+    std::uint32_t rec;
+  };
+  // A heap entry: the whole ordering key inline, for sifting.
+  struct Entry {
     Time at;
     std::uint64_t order;  // lane << 56 | sequence
     std::uint32_t rec;
@@ -140,6 +145,7 @@ class Scheduler {
   };
   struct Record {
     EventPayload payload;
+    std::uint64_t order = 0;  // lane << 56 | sequence, current in every mode
     std::uint32_t index = 0;  // position in its bucket, in now_list_ or in heap_
     std::uint32_t generation = 0;
     std::uint16_t bucket = kFree;
@@ -151,9 +157,9 @@ class Scheduler {
   std::uint32_t AllocRecord();
   // The bucket id an event at `at` is filed under now (kNowList if at == now_).
   std::uint16_t BucketOf(Time at) const;
-  // Files an event relative to now_.
-  void File(const Filed& f);
-  void FileDue(std::uint64_t order, std::uint32_t r);
+  // Files record `r` (its order already set) at `at`, relative to now_.
+  void File(Time at, std::uint32_t r);
+  void FileDue(std::uint32_t r);
   // Takes record `r` out of wherever it is filed (it stays allocated).
   void Unfile(std::uint32_t r);
   void Release(std::uint32_t r);
@@ -167,15 +173,15 @@ class Scheduler {
 
   // Small mode: the heap holds Filed entries, a record's index is its heap
   // position.
-  static bool Before(const Filed& a, const Filed& b) {
+  static bool Before(const Entry& a, const Entry& b) {
     return a.at != b.at ? a.at < b.at : a.order < b.order;
   }
-  void Place(std::uint32_t pos, const Filed& e) {
+  void Place(std::uint32_t pos, const Entry& e) {
     heap_[pos] = e;
     records_[e.rec].index = pos;
   }
-  void SiftUp(std::uint32_t pos, Filed e);
-  void SiftDown(std::uint32_t pos, Filed e);
+  void SiftUp(std::uint32_t pos, Entry e);
+  void SiftDown(std::uint32_t pos, Entry e);
   void HeapRemoveAt(std::uint32_t pos);
   void ToRadix();
   void ToHeap();
@@ -191,7 +197,7 @@ class Scheduler {
   std::vector<Filed> scratch_;
   QueueMode mode_;
   bool radix_;
-  std::vector<Filed> heap_;  // small mode only
+  std::vector<Entry> heap_;  // small mode only
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
   Time now_ = 0;
