@@ -44,7 +44,7 @@ void Scheduler::File(Time at, std::uint32_t r) {
   rec.bucket = id;
   rec.index = static_cast<std::uint32_t>(bucket.size());
   bucket.push_back(Filed{at, r});
-  slot_bits_[id / 64] |= std::uint64_t{1} << (id % 64);
+  slot_bits_[level] |= std::uint64_t{1} << (id % kSlots);
   level_bits_ |= 1u << level;
   if (cached_min_ != kNever && at < cached_min_) cached_min_ = at;
 }
@@ -93,17 +93,13 @@ void Scheduler::Unfile(std::uint32_t r) {
 
 std::uint16_t Scheduler::LowestBucket() const {
   const int level = std::countr_zero(level_bits_);
-  for (int w = level * kWords;; ++w)
-    if (slot_bits_[w] != 0)
-      return static_cast<std::uint16_t>(w * 64 + std::countr_zero(slot_bits_[w]));
+  return static_cast<std::uint16_t>(level * kSlots + std::countr_zero(slot_bits_[level]));
 }
 
 void Scheduler::MarkEmpty(std::uint16_t id) {
-  slot_bits_[id / 64] &= ~(std::uint64_t{1} << (id % 64));
   const int level = id / kSlots;
-  for (int w = level * kWords; w < (level + 1) * kWords; ++w)
-    if (slot_bits_[w] != 0) return;
-  level_bits_ &= ~(1u << level);
+  slot_bits_[level] &= ~(std::uint64_t{1} << (id % kSlots));
+  if (slot_bits_[level] == 0) level_bits_ &= ~(1u << level);
 }
 
 EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
@@ -333,9 +329,9 @@ void Scheduler::ToHeap() {
     heap_.push_back(Entry{now_, now_list_[i].order, now_list_[i].rec});
   now_list_.clear();
   now_head_ = 0;
-  for (int w = 0; w < kLevels * kWords; ++w) {
+  for (int w = 0; w < kLevels; ++w) {
     while (slot_bits_[w] != 0) {
-      const int id = w * 64 + std::countr_zero(slot_bits_[w]);
+      const int id = w * kSlots + std::countr_zero(slot_bits_[w]);
       slot_bits_[w] &= slot_bits_[w] - 1;
       for (const Filed& f : buckets_[id])
         heap_.push_back(Entry{f.at, records_[f.rec].order, f.rec});

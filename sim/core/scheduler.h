@@ -113,9 +113,8 @@ class Scheduler {
 
  private:
   static constexpr int kDigitBits = 6;
-  static constexpr int kSlots = 1 << kDigitBits;                      // per level
-  static constexpr int kLevels = (64 + kDigitBits - 1) / kDigitBits;  // 8
-  static constexpr int kWords = kSlots / 64;                          // bitmap words per level
+  static constexpr int kSlots = 1 << kDigitBits;  // per level: one 64-bit bitmap word
+  static constexpr int kLevels = (64 + kDigitBits - 1) / kDigitBits;  // 11
   static constexpr std::uint16_t kNowList = kLevels * kSlots;         // bucket id of `now_list_`
   static constexpr std::uint16_t kFree = kNowList + 1;
   static constexpr std::uint16_t kInHeap = kNowList + 2;
@@ -189,8 +188,8 @@ class Scheduler {
   std::vector<Record> records_;
   std::vector<std::uint32_t> free_records_;
   std::array<std::vector<Filed>, kLevels * kSlots> buckets_;
-  std::array<std::uint64_t, kLevels * kWords> slot_bits_{};  // non-empty slots
-  std::uint32_t level_bits_ = 0;                             // non-empty levels
+  std::array<std::uint64_t, kLevels> slot_bits_{};  // non-empty slots, one word per level
+  std::uint32_t level_bits_ = 0;                    // non-empty levels
   // Events at now_, sorted by order; [now_head_, end) are pending.
   std::vector<Due> now_list_;
   std::uint32_t now_head_ = 0;
