@@ -132,8 +132,8 @@ struct VrrpInstance {
   InitialState initial_state = InitialState::kBackup;  // wantstate at start (R2)
   bool state_given = false;
   std::string interface;
-  int vrid = 0;                 // 1..255, required
-  int priority = 100;           // base priority 1..255 (R2 default)
+  int vrid = 0;                      // 1..255, required
+  int priority = 100;                // base priority 1..255 (R2 default)
   Duration advert_int = Seconds(1);  // rounded per version (R6)
   int version = 2;
   bool nopreempt = false;
@@ -195,7 +195,7 @@ struct SyncGroup {
 
 struct Config {
   GlobalDefs global;
-  std::vector<VrrpScript> scripts;      // only those still in use after completion (R35)
+  std::vector<VrrpScript> scripts;  // only those still in use after completion (R35)
   std::vector<TrackFile> track_files;
   std::vector<VrrpInstance> instances;  // configuration order
   std::vector<SyncGroup> sync_groups;

@@ -524,9 +524,9 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
     return;
   }
   vip.addr = *ip;
-  static const char* kFlagWords[] = {"home",          "-nodad",   "nodad",   "mngtmpaddr",
-                                     "noprefixroute", "autojoin", "use_vmac"};
-  static const char* kValueWords[] = {"peer", "preferred_lft", "metric"};
+  static constexpr const char* const kFlagWords[] = {
+      "home", "-nodad", "nodad", "mngtmpaddr", "noprefixroute", "autojoin", "use_vmac"};
+  static constexpr const char* const kValueWords[] = {"peer", "preferred_lft", "metric"};
   for (std::size_t i = 1; i < v.tokens.size(); ++i) {
     const std::string& w = v.tokens[i].text;
     bool has_value = i + 1 < v.tokens.size();
@@ -546,7 +546,8 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
       } else if (w == "label") {
         vip.label = val;
       } else if (w == "scope") {
-        static const char* kScopes[] = {"site", "link", "host", "nowhere", "global"};
+        static constexpr const char* const kScopes[] = {"site", "link", "host", "nowhere",
+                                                        "global"};
         if (std::none_of(std::begin(kScopes), std::end(kScopes),
                          [&](const char* s) { return val == s; }))
           Report(Severity::kError, v.Where(i),
