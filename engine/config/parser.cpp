@@ -337,7 +337,13 @@ class Reader {
   }
 
   bool ReadUnsigned(const LogicalLine& l, std::size_t i, unsigned lo, unsigned hi, unsigned* out) {
-    const std::string& s = l.tokens[i].text;
+    return ParseUnsigned(l.tokens[i].text, l.Where(i), lo, hi, out);
+  }
+
+  // keepalived's read_unsigned() on any string (as `keepalived -t` reads it:
+  // every reported problem makes the value invalid).
+  bool ParseUnsigned(const std::string& s, const Location& where, unsigned lo, unsigned hi,
+                     unsigned* out) {
     std::size_t off = 0;
     while (off < s.size() && (s[off] == ' ' || s[off] == '\t')) ++off;
     const char* begin = s.c_str() + off;
@@ -345,13 +351,13 @@ class Reader {
     errno = 0;
     unsigned long long v = std::strtoull(begin, &end, 10);
     if (s[off] == '-') {
-      Report(Severity::kError, l.Where(i), "negative number '" + s + "'");
+      Report(Severity::kError, where, "negative number '" + s + "'");
     } else if (*end != '\0') {
-      Report(Severity::kError, l.Where(i), "invalid number '" + s + "'");
+      Report(Severity::kError, where, "invalid number '" + s + "'");
     } else if (errno == ERANGE || v > UINT_MAX) {
-      Report(Severity::kError, l.Where(i), "number '" + s + "' outside unsigned integer range");
+      Report(Severity::kError, where, "number '" + s + "' outside unsigned integer range");
     } else if (v < lo || v > hi) {
-      Report(Severity::kError, l.Where(i),
+      Report(Severity::kError, where,
              "number '" + s + "' outside range [" + std::to_string(lo) + ", " + std::to_string(hi) +
                  "]");
     } else {
@@ -506,21 +512,29 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
   vip.where = v.Where();
   std::string addr = v.tokens[0].text;
   std::size_t slash = addr.find('/');
-  std::optional<Ipv4> ip = Ipv4::Parse(addr.substr(0, slash));
-  bool ok = ip.has_value();
-  if (ok && slash != std::string::npos) {
-    std::string pl = addr.substr(slash + 1);
-    ok = !pl.empty() && pl.size() <= 2 &&
-         std::all_of(pl.begin(), pl.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-         std::atoi(pl.c_str()) <= 32;
-    if (ok) vip.prefix_len = std::atoi(pl.c_str());
+  std::string host = addr.substr(0, slash);
+  if (host.find(':') != std::string::npos) {
+    Report(Severity::kError, v.Where(),
+           "IPv6 address " + addr + " is not supported by vrrpsim - skipping IP...");
+    return;
   }
-  if (!ok) {
-    if (addr.find(':') != std::string::npos)
+  // keepalived reads the prefix before the address, and a bad prefix only
+  // costs the prefix: the address is kept with /32. An empty prefix ("a.b.c.d/")
+  // is read as 0 without a message (both checked with -t and a config dump).
+  if (slash != std::string::npos) {
+    std::string pl = addr.substr(slash + 1);
+    unsigned len = 0;
+    if (pl.empty() || ParseUnsigned(pl, v.Where(), 0, 32, &len)) {
+      vip.prefix_len = static_cast<int>(len);
+    } else {
       Report(Severity::kError, v.Where(),
-             "IPv6 address " + addr + " is not supported by vrrpsim - skipping IP...");
-    else
-      Report(Severity::kError, v.Where(), "VRRP parsed invalid IP " + addr + ". skipping IP...");
+             "Invalid address prefix len " + pl + " for address " + addr + " - using 32");
+      vip.prefix_len = 32;
+    }
+  }
+  std::optional<Ipv4> ip = Ipv4::Parse(host);
+  if (!ip) {
+    Report(Severity::kError, v.Where(), "VRRP parsed invalid IP " + addr + ". skipping IP...");
     return;
   }
   vip.addr = *ip;
@@ -546,14 +560,21 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
       } else if (w == "label") {
         vip.label = val;
       } else if (w == "scope") {
+        // keepalived's rtnl_rtscope_a2n(): a name from iproute2's default
+        // rt_scopes table, or any number 0..255 (strtoul base 0: 0x10, 010).
         static constexpr const char* const kScopes[] = {"site", "link", "host", "nowhere",
                                                         "global"};
-        if (std::none_of(std::begin(kScopes), std::end(kScopes),
-                         [&](const char* s) { return val == s; }))
+        bool named = std::any_of(std::begin(kScopes), std::end(kScopes),
+                                 [&](const char* s) { return val == s; });
+        char* end = nullptr;
+        errno = 0;
+        unsigned long num = std::strtoul(val.c_str(), &end, 0);
+        bool numeric = !named && end != val.c_str() && *end == '\0' && errno == 0 && num <= 255;
+        if (!named && !numeric)
           Report(Severity::kError, v.Where(i),
                  "Invalid scope '" + val + "' specified for " + addr + " - ignoring");
         else
-          vip.scope = val == "global" ? "" : val;
+          vip.scope = val == "global" || (numeric && num == 0) ? "" : val;
       } else {
         if (val == "+" || val == "-") continue;
         auto b = Ipv4::Parse(val);

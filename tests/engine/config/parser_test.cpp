@@ -334,6 +334,37 @@ TEST(InstanceTest, VirtualAddresses) {
   EXPECT_EQ(v.evips[0].prefix_len, 16);
 }
 
+// keepalived reads the prefix first; a bad one is reported and replaced by
+// /32, the address is kept (checked with -t and a config dump of the daemon).
+TEST(InstanceTest, BadVipPrefixKeepsTheAddressWithSlash32) {
+  ParseResult r = Parse(
+      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
+      " virtual_ipaddress {\n  10.0.0.101/33\n  10.0.0.102/-1\n  10.0.0.103/\n"
+      "  10.0.0.104/032\n  10.0.0.300/33\n  10.0.0.105 scope 200\n  10.0.0.106 scope 0\n"
+      "  10.0.0.107 scope universe\n }\n}\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), (Msgs{"number '33' outside range [0, 32]",
+                               "Invalid address prefix len 33 for address 10.0.0.101/33 - using 32",
+                               "negative number '-1'",
+                               "Invalid address prefix len -1 for address 10.0.0.102/-1 - using 32",
+                               "number '33' outside range [0, 32]",
+                               "Invalid address prefix len 33 for address 10.0.0.300/33 - using 32",
+                               "VRRP parsed invalid IP 10.0.0.300/33. skipping IP...",
+                               "Invalid scope 'universe' specified for 10.0.0.107 - ignoring"}));
+  const VrrpInstance& v = r.config.instances[0];
+  ASSERT_EQ(v.vips.size(), 7u);
+  EXPECT_EQ(v.vips[0].addr, Ipv4(10, 0, 0, 101));
+  EXPECT_EQ(v.vips[0].prefix_len, 32);
+  EXPECT_EQ(v.vips[1].addr, Ipv4(10, 0, 0, 102));
+  EXPECT_EQ(v.vips[1].prefix_len, 32);
+  EXPECT_EQ(v.vips[2].prefix_len, 0);  // "a.b.c.d/" is /0, silently
+  EXPECT_EQ(v.vips[3].prefix_len, 32);
+  EXPECT_EQ(v.vips[4].addr, Ipv4(10, 0, 0, 105));
+  EXPECT_EQ(v.vips[4].scope, "200");  // numeric scopes 0..255 are accepted
+  EXPECT_EQ(v.vips[5].scope, "");     // 0 = global
+  EXPECT_EQ(v.vips[6].scope, "");     // invalid: ignored
+}
+
 TEST(InstanceTest, ExcessVipsMoveToEvips) {
   std::string vips;
   for (int i = 0; i < 300; ++i)
