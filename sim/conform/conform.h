@@ -15,6 +15,12 @@
 //     an interval counts as "two MASTERs" only if such a stretch lasts at
 //     least the tolerance.
 //
+// A scenario with timing noise (`wakeup_jitter`) has no single outcome: who
+// wins a race between two timers of the same period depends on the noise, in
+// the simulator as in reality. Each real run is then compared with an
+// ensemble of simulated seeds: the items all seeds agree on one by one, the
+// rest by count and final state (ConformOptions::ensemble_seeds).
+//
 // Inputs are aligned (`align_inputs`, default on): for each real run the
 // simulator is run again with every operation at the time it was really
 // applied, each keepalived start at the moment that daemon finished starting
@@ -40,6 +46,10 @@ namespace vsim {
 struct ConformOptions {
   Duration tolerance = 100 * vrrp::kMillisecond;  // the floor of every item's tolerance
   bool align_inputs = true;
+  // A scenario with wakeup_jitter is seed-dependent by design: each real run
+  // is compared with this many simulated seeds (see Conform). 0: compare
+  // with the scenario's own seed like any other scenario.
+  int ensemble_seeds = 32;
 };
 
 struct Divergence {

@@ -245,6 +245,16 @@ class Loader {
     }
     return d;
   }
+  // A daemon's timer wake-up delay: up to a second (beyond that it is no
+  // longer scheduling noise but a stalled daemon: use `pause`).
+  std::optional<Duration> WakeupJitter(const YAML::Node& n) {
+    auto d = Dur(n, "wakeup_jitter");
+    if (d && (*d < 0 || *d > vrrp::kSecond)) {
+      Error(n, "wakeup_jitter must be between 0 and 1s (a timer's scheduling delay, e.g. 100us)");
+      return std::nullopt;
+    }
+    return d;
+  }
   std::optional<TimeRef> TimeR(const YAML::Node& n, const std::string& what) {
     auto s = Str(n, what);
     if (!s) return std::nullopt;
@@ -510,7 +520,7 @@ void Loader::Nodes(const YAML::Node& n) {
     }
     Keys(item,
          {"name", "config", "config_file", "address", "interface", "segment", "interfaces",
-          "script_runtime", "start"},
+          "script_runtime", "wakeup_jitter", "start"},
          what);
     if (auto v = Find(item, "name")) {
       if (auto s = NameOf(*v, "node name")) {
@@ -606,6 +616,7 @@ void Loader::Nodes(const YAML::Node& n) {
     if (auto v = Find(item, "script_runtime")) {
       if (auto d = Dur(*v, "script_runtime")) node.script_runtime = *d;
     }
+    if (auto v = Find(item, "wakeup_jitter")) node.wakeup_jitter = WakeupJitter(*v);
     if (auto v = Find(item, "start")) {
       if (v->IsScalar() && (v->Scalar() == "never" || v->Scalar() == "false" ||
                             v->Scalar() == "no" || v->Scalar() == "off")) {
@@ -1999,7 +2010,7 @@ std::optional<Scenario> Loader::Load(const YAML::Node& root) {
   if (!IsMap(root, "a scenario")) return std::nullopt;
   Keys(root,
        {"name", "description", "seed", "duration", "network", "nodes", "timeline", "expect",
-        "matrix"},
+        "matrix", "wakeup_jitter"},
        "the scenario");
   if (auto v = Find(root, "name")) {
     if (auto s = Str(*v, "name")) sc_.name = *s;
@@ -2034,6 +2045,9 @@ std::optional<Scenario> Loader::Load(const YAML::Node& root) {
     }
   } else {
     Error(root, "missing 'duration' (how long to simulate, e.g. duration: 60s)");
+  }
+  if (auto v = Find(root, "wakeup_jitter")) {
+    if (auto d = WakeupJitter(*v)) sc_.wakeup_jitter = *d;
   }
   if (auto v = Find(root, "nodes"))
     Nodes(*v);

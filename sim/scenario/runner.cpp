@@ -136,6 +136,7 @@ RunResult RunVariant(const Scenario& sc, const Variant* variant, const RunOption
     spec.name = sc.nodes[h].name;
     spec.config = *configs[h];
     spec.script_runtime = sc.nodes[h].script_runtime;
+    spec.wakeup_jitter = sc.nodes[h].wakeup_jitter.value_or(sc.wakeup_jitter);
     for (const auto& ni : sc.nodes[h].interfaces) {
       HostInterfaceSpec is;
       is.name = ni.name;

@@ -66,7 +66,8 @@ struct ScenarioNode {
   vrrp::Config config;        // parsed and completed
   std::vector<NodeInterface> interfaces;
   Duration script_runtime = 0;
-  std::optional<Time> start = Time{0};  // nullopt: only started by a timeline op
+  std::optional<Duration> wakeup_jitter;  // unset: the scenario's wakeup_jitter
+  std::optional<Time> start = Time{0};    // nullopt: only started by a timeline op
 };
 
 // A client host on a segment (network.clients): no keepalived, an ARP cache
@@ -176,6 +177,8 @@ struct Scenario {
   std::string base_dir;  // configs are read from here and below
   std::uint64_t seed = 1;
   Duration duration = 0;
+  // Default of every node's wakeup_jitter (HostSpec::wakeup_jitter).
+  Duration wakeup_jitter = 0;
   std::vector<ScenarioNode> nodes;
   std::vector<std::string> segments;  // declared (empty = created on use)
   std::vector<Trunk> trunks;

@@ -17,6 +17,7 @@ enum EventKind : std::uint32_t {
   kEvScriptResult = 4,
   kEvPauseEnd = 5,
   kEvClientRearp = 6,
+  kEvRestartStart = 7,
 };
 
 struct Vip {
@@ -124,6 +125,12 @@ struct Simulation::Host {
   bool paused = false;
   std::vector<std::pair<int, std::uint32_t>> paused_rx;  // (iface, in-flight slot)
   EventHandle timer;
+  EventHandle restart;  // the start a restart makes once the old daemon exited
+  // spec.wakeup_jitter: the draw for the deadline `jitter_for` (kept while
+  // the daemon's next deadline stays the same).
+  Rng wakeup_rng;
+  Time jitter_for = kNever;
+  Duration jitter = 0;
   std::map<std::string, CheckMode> checks;  // ordered: deterministic
   std::vector<Vip> vips;
   std::uint32_t generation = 0;  // bumped on every daemon start; stale script results die
@@ -203,6 +210,7 @@ int Simulation::AddHost(HostSpec spec) {
     h->ifaces.push_back(iface);
   }
   h->spec = std::move(spec);
+  h->wakeup_rng = Rng::Stream(seed_, "wakeup:" + h->name);
   hosts_.push_back(std::move(h));
   SetHostConfig(id, hosts_[id]->spec.config);
   return id;
@@ -384,6 +392,10 @@ void Simulation::Dispatch(const Event& e) {
     case kEvClientRearp:
       ClientRearp(e.at, host, e.payload.data);
       break;
+    case kEvRestartStart:
+      hosts_[host]->restart = {};
+      if (hosts_[host]->powered) StartDaemon(e.at, host);
+      break;
   }
 }
 
@@ -464,6 +476,15 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
     Emit(std::move(te));
   }
   Host* h = op.host >= 0 ? hosts_[op.host].get() : nullptr;
+  // A later start, stop, crash, power change or restart overrides the start
+  // a restart still has to make.
+  if (h && h->restart.valid() &&
+      (op.kind == OpKind::kStart || op.kind == OpKind::kStop || op.kind == OpKind::kCrash ||
+       op.kind == OpKind::kRestart || op.kind == OpKind::kPowerOff ||
+       op.kind == OpKind::kPowerOn)) {
+    scheduler_.Cancel(h->restart);
+    h->restart = {};
+  }
   auto iface_of = [&](const std::string& name) {
     for (int iface : h->ifaces)
       if (topology_.iface_name(iface) == name) return iface;
@@ -490,8 +511,15 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
         h->daemon->Stop(now, &actions_);
         ProcessActions(now, op.host);
         CrashDaemon(now, op.host);
+        // The stopped keepalived exits about a second after SIGTERM (R45);
+        // only then can the new one start (measured: 1.05 s from SIGTERM to
+        // the new daemon's first notification, edges/power-file-and-lossy-link).
+        h->restart = scheduler_.Schedule(
+            now + kRestartExitDelay, Lane::kOperation,
+            EventPayload{kEvRestartStart, static_cast<std::uint32_t>(op.host), 0});
+      } else {
+        StartDaemon(now, op.host);
       }
-      StartDaemon(now, op.host);
       break;
     case OpKind::kReload: {
       // SIGHUP: the running daemon re-reads its configuration and keeps
@@ -664,7 +692,15 @@ void Simulation::RearmHostTimer(int host) {
     h.timer = {};
     return;
   }
-  h.timer = scheduler_.Reschedule(h.timer, std::max(t, now_), Lane::kTimer,
+  Time fire = t;
+  if (h.spec.wakeup_jitter > 0) {
+    if (t != h.jitter_for) {
+      h.jitter_for = t;
+      h.jitter = h.wakeup_rng.Between(0, h.spec.wakeup_jitter);
+    }
+    fire = t + h.jitter;
+  }
+  h.timer = scheduler_.Reschedule(h.timer, std::max(fire, now_), Lane::kTimer,
                                   EventPayload{kEvHostTimer, static_cast<std::uint32_t>(host), 0});
 }
 

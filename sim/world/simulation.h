@@ -43,6 +43,16 @@ struct HostSpec {
   std::vector<HostInterfaceSpec> interfaces;
   // How long a modelled vrrp_script run takes before its result is known.
   Duration script_runtime = 0;
+  // How late the daemon acts on an expired timer: a uniform extra delay in
+  // [0, wakeup_jitter] per deadline, from the host's own random stream
+  // ("wakeup:<name>"). Real keepalived wakes up from epoll some tens of
+  // microseconds late and re-arms relative to that moment (a MASTER's next
+  // advert is `now + advert_int`), so two timers of the same period drift
+  // against each other. With 0 (the default) every timer fires on the
+  // microsecond, and two masters whose adverts re-arm each other (R10) stay
+  // phase-locked forever, which no real pair does (docs/conformance.md,
+  // edges/vrid-collision).
+  Duration wakeup_jitter = 0;
 };
 
 // A client on a segment: it sends traffic to the VIPs and keeps an ARP cache
@@ -104,6 +114,10 @@ struct Operation {
   std::shared_ptr<const vrrp::Config> config;
   std::string Describe(const class Simulation& sim) const;
 };
+
+// A restart's new keepalived starts this long after the SIGTERM of the old
+// one: keepalived exits about a second after SIGTERM (R45).
+inline constexpr Duration kRestartExitDelay = vrrp::kSecond;
 
 struct SimulationOptions {
   bool record_packets = false;    // emit kAdvertSent/Received/PacketDropped events

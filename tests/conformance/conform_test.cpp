@@ -2,6 +2,7 @@
 // differences are known.
 #include "sim/conform/conform.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <string>
 
@@ -81,14 +82,72 @@ TEST(Conform, LateTransitionBeyondToleranceNamesItAndItsRules) {
 TEST(Conform, SpreadOverRepetitionsWidensTheTolerance) {
   const Scenario sc = Load("scenarios/seed/master-backup.yaml");
   const RunResult sim = RunScenario(sc);
-  RunResult a = sim, b = sim;
+  RunResult a = sim, b = sim, c = sim;
   const std::size_t i = FindTransition(a, "node2", vrrp::State::kMaster);
   b.events[i].t += 140 * vrrp::kMillisecond;  // spread 140 ms > 100 ms
+  c.events[i].t += 140 * vrrp::kMillisecond;
   ConformOptions o;
   o.align_inputs = false;
-  const ConformReport rep = CompareRuns(sim, {sim, sim}, {a, b}, o);
+  const ConformReport rep = CompareRuns(sim, {sim, sim, sim}, {a, b, c}, o);
   EXPECT_TRUE(rep.passed) << FormatConformText(rep);
   EXPECT_EQ(rep.real_spread, 140 * vrrp::kMillisecond);
+}
+
+TEST(Conform, OutlierRunDoesNotWidenItsOwnTolerance) {
+  // Each run's tolerance comes from the spread of the other runs: one run
+  // 500 ms off cannot excuse itself by making the spread 500 ms.
+  const Scenario sc = Load("scenarios/seed/master-backup.yaml");
+  const RunResult sim = RunScenario(sc);
+  RunResult a = sim, b = sim, c = sim;
+  const std::size_t i = FindTransition(a, "node2", vrrp::State::kMaster);
+  c.events[i].t += 500 * vrrp::kMillisecond;
+  ConformOptions o;
+  o.align_inputs = false;
+  const ConformReport rep = CompareRuns(sim, {sim, sim, sim}, {a, b, c}, o);
+  EXPECT_FALSE(rep.passed);
+  EXPECT_TRUE(rep.runs[0].passed);
+  EXPECT_TRUE(rep.runs[1].passed);
+  ASSERT_FALSE(rep.runs[2].passed);
+  EXPECT_NE(rep.first()->what.find("off by 500.000ms, tolerance 100.000ms"), std::string::npos)
+      << rep.first()->what;
+  // Runs 1 and 2 do get the 500 ms from the outlier: only run 3 is known bad.
+  EXPECT_EQ(rep.real_spread, 500 * vrrp::kMillisecond);
+}
+
+TEST(Conform, WakeupJitterScenarioIsComparedWithAnEnsembleOfSeeds) {
+  const Scenario sc = Load("scenarios/edges/vrid-collision.yaml");
+  Scenario other = sc;
+  other.seed = 1000;  // a "real" run the ensemble (seeds 1..32) does not contain
+  const RunResult real = RunScenario(other);
+  ConformOptions o;
+  o.align_inputs = false;
+  const ConformReport rep = Conform(sc, {real}, o);
+  EXPECT_TRUE(rep.passed) << FormatConformText(rep);
+  ASSERT_EQ(rep.runs.size(), 1u);
+  EXPECT_NE(rep.runs[0].notes.back().find("ensemble of 32 seeds"), std::string::npos);
+  // The deterministic prefix is compared item by item: far1 becoming
+  // MASTER 300 ms late is a divergence.
+  RunResult late = real;
+  late.events[FindTransition(late, "far1", vrrp::State::kMaster)].t += 300 * vrrp::kMillisecond;
+  const ConformReport rep_late = Conform(sc, {late}, o);
+  EXPECT_FALSE(rep_late.passed);
+  EXPECT_NE(rep_late.first()->what.find("far1 transition #2 (FOREIGN MASTER)"), std::string::npos)
+      << rep_late.first()->what;
+  // Past the prefix, counts: a far2 flapping 20 times more than any seed did.
+  RunResult calm = real;
+  TraceEvent flap = calm.events[FindTransition(calm, "far2", vrrp::State::kBackup)];
+  for (int k = 0; k < 40; ++k) {
+    flap.t = 39 * vrrp::kSecond + k * vrrp::kMillisecond;
+    flap.from = k % 2 ? vrrp::State::kMaster : vrrp::State::kBackup;
+    flap.to = k % 2 ? vrrp::State::kBackup : vrrp::State::kMaster;
+    calm.events.push_back(flap);
+  }
+  std::stable_sort(calm.events.begin(), calm.events.end(),
+                   [](const TraceEvent& x, const TraceEvent& y) { return x.t < y.t; });
+  const ConformReport rep_calm = Conform(sc, {calm}, o);
+  EXPECT_FALSE(rep_calm.passed) << FormatConformText(rep_calm);
+  EXPECT_NE(rep_calm.first()->what.find("real transitions, simulated"), std::string::npos)
+      << rep_calm.first()->what;
 }
 
 TEST(Conform, DifferentSequenceIsADivergence) {

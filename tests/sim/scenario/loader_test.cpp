@@ -164,6 +164,7 @@ TEST(Loader, EveryTopLevelAndNodeKey) {
       "description: all keys\n"
       "seed: 18446744073709551615\n"
       "duration: 2min\n"
+      "wakeup_jitter: 50us\n"
       "network:\n"
       "  segments: [lan, storage, wan]\n"
       "  default_link: {latency: 1ms, jitter: 100us, loss: 1%}\n"
@@ -177,6 +178,7 @@ TEST(Loader, EveryTopLevelAndNodeKey) {
       "      - {name: eth0, address: 192.168.1.1, segment: lan}\n"
       "      - {name: eth1, address: 192.168.2.1, segment: storage}\n"
       "    script_runtime: 20ms\n"
+      "    wakeup_jitter: 200us\n"
       "    start: 1.5s\n"
       "    config: |\n" +
       Config(100) +
@@ -201,6 +203,9 @@ TEST(Loader, EveryTopLevelAndNodeKey) {
   EXPECT_EQ(n1.interfaces[0].down.jitter, 100);
   EXPECT_DOUBLE_EQ(n1.interfaces[0].up.loss, 0.01);
   EXPECT_EQ(n1.script_runtime, 20000);
+  EXPECT_EQ(s.wakeup_jitter, 50);
+  EXPECT_EQ(n1.wakeup_jitter, Duration{200});
+  EXPECT_FALSE(s.nodes[1].wakeup_jitter.has_value());  // the scenario's 50us applies
   EXPECT_EQ(n1.start, Time{1500000});
   const auto& n2 = s.nodes[1];
   EXPECT_FALSE(n2.start.has_value());

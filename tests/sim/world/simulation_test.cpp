@@ -138,5 +138,93 @@ TEST(Simulation, SameSeedSameEvents) {
   EXPECT_NE(run(5), run(6));
 }
 
+TEST(Simulation, RestartOfAMasterStartsTheNewDaemonOnceTheOldOneExited) {
+  Simulation sim(1);
+  Recorder rec;
+  sim.AddSink(&rec);
+  const int n1 = sim.AddHost(Host("node1", 1, Parse(Instance("", 100))));
+  const int n2 = sim.AddHost(Host("node2", 2, Parse(Instance("", 90))));
+  sim.Schedule(Op(OpKind::kStart, n1), 0);
+  sim.Schedule(Op(OpKind::kStart, n2), Seconds(1));
+  sim.Schedule(Op(OpKind::kRestart, n1), Seconds(10));
+  sim.RunUntil(Seconds(16));
+  // SIGTERM: priority 0, node2 takes over after Skew(90); keepalived exits
+  // a second later (R45) and only then does the new one start (BACKUP),
+  // which preempts after its master-down interval MDI(100) = 3.609375 s
+  // because node2 (90) is lower.
+  const auto t = rec.Transitions(sim);
+  ASSERT_GE(t.size(), 7u);
+  EXPECT_EQ(t[3], "10000000 node1 MASTER->STOP");
+  EXPECT_EQ(t[4], "10648437 node2 BACKUP->MASTER");
+  EXPECT_EQ(t[5], "11000000 node1 INIT->BACKUP");
+  EXPECT_EQ(t[6], "14609375 node1 BACKUP->MASTER");
+  EXPECT_EQ(sim.state(n2, 0), State::kBackup);
+}
+
+TEST(Simulation, StopDuringARestartCancelsItsStart) {
+  Simulation sim(1);
+  const int n1 = sim.AddHost(Host("node1", 1, Parse(Instance("", 100))));
+  sim.Schedule(Op(OpKind::kStart, n1), 0);
+  sim.Schedule(Op(OpKind::kRestart, n1), Seconds(5));
+  sim.Schedule(Op(OpKind::kStop, n1), Seconds(5) + 500'000);
+  sim.RunUntil(Seconds(10));
+  EXPECT_FALSE(sim.daemon_running(n1));
+}
+
+TEST(Simulation, WakeupJitterDelaysEachTimerWithinItsBoundAndBreaksPhaseLock) {
+  // Two MASTERs of one VRID that do not accept each other's adverts (a
+  // foreign cluster: the VIPs differ, R13) re-arm each other's advert timer
+  // on every packet (R10). Without wake-up jitter the first to advertise
+  // silences the other for good; with it, each second's race has a random
+  // winner, as between real daemons.
+  struct Outcome {
+    int node1_adverts_while_both_master = 0;
+    std::string events;
+  };
+  auto run = [](Duration jitter, std::uint64_t seed) {
+    Simulation sim(seed, SimulationOptions{true, false, false});
+    Recorder rec;
+    sim.AddSink(&rec);
+    HostSpec a = Host("node1", 1, Parse(Instance("", 100)));
+    HostSpec b = Host("far1", 2,
+                      Parse("vrrp_instance F {\n interface eth0\n virtual_router_id 51\n "
+                            "priority 150\n advert_int 1\n virtual_ipaddress {\n  "
+                            "10.250.9.100/24\n }\n}\n"));
+    a.wakeup_jitter = b.wakeup_jitter = jitter;
+    const int n1 = sim.AddHost(a);
+    const int n2 = sim.AddHost(b);
+    sim.Schedule(Op(OpKind::kStart, n1), 0);
+    sim.Schedule(Op(OpKind::kStart, n2), Seconds(5));
+    sim.RunUntil(Seconds(60));
+    Outcome out;
+    Time far1_master = kNever;
+    std::ostringstream os;
+    for (const auto& e : rec.events) {
+      os << e.t << ' ' << TraceKindName(e.kind) << ' ' << e.host << '\n';
+      if (e.kind == TraceKind::kTransition && e.host == n2 && e.to == State::kMaster)
+        far1_master = e.t;
+      if (e.kind == TraceKind::kTransition && e.host == n1 && e.to == State::kMaster) {
+        EXPECT_GE(e.t, 3609375);  // MDI(100), plus at most the jitter
+        EXPECT_LE(e.t, 3609375 + jitter);
+      }
+      if (e.kind == TraceKind::kAdvertSent && e.host == n1 && far1_master != kNever &&
+          e.t > far1_master + Seconds(1))
+        ++out.node1_adverts_while_both_master;
+    }
+    EXPECT_EQ(sim.state(n1, 0), State::kMaster);
+    EXPECT_EQ(sim.state(n2, 0), State::kMaster);
+    out.events = os.str();
+    return out;
+  };
+  EXPECT_EQ(run(0, 1).node1_adverts_while_both_master, 0);  // phase-locked: silenced for good
+  const Outcome jittered = run(100, 1);
+  EXPECT_GT(jittered.node1_adverts_while_both_master, 5);  // about every other second of ~50
+  EXPECT_LT(jittered.node1_adverts_while_both_master, 45);
+  // Deterministic per seed; another seed draws differently.
+  EXPECT_EQ(jittered.events, run(100, 1).events);
+  EXPECT_NE(jittered.events, run(100, 2).events);
+  EXPECT_EQ(run(0, 1).events, run(0, 2).events);  // no jitter, no randomness drawn
+}
+
 }  // namespace
 }  // namespace vsim
