@@ -129,6 +129,11 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
     err << "vrrpsim run: --perfetto takes exactly one scenario file\n";
     return 2;
   }
+  if (!options.perfetto_path.empty() && options.variant == "all") {
+    err << "vrrpsim run: --perfetto writes one run, and --variant all makes one per variant: "
+           "pick one with --variant NAME\n";
+    return 2;
+  }
   // Load everything first: bad input anywhere means nothing runs.
   std::vector<Scenario> scenarios;
   bool bad = false;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "engine/packet/vrrp_packet.h"
+#include "sim/core/time_text.h"
 
 namespace vsim {
 
@@ -184,7 +185,7 @@ std::string Operation::Describe(const Simulation& sim) const {
     case OpKind::kLinkParams:
       return out + ' ' + host_name(host) + ' ' + name;
     case OpKind::kPause:
-      return out + ' ' + host_name(host) + " for " + std::to_string(duration) + "us";
+      return out + ' ' + host_name(host) + " for " + FormatTime(duration);
     case OpKind::kTrackFile:
       return out + ' ' + host_name(host) + ' ' + name + '=' + std::to_string(value);
     default:
@@ -625,7 +626,8 @@ void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {
     ProcessActions(now, host);
     return;
   }
-  if (options_.record_packets) {
+  // A client has no keepalived: an advert reaching it is not a drop.
+  if (options_.record_packets && !h.is_client) {
     TraceEvent te = At(now, TraceKind::kPacketDropped, host);
     te.peer_host = f.src_host;
     te.vrid = f.packet.advert.vrid;
