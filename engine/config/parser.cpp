@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -42,12 +42,6 @@ struct Keyword {
   std::function<void()> close;
 };
 
-std::string Fmt6(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%f", v);
-  return buf;
-}
-
 // Includes that multiply (a file including itself through a glob matching
 // several names) are bounded by this many files in total, besides the depth
 // and byte limits of ParseOptions.
@@ -56,6 +50,26 @@ constexpr int kMaxIncludedFiles = 10000;
 // without a bound a 16 MiB file of `{` would make 16 million of them (fuzz
 // finding F2). Past the limit the configuration is refused.
 constexpr std::size_t kMaxDiagnostics = kMaxConfigDiagnostics;
+
+// How keepalived words the second line for a rejected GARP value (it
+// differs by keyword; each checked with -t).
+enum class BadValue {
+  kInvalidIgnoring,        // "<kw> '<v>' invalid - ignoring"
+  kInvalidPrefixIgnoring,  // "Invalid <kw> '<v>' - ignoring"
+  kInvalidPrefix,          // "Invalid <kw> '<v>'"
+};
+
+std::string BadValueMessage(BadValue style, const std::string& kw, const std::string& v) {
+  switch (style) {
+    case BadValue::kInvalidIgnoring:
+      return kw + " '" + v + "' invalid - ignoring";
+    case BadValue::kInvalidPrefixIgnoring:
+      return "Invalid " + kw + " '" + v + "' - ignoring";
+    case BadValue::kInvalidPrefix:
+      break;
+  }
+  return "Invalid " + kw + " '" + v + "'";
+}
 
 class Reader {
  public:
@@ -387,28 +401,57 @@ class Reader {
     return false;
   }
 
-  // A time in seconds (decimals allowed) within [lo, hi] seconds, to µs.
-  bool ReadTimer(const LogicalLine& l, std::size_t i, double lo, double hi, Duration* out) {
+  // keepalived's read_decimal_unsigned() with 6 decimal places (its timers'
+  // TIMER_HZ_DIGITS): a time in seconds, returned in µs, within [lo, hi] µs.
+  // Reproduced literally, quirks included: the decimal point is removed and
+  // the digits padded to 6 places before strtoull reads them, more than 6
+  // places are cut off (rounding on the 7th), and because these keywords pass
+  // ignore_error, an unparsable value whose leading digits are in range is
+  // still taken after "invalid number" ("1e3" = 1 µs, "abc" = 0), also by -t.
+  bool ReadDecimal(const LogicalLine& l, std::size_t i, std::uint64_t lo, std::uint64_t hi,
+                   Duration* out) {
     const std::string& s = l.tokens[i].text;
+    const Location where = l.Where(i);
+    if (!s.empty() && s[0] == '-') {
+      Report(Severity::kError, where, "negative number '" + s + "'");
+      return false;
+    }
+    constexpr std::size_t kPlaces = 6;
+    std::size_t dp = s.find('.');
+    std::size_t places = dp == std::string::npos ? 0 : s.size() - dp - 1;
+    bool round_up = false;
+    if (places > kPlaces) {
+      Report(Severity::kError, where, "number '" + s + "' has too many decimal places");
+      round_up = s[dp + kPlaces + 1] >= '5';
+      places = kPlaces;
+    }
+    std::string digits = dp == std::string::npos ? s : s.substr(0, dp) + s.substr(dp + 1, places);
+    digits.append(kPlaces - places, '0');
     char* end = nullptr;
     errno = 0;
-    double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end != '\0') {
-      Report(Severity::kError, l.Where(i), "invalid number '" + s + "'");
+    unsigned long long v = std::strtoull(digits.c_str(), &end, 10);
+    if (round_up) ++v;
+    if (*end != '\0') {
+      Report(Severity::kError, where, "invalid number '" + s + "'");
     } else if (errno == ERANGE) {
-      Report(Severity::kError, l.Where(i), "number '" + s + "' out of range");
-    } else if (std::isinf(v)) {
-      Report(Severity::kError, l.Where(i), "infinite number '" + s + "'");
-    } else if (std::isnan(v)) {
-      Report(Severity::kError, l.Where(i), "not a number '" + s + "'");
+      Report(Severity::kError, where, "number '" + s + "' outside unsigned decimal range");
+      return false;
     } else if (v < lo || v > hi) {
-      Report(Severity::kError, l.Where(i),
-             "number '" + s + "' outside range [" + Fmt6(lo) + ", " + Fmt6(hi) + "]");
+      auto fmt = [](std::uint64_t us) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%llu.%06llu", static_cast<unsigned long long>(us / 1000000),
+                      static_cast<unsigned long long>(us % 1000000));
+        return std::string(buf);
+      };
+      Report(Severity::kError, where,
+             "number '" + s + "' outside range [" + fmt(lo) + ", " + fmt(hi) + "]");
     } else {
-      *out = static_cast<Duration>(v * 1000000.0);
+      *out = static_cast<Duration>(v);
       return true;
     }
-    return false;
+    if (v < lo || v > hi) return false;
+    *out = static_cast<Duration>(v);
+    return true;
   }
 
   // on|true|yes / off|false|no; no value = true. nullopt = invalid.
@@ -425,6 +468,15 @@ class Reader {
       Report(Severity::kError, l.Where(1),
              "(" + Inst().v.name + ") invalid " + l.tokens[0].text + " " + l.tokens[1].text +
                  " specified");
+    return b;
+  }
+
+  // A boolean whose invalid value keepalived reports as before + value + after.
+  std::optional<bool> BoolArg(const LogicalLine& l, const std::string& before,
+                              const std::string& after) {
+    if (l.tokens.size() < 2) return true;
+    auto b = TrueFalse(l.tokens[1].text);
+    if (!b) Report(Severity::kError, l.Where(1), before + l.tokens[1].text + after);
     return b;
   }
 
@@ -774,49 +826,59 @@ void Reader::BuildTables() {
   RawGlobals& G = raw_.globals;
 
   // -------------------------------------------------------- global_defs
-  auto g_timer = [&, this](std::string kw, Duration* slot, bool* set) {
-    return value(kw, [this, kw, slot, set](const LogicalLine& l) {
+  auto g_timer = [&, this](std::string kw, Duration* slot, bool* set, BadValue style) {
+    return value(kw, [this, kw, slot, set, style](const LogicalLine& l) {
       if (!Need(l, 1)) return;
       unsigned v = 0;
       if (!ReadUnsigned(l, 1, 0, UINT_MAX / 1000000, &v)) {
-        Report(Severity::kError, l.Where(1), kw + " '" + l.tokens[1].text + "' invalid - ignoring");
+        Report(Severity::kError, l.Where(1), BadValueMessage(style, kw, l.tokens[1].text));
         return;
       }
       *slot = Seconds(v);
       if (set) *set = true;
     });
   };
-  // A repeat count; `zero_to_one`: 0 is corrected to 1 with keepalived's message.
+  // A repeat count; `zero_to_one`: 0 is corrected to 1 with keepalived's
+  // message (garp_master_repeat and garp_master_refresh_repeat, which keepalived
+  // reads up to UINT_MAX; the model's int holds at most INT_MAX repeats).
   auto g_count = [&, this](std::string kw, int* slot, bool* set, bool zero_to_one) {
     return value(kw, [this, kw, slot, set, zero_to_one](const LogicalLine& l) {
       if (!Need(l, 1)) return;
       unsigned v = 0;
-      if (!ReadUnsigned(l, 1, 0, INT_MAX, &v)) {
-        Report(Severity::kError, l.Where(1), "Invalid " + kw + " '" + l.tokens[1].text + "'");
+      if (!ReadUnsigned(l, 1, 0, zero_to_one ? UINT_MAX : INT_MAX, &v)) {
+        Report(Severity::kError, l.Where(1),
+               BadValueMessage(zero_to_one ? BadValue::kInvalidIgnoring : BadValue::kInvalidPrefix,
+                               kw, l.tokens[1].text));
         return;
       }
       if (zero_to_one && v == 0) {
         Report(Severity::kError, l.Where(1), kw + " must be greater than 0, setting to 1");
         v = 1;
       }
-      *slot = static_cast<int>(v);
+      *slot = static_cast<int>(std::min<unsigned>(v, INT_MAX));
       if (set) *set = true;
     });
+  };
+  // keepalived 2.2.7 takes these as plain flags: any argument, even "off",
+  // is ignored and the option is set (checked with a config dump).
+  auto g_flag = [&](std::string kw, bool* slot) {
+    return value(kw, [slot](const LogicalLine&) { *slot = true; });
   };
   auto g_bool = [&, this](std::string kw, bool* slot) {
     return value(kw, [this, slot](const LogicalLine& l) {
       if (auto b = GlobalBool(l)) *slot = *b;
     });
   };
-  auto g_ms_interval = [&, this](std::string kw, Duration* slot) {
+  // vrrp_garp_interval / vrrp_gna_interval: 1 µs .. UINT_MAX µs.
+  auto g_us_interval = [&, this](std::string kw, Duration* slot) {
     return value(kw, [this, kw, slot](const LogicalLine& l) {
       if (!Need(l, 1)) return;
       Duration d = 0;
-      if (!ReadTimer(l, 1, 0, 4294.967295, &d)) {
-        Report(Severity::kError, l.Where(1), kw + " '" + l.tokens[1].text + "' invalid");
+      if (!ReadDecimal(l, 1, 1, UINT_MAX, &d)) {
+        Report(Severity::kError, l.Where(1), kw + " '" + l.tokens[1].text + "' is invalid");
         return;
       }
-      *slot = d;
+      if (slot) *slot = d;
     });
   };
 
@@ -839,30 +901,32 @@ void Reader::BuildTables() {
               }
               G.g.vrrp_version = static_cast<int>(v);
             }),
-      g_timer("vrrp_garp_master_delay", &G.g.garp_master_delay, &G.garp_master_delay_set),
+      g_timer("vrrp_garp_master_delay", &G.g.garp_master_delay, &G.garp_master_delay_set,
+              BadValue::kInvalidIgnoring),
       g_count("vrrp_garp_master_repeat", &G.g.garp_master_repeat, &G.garp_master_repeat_set, true),
-      g_timer("vrrp_garp_master_refresh", &G.g.garp_master_refresh, &G.garp_master_refresh_set),
+      g_timer("vrrp_garp_master_refresh", &G.g.garp_master_refresh, &G.garp_master_refresh_set,
+              BadValue::kInvalidPrefixIgnoring),
       g_count("vrrp_garp_master_refresh_repeat", &G.g.garp_master_refresh_repeat, nullptr, true),
       g_timer("vrrp_garp_lower_prio_delay", &G.g.garp_lower_prio_delay,
-              &G.garp_lower_prio_delay_set),
+              &G.garp_lower_prio_delay_set, BadValue::kInvalidIgnoring),
       g_count("vrrp_garp_lower_prio_repeat", &G.g.garp_lower_prio_repeat,
               &G.garp_lower_prio_repeat_set, false),
-      g_ms_interval("vrrp_garp_interval", &G.g.garp_interval),
-      g_ms_interval("vrrp_gna_interval", &G.g.garp_interval),
+      g_us_interval("vrrp_garp_interval", &G.g.garp_interval),
+      g_us_interval("vrrp_gna_interval", nullptr),  // IPv6 neighbour adverts: not modelled
       g_bool("vrrp_min_garp", &G.g.min_garp),
       value("vrrp_startup_delay",
             [this, &G](const LogicalLine& l) {
               if (!Need(l, 1)) return;
               Duration d = 0;
-              if (!ReadTimer(l, 1, 0.001, 4294.967295, &d)) {
+              if (!ReadDecimal(l, 1, 1000, UINT_MAX, &d)) {
                 Report(Severity::kError, l.Where(1),
                        "vrrp_startup_delay '" + l.tokens[1].text + "' is invalid");
                 return;
               }
               G.g.startup_delay = d;
             }),
-      g_bool("vrrp_strict", &G.g.vrrp_strict),
-      g_bool("enable_script_security", &G.g.enable_script_security),
+      g_flag("vrrp_strict", &G.g.vrrp_strict),
+      g_flag("enable_script_security", &G.g.enable_script_security),
       value("script_user",
             [this, &G](const LogicalLine& l) {
               if (!Need(l, 1)) return;
@@ -892,10 +956,15 @@ void Reader::BuildTables() {
               }
               G.g.mcast_group4 = *ip;
             }),
-      g_bool("vrrp_check_unicast_src", &G.g.check_unicast_src),
-      g_bool("vrrp_skip_check_adv_addr", &G.g.skip_check_adv_addr),
-      g_bool("vrrp_notify_priority_changes", &G.g.notify_priority_changes),
-      g_bool("log_unknown_vrids", &G.g.log_unknown_vrids),
+      g_flag("vrrp_check_unicast_src", &G.g.check_unicast_src),
+      g_flag("vrrp_skip_check_adv_addr", &G.g.skip_check_adv_addr),
+      value("vrrp_notify_priority_changes",
+            [this, &G](const LogicalLine& l) {
+              if (auto b = BoolArg(l, "Invalid value '",
+                                   "' for global vrrp_notify_priority_changes specified"))
+                G.g.notify_priority_changes = *b;
+            }),
+      g_flag("log_unknown_vrids", &G.g.log_unknown_vrids),
       value("notify_fifo",
             [this, &G](const LogicalLine& l) {
               if (!Need(l, 1)) return;
@@ -918,8 +987,14 @@ void Reader::BuildTables() {
                            (l.tokens.size() > 2 ? l.tokens[2].text : std::string("25")));
             }),
   };
+  global_.push_back(value("smtp_connect_timeout", [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    unsigned v = 0;
+    if (!ReadUnsigned(l, 1, 0, 4294, &v))
+      Report(Severity::kError, l.Where(1),
+             "smtp_connect_timeout '" + l.tokens[1].text + "' must be in [0, 4294] - ignoring");
+  }));
   for (const char* k : {"notification_email_from",
-                        "smtp_connect_timeout",
                         "smtp_helo_name",
                         "smtp_alert",
                         "smtp_alert_vrrp",
@@ -1018,31 +1093,42 @@ void Reader::BuildTables() {
               if (!CommandWords(l, &w)) return;
               S().script = JoinWords(w, 0);
             }),
+      // Whole seconds (read_unsigned, 0..4294); 0 is corrected to 1.
       value("interval",
             [this, S](const LogicalLine& l) {
               if (!Need(l, 1)) return;
-              Duration d = 0;
-              if (!ReadTimer(l, 1, 0, 4294, &d)) return;
-              if (d < Seconds(1)) {
+              unsigned v = 0;
+              if (!ReadUnsigned(l, 1, 0, 4294, &v)) {
+                Report(Severity::kError, l.Where(1),
+                       "(" + S().name + "): vrrp script interval '" + l.tokens[1].text +
+                           "' must be between 1 and 4294 - ignoring");
+                return;
+              }
+              if (v == 0) {
                 Report(Severity::kError, l.Where(1),
                        "(" + S().name +
                            "): vrrp script interval must be greater than 0, setting to 1");
-                d = Seconds(1);
+                v = 1;
               }
-              S().interval = d;
+              S().interval = Seconds(v);
             }),
       value("timeout",
             [this, S](const LogicalLine& l) {
               if (!Need(l, 1)) return;
-              Duration d = 0;
-              if (!ReadTimer(l, 1, 0, 4294, &d)) return;
-              if (d < Seconds(1)) {
+              unsigned v = 0;
+              if (!ReadUnsigned(l, 1, 0, 4294, &v)) {
+                Report(Severity::kError, l.Where(1),
+                       "(" + S().name + "): vrrp script timeout '" + l.tokens[1].text +
+                           "' invalid - ignoring");
+                return;
+              }
+              if (v == 0) {
                 Report(
                     Severity::kError, l.Where(1),
                     "(" + S().name + "): vrrp script timeout must be greater than 0, setting to 1");
-                d = Seconds(1);
+                v = 1;
               }
-              S().timeout = d;
+              S().timeout = Seconds(v);
               script_timeout_set_.back() = true;
             }),
       value("weight",
@@ -1184,13 +1270,14 @@ void Reader::BuildTables() {
     return value(kw, [this, set](const LogicalLine&) { set(Inst()); });
   };
   auto i_delay = [&, this](std::string kw,
-                           std::function<std::optional<Duration>&(RawInstance&)> slot) {
-    return value(kw, [this, kw, slot](const LogicalLine& l) {
+                           std::function<std::optional<Duration>&(RawInstance&)> slot,
+                           BadValue style) {
+    return value(kw, [this, kw, slot, style](const LogicalLine& l) {
       if (!Need(l, 1)) return;
       unsigned v = 0;
       if (!ReadUnsigned(l, 1, 0, UINT_MAX / 1000000, &v)) {
         Report(Severity::kError, l.Where(1),
-               IName() + ": " + kw + " '" + l.tokens[1].text + "' invalid - ignoring");
+               IName() + ": " + BadValueMessage(style, kw, l.tokens[1].text));
         return;
       }
       slot(Inst()) = Seconds(v);
@@ -1201,9 +1288,12 @@ void Reader::BuildTables() {
     return value(kw, [this, kw, slot, zero_to_one](const LogicalLine& l) {
       if (!Need(l, 1)) return;
       unsigned v = 0;
-      if (!ReadUnsigned(l, 1, 0, INT_MAX, &v)) {
-        Report(Severity::kError, l.Where(1),
-               IName() + ": Invalid " + kw + " '" + l.tokens[1].text + "'");
+      if (!ReadUnsigned(l, 1, 0, zero_to_one ? UINT_MAX : INT_MAX, &v)) {
+        Report(
+            Severity::kError, l.Where(1),
+            IName() + ": " +
+                BadValueMessage(zero_to_one ? BadValue::kInvalidIgnoring : BadValue::kInvalidPrefix,
+                                kw, l.tokens[1].text));
         return;
       }
       if (zero_to_one && v == 0) {
@@ -1211,7 +1301,7 @@ void Reader::BuildTables() {
                IName() + ": " + kw + " must be greater than 0, setting to 1");
         v = 1;
       }
-      slot(Inst()) = static_cast<int>(v);
+      slot(Inst()) = static_cast<int>(std::min<unsigned>(v, INT_MAX));
     });
   };
   auto i_notify = [&, this](std::string kw, NotifyScript VrrpInstance::*member) {
@@ -1293,7 +1383,7 @@ void Reader::BuildTables() {
               if (!Need(l, 1)) return;
               Duration d = 0;
               Inst().advert_where = l.Where(1);
-              if (!ReadTimer(l, 1, 0.01, 255, &d)) {
+              if (!ReadDecimal(l, 1, 10000, 255000000, &d)) {
                 Report(Severity::kError, l.Where(1),
                        IName() + " Advert interval (" + l.tokens[1].text +
                            ") not valid! Must be > 0 - ignoring");
@@ -1318,7 +1408,7 @@ void Reader::BuildTables() {
               if (!Need(l, 1)) return;
               Duration d = 0;
               Inst().preempt_delay_where = l.Where(1);
-              if (!ReadTimer(l, 1, 0, 1000, &d)) {
+              if (!ReadDecimal(l, 1, 0, 1000000000, &d)) {
                 Report(Severity::kError, l.Where(1),
                        IName() + " Preempt_delay not valid! must be between 0-1000");
                 return;
@@ -1326,18 +1416,21 @@ void Reader::BuildTables() {
               Inst().v.preempt_delay = d;
             }),
       i_delay(
-          "garp_master_delay", [](RawInstance & in) -> auto& { return in.garp_master_delay; }),
+          "garp_master_delay", [](RawInstance & in) -> auto& { return in.garp_master_delay; },
+          BadValue::kInvalidIgnoring),
       i_repeat(
           "garp_master_repeat", [](RawInstance & in) -> auto& { return in.garp_master_repeat; },
           true),
       i_delay(
-          "garp_master_refresh", [](RawInstance & in) -> auto& { return in.garp_master_refresh; }),
+          "garp_master_refresh", [](RawInstance & in) -> auto& { return in.garp_master_refresh; },
+          BadValue::kInvalidPrefixIgnoring),
       i_repeat(
           "garp_master_refresh_repeat",
           [](RawInstance & in) -> auto& { return in.garp_master_refresh_repeat; }, true),
       i_delay(
           "garp_lower_prio_delay",
-          [](RawInstance & in) -> auto& { return in.garp_lower_prio_delay; }),
+          [](RawInstance & in) -> auto& { return in.garp_lower_prio_delay; },
+          BadValue::kInvalidIgnoring),
       i_repeat(
           "garp_lower_prio_repeat",
           [](RawInstance & in) -> auto& { return in.garp_lower_prio_repeat; }, false),
@@ -1408,8 +1501,13 @@ void Reader::BuildTables() {
               }
               Inst().mcast_dst = *ip;
             }),
-      i_bool(
-          "check_unicast_src", [](RawInstance & in) -> auto& { return in.check_unicast_src; }),
+      // A flag in 2.2.7 (an argument, even "off", is ignored) and a unicast
+      // keyword: without peers it draws the multicast fallback warning (R56).
+      i_flag("check_unicast_src",
+             [](RawInstance& in) {
+               in.check_unicast_src = true;
+               in.unicast_keyword = true;
+             }),
       i_flag("unicast_fault_no_peer", [](RawInstance& in) { in.v.unicast_fault_no_peer = true; }),
       i_notify("notify_master", &VrrpInstance::notify_master),
       i_notify("notify_backup", &VrrpInstance::notify_backup),
@@ -1417,9 +1515,12 @@ void Reader::BuildTables() {
       i_notify("notify_stop", &VrrpInstance::notify_stop),
       i_notify("notify", &VrrpInstance::notify),
       i_notify("notify_master_rx_lower_pri", &VrrpInstance::notify_master_rx_lower_pri),
-      i_bool(
-          "notify_priority_changes",
-          [](RawInstance & in) -> auto& { return in.notify_priority_changes; }),
+      value("notify_priority_changes",
+            [this](const LogicalLine& l) {
+              if (auto b = BoolArg(l, IName() + " Invalid value '",
+                                   "' for notify_priority_changes specified"))
+                Inst().notify_priority_changes = *b;
+            }),
       value("down_timer_adverts",
             [this](const LogicalLine& l) {
               if (!Need(l, 1)) return;
@@ -1443,7 +1544,10 @@ void Reader::BuildTables() {
           "strict_mode", [](RawInstance & in) -> auto& { return in.strict_mode; }),
       i_flag("accept", [](RawInstance& in) { in.accept = true; }),
       i_flag("no_accept", [](RawInstance& in) { in.accept = false; }),
-      value("smtp_alert", [this](const LogicalLine& l) { InstanceBool(l); }),
+      value("smtp_alert",
+            [this](const LogicalLine& l) {
+              BoolArg(l, "Invalid vrrp_instance smtp_alert parameter ", "");
+            }),
   };
   for (const char* k : {"use_vmac", "vmac_xmit_base", "use_vmac_addr", "native_ipv6",
                         "promote_secondaries", "linkbeat_use_polling", "kernel_rx_buf_size",
@@ -1500,9 +1604,21 @@ void Reader::BuildTables() {
             [this](const LogicalLine&) { Group().g.sync_group_tracking_weight = true; }),
       value("notify_priority_changes",
             [this](const LogicalLine& l) {
-              if (auto b = GlobalBool(l)) Group().notify_priority_changes = *b;
+              if (auto b = BoolArg(l, "(" + Group().g.name + ") Invalid value '",
+                                   "' for sync group notify_priority_changes specified"))
+                Group().notify_priority_changes = *b;
             }),
-      ignored("smtp_alert"),
+      value("smtp_alert",
+            [this](const LogicalLine& l) {
+              BoolArg(l, "Invalid vrrp_group smtp_alert parameter ", "");
+            }),
+      value("global_tracking",
+            [this](const LogicalLine& l) {
+              Report(Severity::kWarning, l.Where(),
+                     "(" + Group().g.name +
+                         ") global_tracking is deprecated. Use track_interface/script/file on the "
+                         "sync group");
+            }),
       ignored_block("track_process"),
       ignored_block("track_bfd"),
   };

@@ -3,6 +3,7 @@
 // comment says otherwise).
 #include "engine/config/parser.h"
 
+#include <climits>
 #include <gtest/gtest.h>
 #include <map>
 
@@ -124,6 +125,53 @@ TEST(GlobalDefsTest, VrrpMinGarpChangesOnlyDefaults) {
   EXPECT_EQ(r.config.global.garp_master_refresh, 0);
 }
 
+// keepalived 2.2.7 reads these as plain flags: an argument, even "off", is
+// ignored and the option is set (checked with -t and a config dump).
+TEST(GlobalDefsTest, FlagKeywordsIgnoreTheirArgument) {
+  ParseResult r = Parse(
+      "global_defs {\n vrrp_strict off\n vrrp_check_unicast_src no\n"
+      " vrrp_skip_check_adv_addr false\n log_unknown_vrids bogus\n enable_script_security off\n"
+      " vrrp_notify_priority_changes bogus\n}\n" +
+      Instance("  state MASTER\n  priority 100\n"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r),
+            (Msgs{"Invalid value 'bogus' for global vrrp_notify_priority_changes specified",
+                  "(VI_1) State MASTER must match being address owner"}));
+  const GlobalDefs& g = r.config.global;
+  EXPECT_TRUE(g.vrrp_strict);
+  EXPECT_TRUE(g.check_unicast_src);
+  EXPECT_TRUE(g.skip_check_adv_addr);
+  EXPECT_TRUE(g.log_unknown_vrids);
+  EXPECT_TRUE(g.enable_script_security);
+  EXPECT_FALSE(g.notify_priority_changes);
+}
+
+// keepalived's number readers, each keyword with the reader and wording it
+// has in 2.2.7 (checked with -t; tests/data/config/malformed/number_readers).
+TEST(GlobalDefsTest, NumberReadersAndTheirMessages) {
+  ParseResult r = Parse(
+      "global_defs {\n smtp_connect_timeout zz\n vrrp_garp_master_refresh -3\n"
+      " vrrp_garp_master_repeat 3000000000\n vrrp_garp_interval 0\n vrrp_garp_interval 1e3\n"
+      " vrrp_gna_interval 0.5\n vrrp_startup_delay 0.0000001\n}\n" +
+      Instance(""));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(
+      Messages(r),
+      (Msgs{"invalid number 'zz'", "smtp_connect_timeout 'zz' must be in [0, 4294] - ignoring",
+            "negative number '-3'", "Invalid vrrp_garp_master_refresh '-3' - ignoring",
+            "number '0' outside range [0.000001, 4294.967295]", "vrrp_garp_interval '0' is invalid",
+            "invalid number '1e3'", "number '0.0000001' has too many decimal places",
+            "number '0.0000001' outside range [0.001000, 4294.967295]",
+            "vrrp_startup_delay '0.0000001' is invalid"}));
+  const GlobalDefs& g = r.config.global;
+  EXPECT_EQ(g.garp_master_refresh, 0);
+  EXPECT_EQ(g.garp_master_repeat, INT_MAX);  // keepalived takes up to UINT_MAX
+  // "1e3" is read as the digits before the 'e': 1 µs (keepalived's
+  // read_decimal_unsigned with ignore_error), and it is not an error.
+  EXPECT_EQ(g.garp_interval, 1);
+  EXPECT_EQ(g.startup_delay, 0);
+}
+
 // ------------------------------------------------------------ vrrp_script
 
 TEST(VrrpScriptTest, AllKeywords) {
@@ -147,6 +195,24 @@ TEST(VrrpScriptTest, AllKeywords) {
   const TrackedScript& t = r.config.instances[0].track_scripts[0];
   EXPECT_EQ(t.weight, -20);
   EXPECT_TRUE(t.reverse);
+}
+
+// interval and timeout are whole seconds (read_unsigned, 0..4294).
+TEST(VrrpScriptTest, IntervalAndTimeoutAreWholeSeconds) {
+  ParseResult r = Parse(
+      "vrrp_script chk {\n script /bin/true\n interval 1.5\n timeout -1\n interval 5000\n}\n" +
+      Instance("  track_script {\n    chk\n  }\n"));
+  ASSERT_TRUE(r.ok());
+  Msgs m = Messages(r);
+  m.resize(6);
+  EXPECT_EQ(m, (Msgs{"invalid number '1.5'",
+                     "(chk): vrrp script interval '1.5' must be between 1 and 4294 - ignoring",
+                     "negative number '-1'", "(chk): vrrp script timeout '-1' invalid - ignoring",
+                     "number '5000' outside range [0, 4294]",
+                     "(chk): vrrp script interval '5000' must be between 1 and 4294 - ignoring"}));
+  ASSERT_EQ(r.config.scripts.size(), 1u);
+  EXPECT_EQ(r.config.scripts[0].interval, Seconds(1));
+  EXPECT_EQ(r.config.scripts[0].timeout, Seconds(1));
 }
 
 TEST(VrrpScriptTest, WeightOverrideAndReverseFlags) {
@@ -276,6 +342,38 @@ TEST(InstanceTest, StateMasterClearsPreemptOptions) {
 TEST(InstanceTest, PreemptDelayKept) {
   ParseResult r = Parse(Instance("  preempt_delay 2.5\n"));
   EXPECT_EQ(r.config.instances[0].preempt_delay, Millis(2500));
+}
+
+// preempt_delay is read like keepalived's read_decimal_unsigned: 6 decimal
+// places (rounded on the 7th), and "abc" is taken as 0 after the message.
+TEST(InstanceTest, PreemptDelayDecimalReader) {
+  ParseResult neg = Parse(Instance("  preempt_delay -1\n"));
+  EXPECT_EQ(Messages(neg), (Msgs{"negative number '-1'",
+                                 "(VI_1) Preempt_delay not valid! must be between 0-1000"}));
+  ParseResult bad = Parse(Instance("  preempt_delay 3\n  preempt_delay abc\n"));
+  EXPECT_EQ(Messages(bad), Msgs{"invalid number 'abc'"});
+  EXPECT_EQ(bad.config.instances[0].preempt_delay, 0);
+  ParseResult fine = Parse(Instance("  preempt_delay 0.0000005\n"));
+  EXPECT_EQ(Messages(fine), Msgs{"number '0.0000005' has too many decimal places"});
+  EXPECT_EQ(fine.config.instances[0].preempt_delay, 1);
+}
+
+// Wordings that differ per keyword (checked with -t).
+TEST(InstanceTest, GarpAndFlagMessages) {
+  ParseResult r = Parse(
+      Instance("  garp_master_refresh -3\n  garp_master_delay x\n  garp_lower_prio_repeat -1\n"
+               "  notify_priority_changes bogus\n  smtp_alert bogus\n  check_unicast_src off\n"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r),
+            (Msgs{"negative number '-3'", "(VI_1): Invalid garp_master_refresh '-3' - ignoring",
+                  "invalid number 'x'", "(VI_1): garp_master_delay 'x' invalid - ignoring",
+                  "negative number '-1'", "(VI_1): Invalid garp_lower_prio_repeat '-1'",
+                  "(VI_1) Invalid value 'bogus' for notify_priority_changes specified",
+                  "Invalid vrrp_instance smtp_alert parameter bogus",
+                  "(VI_1) A unicast keyword has been specified without any unicast peers. "
+                  "Defaulting to multicast. This usage is deprecated - please update your "
+                  "configuration."}));
+  EXPECT_TRUE(r.config.instances[0].check_unicast_src);  // a flag: "off" is ignored
 }
 
 TEST(InstanceTest, PreemptClearsNopreempt) {
@@ -488,6 +586,20 @@ TEST(SyncGroupTest, MembershipAndGroupKeywords) {
   EXPECT_EQ(r.config.instances[1].sync_group, "G1");
   EXPECT_EQ(r.config.instances[2].sync_group, "");
   EXPECT_EQ(r.config.instances[0].track_scripts.size(), 1u);  // group trackers apply to members
+}
+
+TEST(SyncGroupTest, GlobalTrackingIsDeprecatedNotUnknown) {
+  ParseResult r = Parse(
+      "vrrp_sync_group G1 {\n group {\n  VI_1 VI_2\n }\n global_tracking\n"
+      " notify_priority_changes bogus\n smtp_alert bogus\n}\n" +
+      Instance("", "VI_1", 1) + Instance("", "VI_2", 2));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r),
+            (Msgs{"(G1) global_tracking is deprecated. Use track_interface/script/file on the "
+                  "sync group",
+                  "(G1) Invalid value 'bogus' for sync group notify_priority_changes specified",
+                  "Invalid vrrp_group smtp_alert parameter bogus"}));
+  EXPECT_EQ(r.diagnostics[0].severity, Severity::kWarning);
 }
 
 TEST(SyncGroupTest, MemberWeightsBecomeFaultTriggers) {
