@@ -81,7 +81,7 @@ enum class OpKind : std::uint8_t {
   kStart,     // start keepalived (no-op if running)
   kStop,      // SIGTERM: graceful (R45)
   kCrash,     // SIGKILL: nothing sent, VIPs stay (R46)
-  kRestart,   // stop then start at the same instant
+  kRestart,   // stop, then start once the old daemon exited (kRestartExitDelay)
   kPowerOff,  // host off: daemon gone, VIPs gone, links down
   kPowerOn,   // host on: links up, keepalived starts
   kPause,     // freeze the daemon for `duration` (VM snapshot, #166)

@@ -226,5 +226,83 @@ TEST(Simulation, WakeupJitterDelaysEachTimerWithinItsBoundAndBreaksPhaseLock) {
   EXPECT_EQ(run(0, 1).events, run(0, 2).events);  // no jitter, no randomness drawn
 }
 
+TEST(Simulation, CheckTimeoutCountsAsFailureAfterFallRuns) {
+  Simulation sim(1);
+  const std::string script =
+      "vrrp_script chk {\n script \"/bin/true\"\n interval 1\n fall 3\n rise 2\n weight -20\n}\n";
+  const int n1 =
+      sim.AddHost(Host("node1", 1, Parse(script + Instance(" track_script {\n  chk\n }\n", 100))));
+  sim.Schedule(Op(OpKind::kStart, n1), 0);
+  Operation timeout = Op(OpKind::kSetCheck, n1);
+  timeout.name = "chk";
+  timeout.check = CheckMode::kTimeout;
+  sim.Schedule(timeout, Seconds(30));
+  sim.RunUntil(Seconds(30) + 500'000);
+  EXPECT_EQ(sim.priority(n1, 0), 100);
+  // The script runs every second; the third timed-out run in a row (fall 3)
+  // makes it fail (R33/R34): priority 100 - 20.
+  sim.RunUntil(Seconds(32) + 500'000);
+  EXPECT_EQ(sim.priority(n1, 0), 100);
+  sim.RunUntil(Seconds(34));
+  EXPECT_EQ(sim.priority(n1, 0), 80);
+}
+
+TEST(Simulation, LinkParamsChangeMovesArrivalTimes) {
+  Simulation sim(1, SimulationOptions{true, false, false});
+  Recorder rec;
+  sim.AddSink(&rec);
+  const int n1 = sim.AddHost(Host("node1", 1, Parse(Instance("", 100))));
+  const int n2 = sim.AddHost(Host("node2", 2, Parse(Instance("", 90))));
+  sim.Schedule(Op(OpKind::kStart, n1), 0);
+  sim.Schedule(Op(OpKind::kStart, n2), 0);
+  Operation slow = Op(OpKind::kLinkParams, n2);
+  slow.name = "eth0";
+  slow.down.latency = 300'000;  // towards node2 only
+  sim.Schedule(slow, Seconds(10));
+  sim.RunUntil(Seconds(15));
+  // Every advert node1 sends reaches node2 at once before 10 s and 300 ms
+  // later from then on (the route is recomputed when the link changes).
+  std::vector<Time> sent, received;
+  for (const auto& e : rec.events) {
+    if (e.kind == TraceKind::kAdvertSent && e.host == n1) sent.push_back(e.t);
+    if (e.kind == TraceKind::kAdvertReceived && e.host == n2) received.push_back(e.t);
+  }
+  ASSERT_GE(sent.size(), 10u);
+  ASSERT_GE(received.size(), 9u);
+  for (std::size_t i = 0; i < received.size(); ++i) {
+    const Duration delay = sent[i] < Seconds(10) ? 0 : 300'000;
+    EXPECT_EQ(received[i], sent[i] + delay) << "advert " << i;
+  }
+  EXPECT_EQ(sim.state(n2, 0), State::kBackup);  // 300 ms is far below the master-down interval
+}
+
+TEST(Simulation, PauseHoldsReceivedAdvertsUntilResume) {
+  Simulation sim(1, SimulationOptions{true, false, false});
+  Recorder rec;
+  sim.AddSink(&rec);
+  const int n1 = sim.AddHost(Host("node1", 1, Parse(Instance("", 100))));
+  const int n2 = sim.AddHost(Host("node2", 2, Parse(Instance("", 90))));
+  sim.Schedule(Op(OpKind::kStart, n1), 0);
+  sim.Schedule(Op(OpKind::kStart, n2), 0);
+  Operation pause = Op(OpKind::kPause, n2);
+  pause.duration = Seconds(5);
+  sim.Schedule(pause, Seconds(10));
+  sim.RunUntil(Seconds(20));
+  // A frozen BACKUP (VM snapshot, #166) neither receives nor times out: the
+  // adverts sent meanwhile reach its daemon together at the resume, before
+  // its overdue master-down timer, so it stays BACKUP.
+  int during = 0, at_resume = 0;
+  for (const auto& e : rec.events) {
+    if (e.kind != TraceKind::kAdvertReceived || e.host != n2) continue;
+    if (e.t > Seconds(10) && e.t < Seconds(15)) ++during;
+    if (e.t == Seconds(15)) ++at_resume;
+  }
+  EXPECT_EQ(during, 0);
+  EXPECT_EQ(at_resume, 5);
+  EXPECT_EQ(sim.state(n2, 0), State::kBackup);
+  for (const auto& e : rec.events)
+    EXPECT_FALSE(e.kind == TraceKind::kTransition && e.host == n2 && e.to == State::kMaster);
+}
+
 }  // namespace
 }  // namespace vsim
