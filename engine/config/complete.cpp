@@ -21,6 +21,7 @@ class Completer {
   Completer(RawConfig raw, Diagnostics* diags) : raw_(std::move(raw)), diags_(diags) {}
 
   Config Run() {
+    CheckScriptSecurity();
     CompleteGlobals();
     cfg_.scripts = raw_.scripts;
     cfg_.track_files = raw_.track_files;
@@ -38,6 +39,44 @@ class Completer {
  private:
   void Report(Severity s, const Location& where, std::string msg) {
     diags_->push_back({s, where, std::move(msg)});
+  }
+
+  // R37: without enable_script_security keepalived 2.2.7 warns once when any
+  // script would be executed; it checks every vrrp_script (used or not), the
+  // notify scripts of instances and sync groups and the notify FIFO script,
+  // and separately (in the parent, so first) startup/shutdown scripts, before
+  // completing any instance. A command whose first word starts with '<'
+  // ("</dev/tcp/host/port") is a file test or names no file: never executed.
+  // keepalived also needs the script to exist on its host; the simulated host
+  // has every script the configuration names, so existence, permissions (the
+  // " There are insecure scripts." suffix) and script users are not checked.
+  void CheckScriptSecurity() {
+    const RawGlobals& G = raw_.globals;
+    if (G.g.enable_script_security) return;
+    const Location* first = nullptr;
+    auto consider = [&first](const std::string& command, const Location& where) {
+      if (first == nullptr && !command.empty() && command[0] != '<') first = &where;
+    };
+    for (const auto& [command, where] : G.start_stop_scripts) consider(command, where);
+    if (first)
+      Report(Severity::kWarning, *first,
+             "SECURITY VIOLATION - start/shutdown scripts are being executed but script_security "
+             "not enabled.");
+    first = nullptr;
+    for (const auto& s : raw_.scripts) consider(s.script, s.where);
+    for (const auto& in : raw_.instances)
+      for (const NotifyScript* n :
+           {&in.v.notify_master, &in.v.notify_backup, &in.v.notify_fault, &in.v.notify_stop,
+            &in.v.notify, &in.v.notify_master_rx_lower_pri})
+        consider(n->command, n->where);
+    for (const auto& rg : raw_.sync_groups)
+      for (const NotifyScript* n : {&rg.g.notify_master, &rg.g.notify_backup, &rg.g.notify_fault,
+                                    &rg.g.notify_stop, &rg.g.notify})
+        consider(n->command, n->where);
+    for (const auto& [command, where] : G.fifo_scripts) consider(command, where);
+    if (first)
+      Report(Severity::kWarning, *first,
+             "SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
   }
 
   void CompleteGlobals() {

@@ -65,6 +65,9 @@ struct RawSyncGroup {
 
 struct RawGlobals {
   GlobalDefs g;
+  // Scripts that only matter to the script-security check (R37): the notify
+  // FIFO script and the parent's startup/shutdown scripts, first word and where.
+  std::vector<std::pair<std::string, Location>> fifo_scripts, start_stop_scripts;
   bool garp_lower_prio_delay_set = false;
   bool garp_lower_prio_repeat_set = false;
   bool garp_master_delay_set = false;

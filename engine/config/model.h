@@ -27,6 +27,7 @@ enum class AuthType : std::uint8_t { kNone = 0, kPass = 1, kAh = 2 };
 struct NotifyScript {
   std::string command;  // empty = not configured
   std::string user;     // optional run-as user, kept for display
+  Location where;       // the command in the file
   bool configured() const { return !command.empty(); }
 };
 

@@ -528,6 +528,7 @@ class Reader {
     }
     slot->command = w[0];
     slot->user = w.size() > 1 ? w[1] : "";
+    slot->where = l.Where(1);
   }
 
   // ---------------------------------------------------------------- tables
@@ -987,6 +988,18 @@ void Reader::BuildTables() {
                            (l.tokens.size() > 2 ? l.tokens[2].text : std::string("25")));
             }),
   };
+  // Commands kept only for the script-security check (R37).
+  auto g_script = [&, this](std::string kw, std::vector<std::pair<std::string, Location>>* list) {
+    return value(kw, [this, list](const LogicalLine& l) {
+      std::vector<std::string> w;
+      if (!CommandWords(l, &w)) return;
+      list->emplace_back(w[0], l.Where(1));
+    });
+  };
+  global_.push_back(g_script("notify_fifo_script", &G.fifo_scripts));
+  global_.push_back(g_script("vrrp_notify_fifo_script", &G.fifo_scripts));
+  global_.push_back(g_script("startup_script", &G.start_stop_scripts));
+  global_.push_back(g_script("shutdown_script", &G.start_stop_scripts));
   global_.push_back(value("smtp_connect_timeout", [this](const LogicalLine& l) {
     if (!Need(l, 1)) return;
     unsigned v = 0;
@@ -1004,8 +1017,6 @@ void Reader::BuildTables() {
                         "min_auto_priority_delay",
                         "dynamic_interfaces",
                         "no_email_faults",
-                        "notify_fifo_script",
-                        "vrrp_notify_fifo_script",
                         "vrrp_garp_master_refresh_repeat_ms",
                         "vrrp_iptables",
                         "vrrp_ipsets",
@@ -1077,9 +1088,7 @@ void Reader::BuildTables() {
                         "rs_init_notifies",
                         "no_checker_emails",
                         "vrrp_startup_delay_ms",
-                        "startup_script",
                         "startup_script_timeout",
-                        "shutdown_script",
                         "shutdown_script_timeout",
                         "vrrp_own_all_associated_vmacs"})
     global_.push_back(ignored(k));

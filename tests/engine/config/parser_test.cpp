@@ -29,6 +29,11 @@ std::vector<std::string> Messages(const ParseResult& r) {
 
 using Msgs = std::vector<std::string>;
 
+// R37: printed once by keepalived -t for any configuration that would run a
+// script without enable_script_security.
+constexpr const char* kViolation =
+    "SECURITY VIOLATION - scripts are being executed but script_security not enabled.";
+
 // An in-memory include resolver: exact names, plus "*" suffix globs.
 class MapResolver : public IncludeResolver {
  public:
@@ -180,7 +185,7 @@ TEST(VrrpScriptTest, AllKeywords) {
       " weight -20 reverse\n rise 3\n fall 4\n init_fail\n user nobody\n}\n" +
       Instance("  track_script {\n    chk\n  }\n"));
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(Messages(r), Msgs{});
+  EXPECT_EQ(Messages(r), Msgs{kViolation});
   ASSERT_EQ(r.config.scripts.size(), 1u);
   const VrrpScript& s = r.config.scripts[0];
   EXPECT_EQ(s.script, "/usr/bin/check 'a b'");
@@ -236,7 +241,7 @@ TEST(VrrpScriptTest, WeightOverrideAndReverseFlags) {
 TEST(VrrpScriptTest, UnusedScriptIsDropped) {
   ParseResult r = Parse("vrrp_script lonely {\n script /x\n}\n" + Instance(""));
   EXPECT_TRUE(r.config.scripts.empty());
-  EXPECT_EQ(Messages(r), Msgs{"Warning - script lonely is not used"});
+  EXPECT_EQ(Messages(r), (Msgs{kViolation, "Warning - script lonely is not used"}));
 }
 
 TEST(VrrpScriptTest, ScriptMustBeDefinedBeforeUse) {
@@ -252,9 +257,94 @@ TEST(VrrpScriptTest, WeightLimits) {
                         Instance("  track_script {\n    a weight -254\n  }\n"));
   EXPECT_EQ(r.config.scripts[0].weight, 0);
   EXPECT_EQ(r.config.instances[0].track_scripts[0].weight, -253);
-  EXPECT_EQ(Messages(r), (Msgs{"number '254' outside range [-253, 253]",
-                               "vrrp_script a weight 254 must be in [-253, 253]",
-                               "(VI_1) weight for a cannot be +/-254. Setting to +/-253"}));
+  EXPECT_EQ(Messages(r),
+            (Msgs{"number '254' outside range [-253, 253]",
+                  "vrrp_script a weight 254 must be in [-253, 253]",
+                  "(VI_1) weight for a cannot be +/-254. Setting to +/-253", kViolation}));
+}
+
+// ------------------------------------------------------------ script security (R37)
+
+// keepalived -t prints the SECURITY VIOLATION line once, without a line
+// number, after the reader's messages and before any completion message, for
+// any vrrp_script (used or not), instance or sync-group notify script or
+// notify FIFO script; vrrpsim points at the first one. Each case checked with
+// `keepalived -t` (rc 6).
+TEST(ScriptSecurityTest, R37_ViolationForAnyScriptWithoutScriptSecurity) {
+  const std::vector<std::string> configs = {
+      "vrrp_script chk {\n script /bin/true\n}\n" + Instance(""),  // not even used
+      Instance("  notify_master /bin/true\n"),
+      Instance("  notify \"/bin/true arg\"\n"),
+      "global_defs {\n notify_fifo /run/f\n notify_fifo_script /bin/true\n}\n" + Instance(""),
+      "vrrp_sync_group G {\n group {\n  VI_1\n }\n notify_backup /bin/true\n}\n" + Instance(""),
+  };
+  for (const std::string& text : configs) {
+    ParseResult r = Parse(text);
+    ASSERT_TRUE(r.ok()) << text;
+    auto it = std::find_if(r.diagnostics.begin(), r.diagnostics.end(),
+                           [](const Diagnostic& d) { return d.message == kViolation; });
+    ASSERT_NE(it, r.diagnostics.end()) << text;
+    EXPECT_EQ(it->severity, Severity::kWarning);  // lint exit 1
+    EXPECT_EQ(std::count_if(r.diagnostics.begin(), r.diagnostics.end(),
+                            [](const Diagnostic& d) { return d.message == kViolation; }),
+              1);
+  }
+}
+
+TEST(ScriptSecurityTest, R37_ViolationComesFirstAndPointsAtTheFirstScript) {
+  ParseResult r = Parse(
+      "vrrp_sync_group G {\n group {\n  VI_1 VI_9\n }\n}\n"
+      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+      " notify_master /bin/true\n}\nbogus\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r),
+            (Msgs{"Unknown keyword 'bogus'", kViolation,
+                  "Virtual router VI_9 specified in sync group G doesn't exist - ignoring",
+                  "Sync group G has only 1 virtual router(s) - this probably isn't what you want",
+                  "(VI_1) No VIP specified; at least one is sensible"}));
+  EXPECT_EQ(r.diagnostics[1].where.line, 9);
+  EXPECT_EQ(r.diagnostics[1].where.column, 16);
+}
+
+// Also before a fatal completion error (the instance without a VRID).
+TEST(ScriptSecurityTest, R37_ViolationAlsoBeforeAFatalError) {
+  ParseResult r = Parse(
+      "vrrp_script chk {\n script /bin/true\n}\n"
+      "vrrp_instance VI_1 {\n interface eth0\n track_script {\n  chk\n }\n}\n");
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(Messages(r), (Msgs{kViolation, "(VI_1) the virtual router id must be set"}));
+}
+
+TEST(ScriptSecurityTest, R37_StartupAndShutdownScriptsHaveTheirOwnLine) {
+  ParseResult r = Parse(
+      "global_defs {\n startup_script /bin/true\n shutdown_script /bin/true\n}\n"
+      "vrrp_script chk {\n script /bin/true\n}\n" +
+      Instance("  track_script {\n    chk\n  }\n"));
+  EXPECT_EQ(Messages(r), (Msgs{"SECURITY VIOLATION - start/shutdown scripts are being executed "
+                               "but script_security not enabled.",
+                               kViolation}));
+}
+
+// No line: with enable_script_security; for a command whose first word starts
+// with '<' (the seeds' `script "</dev/tcp/127.0.0.1/80"` is a file test,
+// never executed; "<foo" names nothing keepalived could find); for a
+// vrrp_script without `script` (removed).
+TEST(ScriptSecurityTest, R37_NoViolation) {
+  const std::vector<std::string> configs = {
+      "global_defs {\n enable_script_security\n}\nvrrp_script chk {\n script /bin/true\n}\n" +
+          Instance("  track_script {\n    chk\n  }\n  notify_master /bin/true\n"),
+      "vrrp_script chk {\n script \"</dev/tcp/127.0.0.1/80\"\n}\n" +
+          Instance("  track_script {\n    chk\n  }\n"),
+      Instance("  notify_master \"</dev/null\"\n"),
+      "global_defs {\n startup_script \"</dev/null\"\n}\n" + Instance(""),
+      "vrrp_script chk {\n interval 2\n}\n" + Instance(""),
+      Instance(""),
+  };
+  for (const std::string& text : configs) {
+    ParseResult r = Parse(text);
+    for (const auto& d : r.diagnostics)
+      EXPECT_EQ(d.message.find("SECURITY VIOLATION"), std::string::npos) << text;
+  }
 }
 
 // ------------------------------------------------------------ track_file
@@ -534,9 +624,10 @@ TEST(InstanceTest, OwnerIgnoresWeights) {
                             Instance("  priority 255\n  track_interface {\n    eth1 weight 5\n  }\n"
                                      "  track_script {\n    s\n  }\n"),
                         o);
-  EXPECT_EQ(Messages(r), (Msgs{"(VI_1) ignoring eth1 tracked interface due to address owner",
-                               "(VI_1) ignoring tracked script s with weights due to address_owner",
-                               "Warning - script s is not used"}));
+  EXPECT_EQ(Messages(r),
+            (Msgs{kViolation, "(VI_1) ignoring eth1 tracked interface due to address owner",
+                  "(VI_1) ignoring tracked script s with weights due to address_owner",
+                  "Warning - script s is not used"}));
   EXPECT_TRUE(r.config.instances[0].track_interfaces.empty());
   EXPECT_TRUE(r.config.instances[0].track_scripts.empty());
 }
@@ -575,7 +666,7 @@ TEST(SyncGroupTest, MembershipAndGroupKeywords) {
       " track_script {\n  s\n }\n}\n" +
       Instance("", "VI_1", 1) + Instance("", "VI_2", 2) + Instance("", "VI_3", 3));
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(Messages(r), Msgs{});
+  EXPECT_EQ(Messages(r), Msgs{kViolation});
   ASSERT_EQ(r.config.sync_groups.size(), 1u);
   const SyncGroup& g = r.config.sync_groups[0];
   EXPECT_EQ(g.members, (std::vector<std::string>{"VI_1", "VI_2"}));
@@ -628,7 +719,7 @@ TEST(StructureTest, OneLineBlocksAndBraceOnNextLine) {
       "vrrp_instance VI_1\n{\n interface eth0\n virtual_router_id 9\n"
       " virtual_ipaddress { 10.0.0.1/24 }\n track_script { chk }\n}\n");
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(Messages(r), Msgs{});
+  EXPECT_EQ(Messages(r), Msgs{kViolation});
   EXPECT_EQ(r.config.instances[0].vips.size(), 1u);
   EXPECT_EQ(r.config.instances[0].track_scripts.size(), 1u);
 }
