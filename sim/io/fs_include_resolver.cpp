@@ -136,16 +136,25 @@ LoadResult LoadConfigFile(const std::string& path, const std::string& root, Pars
   std::string canon = CanonicalPath(path);
   std::string error;
   std::string text;
+  Severity severity = Severity::kFatal;
   if (canon.empty()) {
     error = "Unable to find configuration file " + path;
   } else if (resolver.root().empty() || !IsUnder(canon, resolver.root())) {
     error = "Configuration file " + path + " is outside the configuration root " + use_root;
+  } else if (struct stat st{}; stat(canon.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    // keepalived globs the -f argument with GLOB_MARK, so the name it prints
+    // ends in '/'; it skips the directory and has nothing to check (-t exits
+    // 0). vrrpsim lint was asked to check a configuration and got none: an
+    // error (exit 2), not a fatal one - keepalived carries on.
+    error = "Configuration file '" + path + (path.back() == '/' ? "" : "/") +
+            "' is a directory - skipping";
+    severity = Severity::kError;
   } else {
     ReadFile(canon, options.max_total_bytes, &text, &error);
   }
   if (!error.empty()) {
     vrrp::Diagnostic d;  // built field by field: g++ 12 -O3 misreads the braced form
-    d.severity = Severity::kFatal;
+    d.severity = severity;
     d.where.file = path;
     d.message = error;
     result.parse.diagnostics.push_back(std::move(d));

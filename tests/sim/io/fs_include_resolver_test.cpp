@@ -163,5 +163,20 @@ TEST_F(TempTree, LoadConfigFileMissingOrOutside) {
   EXPECT_FALSE(outside.parse.ok());
 }
 
+// keepalived -t: "Configuration file 'DIR/' is a directory - skipping" (its
+// glob adds the '/'); vrrpsim lint reports it as an error, not as a clean file.
+TEST_F(TempTree, LoadConfigFileOnADirectoryIsAnError) {
+  LoadResult r = LoadConfigFile(Root() + "/conf.d", Root());
+  EXPECT_FALSE(r.read_ok);
+  ASSERT_EQ(r.parse.diagnostics.size(), 1u);
+  EXPECT_EQ(r.parse.diagnostics[0].severity, vrrp::Severity::kError);
+  EXPECT_EQ(r.parse.diagnostics[0].ToString(), Root() + "/conf.d: error: Configuration file '" +
+                                                   Root() + "/conf.d/' is a directory - skipping");
+  LoadResult slash = LoadConfigFile(Root() + "/conf.d/", "");
+  ASSERT_EQ(slash.parse.diagnostics.size(), 1u);
+  EXPECT_EQ(slash.parse.diagnostics[0].message,
+            "Configuration file '" + Root() + "/conf.d/' is a directory - skipping");
+}
+
 }  // namespace
 }  // namespace vsim
