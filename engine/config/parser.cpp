@@ -148,6 +148,10 @@ class Reader {
     // Files are pushed in reverse so that the first match is read first.
     std::vector<Frame> frames;
     for (const auto& f : found) {
+      if (!f.skipped.empty()) {
+        Report(f.skipped_severity, where, f.skipped);
+        continue;
+      }
       if (++included_files_ > kMaxIncludedFiles) {
         Report(Severity::kError, where,
                "Include limit (" + std::to_string(kMaxIncludedFiles) + " files) exceeded by '" +

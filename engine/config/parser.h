@@ -23,13 +23,20 @@ class IncludeResolver {
   struct File {
     std::string name;  // the name diagnostics will show for it
     std::string content;
+    // Non-empty: this match was not read, and this says why (a symlink leading
+    // out of the allowed tree, a directory); reported at the include with
+    // `skipped_severity`, the other matches are read. (Both have initialisers
+    // so that `{name, content}` stays a complete aggregate initialiser.)
+    std::string skipped{};
+    Severity skipped_severity = Severity::kError;
   };
 
   // Expands `pattern` (a glob, possibly relative) as written in `including_file`.
-  // Returns the matching files in sorted order; an empty result means no match
+  // Returns the matches in sorted order; an empty result means no match
   // (keepalived logs it and carries on unless the include variant says
-  // otherwise). `error` is set when the pattern is refused (e.g. it escapes the
-  // allowed directory tree).
+  // otherwise). `error` is set when the whole pattern is refused (e.g. its
+  // directory escapes the allowed tree); single matches are refused through
+  // File::skipped.
   virtual std::vector<File> Resolve(const std::string& including_file, const std::string& pattern,
                                     std::string* error) = 0;
 };

@@ -103,13 +103,33 @@ std::vector<IncludeResolver::File> FsIncludeResolver::Resolve(const std::string&
   globfree(&g);
   std::sort(paths.begin(), paths.end());
 
-  bool refused = false;
+  // A match as keepalived names it: relative to the including file's
+  // directory when the pattern was (keepalived reads from there).
+  const std::string prefix =
+      pattern.empty() || pattern[0] != '/' ? DirName(including_file) + "/" : "";
+  auto shown = [&prefix](const std::string& p) {
+    return !prefix.empty() && p.compare(0, prefix.size(), prefix) == 0 ? p.substr(prefix.size())
+                                                                       : p;
+  };
   for (const std::string& p : paths) {
-    if (!p.empty() && p.back() == '/') continue;  // a directory
+    if (!p.empty() && p.back() == '/') {
+      // GLOB_MARK: a directory. keepalived -t says so and skips it (rc 0).
+      File d;
+      d.name = p;
+      d.skipped = "Configuration file '" + shown(p) + "' is a directory - skipping";
+      d.skipped_severity = Severity::kWarning;
+      out.push_back(std::move(d));
+      continue;
+    }
     std::string canon = CanonicalPath(p);
     if (canon.empty()) continue;
     if (!IsUnder(canon, root_)) {
-      refused = true;
+      // A symlink leading out of the tree: refused, the other matches stay.
+      File r;
+      r.name = p;
+      r.skipped = "Configuration file '" + shown(p) + "' resolves outside the configuration root " +
+                  root_ + " - refused";
+      out.push_back(std::move(r));
       continue;
     }
     struct stat st {};
@@ -123,9 +143,6 @@ std::vector<IncludeResolver::File> FsIncludeResolver::Resolve(const std::string&
     }
     out.push_back(std::move(f));
   }
-  if (out.empty() && refused)
-    *error =
-        "include '" + pattern + "' resolves outside the configuration root " + root_ + " - refused";
   return out;
 }
 

@@ -20,8 +20,10 @@ class FsIncludeResolver : public vrrp::IncludeResolver {
   // fails with an error).
   explicit FsIncludeResolver(std::string root, std::size_t max_file_bytes = 4 * 1024 * 1024);
 
-  // Matches are sorted by path; directories and files outside the root are
-  // skipped, and a pattern whose directory is outside the root is refused.
+  // Matches are sorted by path. A directory, or a match that resolves (through
+  // a symlink) outside the root, comes back as a File with `skipped` set (a
+  // warning / a refusal per match); a pattern whose directory is outside the
+  // root is refused as a whole through `error`.
   std::vector<File> Resolve(const std::string& including_file, const std::string& pattern,
                             std::string* error) override;
 

@@ -91,11 +91,52 @@ TEST_F(TempTree, SymlinkEscapingTheRootIsRefused) {
   fs::create_directory_symlink(base_ + "/outside", Root() + "/dirlink");
   FsIncludeResolver r(Root());
   std::string error;
-  EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "conf.d/link.conf", &error).empty());
-  EXPECT_NE(error, "");
-  error.clear();
+  auto files = r.Resolve(Root() + "/k.conf", "conf.d/link.conf", &error);
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].content, "");
+  EXPECT_EQ(files[0].skipped,
+            "Configuration file 'conf.d/link.conf' resolves outside the "
+            "configuration root " +
+                CanonicalPath(Root()) + " - refused");
+  EXPECT_EQ(files[0].skipped_severity, vrrp::Severity::kError);
+  // A pattern whose directory is a symlink out of the tree: refused as a whole.
   EXPECT_TRUE(r.Resolve(Root() + "/k.conf", "dirlink/*", &error).empty());
   EXPECT_NE(error, "");
+}
+
+// One refusal per escaping match; the other matches are still read, and a
+// directory match is skipped with keepalived's warning.
+TEST_F(TempTree, EscapingGlobMatchIsRefusedAloneOthersAreRead) {
+  Write("outside/secret.conf", "  priority 1\n");
+  Write("outside/other.conf", "  priority 2\n");
+  Write("root/conf.d/10-prio.conf", "  priority 42\n");
+  Write("root/conf.d/30-nopreempt.conf", "  nopreempt\n");
+  fs::create_symlink(base_ + "/outside/secret.conf", Root() + "/conf.d/20-link.conf");
+  fs::create_symlink(base_ + "/outside/other.conf", Root() + "/conf.d/40-link.conf");
+  fs::create_directories(Root() + "/conf.d/25-dir.conf");
+  Write("root/keepalived.conf", std::string(kInstance) + "  include conf.d/*.conf\n}\n");
+  LoadResult r = LoadConfigFile(Root() + "/keepalived.conf", Root());
+  ASSERT_TRUE(r.read_ok);
+  ASSERT_TRUE(r.parse.ok());
+  const std::string at = Root() + "/keepalived.conf:7:11: ";
+  const std::string root = CanonicalPath(Root());
+  ASSERT_EQ(r.parse.diagnostics.size(), 3u);
+  EXPECT_EQ(r.parse.diagnostics[0].ToString(),
+            at +
+                "error: Configuration file 'conf.d/20-link.conf' resolves outside the "
+                "configuration root " +
+                root + " - refused");
+  EXPECT_EQ(r.parse.diagnostics[1].ToString(),
+            at + "warning: Configuration file 'conf.d/25-dir.conf/' is a directory - skipping");
+  EXPECT_EQ(r.parse.diagnostics[2].ToString(),
+            at +
+                "error: Configuration file 'conf.d/40-link.conf' resolves outside the "
+                "configuration root " +
+                root + " - refused");
+  ASSERT_EQ(r.parse.config.instances.size(), 1u);
+  EXPECT_EQ(r.parse.config.instances[0].priority, 42);  // not 1 or 2 from outside
+  EXPECT_TRUE(r.parse.config.instances[0].nopreempt);
 }
 
 TEST_F(TempTree, SymlinkInsideTheRootIsFine) {
