@@ -101,6 +101,33 @@ TEST(GlobalDefsTest, VrrpKeywords) {
   EXPECT_EQ(v.mcast_dst, Ipv4(224, 0, 0, 19));
 }
 
+// Explicit global lower-priority GARP values stand on their own (they only
+// default to vrrp_garp_master_*) and are inherited by every instance that does
+// not set its own (checked with a keepalived config dump: "Gratuitous ARP lower
+// priority delay = 7", "... repeat = 2" globally and in the instance).
+TEST(GlobalDefsTest, GarpLowerPrioDelayAndRepeat) {
+  ParseResult r = Parse(
+      "global_defs {\n vrrp_garp_master_delay 3\n vrrp_garp_master_repeat 4\n"
+      " vrrp_garp_lower_prio_delay 7\n vrrp_garp_lower_prio_repeat 2\n}\n" +
+      Instance("", "VI_1", 1) +
+      Instance("  garp_lower_prio_delay 1\n  garp_lower_prio_repeat 0\n", "VI_2", 2));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Messages(r), Msgs{});
+  const GlobalDefs& g = r.config.global;
+  EXPECT_EQ(g.garp_master_delay, Seconds(3));
+  EXPECT_EQ(g.garp_master_repeat, 4);
+  EXPECT_EQ(g.garp_lower_prio_delay, Seconds(7));
+  EXPECT_EQ(g.garp_lower_prio_repeat, 2);
+  const VrrpInstance& v1 = r.config.instances[0];
+  EXPECT_EQ(v1.garp_master_delay, Seconds(3));
+  EXPECT_EQ(v1.garp_master_repeat, 4);
+  EXPECT_EQ(v1.garp_lower_prio_delay, Seconds(7));
+  EXPECT_EQ(v1.garp_lower_prio_repeat, 2);
+  const VrrpInstance& v2 = r.config.instances[1];
+  EXPECT_EQ(v2.garp_lower_prio_delay, Seconds(1));
+  EXPECT_EQ(v2.garp_lower_prio_repeat, 0);  // 0 is allowed here (R51: off)
+}
+
 TEST(GlobalDefsTest, AppliesWhereverItAppears) {
   ParseResult r = Parse(Instance("") + "global_defs {\n vrrp_garp_master_repeat 2\n}\n");
   ASSERT_TRUE(r.ok());

@@ -1,8 +1,10 @@
 // R7, R8: skew and master-down interval with keepalived's integer arithmetic.
 #include "engine/vrrp/timers.h"
 
+#include <cstdio>
 #include <gtest/gtest.h>
 
+#include "engine/config/parser.h"
 #include "engine/daemon.h"
 
 namespace vrrp {
@@ -10,10 +12,11 @@ namespace {
 
 struct Row {
   int version;
-  Duration adv;
+  Duration adv;  // the interval the engine runs with (after the reader, R6)
   int prio;
   Duration skew;
   Duration mdi;
+  Duration configured = 0;  // `advert_int` as written, if the reader changes it
 };
 
 // v2 values and v3 (1 s = 100 cs, 0.5 s = 50 cs, 3 s = 300 cs) values agree
@@ -43,6 +46,15 @@ constexpr Row kTable[] = {
     {3, 2 * kSecond, 100, 1218750, 7218750},
     {3, 2 * kSecond, 254, 15625, 6015625},
     {3, 2 * kSecond, 255, 7812, 6007812},
+    // v2, `advert_int 0.5`: the reader rounds a v2 interval to whole seconds,
+    // (0.5 + 0.5) truncated = 1 s (R6; keepalived logs "VRRPv2 advertisement
+    // interval 0.500000s must be an integer. rounding" and its config dump
+    // shows "Advert interval = 1 sec"), so these are the 1 s values.
+    {2, kSecond, 1, 996093, 3996093, 500 * kMillisecond},
+    {2, kSecond, 99, 613281, 3613281, 500 * kMillisecond},
+    {2, kSecond, 100, 609375, 3609375, 500 * kMillisecond},
+    {2, kSecond, 254, 7812, 3007812, 500 * kMillisecond},
+    {2, kSecond, 255, 3906, 3003906, 500 * kMillisecond},
     // v3, 0.5 s (doc R8 column "master adv 50 cs").
     {3, 500 * kMillisecond, 1, 498046, 1998046},
     {3, 500 * kMillisecond, 99, 306640, 1806640},
@@ -50,6 +62,30 @@ constexpr Row kTable[] = {
     {3, 500 * kMillisecond, 254, 3906, 1503906},
     {3, 500 * kMillisecond, 255, 1953, 1501953},
 };
+
+// The interval a row's `advert_int` gives after the config reader (R6).
+Duration ReaderInterval(const Row& r) {
+  const Duration written = r.configured ? r.configured : r.adv;
+  char adv[32];
+  std::snprintf(adv, sizeof adv, "%lld.%06lld", static_cast<long long>(written / kSecond),
+                static_cast<long long>(written % kSecond));
+  ParseResult p = ParseConfig(
+      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
+      " version " +
+          std::to_string(r.version) + "\n advert_int " + adv +
+          "\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n",
+      "t.conf");
+  if (!p.ok() || p.config.instances.empty()) return -1;
+  return p.config.instances[0].advert_int;
+}
+
+TEST(Rules, R6_TableIntervalsAreWhatTheReaderMakesOfThem) {
+  for (const Row& r : kTable) {
+    SCOPED_TRACE(::testing::Message()
+                 << "v" << r.version << " adv=" << r.adv << " configured=" << r.configured);
+    EXPECT_EQ(ReaderInterval(r), r.adv);
+  }
+}
 
 TEST(Rules, R7_SkewTimeIntegerArithmetic) {
   for (const Row& r : kTable) {
