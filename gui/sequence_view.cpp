@@ -4,6 +4,7 @@
 #include <QPainterPath>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "gui/timeline_view.h"
 #include "sim/trace/text_report.h"
@@ -46,7 +47,7 @@ void SequenceView::setModel(std::shared_ptr<const TimelineModel> model) {
 
 void SequenceView::setWindow(Time t0, Time t1) {
   t0_ = t0;
-  t1_ = std::max(t1, t0 + 1);
+  t1_ = t1 > t0 ? t1 : t0 + (t0 < std::numeric_limits<Time>::max() ? 1 : 0);
   update();
 }
 
@@ -82,18 +83,14 @@ void SequenceView::paintEvent(QPaintEvent*) {
   p.setFont(Font(10));
   p.setPen(QColor(90, 90, 90));
   const Duration span = t1_ - t0_;
-  Duration step = 1;
-  for (Duration base = 1; base <= 1'000'000'000'000LL && step == 1; base *= 10)
-    for (int k : {1, 2, 5})
-      if (double(base * k) * h / double(span) >= 60) {
-        step = base * k;
-        break;
-      }
-  for (Time t = (t0_ + step - 1) / step * step; t <= t1_; t += step) {
+  const Duration step = TickStep(60 * double(span) / h);
+  int ticks = 0;  // at least 60 px apart: never more than the height's worth
+  for (Time t = FirstTick(t0_, step); t <= t1_ && ticks++ <= height(); t += step) {
     const double y = y_of(t);
     p.drawLine(QPointF(kTimeColumn - 6, y), QPointF(kTimeColumn, y));
     p.drawText(QRectF(0, y - 8, kTimeColumn - 8, 16), Qt::AlignRight | Qt::AlignVCenter,
                QString::fromStdString(FormatSeconds(t, step)));
+    if (t1_ - t < step) break;  // the next tick is past the end (t + step may overflow)
   }
   if (!readable()) {
     const auto [b, e] = model_->MessageRange(t0_, t1_);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -187,15 +188,31 @@ double TimeMap::ToAxis(Time t) const {
   return p.a0 + double(t - p.t0) * (p.a1 - p.a0) / double(p.t1 - p.t0);
 }
 
+namespace {
+// Rounds an axis offset to a time, saturating instead of overflowing: a
+// trace's times may reach 2^63 us and a double cannot hold that exactly.
+Time SatTime(double v) {
+  constexpr double kMax = 9223372036854774784.0;  // the largest double below 2^63
+  if (!(v > -kMax)) return Time(-kMax);
+  if (v > kMax) return Time(kMax);
+  return Time(std::llround(v));
+}
+Time SatAdd(Time a, Time b) {
+  Time r;
+  if (__builtin_add_overflow(a, b, &r))
+    return b > 0 ? std::numeric_limits<Time>::max() : std::numeric_limits<Time>::min();
+  return r;
+}
+}  // namespace
+
 Time TimeMap::ToTime(double a) const {
-  if (pieces_.empty()) return Time(std::llround(a));
-  if (a <= pieces_.front().a0)
-    return pieces_.front().t0 - Time(std::llround(pieces_.front().a0 - a));
-  if (a >= pieces_.back().a1) return pieces_.back().t1 + Time(std::llround(a - pieces_.back().a1));
+  if (pieces_.empty()) return SatTime(a);
+  if (a <= pieces_.front().a0) return SatAdd(pieces_.front().t0, -SatTime(pieces_.front().a0 - a));
+  if (a >= pieces_.back().a1) return SatAdd(pieces_.back().t1, SatTime(a - pieces_.back().a1));
   auto it = std::upper_bound(pieces_.begin(), pieces_.end(), a,
                              [](double v, const Piece& p) { return v < p.a1; });
   const Piece& p = *it;
-  return p.t0 + Time(std::llround((a - p.a0) * double(p.t1 - p.t0) / (p.a1 - p.a0)));
+  return std::min(p.t1, SatAdd(p.t0, SatTime((a - p.a0) * double(p.t1 - p.t0) / (p.a1 - p.a0))));
 }
 
 // ---------------------------------------------------------------- model

@@ -7,6 +7,7 @@
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "sim/trace/text_report.h"
 
@@ -54,6 +55,27 @@ void Arrow(QPainter& p, QPointF a, QPointF b) {
 }
 
 }  // namespace
+
+Duration TickStep(double min_units) {
+  // 1-2-5 steps up to the largest that fits a Duration; computed, not
+  // searched, so that a window of years (or of 2^63 us) costs nothing.
+  constexpr double kMaxStep = 5e18;
+  if (!(min_units > 1)) return 1;  // also NaN
+  if (min_units >= kMaxStep) return Duration(kMaxStep);
+  double base = std::pow(10.0, std::floor(std::log10(min_units)));
+  for (;;) {
+    for (double k : {1.0, 2.0, 5.0})
+      if (base * k >= min_units) return Duration(std::llround(base * k));
+    base *= 10;
+  }
+}
+
+Time FirstTick(Time lo, Duration step) {
+  // The first multiple of `step` at or after `lo`, without overflowing.
+  Time t = lo / step * step;
+  if (t < lo && t <= std::numeric_limits<Time>::max() - step) t += step;
+  return t;
+}
 
 QColor StateColor(LaneState s) {
   switch (s) {
@@ -314,18 +336,7 @@ void TimelineView::paintAxis(QPainter& p, const QRect& plot) const {
   p.drawLine(plot.left(), kAxisHeight - 1, plot.right(), kAxisHeight - 1);
   const double px_per_unit = plot.width() / std::max(1e-9, a1_ - a0_);
   // Tick step: the smallest 1-2-5 step at least 90 px apart.
-  Duration step = 1;
-  for (Duration base = 1; base <= 1'000'000'000'000LL; base *= 10) {
-    bool found = false;
-    for (int k : {1, 2, 5}) {
-      if (double(base * k) * px_per_unit >= 90) {
-        step = base * k;
-        found = true;
-        break;
-      }
-    }
-    if (found) break;
-  }
+  const Duration step = TickStep(90 / px_per_unit);
   double last_right = -1e9;
   for (const auto& piece : map_.pieces()) {
     if (piece.a1 < a0_ || piece.a0 > a1_) continue;
@@ -343,19 +354,25 @@ void TimelineView::paintAxis(QPainter& p, const QRect& plot) const {
     }
     const Time lo = std::max(piece.t0, map_.ToTime(a0_));
     const Time hi = std::min(piece.t1, map_.ToTime(a1_));
-    for (Time t = (lo + step - 1) / step * step; t <= hi; t += step) {
+    if (lo > hi) continue;
+    // Ticks are >= 90 px apart: more than the plot's width of them means the
+    // times were off (rounding at 2^63), so stop rather than spin.
+    int ticks = 0;
+    for (Time t = FirstTick(lo, step); ticks++ <= plot.width(); t += step) {
       const double x = xForAxis(map_.ToAxis(t), plot);
-      if (x < plot.left() - 0.5 || x > plot.right() + 0.5) continue;
-      p.setPen(QColor(235, 235, 235));
-      p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-      p.setPen(QColor(60, 60, 60));
-      p.drawLine(QPointF(x, kAxisHeight - 6), QPointF(x, kAxisHeight - 1));
-      const QString s = QString::fromStdString(FormatSeconds(t, step));
-      const double w = fm.horizontalAdvance(s);
-      if (x - w / 2 > last_right + 6) {
-        p.drawText(QPointF(x - w / 2, 14), s);
-        last_right = x + w / 2;
+      if (t >= lo && t <= hi && x >= plot.left() - 0.5 && x <= plot.right() + 0.5) {
+        p.setPen(QColor(235, 235, 235));
+        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+        p.setPen(QColor(60, 60, 60));
+        p.drawLine(QPointF(x, kAxisHeight - 6), QPointF(x, kAxisHeight - 1));
+        const QString s = QString::fromStdString(FormatSeconds(t, step));
+        const double w = fm.horizontalAdvance(s);
+        if (x - w / 2 > last_right + 6) {
+          p.drawText(QPointF(x - w / 2, 14), s);
+          last_right = x + w / 2;
+        }
       }
+      if (t > hi || hi - t < step) break;  // the next tick is past the end (t + step may overflow)
     }
   }
   p.setPen(QColor(90, 90, 90));

@@ -115,6 +115,12 @@ class TimelineView : public QWidget {
   int hover_x_ = -1;
 };
 
+// Axis ticks (lanes and message sequence): the smallest 1-2-5 step of at
+// least `min_units` (any magnitude, capped at 5e18), and the first multiple
+// of `step` at or after `lo`, both free of overflow.
+Duration TickStep(double min_units);
+Time FirstTick(Time lo, Duration step);
+
 // Colours shared by the lanes, the legend and the tests' pixel checks.
 QColor StateColor(LaneState s);
 QColor HostColor(int host);

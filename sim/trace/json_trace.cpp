@@ -2,6 +2,7 @@
 #include "sim/trace/json_trace.h"
 
 #include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include <utility>
 
 #include "sim/core/rng.h"
+#include "sim/scenario/scenario.h"  // kMaxDuration
 
 namespace vsim {
 
@@ -186,12 +188,129 @@ ordered_json Envelope() {
 
 // --- reading -------------------------------------------------------------
 
+// Where a value sits in the text: nlohmann 3.11 keeps no positions, so the
+// few diagnostics that point at a value find it again by walking the (already
+// parsed, hence valid) text along the value's path.
+class Locator {
+ public:
+  explicit Locator(const std::string& text) : s_(text) {}
+
+  // A step is an object key or an array index.
+  struct Step {
+    std::string key;
+    std::size_t index = 0;
+    bool is_key = true;
+  };
+  static Step Key(std::string k) { return {std::move(k), 0, true}; }
+  static Step Index(std::size_t i) { return {{}, i, false}; }
+
+  // Line and column (1-based) of the value at `path`; {0, 0} if not found.
+  std::pair<int, int> Find(const std::vector<Step>& path) const {
+    std::size_t pos = Ws(0);
+    for (const Step& step : path) {
+      if (pos >= s_.size()) return {0, 0};
+      std::size_t found = std::string::npos;
+      if (step.is_key) {
+        if (s_[pos] != '{') return {0, 0};
+        pos = Ws(pos + 1);
+        while (pos < s_.size() && s_[pos] == '"') {
+          const std::size_t key_end = String(pos);
+          const bool match = s_.compare(pos + 1, key_end - pos - 2, step.key) == 0 &&
+                             key_end - pos - 2 == step.key.size();
+          pos = Ws(key_end);
+          if (pos < s_.size() && s_[pos] == ':') pos = Ws(pos + 1);
+          if (match) found = pos;  // the last of duplicate keys wins, as in nlohmann
+          pos = Ws(Value(pos));
+          if (pos < s_.size() && s_[pos] == ',') pos = Ws(pos + 1);
+        }
+      } else {
+        if (s_[pos] != '[') return {0, 0};
+        pos = Ws(pos + 1);
+        for (std::size_t i = 0; pos < s_.size() && s_[pos] != ']'; ++i) {
+          if (i == step.index) {
+            found = pos;
+            break;
+          }
+          pos = Ws(Value(pos));
+          if (pos < s_.size() && s_[pos] == ',') pos = Ws(pos + 1);
+        }
+      }
+      if (found == std::string::npos) return {0, 0};
+      pos = found;
+    }
+    int line = 1, column = 1;
+    for (std::size_t i = 0; i < pos && i < s_.size(); ++i) {
+      if (s_[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    return {line, column};
+  }
+
+ private:
+  std::size_t Ws(std::size_t p) const {
+    while (p < s_.size() && (s_[p] == ' ' || s_[p] == '\n' || s_[p] == '\r' || s_[p] == '\t')) ++p;
+    return p;
+  }
+  // Past the string starting at p (a '"').
+  std::size_t String(std::size_t p) const {
+    for (++p; p < s_.size(); ++p) {
+      if (s_[p] == '\\')
+        ++p;
+      else if (s_[p] == '"')
+        return p + 1;
+    }
+    return p;
+  }
+  // Past the value starting at p.
+  std::size_t Value(std::size_t p) const {
+    if (p >= s_.size()) return p;
+    if (s_[p] == '"') return String(p);
+    if (s_[p] == '{' || s_[p] == '[') {
+      int depth = 0;
+      for (; p < s_.size(); ++p) {
+        const char c = s_[p];
+        if (c == '"') {
+          p = String(p) - 1;
+        } else if (c == '{' || c == '[') {
+          ++depth;
+        } else if (c == '}' || c == ']') {
+          if (--depth == 0) return p + 1;
+        }
+      }
+      return p;
+    }
+    while (p < s_.size() && s_[p] != ',' && s_[p] != '}' && s_[p] != ']' && s_[p] != ' ' &&
+           s_[p] != '\n' && s_[p] != '\r' && s_[p] != '\t')
+      ++p;
+    return p;
+  }
+
+  const std::string& s_;
+};
+
 struct Reader {
   const std::string& file;
   vrrp::Diagnostics* diags;
+  const Locator* locator = nullptr;
+  int located = 0;
 
   void Error(const std::string& what) {
     diags->push_back({vrrp::Severity::kError, {file, 0, 0}, what});
+  }
+
+  // An error about the value at `path`, with its line:column (for the first
+  // few: each one walks the text).
+  void ErrorAt(const std::vector<Locator::Step>& path, const std::string& what) {
+    std::pair<int, int> lc{0, 0};
+    if (locator && located < 20) {
+      ++located;
+      lc = locator->Find(path);
+    }
+    diags->push_back({vrrp::Severity::kError, {file, lc.first, lc.second}, what});
   }
 
   template <typename T>
@@ -228,7 +347,8 @@ struct Reader {
     return -1;
   }
 
-  bool ReadRun(const nlohmann::json& j, RunResult* run, const std::string& where) {
+  bool ReadRun(const nlohmann::json& j, RunResult* run, const std::string& where,
+               const std::vector<Locator::Step>& path) {
     if (!j.is_object()) {
       Error(where + ": expected an object");
       return false;
@@ -237,7 +357,18 @@ struct Reader {
     Get(j, "file", &run->file, where, false);
     Get(j, "variant", &run->variant, where, false);
     Get(j, "seed", &run->seed, where);
-    Get(j, "duration_us", &run->duration, where);
+    // The scenario's limit (30 days): beyond it a trace is not one vrrpsim
+    // writes, and times near 2^63 overflow whoever computes with them.
+    bool duration_ok = false;
+    if (Get(j, "duration_us", &run->duration, where)) {
+      duration_ok = run->duration >= 0 && run->duration <= kMaxDuration;
+      if (!duration_ok) {
+        auto p = path;
+        p.push_back(Locator::Key("duration_us"));
+        ErrorAt(p, where + ": \"duration_us\" " + std::to_string(run->duration) +
+                       " is outside 0.." + std::to_string(kMaxDuration) + " (30 days)");
+      }
+    }
     Get(j, "events_processed", &run->events_processed, where, false);
     nlohmann::json hosts;
     if (Get(j, "hosts", &hosts, where)) {
@@ -279,6 +410,17 @@ struct Reader {
         if (!Get(ej, "t", &e.t, ew) || !Get(ej, "kind", &kind, ew)) continue;
         if (!ParseEnum(kind, TraceKindName, &e.kind)) {
           Error(ew + ": unknown event kind \"" + kind + "\"");
+          continue;
+        }
+        if (e.t < 0 || (duration_ok && e.t > run->duration)) {
+          auto p = path;
+          p.push_back(Locator::Key("events"));
+          p.push_back(Locator::Index(i));
+          p.push_back(Locator::Key("t"));
+          ErrorAt(p, ew + ": time " + std::to_string(e.t) +
+                         (e.t < 0 ? " is negative"
+                                  : " is after the end of the run (duration_us " +
+                                        std::to_string(run->duration) + ")"));
           continue;
         }
         if (e.t < last) Error(ew + ": events are not in time order");
@@ -332,8 +474,16 @@ struct Reader {
         SplitBrainInterval iv;
         Get(sb[i], "vrid", &iv.vrid, sw);
         Get(sb[i], "domain", &iv.domain, sw, false);
-        Get(sb[i], "start", &iv.start, sw);
-        Get(sb[i], "end", &iv.end, sw);
+        const bool has_start = Get(sb[i], "start", &iv.start, sw);
+        const bool times = Get(sb[i], "end", &iv.end, sw) && has_start;
+        if (times && duration_ok && (iv.start < 0 || iv.end < iv.start || iv.end > run->duration)) {
+          auto p = path;
+          p.push_back(Locator::Key("split_brain"));
+          p.push_back(Locator::Index(i));
+          ErrorAt(p, sw + ": interval " + std::to_string(iv.start) + ".." + std::to_string(iv.end) +
+                         " is not within 0..duration_us (" + std::to_string(run->duration) + ")");
+          continue;
+        }
         Get(sb[i], "masters", &iv.masters, sw, false);
         Get(sb[i], "vip_holders", &iv.vip_holders, sw, false);
         std::vector<std::string> names;
@@ -397,7 +547,8 @@ void WriteTraceJsonRuns(const std::vector<RunResult>& runs, std::ostream& out) {
 
 TraceRead ReadTraceJson(const std::string& text, const std::string& filename) {
   TraceRead result;
-  Reader reader{filename, &result.diagnostics};
+  const Locator locator(text);
+  Reader reader{filename, &result.diagnostics, &locator};
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
@@ -447,12 +598,13 @@ TraceRead ReadTraceJson(const std::string& text, const std::string& filename) {
     }
     for (std::size_t i = 0; i < runs.size(); ++i) {
       RunResult r;
-      if (reader.ReadRun(runs[i], &r, "runs[" + std::to_string(i) + "]"))
+      if (reader.ReadRun(runs[i], &r, "runs[" + std::to_string(i) + "]",
+                         {Locator::Key("runs"), Locator::Index(i)}))
         result.runs.push_back(std::move(r));
     }
   } else {
     RunResult r;
-    if (reader.ReadRun(j, &r, "trace")) result.runs.push_back(std::move(r));
+    if (reader.ReadRun(j, &r, "trace", {})) result.runs.push_back(std::move(r));
   }
   return result;
 }

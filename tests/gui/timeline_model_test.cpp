@@ -51,6 +51,21 @@ std::string Joined(const std::vector<std::string>& v) {
   return out;
 }
 
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// `trace` with the last event's time replaced by `t`.
+std::string HugeTime(const std::string& trace, const std::string& t) {
+  std::string text = trace;
+  const auto at = text.rfind("\"t\": ");
+  const auto end = text.find(',', at);
+  text.replace(at + 5, end - at - 5, t);
+  return text;
+}
+
 void WriteFile(const QString& path, const std::string& text) {
   std::ofstream(path.toStdString(), std::ios::binary) << text;
 }
@@ -229,6 +244,11 @@ class TimelineModelTest : public QObject {
         {"empty.yaml", ""},
         {"bad.yaml", "name: x\nnodes: [[[\n"},
         {"binary.bin", std::string("\x00\x01\x02\x03", 4)},
+        // Times the axis once spun on: outside the run or the 30-day limit.
+        {"event-at-2^63.json", HugeTime(good, "9223372036854775807")},
+        {"negative-time.json", HugeTime(good, "-5")},
+        {"duration-2^63.json",
+         Replace(good, "\"duration_us\": 60000000", "\"duration_us\": 9223372036854775807")},
     };
     for (const auto& [name, text] : cases) {
       const QString path = dir.filePath(name);
@@ -238,6 +258,12 @@ class TimelineModelTest : public QObject {
       QVERIFY2(!l.error.empty(), qPrintable(name));
     }
     QVERIFY(!LoadRuns(dir.filePath("missing.json").toStdString()).ok());
+    // ... with the position of the offending value.
+    const std::string huge = LoadRuns(dir.filePath("event-at-2^63.json").toStdString()).error;
+    QVERIFY2(huge.find("is after the end of the run") != std::string::npos, huge.c_str());
+    QVERIFY2(QString::fromStdString(huge).contains(
+                 QRegularExpression("event-at-2\\^63.json:\\d+:\\d+: ")),
+             huge.c_str());
     // The message names the problem, not a YAML syntax error.
     QVERIFY(LoadRuns(dir.filePath("binary.bin").toStdString()).error.find("binary") !=
             std::string::npos);

@@ -28,6 +28,17 @@ std::vector<BadTrace> BadTraces() {
       {"truncated.json", R"({"format":"vrrpsim-trace","version":1,"scenario":"s","see)",
        "not valid JSON"},
       {"corrupt.json", std::string("\x1f\x8b\x08\0\0\0\0\0garbage", 16), "not valid JSON"},
+      // Times near 2^63 once hung the viewer (its axis walked trillions of ticks).
+      {"huge-time.json",
+       R"({"format":"vrrpsim-trace","version":1,"scenario":"s","seed":1,"duration_us":60000000,)"
+       "\n"
+       R"("hosts":[],"events":[{"t":9223372036854775807,"kind":"log"}]})",
+       "huge-time.json:2:27: error: trace.events[0]: time 9223372036854775807 is after the end"},
+      {"huge-duration.json",
+       R"({"format":"vrrpsim-trace","version":1,"scenario":"s","seed":1,)"
+       "\n"
+       R"("duration_us":9000000000000000000,"hosts":[],"events":[]})",
+       "huge-duration.json:2:15: error: trace: \"duration_us\" 9000000000000000000 is outside"},
   };
 }
 

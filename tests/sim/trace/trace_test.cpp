@@ -164,6 +164,60 @@ TEST(TraceJson, MalformedFilesGiveClearErrors) {
   EXPECT_EQ(r.diagnostics[0].where.line, 2);
 }
 
+TEST(TraceJson, TimesOutsideTheRunAreRejectedWithLineAndColumn) {
+  // Times near 2^63 hung the viewer's axis; a trace is a run of at most 30
+  // days (the scenario limit) and its events lie within it.
+  const std::string head =
+      "{\"format\":\"vrrpsim-trace\",\"version\":1,\"scenario\":\"s\",\"seed\":1,\n";
+  struct Case {
+    std::string body;
+    std::string expect;
+    int line, column;
+  };
+  const std::vector<Case> cases = {
+      {"\"duration_us\": 9223372036854775807,\"hosts\":[],\"events\":[]}",
+       "\"duration_us\" 9223372036854775807 is outside 0..2592000000000 (30 days)", 2, 16},
+      {"\"duration_us\":-1,\"hosts\":[],\"events\":[]}", "is outside 0..", 2, 15},
+      {"\"duration_us\":5,\"hosts\":[],\"events\":[\n {\"t\":1,\"kind\":\"log\"},\n"
+       "  {\"kind\":\"log\", \"t\": 9223372036854775807}]}",
+       "trace.events[1]: time 9223372036854775807 is after the end of the run (duration_us 5)", 4,
+       23},
+      {"\"duration_us\":5,\"hosts\":[],\"events\":[{\"t\":-1000,\"kind\":\"log\"}]}",
+       "trace.events[0]: time -1000 is negative", 2, 43},
+      {"\"duration_us\":5,\"hosts\":[],\"events\":[],\"split_brain\":[{\"vrid\":1,\"start\":5,"
+       "\"end\":-3}]}",
+       "trace.split_brain[0]: interval 5..-3 is not within 0..duration_us (5)", 2, 55},
+  };
+  for (const auto& c : cases) {
+    TraceRead r = ReadTraceJson(head + c.body, "huge.json");
+    ASSERT_FALSE(r.ok()) << c.expect;
+    const std::string msg = r.diagnostics[0].ToString();
+    EXPECT_NE(msg.find(c.expect), std::string::npos) << msg;
+    EXPECT_EQ(msg.rfind("huge.json:" + std::to_string(c.line) + ":" + std::to_string(c.column) +
+                            ": error: ",
+                        0),
+              0u)
+        << msg;
+  }
+  // In a file of several runs the position is the run's own.
+  const std::string runs =
+      "{\"format\":\"vrrpsim-trace\",\"version\":1,\"runs\":[\n"
+      "{\"scenario\":\"a\",\"seed\":1,\"duration_us\":5,\"hosts\":[],\"events\":[{\"t\":5,\"kind\":"
+      "\"log\"}]},\n"
+      "{\"scenario\":\"b\",\"seed\":1,\"duration_us\":5,\"hosts\":[],\"events\":[{\"t\":6,\"kind\":"
+      "\"log\"}]}]}";
+  TraceRead rr = ReadTraceJson(runs, "runs.json");
+  ASSERT_EQ(rr.diagnostics.size(), 1u);
+  EXPECT_EQ(rr.diagnostics[0].ToString(),
+            "runs.json:3:68: error: runs[1].events[0]: time 6 is after the end of the run "
+            "(duration_us 5)");
+  // The limit itself and an event at the very end are fine.
+  EXPECT_TRUE(ReadTraceJson(head + "\"duration_us\":2592000000000,\"hosts\":[],\"events\":[{"
+                                   "\"t\":2592000000000,\"kind\":\"log\"}]}",
+                            "ok.json")
+                  .ok());
+}
+
 TEST(TextReport, TapeShowsEveryHostAndMarksTheChange) {
   std::ostringstream os;
   WriteTextReport(PartitionRun(1, false), {}, os);
