@@ -22,6 +22,7 @@ class Completer {
 
   Config Run() {
     CheckScriptSecurity();
+    if (!CheckMinimumConfig()) return cfg_;
     CompleteGlobals();
     cfg_.scripts = raw_.scripts;
     cfg_.track_files = raw_.track_files;
@@ -77,6 +78,20 @@ class Completer {
     if (first)
       Report(Severity::kWarning, *first,
              "SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
+  }
+
+  // R81: keepalived checks every instance for a VRID and an interface (or
+  // unicast peers) before anything else is completed; the first one missing
+  // is fatal and no other completion message is printed (checked with -t:
+  // an earlier instance's "No VIP specified" does not appear).
+  bool CheckMinimumConfig() {
+    for (const auto& in : raw_.instances) {
+      const std::string N = "(" + in.v.name + ")";
+      if (in.v.vrid == 0) return Fatal(in.v.where, N + " the virtual router id must be set");
+      if (in.v.interface.empty() && in.v.unicast_peers.empty())
+        return Fatal(in.v.where, N + " Unknown interface!");
+    }
+    return true;
   }
 
   void CompleteGlobals() {
@@ -157,8 +172,6 @@ class Completer {
     const std::string N = "(" + v.name + ")";
     const RawSyncGroup* group = GroupOf(in);
 
-    if (v.vrid == 0) return Fatal(v.where, N + " the virtual router id must be set");
-
     v.strict_mode = in.strict_mode.value_or(g.vrrp_strict);
     v.version = in.version.value_or(g.vrrp_version);
 
@@ -213,7 +226,6 @@ class Completer {
     }
 
     if (v.interface.empty()) {
-      if (v.unicast_peers.empty()) return Fatal(v.where, N + " Unknown interface!");
       if (!v.unicast_src_ip)
         return Fatal(v.where, N + ": Unicast instances must have unicast_src_ip or interface");
     }
@@ -259,6 +271,15 @@ class Completer {
                N + " preempt_delay is incompatible with nopreempt mode - resetting");
         v.preempt_delay = 0;
       }
+    }
+
+    // R83: strict mode keeps the RFC's 3 adverts, with a message when the
+    // instance would otherwise use another number (also a global default).
+    v.down_timer_adverts = in.down_timer_adverts.value_or(g.down_timer_adverts);
+    if (v.strict_mode && v.down_timer_adverts != 3) {
+      Report(Severity::kError, v.where,
+             N + " down_timer_adverts is incompatible with strict mode - resetting");
+      v.down_timer_adverts = 3;
     }
 
     // Accept mode and the strict-mode overrides (R83).
@@ -322,7 +343,6 @@ class Completer {
     else
       v.notify_priority_changes = g.notify_priority_changes;
 
-    v.down_timer_adverts = v.strict_mode ? 3 : in.down_timer_adverts.value_or(g.down_timer_adverts);
     v.skip_check_adv_addr = in.skip_check_adv_addr.value_or(g.skip_check_adv_addr);
     v.check_unicast_src = in.check_unicast_src.value_or(g.check_unicast_src);
     v.mcast_dst = in.mcast_dst.value_or(g.mcast_group4);
