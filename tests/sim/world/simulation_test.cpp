@@ -229,7 +229,8 @@ TEST(Simulation, WakeupJitterDelaysEachTimerWithinItsBoundAndBreaksPhaseLock) {
 TEST(Simulation, CheckTimeoutCountsAsFailureAfterFallRuns) {
   Simulation sim(1);
   const std::string script =
-      "vrrp_script chk {\n script \"/bin/true\"\n interval 1\n fall 3\n rise 2\n weight -20\n}\n";
+      "global_defs {\n enable_script_security\n}\nvrrp_script chk {\n script \"/bin/true\"\n "
+      "interval 1\n fall 3\n rise 2\n weight -20\n}\n";
   const int n1 =
       sim.AddHost(Host("node1", 1, Parse(script + Instance(" track_script {\n  chk\n }\n", 100))));
   sim.Schedule(Op(OpKind::kStart, n1), 0);
