@@ -72,9 +72,11 @@ void Topology::SetLinkUp(int link, bool up) {
 }
 
 void Topology::SetDirection(int directed_link, LinkDirection d) {
-  // Latency feeds the cached base latency, so it invalidates the routes.
-  links_[directed_link / 2].dir[directed_link % 2] = d;
-  ++version_;
+  // Latency feeds the cached base latency, so a latency change invalidates
+  // the routes; jitter and loss are read per frame and do not.
+  LinkDirection& cur = links_[directed_link / 2].dir[directed_link % 2];
+  if (cur.latency != d.latency) ++version_;
+  cur = d;
 }
 
 const LinkDirection& Topology::direction(int directed_link) const {
