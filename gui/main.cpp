@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
     if (size_text) {
       const auto s = vsim::gui::ParseSize(*size_text);
       if (!s) {
-        std::fprintf(stderr, "vrrpsim-gui: --size wants WxH, e.g. 1600x900\n");
+        std::fprintf(stderr, "vrrpsim-gui: %s\n", qPrintable(vsim::gui::SizeRule()));
         return 2;
       }
       ro.size = *s;

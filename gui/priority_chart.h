@@ -27,7 +27,7 @@ class PriorityChart : public QWidget {
   void setWindow(double a0, double a1, int left, int right_margin);
 
   QSize sizeHint() const override { return {1100, 190}; }
-  QSize minimumSizeHint() const override { return {300, 100}; }
+  QSize minimumSizeHint() const override { return {250, 60}; }
 
  protected:
   void resizeEvent(QResizeEvent*) override;

@@ -15,8 +15,17 @@ std::optional<QSize> ParseSize(const QString& text) {
   const auto m = re.match(text);
   if (!m.hasMatch()) return std::nullopt;
   const int w = m.captured(1).toInt(), h = m.captured(2).toInt();
-  if (w < 200 || h < 120 || w > 16000 || h > 16000) return std::nullopt;
+  if (w < ViewerPane::kMinWidth || h < ViewerPane::kMinHeight || w > 16000 || h > 16000)
+    return std::nullopt;
   return QSize(w, h);
+}
+
+QString SizeRule() {
+  return QString(
+             "--size wants WxH from %1x%2 (the smallest that shows lane labels, lanes and "
+             "the priority plot) to 16000x16000, e.g. 1600x900")
+      .arg(ViewerPane::kMinWidth)
+      .arg(ViewerPane::kMinHeight);
 }
 
 int RenderToFile(const RenderOptions& options, QString* error) {
@@ -37,12 +46,23 @@ int RenderToFile(const RenderOptions& options, QString* error) {
   pane.setAttribute(Qt::WA_DontShowOnScreen);
   pane.resize(options.size);
   pane.setMetricsVisible(options.metrics);
-  pane.show();  // lays out children (the chart sizes itself on show)
+  pane.timeline()->setFitLanes(true);  // nothing scrolls in a picture
+  pane.show();                         // lays out children (the chart sizes itself on show)
   pane.setRuns(std::move(runs));
   if (options.skip_idle) pane.setSkipIdle(true);
   if (options.window)
     pane.timeline()->setWindowTimes(options.window->first, options.window->second);
   QApplication::processEvents();
+  if (pane.size() != options.size) {
+    // The layout would not fit (should not happen above the minimum size).
+    if (error)
+      *error = QString("cannot lay the view out at %1x%2 (it needs %3x%4)")
+                   .arg(options.size.width())
+                   .arg(options.size.height())
+                   .arg(pane.width())
+                   .arg(pane.height());
+    return 2;
+  }
   QString err;
   if (!pane.exportTo(options.output, &err)) {
     if (error) *error = err;

@@ -23,7 +23,10 @@ struct RenderOptions {
 // 0 written; 2 bad input (message in `error`); 1 could not write.
 int RenderToFile(const RenderOptions& options, QString* error);
 
-// Parses "1600x900".
+// Parses "1600x900"; at least ViewerPane::kMinWidth x kMinHeight (320x200),
+// at most 16000x16000.
 std::optional<QSize> ParseSize(const QString& text);
+// What --size accepts, for the error message.
+QString SizeRule();
 
 }  // namespace vsim::gui

@@ -107,11 +107,16 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
   setAttribute(Qt::WA_OpaquePaintEvent);
   setFocusPolicy(Qt::WheelFocus);
   rubber_band_ = new QRubberBand(QRubberBand::Rectangle, this);
+  vbar_ = new QScrollBar(Qt::Vertical, this);
+  vbar_->setObjectName("laneScroll");
+  vbar_->hide();
+  connect(vbar_, &QScrollBar::valueChanged, this, [this](int v) { setScrollOffset(v); });
 }
 
 void TimelineView::setModels(std::vector<std::shared_ptr<const TimelineModel>> models) {
   models_ = std::move(models);
-  layout_height_ = -1;
+  scroll_ = 0;
+  relayout();
   rebuildMap();
   fitAll();
 }
@@ -205,34 +210,87 @@ Time TimelineView::timeForX(double x) const {
 }
 
 void TimelineView::layoutRows(int height) const {
-  if (layout_height_ == height) return;
+  if (layout_height_ == height && layout_scroll_ == scroll_) return;
   layout_height_ = height;
+  layout_scroll_ = scroll_;
   rows_.clear();
   int instance_lanes = 0, vip_lanes = 0;
   for (const auto& m : models_)
     for (const auto& l : m->lanes()) (l.kind == Lane::Kind::kVip ? vip_lanes : instance_lanes)++;
-  const int avail = height - kAxisHeight - 6 - int(models_.size()) * kHeaderHeight;
+  const int top = kAxisHeight + 2;
+  const int avail = height - top - 4 - int(models_.size()) * kHeaderHeight;
   // VIP lanes are 3/4 as tall as instance lanes.
   const double units = instance_lanes + 0.75 * vip_lanes;
   // Gaps between lanes only while lanes are tall enough to afford them.
-  int lane_h = units > 0 ? int(avail / units) : kMaxLane;
-  int gap = 0;
-  if (lane_h >= 10) {
+  double lane = units > 0 ? avail / units : kMaxLane;
+  double gap = 0;
+  if (lane >= 12) {
     gap = kLaneGap;
-    lane_h = int((avail - (instance_lanes + vip_lanes) * gap) / units);
+    lane = (avail - (instance_lanes + vip_lanes) * gap) / units;
   }
-  lane_h = std::clamp(lane_h, kMinLane, kMaxLane);
-  int y = kAxisHeight + 2;
+  if (lane < kMinLabelLane && !fit_lanes_) {
+    lane = kMinLabelLane;  // scrolls
+    gap = kLaneGap;
+  }
+  lane = std::clamp(lane, double(kMinLane), double(kMaxLane));
+  compact_ = lane < 12;
+  // Fractional heights, rounded at each edge: the lanes fill the area to
+  // the pixel (whole-pixel heights left up to one pixel per lane unused).
+  double y = top - scroll_;
   for (std::size_t r = 0; r < models_.size(); ++r) {
-    rows_.push_back({int(r), -1, y, kHeaderHeight});
+    const int hy = int(std::lround(y));
+    rows_.push_back({int(r), -1, hy, kHeaderHeight});
     y += kHeaderHeight;
     const auto& lanes = models_[r]->lanes();
     for (std::size_t i = 0; i < lanes.size(); ++i) {
-      const int h = lanes[i].kind == Lane::Kind::kVip ? std::max(kMinLane, lane_h * 3 / 4) : lane_h;
-      rows_.push_back({int(r), int(i), y, h});
+      const double h =
+          lanes[i].kind == Lane::Kind::kVip ? std::max(double(kMinLane), lane * 0.75) : lane;
+      const int y0 = int(std::lround(y)), y1 = int(std::lround(y + h));
+      rows_.push_back({int(r), int(i), y0, std::max(1, y1 - y0)});
       y += h + gap;
     }
   }
+  content_h_ = int(std::ceil(y)) + scroll_ - top;
+}
+
+void TimelineView::relayout() {
+  layout_height_ = -1;
+  layoutRows(height());
+  const int visible = height() - kAxisHeight - 6;
+  const int max = fit_lanes_ ? 0 : std::max(0, content_h_ - visible);
+  if (scroll_ > max) {
+    scroll_ = max;
+    layout_height_ = -1;
+    layoutRows(height());
+  }
+  vbar_->setGeometry(width() - kRightMargin, kAxisHeight, kRightMargin, height() - kAxisHeight);
+  vbar_->blockSignals(true);
+  vbar_->setRange(0, max);
+  vbar_->setPageStep(std::max(1, visible));
+  vbar_->setSingleStep(kMinLabelLane + kLaneGap);
+  vbar_->setValue(scroll_);
+  vbar_->blockSignals(false);
+  vbar_->setVisible(max > 0);
+}
+
+void TimelineView::setScrollOffset(int y) {
+  const int clamped = std::clamp(y, 0, vbar_->maximum());
+  if (clamped == scroll_) return;
+  scroll_ = clamped;
+  relayout();
+  update();
+}
+
+void TimelineView::setFitLanes(bool on) {
+  fit_lanes_ = on;
+  scroll_ = 0;
+  relayout();
+  update();
+}
+
+bool TimelineView::compactLabels() const {
+  layoutRows(height());
+  return compact_;
 }
 
 int TimelineView::contentHeight() const {
@@ -255,6 +313,7 @@ QRect TimelineView::laneRect(int run, int lane) const {
 
 std::pair<int, int> TimelineView::laneAt(QPoint p) const {
   layoutRows(height());
+  if (p.y() < kAxisHeight) return {-1, -1};  // lanes scrolled under the axis
   for (const Row& row : rows_)
     if (row.lane >= 0 && p.y() >= row.y && p.y() < row.y + row.h) return {row.run, row.lane};
   return {-1, -1};
@@ -303,7 +362,11 @@ void TimelineView::paintTimeline(QPainter& p, QSize size, bool interactive) cons
     return;
   }
   paintAxis(p, plot);
+  // The lanes scroll under the axis.
+  p.save();
+  p.setClipRect(QRect(0, kAxisHeight, size.width(), size.height() - kAxisHeight));
   for (std::size_t r = 0; r < models_.size(); ++r) paintRun(p, int(r), plot);
+  p.restore();
   // Skipped idle stretches: a light veil with a zig-zag edge.
   if (map_.skips()) {
     p.save();
@@ -418,26 +481,45 @@ void TimelineView::paintRun(QPainter& p, int run, const QRect& plot) const {
     title_right += 8 + fmb.horizontalAdvance(verdict);
   }
 
-  // Lanes.
+  // Lanes (those in view). Labels: one per lane, or when lanes are thinner
+  // than a line of text (fit-lanes) as many as fit, 10 px tall, each with a
+  // tick pointing at its lane.
   p.save();
+  int label_bottom = -1'000'000;
+  const int view_top = kAxisHeight, view_bottom = plot.bottom() + 4;
   for (int i = first + 1; i <= last; ++i) {
     const Row& row = rows_[std::size_t(i)];
+    if (row.y + row.h < view_top || row.y > view_bottom) continue;
     const Lane& lane = m.lanes()[std::size_t(row.lane)];
-    if (row.h >= 8) {
+    const QString label = lane.kind == Lane::Kind::kVip ? QString("VIP %1 held by").arg(lane.vrid)
+                                                        : QString::fromStdString(lane.label);
+    const QColor ink = lane.kind == Lane::Kind::kVip ? QColor(110, 40, 40) : QColor(30, 30, 30);
+    if (!compact_ && row.h >= 8) {
       p.setFont(LaneFont(std::min(11, row.h - 2)));
-      p.setPen(lane.kind == Lane::Kind::kVip ? QColor(110, 40, 40) : QColor(30, 30, 30));
+      p.setPen(ink);
       const QFontMetrics fm(p.font());
-      const QString label = lane.kind == Lane::Kind::kVip ? QString("VIP %1 held by").arg(lane.vrid)
-                                                          : QString::fromStdString(lane.label);
       p.drawText(QRect(8, row.y, kLabelWidth - 12, row.h), Qt::AlignLeft | Qt::AlignVCenter,
                  fm.elidedText(label, Qt::ElideRight, kLabelWidth - 12));
+    } else if (compact_) {
+      const int cy = row.y + row.h / 2;
+      if (cy - 6 >= label_bottom && cy - 6 >= header.y + header.h - 2) {
+        p.setFont(LaneFont(10));
+        p.setPen(ink);
+        const QFontMetrics fm(p.font());
+        p.drawText(QRect(8, cy - 6, kLabelWidth - 18, 12), Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(label, Qt::ElideRight, kLabelWidth - 18));
+        p.setPen(QColor(120, 120, 120));
+        p.drawLine(kLabelWidth - 8, cy, kLabelWidth - 2, cy);
+        label_bottom = cy + 7;
+      }
     }
     paintLane(p, m, lane, QRect(plot.left(), row.y, plot.width(), row.h), t0, t1);
   }
   p.restore();
 
   p.save();
-  p.setClipRect(QRect(plot.left(), header.y, plot.width() + 1, lanes_bottom - header.y));
+  p.setClipRect(QRect(plot.left(), header.y, plot.width() + 1, lanes_bottom - header.y),
+                Qt::IntersectClip);
   // Fault and operation windows: translucent over the lanes they concern.
   p.setFont(LaneFont(10));
   const QFontMetrics fm(p.font());
@@ -448,6 +530,7 @@ void TimelineView::paintRun(QPainter& p, int run, const QRect& plot) const {
     const QColor c = BandColor(b.kind);
     for (int i = first + 1; i <= last; ++i) {
       const Row& row = rows_[std::size_t(i)];
+      if (row.y + row.h < view_top || row.y > view_bottom) continue;
       const Lane& lane = m.lanes()[std::size_t(row.lane)];
       const bool concerns = b.hosts.empty() ||
                             (lane.kind == Lane::Kind::kInstance &&
@@ -645,13 +728,21 @@ void TimelineView::paintMessages(QPainter& p, int run, const QRect& plot) const 
 // ---------------------------------------------------------------- interaction
 
 void TimelineView::resizeEvent(QResizeEvent*) {
-  layout_height_ = -1;
+  relayout();
   emit windowChanged(a0_, a1_);
 }
 
 void TimelineView::wheelEvent(QWheelEvent* e) {
   const double steps = e->angleDelta().y() / 120.0;
   if (steps == 0) return;
+  // Over the lane labels, or with Shift: scroll the lanes (when they do not
+  // all fit); elsewhere zoom the time axis.
+  if (vbar_->maximum() > 0 &&
+      (e->position().x() < kLabelWidth || (e->modifiers() & Qt::ShiftModifier))) {
+    setScrollOffset(scroll_ - int(std::lround(steps * 3 * vbar_->singleStep())));
+    e->accept();
+    return;
+  }
   zoomBy(std::pow(1.25, steps), e->position().x());
   e->accept();
 }
@@ -736,6 +827,18 @@ void TimelineView::keyPressEvent(QKeyEvent* e) {
       break;
     case Qt::Key_Home:
       fitAll();
+      break;
+    case Qt::Key_PageDown:
+      setScrollOffset(scroll_ + vbar_->pageStep());
+      break;
+    case Qt::Key_PageUp:
+      setScrollOffset(scroll_ - vbar_->pageStep());
+      break;
+    case Qt::Key_Down:
+      setScrollOffset(scroll_ + vbar_->singleStep());
+      break;
+    case Qt::Key_Up:
+      setScrollOffset(scroll_ - vbar_->singleStep());
       break;
     default:
       QWidget::keyPressEvent(e);

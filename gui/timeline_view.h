@@ -9,6 +9,7 @@
 
 #include <QPoint>
 #include <QRubberBand>
+#include <QScrollBar>
 #include <QWidget>
 #include <memory>
 #include <vector>
@@ -62,8 +63,22 @@ class TimelineView : public QWidget {
   // Height that shows every lane at full size.
   int contentHeight() const;
 
+  // Lanes are at least kMinLabelLane px tall (room for their label); when
+  // they do not all fit, a vertical scroll bar (in the right margin) scrolls
+  // them under the fixed time axis. With fit-lanes on (--render, where
+  // nothing scrolls) every lane is squeezed in instead, down to 2 px, and
+  // only as many labels are written as fit legibly.
+  static constexpr int kMinLabelLane = 16;
+  void setFitLanes(bool on);
+  bool fitLanes() const { return fit_lanes_; }
+  int scrollOffset() const { return scroll_; }
+  void setScrollOffset(int y);
+  QScrollBar* verticalScrollBar() const { return vbar_; }
+  // Whether lane labels are thinned out (lanes too thin for one each).
+  bool compactLabels() const;
+
   QSize sizeHint() const override { return {1100, 420}; }
-  QSize minimumSizeHint() const override { return {400, 120}; }
+  QSize minimumSizeHint() const override { return {kLabelWidth + 100, 60}; }
 
  signals:
   void windowChanged(double a0, double a1);
@@ -90,6 +105,7 @@ class TimelineView : public QWidget {
   };
   void rebuildMap();
   void layoutRows(int height) const;
+  void relayout();
   void clampWindow();
   void paintRun(QPainter& p, int run, const QRect& plot) const;
   void paintLane(QPainter& p, const TimelineModel& m, const Lane& lane, const QRect& r, Time t0,
@@ -105,6 +121,12 @@ class TimelineView : public QWidget {
   double a0_ = 0, a1_ = 1;
   mutable std::vector<Row> rows_;
   mutable int layout_height_ = -1;
+  mutable int layout_scroll_ = 0;
+  mutable int content_h_ = 0;  // lanes and headers at the current lane height
+  mutable bool compact_ = false;
+  bool fit_lanes_ = false;
+  int scroll_ = 0;
+  QScrollBar* vbar_ = nullptr;
 
   // Interaction.
   QPoint press_pos_;

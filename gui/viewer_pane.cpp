@@ -19,6 +19,10 @@ ViewerPane::ViewerPane(QWidget* parent) : QWidget(parent) {
   auto* lay = new QHBoxLayout(this);
   lay->setContentsMargins(0, 0, 0, 0);
   lay->setSpacing(4);
+  // The pane decides what fits (fitToSize): its children's minimums do not
+  // hold it wider than asked.
+  lay->setSizeConstraint(QLayout::SetNoConstraint);
+  setMinimumSize(kMinWidth, kMinHeight);
   split_ = new QSplitter(Qt::Vertical, this);
   timeline_ = new TimelineView(split_);
   chart_ = new PriorityChart(split_);
@@ -34,6 +38,9 @@ ViewerPane::ViewerPane(QWidget* parent) : QWidget(parent) {
   QFont f("DejaVu Sans");
   f.setPixelSize(11);
   metrics_->setFont(f);
+  metrics_->setTextElideMode(Qt::ElideMiddle);
+  metrics_->verticalHeader()->setTextElideMode(Qt::ElideMiddle);
+  metrics_->setMinimumSize(0, 0);
   lay->addWidget(metrics_);
   setAutoFillBackground(true);
   QPalette pal = palette();
@@ -55,12 +62,23 @@ void ViewerPane::setRuns(std::vector<std::shared_ptr<const RunResult>> runs) {
   timeline_->setModels(models_);
   chart_->setModels(models_, timeline_->timeMap());
   fillMetrics();
-  // The lanes get what they need and at least all but ~300 px; the plot the rest.
-  const int total = split_->height() > 0 ? split_->height() : height();
-  const int lanes = std::clamp(std::max(timeline_->contentHeight(), total - 300), 120,
-                               std::max(120, total - 190));
-  split_->setSizes({lanes, std::max(190, total - lanes)});
+  splitHeights();
   syncChart();
+}
+
+void ViewerPane::splitHeights() {
+  // The lanes get what they need and at least all but ~300 px; the plot the
+  // rest, at least 190 px (a third when the pane is small).
+  const int total = split_->height() > 0 ? split_->height() : height();
+  const int plot_min = std::min(190, std::max(70, total / 3));
+  const int lanes = std::clamp(std::max(timeline_->contentHeight(), total - 300), 0,
+                               std::max(0, total - plot_min));
+  split_->setSizes({lanes, std::max(plot_min, total - lanes)});
+}
+
+void ViewerPane::resizeEvent(QResizeEvent* e) {
+  QWidget::resizeEvent(e);
+  fitToSize();
 }
 
 void ViewerPane::setSkipIdle(bool on) {
@@ -69,7 +87,34 @@ void ViewerPane::setSkipIdle(bool on) {
   syncChart();
 }
 
-void ViewerPane::setMetricsVisible(bool on) { metrics_->setVisible(on); }
+void ViewerPane::setMetricsVisible(bool on) {
+  metrics_wanted_ = on;
+  fitToSize();
+}
+
+bool ViewerPane::metricsShown() const { return !metrics_->isHidden(); }
+
+void ViewerPane::fitToSize() {
+  // The lanes keep at least their labels and 300 px of plot; the table gets
+  // its natural width if that leaves them this, else shrinks (its cells
+  // elide, it scrolls) down to 160 px, else is dropped.
+  constexpr int kTableMin = 160;
+  const int lanes_min = TimelineView::kLabelWidth + 300 + TimelineView::kRightMargin;
+  const int room = width() - lanes_min - 4;
+  const int w = std::min(metrics_natural_, room);
+  const bool show = metrics_wanted_ && (w >= kTableMin || width() <= 0);
+  if (show) {
+    const int tw = std::max(kTableMin, std::min(metrics_natural_, w));
+    metrics_->setFixedWidth(tw);
+    // Narrower than its contents: the metric names give way (elided) so
+    // that the values stay in view.
+    metrics_->verticalHeader()->setMaximumWidth(tw < metrics_natural_ ? tw * 3 / 5
+                                                                      : QWIDGETSIZE_MAX);
+  }
+  metrics_->setVisible(show);
+  // Too low for lanes and a plot: the lanes only.
+  chart_->setVisible(height() <= 0 || height() >= 280);
+}
 
 void ViewerPane::syncChart() {
   chart_->setWindow(timeline_->windowStart(), timeline_->windowEnd(), TimelineView::kLabelWidth,
@@ -124,7 +169,8 @@ void ViewerPane::fillMetrics() {
   // As wide as its contents (within limits), so no value is cut.
   int w = metrics_->verticalHeader()->sizeHint().width() + 6;
   for (int c = 0; c < metrics_->columnCount(); ++c) w += metrics_->columnWidth(c);
-  metrics_->setFixedWidth(std::clamp(w, 200, 640));
+  metrics_natural_ = std::clamp(w, 200, 640);
+  fitToSize();
 }
 
 QImage ViewerPane::renderImage() const {

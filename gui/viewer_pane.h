@@ -28,6 +28,13 @@ class ViewerPane : public QWidget {
   const std::vector<std::shared_ptr<const TimelineModel>>& models() const { return models_; }
   void setSkipIdle(bool on);
   void setMetricsVisible(bool on);
+  // Whether the table is shown: wanted (View > Metrics table, --no-metrics)
+  // and room for it beside the lanes.
+  bool metricsShown() const;
+
+  // The smallest size the pane draws legibly at (--render refuses less).
+  static constexpr int kMinWidth = 320;
+  static constexpr int kMinHeight = 200;
 
   TimelineView* timeline() const { return timeline_; }
   PriorityChart* chart() const { return chart_; }
@@ -40,12 +47,20 @@ class ViewerPane : public QWidget {
  private:
   void syncChart();
   void fillMetrics();
+  void fitToSize();
+  void splitHeights();
 
+ protected:
+  void resizeEvent(QResizeEvent*) override;
+
+ private:
   std::vector<std::shared_ptr<const TimelineModel>> models_;
   QSplitter* split_ = nullptr;
   TimelineView* timeline_ = nullptr;
   PriorityChart* chart_ = nullptr;
   QTableWidget* metrics_ = nullptr;
+  bool metrics_wanted_ = true;
+  int metrics_natural_ = 200;  // as wide as its contents
 };
 
 // Writes `widget` (and its children) as an SVG file with vector shapes and

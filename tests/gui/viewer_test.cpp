@@ -11,6 +11,7 @@
 #include <QPainterPath>
 #include <QRawFont>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -465,6 +466,131 @@ class ViewerTest : public QObject {
     QCOMPARE(ParseSize("800x600"), std::optional<QSize>(QSize(800, 600)));
     QVERIFY(!ParseSize("800"));
     QVERIFY(!ParseSize("10x10"));
+    // Small sizes are rendered exactly (the layout once kept its 845 px
+    // minimum): the table shrinks, then goes; the plot goes when too low.
+    QCOMPARE(ParseSize("320x200"), std::optional<QSize>(QSize(320, 200)));
+    QVERIFY(!ParseSize("319x200"));
+    QVERIFY(!ParseSize("320x199"));
+    QVERIFY(SizeRule().contains("320x200"));
+    o.inputs = {ScenarioPath("seed/modes.yaml")};
+    o.skip_idle = false;
+    for (const QSize size : {QSize(640, 480), QSize(400, 300), QSize(320, 200), QSize(1000, 200)}) {
+      o.size = size;
+      QCOMPARE(RenderToFile(o, &err), 0);
+      const QImage img(o.output);
+      QCOMPARE(img.size(), size);
+      // The lanes are drawn: MASTER green somewhere in the picture.
+      int green = 0;
+      for (int y = 0; y < img.height(); y += 2)
+        for (int x = 0; x < img.width(); x += 2)
+          green += Near(img.pixelColor(x, y), StateColor(LaneState::kMaster), 2);
+      QVERIFY2(green > 50, qPrintable(QString("%1x%2").arg(size.width()).arg(size.height())));
+    }
+    o.output = dir.filePath("r.svg");
+    o.size = QSize(400, 300);
+    QCOMPARE(RenderToFile(o, &err), 0);
+    QFile svg(o.output);
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    QVERIFY(svg.readAll().contains("width=\"400\" height=\"300\""));
+    // The pane at those sizes: the table shrinks beside the lanes, then is dropped.
+    ViewerPane pane;
+    pane.resize(1400, 700);
+    pane.show();
+    pane.setRuns(LoadRuns(ScenarioPath("seed/modes.yaml").toStdString()).runs);
+    QVERIFY(pane.metricsShown());
+    const int natural = pane.metrics()->width();
+    pane.resize(640, 480);
+    QApplication::processEvents();  // the layout follows
+    QCOMPARE(pane.size(), QSize(640, 480));
+    QVERIFY(pane.metricsShown());
+    QVERIFY(pane.metrics()->width() < natural);
+    QVERIFY(pane.timeline()->plotRect().width() >= 300);
+    pane.resize(400, 300);
+    QCOMPARE(pane.size(), QSize(400, 300));
+    QVERIFY(!pane.metricsShown());
+    pane.resize(1400, 700);
+    QVERIFY(pane.metricsShown());
+    pane.setMetricsVisible(false);
+    QVERIFY(!pane.metricsShown());
+  }
+
+  void manyHostsScrollOrFit() {
+    // 100 hosts: 150 lanes. In the window lanes keep room for their label
+    // and scroll under the time axis.
+    ViewerPane pane;
+    pane.resize(1600, 900);
+    pane.show();
+    pane.setRuns({testing::BigTrace()});
+    TimelineView* tl = pane.timeline();
+    const auto& m = *pane.models().front();
+    const int n = int(m.lanes().size());
+    QCOMPARE(n, 150);
+    QVERIFY(!tl->fitLanes());
+    QVERIFY(!tl->compactLabels());
+    for (int i = 0; i < n; ++i) {
+      const QRect r = tl->laneRect(0, i);
+      const bool vip = m.lanes()[std::size_t(i)].kind == vsim::gui::Lane::Kind::kVip;
+      QVERIFY2(
+          r.height() >= (vip ? TimelineView::kMinLabelLane * 3 / 4 : TimelineView::kMinLabelLane),
+          qPrintable(QString("lane %1: %2 px").arg(i).arg(r.height())));
+    }
+    QScrollBar* bar = tl->verticalScrollBar();
+    QVERIFY(bar->isVisibleTo(&pane));
+    QVERIFY(bar->maximum() > 0);
+    QVERIFY(tl->laneRect(0, n - 1).top() > tl->height());  // below the fold
+    // Scrolled to the end: the last lane is in view, the first under the axis.
+    bar->setValue(bar->maximum());
+    QCOMPARE(tl->scrollOffset(), bar->maximum());
+    const QRect last = tl->laneRect(0, n - 1);
+    QVERIFY(last.bottom() < tl->height() && last.top() > tl->height() / 2);
+    QVERIFY(tl->laneRect(0, 0).bottom() < tl->plotRect().top());
+    QCOMPARE(tl->laneAt(QPoint(tl->plotRect().center().x(), 5)).first, -1);
+    QCOMPARE(tl->laneAt(last.center()), std::make_pair(0, n - 1));
+    // What is drawn there is that lane: its first segment's colour.
+    const QImage img = tl->grab().toImage();
+    const vsim::gui::Lane& ll = m.lanes()[std::size_t(n - 1)];
+    const QPoint probe(int(tl->xForTime(ll.holders.front().start + 1)) + 1, last.top() + 2);
+    QVERIFY(img.pixelColor(probe) != QColor(Qt::white));
+    // The wheel over the labels scrolls; over the plot it zooms.
+    const QPoint over_labels(40, tl->height() / 2);
+    QWheelEvent up(over_labels, tl->mapToGlobal(over_labels), QPoint(), QPoint(0, 120),
+                   Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(tl, &up);
+    QVERIFY(tl->scrollOffset() < bar->maximum());
+    QCOMPARE(tl->windowStartTime(), Time{0});
+    QTest::keyClick(tl, Qt::Key_PageDown);
+    QCOMPARE(tl->scrollOffset(), bar->maximum());
+
+    // --render (fit lanes): all 150 squeezed in, labels thinned out, and the
+    // lanes reach the bottom of their area (rounding once left ~100 px empty).
+    tl->setFitLanes(true);
+    QVERIFY(tl->compactLabels());
+    QVERIFY(!bar->isVisibleTo(&pane));
+    QCOMPARE(tl->scrollOffset(), 0);
+    QVERIFY(tl->laneRect(0, 0).top() >= tl->plotRect().top());
+    const int bottom = tl->laneRect(0, n - 1).bottom();
+    QVERIFY2(bottom <= tl->height() && bottom >= tl->height() - 8,
+             qPrintable(QString("last lane ends at %1 of %2").arg(bottom).arg(tl->height())));
+    int prev = tl->laneRect(0, 0).top();
+    for (int i = 1; i < n; ++i) {  // no overlaps, no holes
+      const QRect r = tl->laneRect(0, i);
+      QVERIFY(r.top() >= prev);
+      prev = r.top();
+    }
+    const QImage fit = tl->grab().toImage();
+    const QRect lr = tl->laneRect(0, n - 1);
+    QVERIFY(fit.pixelColor(int(tl->xForTime(ll.holders.front().start + 1)) + 1, lr.center().y()) !=
+            QColor(Qt::white));
+    // Labels are drawn legibly: dark ink in the label column, in rows at
+    // least a text line apart.
+    int ink_rows = 0;
+    for (int y = tl->plotRect().top(); y < tl->height(); ++y) {
+      bool ink = false;
+      for (int x = 8; x < TimelineView::kLabelWidth - 20 && !ink; ++x)
+        ink = fit.pixelColor(x, y).lightness() < 120;
+      ink_rows += ink;
+    }
+    QVERIFY2(ink_rows > 150, qPrintable(QString::number(ink_rows)));
   }
 
   void hugeTimesDrawQuickly() {
