@@ -5,15 +5,45 @@
 #include <sstream>
 
 #include "sim/conform/conform.h"
+#include "sim/scenario/variant_scenario.h"
 #include "sim/trace/json_trace.h"
 
 namespace vsim {
+
+namespace {
+
+// The matrix variant a trace run is of: the recorder names real runs
+// "real keepalived 2.2.7" or "real keepalived 2.2.7 [VARIANT]"
+// (tests/conformance/record); a simulated run carries the variant's name.
+std::string TraceVariant(const std::string& v) {
+  const std::size_t open = v.rfind(" [");
+  if (!v.empty() && v.back() == ']' && open != std::string::npos)
+    return v.substr(open + 2, v.size() - open - 3);
+  if (v.rfind("real ", 0) == 0) return "";
+  return v;
+}
+
+}  // namespace
 
 int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& err) {
   ScenarioLoad load = LoadScenarioFile(o.scenario);
   if (!load.ok()) {
     for (const auto& d : load.diagnostics) err << d.ToString() << "\n";
     return 2;
+  }
+  Scenario scenario = *load.scenario;
+  if (!o.variant.empty()) {
+    const Variant* v = FindVariant(scenario, o.variant);
+    if (!v) {
+      err << "vrrpsim conform: " << scenario.file << ": no matrix variant named '" << o.variant
+          << "' (";
+      if (scenario.variants.empty()) err << "the scenario has no matrix";
+      for (std::size_t i = 0; i < scenario.variants.size(); ++i)
+        err << (i ? ", " : "variants: ") << scenario.variants[i].name;
+      err << ")\n";
+      return 2;
+    }
+    scenario = VariantScenario(scenario, *v);
   }
   std::ifstream in(o.real_path, std::ios::binary);
   if (!in) {
@@ -36,11 +66,26 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
     }
     options.tolerance = *t;
   }
-  for (const auto& run : read.runs)
-    if (run.scenario != load.scenario->name)
-      err << "vrrpsim conform: warning: the trace is of scenario '" << run.scenario << "', not '"
-          << load.scenario->name << "'\n";
-  const ConformReport report = Conform(*load.scenario, read.runs, options);
+  // A trace of another scenario, or of another variant, is the wrong input,
+  // not a divergence.
+  for (std::size_t i = 0; i < read.runs.size(); ++i) {
+    const RunResult& run = read.runs[i];
+    if (run.scenario != scenario.name) {
+      err << "vrrpsim conform: " << o.real_path << ": run " << i + 1 << " is of scenario '"
+          << run.scenario << "', not '" << scenario.name << "' (" << o.scenario << ")\n";
+      return 2;
+    }
+    const std::string tv = TraceVariant(run.variant);
+    if (tv != o.variant) {
+      err << "vrrpsim conform: " << o.real_path << ": run " << i + 1 << " is of "
+          << (tv.empty() ? std::string("the base run") : "matrix variant '" + tv + "'")
+          << ", not of "
+          << (o.variant.empty() ? std::string("the base run") : "variant '" + o.variant + "'")
+          << (tv.empty() ? std::string() : " (use --variant " + tv + ")") << "\n";
+      return 2;
+    }
+  }
+  const ConformReport report = Conform(scenario, read.runs, options);
   out << (o.format == "json" ? FormatConformJson(report) : FormatConformText(report, o.verbose));
   return report.passed ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-// `vrrpsim conform SCENARIO --real TRACE`: the simulator against real
+// `vrrpsim conform SCENARIO --real TRACE [--variant NAME]`: the simulator against real
 // keepalived runs recorded by tests/conformance/record (sim/conform).
 #pragma once
 
@@ -10,13 +10,15 @@ namespace vsim {
 struct ConformCommandOptions {
   std::string scenario;
   std::string real_path;        // --real: a trace file of one or more real runs
+  std::string variant;          // --variant: a matrix variant of the scenario ("" = base)
   std::string tolerance;        // --tolerance, e.g. "100ms" ("" = default)
   std::string format = "text";  // text | json
   bool no_align = false;        // --no-align: nominal times only
   bool verbose = false;         // -v: every matched item with both times
 };
 
-// Exit status: 0 conformant, 1 a divergence, 2 bad input.
+// Exit status: 0 conformant, 1 a divergence, 2 bad input (including a trace
+// of another scenario or of another matrix variant than --variant).
 int RunConform(const ConformCommandOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace vsim

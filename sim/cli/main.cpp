@@ -40,6 +40,8 @@ Examples:
   vrrpsim conform scenarios/seed/master-backup.yaml \
       --real tests/conformance/golden/seed-master-backup.json
   vrrpsim conform split.yaml --real real.json --tolerance 50ms --format json
+  vrrpsim conform scenarios/seed/modes.yaml --variant nopreempt \
+      --real tests/conformance/golden/seed-modes@nopreempt.json
 
 The real trace comes from tests/conformance/record/record.sh (real keepalived
 2.2.7 in network namespaces). Per host the transitions and VIP changes must be
@@ -47,6 +49,9 @@ the same sequence and every time within the tolerance (default 100ms, or the
 real spread over the recorded runs if larger); split-brain intervals likewise.
 The simulator is re-run with each real run's operation times (--no-align: the
 scenario's own times).
+
+A trace of another scenario, or of another matrix variant than --variant (the
+recorder names real runs "real keepalived 2.2.7 [VARIANT]"), is bad input.
 
 Exit status: 0 conformant, 1 a divergence (the first is named, with its rules),
 2 bad input.)";
@@ -108,6 +113,9 @@ int main(int argc, char** argv) {
   conform_cmd->add_option("scenario", conform.scenario, "Scenario file (YAML)")->required();
   conform_cmd->add_option("--real", conform.real_path, "Trace of real runs (tests/conformance)")
       ->required();
+  conform_cmd->add_option("--variant", conform.variant,
+                          "Compare this matrix variant (its configs and expectations); the "
+                          "trace must be a recording of it");
   conform_cmd->add_option("--tolerance", conform.tolerance, "Time tolerance floor (default 100ms)");
   conform_cmd->add_option("--format", conform.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));

@@ -3,12 +3,16 @@
 # and writes what happened as a vrrpsim trace file (docs/trace-format.md).
 #
 # Usage (as root):
-#   tests/conformance/record/record.sh [--runs K] [--subnet N] [--keep] SCENARIO OUT.json
+#   tests/conformance/record/record.sh [--runs K] [--subnet N] [--variant NAME] [--keep]
+#                                      SCENARIO OUT.json
 #
 #   --runs K    record K times (default 1); OUT.json then holds K runs, whose
 #               spread is the real jitter (docs/conformance.md).
 #   --subnet N  1..254: addresses 10.250.N.0/24 and namespaces vsim-conf-N-*;
 #               recordings running in parallel need different N (default 1).
+#   --variant NAME  record the scenario's matrix variant NAME: its config
+#               overrides are written into the node configs (vrrpsim-record
+#               plan checks the result parses to the variant's configuration).
 #   --keep      keep the work directory (configs, plan, keepalived logs).
 # Exit status: 0 recorded, 2 error, 3 the scenario cannot be mapped (the
 # "unsupported: ..." lines say why; nothing is faked).
@@ -52,18 +56,21 @@ RECORD="${VRRPSIM_RECORD:-${SRC_DIR}/build/release/tests/conformance/vrrpsim-rec
 RUNS=1
 SUBNET=1
 KEEP=""
+VARIANT_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
     --subnet) SUBNET="$2"; shift 2 ;;
+    --variant) [[ -n "${2:-}" ]] || { echo "record.sh: --variant needs a name" >&2; exit 2; }
+      VARIANT_ARGS=(--variant "$2"); shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "record.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
 done
 if [[ $# -ne 2 ]]; then
-  echo "usage: record.sh [--runs K] [--subnet N] [--keep] SCENARIO OUT.json" >&2
+  echo "usage: record.sh [--runs K] [--subnet N] [--variant NAME] [--keep] SCENARIO OUT.json" >&2
   exit 2
 fi
 SCENARIO="$1"
@@ -187,7 +194,7 @@ now_us() { local t="${EPOCHREALTIME}"; echo "${t/./}"; }
 run_one() {
   local rundir="$1" rc=0
   mkdir -p "${rundir}"
-  "${RECORD}" plan "${SCENARIO}" "${rundir}" --subnet "${SUBNET}" || rc=$?
+  "${RECORD}" plan "${SCENARIO}" "${rundir}" --subnet "${SUBNET}" "${VARIANT_ARGS[@]}" || rc=$?
   if ((rc == 3)); then
     echo "record.sh: ${SCENARIO} cannot be mapped onto real keepalived" >&2
     exit 3
@@ -394,5 +401,5 @@ for run in $(seq 1 "${RUNS}"); do
   run_one "${WORK}/run${run}"
   dirs+=("${WORK}/run${run}")
 done
-"${RECORD}" trace "${SCENARIO}" "${OUT}" "${dirs[@]}"
+"${RECORD}" trace "${VARIANT_ARGS[@]}" "${SCENARIO}" "${OUT}" "${dirs[@]}"
 echo "record.sh: wrote ${OUT}" >&2

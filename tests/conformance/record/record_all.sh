@@ -3,13 +3,31 @@
 # mapped (tests/conformance/golden/DIR-NAME.json, --runs 3 each), JOBS at a
 # time (default 3; each on its own subnet). Scenarios the recorder reports as
 # unsupported (exit 3) are listed at the end. As root. Roughly
-#   sum(durations) * 3 / JOBS of wall time (about 12 minutes with 3 jobs).
-# Usage: tests/conformance/record/record_all.sh [JOBS] [SCENARIO...]
+#   sum(durations) * 3 / JOBS of wall time (about 12 minutes with 3 jobs,
+#   as much again for the variants).
+# Matrix variants that change the configuration are recorded too, as
+# SCENARIO@VARIANT (record.sh --variant) into
+# tests/conformance/golden/DIR-NAME@VARIANT.json (characters other than
+# letters, digits, '.', '_' and '-' in VARIANT written as '_'; golden_test.cpp
+# reads the same names).
+# Usage: tests/conformance/record/record_all.sh [JOBS] [SCENARIO[@VARIANT]...]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 JOBS="${1:-3}"
 shift || true
-if [[ $# -gt 0 ]]; then SCENARIOS=("$@"); else SCENARIOS=(scenarios/seed/*.yaml scenarios/edges/*.yaml); fi
+# The variants whose configuration differs from the base run (the others
+# are compared with the base recording: kVariantSameAsBase in golden_test.cpp).
+VARIANTS=(
+  scenarios/seed/modes.yaml@backup-backup
+  scenarios/seed/modes.yaml@nopreempt
+  scenarios/edges/preempt-delay.yaml@preempt_delay=0s
+  scenarios/edges/weights-cannot-fail-over.yaml@weight.chk=-20
+  scenarios/seed/nopreempt-backup-backup.yaml@nopreempt=off
+  scenarios/seed/nopreempt-master-backup.yaml@node2-preempts
+  scenarios/seed/nopreempt-master-backup.yaml@nopreempt-on-node1
+)
+if [[ $# -gt 0 ]]; then SCENARIOS=("$@"); else
+  SCENARIOS=(scenarios/seed/*.yaml scenarios/edges/*.yaml "${VARIANTS[@]}"); fi
 LOGS="$(mktemp -d /tmp/vsim-conf-all.XXXXXX)"
 declare -A PID_OF=()
 subnet=100
@@ -36,10 +54,18 @@ reap() {  # waits for one finished recording
 }
 for sc in "${SCENARIOS[@]}"; do
   while [[ ${#PID_OF[@]} -ge ${JOBS} ]]; do reap; done
-  dir="$(basename "$(dirname "${sc}")")"
-  out="tests/conformance/golden/${dir}-$(basename "${sc}" .yaml).json"
-  bash tests/conformance/record/record.sh --runs 3 --subnet "${subnet}" "${sc}" "${out}" \
-    >"${LOGS}/$(basename "${sc}").log" 2>&1 &
+  file="${sc%%@*}"
+  variant_args=()
+  suffix=""
+  if [[ "${sc}" == *@* ]]; then
+    variant="${sc#*@}"
+    variant_args=(--variant "${variant}")
+    suffix="@$(printf '%s' "${variant}" | tr -c 'A-Za-z0-9._-' '_')"
+  fi
+  dir="$(basename "$(dirname "${file}")")"
+  out="tests/conformance/golden/${dir}-$(basename "${file}" .yaml)${suffix}.json"
+  bash tests/conformance/record/record.sh --runs 3 --subnet "${subnet}" "${variant_args[@]}" \
+    "${file}" "${out}" >"${LOGS}/$(basename "${sc}").log" 2>&1 &
   PID_OF[$sc]=$!
   subnet=$((subnet + 1))
   sleep 2

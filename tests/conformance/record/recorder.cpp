@@ -1,14 +1,14 @@
 // vrrpsim-record: the C++ half of the conformance recorder (record.sh is the
 // other half, the one that touches the network).
 //
-//   vrrpsim-record plan SCENARIO RUNDIR --subnet N
-//       Reads the scenario with vrrpsim's own loader and writes, into RUNDIR,
-//       one keepalived.conf per node (HOST.conf, reloads HOST.reloadK.conf),
+//   vrrpsim-record plan SCENARIO RUNDIR --subnet N [--variant NAME]
+//       Reads the scenario (as its matrix variant NAME if given) with vrrpsim's own loader and
+//       writes, into RUNDIR, one keepalived.conf per node (HOST.conf, reloads HOST.reloadK.conf),
 //       the notify script, and plan.txt: the topology and the timeline as
 //       lines record.sh executes. Exit 3 (and "unsupported: ..." lines on
 //       stderr) if something in the scenario cannot be mapped onto real
 //       keepalived - nothing is faked.
-//   vrrpsim-record trace SCENARIO OUT.json RUNDIR...
+//   vrrpsim-record trace [--variant NAME] SCENARIO OUT.json RUNDIR...
 //       Turns what record.sh left in each RUNDIR (operation marks, notify
 //       logs, `ip monitor address` logs) into a trace file in vrrpsim's own
 //       format (docs/trace-format.md), one run per RUNDIR, with the real
@@ -23,6 +23,16 @@
 // moved into RUNDIR, and every notify* keyword replaced by one `notify` that
 // logs transitions with nanosecond timestamps. Interface names stay: each
 // node has its own network namespace.
+//
+// A matrix variant (--variant) also writes its overrides into each node's
+// text (ApplyVariantText): in the instances it applies to, the old
+// priority/state/nopreempt/preempt/preempt_delay/advert_int lines are
+// commented out and the variant's inserted after the opening brace; a
+// re-weighted script's line in track_script gets its own `weight`. The
+// result is parsed and compared with the variant's configuration
+// (CheckVariantConfig); whatever does not come out the same is reported as
+// unsupported (exit 3). The trace's runs are then named
+// "real keepalived 2.2.7 [VARIANT]".
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -37,10 +47,12 @@
 #include <vector>
 #include <yaml-cpp/yaml.h>
 
+#include "engine/config/parser.h"
 #include "sim/conform/conform.h"
 #include "sim/observe/split_brain.h"
 #include "sim/scenario/run_result.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/variant_scenario.h"
 #include "sim/trace/json_trace.h"
 #include "sim/world/simulation.h"
 
@@ -287,6 +299,177 @@ std::string RewriteConfig(const std::string& text, const vrrp::Config& cfg,
          rundir + "/" + host + ".fifo\n}\n" + t;
 }
 
+// ---------------------------------------------------------------------------
+// Matrix variants: the variant's overrides (sim/scenario/overrides.cpp)
+// written into the configuration text, then checked by parsing the result.
+
+// Seconds as keepalived's decimal readers take them ("3", "0.5").
+std::string DecimalSeconds(vrrp::Duration d) {
+  std::string s = std::to_string(d / vrrp::kSecond);
+  vrrp::Duration frac = d % vrrp::kSecond;
+  if (frac == 0) return s;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%06lld", static_cast<long long>(frac));
+  std::string f = buf;
+  while (!f.empty() && f.back() == '0') f.pop_back();
+  return s + "." + f;
+}
+
+std::string FirstWord(const std::string& line) {
+  std::size_t i = line.find_first_not_of(" \t");
+  if (i == std::string::npos) return "";
+  std::size_t j = i;
+  while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '#' && line[j] != '!' &&
+         line[j] != '{' && line[j] != '}')
+    ++j;
+  return line.substr(i, j - i);
+}
+
+// One vrrp_instance block (from the keyword to its closing brace) with the
+// override's keywords replaced. `want` is the instance as the variant's
+// configuration has it (for the reverse flag of a re-weighted script).
+std::string EditInstance(const std::string& b, const vsim::ConfigOverride& o,
+                         const vrrp::VrrpInstance& want, const std::string& variant,
+                         std::vector<std::string>* unsupported) {
+  const std::string tag = "# (vrrpsim-record: variant " + variant + ") ";
+  std::set<std::string> drop;
+  std::string insert;
+  if (o.priority) {
+    drop.insert("priority");
+    insert += "\n    priority " + std::to_string(*o.priority);
+  }
+  if (o.state) {
+    drop.insert("state");
+    insert += std::string("\n    state ") +
+              (*o.state == vrrp::InitialState::kMaster ? "MASTER" : "BACKUP");
+  }
+  if (o.nopreempt) {
+    drop.insert("nopreempt");
+    drop.insert("preempt");
+    if (*o.nopreempt) insert += "\n    nopreempt";
+  }
+  if (o.preempt_delay) {
+    drop.insert("preempt_delay");
+    if (*o.preempt_delay > 0) insert += "\n    preempt_delay " + DecimalSeconds(*o.preempt_delay);
+  }
+  if (o.advert_int) {
+    drop.insert("advert_int");
+    insert += "\n    advert_int " + DecimalSeconds(*o.advert_int);
+  }
+  std::map<std::string, int> weights(o.script_weights.begin(), o.script_weights.end());
+  std::set<std::string> reweighted;
+  const auto mask = CommentMask(b);
+  std::string out;
+  int depth = 0;
+  bool quote = false;
+  std::string outer;  // the depth-1 block being read (e.g. "track_script")
+  std::size_t pos = 0;
+  while (pos < b.size()) {
+    std::size_t eol = b.find('\n', pos);
+    if (eol == std::string::npos) eol = b.size();
+    const std::string line = b.substr(pos, eol - pos);
+    const int start_depth = depth;
+    int opens = 0, closes = 0;
+    for (std::size_t i = pos; i < eol; ++i) {
+      if (mask[i]) continue;
+      if (b[i] == '"') quote = !quote;
+      if (quote) continue;
+      if (b[i] == '{') ++depth, ++opens;
+      if (b[i] == '}') --depth, ++closes;
+    }
+    const std::string w = FirstWord(line);
+    std::string repl = line;
+    if (start_depth == 1 && opens == 0 && closes == 0 && drop.count(w)) {
+      repl = "    " + tag + line.substr(line.find_first_not_of(" \t"));
+    } else if (start_depth == 2 && outer == "track_script" && opens == 0 && closes == 0 &&
+               weights.count(w)) {
+      bool reverse = false;
+      for (const auto& ts : want.track_scripts)
+        if (ts.name == w) reverse = ts.reverse;
+      repl = "        " + w + " weight " + std::to_string(weights[w]) +
+             (reverse ? " reverse" : "") + "  " + tag +
+             "was: " + line.substr(line.find_first_not_of(" \t"));
+      reweighted.insert(w);
+    }
+    if (start_depth == 1 && opens > closes) outer = w;
+    if (depth <= 1 && start_depth >= 1 && closes > opens) outer.clear();
+    out += repl;
+    if (eol < b.size()) out += '\n';
+    pos = eol + 1;
+  }
+  for (const auto& [script, weight] : weights) {
+    (void)weight;
+    bool tracked = false;
+    for (const auto& ts : want.track_scripts) tracked |= ts.name == script;
+    if (tracked && !reweighted.count(script))
+      unsupported->push_back("variant " + variant + ": " + want.name + " tracks vrrp_script " +
+                             script +
+                             " somewhere other than one line of its own track_script block; "
+                             "the weight override cannot be written");
+  }
+  const std::size_t brace = out.find('{');
+  if (brace != std::string::npos && !insert.empty())
+    out.insert(brace + 1, "\n    " + tag + "overrides:" + insert);
+  return out;
+}
+
+// The node's configuration text with every override of `node` written in.
+std::string ApplyVariantText(const std::string& text, const vsim::Variant& v,
+                             const std::string& node, const vrrp::Config& want,
+                             std::vector<std::string>* unsupported) {
+  std::string t = text;
+  for (const auto& o : v.overrides) {
+    if (o.node != node) continue;
+    auto blocks = FindBlocks(t, "vrrp_instance");
+    std::vector<std::string> repl;
+    for (const auto& b : blocks) {
+      std::string block = t.substr(b.begin, b.end - b.begin);
+      const vrrp::VrrpInstance* inst = nullptr;
+      for (const auto& x : want.instances)
+        if (x.name == b.name) inst = &x;
+      if (inst && (o.instance.empty() || o.instance == b.name))
+        block = EditInstance(block, o, *inst, v.name, unsupported);
+      repl.push_back(block);
+    }
+    t = ReplaceBlocks(t, blocks, repl);
+  }
+  return t;
+}
+
+// Parses the rewritten configuration as the loader would and compares every
+// field an override can change with the variant's configuration.
+void CheckVariantConfig(const std::string& text, const std::string& what,
+                        const vsim::ScenarioNode& node, const vrrp::Config& want,
+                        std::vector<std::string>* unsupported) {
+  vrrp::ParseOptions options;
+  for (const auto& i : node.interfaces) options.known_interfaces.push_back(i.name);
+  const vrrp::ParseResult got = vrrp::ParseConfig(text, what, options);
+  auto fail = [&](const std::string& why) {
+    unsupported->push_back(
+        what + ": the rewritten configuration does not parse to the variant's (" + why + ")");
+  };
+  if (!got.ok()) return fail("keepalived would refuse it");
+  if (got.config.instances.size() != want.instances.size()) return fail("instance count");
+  for (std::size_t i = 0; i < want.instances.size(); ++i) {
+    const auto& g = got.config.instances[i];
+    const auto& w = want.instances[i];
+    const std::string n = w.name + ": ";
+    if (g.name != w.name) return fail(n + "instance order");
+    if (g.priority != w.priority) return fail(n + "priority " + std::to_string(g.priority));
+    if (g.initial_state != w.initial_state) return fail(n + "state");
+    if (g.nopreempt != w.nopreempt) return fail(n + "nopreempt");
+    if (g.preempt_delay != w.preempt_delay) return fail(n + "preempt_delay");
+    if (g.advert_int != w.advert_int) return fail(n + "advert_int");
+    if (g.version != w.version) return fail(n + "version");
+    if (g.track_scripts.size() != w.track_scripts.size()) return fail(n + "track_script count");
+    for (std::size_t k = 0; k < w.track_scripts.size(); ++k)
+      if (g.track_scripts[k].name != w.track_scripts[k].name ||
+          g.track_scripts[k].weight != w.track_scripts[k].weight ||
+          g.track_scripts[k].reverse != w.track_scripts[k].reverse)
+        return fail(n + "track_script " + w.track_scripts[k].name);
+  }
+}
+
 void CollectAddresses(const vrrp::Config& c, std::set<std::uint32_t>* out) {
   for (const auto& inst : c.instances) {
     for (const auto& v : inst.vips) out->insert(v.addr.value);
@@ -427,14 +610,37 @@ RawTexts ReadRawTexts(const vsim::Scenario& sc) {
   return r;
 }
 
-int Plan(const std::string& scenario_path, const std::string& rundir, int subnet) {
+// The scenario, or the scenario as its matrix variant `variant` (nullopt and
+// a message on stderr if there is no such variant).
+std::optional<vsim::Scenario> WithVariant(const vsim::Scenario& sc, const std::string& variant) {
+  if (variant.empty()) return sc;
+  if (const vsim::Variant* v = vsim::FindVariant(sc, variant)) return vsim::VariantScenario(sc, *v);
+  std::cerr << "vrrpsim-record: " << sc.file << ": no matrix variant named '" << variant << "' (";
+  if (sc.variants.empty()) std::cerr << "the scenario has no matrix";
+  for (std::size_t i = 0; i < sc.variants.size(); ++i)
+    std::cerr << (i ? ", " : "variants: ") << sc.variants[i].name;
+  std::cerr << ")\n";
+  return std::nullopt;
+}
+
+int Plan(const std::string& scenario_path, const std::string& rundir, int subnet,
+         const std::string& variant_name) {
   auto load = vsim::LoadScenarioFile(scenario_path);
   if (!load.ok()) {
     for (const auto& d : load.diagnostics) std::cerr << d.ToString() << "\n";
     return 2;
   }
-  const vsim::Scenario& sc = *load.scenario;
+  // `base` has the configurations as written (the text the rewrites start
+  // from), `sc` the variant's (what the rewritten text must parse to).
+  const vsim::Scenario& base = *load.scenario;
+  const vsim::Variant* variant =
+      variant_name.empty() ? nullptr : vsim::FindVariant(base, variant_name);
+  const auto with_variant = WithVariant(base, variant_name);
+  if (!with_variant) return 2;
+  const vsim::Scenario& sc = *with_variant;
   std::vector<std::string> unsupported;
+  // Only the override kinds of ConfigOverride exist; each is written into
+  // the text below and checked by parsing the result.
   if (!sc.trunks.empty())
     unsupported.push_back("trunks between segments (one bridge per segment only)");
   for (const auto& n : sc.nodes)
@@ -467,7 +673,8 @@ int Plan(const std::string& scenario_path, const std::string& rundir, int subnet
     map[a] = Ipv4(10, 250, static_cast<std::uint8_t>(subnet), static_cast<std::uint8_t>(k++));
 
   std::ostringstream plan;
-  plan << "# plan for " << sc.file << " (subnet 10.250." << subnet << ".0/24)\n";
+  plan << "# plan for " << sc.file << (variant ? " variant " + variant->name : std::string())
+       << " (subnet 10.250." << subnet << ".0/24)\n";
   plan << "duration " << sc.duration << "\n";
   std::vector<std::string> segs = sc.segments;
   for (const auto& n : sc.nodes)
@@ -486,7 +693,12 @@ int Plan(const std::string& scenario_path, const std::string& rundir, int subnet
       plan << "iface " << h << " " << i << " " << ni.name << " " << map[ni.address.value].ToString()
            << "/24 " << seg << " " << mac << " " << Dir(ni.up) << " " << Dir(ni.down) << "\n";
     }
-    const std::string conf = RewriteConfig(raw.nodes[h], n.config, map, rundir, n.name, &files[h]);
+    std::string text = raw.nodes[h];
+    if (variant) text = ApplyVariantText(text, *variant, n.name, n.config, &unsupported);
+    const std::string conf =
+        RewriteConfig(text, base.nodes[h].config, map, rundir, n.name, &files[h]);
+    if (variant)
+      CheckVariantConfig(conf, rundir + "/" + n.name + ".conf", n, n.config, &unsupported);
     if (!WriteFile(rundir + "/" + n.name + ".conf", conf)) {
       std::cerr << "vrrpsim-record: cannot write into " << rundir << "\n";
       return 2;
@@ -599,8 +811,14 @@ int Plan(const std::string& scenario_path, const std::string& rundir, int subnet
         const std::string path =
             rundir + "/" + name + ".reload" + std::to_string(++reload_no) + ".conf";
         NodeFiles ignored;
-        const vrrp::Config& cfg = op.config ? *op.config : sc.nodes[op.node].config;
-        WriteFile(path, RewriteConfig(raw.reloads[p.index], cfg, map, rundir, name, &ignored));
+        const auto& base_op = base.timeline[p.index];
+        const vrrp::Config& cfg = base_op.config ? *base_op.config : base.nodes[op.node].config;
+        const vrrp::Config& want = op.config ? *op.config : sc.nodes[op.node].config;
+        std::string text = raw.reloads[p.index];
+        if (variant) text = ApplyVariantText(text, *variant, name, want, &unsupported);
+        const std::string conf = RewriteConfig(text, cfg, map, rundir, name, &ignored);
+        if (variant) CheckVariantConfig(conf, path, sc.nodes[op.node], want, &unsupported);
+        WriteFile(path, conf);
         plan << pre << "reload " << h << " " << path << "\n";
         break;
       }
@@ -930,20 +1148,25 @@ int Spread(const std::string& path) {
 }
 
 int Trace(const std::string& scenario_path, const std::string& out_path,
-          const std::vector<std::string>& rundirs) {
+          const std::vector<std::string>& rundirs, const std::string& variant) {
   auto load = vsim::LoadScenarioFile(scenario_path);
   if (!load.ok()) {
     for (const auto& d : load.diagnostics) std::cerr << d.ToString() << "\n";
     return 2;
   }
+  const auto sc = WithVariant(*load.scenario, variant);
+  if (!sc) return 2;
   std::vector<vsim::RunResult> runs;
   for (const auto& d : rundirs) {
-    RealRun rr = ConvertRun(*load.scenario, d);
+    RealRun rr = ConvertRun(*sc, d);
     if (!rr.error.empty()) {
       std::cerr << "vrrpsim-record: " << rr.error << "\n";
       return 2;
     }
-    rr.run.variant = "real keepalived 2.2.7";
+    // "real keepalived 2.2.7", or "real keepalived 2.2.7 [VARIANT]" (what
+    // vrrpsim conform --variant checks).
+    rr.run.variant =
+        std::string("real keepalived 2.2.7") + (variant.empty() ? "" : " [" + variant + "]");
     runs.push_back(std::move(rr.run));
   }
   AddSpread(&runs);
@@ -956,8 +1179,8 @@ int Trace(const std::string& scenario_path, const std::string& out_path,
 }
 
 int Usage() {
-  std::cerr << "usage: vrrpsim-record plan SCENARIO RUNDIR --subnet N\n"
-               "       vrrpsim-record trace SCENARIO OUT.json RUNDIR...\n"
+  std::cerr << "usage: vrrpsim-record plan SCENARIO RUNDIR --subnet N [--variant NAME]\n"
+               "       vrrpsim-record trace [--variant NAME] SCENARIO OUT.json RUNDIR...\n"
                "       vrrpsim-record spread TRACE.json\n";
   return 2;
 }
@@ -966,13 +1189,23 @@ int Usage() {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.size() >= 5 && args[0] == "plan" && args[3] == "--subnet") {
+  // --variant NAME may stand anywhere after the command.
+  std::string variant;
+  for (std::size_t i = 1; i < args.size(); ++i)
+    if (args[i] == "--variant") {
+      if (i + 1 >= args.size() || args[i + 1].empty()) return Usage();
+      variant = args[i + 1];
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                 args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      break;
+    }
+  if (args.size() == 5 && args[0] == "plan" && args[3] == "--subnet") {
     const int subnet = std::atoi(args[4].c_str());
     if (subnet < 1 || subnet > 254) return Usage();
-    return Plan(args[1], args[2], subnet);
+    return Plan(args[1], args[2], subnet, variant);
   }
-  if (args.size() == 2 && args[0] == "spread") return Spread(args[1]);
+  if (args.size() == 2 && args[0] == "spread" && variant.empty()) return Spread(args[1]);
   if (args.size() >= 4 && args[0] == "trace")
-    return Trace(args[1], args[2], std::vector<std::string>(args.begin() + 3, args.end()));
+    return Trace(args[1], args[2], std::vector<std::string>(args.begin() + 3, args.end()), variant);
   return Usage();
 }
