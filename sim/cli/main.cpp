@@ -14,6 +14,7 @@ Examples:
   vrrpsim lint /etc/keepalived/keepalived.conf
   vrrpsim lint --interface eth0 --interface eth1 node1.conf node2.conf
   vrrpsim lint --root configs configs/main.conf     # includes may not leave configs/
+  vrrpsim lint scenarios/seed/master-backup.yaml   # every node's config, and across nodes
 
 Exit status: 0 clean, 1 warnings only, 2 errors or unreadable input.
 Nothing in a configuration is executed: vrrp_script and notify commands are data.)";
@@ -25,6 +26,7 @@ Examples:
   vrrpsim run split.yaml --seed 7 --trace split.json --perfetto split.perfetto.json
   vrrpsim run split.yaml --packets --logs          # every advert, drop and log line
   vrrpsim run split.yaml --check-determinism       # run twice, compare trace hashes
+  vrrpsim run scenarios/seed/modes.yaml --variant nopreempt   # one policy of a matrix
 
 Exit status: 0 every expectation passed, 1 an expectation failed, 2 bad input.)";
 
@@ -65,9 +67,12 @@ int main(int argc, char** argv) {
 
   vsim::LintOptions lint;
   CLI::App* lint_cmd = app.add_subcommand(
-      "lint", "Check keepalived.conf files as keepalived -t does; print its warnings and errors");
+      "lint",
+      "Check keepalived.conf files as keepalived -t does, and scenario files (every node's "
+      "config, and the configs across nodes); print the warnings and errors");
   lint_cmd->footer(kLintExamples);
-  lint_cmd->add_option("files", lint.files, "keepalived.conf files")->required();
+  lint_cmd->add_option("files", lint.files, "keepalived.conf or scenario (.yaml) files")
+      ->required();
   lint_cmd->add_option("--root", lint.root,
                        "Directory tree that include directives may read (default: each file's "
                        "directory)");
@@ -94,7 +99,8 @@ int main(int argc, char** argv) {
                     "Run each scenario twice and compare the trace hashes");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Leave out the timeline");
   run_cmd->add_option("--variant", run.variant,
-                      "Run this matrix variant instead of the base run (\"all\": every variant)");
+                      "Run only this matrix variant, or \"base\" for the configurations as "
+                      "written (default: every variant of a file with a matrix)");
 
   vsim::CompareCommandOptions compare;
   CLI::App* compare_cmd =

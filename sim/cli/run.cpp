@@ -129,11 +129,6 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
     err << "vrrpsim run: --perfetto takes exactly one scenario file\n";
     return 2;
   }
-  if (!options.perfetto_path.empty() && options.variant == "all") {
-    err << "vrrpsim run: --perfetto writes one run, and --variant all makes one per variant: "
-           "pick one with --variant NAME\n";
-    return 2;
-  }
   // Load everything first: bad input anywhere means nothing runs.
   std::vector<Scenario> scenarios;
   bool bad = false;
@@ -153,12 +148,14 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
   run_options.record_packets = options.packets;
   run_options.emit_logs = options.logs;
 
-  // Which variants to run: the base run, one named variant, or all of them.
+  // Which runs: every matrix variant (the default, so that no expectation of
+  // a file goes unchecked; a file without a matrix has just its base run),
+  // the base run alone ("base"), or one named variant.
   std::vector<std::pair<const Scenario*, const Variant*>> jobs;
   for (const auto& scenario : scenarios) {
-    if (options.variant.empty()) {
+    if (options.variant == "base") {
       jobs.emplace_back(&scenario, nullptr);
-    } else if (options.variant == "all") {
+    } else if (options.variant.empty() || options.variant == "all") {
       if (scenario.variants.empty()) jobs.emplace_back(&scenario, nullptr);
       for (const auto& v : scenario.variants) jobs.emplace_back(&scenario, &v);
     } else {
@@ -177,6 +174,11 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
     }
   }
 
+  if (!options.perfetto_path.empty() && jobs.size() > 1) {
+    err << "vrrpsim run: --perfetto writes one run, and " << scenarios[0].file << " has "
+        << jobs.size() << " matrix variants: pick one with --variant NAME (or base)\n";
+    return 2;
+  }
   std::vector<RunResult> runs;
   int status = 0;
   for (const auto& [scenario_ptr, variant] : jobs) {
@@ -206,9 +208,6 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
       report.packets = options.packets;
       report.logs = options.logs;
       WriteTextReport(run, report, out);
-      if (!scenario.variants.empty() && options.variant.empty())
-        out << "(" << scenario.variants.size() << " matrix variants not run: use `vrrpsim compare "
-            << scenario.file << "`)\n";
       out << "\n";
     }
     runs.push_back(std::move(run));

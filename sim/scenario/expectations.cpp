@@ -390,7 +390,9 @@ void EvalFlaps(Ctx& c) {
   if (c.e.node >= 0)
     hosts.push_back(c.e.node);
   else
-    for (std::size_t h = 0; h < c.run.hosts.size(); ++h) hosts.push_back(static_cast<int>(h));
+    // Every keepalived node; clients (hosts after the nodes) have no states.
+    for (std::size_t h = 0; h < c.sc.nodes.size() && h < c.run.hosts.size(); ++h)
+      hosts.push_back(static_cast<int>(h));
   c.r.description = "MASTER entries of " +
                     (c.e.node >= 0 ? c.run.hosts[c.e.node].name : std::string("every node"));
   if (c.e.count_min) c.r.description += " >= " + std::to_string(*c.e.count_min);

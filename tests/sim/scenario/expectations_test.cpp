@@ -152,6 +152,10 @@ TEST(Expectations, Flaps) {
   Check("flaps: {node: node1, max: 2}", true, "MASTER entries: node1 2");
   Check("flaps: {max: 1}", false, "MASTER entries: node1 2 node2 1");
   Check("flaps: {node: node2, min: 2}", false, "node2 1");
+  // Every node, not the client c1 (it runs no keepalived and has no states).
+  Check("flaps: {min: 1}", true, "MASTER entries: node1 2 node2 1");
+  EXPECT_EQ(::vsim::Run("  - flaps: {min: 1}\n").expectations[0].evidence.find("c1"),
+            std::string::npos);
 }
 
 TEST(Expectations, Converges) {
