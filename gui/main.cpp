@@ -13,6 +13,7 @@
 
 #include "gui/main_window.h"
 #include "gui/render.h"
+#include "gui/timeline_view.h"
 #include "gui/viewer_pane.h"
 #include "sim/scenario/scenario.h"
 
@@ -23,11 +24,36 @@ void Usage(FILE* out) {
       "usage: vrrpsim-gui [FILE...]\n"
       "       vrrpsim-gui --render FILE... -o OUT.png|OUT.svg [--size WxH] [--skip-idle]\n"
       "                   [--window FROM:TO] [--no-metrics] [--timing]\n"
-      "       vrrpsim-gui [--window FROM:TO] [--skip-idle] --screenshot OUT.png FILE...\n"
+      "       vrrpsim-gui [--window FROM:TO] [--skip-idle] --screenshot OUT.png\n"
+      "                   [--probe 'LANE@TIME']... FILE...\n"
       "FILE is a trace (vrrpsim run --trace) or a scenario (YAML, run in-process).\n"
       "Several files are stacked on one time axis. FROM/TO are durations (12s, 1.5min).\n"
-      "Exit status of --render: 0 written, 1 cannot write, 2 bad input.\n",
+      "Exit status of --render: 0 written, 1 cannot write, 2 bad input.\n"
+      "--probe prints the colour the saved screenshot has at the first run's lane LANE\n"
+      "(e.g. 'node1 VI_1', 'VIP 81') at TIME: 'probe LANE@TIME X,Y #rrggbb'.\n",
       out);
+}
+
+// Where lane LANE of the first run is drawn at TIME, in the window's pixels
+// ("node1 VI_1@10s"); {-1, -1} if it is not in view.
+std::pair<int, int> ProbePoint(vsim::gui::MainWindow& w, const QString& probe) {
+  const auto at = probe.lastIndexOf('@');
+  if (at < 0 || w.pane()->models().empty()) return {-1, -1};
+  std::string err;
+  const auto t = vsim::ParseDuration(probe.mid(at + 1).toStdString(), &err);
+  if (!t) return {-1, -1};
+  const auto& m = *w.pane()->models().front();
+  const std::string name = probe.left(at).toStdString();
+  for (std::size_t i = 0; i < m.lanes().size(); ++i) {
+    if (m.lanes()[i].label != name) continue;
+    vsim::gui::TimelineView* tl = w.pane()->timeline();
+    const QRect r = tl->laneRect(0, int(i));
+    const double x = tl->xForTime(*t);
+    if (!r.isValid() || x < tl->plotRect().left() || x > tl->plotRect().right()) return {-1, -1};
+    const QPoint p = tl->mapTo(&w, QPoint(int(x), r.center().y()));
+    return {p.x(), p.y()};
+  }
+  return {-1, -1};
 }
 
 }  // namespace
@@ -35,6 +61,7 @@ void Usage(FILE* out) {
 int main(int argc, char** argv) {
   bool render = false, timing = false;
   QString screenshot;
+  QStringList probes;
   vsim::gui::RenderOptions ro;
   QStringList files;
   std::optional<QString> size_text, window_text;
@@ -63,6 +90,8 @@ int main(int argc, char** argv) {
       timing = true;
     else if (a == "--screenshot")
       screenshot = value("--screenshot");
+    else if (a == "--probe")
+      probes << value("--probe");
     else if (a == "-h" || a == "--help") {
       Usage(stdout);
       return 0;
@@ -130,8 +159,23 @@ int main(int argc, char** argv) {
     // The real window as the display server shows it (CI under Xvfb).
     QTimer::singleShot(700, &w, [&] {
       const QPixmap shot = w.screen()->grabWindow(w.winId());
-      const bool ok = !shot.isNull() && shot.save(screenshot);
+      bool ok = !shot.isNull() && shot.save(screenshot);
       if (!ok) std::fprintf(stderr, "vrrpsim-gui: screenshot failed\n");
+      // Pixels of the saved file at known lanes and times (the CI check).
+      const QImage saved(screenshot);
+      for (const QString& probe : probes) {
+        if (!ok) break;
+        const auto [x, y] = ProbePoint(w, probe);
+        if (x < 0 || !saved.valid(x, y)) {
+          std::fprintf(stderr, "vrrpsim-gui: --probe %s: no such lane or time in view\n",
+                       qPrintable(probe));
+          ok = false;
+          break;
+        }
+        std::printf("probe %s %d,%d %s\n", qPrintable(probe), x, y,
+                    qPrintable(saved.pixelColor(x, y).name()));
+      }
+      std::fflush(stdout);
       QApplication::exit(ok ? 0 : 1);
     });
   }

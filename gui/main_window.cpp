@@ -19,6 +19,7 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -132,11 +133,31 @@ void MainWindow::buildMenus() {
   tb->addAction("Fit all", tl, &TimelineView::fitAll);
 }
 
+// The configuration the what-if edits start from: the shown variant's.
+static const vrrp::Config* BaseConfig(const LoadedRuns& l, int shown, int node) {
+  if (!l.scenario || node < 0 || std::size_t(node) >= l.scenario->nodes.size()) return nullptr;
+  if (shown >= 0 && std::size_t(shown) < l.runs.size()) {
+    const std::string& v = l.runs[std::size_t(shown)]->variant;
+    for (const auto& var : l.scenario->variants)
+      if (var.name == v && std::size_t(node) < var.configs.size())
+        return &var.configs[std::size_t(node)];
+  } else if (!l.scenario->variants.empty() && !l.scenario->variants.front().configs.empty()) {
+    return &l.scenario->variants.front().configs[std::size_t(node)];
+  }
+  return &l.scenario->nodes[std::size_t(node)].config;
+}
+
 void MainWindow::buildWhatIfPanel() {
   what_if_ = new QWidget(this);
   auto* form = new QFormLayout(what_if_);
   wi_node_ = new QComboBox(what_if_);
   wi_node_->setObjectName("whatif_node");
+  wi_instance_ = new QComboBox(what_if_);
+  wi_instance_->setObjectName("whatif_instance");
+  wi_timer_ = new QTimer(this);
+  wi_timer_->setSingleShot(true);
+  wi_timer_->setInterval(kWhatIfDelayMs);
+  connect(wi_timer_, &QTimer::timeout, this, &MainWindow::whatIfNow);
   wi_priority_ = new QSpinBox(what_if_);
   wi_priority_->setObjectName("whatif_priority");
   wi_priority_->setRange(1, 255);
@@ -157,6 +178,7 @@ void MainWindow::buildWhatIfPanel() {
   wi_status_->setWordWrap(true);
   auto* reset = new QPushButton("Reset", what_if_);
   form->addRow("node", wi_node_);
+  form->addRow("instance", wi_instance_);
   form->addRow("priority", wi_priority_);
   form->addRow("nopreempt", wi_nopreempt_);
   form->addRow("preempt_delay", wi_preempt_delay_);
@@ -166,9 +188,14 @@ void MainWindow::buildWhatIfPanel() {
   form->addRow(reset);
   form->addRow(wi_status_);
   what_if_->setEnabled(false);
-  connect(wi_node_, &QComboBox::currentIndexChanged, this, [this] { fillWhatIfPanel(); });
+  connect(wi_node_, &QComboBox::currentIndexChanged, this, &MainWindow::fillWhatIfInstances);
+  connect(wi_instance_, &QComboBox::currentIndexChanged, this, [this] {
+    wi_timer_->stop();
+    fillWhatIfPanel();
+  });
   connect(wi_script_, &QComboBox::currentIndexChanged, this, [this] { fillWhatIfPanel(); });
-  // Every edit re-simulates at once: a run of a seed scenario takes milliseconds.
+  // An edit re-simulates once typing pauses (debounced): a run of a seed
+  // scenario takes milliseconds, a 100-host hour seconds.
   connect(wi_priority_, &QSpinBox::valueChanged, this, [this] { whatIfChanged(); });
   connect(wi_nopreempt_, &QComboBox::currentIndexChanged, this, [this] { whatIfChanged(); });
   connect(wi_preempt_delay_, &QDoubleSpinBox::valueChanged, this, [this] { whatIfChanged(); });
@@ -177,26 +204,34 @@ void MainWindow::buildWhatIfPanel() {
   connect(reset, &QPushButton::clicked, this, &MainWindow::resetWhatIf);
 }
 
-// The configuration the what-if edits start from: the shown variant's.
-static const vrrp::Config* BaseConfig(const LoadedRuns& l, int shown, int node) {
-  if (!l.scenario || node < 0 || std::size_t(node) >= l.scenario->nodes.size()) return nullptr;
-  if (shown >= 0 && std::size_t(shown) < l.runs.size()) {
-    const std::string& v = l.runs[std::size_t(shown)]->variant;
-    for (const auto& var : l.scenario->variants)
-      if (var.name == v && std::size_t(node) < var.configs.size())
-        return &var.configs[std::size_t(node)];
-  } else if (!l.scenario->variants.empty() && !l.scenario->variants.front().configs.empty()) {
-    return &l.scenario->variants.front().configs[std::size_t(node)];
-  }
-  return &l.scenario->nodes[std::size_t(node)].config;
+void MainWindow::fillWhatIfInstances() {
+  // The node's instances (one or several): the edits apply to the chosen one.
+  wi_timer_->stop();
+  const QString was = wi_instance_->currentText();
+  wi_instance_->blockSignals(true);
+  wi_instance_->clear();
+  if (const vrrp::Config* c = BaseConfig(loaded_, shown_, wi_node_->currentIndex()))
+    for (const auto& inst : c->instances) wi_instance_->addItem(QString::fromStdString(inst.name));
+  wi_instance_->setCurrentIndex(std::max(0, wi_instance_->findText(was)));
+  wi_instance_->setEnabled(wi_instance_->count() > 1);
+  wi_instance_->blockSignals(false);
+  fillWhatIfPanel();
+}
+
+const vrrp::Config* MainWindow::whatIfConfig(int* instance) const {
+  const vrrp::Config* c = BaseConfig(loaded_, shown_, wi_node_->currentIndex());
+  if (!c || c->instances.empty()) return nullptr;
+  *instance = std::clamp(wi_instance_->currentIndex(), 0, int(c->instances.size()) - 1);
+  return c;
 }
 
 void MainWindow::fillWhatIfPanel() {
   if (filling_) return;
   filling_ = true;
-  const vrrp::Config* c = BaseConfig(loaded_, shown_, wi_node_->currentIndex());
-  if (c && !c->instances.empty()) {
-    const auto& inst = c->instances.front();
+  int index = 0;
+  const vrrp::Config* c = whatIfConfig(&index);
+  if (c) {
+    const auto& inst = c->instances[std::size_t(index)];
     wi_priority_->setValue(inst.priority);
     wi_nopreempt_->setCurrentIndex(inst.nopreempt ? 1 : 0);
     wi_preempt_delay_->setValue(double(inst.preempt_delay) / kUs);
@@ -215,12 +250,26 @@ void MainWindow::fillWhatIfPanel() {
 
 void MainWindow::whatIfChanged() {
   if (filling_ || !loaded_.scenario) return;
+  wi_timer_->start();  // (re)starts the delay: one run when the edits pause
+}
+
+void MainWindow::flushWhatIf() {
+  if (wi_timer_->isActive()) {
+    wi_timer_->stop();
+    whatIfNow();
+  }
+}
+
+void MainWindow::whatIfNow() {
+  if (!loaded_.scenario) return;
   const int node = wi_node_->currentIndex();
-  const vrrp::Config* c = BaseConfig(loaded_, shown_, node);
-  if (!c || c->instances.empty()) return;
-  const auto& inst = c->instances.front();
+  int index = 0;
+  const vrrp::Config* c = whatIfConfig(&index);
+  if (!c) return;
+  const auto& inst = c->instances[std::size_t(index)];
   ConfigOverride o;
   o.node = loaded_.scenario->nodes[std::size_t(node)].name;
+  o.instance = inst.name;
   // Only what differs from the configuration: an explicit `nopreempt off`
   // is not the same as no keyword (R25 messages).
   if (wi_priority_->value() != inst.priority) o.priority = wi_priority_->value();
@@ -248,6 +297,7 @@ bool MainWindow::applyWhatIf(const ConfigOverride& o) {
   WhatIf w;
   w.overrides.push_back(o);
   LoadedRuns r = RunWhatIf(*loaded_.scenario, variant, w);
+  ++what_if_runs_;
   if (!r.ok()) {
     wi_status_->setText(QString::fromStdString(r.error));
     return false;
@@ -261,6 +311,7 @@ bool MainWindow::applyWhatIf(const ConfigOverride& o) {
 }
 
 void MainWindow::resetWhatIf() {
+  wi_timer_->stop();
   what_if_run_.reset();
   wi_status_->clear();
   fillWhatIfPanel();
@@ -286,7 +337,7 @@ void MainWindow::showRun(int index) {
   what_if_run_.reset();
   pane_->setRuns(shownRuns());
   if (run_combo_->currentIndex() != index + 1) run_combo_->setCurrentIndex(index + 1);
-  fillWhatIfPanel();
+  fillWhatIfInstances();
 }
 
 bool MainWindow::openFiles(const QStringList& paths) {
@@ -315,6 +366,7 @@ bool MainWindow::openFiles(const QStringList& paths) {
   shown_ = -1;
   pane_->setRuns(shownRuns());
   details_->clear();
+  wi_timer_->stop();
   wi_node_->blockSignals(true);
   wi_node_->clear();
   if (loaded_.scenario)
@@ -322,9 +374,16 @@ bool MainWindow::openFiles(const QStringList& paths) {
   wi_node_->blockSignals(false);
   wi_script_->clear();
   what_if_->setEnabled(loaded_.scenario != nullptr);
-  fillWhatIfPanel();
+  fillWhatIfInstances();
   setWindowTitle(QFileInfo(paths.front()).fileName() + " - vrrpsim-gui");
-  if (!loaded_.note.empty()) statusBar()->showMessage(QString::fromStdString(loaded_.note));
+  // The status bar no longer invites to open a file.
+  const QString opened =
+      QString("%1: %2 run%3. Hover a lane for details, click a state change for its cause.")
+          .arg(paths.size() == 1 ? QFileInfo(paths.front()).fileName()
+                                 : QString("%1 files").arg(paths.size()))
+          .arg(loaded_.runs.size())
+          .arg(loaded_.runs.size() == 1 ? "" : "s");
+  statusBar()->showMessage(loaded_.note.empty() ? opened : QString::fromStdString(loaded_.note));
   return true;
 }
 

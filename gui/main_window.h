@@ -18,6 +18,7 @@ class QMenu;
 class QLabel;
 class QAction;
 class QCheckBox;
+class QTimer;
 
 namespace vsim::gui {
 
@@ -50,6 +51,11 @@ class MainWindow : public QMainWindow {
   // configuration and shows the original and the what-if run stacked.
   bool applyWhatIf(const ConfigOverride& o);
   void resetWhatIf();
+  // Edits in the what-if panel re-simulate once they pause (250 ms), not on
+  // every keystroke; flushWhatIf() runs a pending one now.
+  static constexpr int kWhatIfDelayMs = 250;
+  void flushWhatIf();
+  int whatIfRuns() const { return what_if_runs_; }
   bool exportView(const QString& path);
   QStringList recentFiles() const;
 
@@ -61,7 +67,10 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void buildWhatIfPanel();
   void fillWhatIfPanel();
+  void fillWhatIfInstances();
   void whatIfChanged();
+  void whatIfNow();
+  const vrrp::Config* whatIfConfig(int* instance) const;
   void addRecent(const QString& path);
   void refreshRecentMenu();
   void showError(const QString& title, const QString& text);
@@ -84,6 +93,9 @@ class MainWindow : public QMainWindow {
   // What-if panel.
   QWidget* what_if_ = nullptr;
   QComboBox* wi_node_ = nullptr;
+  QComboBox* wi_instance_ = nullptr;
+  QTimer* wi_timer_ = nullptr;
+  int what_if_runs_ = 0;
   QSpinBox* wi_priority_ = nullptr;
   QComboBox* wi_nopreempt_ = nullptr;
   QDoubleSpinBox* wi_preempt_delay_ = nullptr;

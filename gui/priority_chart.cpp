@@ -29,6 +29,7 @@ struct PriorityChart::Impl {
   QValueAxis* x = nullptr;
   QValueAxis* y = nullptr;
   double a0 = 0, a1 = 1;
+  int lines = 0;  // priority step lines (not the legend's style samples)
   int left = TimelineView::kLabelWidth, right = TimelineView::kRightMargin;
 };
 
@@ -38,6 +39,8 @@ PriorityChart::PriorityChart(QWidget* parent) : QWidget(parent), d_(std::make_un
   d_->chart->setBackgroundRoundness(0);
   d_->chart->setMargins(QMargins(0, 0, 0, 0));
   d_->chart->legend()->setAlignment(Qt::AlignTop);
+  // Markers drawn as the series' line: the style samples show their dashes.
+  d_->chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
   QFont f("DejaVu Sans");
   f.setPixelSize(10);
   d_->chart->legend()->setFont(f);
@@ -62,12 +65,26 @@ PriorityChart::PriorityChart(QWidget* parent) : QWidget(parent), d_(std::make_un
 
 PriorityChart::~PriorityChart() = default;
 
-int PriorityChart::seriesCount() const { return int(d_->chart->series().size()); }
+int PriorityChart::seriesCount() const { return d_->lines; }
+
+QStringList PriorityChart::legendLabels() const {
+  QStringList out;
+  for (auto* mk : d_->chart->legend()->markers())
+    if (mk->isVisible()) out << mk->label();
+  return out;
+}
+
+namespace {
+// Stacked runs: one line style per run, the colour is the host's.
+constexpr Qt::PenStyle kStyles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+const char* const kStyleNames[] = {"solid", "dashed", "dotted", "dash-dot"};
+}  // namespace
 
 void PriorityChart::setModels(const std::vector<std::shared_ptr<const TimelineModel>>& models,
                               const TimeMap& map) {
   d_->chart->removeAllSeries();  // deletes them
   int lo = 255, hi = 0, n = 0, legend_entries = 0;
+  std::vector<QLineSeries*> host_entries;
   for (std::size_t run = 0; run < models.size(); ++run) {
     const auto& m = models[run];
     for (const Lane& l : m->lanes()) {
@@ -91,9 +108,6 @@ void PriorityChart::setModels(const std::vector<std::shared_ptr<const TimelineMo
       s->replace(pts);
       QPen pen(HostColor(l.host));
       pen.setWidthF(1.6);
-      // Stacked runs: one line style per run, the colour is the host's.
-      static const Qt::PenStyle kStyles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine,
-                                             Qt::DashDotLine};
       pen.setStyle(kStyles[run % std::size(kStyles)]);
       s->setPen(pen);
       d_->chart->addSeries(s);  // the chart owns the series
@@ -102,8 +116,33 @@ void PriorityChart::setModels(const std::vector<std::shared_ptr<const TimelineMo
       if (run > 0)
         for (auto* mk : d_->chart->legend()->markers(s)) mk->setVisible(false);
       else
-        ++legend_entries;
+        host_entries.push_back(s);
       ++n;
+    }
+  }
+  d_->lines = n;
+  // The legend: the hosts' colours (when few enough to read), and in compare
+  // mode which line style is which run: an empty grey series per run whose
+  // marker is drawn as its line and whose name says the style.
+  if (int(host_entries.size()) > kMaxLegend)
+    for (auto* s : host_entries)
+      for (auto* mk : d_->chart->legend()->markers(s)) mk->setVisible(false);
+  else
+    legend_entries += int(host_entries.size());
+  if (models.size() > 1) {
+    for (std::size_t run = 0; run < models.size(); ++run) {
+      auto* s = new QLineSeries();
+      s->setName(QString("%1: %2")
+                     .arg(kStyleNames[run % std::size(kStyleNames)])
+                     .arg(QString::fromStdString(models[run]->title())));
+      QPen pen(QColor(70, 70, 70));
+      pen.setWidthF(1.6);
+      pen.setStyle(kStyles[run % std::size(kStyles)]);
+      s->setPen(pen);
+      d_->chart->addSeries(s);
+      s->attachAxis(d_->x);
+      s->attachAxis(d_->y);
+      ++legend_entries;
     }
   }
   if (lo > hi) lo = 0, hi = 255;

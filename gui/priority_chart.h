@@ -21,7 +21,10 @@ class PriorityChart : public QWidget {
   // Step lines for every instance lane of every run, on `map`'s axis.
   void setModels(const std::vector<std::shared_ptr<const TimelineModel>>& models,
                  const TimeMap& map);
+  // Priority lines drawn (one per instance lane of every run).
   int seriesCount() const;
+  // What the legend says: host lines, and in compare mode "dashed: RUN".
+  QStringList legendLabels() const;
   // Shows the axis window [a0, a1] with the plot between x = left and
   // width() - right_margin, the lanes' geometry, so both share one time axis.
   void setWindow(double a0, double a1, int left, int right_margin);

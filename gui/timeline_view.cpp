@@ -115,6 +115,7 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
 
 void TimelineView::setModels(std::vector<std::shared_ptr<const TimelineModel>> models) {
   models_ = std::move(models);
+  header_labels_.clear();
   scroll_ = 0;
   relayout();
   rebuildMap();
@@ -521,9 +522,15 @@ void TimelineView::paintRun(QPainter& p, int run, const QRect& plot) const {
   p.setClipRect(QRect(plot.left(), header.y, plot.width() + 1, lanes_bottom - header.y),
                 Qt::IntersectClip);
   // Fault and operation windows: translucent over the lanes they concern.
-  p.setFont(LaneFont(10));
-  const QFontMetrics fm(p.font());
-  double label_right = title_right;
+  struct Pending {
+    QString text;
+    double x0;     // where the window starts on screen (clamped to the plot)
+    double x_max;  // the label may move right up to here to stay clear
+    bool start_visible;
+    QColor colour;
+    bool split_brain;
+  };
+  std::vector<Pending> pending;
   for (const Band& b : m.bands()) {
     if (b.end < t0 || b.start > t1) continue;
     const double x0 = x_of(b.start), x1 = x_of(b.end);
@@ -545,19 +552,13 @@ void TimelineView::paintRun(QPainter& p, int run, const QRect& plot) const {
                    QBrush(QColor(c.red(), c.green(), c.blue(), 90), Qt::BDiagPattern));
       }
     }
-    // Label in the header strip, where it does not overlap the previous one.
-    const QString s = QString::fromStdString(b.label);
-    const double lx = std::max(x0 + 2, double(plot.left()) + 1);
-    if (lx > label_right + 6) {
-      QColor tc = c;
-      tc.setAlpha(255);
-      p.setPen(tc.darker(160));
-      p.drawLine(QPointF(x0, header.y + header.h - 4), QPointF(x0, header.y + header.h));
-      p.drawText(QPointF(lx, header.y + header.h - 5), s);
-      label_right = lx + fm.horizontalAdvance(s);
-    }
+    QColor tc = c;
+    tc.setAlpha(255);
+    pending.push_back({QString::fromStdString(b.label), x0, std::max(x1, x0 + 40), b.start >= t0,
+                       tc.darker(160), false});
   }
   // Split brain: red across every lane of the run.
+  std::vector<Pending> sb_labels;
   for (const auto& sb : rr.split_brain) {
     if (sb.end < t0 || sb.start > t1) continue;
     const double x0 = x_of(sb.start), x1 = std::max(x_of(sb.end), x0 + 1);
@@ -565,19 +566,48 @@ void TimelineView::paintRun(QPainter& p, int run, const QRect& plot) const {
     p.setPen(QPen(QColor(200, 0, 0), 2));
     p.drawLine(QPointF(x0, lanes_top), QPointF(x1, lanes_top));
     p.drawLine(QPointF(x0, lanes_bottom), QPointF(x1, lanes_bottom));
-    // Labelled in the header strip, above the lanes it covers.
-    const QString s = "SPLIT BRAIN " + QString::fromStdString(FormatTime(sb.length()));
-    QFont f = LaneFont(10);
-    f.setBold(true);
-    p.setFont(f);
-    const double lx = std::max(x0 + 2, double(plot.left()) + 1);
-    const QFontMetrics sfm(f);
-    // On a white box: it wins over a band label that may sit there.
-    p.fillRect(QRectF(lx - 2, header.y + 1, sfm.horizontalAdvance(s) + 4, header.h - 2), Qt::white);
-    p.setPen(QColor(200, 0, 0));
-    p.drawText(QPointF(lx, header.y + header.h - 5), s);
-    label_right = std::max(label_right, lx + QFontMetrics(f).horizontalAdvance(s));
-    p.setFont(LaneFont(10));
+    sb_labels.push_back({"SPLIT BRAIN " + QString::fromStdString(FormatTime(sb.length())), x0,
+                         std::max(x1, x0 + 40), sb.start >= t0, QColor(200, 0, 0), true});
+  }
+  // Labels in the header strip, above the lanes they concern: split brain
+  // first (it matters most), then the windows in time order. Each starts at
+  // its window's visible start (the plot's left edge when the start is
+  // scrolled off) or, if that is taken by the title or another label, just
+  // after it while still within its window; otherwise it is left out.
+  // Nothing is drawn over anything else.
+  QFont band_font = LaneFont(10), sb_font = LaneFont(10);
+  sb_font.setBold(true);
+  std::vector<std::pair<double, double>> taken = {{0, title_right}};
+  auto place = [&](double x, double w, double x_max) -> double {
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const auto& [a, z] : taken)
+        if (x < z + 6 && x + w > a - 6) {
+          x = z + 6;
+          moved = true;
+        }
+    }
+    return x <= x_max - 2 && x + w <= plot.right() + 1 ? x : -1;
+  };
+  header_labels_.erase(std::remove_if(header_labels_.begin(), header_labels_.end(),
+                                      [&](const HeaderLabel& l) { return l.run == run; }),
+                       header_labels_.end());
+  for (auto* list : {&sb_labels, &pending}) {
+    for (const Pending& l : *list) {
+      const QFont& f = l.split_brain ? sb_font : band_font;
+      const double w = QFontMetrics(f).horizontalAdvance(l.text);
+      const double x = place(std::max(l.x0 + 2, double(plot.left()) + 1), w, l.x_max);
+      if (l.start_visible) {
+        p.setPen(l.colour);
+        p.drawLine(QPointF(l.x0, header.y + header.h - 4), QPointF(l.x0, header.y + header.h));
+      }
+      if (x < 0) continue;
+      p.setFont(f);
+      p.setPen(l.colour);
+      p.drawText(QPointF(x, header.y + header.h - 5), l.text);
+      taken.emplace_back(x, x + w);
+      header_labels_.push_back({run, l.text, QRectF(x, header.y, w, header.h)});
+    }
   }
   if (messagesVisible()) paintMessages(p, run, plot);
   p.restore();

@@ -77,6 +77,14 @@ class TimelineView : public QWidget {
   // Whether lane labels are thinned out (lanes too thin for one each).
   bool compactLabels() const;
 
+  // The fault-window and split-brain labels of the last paint (for tests).
+  struct HeaderLabel {
+    int run;
+    QString text;
+    QRectF rect;
+  };
+  const std::vector<HeaderLabel>& headerLabels() const { return header_labels_; }
+
   QSize sizeHint() const override { return {1100, 420}; }
   QSize minimumSizeHint() const override { return {kLabelWidth + 100, 60}; }
 
@@ -127,6 +135,7 @@ class TimelineView : public QWidget {
   bool fit_lanes_ = false;
   int scroll_ = 0;
   QScrollBar* vbar_ = nullptr;
+  mutable std::vector<HeaderLabel> header_labels_;
 
   // Interaction.
   QPoint press_pos_;

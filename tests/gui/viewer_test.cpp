@@ -14,6 +14,7 @@
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
@@ -283,9 +284,20 @@ class ViewerTest : public QObject {
     QCOMPARE(int(pane.models().size()), 3);
     QCOMPARE(pane.metrics()->columnCount(), 3);
     QCOMPARE(pane.chart()->seriesCount(), 6);
+    // The legend says which line style is which run.
+    const QStringList legend = pane.chart()->legendLabels();
+    QVERIFY2(legend.contains("solid: " + QString::fromStdString(pane.models()[0]->title())),
+             qPrintable(legend.join(", ")));
+    QVERIFY2(legend.contains("dashed: " + QString::fromStdString(pane.models()[1]->title())),
+             qPrintable(legend.join(", ")));
+    QVERIFY(legend.contains("dotted: " + QString::fromStdString(pane.models()[2]->title())));
+    QVERIFY(legend.contains("node1 VI_1"));
     // Runs are stacked: the second run's lanes are below the first's.
     const QRect a = pane.timeline()->laneRect(0, 0), b = pane.timeline()->laneRect(1, 0);
     QVERIFY(a.isValid() && b.isValid() && b.top() > a.bottom());
+    // A single run needs no style legend.
+    pane.setRuns({pane.models().front()->shared_run()});
+    QVERIFY(!pane.chart()->legendLabels().join(" ").contains("solid"));
   }
 
   void whatIfPanel() {
@@ -295,9 +307,18 @@ class ViewerTest : public QObject {
     auto* prio = w.findChild<QSpinBox*>("whatif_priority");
     QVERIFY(prio);
     QCOMPARE(prio->value(), 100);  // node1's configured priority
-    // node1 down to 90: node2 (99) wins the election at startup.
-    prio->setValue(90);
-    QCOMPARE(int(w.pane()->models().size()), 2);  // the original and the what-if run
+    // The status bar no longer invites to open a file.
+    QVERIFY2(!w.statusBar()->currentMessage().contains("Open a trace"),
+             qPrintable(w.statusBar()->currentMessage()));
+    QVERIFY(w.statusBar()->currentMessage().contains("master-backup.yaml"));
+    // node1 down to 90: node2 (99) wins the election at startup. Typed digit
+    // by digit (100 -> 9 -> 90 ...): one re-simulation once typing pauses.
+    const int runs_before = w.whatIfRuns();
+    for (int v : {95, 9, 90}) prio->setValue(v);
+    QCOMPARE(int(w.pane()->models().size()), 1);  // not yet
+    QCOMPARE(w.whatIfRuns(), runs_before);
+    QTRY_COMPARE(int(w.pane()->models().size()), 2);  // the original and the what-if run
+    QCOMPARE(w.whatIfRuns(), runs_before + 1);
     const auto& m = *w.pane()->models().back();
     QVERIFY(m.run().variant.find("what-if") != std::string::npos);
     QCOMPARE(m.SegmentAt(LaneOf(m, "node2 VI_1"), 10 * S)->state, LaneState::kMaster);
@@ -310,6 +331,8 @@ class ViewerTest : public QObject {
     node->setCurrentIndex(1);
     QCOMPARE(prio->value(), 99);
     nopreempt->setCurrentIndex(1);
+    w.flushWhatIf();
+    QCOMPARE(int(w.pane()->models().size()), 2);
     const auto& np = *w.pane()->models().back();
     QCOMPARE(np.SegmentAt(LaneOf(np, "node1 VI_1"), 30 * S)->state, LaneState::kMaster);
     const auto& orig = *w.pane()->models().front();
@@ -320,6 +343,25 @@ class ViewerTest : public QObject {
     w.showRun(1);
     QCOMPARE(int(w.pane()->models().size()), 1);
     QCOMPARE(w.pane()->models().front()->run().variant, std::string("node2-preempts"));
+    // A node with several instances: the panel edits the chosen one only.
+    QVERIFY(w.openFile(ScenarioPath("edges/sync-group.yaml")));
+    auto* inst = w.findChild<QComboBox*>("whatif_instance");
+    QVERIFY(inst);
+    node->setCurrentIndex(1);  // node2
+    QCOMPARE(inst->count(), 2);
+    QVERIFY(inst->isEnabled());
+    QCOMPARE(inst->itemText(1), QString("VI_2"));
+    QCOMPARE(prio->value(), 90);
+    inst->setCurrentIndex(1);
+    prio->setValue(120);
+    w.flushWhatIf();
+    QCOMPARE(int(w.pane()->models().size()), 2);
+    const auto& wi = *w.pane()->models().back();
+    const auto& p1 = wi.lanes()[std::size_t(LaneOf(wi, "node2 VI_1"))].priority;
+    const auto& p2 = wi.lanes()[std::size_t(LaneOf(wi, "node2 VI_2"))].priority;
+    QVERIFY(!p1.empty() && !p2.empty());
+    QCOMPARE(p1.front().priority, 90);
+    QCOMPARE(p2.front().priority, 120);
   }
 
   void exportPngAndSvg() {
@@ -591,6 +633,42 @@ class ViewerTest : public QObject {
       ink_rows += ink;
     }
     QVERIFY2(ink_rows > 150, qPrintable(QString::number(ink_rows)));
+  }
+
+  void bandLabelsStayVisible() {
+    // Zoomed past the partition's start: its label is written at the visible
+    // start of the band (after the title), next to the SPLIT BRAIN label, and
+    // no label overlaps another or the title.
+    ViewerPane pane;
+    pane.resize(1200, 500);
+    pane.show();
+    pane.setRuns(LoadRuns(ScenarioPath("seed/split-brain-partition.yaml").toStdString()).runs);
+    TimelineView* tl = pane.timeline();
+    for (auto [from, to] : {std::pair{0 * S, 60 * S}, {24 * S, 40 * S}, {26 * S, 38 * S}}) {
+      tl->setWindowTimes(from, to);
+      tl->grab();
+      const auto& labels = tl->headerLabels();
+      const QString where = QString("window %1..%2 s").arg(from / S).arg(to / S);
+      auto find = [&](const QString& prefix) -> const TimelineView::HeaderLabel* {
+        for (const auto& l : labels)
+          if (l.text.startsWith(prefix)) return &l;
+        return nullptr;
+      };
+      const auto* part = find("partition");
+      const auto* sb = find("SPLIT BRAIN");
+      QVERIFY2(part && sb, qPrintable(where));
+      QVERIFY2(part->rect.left() >= tl->plotRect().left(), qPrintable(where));
+      for (const auto& a : labels)
+        for (const auto& b : labels)
+          if (&a != &b)
+            QVERIFY2(!a.rect.intersects(b.rect),
+                     qPrintable(where + ": " + a.text + " / " + b.text));
+      if (from > 20 * S) {
+        // The band starts off screen: its label is as far left as the
+        // header's title and the split-brain label (which comes first) allow.
+        QVERIFY2(part->rect.left() <= sb->rect.right() + 12, qPrintable(where));
+      }
+    }
   }
 
   void hugeTimesDrawQuickly() {
