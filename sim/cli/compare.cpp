@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "sim/cli/run.h"
@@ -85,6 +86,35 @@ void PrintText(const Table& t, bool markdown, std::ostream& out) {
   for (const auto& r : t.rows) line(r);
 }
 
+// The comparison as data: one row per policy with its expectation counts and
+// every metric (value in microseconds or a count, and as the table shows it).
+// The runs' full traces go to --trace.
+void PrintJson(const Scenario& scenario, const std::vector<RunResult>& runs, std::ostream& out) {
+  nlohmann::ordered_json j;
+  j["scenario"] = scenario.name;
+  j["file"] = scenario.file;
+  j["seed"] = runs.empty() ? scenario.seed : runs[0].seed;
+  auto rows = nlohmann::ordered_json::array();
+  for (const auto& r : runs) {
+    nlohmann::ordered_json row;
+    row["policy"] = r.variant.empty() ? "(base)" : r.variant;
+    int passed = 0;
+    for (const auto& x : r.expectations) passed += x.passed ? 1 : 0;
+    row["expectations"] = {{"passed", passed}, {"total", r.expectations.size()}};
+    auto metrics = nlohmann::ordered_json::array();
+    for (const auto& m : r.metrics)
+      metrics.push_back({{"name", m.name},
+                         {"subject", m.subject},
+                         {"value", m.value},
+                         {"unit", m.is_duration ? "us" : "count"},
+                         {"text", FormatMetric(r, m)}});
+    row["metrics"] = metrics;
+    rows.push_back(row);
+  }
+  j["rows"] = rows;
+  out << j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
 }  // namespace
 
 int RunCompare(const CompareCommandOptions& options, std::ostream& out, std::ostream& err) {
@@ -110,7 +140,7 @@ int RunCompare(const CompareCommandOptions& options, std::ostream& out, std::ost
 
   const Table table = BuildTable(runs);
   if (options.format == "json") {
-    WriteTraceJsonRuns(runs, out);
+    PrintJson(scenario, runs, out);
   } else if (options.format == "csv") {
     for (const auto* row : {&table.header}) {
       for (std::size_t i = 0; i < row->size(); ++i) out << (i ? "," : "") << CsvCell((*row)[i]);
