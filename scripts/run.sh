@@ -13,8 +13,19 @@ shopt -s globstar nullglob
 scenarios=(scenarios/**/*.yaml)
 
 status=0
-echo "== vrrpsim run: ${#scenarios[@]} shipped scenarios (full timelines: vrrpsim run FILE)"
-"$bin" run -q "${scenarios[@]}" 2>/dev/null | grep -E '^(scenario |result: |[0-9]+ scenarios: )' || status=$?
+out=$(mktemp)
+errors=$(mktemp)
+trap 'rm -f "$out" "$errors"' EXIT
+echo "== vrrpsim run: ${#scenarios[@]} shipped scenarios, every matrix variant (full timelines: vrrpsim run FILE)"
+run_status=0
+"$bin" run -q "${scenarios[@]}" >"$out" 2>"$errors" || run_status=$?
+# The verdict of each run, and each failed expectation with its evidence.
+awk '/^scenario |^result: /{print; next} /^  FAIL /{print; if ((getline line) > 0) print line}' "$out"
+if [ "$run_status" -ne 0 ]; then
+  status=$run_status
+  # Bad input (exit 2) says why on stderr; configuration warnings are not repeated here.
+  if [ "$run_status" -eq 2 ]; then cat "$errors" >&2; fi
+fi
 if [ -f scenarios/seed/modes.yaml ]; then
   echo
   echo "== vrrpsim compare: the seed's three modes under the same faults"
