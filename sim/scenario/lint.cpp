@@ -1,8 +1,9 @@
 // Cross-node configuration checks: what keepalived cannot see from one host.
 //
 // Every instance is compared with the instances of the other nodes that use
-// the same VRID (multicast and unicast are separate VRID spaces, R56). Each
-// finding is a warning located at the instance in its configuration.
+// the same VRID (multicast and unicast are separate VRID spaces, R56), and
+// with those of other VRIDs that configure one of its addresses. Each finding
+// is a warning located at the instance in its configuration.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -99,6 +100,30 @@ vrrp::Diagnostics LintScenario(const Scenario& sc) {
       warn(members.front(), "VRID " + std::to_string(key.second) + ": " + Who(sc, members.front()) +
                                 " is unicast but " + Who(sc, other->second.front()) +
                                 " is multicast; they never hear each other (R56): split brain");
+  }
+
+  // One address configured by instances of different VRIDs: they are
+  // separate virtual routers, so each has its own MASTER and the address ends
+  // up on two hosts (a duplicate IP that no split-brain per VRID shows).
+  std::map<std::uint32_t, std::vector<Member>> by_address;
+  for (const auto& [key, members] : groups)
+    for (const auto& m : members)
+      for (const auto& a : m.inst->vips) by_address[a.addr.value].push_back(m);
+  for (const auto& [addr, members] : by_address) {
+    for (std::size_t i = 1; i < members.size(); ++i) {
+      const Member& a = members.front();
+      const Member& b = members[i];
+      if (a.node == b.node ||
+          (a.inst->vrid == b.inst->vrid && a.inst->is_unicast() == b.inst->is_unicast()))
+        continue;
+      warn(b, "virtual address " + vrrp::Ipv4(addr).ToString() + " is configured by " + Who(sc, a) +
+                  " (VRID " + std::to_string(a.inst->vrid) +
+                  (a.inst->is_unicast() ? ", unicast" : "") + ") and " + Who(sc, b) + " (VRID " +
+                  std::to_string(b.inst->vrid) + (b.inst->is_unicast() ? ", unicast" : "") +
+                  "): separate virtual routers, each with its own MASTER, so the address is on "
+                  "two hosts at once; give them the same virtual_router_id");
+      break;
+    }
   }
 
   for (const auto& [key, members] : groups) {

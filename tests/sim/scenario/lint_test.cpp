@@ -81,6 +81,19 @@ TEST(Lint, VipMismatch) {
       << Text(ds);
 }
 
+TEST(Lint, OneAddressInTwoVrids) {
+  // Same VIP, VRIDs 51 and 52: two virtual routers, two MASTERs, one address
+  // on two hosts - and no split brain within either VRID to show it.
+  std::string other = Std(90);
+  other.replace(other.find("virtual_router_id 51"), 20, "virtual_router_id 52");
+  auto ds = Lint(Std(100), other);
+  EXPECT_TRUE(Has(ds,
+                  "virtual address 10.0.0.100 is configured by node1 VI_1 (VRID 51) and "
+                  "node2 VI_1 (VRID 52)"))
+      << Text(ds);
+  EXPECT_EQ(ds.size(), 1u) << Text(ds);
+}
+
 TEST(Lint, VersionMismatch) {
   auto ds = Lint(Std(100), Std(90, "          version 3\n"));
   EXPECT_TRUE(Has(ds, "speaks VRRPv3 but node1 VI_1 VRRPv2")) << Text(ds);
