@@ -74,15 +74,30 @@ std::string XmlEscape(const std::string& s) {
   return out;
 }
 
-void WriteJunit(const std::vector<RunResult>& runs, std::ostream& out) {
-  int tests = 0, failures = 0;
+// A file that could not be loaded: reported, the others still run.
+struct BadFile {
+  std::string file;
+  std::string error;  // the first error, as printed on stderr
+};
+
+void WriteJunit(const std::vector<RunResult>& runs, const std::vector<BadFile>& bad,
+                std::ostream& out) {
+  int tests = static_cast<int>(bad.size()), failures = 0;
   for (const auto& r : runs) {
     tests += static_cast<int>(r.expectations.size());
     for (const auto& x : r.expectations) failures += x.passed ? 0 : 1;
   }
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites name=\"vrrpsim\" tests=\"" << tests << "\" failures=\"" << failures
-      << "\">\n";
+      << "\" errors=\"" << bad.size() << "\">\n";
+  for (const auto& b : bad) {
+    out << " <testsuite name=\"" << XmlEscape(b.file)
+        << "\" tests=\"1\" failures=\"0\" errors=\"1\" "
+        << "file=\"" << XmlEscape(b.file) << "\">\n";
+    out << "  <testcase classname=\"" << XmlEscape(b.file) << "\" name=\"load scenario\">\n";
+    out << "   <error message=\"" << XmlEscape(b.error) << "\"/>\n  </testcase>\n";
+    out << " </testsuite>\n";
+  }
   for (const auto& r : runs) {
     int f = 0;
     for (const auto& x : r.expectations) f += x.passed ? 0 : 1;
@@ -129,19 +144,27 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
     err << "vrrpsim run: --perfetto takes exactly one scenario file\n";
     return 2;
   }
-  // Load everything first: bad input anywhere means nothing runs.
+  // A file that cannot be loaded is reported (stderr, and as an error in the
+  // JUnit file) and makes the exit status 2, but the other files still run:
+  // one broken file must not hide the results of the rest from CI.
   std::vector<Scenario> scenarios;
-  bool bad = false;
+  std::vector<BadFile> bad;
   for (const auto& file : options.files) {
     ScenarioLoad load = LoadScenarioFile(file);
     PrintDiagnostics(load.diagnostics, err);
     if (!load.ok()) {
-      bad = true;
+      BadFile b{file, "cannot be loaded"};
+      for (const auto& d : load.diagnostics)
+        if (d.severity != vrrp::Severity::kWarning) {
+          b.error = d.ToString();
+          break;
+        }
+      bad.push_back(std::move(b));
       continue;
     }
     scenarios.push_back(std::move(*load.scenario));
   }
-  if (bad) return 2;
+  if (!options.perfetto_path.empty() && !bad.empty()) return 2;
 
   RunOptions run_options;
   run_options.seed = options.seed;
@@ -180,7 +203,7 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
     return 2;
   }
   std::vector<RunResult> runs;
-  int status = 0;
+  int status = bad.empty() ? 0 : 2;
   for (const auto& [scenario_ptr, variant] : jobs) {
     const Scenario& scenario = *scenario_ptr;
     RunResult run;
@@ -212,14 +235,14 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
     }
     runs.push_back(std::move(run));
   }
-  if (options.format == "json") {
+  if (options.format == "json" && !runs.empty()) {
     if (runs.size() == 1) {
       WriteTraceJson(runs[0], out);
     } else {
       WriteTraceJsonRuns(runs, out);
     }
   }
-  if (!options.trace_path.empty()) {
+  if (!options.trace_path.empty() && !runs.empty()) {
     std::ostringstream os;
     if (runs.size() == 1) {
       WriteTraceJson(runs[0], os);
@@ -235,14 +258,20 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
   }
   if (!options.junit_path.empty()) {
     std::ostringstream os;
-    WriteJunit(runs, os);
+    WriteJunit(runs, bad, os);
     if (!WriteFile(options.junit_path, os.str(), err)) return 2;
   }
   if (runs.size() > 1 && options.format == "text") {
     int passed = 0;
     for (const auto& r : runs) passed += r.passed() ? 1 : 0;
     out << runs.size() << " scenarios: " << passed << " passed, " << runs.size() - passed
-        << " failed\n";
+        << " failed";
+    if (!bad.empty())
+      out << "; " << bad.size() << " file" << (bad.size() == 1 ? "" : "s")
+          << " could not be loaded";
+    out << "\n";
+  } else if (!bad.empty() && options.format == "text") {
+    out << bad.size() << " file" << (bad.size() == 1 ? "" : "s") << " could not be loaded\n";
   }
   return status;
 }
