@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -2106,7 +2107,29 @@ ScenarioLoad LoadScenarioText(std::string_view yaml, const std::string& path_for
     vrrp::Location where{path_for_messages, 0, 0};
     if (!e.mark.is_null()) where = {path_for_messages, e.mark.line + 1, e.mark.column + 1};
     out.scenario.reset();
-    out.diagnostics.push_back({Severity::kError, where, "YAML syntax error: " + e.msg});
+    std::string msg = "YAML syntax error: " + e.msg;
+    // yaml-cpp's words for a nesting-depth overflow.
+    if (e.msg == "bad file") msg = "YAML syntax error: nested too deeply (or malformed) here";
+    // A tab in the indentation up to the error's line: yaml-cpp often blames
+    // something else ("illegal block entry"); say what is wrong.
+    if (!e.mark.is_null()) {
+      int line = 1;
+      bool at_start = true;
+      for (std::size_t i = 0; i < yaml.size() && line <= e.mark.line + 1; ++i) {
+        const char c = yaml[i];
+        if (c == '\n') {
+          ++line;
+          at_start = true;
+        } else if (c == '\t' && at_start) {
+          msg += " (line " + std::to_string(line) +
+                 " is indented with a tab: YAML indents with spaces only)";
+          break;
+        } else if (c != ' ') {
+          at_start = false;
+        }
+      }
+    }
+    out.diagnostics.push_back({Severity::kError, where, msg});
   } catch (const std::exception& e) {
     out.scenario.reset();
     out.diagnostics.push_back({Severity::kError,
@@ -2122,9 +2145,19 @@ ScenarioLoad LoadScenarioText(std::string_view yaml, const std::string& path_for
 
 ScenarioLoad LoadScenarioFile(const std::string& path) {
   ScenarioLoad out;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    out.diagnostics.push_back(
+        {Severity::kError, {path, 0, 0}, "is a directory, not a scenario file"});
+    return out;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    out.diagnostics.push_back({Severity::kError, {path, 0, 0}, "cannot open scenario file"});
+    out.diagnostics.push_back({Severity::kError,
+                               {path, 0, 0},
+                               std::filesystem::exists(path, ec)
+                                   ? "cannot open scenario file (permission denied?)"
+                                   : "cannot open scenario file: no such file"});
     return out;
   }
   std::string data;

@@ -518,7 +518,16 @@ TEST(Loader, AliasesAreBounded) {
 TEST(LoadScenarioFile, MissingFile) {
   auto l = LoadScenarioFile(kDataDir + "/does-not-exist.yaml");
   EXPECT_FALSE(l.ok());
-  EXPECT_TRUE(HasError(l, "cannot open"));
+  EXPECT_TRUE(HasError(l, "cannot open scenario file: no such file"));
+  auto dir = LoadScenarioFile(kDataDir);
+  EXPECT_FALSE(dir.ok());
+  EXPECT_TRUE(HasError(dir, "is a directory, not a scenario file"));
+}
+
+TEST(Loader, TabIndentationIsNamed) {
+  auto l = Load("name: x\nduration: 5s\nnodes:\n\t- name: a\n");
+  EXPECT_FALSE(l.ok());
+  EXPECT_TRUE(HasError(l, "line 4 is indented with a tab: YAML indents with spaces only"));
 }
 
 }  // namespace
