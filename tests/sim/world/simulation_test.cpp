@@ -57,6 +57,21 @@ Operation Op(OpKind kind, int host) {
   return op;
 }
 
+// node1 (priority 100) and node2 (90) on one segment, their events recorded;
+// node1 starts at 0, node2 at `node2_start`.
+struct Pair {
+  explicit Pair(SimulationOptions options = {}, Time node2_start = 0) : sim(1, options) {
+    sim.AddSink(&rec);
+    n1 = sim.AddHost(Host("node1", 1, Parse(Instance("", 100))));
+    n2 = sim.AddHost(Host("node2", 2, Parse(Instance("", 90))));
+    sim.Schedule(Op(OpKind::kStart, n1), 0);
+    sim.Schedule(Op(OpKind::kStart, n2), node2_start);
+  }
+  Recorder rec;  // outlives sim, which holds a pointer to it
+  Simulation sim;
+  int n1 = -1, n2 = -1;
+};
+
 TEST(Simulation, MasterBackupPairElectsAndFailsOverOnCrash) {
   Simulation sim(1);
   Recorder rec;
@@ -81,13 +96,10 @@ TEST(Simulation, MasterBackupPairElectsAndFailsOverOnCrash) {
 }
 
 TEST(Simulation, GracefulStopHandsOverAfterSkew) {
-  Simulation sim(1);
-  Recorder rec;
-  sim.AddSink(&rec);
-  const int n1 = sim.AddHost(Host("node1", 1, Parse(Instance("", 100))));
-  const int n2 = sim.AddHost(Host("node2", 2, Parse(Instance("", 90))));
-  sim.Schedule(Op(OpKind::kStart, n1), 0);
-  sim.Schedule(Op(OpKind::kStart, n2), Seconds(1));
+  Pair p(SimulationOptions{}, Seconds(1));
+  Simulation& sim = p.sim;
+  [[maybe_unused]] const Recorder& rec = p.rec;
+  [[maybe_unused]] const int n1 = p.n1, n2 = p.n2;
   sim.Schedule(Op(OpKind::kStop, n1), Seconds(10));
   sim.RunUntil(Seconds(12));
   // R45: one priority-0 advert; node2 takes over Skew(90) = 648437 µs later.
@@ -98,13 +110,10 @@ TEST(Simulation, GracefulStopHandsOverAfterSkew) {
 }
 
 TEST(Simulation, PartitionMakesTwoMastersAndHealingResolvesIt) {
-  Simulation sim(1);
-  Recorder rec;
-  sim.AddSink(&rec);
-  const int n1 = sim.AddHost(Host("node1", 1, Parse(Instance("", 100))));
-  const int n2 = sim.AddHost(Host("node2", 2, Parse(Instance("", 90))));
-  sim.Schedule(Op(OpKind::kStart, n1), 0);
-  sim.Schedule(Op(OpKind::kStart, n2), 0);
+  Pair p;
+  Simulation& sim = p.sim;
+  [[maybe_unused]] const Recorder& rec = p.rec;
+  [[maybe_unused]] const int n1 = p.n1, n2 = p.n2;
   Operation part;
   part.kind = OpKind::kPartition;
   part.groups = {{n1}, {n2}};
@@ -139,13 +148,10 @@ TEST(Simulation, SameSeedSameEvents) {
 }
 
 TEST(Simulation, RestartOfAMasterStartsTheNewDaemonOnceTheOldOneExited) {
-  Simulation sim(1);
-  Recorder rec;
-  sim.AddSink(&rec);
-  const int n1 = sim.AddHost(Host("node1", 1, Parse(Instance("", 100))));
-  const int n2 = sim.AddHost(Host("node2", 2, Parse(Instance("", 90))));
-  sim.Schedule(Op(OpKind::kStart, n1), 0);
-  sim.Schedule(Op(OpKind::kStart, n2), Seconds(1));
+  Pair p(SimulationOptions{}, Seconds(1));
+  Simulation& sim = p.sim;
+  [[maybe_unused]] const Recorder& rec = p.rec;
+  [[maybe_unused]] const int n1 = p.n1, n2 = p.n2;
   sim.Schedule(Op(OpKind::kRestart, n1), Seconds(10));
   sim.RunUntil(Seconds(16));
   // SIGTERM: priority 0, node2 takes over after Skew(90); keepalived exits
@@ -249,13 +255,10 @@ TEST(Simulation, CheckTimeoutCountsAsFailureAfterFallRuns) {
 }
 
 TEST(Simulation, LinkParamsChangeMovesArrivalTimes) {
-  Simulation sim(1, SimulationOptions{true, false, false});
-  Recorder rec;
-  sim.AddSink(&rec);
-  const int n1 = sim.AddHost(Host("node1", 1, Parse(Instance("", 100))));
-  const int n2 = sim.AddHost(Host("node2", 2, Parse(Instance("", 90))));
-  sim.Schedule(Op(OpKind::kStart, n1), 0);
-  sim.Schedule(Op(OpKind::kStart, n2), 0);
+  Pair p(SimulationOptions{true, false, false});
+  Simulation& sim = p.sim;
+  [[maybe_unused]] const Recorder& rec = p.rec;
+  [[maybe_unused]] const int n1 = p.n1, n2 = p.n2;
   Operation slow = Op(OpKind::kLinkParams, n2);
   slow.name = "eth0";
   slow.down.latency = 300'000;  // towards node2 only
@@ -278,13 +281,10 @@ TEST(Simulation, LinkParamsChangeMovesArrivalTimes) {
 }
 
 TEST(Simulation, PauseHoldsReceivedAdvertsUntilResume) {
-  Simulation sim(1, SimulationOptions{true, false, false});
-  Recorder rec;
-  sim.AddSink(&rec);
-  const int n1 = sim.AddHost(Host("node1", 1, Parse(Instance("", 100))));
-  const int n2 = sim.AddHost(Host("node2", 2, Parse(Instance("", 90))));
-  sim.Schedule(Op(OpKind::kStart, n1), 0);
-  sim.Schedule(Op(OpKind::kStart, n2), 0);
+  Pair p(SimulationOptions{true, false, false});
+  Simulation& sim = p.sim;
+  [[maybe_unused]] const Recorder& rec = p.rec;
+  [[maybe_unused]] const int n1 = p.n1, n2 = p.n2;
   Operation pause = Op(OpKind::kPause, n2);
   pause.duration = Seconds(5);
   sim.Schedule(pause, Seconds(10));
