@@ -225,7 +225,15 @@ Spreads ComputeSpreads(const std::vector<RunResult>& real, Duration tol) {
     Time slo = ref[i].start, shi = ref[i].start, elo = ref[i].end, ehi = ref[i].end;
     for (std::size_t r = 1; r < real.size(); ++r) {
       const auto other = Measurable(real[r].split_brain, tol);
-      if (other.size() != ref.size()) continue;
+      // Only the same interval in another run widens the spread: same count,
+      // and at this index the same VRID and hosts, starting within a second
+      // (with a tolerance of 0 the hand-over overlaps of a few ms count too;
+      // they come and go from run to run, so equal counts can pair unrelated
+      // intervals).
+      if (other.size() != ref.size() || other[i].vrid != ref[i].vrid ||
+          HostsText(real[r], other[i].hosts) != HostsText(real[0], ref[i].hosts) ||
+          Abs(other[i].start - ref[i].start) > vrrp::kSecond)
+        continue;
       slo = std::min(slo, other[i].start);
       shi = std::max(shi, other[i].start);
       elo = std::min(elo, other[i].end);
