@@ -562,7 +562,9 @@ std::pair<std::size_t, std::size_t> TimelineModel::MessageRange(Time t0, Time t1
   // after t0 and was sent before t1. Network latency is far below a second.
   auto b = std::lower_bound(messages_.begin(), messages_.end(), t0,
                             [](const Message& m, Time v) { return m.arrived < v; });
-  auto e = std::lower_bound(b, messages_.end(), t1 + vrrp::kSecond,
+  // Saturating: a window may reach the end of representable time.
+  const Time late = t1 > vrrp::kNever - vrrp::kSecond ? vrrp::kNever : t1 + vrrp::kSecond;
+  auto e = std::lower_bound(b, messages_.end(), late,
                             [](const Message& m, Time v) { return m.arrived < v; });
   while (e != b && std::prev(e)->sent >= t1) --e;
   return {std::size_t(b - messages_.begin()), std::size_t(e - messages_.begin())};
