@@ -18,7 +18,7 @@ std::uint32_t Scheduler::AllocRecord() {
 
 void Scheduler::Release(std::uint32_t r) {
   Record& rec = records_[r];
-  rec.set_bucket(kFree);
+  rec.bucket = kFree;
   ++rec.generation;  // invalidates outstanding handles
   free_records_.push_back(r);
 }
@@ -41,7 +41,7 @@ void Scheduler::File(Time at, std::uint32_t r) {
   const int level = id / kSlots;
   std::vector<Filed>& bucket = buckets_[id];
   Record& rec = records_[r];
-  rec.set_bucket(id);
+  rec.bucket = id;
   rec.index = static_cast<std::uint32_t>(bucket.size());
   bucket.push_back(Filed{at, r});
   slot_bits_[level] |= std::uint64_t{1} << (id % kSlots);
@@ -56,37 +56,37 @@ void Scheduler::FileDue(std::uint32_t r) {
   }
   // A new sequence number is the largest so far, so the event goes last
   // unless an earlier-lane event follows it.
-  const Due due{records_[r].order(), r};
+  const Due due{records_[r].order, r};
   auto pos = std::upper_bound(now_list_.begin() + now_head_, now_list_.end(), due,
                               [](const Due& a, const Due& b) { return a.order < b.order; });
   const auto index = static_cast<std::uint32_t>(pos - now_list_.begin());
   now_list_.insert(pos, due);
   Record& rec = records_[r];
-  rec.set_bucket(kNowList);
+  rec.bucket = kNowList;
   rec.index = index;
   for (std::uint32_t i = index + 1; i < now_list_.size(); ++i) records_[now_list_[i].rec].index = i;
 }
 
 void Scheduler::Unfile(std::uint32_t r) {
   Record& rec = records_[r];
-  if (rec.bucket() == kInHeap) {
+  if (rec.bucket == kInHeap) {
     HeapRemoveAt(rec.index);
     return;
   }
-  if (rec.bucket() == kNowList) {
+  if (rec.bucket == kNowList) {
     now_list_.erase(now_list_.begin() + rec.index);
     for (std::uint32_t i = rec.index; i < now_list_.size(); ++i)
       records_[now_list_[i].rec].index = i;
     return;
   }
-  std::vector<Filed>& bucket = buckets_[rec.bucket()];
+  std::vector<Filed>& bucket = buckets_[rec.bucket];
   const Time at = bucket[rec.index].at;
   const Filed last = bucket.back();
   bucket[rec.index] = last;
   records_[last.rec].index = rec.index;
   bucket.pop_back();
   if (bucket.empty()) {
-    MarkEmpty(rec.bucket());
+    MarkEmpty(rec.bucket);
   }
   if (at == cached_min_) cached_min_ = kNever;
 }
@@ -110,12 +110,12 @@ EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
   const std::uint32_t r = AllocRecord();
   records_[r].payload = payload;
   const Entry f{at, Order(lane, next_seq_++), r};
-  records_[r].set_order(f.order);
+  records_[r].order = f.order;
   ++size_;
   if (radix_) {
     File(at, r);
   } else {
-    records_[r].set_bucket(kInHeap);
+    records_[r].bucket = kInHeap;
     heap_.push_back(f);
     SiftUp(static_cast<std::uint32_t>(heap_.size() - 1), f);
     if (size_ > kToRadix && mode_ == QueueMode::kAdaptive) ToRadix();
@@ -125,17 +125,17 @@ EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
 
 bool Scheduler::IsPending(EventHandle h) const {
   return h.valid() && h.slot < records_.size() && records_[h.slot].generation == h.generation &&
-         records_[h.slot].bucket() != kFree;
+         records_[h.slot].bucket != kFree;
 }
 
 EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayload payload) {
   if (!IsPending(h)) return Schedule(at, lane, payload);
   assert(at >= now_);
   Record& rec = records_[h.slot];
-  if (rec.bucket() == kInHeap) {
+  if (rec.bucket == kInHeap) {
     rec.payload = payload;
     const Entry f{at, Order(lane, next_seq_++), h.slot};
-    rec.set_order(f.order);
+    rec.order = f.order;
     if (Before(f, heap_[rec.index])) {
       SiftUp(rec.index, f);
     } else {
@@ -143,20 +143,20 @@ EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayloa
     }
     return h;
   }
-  if (rec.bucket() != kNowList && BucketOf(at) == rec.bucket()) {
+  if (rec.bucket != kNowList && BucketOf(at) == rec.bucket) {
     // Same slot (typically: a timer re-armed for the time it already had):
     // buckets are unordered, so the entry changes in place.
-    Filed& f = buckets_[rec.bucket()][rec.index];
+    Filed& f = buckets_[rec.bucket][rec.index];
     if (f.at == cached_min_ && at > f.at) cached_min_ = kNever;
     if (cached_min_ != kNever && at < cached_min_) cached_min_ = at;
     f.at = at;
-    rec.set_order(Order(lane, next_seq_++));
+    rec.order = Order(lane, next_seq_++);
     rec.payload = payload;
     return h;
   }
   Unfile(h.slot);
   records_[h.slot].payload = payload;
-  records_[h.slot].set_order(Order(lane, next_seq_++));
+  records_[h.slot].order = Order(lane, next_seq_++);
   File(at, h.slot);
   return h;
 }
@@ -206,7 +206,7 @@ void Scheduler::Advance() {
     if (i + 8 < n) __builtin_prefetch(&records_[scratch_[i + 8].rec], 1);
     const Filed& f = scratch_[i];
     if (f.at == t) {
-      now_list_.push_back(Due{records_[f.rec].order(), f.rec});
+      now_list_.push_back(Due{records_[f.rec].order, f.rec});
     } else {
       File(f.at, f.rec);
     }
@@ -217,7 +217,7 @@ void Scheduler::Advance() {
               [](const Due& a, const Due& b) { return a.order < b.order; });
   for (std::uint32_t i = 0; i < now_list_.size(); ++i) {
     Record& rec = records_[now_list_[i].rec];
-    rec.set_bucket(kNowList);
+    rec.bucket = kNowList;
     rec.index = i;
   }
 }
@@ -248,7 +248,7 @@ Event Scheduler::Pop() {
       // minimum, and taking it leaves every other bucket valid relative to
       // the new now (see Advance), so nothing needs re-filing.
       r = bucket[0].rec;
-      order = records_[r].order();
+      order = records_[r].order;
       now_ = bucket[0].at;
       cached_min_ = kNever;
       bucket.clear();
@@ -334,7 +334,7 @@ void Scheduler::ToHeap() {
       const int id = w * kSlots + std::countr_zero(slot_bits_[w]);
       slot_bits_[w] &= slot_bits_[w] - 1;
       for (const Filed& f : buckets_[id])
-        heap_.push_back(Entry{f.at, records_[f.rec].order(), f.rec});
+        heap_.push_back(Entry{f.at, records_[f.rec].order, f.rec});
       buckets_[id].clear();
     }
   }
@@ -344,7 +344,7 @@ void Scheduler::ToHeap() {
   for (std::uint32_t pos = n; pos-- > 0;) SiftDown(pos, heap_[pos]);
   for (std::uint32_t i = 0; i < n; ++i) {
     Record& rec = records_[heap_[i].rec];
-    rec.set_bucket(kInHeap);
+    rec.bucket = kInHeap;
     rec.index = i;
   }
 }

@@ -123,11 +123,7 @@ class Scheduler {
   static constexpr std::size_t kToRadix = 64;
   static constexpr std::size_t kToHeap = 16;
   static constexpr std::uint32_t kArity = 4;
-  // An order is lane << kLaneShift | sequence number: 2^46 (7e13) events per
-  // scheduler, over three weeks at 30 M events/s.
-  static constexpr int kLaneShift = 46;
-  static constexpr std::uint64_t kOrderMask = (std::uint64_t{1} << (kLaneShift + 2)) - 1;
-  static constexpr int kBucketShift = 54;  // 10 bits: bucket ids up to kInHeap
+  static constexpr int kLaneShift = 56;
 
   // A filed event: its time inline, so that finding a slot's minimum and
   // re-filing it read the bucket sequentially (16 bytes per event).
@@ -146,26 +142,14 @@ class Scheduler {
     std::uint64_t order;
     std::uint32_t rec;
   };
-  // 32 bytes, aligned: one cache line holds two records and none straddles
-  // two lines (a record is read or written on every move of its event). The
-  // bucket id shares a word with the order: bits 0-45 sequence, 46-47 lane,
-  // 54-63 bucket.
-  struct alignas(32) Record {
+  struct Record {
     EventPayload payload;
-    std::uint64_t order_bucket = std::uint64_t{kFree} << kBucketShift;
+    std::uint64_t order = 0;  // lane << 56 | sequence, current in every mode
     std::uint32_t index = 0;  // position in its bucket, in now_list_ or in heap_
     std::uint32_t generation = 0;
-
-    std::uint64_t order() const { return order_bucket & kOrderMask; }
-    void set_order(std::uint64_t o) { order_bucket = (order_bucket & ~kOrderMask) | o; }
-    std::uint16_t bucket() const {
-      return static_cast<std::uint16_t>(order_bucket >> kBucketShift);
-    }
-    void set_bucket(std::uint16_t b) {
-      order_bucket = (order_bucket & kOrderMask) | (std::uint64_t{b} << kBucketShift);
-    }
+    std::uint16_t bucket = kFree;
   };
-  static_assert(sizeof(Record) == 32);
+
   static std::uint64_t Order(Lane lane, std::uint64_t seq) {
     return (static_cast<std::uint64_t>(lane) << kLaneShift) | seq;
   }

@@ -126,15 +126,16 @@ struct Simulation::Host {
   bool paused = false;
   std::vector<std::pair<int, std::uint32_t>> paused_rx;  // (iface, in-flight slot)
   EventHandle timer;
-  EventHandle restart;  // the start a restart makes once the old daemon exited
-  // spec.wakeup_jitter: the draw for the deadline `jitter_for` (kept while
-  // the daemon's next deadline stays the same).
-  Rng wakeup_rng;
-  Time jitter_for = kNever;
-  Duration jitter = 0;
+  Duration wakeup_jitter = 0;  // spec.wakeup_jitter, next to the timer (read on every re-arm)
   std::map<std::string, CheckMode> checks;  // ordered: deterministic
   std::vector<Vip> vips;
   std::uint32_t generation = 0;  // bumped on every daemon start; stale script results die
+  EventHandle restart;           // the start a restart makes once the old daemon exited
+  // wakeup_jitter > 0: the draw for the deadline `jitter_for` (kept while the
+  // daemon's next deadline stays the same).
+  Rng wakeup_rng;
+  Time jitter_for = kNever;
+  Duration jitter = 0;
 
   // Clients only.
   bool is_client = false;
@@ -211,6 +212,7 @@ int Simulation::AddHost(HostSpec spec) {
     h->ifaces.push_back(iface);
   }
   h->spec = std::move(spec);
+  h->wakeup_jitter = h->spec.wakeup_jitter;
   h->wakeup_rng = Rng::Stream(seed_, "wakeup:" + h->name);
   hosts_.push_back(std::move(h));
   SetHostConfig(id, hosts_[id]->spec.config);
@@ -695,10 +697,10 @@ void Simulation::RearmHostTimer(int host) {
     return;
   }
   Time fire = t;
-  if (h.spec.wakeup_jitter > 0) {
+  if (h.wakeup_jitter > 0) {
     if (t != h.jitter_for) {
       h.jitter_for = t;
-      h.jitter = h.wakeup_rng.Between(0, h.spec.wakeup_jitter);
+      h.jitter = h.wakeup_rng.Between(0, h.wakeup_jitter);
     }
     fire = t + h.jitter;
   }
