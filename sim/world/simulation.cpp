@@ -725,7 +725,7 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
   };
   // Trace events name a removed instance by its previous index.
   auto trace_index = [&](int i) { return removed(i) ? i - count : i; };
-  std::vector<std::uint8_t> bytes;
+  std::vector<std::uint8_t>& bytes = packet_bytes_;  // reused: no allocation per advert
   for (const vrrp::Action& action : actions_) {
     if (const auto* send = std::get_if<vrrp::SendAdvert>(&action)) {
       const int iface = iface_of(send->instance);

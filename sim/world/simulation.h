@@ -203,7 +203,8 @@ class Simulation {
   std::vector<TraceSink*> sinks_;
   std::vector<vrrp::Ipv4> all_vips_;  // every VIP of every host config, sorted
   bool has_clients_ = false;
-  vrrp::Actions actions_;  // reused buffer
+  vrrp::Actions actions_;                   // reused buffer
+  std::vector<std::uint8_t> packet_bytes_;  // reused: each advert's encoding
   std::vector<Delivery> deliveries_;
   std::vector<Drop> drops_;
   Time now_ = 0;
