@@ -35,12 +35,8 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
   if (!o.variant.empty()) {
     const Variant* v = FindVariant(scenario, o.variant);
     if (!v) {
-      err << "vrrpsim conform: " << scenario.file << ": no matrix variant named '" << o.variant
-          << "' (";
-      if (scenario.variants.empty()) err << "the scenario has no matrix";
-      for (std::size_t i = 0; i < scenario.variants.size(); ++i)
-        err << (i ? ", " : "variants: ") << scenario.variants[i].name;
-      err << ")\n";
+      err << "vrrpsim conform: " << scenario.file << ": " << UnknownVariantText(scenario, o.variant)
+          << "\n";
       return 2;
     }
     scenario = VariantScenario(scenario, *v);

@@ -10,6 +10,7 @@
 
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/variant_scenario.h"
 #include "sim/trace/json_trace.h"
 #include "sim/trace/perfetto.h"
 #include "sim/trace/text_report.h"
@@ -182,15 +183,9 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
       if (scenario.variants.empty()) jobs.emplace_back(&scenario, nullptr);
       for (const auto& v : scenario.variants) jobs.emplace_back(&scenario, &v);
     } else {
-      const Variant* found = nullptr;
-      for (const auto& v : scenario.variants)
-        if (v.name == options.variant) found = &v;
+      const Variant* found = FindVariant(scenario, options.variant);
       if (!found) {
-        err << scenario.file << ": no matrix variant named '" << options.variant << "' (";
-        if (scenario.variants.empty()) err << "the scenario has no matrix";
-        for (std::size_t i = 0; i < scenario.variants.size(); ++i)
-          err << (i ? ", " : "variants: ") << scenario.variants[i].name;
-        err << ")\n";
+        err << scenario.file << ": " << UnknownVariantText(scenario, options.variant) << "\n";
         return 2;
       }
       jobs.emplace_back(&scenario, found);

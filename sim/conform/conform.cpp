@@ -605,10 +605,11 @@ void CompareEnsemble(const std::vector<RunResult>& sims, const RunResult& real, 
   run->passed = run->divergences.empty();
 }
 
+// Whether some node's timers have a wake-up delay (its own setting, else the
+// scenario's, as the runner resolves it).
 bool HasWakeupJitter(const Scenario& sc) {
-  if (sc.wakeup_jitter > 0) return true;
   for (const auto& n : sc.nodes)
-    if (n.wakeup_jitter.value_or(0) > 0) return true;
+    if (n.wakeup_jitter.value_or(sc.wakeup_jitter) > 0) return true;
   return false;
 }
 

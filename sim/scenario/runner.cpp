@@ -8,6 +8,7 @@
 #include "sim/observe/metrics.h"
 #include "sim/observe/split_brain.h"
 #include "sim/scenario/expectations.h"
+#include "sim/scenario/variant_scenario.h"
 #include "sim/world/simulation.h"
 
 namespace vsim {
@@ -82,13 +83,12 @@ void AddClientMetrics(RunResult& result, Time end) {
   }
 }
 
-}  // namespace
-
-RunResult RunVariant(const Scenario& sc, const Variant* variant, const RunOptions& options) {
+// The scenario's own run: its nodes' configurations, the expectations for
+// every run and for the base run. A variant is run as its VariantScenario.
+RunResult RunBase(const Scenario& sc, const RunOptions& options) {
   RunResult result;
   result.scenario = sc.name;
   result.file = sc.file;
-  result.variant = variant ? variant->name : "";
   result.seed = options.seed.value_or(sc.seed);
   result.duration = sc.duration;
 
@@ -100,9 +100,7 @@ RunResult RunVariant(const Scenario& sc, const Variant* variant, const RunOption
 
   // Configs of this run.
   std::vector<const vrrp::Config*> configs;
-  for (std::size_t i = 0; i < sc.nodes.size(); ++i)
-    configs.push_back(variant && i < variant->configs.size() ? &variant->configs[i]
-                                                             : &sc.nodes[i].config);
+  for (const auto& node : sc.nodes) configs.push_back(&node.config);
 
   // Split-brain domains: the segment of the instance's interface.
   const auto domains = SegmentDomains(sc);
@@ -207,13 +205,6 @@ RunResult RunVariant(const Scenario& sc, const Variant* variant, const RunOption
       op.up = so.up;
       op.down = so.down;
       op.config = so.config;
-      if (variant && so.kind == OpKind::kReload && so.config && so.node >= 0) {
-        auto cfg = std::make_shared<vrrp::Config>(*so.config);
-        vrrp::Diagnostics ignored;  // reported for the node's own config at load time
-        for (const auto& o : variant->overrides)
-          if (o.node == sc.nodes[so.node].name) ApplyOverride(o, cfg.get(), &ignored);
-        op.config = cfg;
-      }
       mop.kind = so.kind;
       mop.host = so.node;
       mop.check = so.check;
@@ -236,16 +227,19 @@ RunResult RunVariant(const Scenario& sc, const Variant* variant, const RunOption
   result.metrics = ComputeMetrics(timeline, result.hosts, metric_ops, result.split_brain);
   AddClientMetrics(result, sc.duration);
 
-  std::vector<const Expectation*> expect;
-  const std::string run_name = variant ? variant->name : "base";
   for (const auto& e : sc.expect)
     if (e.variants.empty() ||
-        std::find(e.variants.begin(), e.variants.end(), run_name) != e.variants.end())
-      expect.push_back(&e);
-  if (variant)
-    for (const auto& e : variant->expect) expect.push_back(&e);
-  for (const Expectation* e : expect)
-    result.expectations.push_back(EvaluateExpectation(*e, sc, timeline, result));
+        std::find(e.variants.begin(), e.variants.end(), "base") != e.variants.end())
+      result.expectations.push_back(EvaluateExpectation(e, sc, timeline, result));
+  return result;
+}
+
+}  // namespace
+
+RunResult RunVariant(const Scenario& sc, const Variant* variant, const RunOptions& options) {
+  if (!variant) return RunBase(sc, options);
+  RunResult result = RunBase(VariantScenario(sc, *variant), options);
+  result.variant = variant->name;
   return result;
 }
 

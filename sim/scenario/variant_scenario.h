@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "sim/scenario/scenario.h"
@@ -18,6 +19,16 @@ inline const Variant* FindVariant(const Scenario& sc, std::string_view name) {
   for (const auto& v : sc.variants)
     if (v.name == name) return &v;
   return nullptr;
+}
+
+// Why `name` names no variant, with the ones there are, for an error message:
+// "no matrix variant named 'x' (variants: a, b)".
+inline std::string UnknownVariantText(const Scenario& sc, std::string_view name) {
+  std::string out = "no matrix variant named '" + std::string(name) + "' (";
+  if (sc.variants.empty()) out += "the scenario has no matrix";
+  for (std::size_t i = 0; i < sc.variants.size(); ++i)
+    out += (i ? ", " : "variants: ") + sc.variants[i].name;
+  return out + ")";
 }
 
 inline Scenario VariantScenario(const Scenario& sc, const Variant& variant) {
