@@ -256,17 +256,17 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
     WriteJunit(runs, bad, os);
     if (!WriteFile(options.junit_path, os.str(), err)) return 2;
   }
+  const std::string unloaded = bad.empty()
+                                   ? std::string()
+                                   : std::to_string(bad.size()) + " file" +
+                                         (bad.size() == 1 ? "" : "s") + " could not be loaded";
   if (runs.size() > 1 && options.format == "text") {
     int passed = 0;
     for (const auto& r : runs) passed += r.passed() ? 1 : 0;
     out << runs.size() << " scenarios: " << passed << " passed, " << runs.size() - passed
-        << " failed";
-    if (!bad.empty())
-      out << "; " << bad.size() << " file" << (bad.size() == 1 ? "" : "s")
-          << " could not be loaded";
-    out << "\n";
-  } else if (!bad.empty() && options.format == "text") {
-    out << bad.size() << " file" << (bad.size() == 1 ? "" : "s") << " could not be loaded\n";
+        << " failed" << (unloaded.empty() ? "" : "; " + unloaded) << "\n";
+  } else if (!unloaded.empty() && options.format == "text") {
+    out << unloaded << "\n";
   }
   return status;
 }
