@@ -7,19 +7,20 @@
 namespace vsim {
 
 std::uint32_t Scheduler::AllocRecord() {
+  std::uint32_t r;
   if (!free_records_.empty()) {
-    std::uint32_t r = free_records_.back();
+    r = free_records_.back();
     free_records_.pop_back();
-    return r;
+  } else {
+    r = static_cast<std::uint32_t>(records_.size());
+    records_.emplace_back();
   }
-  records_.emplace_back();
-  return static_cast<std::uint32_t>(records_.size() - 1);
+  ++records_[r].generation;  // odd: pending
+  return r;
 }
 
 void Scheduler::Release(std::uint32_t r) {
-  Record& rec = records_[r];
-  rec.bucket = kFree;
-  ++rec.generation;  // invalidates outstanding handles
+  ++records_[r].generation;  // even: free; invalidates outstanding handles
   free_records_.push_back(r);
 }
 
@@ -40,9 +41,7 @@ void Scheduler::File(Time at, std::uint32_t r) {
   }
   const int level = id / kSlots;
   std::vector<Filed>& bucket = buckets_[id];
-  Record& rec = records_[r];
-  rec.bucket = id;
-  rec.index = static_cast<std::uint32_t>(bucket.size());
+  records_[r].index = static_cast<std::uint32_t>(bucket.size());
   bucket.push_back(Filed{at, r});
   slot_bits_[level] |= std::uint64_t{1} << (id % kSlots);
   level_bits_ |= 1u << level;
@@ -61,34 +60,43 @@ void Scheduler::FileDue(std::uint32_t r) {
                               [](const Due& a, const Due& b) { return a.order < b.order; });
   const auto index = static_cast<std::uint32_t>(pos - now_list_.begin());
   now_list_.insert(pos, due);
-  Record& rec = records_[r];
-  rec.bucket = kNowList;
-  rec.index = index;
+  records_[r].index = index;
   for (std::uint32_t i = index + 1; i < now_list_.size(); ++i) records_[now_list_[i].rec].index = i;
+}
+
+std::uint32_t Scheduler::Locate(std::uint32_t r, std::uint16_t id) {
+  Record& rec = records_[r];
+  const std::vector<Filed>& bucket = buckets_[id];
+  // A record has one entry, so an entry naming it is its entry.
+  if (rec.index < bucket.size() && bucket[rec.index].rec == r) return rec.index;
+  // Re-filed since its index was set.
+  std::uint32_t i = 0;
+  while (bucket[i].rec != r) ++i;
+  rec.index = i;
+  return i;
 }
 
 void Scheduler::Unfile(std::uint32_t r) {
   Record& rec = records_[r];
-  if (rec.bucket == kInHeap) {
+  if (!radix_) {
     HeapRemoveAt(rec.index);
     return;
   }
-  if (rec.bucket == kNowList) {
+  if (rec.at == now_) {
     now_list_.erase(now_list_.begin() + rec.index);
     for (std::uint32_t i = rec.index; i < now_list_.size(); ++i)
       records_[now_list_[i].rec].index = i;
     return;
   }
-  std::vector<Filed>& bucket = buckets_[rec.bucket];
-  const Time at = bucket[rec.index].at;
+  const std::uint16_t id = BucketOf(rec.at);
+  Locate(r, id);
+  std::vector<Filed>& bucket = buckets_[id];
   const Filed last = bucket.back();
   bucket[rec.index] = last;
   records_[last.rec].index = rec.index;
   bucket.pop_back();
-  if (bucket.empty()) {
-    MarkEmpty(rec.bucket);
-  }
-  if (at == cached_min_) cached_min_ = kNever;
+  if (bucket.empty()) MarkEmpty(id);
+  if (rec.at == cached_min_) cached_min_ = kNever;
 }
 
 std::uint16_t Scheduler::LowestBucket() const {
@@ -111,11 +119,11 @@ EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
   records_[r].payload = payload;
   const Entry f{at, Order(lane, next_seq_++), r};
   records_[r].order = f.order;
+  records_[r].at = at;
   ++size_;
   if (radix_) {
     File(at, r);
   } else {
-    records_[r].bucket = kInHeap;
     heap_.push_back(f);
     SiftUp(static_cast<std::uint32_t>(heap_.size() - 1), f);
     if (size_ > kToRadix && mode_ == QueueMode::kAdaptive) ToRadix();
@@ -124,18 +132,20 @@ EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
 }
 
 bool Scheduler::IsPending(EventHandle h) const {
-  return h.valid() && h.slot < records_.size() && records_[h.slot].generation == h.generation &&
-         records_[h.slot].bucket != kFree;
+  // A record's generation is odd while pending and moves on when it is
+  // released, so an equal generation means this very event is pending.
+  return h.valid() && h.slot < records_.size() && records_[h.slot].generation == h.generation;
 }
 
 EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayload payload) {
   if (!IsPending(h)) return Schedule(at, lane, payload);
   assert(at >= now_);
   Record& rec = records_[h.slot];
-  if (rec.bucket == kInHeap) {
+  if (!radix_) {
     rec.payload = payload;
     const Entry f{at, Order(lane, next_seq_++), h.slot};
     rec.order = f.order;
+    rec.at = at;
     if (Before(f, heap_[rec.index])) {
       SiftUp(rec.index, f);
     } else {
@@ -143,20 +153,26 @@ EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayloa
     }
     return h;
   }
-  if (rec.bucket != kNowList && BucketOf(at) == rec.bucket) {
-    // Same slot (typically: a timer re-armed for the time it already had):
-    // buckets are unordered, so the entry changes in place.
-    Filed& f = buckets_[rec.bucket][rec.index];
+  // The event stays in its bucket iff its old time agrees with the new one
+  // on every digit from the new bucket's level up (typically: a timer
+  // re-armed for the time it already had); buckets are unordered, so the
+  // entry then changes in place. (`at` is known before the record is read,
+  // so its bucket is computed while the record loads.)
+  const std::uint16_t id = BucketOf(at);
+  if (id != kNowList && ((at ^ rec.at) >> (id / kSlots * kDigitBits)) == 0) {
+    Filed& f = buckets_[id][Locate(h.slot, id)];
     if (f.at == cached_min_ && at > f.at) cached_min_ = kNever;
     if (cached_min_ != kNever && at < cached_min_) cached_min_ = at;
     f.at = at;
+    rec.at = at;
     rec.order = Order(lane, next_seq_++);
     rec.payload = payload;
     return h;
   }
   Unfile(h.slot);
-  records_[h.slot].payload = payload;
-  records_[h.slot].order = Order(lane, next_seq_++);
+  rec.payload = payload;
+  rec.order = Order(lane, next_seq_++);
+  rec.at = at;
   File(at, h.slot);
   return h;
 }
@@ -201,25 +217,26 @@ void Scheduler::Advance() {
   MarkEmpty(id);
   const std::size_t n = scratch_.size();
   for (std::size_t i = 0; i < n; ++i) {
-    // Re-filing writes each event's record: fetch a few ahead (a large slot's
-    // records are scattered over the record array).
-    if (i + 8 < n) __builtin_prefetch(&records_[scratch_[i + 8].rec], 1);
     const Filed& f = scratch_[i];
     if (f.at == t) {
       now_list_.push_back(Due{records_[f.rec].order, f.rec});
-    } else {
-      File(f.at, f.rec);
+      continue;
     }
+    // Moved as is; the record keeps its hint (see Locate).
+    const std::uint16_t to = BucketOf(f.at);
+    const int to_level = to / kSlots;
+    buckets_[to].push_back(f);
+    slot_bits_[to_level] |= std::uint64_t{1} << (to % kSlots);
+    level_bits_ |= 1u << to_level;
+    // An event in the lowest two levels is popped soon (Pop reads its
+    // record): start loading the record now. Earlier would only evict it.
+    if (to_level <= 1) __builtin_prefetch(&records_[f.rec]);
   }
   scratch_.clear();
   if (now_list_.size() > 1)
     std::sort(now_list_.begin(), now_list_.end(),
               [](const Due& a, const Due& b) { return a.order < b.order; });
-  for (std::uint32_t i = 0; i < now_list_.size(); ++i) {
-    Record& rec = records_[now_list_[i].rec];
-    rec.bucket = kNowList;
-    rec.index = i;
-  }
+  for (std::uint32_t i = 0; i < now_list_.size(); ++i) records_[now_list_[i].rec].index = i;
 }
 
 Event Scheduler::Pop() {
@@ -342,11 +359,7 @@ void Scheduler::ToHeap() {
   cached_min_ = kNever;
   const auto n = static_cast<std::uint32_t>(heap_.size());
   for (std::uint32_t pos = n; pos-- > 0;) SiftDown(pos, heap_[pos]);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    Record& rec = records_[heap_[i].rec];
-    rec.bucket = kInHeap;
-    rec.index = i;
-  }
+  for (std::uint32_t i = 0; i < n; ++i) records_[heap_[i].rec].index = i;
 }
 
 }  // namespace vsim

@@ -20,6 +20,16 @@
 // O(1): no sifting. Events at exactly now() sit in a small list sorted by
 // (lane, seq).
 //
+// Re-filing reads and writes only the buckets (each entry carries its time),
+// never the event records. Every filed event sits in the bucket its time
+// maps to relative to now() (BucketOf), so an event's record needs only its
+// time to name its bucket, and keeps the index it was filed at as a hint:
+// Cancel and Reschedule check that the entry there is theirs and otherwise
+// (the event was re-filed since) scan the bucket, a lower-level one holding
+// the events of a short time span. Updating the index on every re-filing
+// was a random write into the record array per move; not doing it took the
+// hold model at 10^4 pending from 33 to 31 ns (bench/README.md).
+//
 // Why a heap as well: a two-node scenario has about five pending events, and
 // there the heap's one or two cache lines beat the radix queue's spread-out
 // buckets (bench: BM_D, 2-node exploration, 11.5 k vs 10.4 k scenarios/s).
@@ -116,8 +126,6 @@ class Scheduler {
   static constexpr int kSlots = 1 << kDigitBits;  // per level: one 64-bit bitmap word
   static constexpr int kLevels = (64 + kDigitBits - 1) / kDigitBits;  // 11
   static constexpr std::uint16_t kNowList = kLevels * kSlots;         // bucket id of `now_list_`
-  static constexpr std::uint16_t kFree = kNowList + 1;
-  static constexpr std::uint16_t kInHeap = kNowList + 2;
   // Mode switches, with hysteresis so that a queue hovering around one
   // size does not convert back and forth.
   static constexpr std::size_t kToRadix = 64;
@@ -142,12 +150,18 @@ class Scheduler {
     std::uint64_t order;
     std::uint32_t rec;
   };
+  // 40 bytes. Where a pending event is follows from the mode and its time:
+  // heap_ in small mode, else now_list_ if at == now_, else the level
+  // bucket BucketOf(at).
   struct Record {
     EventPayload payload;
-    std::uint64_t order = 0;  // lane << 56 | sequence, current in every mode
-    std::uint32_t index = 0;  // position in its bucket, in now_list_ or in heap_
+    std::uint64_t order = 0;  // lane << 56 | sequence
+    Time at = 0;
+    // Position in heap_ or now_list_ (exact), or in its level bucket (a
+    // hint, see Locate).
+    std::uint32_t index = 0;
+    // Odd while pending, even while free; handles carry the odd value.
     std::uint32_t generation = 0;
-    std::uint16_t bucket = kFree;
   };
 
   static std::uint64_t Order(Lane lane, std::uint64_t seq) {
@@ -159,6 +173,9 @@ class Scheduler {
   // Files record `r` (its order already set) at `at`, relative to now_.
   void File(Time at, std::uint32_t r);
   void FileDue(std::uint32_t r);
+  // REQUIRES: radix mode, record `r` pending in level bucket `id` (its
+  // BucketOf). Makes its index exact and returns it.
+  std::uint32_t Locate(std::uint32_t r, std::uint16_t id);
   // Takes record `r` out of wherever it is filed (it stays allocated).
   void Unfile(std::uint32_t r);
   void Release(std::uint32_t r);

@@ -62,6 +62,36 @@ TEST(Scheduler, RescheduleMovesAndGetsNewSequence) {
   EXPECT_EQ(s.size(), 1u);
 }
 
+// Re-filing moves events to lower buckets without updating their records;
+// Cancel and Reschedule must still find them (Scheduler::Locate), and a moved
+// event's bucket neighbours must stay findable after a swap-remove.
+TEST(Scheduler, CancelAndRescheduleFindEventsMovedByRefiling) {
+  Scheduler s(QueueMode::kRadix);
+  std::vector<EventHandle> h;
+  // One level-2 slot (4096..8191 from now 0) holding 40 events 100 apart,
+  // and a later one that stays where it was filed.
+  for (std::uint32_t i = 0; i < 40; ++i)
+    h.push_back(s.Schedule(4096 + 100 * static_cast<Time>(i), Lane::kTimer, P(i)));
+  const EventHandle late = s.Schedule(1'000'000, Lane::kTimer, P(99));
+  EXPECT_EQ(s.Pop().payload.kind, 0u);  // opens the slot: 1..39 move down
+  // Cancel every third moved event, move some within their new slot and
+  // some to other slots, then re-arm the one that never moved.
+  for (std::uint32_t i = 3; i < 40; i += 3) EXPECT_TRUE(s.Cancel(h[i]));
+  h[1] = s.Reschedule(h[1], 4096 + 100 + 1, Lane::kTimer, P(1));  // same slot
+  h[2] = s.Reschedule(h[2], 4096 + 100 * 39 + 50, Lane::kTimer, P(2));
+  h[4] = s.Reschedule(h[4], 600'000, Lane::kTimer, P(4));
+  s.Reschedule(late, 500'000, Lane::kTimer, P(99));
+  std::vector<std::uint32_t> want;
+  want.push_back(1);
+  for (std::uint32_t i = 5; i < 40; ++i)
+    if (i % 3 != 0) want.push_back(i);
+  want.push_back(2);  // 4096 + 3950, after kind 39 at 4096 + 3900
+  want.push_back(99);
+  want.push_back(4);
+  EXPECT_EQ(s.size(), want.size());
+  EXPECT_EQ(Drain(s), want);
+}
+
 TEST(Scheduler, ManyRearmsKeepSizeConstant) {
   Scheduler s;
   std::vector<EventHandle> h;
