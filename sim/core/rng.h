@@ -9,6 +9,7 @@
 // node or a link does not shift the numbers any other source draws.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <string_view>
 
@@ -44,5 +45,34 @@ class Rng {
  private:
   std::uint64_t s_[4];
 };
+
+// Next and Below are inline: the simulator draws per frame (jitter, loss)
+// and the kernel benchmarks per operation, and a call costs about as much as
+// the generator itself.
+inline std::uint64_t Rng::Next() {
+  const std::uint64_t result = std::rotl(s_[1] * 5, 7) * 9;
+  const std::uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = std::rotl(s_[3], 45);
+  return result;
+}
+
+inline std::uint64_t Rng::Below(std::uint64_t bound) {
+  // Lemire, "Fast Random Integer Generation in an Interval" (2019).
+  unsigned __int128 m = static_cast<unsigned __int128>(Next()) * bound;
+  auto low = static_cast<std::uint64_t>(m);
+  if (low < bound) {
+    const std::uint64_t threshold = (0 - bound) % bound;
+    while (low < threshold) {
+      m = static_cast<unsigned __int128>(Next()) * bound;
+      low = static_cast<std::uint64_t>(m);
+    }
+  }
+  return static_cast<std::uint64_t>(m >> 64);
+}
 
 }  // namespace vsim
