@@ -199,26 +199,27 @@ Time Scheduler::next_time() const {
   return cached_min_;
 }
 
-void Scheduler::Advance() {
-  const std::uint16_t id = LowestBucket();
+void Scheduler::OpenSlot(std::uint16_t id) {
+  // The clock moves to the slot's first instant: now's digits above the
+  // slot's level, the slot's digit, zeros below. No event lies between the
+  // old now and that instant (this is the lowest non-empty slot), and every
+  // other bucket stays valid relative to it (it shares every digit above
+  // `level` with the old now, and lower levels are empty). Re-filing
+  // relative to that instant instead of the slot's minimum saves a pass
+  // over the slot to find the minimum; the bucket holding the minimum is
+  // then the lowest one, opened next if it holds more than one event.
   const int level = id / kSlots;
-  Time t = buckets_[id][0].at;
-  if (level > 0)
-    for (const Filed& f : buckets_[id]) t = std::min(t, f.at);
-  now_ = t;
+  const int shift = (level + 1) * kDigitBits;
+  const std::uint64_t high = shift >= 64 ? 0 : static_cast<std::uint64_t>(now_) >> shift << shift;
+  now_ =
+      static_cast<Time>(high | (static_cast<std::uint64_t>(id % kSlots) << (level * kDigitBits)));
   cached_min_ = kNever;
-  now_list_.clear();
-  now_head_ = 0;
-  // Re-file the slot relative to the new now: its earliest events become due,
-  // the others drop to lower levels (they share every digit from `level` up
-  // with the new now). Other buckets stay valid: the new now shares every
-  // digit above `level` with the old one, and lower levels were empty.
   scratch_.swap(buckets_[id]);
   MarkEmpty(id);
   const std::size_t n = scratch_.size();
   for (std::size_t i = 0; i < n; ++i) {
     const Filed& f = scratch_[i];
-    if (f.at == t) {
+    if (f.at == now_) {
       now_list_.push_back(Due{records_[f.rec].order, f.rec});
       continue;
     }
@@ -258,25 +259,32 @@ Event Scheduler::Pop() {
       now_head_ = 0;
     }
   } else {
-    const std::uint16_t id = LowestBucket();
-    std::vector<Filed>& bucket = buckets_[id];
-    if (bucket.size() == 1) {
-      // The common case: the earliest slot holds a single event. It is the
-      // minimum, and taking it leaves every other bucket valid relative to
-      // the new now (see Advance), so nothing needs re-filing.
-      r = bucket[0].rec;
-      order = records_[r].order;
-      now_ = bucket[0].at;
-      cached_min_ = kNever;
-      bucket.clear();
-      MarkEmpty(id);
-    } else {
-      Advance();
-      r = now_list_[0].rec;
-      order = now_list_[0].order;
-      if (++now_head_ == now_list_.size()) {
-        now_list_.clear();
-        now_head_ = 0;
+    now_list_.clear();
+    now_head_ = 0;
+    for (;;) {
+      const std::uint16_t id = LowestBucket();
+      std::vector<Filed>& bucket = buckets_[id];
+      if (bucket.size() == 1) {
+        // The common case: the earliest slot holds a single event. It is
+        // the minimum, and taking it leaves every other bucket valid
+        // relative to the new now (see OpenSlot), so nothing is re-filed.
+        r = bucket[0].rec;
+        order = records_[r].order;
+        now_ = bucket[0].at;
+        cached_min_ = kNever;
+        bucket.clear();
+        MarkEmpty(id);
+        break;
+      }
+      OpenSlot(id);
+      if (!now_list_.empty()) {
+        r = now_list_[0].rec;
+        order = now_list_[0].order;
+        if (++now_head_ == now_list_.size()) {
+          now_list_.clear();
+          now_head_ = 0;
+        }
+        break;
       }
     }
   }

@@ -179,9 +179,11 @@ class Scheduler {
   // Takes record `r` out of wherever it is filed (it stays allocated).
   void Unfile(std::uint32_t r);
   void Release(std::uint32_t r);
-  // REQUIRES: now_list_ drained and size_ > 0. Moves the earliest level
-  // slot's events down until now_list_ holds the next instant's events.
-  void Advance();
+  // REQUIRES: now_list_ empty, `id` the lowest non-empty bucket. Moves the
+  // clock to the slot's first instant and re-files the slot's events
+  // relative to it: those at that instant into now_list_ (sorted), the
+  // others one level down or more.
+  void OpenSlot(std::uint16_t id);
   // Lowest non-empty (level, slot) as a bucket id.
   std::uint16_t LowestBucket() const;
   // Clears the non-empty bits of an emptied bucket.
