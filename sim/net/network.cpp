@@ -76,7 +76,10 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
     return;
   }
   const int src_host = topo.iface_host(src_iface);
-  frame_draws_.clear();
+  if (++frame_ == 0) {  // wrapped: forget every old frame's draws
+    for (Draw& d : link_draws_) d.frame = 0;
+    frame_ = 1;
+  }
 
   auto deliver = [&](const Route& r) {
     if (blocked(src_host, topo.iface_host(r.dst_iface))) {
@@ -85,26 +88,25 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
     }
     Duration extra = 0;
     for (int dl : r.directed_links) {
-      const Draw* draw = nullptr;
-      for (const Draw& d : frame_draws_)
-        if (d.link == dl) draw = &d;
-      if (!draw) {
+      if (static_cast<std::size_t>(dl) >= link_draws_.size()) link_draws_.resize(dl + 1);
+      Draw& draw = link_draws_[dl];
+      if (draw.frame != frame_) {
+        // First receiver behind this link: the frame crosses it now.
         const LinkDirection& dir = topo.direction(dl);
-        Draw d{dl, false, 0};
+        draw = Draw{frame_, false, 0};
         if (dir.loss > 0 || dir.jitter > 0) {
           Rng& rng = LinkRng(dl);
-          d.lost = rng.Chance(dir.loss);
+          draw.lost = rng.Chance(dir.loss);
           if (dir.jitter > 0)
-            d.extra = static_cast<Duration>(rng.Below(static_cast<std::uint64_t>(dir.jitter) + 1));
+            draw.extra =
+                static_cast<Duration>(rng.Below(static_cast<std::uint64_t>(dir.jitter) + 1));
         }
-        frame_draws_.push_back(d);
-        draw = &frame_draws_.back();
       }
-      if (draw->lost) {
+      if (draw.lost) {
         if (drops) drops->push_back({r.dst_iface, DropReason::kLinkLoss, dl});
         return;
       }
-      extra += draw->extra;
+      extra += draw.extra;
     }
     out->push_back({r.dst_iface, now + r.base_latency + extra});
   };

@@ -71,13 +71,16 @@ class Network {
   std::vector<bool> link_rng_ready_;
   std::vector<std::uint8_t> blocked_;  // host x host
   int blocked_hosts_ = 0;
-  // Per-frame memo of link draws: (directed link, lost, extra delay).
+  // Per-frame memo of link draws, indexed by directed link; an entry is
+  // this frame's when its `frame` is frame_. (A list searched per receiver
+  // made a multicast frame to n hosts cost O(n^2): a third of scenario (b).)
   struct Draw {
-    int link;
-    bool lost;
-    Duration extra;
+    std::uint32_t frame = 0;
+    bool lost = false;
+    Duration extra = 0;
   };
-  std::vector<Draw> frame_draws_;
+  std::vector<Draw> link_draws_;
+  std::uint32_t frame_ = 0;
 };
 
 }  // namespace vsim
