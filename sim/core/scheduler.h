@@ -13,11 +13,13 @@
 // the highest 6-bit digit in which its time differs from now(): level L,
 // slot = that digit. Every event of a lower level, or of a lower slot of the
 // same level, is earlier. Popping takes the lowest non-empty slot (two bit
-// scans); a slot holding several events is re-filed relative to their
-// minimum, each event to a strictly lower level. An event therefore moves at
-// most once per level (11 levels cover all of int64; a VRRP timer a few
-// seconds ahead passes through 3 or 4), and schedule, cancel and re-arm are
-// O(1): no sifting. Events at exactly now() sit in a small list sorted by
+// scans); a slot holding several events is opened: the clock moves to the
+// slot's first instant and its events are re-filed relative to it, each to a
+// strictly lower level (or to the list of events at now()), until the
+// lowest slot holds a single event or now() has due events. An event
+// therefore moves at most once per level (11 levels cover all of int64; a
+// VRRP timer a few seconds ahead passes through 3 or 4), and schedule,
+// cancel and re-arm are O(1): no sifting. Events at exactly now() sit in a small list sorted by
 // (lane, seq).
 //
 // Re-filing reads and writes only the buckets (each entry carries its time),
@@ -26,9 +28,13 @@
 // time to name its bucket, and keeps the index it was filed at as a hint:
 // Cancel and Reschedule check that the entry there is theirs and otherwise
 // (the event was re-filed since) scan the bucket, a lower-level one holding
-// the events of a short time span. Updating the index on every re-filing
-// was a random write into the record array per move; not doing it took the
-// hold model at 10^4 pending from 33 to 31 ns (bench/README.md).
+// the events of a short time span (as costly as a cancel in the list of
+// events at now(), which was always linear). VRRP re-arms its timers while
+// they are seconds ahead, before any re-filing. Updating the index on every
+// re-filing was a random write into the record array per move; not doing it
+// took the hold model at 10^4 pending from 34.8 to 31.5 ns, and opening a
+// slot at its first instant instead of its minimum (no pass to find the
+// minimum) to 29.2 ns (bench/README.md).
 //
 // Why a heap as well: a two-node scenario has about five pending events, and
 // there the heap's one or two cache lines beat the radix queue's spread-out
