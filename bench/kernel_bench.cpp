@@ -3,7 +3,7 @@
 // scheduler as the simulator runs it (kAdaptive: radix bucket queue from 64
 // pending events, indexed heap below), the same scheduler held in its
 // indexed 4-ary heap (kHeap, the kernel's previous design) and
-// std::priority_queue; plus the cancel/re-arm pattern VRRP timers produce.
+// std::priority_queue; plus the cancel/re-arm patterns VRRP timers produce.
 #include <benchmark/benchmark.h>
 #include <queue>
 #include <vector>
@@ -115,6 +115,66 @@ BENCHMARK(BM_RearmRadixQueue)->Arg(100)->Arg(10'000);
 
 void BM_RearmIndexedHeap(benchmark::State& state) { Rearm(state, vsim::QueueMode::kHeap); }
 BENCHMARK(BM_RearmIndexedHeap)->Arg(100)->Arg(10'000);
+
+// Cancel a random pending timer and schedule a fresh one (a stopped
+// instance's timers, a cancelled restart).
+void CancelSchedule(benchmark::State& state, vsim::QueueMode mode) {
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  Scheduler s(mode);
+  Rng rng(4);
+  std::vector<vsim::EventHandle> h;
+  for (std::uint32_t i = 0; i < n; ++i)
+    h.push_back(s.Schedule(static_cast<vsim::Time>(rng.Below(1'000'000)), Lane::kTimer,
+                           EventPayload{i, 0, 0}));
+  vsim::Time now = 0;
+  for (auto _ : state) {
+    auto& x = h[rng.Below(n)];
+    now += 10;
+    s.Cancel(x);
+    x = s.Schedule(now + 3'609'375, Lane::kTimer, EventPayload{0, 0, 0});
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_CancelScheduleRadixQueue(benchmark::State& state) {
+  CancelSchedule(state, vsim::QueueMode::kAdaptive);
+}
+BENCHMARK(BM_CancelScheduleRadixQueue)->Arg(100)->Arg(10'000);
+
+void BM_CancelScheduleIndexedHeap(benchmark::State& state) {
+  CancelSchedule(state, vsim::QueueMode::kHeap);
+}
+BENCHMARK(BM_CancelScheduleIndexedHeap)->Arg(100)->Arg(10'000);
+
+// The hold model with a re-arm of a random pending event after every hold:
+// events close to firing have been re-filed to lower levels, so this is the
+// radix queue's costly case (finding a moved event scans its bucket).
+void HoldRearm(benchmark::State& state, vsim::QueueMode mode) {
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  Scheduler s(mode);
+  Rng rng(5);
+  std::vector<vsim::EventHandle> h;
+  for (std::uint32_t i = 0; i < n; ++i)
+    h.push_back(s.Schedule(static_cast<vsim::Time>(rng.Below(1'000'000)), Lane::kTimer,
+                           EventPayload{i, 0, 0}));
+  for (auto _ : state) {
+    const vsim::Event e = s.Pop();
+    h[e.payload.kind] = s.Schedule(e.at + 1 + static_cast<vsim::Time>(rng.Below(1'000'000)),
+                                   Lane::kTimer, e.payload);
+    const auto k = static_cast<std::uint32_t>(rng.Below(n));
+    h[k] = s.Reschedule(h[k], s.now() + 1 + static_cast<vsim::Time>(rng.Below(1'000'000)),
+                        Lane::kTimer, EventPayload{k, 0, 0});
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_HoldRearmRadixQueue(benchmark::State& state) {
+  HoldRearm(state, vsim::QueueMode::kAdaptive);
+}
+BENCHMARK(BM_HoldRearmRadixQueue)->Arg(10'000);
+
+void BM_HoldRearmIndexedHeap(benchmark::State& state) { HoldRearm(state, vsim::QueueMode::kHeap); }
+BENCHMARK(BM_HoldRearmIndexedHeap)->Arg(10'000);
 
 // The same with std::priority_queue needs tombstones: the stale entry stays
 // in the heap until it surfaces, so the heap grows with every re-arm.
