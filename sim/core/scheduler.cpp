@@ -71,7 +71,10 @@ std::uint32_t Scheduler::Locate(std::uint32_t r, std::uint16_t id) {
   if (rec.index < bucket.size() && bucket[rec.index].rec == r) return rec.index;
   // Re-filed since its index was set.
   std::uint32_t i = 0;
-  while (bucket[i].rec != r) ++i;
+  while (bucket[i].rec != r) {
+    ++i;
+    assert(i < bucket.size());  // the event is in the bucket its time maps to
+  }
   rec.index = i;
   return i;
 }
