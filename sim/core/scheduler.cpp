@@ -39,12 +39,8 @@ void Scheduler::File(Time at, std::uint32_t r) {
     FileDue(r);
     return;
   }
-  const int level = id / kSlots;
-  std::vector<Filed>& bucket = buckets_[id];
-  records_[r].index = static_cast<std::uint32_t>(bucket.size());
-  bucket.push_back(Filed{at, r});
-  slot_bits_[level] |= std::uint64_t{1} << (id % kSlots);
-  level_bits_ |= 1u << level;
+  records_[r].index = static_cast<std::uint32_t>(buckets_[id].size());
+  Append(id, Filed{at, r});
   if (cached_min_ != kNever && at < cached_min_) cached_min_ = at;
 }
 
@@ -92,11 +88,11 @@ void Scheduler::Unfile(std::uint32_t r) {
     return;
   }
   const std::uint16_t id = BucketOf(rec.at);
-  Locate(r, id);
+  const std::uint32_t index = Locate(r, id);
   std::vector<Filed>& bucket = buckets_[id];
   const Filed last = bucket.back();
-  bucket[rec.index] = last;
-  records_[last.rec].index = rec.index;
+  bucket[index] = last;
+  records_[last.rec].index = index;
   bucket.pop_back();
   if (bucket.empty()) MarkEmpty(id);
   if (rec.at == cached_min_) cached_min_ = kNever;
@@ -228,13 +224,10 @@ void Scheduler::OpenSlot(std::uint16_t id) {
     }
     // Moved as is; the record keeps its hint (see Locate).
     const std::uint16_t to = BucketOf(f.at);
-    const int to_level = to / kSlots;
-    buckets_[to].push_back(f);
-    slot_bits_[to_level] |= std::uint64_t{1} << (to % kSlots);
-    level_bits_ |= 1u << to_level;
+    Append(to, f);
     // An event in the lowest two levels is popped soon (Pop reads its
     // record): start loading the record now. Earlier would only evict it.
-    if (to_level <= 1) __builtin_prefetch(&records_[f.rec]);
+    if (to / kSlots <= 1) __builtin_prefetch(&records_[f.rec]);
   }
   scratch_.clear();
   if (now_list_.size() > 1)

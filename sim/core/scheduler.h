@@ -19,8 +19,8 @@
 // lowest slot holds a single event or now() has due events. An event
 // therefore moves at most once per level (11 levels cover all of int64; a
 // VRRP timer a few seconds ahead passes through 3 or 4), and schedule,
-// cancel and re-arm are O(1): no sifting. Events at exactly now() sit in a small list sorted by
-// (lane, seq).
+// cancel and re-arm are O(1) (but see below): no sifting. Events at exactly
+// now() sit in a small list sorted by (lane, seq).
 //
 // Re-filing reads and writes only the buckets (each entry carries its time),
 // never the event records. Every filed event sits in the bucket its time
@@ -192,6 +192,12 @@ class Scheduler {
   void OpenSlot(std::uint16_t id);
   // Lowest non-empty (level, slot) as a bucket id.
   std::uint16_t LowestBucket() const;
+  // Appends `f` to level bucket `id` and marks the bucket non-empty.
+  void Append(std::uint16_t id, const Filed& f) {
+    buckets_[id].push_back(f);
+    slot_bits_[id / kSlots] |= std::uint64_t{1} << (id % kSlots);
+    level_bits_ |= 1u << (id / kSlots);
+  }
   // Clears the non-empty bits of an emptied bucket.
   void MarkEmpty(std::uint16_t id);
 

@@ -76,6 +76,9 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
     return;
   }
   const int src_host = topo.iface_host(src_iface);
+  // Directed link ids are link * 2 (+1 for the reverse direction).
+  const auto directed_links = static_cast<std::size_t>(topo.link_count()) * 2;
+  if (link_draws_.size() < directed_links) link_draws_.resize(directed_links);
   if (++frame_ == 0) {  // wrapped: forget every old frame's draws
     for (Draw& d : link_draws_) d.frame = 0;
     frame_ = 1;
@@ -88,7 +91,6 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
     }
     Duration extra = 0;
     for (int dl : r.directed_links) {
-      if (static_cast<std::size_t>(dl) >= link_draws_.size()) link_draws_.resize(dl + 1);
       Draw& draw = link_draws_[dl];
       if (draw.frame != frame_) {
         // First receiver behind this link: the frame crosses it now.
