@@ -180,6 +180,7 @@ LoadResult LoadConfigFile(const std::string& path, const std::string& root, Pars
   result.read_ok = true;
   options.resolver = &resolver;
   result.parse = ParseConfig(text, path, options);
+  result.text = std::move(text);
   return result;
 }
 

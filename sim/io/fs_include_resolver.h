@@ -43,6 +43,7 @@ bool IsUnder(const std::string& path, const std::string& root);
 struct LoadResult {
   vrrp::ParseResult parse;
   bool read_ok = false;  // false: the top file could not be read (see diagnostics)
+  std::string text;      // the top file's contents as read (includes not expanded)
 };
 
 // Reads `path` (which must lie inside `root`; "" = the file's own directory)

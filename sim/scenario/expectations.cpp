@@ -415,6 +415,9 @@ void EvalFlaps(Ctx& c) {
   c.r.evidence = ev;
 }
 
+void EvalVipAvailable(Ctx& c) { Fail(c, "not implemented yet"); }
+void EvalNoFlapping(Ctx& c) { Fail(c, "not implemented yet"); }
+
 void EvalConverges(Ctx& c) {
   const Time t0 = Resolve(c, *c.e.after);
   c.r.description = "exactly one MASTER per VRID within " + FormatTime(*c.e.within) + " after " +
@@ -679,6 +682,12 @@ ExpectationResult EvaluateExpectation(const Expectation& e, const Scenario& sc,
       break;
     case ExpectKind::kClient:
       EvalClient(c);
+      break;
+    case ExpectKind::kVipAvailable:
+      EvalVipAvailable(c);
+      break;
+    case ExpectKind::kNoFlapping:
+      EvalNoFlapping(c);
       break;
   }
   return c.r;

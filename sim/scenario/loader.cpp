@@ -319,7 +319,7 @@ class Loader {
                                          const std::string& what);
   std::optional<vrrp::Config> NodeConfig(const YAML::Node& map, const std::string& node_name,
                                          const std::vector<std::string>& ifaces,
-                                         std::string* source);
+                                         std::string* source, std::string* text);
   void CheckRefs();
 
   std::string file_, base_dir_;
@@ -388,7 +388,7 @@ bool Loader::LinkParams(const YAML::Node& n, const std::vector<std::string_view>
 
 std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std::string& node_name,
                                                const std::vector<std::string>& ifaces,
-                                               std::string* source) {
+                                               std::string* source, std::string* text_out) {
   auto inline_text = Find(map, "config");
   auto file = Find(map, "config_file");
   if (inline_text && file) {
@@ -428,10 +428,12 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     auto r = LoadConfigFile(path, base_dir_, options);
     cfg_diags = std::move(r.parse.diagnostics);
     config = std::move(r.parse.config);
+    *text_out = std::move(r.text);
   } else {
     auto text = Str(*inline_text, "config");
     if (!text) return std::nullopt;
     *source = "<inline>";
+    *text_out = *text;
     InlineResolver resolver(base_dir_, file_);
     options.resolver = &resolver;
     auto r = vrrp::ParseConfig(*text, file_, options);
@@ -628,7 +630,7 @@ void Loader::Nodes(const YAML::Node& n) {
     }
     std::vector<std::string> ifnames;
     for (const auto& ni : node.interfaces) ifnames.push_back(ni.name);
-    if (auto c = NodeConfig(item, label, ifnames, &node.config_source)) node.config = std::move(*c);
+    if (auto c = NodeConfig(item, label, ifnames, &node.config_source, &node.config_text)) node.config = std::move(*c);
   }
 }
 
@@ -958,7 +960,7 @@ void Loader::Timeline(const YAML::Node& n) {
         std::vector<std::string> ifnames;
         for (const auto& ni : node->interfaces) ifnames.push_back(ni.name);
         std::string src;
-        auto c = NodeConfig(item, node->name + " (reload)", ifnames, &src);
+        auto c = NodeConfig(item, node->name + " (reload)", ifnames, &src, &op.config_text);
         if (c)
           op.config = std::make_shared<const vrrp::Config>(std::move(*c));
         else

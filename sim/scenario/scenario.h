@@ -22,6 +22,7 @@
 #include "engine/time.h"
 #include "sim/core/time_text.h"
 #include "sim/net/topology.h"
+#include "sim/scenario/explore_spec.h"
 #include "sim/world/simulation.h"
 
 namespace vsim {
@@ -63,7 +64,11 @@ struct ScenarioNode {
   std::string name;
   vrrp::Location where;
   std::string config_source;  // config_file as written, or "<inline>"
-  vrrp::Config config;        // parsed and completed
+  // The configuration's text as read (the config_file's contents, or the
+  // inline block), so that a generated scenario (an explore finding) can
+  // carry it verbatim. Includes are not expanded.
+  std::string config_text;
+  vrrp::Config config;  // parsed and completed
   std::vector<NodeInterface> interfaces;
   Duration script_runtime = 0;
   std::optional<Duration> wakeup_jitter;  // unset: the scenario's wakeup_jitter
@@ -99,6 +104,7 @@ struct ScenarioOp {
   std::vector<std::vector<int>> groups;
   LinkDirection up, down;
   std::shared_ptr<const vrrp::Config> config;  // reload
+  std::string config_text;                     // reload: its text as read ("" = none given)
   vrrp::Location where;
 };
 
@@ -129,6 +135,8 @@ enum class ExpectKind : std::uint8_t {
   kTransitions,   // the exact sequence of states entered by an instance
   kFinal,         // state / master at the end of the run
   kClient,        // what a client's traffic for a VIP reaches / its downtime
+  kVipAvailable,  // a live MASTER holds the VIP within X whenever a node could hold it
+  kNoFlapping,    // at most N mastership changes of a VRID in any window of length W
 };
 const char* ExpectKindName(ExpectKind k);
 
@@ -153,12 +161,19 @@ struct Expectation {
   vrrp::State state = vrrp::State::kMaster;
   std::optional<TimeRef> at;
   std::optional<Window> during;
-  std::optional<TimeRef> after;  // failover / converges: the operation
+  std::optional<TimeRef> after;  // failover / converges: the operation (converges: unset =
+                                 // after the timeline's last operation)
   std::optional<Duration> within, max, min, total_max, total_min, longest_max;
   std::optional<std::int64_t> count_max, count_min, priority;
   std::vector<Window> except;
   std::vector<ExpectedStep> sequence;
   bool masters_only = false;  // split brain: count only two-MASTER time
+  // no_split_brain: only split brain longer than this fails; with
+  // `while_connected`, only the time during which two of the hosts involved
+  // hear each other (both ways) counts.
+  std::optional<Duration> tolerance;
+  bool while_connected = false;
+  std::optional<Duration> window;  // no_flapping: the sliding window
   int client = -1;            // client: index into Scenario::clients
 };
 
@@ -186,6 +201,7 @@ struct Scenario {
   std::vector<ScenarioOp> timeline;     // sorted by time, stable
   std::vector<Expectation> expect;
   std::vector<Variant> variants;  // empty = no matrix
+  ExploreSpec explore;            // `explore:` (vrrpsim explore); defaults if absent
 
   int FindNode(std::string_view name) const;
   // Resolved time of an operation label, nullopt if unknown.

@@ -172,6 +172,10 @@ const char* ExpectKindName(ExpectKind k) {
       return "final";
     case ExpectKind::kClient:
       return "client";
+    case ExpectKind::kVipAvailable:
+      return "vip_available";
+    case ExpectKind::kNoFlapping:
+      return "no_flapping";
   }
   return "?";
 }
