@@ -1310,6 +1310,9 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
     case ExpectKind::kClient:
       keys.insert(keys.end(), {"name", "address", "reaches", "at", "from", "to", "downtime_max"});
       break;
+    case ExpectKind::kVipAvailable:
+    case ExpectKind::kNoFlapping:
+      break;  // TODO(explore): keys
   }
   if (!Keys(params, keys, w)) return std::nullopt;
   bool ok = true;
@@ -1399,6 +1402,9 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
     }
   };
   switch (e.kind) {
+    case ExpectKind::kVipAvailable:
+    case ExpectKind::kNoFlapping:
+      break;  // TODO(explore)
     case ExpectKind::kClient: {
       if (auto v = need("name", "a client of network.clients")) {
         auto s = Str(*v, "name");
