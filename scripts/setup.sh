@@ -9,6 +9,9 @@ PACKAGES=(
   libboost-graph-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev fonts-dejavu-core xvfb xauth
   iproute2 keepalived
+  # Test-only: tests/explore/slurm_shards.sh runs its own single-node Slurm
+  # cluster (private munged, slurmctld, slurmd under a temporary directory).
+  slurm-wlm munge
 )
 
 missing=()
@@ -23,6 +26,8 @@ if ((${#missing[@]})); then
   SUDO=""
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
   $SUDO apt-get update -qq
-  # keepalived is only used as a reference in conformance tests: never start it as a service.
+  # keepalived is only used as a reference in conformance tests, slurm-wlm and
+  # munge only by tests/explore/slurm_shards.sh (its own daemons, config and
+  # key): never start any of them as a service.
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
