@@ -34,9 +34,10 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
   for (std::size_t h = 0; h < hosts.size(); ++h)
     state[h].assign(hosts[h].instances.size(), vrrp::State::kStop);
   std::map<int, std::map<int, int>> masters;                    // vrid -> host -> count
+  std::map<int, std::map<int, int>> eligible;                   // vrid -> host -> count
   std::map<int, std::map<int, std::set<std::uint32_t>>> holds;  // vrid -> host -> addrs
   std::map<std::uint32_t, std::set<int>> addr_hosts;            // addr -> hosts
-  for (int v : vrids_) by_vrid_[v].push_back(Snapshot{0, {}, {}});
+  for (int v : vrids_) by_vrid_[v].push_back(Snapshot{0, {}, {}, {}});
 
   std::set<int> touched;
   std::set<std::uint32_t> touched_addr;
@@ -48,8 +49,11 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
         if (n > 0) s.masters.push_back(host);
       for (const auto& [host, a] : holds[v])
         if (!a.empty()) s.holders.push_back(host);
+      for (const auto& [host, n] : eligible[v])
+        if (n > 0) s.eligible.push_back(host);
       auto& hist = by_vrid_[v];
-      if (hist.empty() || hist.back().masters != s.masters || hist.back().holders != s.holders) {
+      if (hist.empty() || hist.back().masters != s.masters || hist.back().holders != s.holders ||
+          hist.back().eligible != s.eligible) {
         if (!hist.empty() && hist.back().t == t)
           hist.back() = std::move(s);
         else
@@ -75,6 +79,11 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
     const vrrp::State prev = state[host][inst];
     if (prev == vrrp::State::kMaster) --masters[vrid][host];
     if (to == vrrp::State::kMaster) ++masters[vrid][host];
+    auto can_hold = [](vrrp::State s) {
+      return s == vrrp::State::kMaster || s == vrrp::State::kBackup;
+    };
+    if (can_hold(prev)) --eligible[vrid][host];
+    if (can_hold(to)) ++eligible[vrid][host];
     state[host][inst] = to;
     changes_[host][inst].push_back(Change{t, from, to, reason, cause});
     touched.insert(vrid);
@@ -126,7 +135,7 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
     }
     // Keep the VRID list complete even for VRIDs only seen in events.
     if ((e.kind == TraceKind::kVipAdded) && !by_vrid_.count(e.vrid)) {
-      by_vrid_[e.vrid].push_back(Snapshot{0, {}, {}});
+      by_vrid_[e.vrid].push_back(Snapshot{0, {}, {}, {}});
       vrids_.insert(std::upper_bound(vrids_.begin(), vrids_.end(), e.vrid), e.vrid);
     }
   }
@@ -262,7 +271,12 @@ std::optional<Time> ConvergedFrom(const RunTimeline& tl, Time from, Time until) 
   std::optional<Time> run_start;
   for (Time t : points) {
     bool ok = true;
-    for (int v : tl.vrids()) ok = ok && tl.At(v, t).masters.size() == 1;
+    // Exactly one MASTER, or none where no node could be one (every
+    // keepalived of the VRID stopped or in FAULT): nothing is left to settle.
+    for (int v : tl.vrids()) {
+      const auto& snap = tl.At(v, t);
+      ok = ok && (snap.masters.size() == 1 || (snap.masters.empty() && snap.eligible.empty()));
+    }
     if (ok && !run_start) run_start = t;
     if (!ok) run_start.reset();
   }

@@ -28,6 +28,9 @@ class RunTimeline {
     Time t = 0;
     std::vector<int> masters;  // hosts with an instance of the VRID in MASTER, sorted
     std::vector<int> holders;  // hosts holding an address of the VRID, sorted
+    // Hosts that could hold the VRID's addresses: keepalived running with an
+    // instance of the VRID in BACKUP or MASTER (not FAULT, INIT or STOP), sorted.
+    std::vector<int> eligible;
   };
   struct Change {
     Time t = 0;
@@ -97,7 +100,9 @@ Duration VipDowntime(const RunTimeline& tl, int vrid, Time from, Time to);
 std::optional<Time> FirstHeld(const RunTimeline& tl, int vrid);
 
 // Earliest t in [from, until) from which every VRID has exactly one MASTER
-// up to (not including) `until`; nullopt if there is none.
+// (or none, while no node could be MASTER of it: every keepalived with the
+// VRID stopped or in FAULT) up to (not including) `until`; nullopt if there
+// is none.
 std::optional<Time> ConvergedFrom(const RunTimeline& tl, Time from, Time until);
 
 // Two-or-more-MASTER intervals of one VRID (0 = all), from the timeline.

@@ -1,6 +1,7 @@
 #include "sim/scenario/expectations.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace vsim {
@@ -250,10 +251,117 @@ std::vector<Span> SplitSpans(const Ctx& c, int vrid) {
   return out;
 }
 
+// Connectivity among nodes at t (the last sample at or before t); true when
+// nothing was recorded.
+bool HearBoth(const RunResult& run, Time t, int a, int b) {
+  const auto& v = run.connectivity;
+  if (v.empty()) return true;
+  auto it = std::upper_bound(v.begin(), v.end(), t,
+                             [](Time x, const ConnectivitySample& s) { return x < s.t; });
+  if (it == v.begin()) return true;
+  const auto& h = std::prev(it)->hears;
+  const std::size_t n = static_cast<std::size_t>(std::sqrt(static_cast<double>(h.size())) + 0.5);
+  if (a < 0 || b < 0 || static_cast<std::size_t>(a) >= n || static_cast<std::size_t>(b) >= n)
+    return false;  // a client or foreign host: not a node
+  return h[static_cast<std::size_t>(a) * n + static_cast<std::size_t>(b)] &&
+         h[static_cast<std::size_t>(b) * n + static_cast<std::size_t>(a)];
+}
+
+// `while: connected`: the time during which two MASTERs (or two holders of
+// the VRID's addresses) hear each other, from the timeline and the recorded
+// connectivity. A partition that keeps two MASTERs apart is not counted;
+// the moment it heals, the overlap counts until one of them yields.
+std::vector<Span> ConnectedSplitSpans(const Ctx& c, int vrid) {
+  std::vector<Span> out;
+  for (int v : c.tl.vrids()) {
+    if (vrid && v != vrid) continue;
+    std::vector<Time> points;
+    for (const auto& s : c.tl.history(v)) points.push_back(s.t);
+    for (const auto& s : c.run.connectivity) points.push_back(s.t);
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    Span cur{0, 0, v, {}, ""};
+    bool open = false;
+    std::set<int> hosts;
+    bool two_masters = false, two_holders = false;
+    auto offenders = [&](const std::vector<int>& set, Time t, std::set<int>* out_hosts) {
+      bool any = false;
+      for (std::size_t i = 0; i < set.size(); ++i)
+        for (std::size_t j = i + 1; j < set.size(); ++j)
+          if (HearBoth(c.run, t, set[i], set[j])) {
+            out_hosts->insert(set[i]);
+            out_hosts->insert(set[j]);
+            any = true;
+          }
+      return any;
+    };
+    for (Time t : points) {
+      if (t >= c.tl.end()) break;
+      const auto& snap = c.tl.At(v, t);
+      std::set<int> now;
+      const bool m = offenders(snap.masters, t, &now);
+      const bool h = !c.e.masters_only && offenders(snap.holders, t, &now);
+      if (m || h) {
+        if (!open) {
+          cur.a = t;
+          open = true;
+          hosts.clear();
+          two_masters = two_holders = false;
+        }
+        hosts.insert(now.begin(), now.end());
+        two_masters = two_masters || m;
+        two_holders = two_holders || h;
+      } else if (open) {
+        cur.b = t;
+        cur.hosts.assign(hosts.begin(), hosts.end());
+        cur.what = two_masters && two_holders ? "two MASTERs, two VIP holders"
+                   : two_masters              ? "two MASTERs"
+                                              : "two VIP holders";
+        cur.what += ", hearing each other";
+        out.push_back(cur);
+        open = false;
+      }
+    }
+    if (open) {
+      cur.b = c.tl.end();
+      cur.hosts.assign(hosts.begin(), hosts.end());
+      cur.what = two_masters && two_holders ? "two MASTERs, two VIP holders"
+                 : two_masters              ? "two MASTERs"
+                                            : "two VIP holders";
+      cur.what += ", hearing each other";
+      out.push_back(cur);
+    }
+  }
+  out.erase(std::remove_if(out.begin(), out.end(), [](const Span& x) { return x.b == x.a; }),
+            out.end());
+  std::sort(out.begin(), out.end(), [](const Span& x, const Span& y) { return x.a < y.a; });
+  return out;
+}
+
 std::string SpanText(const Ctx& c, const Span& s) {
-  return "VRID " + std::to_string(s.vrid) + " " + Hosts(c.run, s.hosts) + " from " +
-         FormatTime(s.a) + " to " + FormatTime(s.b) + " (" + FormatTime(s.b - s.a) + ", " + s.what +
-         ")";
+  std::string text = "VRID " + std::to_string(s.vrid) + " " + Hosts(c.run, s.hosts) + " from " +
+                     FormatTime(s.a) + " to " + FormatTime(s.b) + " (" + FormatTime(s.b - s.a) +
+                     ", " + s.what + ")";
+  // A holder whose keepalived is not running keeps the VIP a SIGKILL left
+  // configured (R46): say so, it is the usual cause.
+  for (int h : s.hosts) {
+    if (h < 0 || h >= static_cast<int>(c.run.hosts.size())) continue;
+    const auto& info = c.run.hosts[h];
+    bool running = false, holds = false;
+    for (const auto& snap : c.tl.history(s.vrid))
+      if (snap.t <= s.a) holds = std::find(snap.holders.begin(), snap.holders.end(), h) !=
+                                 snap.holders.end();
+    if (!holds) continue;
+    for (std::size_t i = 0; i < info.vrids.size(); ++i)
+      if (info.vrids[i] == s.vrid &&
+          c.tl.StateAt(h, static_cast<int>(i), s.a) != vrrp::State::kStop)
+        running = true;
+    if (!running)
+      text += "; " + info.name +
+              "'s keepalived is not running: the VIP a SIGKILLed keepalived leaves "
+              "configured (R46)";
+  }
+  return text;
 }
 
 void EvalNoSplit(Ctx& c) {
@@ -263,7 +371,12 @@ void EvalNoSplit(Ctx& c) {
   for (const auto& w : c.e.except) allowed.emplace_back(Resolve(c, w.from), Resolve(c, w.to));
   if (!allowed.empty())
     c.r.description += " outside " + std::to_string(allowed.size()) + " allowed window(s)";
-  for (const Span& s : SplitSpans(c, c.e.vrid)) {
+  if (c.e.tolerance) c.r.description += " longer than " + FormatTime(*c.e.tolerance);
+  if (c.e.while_connected) c.r.description += " while the nodes involved hear each other";
+  const auto spans = c.e.while_connected ? ConnectedSplitSpans(c, c.e.vrid) : SplitSpans(c, c.e.vrid);
+  const Duration tolerance = c.e.tolerance.value_or(0);
+  for (const Span& s : spans) {
+    if (s.b - s.a <= tolerance) continue;
     // Parts of [a, b] not covered by an allowed window.
     Time cur = s.a;
     bool covered_all = false;
@@ -283,10 +396,12 @@ void EvalNoSplit(Ctx& c) {
     }
   }
   c.r.passed = true;
-  auto spans = SplitSpans(c, c.e.vrid);
   c.r.evidence = spans.empty() ? "no " + kind + " at all"
-                               : std::to_string(spans.size()) +
-                                     " split-brain interval(s), all inside the allowed windows";
+                 : tolerance > 0 || c.e.except.empty()
+                     ? std::to_string(spans.size()) + " split-brain interval(s), none longer than " +
+                           FormatTime(tolerance) + (c.e.except.empty() ? "" : " outside the allowed windows")
+                     : std::to_string(spans.size()) +
+                           " split-brain interval(s), all inside the allowed windows";
 }
 
 void EvalSplit(Ctx& c) {
@@ -415,13 +530,115 @@ void EvalFlaps(Ctx& c) {
   c.r.evidence = ev;
 }
 
-void EvalVipAvailable(Ctx& c) { Fail(c, "not implemented yet"); }
-void EvalNoFlapping(Ctx& c) { Fail(c, "not implemented yet"); }
+// Whenever some node could hold the VRID's addresses (keepalived running
+// with the instance in BACKUP or MASTER), a MASTER whose keepalived runs must
+// hold them within `within`: a stretch longer than that with an eligible node
+// and no live MASTER holding an address fails. A crashed keepalived's leftover
+// VIP (R46) does not count as available: nobody answers for the VRID there.
+void EvalVipAvailable(Ctx& c) {
+  const Duration within = *c.e.within;
+  c.r.description = "the VIP of " +
+                    std::string(c.e.vrid ? "VRID " + std::to_string(c.e.vrid) : "every VRID") +
+                    " held by a live MASTER within " + FormatTime(within) +
+                    " whenever a node could hold it";
+  Duration worst = 0;
+  for (int v : c.tl.vrids()) {
+    if (c.e.vrid && v != c.e.vrid) continue;
+    const auto& h = c.tl.history(v);
+    Time since = vrrp::kNever;  // start of the current unavailable stretch
+    for (std::size_t i = 0; i <= h.size(); ++i) {
+      const Time t = i < h.size() ? h[i].t : c.tl.end();
+      bool down = false;
+      if (i < h.size()) {
+        bool live = false;
+        for (int m : h[i].masters)
+          if (std::find(h[i].holders.begin(), h[i].holders.end(), m) != h[i].holders.end())
+            live = true;
+        down = !live && !h[i].eligible.empty();
+      }
+      if (down && since == vrrp::kNever) since = t;
+      if (!down && since != vrrp::kNever) {
+        worst = std::max(worst, t - since);
+        if (t - since > within) {
+          const auto& snap = c.tl.At(v, since);
+          std::string why = "VRID " + std::to_string(v) + " had no live MASTER holding its VIP from " +
+                            FormatTime(since) + " to " + FormatTime(t) + " (" +
+                            FormatTime(t - since) + ", limit " + FormatTime(within) +
+                            ") although " + Hosts(c.run, snap.eligible) +
+                            (snap.eligible.size() == 1 ? " was" : " were") +
+                            " running and could hold it";
+          if (!snap.masters.empty()) why += "; MASTER: " + Hosts(c.run, snap.masters);
+          if (!snap.holders.empty()) why += "; holding it: " + Hosts(c.run, snap.holders);
+          Fail(c, why);
+          return;
+        }
+        since = vrrp::kNever;
+      }
+    }
+  }
+  c.r.passed = true;
+  c.r.evidence = "longest wait for a live MASTER with the VIP: " + FormatTime(worst);
+}
+
+// At most `max` MASTER entries of one VRID (any node) in any window of
+// length `window`.
+void EvalNoFlapping(Ctx& c) {
+  const std::int64_t max = *c.e.count_max;
+  const Duration window = *c.e.window;
+  c.r.description = "at most " + std::to_string(max) + " MASTER changes of " +
+                    std::string(c.e.vrid ? "VRID " + std::to_string(c.e.vrid) : "any VRID") +
+                    " in any " + FormatTime(window);
+  std::int64_t most = 0;
+  for (int v : c.tl.vrids()) {
+    if (c.e.vrid && v != c.e.vrid) continue;
+    std::vector<std::pair<Time, int>> entries;  // (time, host)
+    for (std::size_t h = 0; h < c.run.hosts.size(); ++h)
+      for (std::size_t i = 0; i < c.run.hosts[h].vrids.size(); ++i) {
+        if (c.run.hosts[h].vrids[i] != v) continue;
+        for (const auto& ch : c.tl.changes(static_cast<int>(h), static_cast<int>(i)))
+          if (ch.to == vrrp::State::kMaster) entries.emplace_back(ch.t, static_cast<int>(h));
+      }
+    std::sort(entries.begin(), entries.end());
+    std::size_t lo = 0;
+    for (std::size_t hi = 0; hi < entries.size(); ++hi) {
+      while (entries[hi].first - entries[lo].first >= window) ++lo;
+      const auto n = static_cast<std::int64_t>(hi - lo + 1);
+      most = std::max(most, n);
+      if (n > max) {
+        std::string who;
+        for (std::size_t k = lo; k <= hi && k < lo + 12; ++k)
+          who += (who.empty() ? "" : ", ") + c.run.hosts[entries[k].second].name + " " +
+                 FormatTime(entries[k].first);
+        if (hi - lo + 1 > 12) who += ", ...";
+        Fail(c, "VRID " + std::to_string(v) + ": " + std::to_string(n) + " MASTER entries from " +
+                    FormatTime(entries[lo].first) + " to " + FormatTime(entries[hi].first) +
+                    " (within " + FormatTime(window) + "; limit " + std::to_string(max) +
+                    "): " + who);
+        return;
+      }
+    }
+  }
+  c.r.passed = true;
+  c.r.evidence = "at most " + std::to_string(most) + " MASTER entries in any " + FormatTime(window);
+}
 
 void EvalConverges(Ctx& c) {
-  const Time t0 = Resolve(c, *c.e.after);
+  // Without `after`: after the timeline's last operation.
+  TimeRef after;
+  if (c.e.after) {
+    after = *c.e.after;
+  } else {
+    after.offset = c.sc.timeline.empty() ? 0 : c.sc.timeline.back().at;
+    after.text = "the last operation";
+    if (!c.sc.timeline.empty() && !c.sc.timeline.back().label.empty()) {
+      after.label = c.sc.timeline.back().label;
+      after.offset = 0;
+      after.text = after.label;
+    }
+  }
+  const Time t0 = Resolve(c, after);
   c.r.description = "exactly one MASTER per VRID within " + FormatTime(*c.e.within) + " after " +
-                    Words(*c.e.after);
+                    (c.e.after ? Words(after) : std::string("the last operation"));
   // Until the next operation after t0 (or the end of the run).
   Time until = c.tl.end();
   for (const auto& op : c.sc.timeline)
@@ -435,7 +652,7 @@ void EvalConverges(Ctx& c) {
     for (int v : c.tl.vrids())
       now += " VRID " + std::to_string(v) + ": " +
              Hosts(c.run, c.tl.At(v, std::max(t0, until - 1)).masters) + ";";
-    Fail(c, "not converged between " + At(c, *c.e.after) + " and " + FormatTime(until) +
+    Fail(c, "not converged between " + At(c, after) + " and " + FormatTime(until) +
                 "; MASTERs at " + FormatTime(std::max(t0, until - 1)) + ":" + now);
     return;
   }
@@ -447,7 +664,7 @@ void EvalConverges(Ctx& c) {
   c.r.passed = took <= *c.e.within;
   c.r.evidence = "every VRID has exactly one MASTER from " + FormatTime(*t) + ", " +
                  FormatTime(took) + " after " +
-                 (c.e.after->label.empty() ? FormatTime(t0) : c.e.after->text) + " (" + who + ")";
+                 (after.label.empty() ? FormatTime(t0) : after.text) + " (" + who + ")";
   if (!c.r.passed) c.r.evidence += " (limit " + FormatTime(*c.e.within) + ")";
 }
 

@@ -2,8 +2,10 @@
 // unknown keys are errors (a typo must never silently drop an expectation);
 // yaml-cpp exceptions are caught here, at the boundary.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -293,6 +295,25 @@ class Loader {
     }
     return x / scale;
   }
+  // A duration that must be longer than 0 (a deadline or a window).
+  std::optional<Duration> PositiveDur(const YAML::Node& n, const std::string& what) {
+    auto d = Dur(n, what);
+    if (d && *d <= 0) {
+      Error(n, what + " must be longer than 0, got '" + n.Scalar() + "'");
+      return std::nullopt;
+    }
+    return d;
+  }
+  // no_split_brain `while:`: connected (true) or always (false).
+  std::optional<bool> WhileConnected(const YAML::Node& n, const std::string& what) {
+    auto s = Str(n, what);
+    if (!s) return std::nullopt;
+    if (*s == "connected") return true;
+    if (*s == "always") return false;
+    Error(n, what + " must be connected (only time during which two of the nodes involved hear "
+                    "each other counts) or always, got '" + *s + "'");
+    return std::nullopt;
+  }
   std::optional<int> NodeRef(const YAML::Node& n, const std::string& what) {
     auto s = Str(n, what);
     if (!s) return std::nullopt;
@@ -315,6 +336,11 @@ class Loader {
   void Expectations(const YAML::Node& n, std::vector<Expectation>* out);
   std::optional<Expectation> OneExpectation(const YAML::Node& item);
   void Matrix(const YAML::Node& n);
+  void Explore(const YAML::Node& n);
+  std::optional<FaultKind> FaultKindOf(const YAML::Node& n, const std::string& what);
+  bool ExploreProperty(const YAML::Node& n, const std::string& name, bool* on,
+                       const std::vector<std::string_view>& keys,
+                       const std::function<bool(const YAML::Node& params)>& parse);
   std::optional<ConfigOverride> Override(const YAML::Node& n, const std::string& node,
                                          const std::string& what);
   std::optional<vrrp::Config> NodeConfig(const YAML::Node& map, const std::string& node_name,
@@ -1218,7 +1244,7 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
     Error(item,
           "an expectation is one key naming its kind (state, master, vip, priority, "
           "no_split_brain, split_brain, failover, vip_downtime, flaps, converges, transitions, "
-          "final, client) with its parameters below it");
+          "final, client, vip_available, no_flapping) with its parameters below it");
     return std::nullopt;
   }
   static const std::pair<const char*, ExpectKind> kKinds[] = {
@@ -1234,7 +1260,9 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
       {"converges", ExpectKind::kConverges},
       {"transitions", ExpectKind::kTransitions},
       {"final", ExpectKind::kFinal},
-      {"client", ExpectKind::kClient}};
+      {"client", ExpectKind::kClient},
+      {"vip_available", ExpectKind::kVipAvailable},
+      {"no_flapping", ExpectKind::kNoFlapping}};
   bool found = false;
   for (const auto& [name, k] : kKinds)
     if (kind == name) {
@@ -1256,7 +1284,8 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
     if (!best.empty()) msg += " (did you mean '" + std::string(best) + "'?)";
     msg +=
         "; expected one of state, master, vip, priority, no_split_brain, split_brain, "
-        "failover, vip_downtime, flaps, converges, transitions, final, client";
+        "failover, vip_downtime, flaps, converges, transitions, final, client, vip_available, "
+        "no_flapping";
     Error(item.IsMap() ? YAML::Node((*item.begin()).first) : item, msg);
     return std::nullopt;
   }
@@ -1284,7 +1313,7 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
       keys.insert(keys.end(), {"node", "instance", "vrid", "is", "at"});
       break;
     case ExpectKind::kNoSplitBrain:
-      keys.insert(keys.end(), {"vrid", "except", "masters_only"});
+      keys.insert(keys.end(), {"vrid", "except", "masters_only", "tolerance", "while"});
       break;
     case ExpectKind::kSplitBrain:
       keys.insert(keys.end(), {"vrid", "total_max", "total_min", "longest_max", "masters_only"});
@@ -1311,8 +1340,11 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
       keys.insert(keys.end(), {"name", "address", "reaches", "at", "from", "to", "downtime_max"});
       break;
     case ExpectKind::kVipAvailable:
+      keys.insert(keys.end(), {"within", "vrid"});
+      break;
     case ExpectKind::kNoFlapping:
-      break;  // TODO(explore): keys
+      keys.insert(keys.end(), {"max", "window", "vrid"});
+      break;
   }
   if (!Keys(params, keys, w)) return std::nullopt;
   bool ok = true;
@@ -1403,8 +1435,27 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
   };
   switch (e.kind) {
     case ExpectKind::kVipAvailable:
+      if (auto v = need("within", "how soon a running MASTER must hold the VIP again")) {
+        if (auto d = PositiveDur(*v, w + " within"))
+          e.within = d;
+        else
+          ok = false;
+      }
+      break;
     case ExpectKind::kNoFlapping:
-      break;  // TODO(explore)
+      if (auto v = need("max", "the most MASTER entries allowed in any window")) {
+        if (auto x = Int(*v, w + " max", 0, 1'000'000))
+          e.count_max = *x;
+        else
+          ok = false;
+      }
+      if (auto v = need("window", "the length of the sliding window, e.g. 60s")) {
+        if (auto d = PositiveDur(*v, w + " window"))
+          e.window = d;
+        else
+          ok = false;
+      }
+      break;
     case ExpectKind::kClient: {
       if (auto v = need("name", "a client of network.clients")) {
         auto s = Str(*v, "name");
@@ -1483,6 +1534,13 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
       break;
     }
     case ExpectKind::kNoSplitBrain: {
+      e.tolerance = get_dur("tolerance");
+      if (auto v = Find(params, "while")) {
+        if (auto b = WhileConnected(*v, w + " while"))
+          e.while_connected = *b;
+        else
+          ok = false;
+      }
       if (auto v = Find(params, "masters_only")) {
         if (auto b = Bool(*v, "masters_only"))
           e.masters_only = *b;
@@ -1533,8 +1591,13 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
       }
       break;
     case ExpectKind::kFailover:
-    case ExpectKind::kConverges:
       if (need("after", "the id of the operation it follows")) e.after = get_time("after");
+      if (need("within", "the longest acceptable time")) e.within = get_dur("within");
+      break;
+    case ExpectKind::kConverges:
+      // No `after`: after the timeline's last operation (resolved when evaluated,
+      // so that it also holds for a timeline `vrrpsim explore` extends).
+      e.after = get_time("after");
       if (need("within", "the longest acceptable time")) e.within = get_dur("within");
       break;
     case ExpectKind::kVipDowntime: {
@@ -1980,6 +2043,292 @@ void Loader::Matrix(const YAML::Node& n) {
   }
 }
 
+std::optional<FaultKind> Loader::FaultKindOf(const YAML::Node& n, const std::string& what) {
+  auto s = Str(n, what);
+  if (!s) return std::nullopt;
+  if (auto k = ParseFaultKind(*s)) return k;
+  std::string msg = "unknown fault kind '" + *s + "' in " + what;
+  std::string_view best;
+  std::size_t best_d = 3;
+  for (auto name : kFaultKindNames) {
+    const std::size_t d = EditDistance(*s, name);
+    if (d < best_d) {
+      best_d = d;
+      best = name;
+    }
+  }
+  if (!best.empty()) msg += " (did you mean '" + std::string(best) + "'?)";
+  msg += "; the fault kinds are";
+  for (std::size_t i = 0; i < kFaultKindNames.size(); ++i)
+    msg += (i ? ", " : " ") + std::string(kFaultKindNames[i]);
+  Error(n, msg);
+  return std::nullopt;
+}
+
+// One of explore.properties: on/off, or a mapping of its parameters (which
+// turns it on); nothing after the key means on with its defaults.
+bool Loader::ExploreProperty(const YAML::Node& n, const std::string& name, bool* on,
+                             const std::vector<std::string_view>& keys,
+                             const std::function<bool(const YAML::Node& params)>& parse) {
+  const std::string what = "explore property " + name;
+  if (!n.IsDefined() || n.IsNull()) {
+    *on = true;
+    return true;
+  }
+  if (n.IsScalar()) {
+    auto b = Bool(n, what);
+    if (b) *on = *b;
+    return b.has_value();
+  }
+  if (!n.IsMap()) {
+    Error(n, what + " must be on/off or a mapping of its parameters" +
+                 (keys.empty() ? std::string(" (it has none: on or off)") : ""));
+    return false;
+  }
+  if (keys.empty()) {
+    Error(n, what + " has no parameters: on or off");
+    return false;
+  }
+  if (!Keys(n, keys, what)) return false;
+  *on = true;
+  return parse(n);
+}
+
+void Loader::Explore(const YAML::Node& n) {
+  ExploreSpec& x = sc_.explore;
+  x.present = true;
+  x.where = Loc(n);
+  if (n.IsNull()) return;  // `explore:` alone: every default
+  if (!IsMap(n, "explore") ||
+      !Keys(n,
+            {"duration", "window", "quiet", "max_faults", "min_faults", "min_gap", "length",
+             "open", "weights", "only", "prefix", "properties"},
+            "explore"))
+    return;
+  const int errors_before = errors_;
+
+  if (auto v = Find(n, "duration")) {
+    if (auto d = Dur(*v, "explore duration")) {
+      if (*d <= 0)
+        Error(*v, "explore duration must be longer than 0 and at most 30 days (30d)");
+      else
+        x.duration = *d;
+    }
+  }
+  if (auto v = Find(n, "quiet"))
+    if (auto d = Dur(*v, "explore quiet")) x.quiet = *d;
+
+  // window: {from, to}
+  std::optional<YAML::Node> from_node, to_node;
+  if (auto v = Find(n, "window")) {
+    if (IsMap(*v, "explore window") && Keys(*v, {"from", "to"}, "explore window")) {
+      from_node = Find(*v, "from");
+      to_node = Find(*v, "to");
+      if (from_node)
+        if (auto d = Dur(*from_node, "explore window from")) x.window_from = *d;
+      if (to_node) {
+        if (auto d = Dur(*to_node, "explore window to")) {
+          if (*d <= x.window_from)
+            Error(*to_node, "explore window to (" + FormatTime(*d) +
+                                ") must be after window from (" + FormatTime(x.window_from) + ")");
+          else
+            x.window_to = *d;
+        }
+      }
+    }
+  }
+
+  const bool timing_ok = errors_ == errors_before;  // duration, quiet, window
+
+  if (auto v = Find(n, "max_faults"))
+    if (auto i = Int(*v, "explore max_faults", 1, 64)) x.max_faults = static_cast<int>(*i);
+  if (auto v = Find(n, "min_faults")) {
+    if (auto i = Int(*v, "explore min_faults", 0, 64)) {
+      if (*i > x.max_faults)
+        Error(*v, "explore min_faults (" + std::to_string(*i) + ") is more than max_faults (" +
+                      std::to_string(x.max_faults) +
+                      (Find(n, "max_faults") ? ")" : ", the default)"));
+      else
+        x.min_faults = static_cast<int>(*i);
+    }
+  }
+  if (auto v = Find(n, "min_gap"))
+    if (auto d = Dur(*v, "explore min_gap")) x.min_gap = *d;
+
+  // length: {min, max}
+  if (auto v = Find(n, "length")) {
+    if (IsMap(*v, "explore length") && Keys(*v, {"min", "max"}, "explore length")) {
+      auto lo = Find(*v, "min");
+      auto hi = Find(*v, "max");
+      if (lo)
+        if (auto d = PositiveDur(*lo, "explore length min")) x.min_length = *d;
+      if (hi) {
+        if (auto d = Dur(*hi, "explore length max")) {
+          if (*d < x.min_length)
+            Error(*hi, "explore length max (" + FormatTime(*d) + ") is shorter than length min (" +
+                           FormatTime(x.min_length) + (lo ? ")" : ", the default)"));
+          else
+            x.max_length = *d;
+        }
+      } else if (lo && x.min_length > x.max_length) {
+        Error(*lo, "explore length min (" + FormatTime(x.min_length) +
+                       ") is longer than length max (" + FormatTime(x.max_length) +
+                       ", the default)");
+      }
+    }
+  }
+
+  if (auto v = Find(n, "open"))
+    if (auto p = Loss(*v, "explore open")) x.open_percent = static_cast<int>(std::lround(*p * 100));
+
+  // weights, then only
+  const int errors_before_weights = errors_;
+  std::array<bool, kFaultKindCount> weight_given{};
+  auto weights = Find(n, "weights");
+  if (weights && IsMap(*weights, "explore weights")) {
+    for (auto it = weights->begin(); it != weights->end(); ++it) {
+      const auto kvp = *it;  // keep the pair alive (iterator proxies are temporaries)
+      if (!Spend()) return;
+      auto k = FaultKindOf(kvp.first, "explore weights");
+      if (!k) continue;
+      const auto i = static_cast<std::size_t>(*k);
+      if (weight_given[i]) {
+        Error(kvp.first, "duplicate key '" + std::string(FaultKindName(*k)) +
+                             "' in explore weights");
+        continue;
+      }
+      weight_given[i] = true;
+      if (auto w = Int(kvp.second, "explore weight of " + std::string(FaultKindName(*k)), 0,
+                       1000))
+        x.weights[i] = static_cast<int>(*w);
+    }
+  }
+  auto only = Find(n, "only");
+  if (only && IsSeq(*only, "explore only")) {
+    std::array<bool, kFaultKindCount> listed{};
+    for (const auto& item : *only) {
+      if (!Spend()) return;
+      auto k = FaultKindOf(item, "explore only");
+      if (!k) continue;
+      const auto i = static_cast<std::size_t>(*k);
+      if (listed[i]) {
+        Error(item, "explore only: '" + std::string(FaultKindName(*k)) + "' is listed twice");
+        continue;
+      }
+      listed[i] = true;
+      if (weight_given[i] && x.weights[i] == 0) {
+        Error(item, "explore only: weight 0 for a kind listed in only ('" +
+                        std::string(FaultKindName(*k)) + "' has weight 0 in weights)");
+        continue;
+      }
+      // Listing an opt-in kind (default weight 0, e.g. foreign) turns it on.
+      if (!weight_given[i] && x.weights[i] == 0) x.weights[i] = 1;
+    }
+    if (only->size() == 0) Error(*only, "explore only: an empty list (name the fault kinds)");
+    for (std::size_t i = 0; i < listed.size(); ++i)
+      if (!listed[i]) x.weights[i] = 0;
+  }
+  if (errors_ == errors_before_weights &&
+      std::all_of(x.weights.begin(), x.weights.end(), [](int w) { return w == 0; }))
+    Error(only ? *only : weights ? *weights : n,
+          "explore: no fault kind has a weight above 0 (see weights and only)");
+
+  if (auto v = Find(n, "prefix"))
+    if (auto b = Bool(*v, "explore prefix")) x.prefix = *b;
+
+  // properties
+  if (auto v = Find(n, "properties"); v && !v->IsNull()) {
+    ExploreProperties& p = x.properties;
+    if (IsMap(*v, "explore properties") &&
+        Keys(*v, {"no_split_brain", "vip_available", "converges", "no_flapping", "expect"},
+             "explore properties")) {
+      bool props_ok = true;
+      if (auto q = Find(*v, "no_split_brain")) {
+        props_ok &= ExploreProperty(*q, "no_split_brain", &p.no_split_brain,
+                                    {"tolerance", "while"}, [&](const YAML::Node& m) {
+                                      bool ok = true;
+                                      if (auto t = Find(m, "tolerance")) {
+                                        auto d = Dur(*t, "explore no_split_brain tolerance");
+                                        ok = d.has_value();
+                                        if (d) p.split_tolerance = d;
+                                      }
+                                      if (auto t = Find(m, "while")) {
+                                        auto b = WhileConnected(*t, "explore no_split_brain while");
+                                        ok = b.has_value() && ok;
+                                        if (b) p.split_while_connected = *b;
+                                      }
+                                      return ok;
+                                    });
+      }
+      if (auto q = Find(*v, "vip_available")) {
+        props_ok &= ExploreProperty(*q, "vip_available", &p.vip_available, {"within"},
+                                    [&](const YAML::Node& m) {
+                                      if (auto t = Find(m, "within")) {
+                                        p.vip_within =
+                                            PositiveDur(*t, "explore vip_available within");
+                                        return p.vip_within.has_value();
+                                      }
+                                      return true;
+                                    });
+      }
+      if (auto q = Find(*v, "converges")) {
+        props_ok &= ExploreProperty(*q, "converges", &p.converges, {"within"},
+                                    [&](const YAML::Node& m) {
+                                      if (auto t = Find(m, "within")) {
+                                        p.converge_within =
+                                            PositiveDur(*t, "explore converges within");
+                                        return p.converge_within.has_value();
+                                      }
+                                      return true;
+                                    });
+      }
+      if (auto q = Find(*v, "no_flapping")) {
+        props_ok &= ExploreProperty(
+            *q, "no_flapping", &p.no_flapping, {"max", "window"}, [&](const YAML::Node& m) {
+              bool ok = true;
+              if (auto t = Find(m, "max")) {
+                auto i = Int(*t, "explore no_flapping max", 0, 1'000'000);
+                ok = i.has_value();
+                if (i) p.flap_max = static_cast<int>(*i);
+              }
+              if (auto t = Find(m, "window")) {
+                auto d = PositiveDur(*t, "explore no_flapping window");
+                ok = d.has_value() && ok;
+                if (d) p.flap_window = *d;
+              }
+              return ok;
+            });
+      }
+      if (auto q = Find(*v, "expect"))
+        props_ok &= ExploreProperty(*q, "expect", &p.scenario_expect, {},
+                                    [](const YAML::Node&) { return true; });
+      if (props_ok && !p.no_split_brain && !p.vip_available && !p.converges && !p.no_flapping &&
+          !p.scenario_expect)
+        Error(*v, "explore: every property is off; nothing to check");
+    }
+  }
+
+  // The fault window against the run's length (the scenario's duration is
+  // already read; if it was not valid that error stands alone).
+  const Duration run = x.duration.value_or(sc_.duration);
+  if (run <= 0) return;
+  if (to_node && x.window_to && *x.window_to > run) {
+    Error(*to_node, "explore window to (" + FormatTime(*x.window_to) +
+                        ") is after the end of the run (" +
+                        (x.duration ? "explore duration " : "the scenario's duration ") +
+                        FormatTime(run) + ")");
+  } else if (!x.window_to && timing_ok) {
+    const Duration to = run - x.quiet;
+    if (to <= x.window_from) {
+      const auto quiet = Find(n, "quiet");
+      Error(from_node ? *from_node : quiet ? *quiet : n,
+            "explore: no time left for faults: the window ends at duration - quiet = " +
+                FormatTime(to) + ", not after window from (" + FormatTime(x.window_from) +
+                "); shorten quiet or give window to");
+    }
+  }
+}
+
 void Loader::CheckRefs() {
   std::map<std::string, Time> label_time;
   for (const auto& op : sc_.timeline)
@@ -2019,7 +2368,7 @@ std::optional<Scenario> Loader::Load(const YAML::Node& root) {
   if (!IsMap(root, "a scenario")) return std::nullopt;
   Keys(root,
        {"name", "description", "seed", "duration", "network", "nodes", "timeline", "expect",
-        "matrix", "wakeup_jitter"},
+        "matrix", "wakeup_jitter", "explore"},
        "the scenario");
   if (auto v = Find(root, "name")) {
     if (auto s = Str(*v, "name")) sc_.name = *s;
@@ -2066,6 +2415,7 @@ std::optional<Scenario> Loader::Load(const YAML::Node& root) {
   if (auto v = Find(root, "timeline")) Timeline(*v);
   if (auto v = Find(root, "expect")) Expectations(*v, &sc_.expect);
   if (auto v = Find(root, "matrix")) Matrix(*v);
+  if (auto v = Find(root, "explore")) Explore(*v);
   if (budget_ < 0)
     Error(root, "scenario too large (more than 5000000 YAML nodes, aliases included)");
   if (errors_ == 0) {

@@ -34,6 +34,15 @@ struct HostInfo {
   std::vector<int> vrids;              // same order
 };
 
+// Who hears whom among the nodes from `t` on (until the next sample):
+// hears[a * n + b] is 1 if node a's frames reach node b (Simulation::Hears).
+// Recorded when an expectation needs it (no_split_brain `while: connected`)
+// or RunOptions::connectivity asks; only changes are recorded.
+struct ConnectivitySample {
+  Time t = 0;
+  std::vector<std::uint8_t> hears;
+};
+
 struct RunResult {
   std::string scenario;  // scenario name
   std::string file;      // scenario file path
@@ -45,6 +54,7 @@ struct RunResult {
   std::vector<SplitBrainInterval> split_brain;
   std::vector<Metric> metrics;
   std::vector<ExpectationResult> expectations;
+  std::vector<ConnectivitySample> connectivity;  // empty unless recorded
   std::uint64_t events_processed = 0;
 
   bool passed() const {

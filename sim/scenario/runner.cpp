@@ -218,14 +218,39 @@ RunResult RunBase(const Scenario& sc, const RunOptions& options) {
     sim.Schedule(std::move(op), s.at);
   }
 
+  // Connectivity among the nodes, after every operation that changed it.
+  bool want_connectivity = options.connectivity;
+  for (const auto& e : sc.expect) want_connectivity = want_connectivity || e.while_connected;
+  const int n_nodes = static_cast<int>(sc.nodes.size());
+  auto sample_connectivity = [&](Time t) {
+    ConnectivitySample s;
+    s.t = t;
+    s.hears.resize(static_cast<std::size_t>(n_nodes) * static_cast<std::size_t>(n_nodes));
+    for (int a = 0; a < n_nodes; ++a)
+      for (int b = 0; b < n_nodes; ++b)
+        s.hears[static_cast<std::size_t>(a * n_nodes + b)] = a == b || sim.Hears(a, b) ? 1 : 0;
+    auto& v = result.connectivity;
+    if (!v.empty() && v.back().hears == s.hears) return;
+    if (!v.empty() && v.back().t == t)
+      v.back() = std::move(s);
+    else
+      v.push_back(std::move(s));
+  };
+  if (want_connectivity) {
+    sample_connectivity(0);
+    sim.SetAfterOperation(sample_connectivity);
+  }
+
   sim.RunUntil(sc.duration);
   split.Finish(sc.duration);
   result.split_brain = split.intervals();
   result.events_processed = sim.events_processed();
 
   RunTimeline timeline(result.events, result.hosts, sc.duration);
-  result.metrics = ComputeMetrics(timeline, result.hosts, metric_ops, result.split_brain);
-  AddClientMetrics(result, sc.duration);
+  if (options.metrics) {
+    result.metrics = ComputeMetrics(timeline, result.hosts, metric_ops, result.split_brain);
+    AddClientMetrics(result, sc.duration);
+  }
 
   for (const auto& e : sc.expect)
     if (e.variants.empty() ||

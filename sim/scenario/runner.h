@@ -19,6 +19,9 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
   bool record_packets = false;        // adverts sent/received/dropped, script runs in events
   bool emit_logs = false;             // keepalived log lines in events
+  bool metrics = true;                // compute RunResult::metrics (explore leaves them out)
+  bool connectivity = false;          // record RunResult::connectivity (also when an
+                                      // expectation needs it)
 };
 
 // The base run (no matrix overrides); expectations evaluated, except those

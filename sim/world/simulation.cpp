@@ -602,6 +602,7 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
       }
       break;
   }
+  if (after_operation_) after_operation_(now);
 }
 
 void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -164,6 +165,15 @@ class Simulation {
   std::vector<vrrp::Ipv4> host_vips(int host) const;
   // Host whose copy of `vip` a client's traffic reaches now; -1 if nobody.
   int client_reaches(int client_host, vrrp::Ipv4 vip) const;
+  // Whether a frame `from_host` sends can reach `to_host` now: both powered,
+  // a path of up links, no partition or one-way block between them (loss
+  // and latency do not matter).
+  bool Hears(int from_host, int to_host) const;
+
+  // Called after every scenario operation has taken effect (connectivity
+  // observers: a kOperation trace event is emitted before the operation
+  // acts). REQUIRES: set before the first Run*.
+  void SetAfterOperation(std::function<void(Time)> f) { after_operation_ = std::move(f); }
 
  private:
   struct Host;
@@ -177,7 +187,6 @@ class Simulation {
   void PauseEnd(Time now, int host);
   void ClientRearp(Time now, int host, std::uint64_t vip);
   void UpdateClients(Time now);
-  bool Hears(int from_host, int to_host) const;
 
   void StartDaemon(Time now, int host);
   void CrashDaemon(Time now, int host);
@@ -201,6 +210,7 @@ class Simulation {
   std::vector<InFlight> in_flight_;
   std::vector<std::uint32_t> free_in_flight_;
   std::vector<TraceSink*> sinks_;
+  std::function<void(Time)> after_operation_;
   std::vector<vrrp::Ipv4> all_vips_;  // every VIP of every host config, sorted
   bool has_clients_ = false;
   vrrp::Actions actions_;                   // reused buffer
