@@ -310,8 +310,10 @@ class Loader {
     if (!s) return std::nullopt;
     if (*s == "connected") return true;
     if (*s == "always") return false;
-    Error(n, what + " must be connected (only time during which two of the nodes involved hear "
-                    "each other counts) or always, got '" + *s + "'");
+    Error(n, what +
+                 " must be connected (only time during which two of the nodes involved hear "
+                 "each other counts) or always, got '" +
+                 *s + "'");
     return std::nullopt;
   }
   std::optional<int> NodeRef(const YAML::Node& n, const std::string& what) {
@@ -2101,8 +2103,8 @@ void Loader::Explore(const YAML::Node& n) {
   if (n.IsNull()) return;  // `explore:` alone: every default
   if (!IsMap(n, "explore") ||
       !Keys(n,
-            {"duration", "window", "quiet", "max_faults", "min_faults", "min_gap", "length",
-             "open", "weights", "only", "prefix", "properties"},
+            {"duration", "window", "quiet", "max_faults", "min_faults", "min_gap", "length", "open",
+             "weights", "only", "prefix", "properties"},
             "explore"))
     return;
   const int errors_before = errors_;
@@ -2193,13 +2195,12 @@ void Loader::Explore(const YAML::Node& n) {
       if (!k) continue;
       const auto i = static_cast<std::size_t>(*k);
       if (weight_given[i]) {
-        Error(kvp.first, "duplicate key '" + std::string(FaultKindName(*k)) +
-                             "' in explore weights");
+        Error(kvp.first,
+              "duplicate key '" + std::string(FaultKindName(*k)) + "' in explore weights");
         continue;
       }
       weight_given[i] = true;
-      if (auto w = Int(kvp.second, "explore weight of " + std::string(FaultKindName(*k)), 0,
-                       1000))
+      if (auto w = Int(kvp.second, "explore weight of " + std::string(FaultKindName(*k)), 0, 1000))
         x.weights[i] = static_cast<int>(*w);
     }
   }
@@ -2230,7 +2231,9 @@ void Loader::Explore(const YAML::Node& n) {
   }
   if (errors_ == errors_before_weights &&
       std::all_of(x.weights.begin(), x.weights.end(), [](int w) { return w == 0; }))
-    Error(only ? *only : weights ? *weights : n,
+    Error(only      ? *only
+          : weights ? *weights
+                    : n,
           "explore: no fault kind has a weight above 0 (see weights and only)");
 
   if (auto v = Find(n, "prefix"))
@@ -2244,8 +2247,8 @@ void Loader::Explore(const YAML::Node& n) {
              "explore properties")) {
       bool props_ok = true;
       if (auto q = Find(*v, "no_split_brain")) {
-        props_ok &= ExploreProperty(*q, "no_split_brain", &p.no_split_brain,
-                                    {"tolerance", "while"}, [&](const YAML::Node& m) {
+        props_ok &= ExploreProperty(*q, "no_split_brain", &p.no_split_brain, {"tolerance", "while"},
+                                    [&](const YAML::Node& m) {
                                       bool ok = true;
                                       if (auto t = Find(m, "tolerance")) {
                                         auto d = Dur(*t, "explore no_split_brain tolerance");
@@ -2261,43 +2264,41 @@ void Loader::Explore(const YAML::Node& n) {
                                     });
       }
       if (auto q = Find(*v, "vip_available")) {
-        props_ok &= ExploreProperty(*q, "vip_available", &p.vip_available, {"within"},
-                                    [&](const YAML::Node& m) {
-                                      if (auto t = Find(m, "within")) {
-                                        p.vip_within =
-                                            PositiveDur(*t, "explore vip_available within");
-                                        return p.vip_within.has_value();
-                                      }
-                                      return true;
-                                    });
+        props_ok &= ExploreProperty(
+            *q, "vip_available", &p.vip_available, {"within"}, [&](const YAML::Node& m) {
+              if (auto t = Find(m, "within")) {
+                p.vip_within = PositiveDur(*t, "explore vip_available within");
+                return p.vip_within.has_value();
+              }
+              return true;
+            });
       }
       if (auto q = Find(*v, "converges")) {
-        props_ok &= ExploreProperty(*q, "converges", &p.converges, {"within"},
-                                    [&](const YAML::Node& m) {
-                                      if (auto t = Find(m, "within")) {
-                                        p.converge_within =
-                                            PositiveDur(*t, "explore converges within");
-                                        return p.converge_within.has_value();
-                                      }
-                                      return true;
-                                    });
+        props_ok &=
+            ExploreProperty(*q, "converges", &p.converges, {"within"}, [&](const YAML::Node& m) {
+              if (auto t = Find(m, "within")) {
+                p.converge_within = PositiveDur(*t, "explore converges within");
+                return p.converge_within.has_value();
+              }
+              return true;
+            });
       }
       if (auto q = Find(*v, "no_flapping")) {
-        props_ok &= ExploreProperty(
-            *q, "no_flapping", &p.no_flapping, {"max", "window"}, [&](const YAML::Node& m) {
-              bool ok = true;
-              if (auto t = Find(m, "max")) {
-                auto i = Int(*t, "explore no_flapping max", 0, 1'000'000);
-                ok = i.has_value();
-                if (i) p.flap_max = static_cast<int>(*i);
-              }
-              if (auto t = Find(m, "window")) {
-                auto d = PositiveDur(*t, "explore no_flapping window");
-                ok = d.has_value() && ok;
-                if (d) p.flap_window = *d;
-              }
-              return ok;
-            });
+        props_ok &= ExploreProperty(*q, "no_flapping", &p.no_flapping, {"max", "window"},
+                                    [&](const YAML::Node& m) {
+                                      bool ok = true;
+                                      if (auto t = Find(m, "max")) {
+                                        auto i = Int(*t, "explore no_flapping max", 0, 1'000'000);
+                                        ok = i.has_value();
+                                        if (i) p.flap_max = static_cast<int>(*i);
+                                      }
+                                      if (auto t = Find(m, "window")) {
+                                        auto d = PositiveDur(*t, "explore no_flapping window");
+                                        ok = d.has_value() && ok;
+                                        if (d) p.flap_window = *d;
+                                      }
+                                      return ok;
+                                    });
       }
       if (auto q = Find(*v, "expect"))
         props_ok &= ExploreProperty(*q, "expect", &p.scenario_expect, {},
@@ -2321,7 +2322,9 @@ void Loader::Explore(const YAML::Node& n) {
     const Duration to = run - x.quiet;
     if (to <= x.window_from) {
       const auto quiet = Find(n, "quiet");
-      Error(from_node ? *from_node : quiet ? *quiet : n,
+      Error(from_node ? *from_node
+            : quiet   ? *quiet
+                      : n,
             "explore: no time left for faults: the window ends at duration - quiet = " +
                 FormatTime(to) + ", not after window from (" + FormatTime(x.window_from) +
                 "); shorten quiet or give window to");
