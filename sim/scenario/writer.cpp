@@ -78,9 +78,7 @@ std::string DoubleQuoted(std::string_view s) {
   return out;
 }
 
-std::string Scalar(std::string_view s) {
-  return PlainSafe(s) ? std::string(s) : DoubleQuoted(s);
-}
+std::string Scalar(std::string_view s) { return PlainSafe(s) ? std::string(s) : DoubleQuoted(s); }
 
 // The loader's rule for node, interface, segment, id and variant names.
 bool ValidName(std::string_view s) {
@@ -258,8 +256,7 @@ bool IncludesSomething(std::string_view text) {
     const std::size_t s = line.find_first_not_of(" \t");
     if (s != std::string_view::npos) {
       line.remove_prefix(s);
-      if (line.substr(0, 7) == "include" &&
-          (line.size() == 7 || line[7] == ' ' || line[7] == '\t'))
+      if (line.substr(0, 7) == "include" && (line.size() == 7 || line[7] == ' ' || line[7] == '\t'))
         return true;
     }
     if (e == std::string_view::npos) break;
@@ -299,6 +296,7 @@ class Writer {
   void Expectations(const std::vector<Expectation>& list, int indent, const std::string& what);
   std::string ExpectationItem(const Expectation& e, const std::string& what);
   void Matrix();
+  void Explore();
   std::string Override(const ConfigOverride& o, const std::string& what);
   bool RecoverProduct(Product* p, std::string* why) const;
 
@@ -382,7 +380,8 @@ void Writer::Network() {
   std::vector<Link> links;
   for (const auto& node : sc_.nodes)
     for (const auto& ni : node.interfaces)
-      if (!ZeroDirection(ni.up) || !ZeroDirection(ni.down)) links.push_back({node.name, ni.name, &ni});
+      if (!ZeroDirection(ni.up) || !ZeroDirection(ni.down))
+        links.push_back({node.name, ni.name, &ni});
   if (sc_.segments.empty() && links.empty() && sc_.trunks.empty() && sc_.clients.empty()) return;
   out_ += "network:\n";
   if (!sc_.segments.empty()) {
@@ -445,8 +444,9 @@ void Writer::Nodes() {
     else if (*node.start != 0)
       out_ += "    start: " + Dur(*node.start, what + " start") + "\n";
     if (node.config_text.empty()) {
-      Fail(what + ": no configuration text (ScenarioNode::config_text is empty), so its "
-                  "keepalived.conf cannot be written inline");
+      Fail(what +
+           ": no configuration text (ScenarioNode::config_text is empty), so its "
+           "keepalived.conf cannot be written inline");
       continue;
     }
     // An include in a config_file below the scenario's directory resolves
@@ -761,8 +761,7 @@ std::string Writer::Override(const ConfigOverride& o, const std::string& what) {
     Flow w;
     std::set<std::string> seen;
     for (const auto& [name, weight] : o.script_weights) {
-      if (!seen.insert(name).second)
-        Fail(what + ": two weights for vrrp_script '" + name + "'");
+      if (!seen.insert(name).second) Fail(what + ": two weights for vrrp_script '" + name + "'");
       w.Add(Scalar(name), std::to_string(weight));
     }
     f.Add("script_weight", w.Str());
@@ -858,8 +857,8 @@ bool Writer::RecoverProduct(Product* p, std::string* why) const {
         if (ok) want.priority = static_cast<int>(*x);
       } else if (key == "state") {
         ok = val == "MASTER" || val == "BACKUP";
-        if (ok) want.state = val == "MASTER" ? vrrp::InitialState::kMaster
-                                             : vrrp::InitialState::kBackup;
+        if (ok)
+          want.state = val == "MASTER" ? vrrp::InitialState::kMaster : vrrp::InitialState::kBackup;
       } else if (key == "nopreempt") {
         want.nopreempt = ParseBool(val);
         ok = want.nopreempt.has_value();
@@ -969,6 +968,74 @@ void Writer::Matrix() {
   }
 }
 
+// Everything explicit but the optional durations left to their derived
+// defaults (those stay unset).
+void Writer::Explore() {
+  const ExploreSpec& x = sc_.explore;
+  if (!x.present) return;
+  const std::string w = "explore";
+  out_ += "explore:\n";
+  if (x.duration) out_ += "  duration: " + Dur(*x.duration, w + " duration") + "\n";
+  {
+    Flow f;
+    f.Add("from", Dur(x.window_from, w + " window from"));
+    if (x.window_to) f.Add("to", Dur(*x.window_to, w + " window to"));
+    out_ += "  window: " + f.Str() + "\n";
+  }
+  out_ += "  quiet: " + Dur(x.quiet, w + " quiet") + "\n";
+  out_ += "  max_faults: " + std::to_string(x.max_faults) + "\n";
+  out_ += "  min_faults: " + std::to_string(x.min_faults) + "\n";
+  out_ += "  min_gap: " + Dur(x.min_gap, w + " min_gap") + "\n";
+  {
+    Flow f;
+    f.Add("min", Dur(x.min_length, w + " length min"));
+    f.Add("max", Dur(x.max_length, w + " length max"));
+    out_ += "  length: " + f.Str() + "\n";
+  }
+  if (x.open_percent < 0 || x.open_percent > 100) Fail(w + ": open must be 0% to 100%");
+  out_ += "  open: " + std::to_string(x.open_percent) + "%\n";
+  {
+    Flow f;
+    for (std::size_t i = 0; i < kFaultKindNames.size(); ++i)
+      f.Add(std::string(kFaultKindNames[i]), std::to_string(x.weights[i]));
+    out_ += "  weights: " + f.Str() + "\n";
+  }
+  out_ += std::string("  prefix: ") + (x.prefix ? "true" : "false") + "\n";
+  const ExploreProperties& p = x.properties;
+  out_ += "  properties:\n";
+  auto property = [&](const char* name, bool on, const Flow& params) {
+    out_ += std::string("    ") + name + ": " +
+            (!on              ? "off"
+             : params.empty() ? "on"
+                              : params.Str()) +
+            "\n";
+  };
+  {
+    Flow f;
+    if (p.split_tolerance)
+      f.Add("tolerance", Dur(*p.split_tolerance, w + " no_split_brain tolerance"));
+    f.Add("while", p.split_while_connected ? "connected" : "always");
+    property("no_split_brain", p.no_split_brain, f);
+  }
+  {
+    Flow f;
+    if (p.vip_within) f.Add("within", Dur(*p.vip_within, w + " vip_available within"));
+    property("vip_available", p.vip_available, f);
+  }
+  {
+    Flow f;
+    if (p.converge_within) f.Add("within", Dur(*p.converge_within, w + " converges within"));
+    property("converges", p.converges, f);
+  }
+  {
+    Flow f;
+    if (p.flap_max) f.Add("max", std::to_string(*p.flap_max));
+    f.Add("window", Dur(p.flap_window, w + " no_flapping window"));
+    property("no_flapping", p.no_flapping, f);
+  }
+  property("expect", p.scenario_expect, Flow());
+}
+
 bool Writer::Write(const WriteScenarioOptions& options, std::string* out, std::string* error) {
   out_.clear();
   error_.clear();
@@ -1009,6 +1076,7 @@ bool Writer::Write(const WriteScenarioOptions& options, std::string* out, std::s
     Expectations(sc_.expect, 2, "expectation");
   }
   Matrix();
+  Explore();
   if (!error_.empty()) {
     out->clear();
     *error = error_;

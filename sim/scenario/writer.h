@@ -21,10 +21,13 @@
 // * the matrix in its explicit form (`variants:` with `set:` overrides and
 //   variant-only `expect:`); a product-form matrix (`vary:`), whose variant
 //   names such as `nopreempt=on` are not valid explicit names, is written
-//   back as the `vary:` it came from.
+//   back as the `vary:` it came from;
+// * the `explore:` section when ExploreSpec::present (clear it to leave the
+//   section out, e.g. for a finding that is to run as a fixed scenario), with
+//   every key explicit except the durations left to their derived defaults.
 //
-// Not written: the `explore:` section (a generated scenario is a fixed run),
-// Scenario::file / base_dir (where it is read from), source locations.
+// Not written: Scenario::file / base_dir (where it is read from), source
+// locations, defaults (a node's `start: 0s`, zero link parameters).
 //
 // Nothing is executed and no file is read: configurations come from the
 // Scenario's text fields only.
