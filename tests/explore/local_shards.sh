@@ -16,7 +16,12 @@ SHARDS=4
 RUNS=400
 SEED=7
 SCENARIO="scenarios/explore/master-backup.yaml"
-[[ -f "${SCENARIO}" ]] || SCENARIO="scenarios/seed/master-backup.yaml"
+DURATION=()
+if [[ ! -f "${SCENARIO}" ]]; then
+  # The seed's run is 60 s, all of it explore's default end quiet period.
+  SCENARIO="scenarios/seed/master-backup.yaml"
+  DURATION=(--duration 3min)
+fi
 
 say() { echo "local shards: $*"; }
 fail() { say "FAIL: $*"; exit 1; }
@@ -69,7 +74,7 @@ same() {
 
 t0="$(now)"
 for ((k = 1; k <= SHARDS; k++)); do
-  "${VRRPSIM}" explore "${SCENARIO}" --runs "${RUNS}" --seed "${SEED}" --shard "${k}/${SHARDS}" \
+  "${VRRPSIM}" explore "${SCENARIO}" --runs "${RUNS}" --seed "${SEED}" "${DURATION[@]}" --shard "${k}/${SHARDS}" \
     --out "${T}/shard-${k}.json" >"${T}/shard-${k}.log" 2>&1 &
   PIDS+=("$!")
 done
@@ -92,10 +97,10 @@ for ((k = SHARDS; k >= 1; k--)); do reversed+=("${T}/shard-${k}.json"); done
 merge_rc="$(explore "${T}/merge.log" --merge "${shards[@]}" --out "${T}/merged")" || exit 1
 rev_rc="$(explore "${T}/merge-rev.log" --merge "${reversed[@]}" --out "${T}/merged-reversed")" || exit 1
 t1="$(now)"
-j1_rc="$(explore "${T}/j1.log" "${SCENARIO}" --runs "${RUNS}" --seed "${SEED}" -j 1 --out "${T}/unsharded-j1")" ||
+j1_rc="$(explore "${T}/j1.log" "${SCENARIO}" --runs "${RUNS}" --seed "${SEED}" "${DURATION[@]}" -j 1 --out "${T}/unsharded-j1")" ||
   exit 1
 t_j1="$(now)"
-j2_rc="$(explore "${T}/j2.log" "${SCENARIO}" --runs "${RUNS}" --seed "${SEED}" -j 2 --out "${T}/unsharded-j2")" ||
+j2_rc="$(explore "${T}/j2.log" "${SCENARIO}" --runs "${RUNS}" --seed "${SEED}" "${DURATION[@]}" -j 2 --out "${T}/unsharded-j2")" ||
   exit 1
 t_j2="$(now)"
 

@@ -20,7 +20,12 @@ SHARDS=4
 RUNS=400
 SEED=7
 SCENARIO="scenarios/explore/master-backup.yaml"
-[[ -f "${SCENARIO}" ]] || SCENARIO="scenarios/seed/master-backup.yaml"
+DURATION=()
+if [[ ! -f "${SCENARIO}" ]]; then
+  # The seed's run is 60 s, all of it explore's default end quiet period.
+  SCENARIO="scenarios/seed/master-backup.yaml"
+  DURATION=(--duration 3min)
+fi
 SCENARIO="${PWD}/${SCENARIO}"
 
 say() { echo "slurm shards: $*"; }
@@ -276,7 +281,7 @@ fi
 mkdir -m 755 "${D}/shards"
 cat >"${D}/jobs/explore.sh" <<EOF
 #!/bin/bash
-"${VRRPSIM}" explore "${SCENARIO}" --runs ${RUNS} --seed ${SEED} \\
+"${VRRPSIM}" explore "${SCENARIO}" --runs ${RUNS} --seed ${SEED} ${DURATION[*]} \\
   --shard "\${SLURM_ARRAY_TASK_ID}/${SHARDS}" --out "${D}/shards/shard-\${SLURM_ARRAY_TASK_ID}.json"
 rc=\$?
 echo "\${rc}" >"${D}/shards/rc-\${SLURM_ARRAY_TASK_ID}"
@@ -309,7 +314,7 @@ say "explore: ${SHARDS}-shard array ($(basename "$(dirname "${SCENARIO}")")/$(ba
   "dependent merge job ok $(secs "${t1}" "${t2}") s later, exit status ${merge_rc}"
 
 whole_rc=0
-"${VRRPSIM}" explore "${SCENARIO}" --runs "${RUNS}" --seed "${SEED}" --out "${D}/unsharded" \
+"${VRRPSIM}" explore "${SCENARIO}" --runs "${RUNS}" --seed "${SEED}" "${DURATION[@]}" --out "${D}/unsharded" \
   >"${D}/out/unsharded.txt" 2>&1 || whole_rc=$?
 if ((whole_rc > 1)); then say "unsharded run exited ${whole_rc}"; cat "${D}/out/unsharded.txt"; exit 1; fi
 if ((merge_rc != whole_rc)); then
