@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "sim/cli/conform.h"
+#include "sim/cli/explore.h"
 #include "sim/cli/lint.h"
 #include "sim/cli/run.h"
 
@@ -57,6 +58,23 @@ recorder names real runs "real keepalived 2.2.7 [VARIANT]"), is bad input.
 
 Exit status: 0 conformant, 1 a divergence (the first is named, with its rules),
 2 bad input.)";
+
+constexpr const char* kExploreExamples = R"(
+Examples:
+  vrrpsim explore scenarios/explore/master-backup.yaml       # every matrix variant, default properties
+  vrrpsim explore node1.conf node2.conf                      # just configs: a one-segment cluster
+  vrrpsim explore FILE --runs 1000000 -j 8 --out findings/   # budget by runs, or --time 10min
+  vrrpsim explore FILE --runs 64000 --shard 3/64 --out shard-3.json   # one shard of a bigger search
+  vrrpsim explore --merge shard-*.json --out findings/       # the same result as one unsharded run
+  vrrpsim explore FILE --faults crash,partition --property no_split_brain --max-faults 2
+
+Fault kinds: crash stop restart power pause reload check track_file link partition block
+loss jitter foreign. Properties: no_split_brain vip_available converges no_flapping expect.
+Run i's schedule depends only on (seed, i): the result is the same for any -j and sharding.
+Each finding class gets a minimal scenario in --out that `vrrpsim run` fails on: commit it
+as a CI regression test. See docs/explore.md.
+
+Exit status: 0 no property violated, 1 violations found, 2 bad input.)";
 
 }  // namespace
 
@@ -130,6 +148,41 @@ int main(int argc, char** argv) {
   conform_cmd->add_flag("-v,--verbose", conform.verbose,
                         "List every matched transition, VIP change and interval with both times");
 
+  vsim::ExploreCommandOptions explore;
+  CLI::App* explore_cmd = app.add_subcommand(
+      "explore",
+      "Search random fault schedules for violations of failover properties (split brain, VIP "
+      "lost, no convergence, flapping) and shrink each to a minimal scenario");
+  explore_cmd->footer(kExploreExamples);
+  explore_cmd->add_option("files", explore.files,
+                          "A scenario (.yaml), or keepalived.conf files (one node each)");
+  explore_cmd->add_option("--runs", explore.runs,
+                          "Schedules to run (each on every variant); default 10000")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000ull}));
+  explore_cmd->add_option("--time", explore.time,
+                          "Wall-clock budget, e.g. 10min (not deterministic: use --runs for that)");
+  explore_cmd->add_option("-j,--jobs", explore.jobs, "Threads (default: every core)")
+      ->check(CLI::Range(1, 1024));
+  explore_cmd->add_option("--seed", explore.seed, "Seed of the search (default: the scenario's)");
+  explore_cmd->add_option("--shard", explore.shard, "Run shard i of N (i/N); --out is its file");
+  explore_cmd->add_option("--merge", explore.merge, "Merge these shard files");
+  explore_cmd->add_option("--out", explore.out,
+                          "Directory for findings (findings.jsonl, summary.json, one scenario "
+                          "per class); with --shard, the shard file");
+  explore_cmd->add_option("--junit", explore.junit, "Write JUnit XML here");
+  explore_cmd->add_option("--jsonl", explore.jsonl, "Write the findings as JSON lines here (- = stdout)");
+  explore_cmd->add_option("--variant", explore.variant, "Only this matrix variant (or base)");
+  explore_cmd->add_option("--property", explore.properties,
+                          "Check only these properties (comma-separated, repeatable)");
+  explore_cmd->add_option("--faults", explore.faults,
+                          "Draw only these fault kinds (comma-separated, repeatable)");
+  explore_cmd->add_option("--max-faults", explore.max_faults, "At most this many faults per run")
+      ->check(CLI::Range(1, 64));
+  explore_cmd->add_option("--duration", explore.duration, "Run length, e.g. 10min");
+  explore_cmd->add_flag("--no-prefix", explore.no_prefix,
+                        "Leave out the scenario's own timeline (only the random faults)");
+  explore_cmd->add_flag("-q,--quiet", explore.quiet, "No progress line");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -142,5 +195,6 @@ int main(int argc, char** argv) {
   if (run_cmd->parsed()) return vsim::RunRun(run, std::cout, std::cerr);
   if (compare_cmd->parsed()) return vsim::RunCompare(compare, std::cout, std::cerr);
   if (conform_cmd->parsed()) return vsim::RunConform(conform, std::cout, std::cerr);
+  if (explore_cmd->parsed()) return vsim::RunExploreCommand(explore, std::cout, std::cerr);
   return 2;
 }

@@ -39,8 +39,8 @@ enum class FaultKind : std::uint8_t {
 inline constexpr int kFaultKindCount = 14;
 
 inline constexpr std::array<std::string_view, kFaultKindCount> kFaultKindNames = {
-    "crash", "stop",  "restart",   "power", "pause", "reload", "check",
-    "track_file", "link", "partition", "block", "loss", "jitter", "foreign"};
+    "crash",      "stop", "restart",   "power", "pause", "reload", "check",
+    "track_file", "link", "partition", "block", "loss",  "jitter", "foreign"};
 
 inline std::string_view FaultKindName(FaultKind k) {
   return kFaultKindNames[static_cast<std::size_t>(k)];
@@ -55,8 +55,8 @@ inline std::optional<FaultKind> ParseFaultKind(std::string_view s) {
 // likely (they are the most common real trigger); a foreign speaker is
 // opt-in (weight 0): it takes any VIP away by design, so it would dominate
 // every search that does not ask for it.
-inline constexpr std::array<int, kFaultKindCount> kDefaultFaultWeights = {
-    1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0};
+inline constexpr std::array<int, kFaultKindCount> kDefaultFaultWeights = {1, 1, 1, 1, 1, 1, 2,
+                                                                          1, 1, 1, 1, 1, 1, 0};
 
 // The properties every run must keep (docs/explore.md defines each exactly).
 // Unset durations are derived from the configurations (see sim/explore).
@@ -72,7 +72,7 @@ struct ExploreProperties {
   std::optional<vrrp::Duration> converge_within;  // default: 3 x the longest advert_int + 2 s
 
   bool no_flapping = true;
-  std::optional<int> flap_max;     // default: 2 x max_faults + 2
+  std::optional<int> flap_max;  // default: 2 x max_faults + 2
   vrrp::Duration flap_window = 60 * vrrp::kSecond;
 
   bool scenario_expect = true;  // the scenario's own expectations that apply
@@ -82,16 +82,16 @@ struct ExploreSpec {
   bool present = false;  // the scenario has an explore: section
   vrrp::Location where;
 
-  std::optional<vrrp::Duration> duration;  // run length; default: the scenario's duration
-  vrrp::Duration window_from = 0;          // faults start in [window_from, window_to]
-  std::optional<vrrp::Duration> window_to; // default: duration - quiet
+  std::optional<vrrp::Duration> duration;   // run length; default: the scenario's duration
+  vrrp::Duration window_from = 0;           // faults start in [window_from, window_to]
+  std::optional<vrrp::Duration> window_to;  // default: duration - quiet
   // The end quiet period: no fault opens or closes in the last `quiet` of the
   // run (a window left open stays open), so convergence can be judged.
   vrrp::Duration quiet = 60 * vrrp::kSecond;
   int min_faults = 1;
   int max_faults = 3;
-  vrrp::Duration min_gap = vrrp::kSecond;          // between two faults' starts
-  vrrp::Duration min_length = vrrp::kSecond;       // window lengths
+  vrrp::Duration min_gap = vrrp::kSecond;     // between two faults' starts
+  vrrp::Duration min_length = vrrp::kSecond;  // window lengths
   vrrp::Duration max_length = 60 * vrrp::kSecond;
   int open_percent = 10;  // chance a window stays open to the end of the run
   std::array<int, kFaultKindCount> weights = kDefaultFaultWeights;

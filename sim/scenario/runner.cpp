@@ -218,7 +218,8 @@ RunResult RunBase(const Scenario& sc, const RunOptions& options) {
     sim.Schedule(std::move(op), s.at);
   }
 
-  // Connectivity among the nodes, after every operation that changed it.
+  // Connectivity among the nodes, after every operation that changed it
+  // (and when a pause ends).
   bool want_connectivity = options.connectivity;
   for (const auto& e : sc.expect) want_connectivity = want_connectivity || e.while_connected;
   const int n_nodes = static_cast<int>(sc.nodes.size());
@@ -228,7 +229,9 @@ RunResult RunBase(const Scenario& sc, const RunOptions& options) {
     s.hears.resize(static_cast<std::size_t>(n_nodes) * static_cast<std::size_t>(n_nodes));
     for (int a = 0; a < n_nodes; ++a)
       for (int b = 0; b < n_nodes; ++b)
-        s.hears[static_cast<std::size_t>(a * n_nodes + b)] = a == b || sim.Hears(a, b) ? 1 : 0;
+        // A frozen keepalived hears nothing (its frames wait in the socket).
+        s.hears[static_cast<std::size_t>(a * n_nodes + b)] =
+            a == b || (sim.Hears(a, b) && !sim.paused(a) && !sim.paused(b)) ? 1 : 0;
     auto& v = result.connectivity;
     if (!v.empty() && v.back().hears == s.hears) return;
     if (!v.empty() && v.back().t == t)

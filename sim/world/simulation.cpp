@@ -650,10 +650,16 @@ void Simulation::HostTimer(Time now, int host) {
   ProcessActions(now, host);
 }
 
+bool Simulation::paused(int host) const {
+  const Host& h = *hosts_[host];
+  return h.daemon && h.paused;
+}
+
 void Simulation::PauseEnd(Time now, int host) {
   Host& h = *hosts_[host];
   if (!h.daemon || !h.paused) return;
   h.paused = false;
+  if (after_operation_) after_operation_(now);
   // Backlog first (the socket had them), then overdue timers.
   auto backlog = std::move(h.paused_rx);
   h.paused_rx.clear();

@@ -169,10 +169,12 @@ class Simulation {
   // a path of up links, no partition or one-way block between them (loss
   // and latency do not matter).
   bool Hears(int from_host, int to_host) const;
+  // Whether the host's keepalived is frozen by a `pause` now.
+  bool paused(int host) const;
 
-  // Called after every scenario operation has taken effect (connectivity
-  // observers: a kOperation trace event is emitted before the operation
-  // acts). REQUIRES: set before the first Run*.
+  // Called after every scenario operation has taken effect, and when a
+  // pause ends (connectivity observers: a kOperation trace event is emitted
+  // before the operation acts). REQUIRES: set before the first Run*.
   void SetAfterOperation(std::function<void(Time)> f) { after_operation_ = std::move(f); }
 
  private:

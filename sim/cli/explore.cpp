@@ -1,0 +1,399 @@
+#include "sim/cli/explore.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+#include "sim/explore/explorer.h"
+#include "sim/explore/findings.h"
+#include "sim/explore/shard_file.h"
+#include "sim/io/file_io.h"
+#include "sim/io/fs_include_resolver.h"
+#include "sim/scenario/scenario.h"
+
+namespace vsim {
+
+namespace {
+
+constexpr std::uint64_t kDefaultRuns = 10000;
+constexpr std::uint64_t kMaxRuns = 1'000'000'000'000ull;
+constexpr std::size_t kMaxShardBytes = 1024ull * 1024 * 1024;
+
+bool EndsWith(const std::string& s, const char* suffix) {
+  const std::string x = suffix;
+  return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
+}
+
+// A cluster from bare keepalived.conf files: one node per file (named after
+// the file, or node1, node2...), every interface the configuration names on
+// a segment of that name shared by all nodes, addresses 10.k.0.i, a
+// 10-minute run.
+std::optional<Scenario> ScenarioFromConfigs(const std::vector<std::string>& files,
+                                            std::ostream& err) {
+  Scenario sc;
+  sc.name = "explore";
+  sc.file = files.front();
+  sc.base_dir = std::filesystem::path(files.front()).parent_path().string();
+  if (sc.base_dir.empty()) sc.base_dir = ".";
+  sc.duration = 10 * 60 * vrrp::kSecond;
+  bool fatal = false;
+  std::vector<std::string> segments;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& path = files[i];
+    std::string text, error;
+    if (!ReadRegularFile(path, 16 * 1024 * 1024, &text, &error)) {
+      err << path << ": " << error << "\n";
+      fatal = true;
+      continue;
+    }
+    LoadResult r = LoadConfigFile(path, "");
+    for (const auto& d : r.parse.diagnostics) err << d.ToString() << "\n";
+    if (!r.read_ok || !r.parse.ok()) {
+      fatal = true;
+      continue;
+    }
+    ScenarioNode node;
+    std::string stem = std::filesystem::path(path).stem().string();
+    bool valid =
+        !stem.empty() && std::isalpha(static_cast<unsigned char>(stem[0])) && stem.size() <= 64;
+    for (char c : stem)
+      valid = valid &&
+              (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
+    node.name = valid && sc.FindNode(stem) < 0 ? stem : "node" + std::to_string(i + 1);
+    node.config_source = path;
+    node.config_text = r.text;
+    node.config = std::move(r.parse.config);
+    node.where = {path, 0, 0};
+    std::vector<std::string> ifaces;
+    for (const auto& inst : node.config.instances) {
+      if (!inst.interface.empty() &&
+          std::find(ifaces.begin(), ifaces.end(), inst.interface) == ifaces.end())
+        ifaces.push_back(inst.interface);
+      for (const auto& ti : inst.track_interfaces)
+        if (std::find(ifaces.begin(), ifaces.end(), ti.name) == ifaces.end())
+          ifaces.push_back(ti.name);
+    }
+    if (ifaces.empty()) ifaces.push_back("eth0");
+    for (const auto& name : ifaces) {
+      auto it = std::find(segments.begin(), segments.end(), name);
+      const std::size_t k = static_cast<std::size_t>(it - segments.begin());
+      if (it == segments.end()) segments.push_back(name);
+      NodeInterface ni;
+      ni.name = name;
+      ni.segment = "seg-" + name;
+      ni.address =
+          vrrp::Ipv4(10, static_cast<std::uint8_t>(k), static_cast<std::uint8_t>((i + 1) >> 8),
+                     static_cast<std::uint8_t>((i + 1) & 255));
+      node.interfaces.push_back(ni);
+    }
+    sc.nodes.push_back(std::move(node));
+  }
+  if (fatal) return std::nullopt;
+  if (sc.nodes.empty()) {
+    err << "vrrpsim explore: no configuration\n";
+    return std::nullopt;
+  }
+  sc.name = "explore";
+  for (const auto& n : sc.nodes) sc.name += " " + n.name;
+  return sc;
+}
+
+// Progress on stderr while it is a terminal: schedules, rate, violating
+// runs, time left. Wall clock for the user only; it never reaches a result.
+class ProgressLine {
+ public:
+  ProgressLine(std::ostream& err, bool enabled, std::uint64_t total, double budget_s)
+      : err_(err),
+        enabled_(enabled),
+        total_(total),
+        budget_s_(budget_s),
+        start_(std::chrono::steady_clock::now()) {}
+  void Update(std::uint64_t done, std::uint64_t violating, std::uint64_t variants) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double s = std::chrono::duration<double>(now - start_).count();
+    const double rate = s > 0 ? static_cast<double>(done * variants) / s : 0;
+    double eta = total_ > done && done > 0
+                     ? s * static_cast<double>(total_ - done) / static_cast<double>(done)
+                     : 0;
+    if (budget_s_ > 0) eta = std::min(eta > 0 ? eta : budget_s_, std::max(0.0, budget_s_ - s));
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "\rexplore: %llu/%llu schedules, %.0f runs/s, %llu violating, ETA %.0fs   ",
+                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
+                  rate, static_cast<unsigned long long>(violating), eta);
+    err_ << buf << std::flush;
+    shown_ = true;
+  }
+  void Done() {
+    if (shown_) err_ << "\r" << std::string(78, ' ') << "\r" << std::flush;
+  }
+
+ private:
+  std::ostream& err_;
+  bool enabled_;
+  std::uint64_t total_;
+  double budget_s_;
+  std::chrono::steady_clock::time_point start_, last_{};
+  bool shown_ = false;
+};
+
+// Outputs shared by a search and a merge.
+int Report(const ExploreCommandOptions& o, const ExploreHeader& header, const ExploreResult& result,
+           double seconds, double shrink_seconds, std::ostream& out, std::ostream& err) {
+  const auto classes = ClassifyFindings(result);
+  if (o.jsonl != "-") WriteSummaryTable(header, result, classes, seconds, shrink_seconds, out);
+  std::string error;
+  if (!o.out.empty() && !WriteFindingsDir(o.out, header, result, classes, &error)) {
+    err << "vrrpsim explore: " << error << "\n";
+    return 2;
+  }
+  if (!o.junit.empty() &&
+      !WriteFileAtomically(o.junit, FindingsJunit(header, result, classes), &error)) {
+    err << "vrrpsim explore: " << error << "\n";
+    return 2;
+  }
+  if (o.jsonl == "-") {
+    out << FindingsJsonl(classes);
+  } else if (!o.jsonl.empty() && !WriteFileAtomically(o.jsonl, FindingsJsonl(classes), &error)) {
+    err << "vrrpsim explore: " << error << "\n";
+    return 2;
+  }
+  if (!o.out.empty() && o.jsonl != "-")
+    out << "\nfindings written to " << o.out << "/ (findings.jsonl, summary.json"
+        << (classes.empty() ? "" : ", one minimal scenario per class") << ")\n";
+  return classes.empty() ? 0 : 1;
+}
+
+// Every output path must differ from every input and from the others (the
+// same file, not only the same spelling).
+bool CheckOutputs(const ExploreCommandOptions& o, std::ostream& err) {
+  std::vector<std::pair<std::string, std::string>> outs;
+  if (!o.out.empty()) outs.emplace_back("--out", o.out);
+  if (!o.junit.empty()) outs.emplace_back("--junit", o.junit);
+  if (!o.jsonl.empty() && o.jsonl != "-") outs.emplace_back("--jsonl", o.jsonl);
+  std::vector<std::string> ins = o.files;
+  ins.insert(ins.end(), o.merge.begin(), o.merge.end());
+  namespace fs = std::filesystem;
+  auto same = [](const std::string& a, const std::string& b) {
+    std::error_code ec;
+    if (SameFile(a, b)) return true;
+    return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+  };
+  for (const auto& [flag, path] : outs) {
+    for (const auto& in : ins)
+      if (same(path, in)) {
+        err << "vrrpsim explore: " << flag << " " << path << " is an input (" << in
+            << "); refusing to overwrite it\n";
+        return false;
+      }
+    for (const auto& [flag2, path2] : outs)
+      if (&flag2 != &flag && flag2 < flag && same(path, path2)) {
+        err << "vrrpsim explore: " << flag << " and " << flag2 << " name the same file " << path
+            << "\n";
+        return false;
+      }
+  }
+  return true;
+}
+
+}  // namespace
+
+int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::ostream& err) {
+  if (!CheckOutputs(o, err)) return 2;
+  if (!o.merge.empty()) {
+    if (!o.files.empty() || !o.shard.empty() || o.runs || !o.time.empty()) {
+      err << "vrrpsim explore: --merge takes shard files only (no scenario, --runs, --time or "
+             "--shard)\n";
+      return 2;
+    }
+    std::vector<ShardInput> shards;
+    for (const auto& path : o.merge) {
+      ShardInput s;
+      s.path = path;
+      std::string text, error;
+      if (!ReadRegularFile(path, kMaxShardBytes, &text, &error) ||
+          !ReadShardJson(text, &s.header, &s.result, &error)) {
+        err << path << ": " << error << "\n";
+        return 2;
+      }
+      shards.push_back(std::move(s));
+    }
+    ExploreHeader header;
+    ExploreResult merged;
+    std::string error;
+    if (!MergeShards(std::move(shards), &header, &merged, &error)) {
+      err << "vrrpsim explore --merge: " << error << "\n";
+      return 2;
+    }
+    return Report(o, header, merged, -1, -1, out, err);
+  }
+
+  if (o.files.empty()) {
+    err << "vrrpsim explore: give a scenario file, keepalived.conf files, or --merge shard files\n";
+    return 2;
+  }
+  // Flags.
+  ExploreOptions eo;
+  eo.seed = o.seed;
+  eo.max_faults = o.max_faults;
+  eo.no_prefix = o.no_prefix;
+  eo.variant = o.variant;
+  auto split = [](const std::vector<std::string>& in) {
+    std::vector<std::string> outv;
+    for (const auto& s : in) {
+      std::stringstream ss(s);
+      std::string item;
+      while (std::getline(ss, item, ','))
+        if (!item.empty()) outv.push_back(item);
+    }
+    return outv;
+  };
+  eo.only_faults = split(o.faults);
+  eo.only_properties = split(o.properties);
+  if (!o.duration.empty()) {
+    std::string e;
+    auto d = ParseDuration(o.duration, &e);
+    if (!d || *d <= 0 || *d > kMaxDuration) {
+      err << "vrrpsim explore: --duration '" << o.duration
+          << "': " << (d ? "must be longer than 0 and at most 30d" : e) << "\n";
+      return 2;
+    }
+    eo.duration = d;
+  }
+  double budget_s = 0;
+  if (!o.time.empty()) {
+    std::string e;
+    auto d = ParseDuration(o.time, &e);
+    if (!d || *d <= 0) {
+      err << "vrrpsim explore: --time '" << o.time << "': " << (d ? "must be longer than 0" : e)
+          << "\n";
+      return 2;
+    }
+    budget_s = static_cast<double>(*d) / static_cast<double>(vrrp::kSecond);
+  }
+  if (o.runs && (*o.runs < 1 || *o.runs > kMaxRuns)) {
+    err << "vrrpsim explore: --runs must be between 1 and " << kMaxRuns << "\n";
+    return 2;
+  }
+  int shard = 0, shards = 0;
+  if (!o.shard.empty()) {
+    const auto slash = o.shard.find('/');
+    auto num = [](const std::string& s, int* v) {
+      if (s.empty() || s.size() > 6) return false;
+      for (char c : s)
+        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+      *v = std::stoi(s);
+      return true;
+    };
+    if (slash == std::string::npos || !num(o.shard.substr(0, slash), &shard) ||
+        !num(o.shard.substr(slash + 1), &shards) || shards < 1 || shard < 1 || shard > shards) {
+      err << "vrrpsim explore: --shard '" << o.shard
+          << "': expected i/N with 1 <= i <= N (e.g. --shard 3/64)\n";
+      return 2;
+    }
+    if (!o.runs || !o.time.empty()) {
+      err << "vrrpsim explore: --shard needs --runs (the whole search's size; a --time budget "
+             "would make the shards differ)\n";
+      return 2;
+    }
+    if (o.out.empty()) {
+      err << "vrrpsim explore: --shard needs --out FILE (the shard file to merge later)\n";
+      return 2;
+    }
+  }
+  const std::uint64_t runs = o.runs.value_or(o.time.empty() ? kDefaultRuns : kMaxRuns);
+
+  // The scenario.
+  std::optional<Scenario> scenario;
+  const bool yaml =
+      o.files.size() == 1 && (EndsWith(o.files[0], ".yaml") || EndsWith(o.files[0], ".yml"));
+  if (yaml) {
+    ScenarioLoad load = LoadScenarioFile(o.files[0]);
+    for (const auto& d : load.diagnostics) err << d.ToString() << "\n";
+    if (!load.ok()) return 2;
+    scenario = std::move(load.scenario);
+  } else {
+    for (const auto& f : o.files)
+      if (EndsWith(f, ".yaml") || EndsWith(f, ".yml")) {
+        err << "vrrpsim explore: give one scenario file, or keepalived.conf files, not both\n";
+        return 2;
+      }
+    scenario = ScenarioFromConfigs(o.files, err);
+    if (!scenario) return 2;
+  }
+
+  ExploreSetup setup;
+  std::string error;
+  if (!PrepareExplore(*scenario, eo, &setup, &error)) {
+    err << o.files[0] << ": explore: " << error << "\n";
+    return 2;
+  }
+
+  const int jobs =
+      o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ExploreRange range;
+  range.begin = shard > 0 ? static_cast<std::uint64_t>(shard - 1) : 0;
+  range.end = runs;
+  range.stride = shard > 0 ? static_cast<std::uint64_t>(shards) : 1;
+
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finished = false;
+  std::thread timer;
+  if (budget_s > 0) {
+    timer = std::thread([&] {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait_for(lock, std::chrono::duration<double>(budget_s), [&] { return finished; });
+      stop = true;
+    });
+  }
+  const std::uint64_t total = (range.end - range.begin + range.stride - 1) / range.stride;
+  ProgressLine progress(err, !o.quiet && isatty(2), budget_s > 0 && !o.runs ? 0 : total, budget_s);
+  const std::uint64_t variants = setup.variants.size();
+  const auto t0 = std::chrono::steady_clock::now();
+  ExploreResult result =
+      RunExplore(setup, range, jobs, &stop,
+                 [&](std::uint64_t d, std::uint64_t v) { progress.Update(d, v, variants); });
+  if (timer.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      finished = true;
+    }
+    cv.notify_all();
+    timer.join();
+  }
+  progress.Done();
+  const auto t1 = std::chrono::steady_clock::now();
+  ShrinkGroups(setup, &result, jobs);
+  const double seconds = std::chrono::duration<double>(t1 - t0).count();
+  const double shrink_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+
+  ExploreHeader header = MakeHeader(setup, o.files[0], o.time.empty() ? runs : result.schedules);
+  if (shard > 0) {
+    header.shard = shard;
+    header.shards = shards;
+    const auto classes = ClassifyFindings(result);
+    WriteSummaryTable(header, result, classes, seconds, shrink_seconds, out);
+    if (!WriteFileAtomically(o.out, WriteShardJson(header, result), &error)) {
+      err << "vrrpsim explore: " << error << "\n";
+      return 2;
+    }
+    out << "\nshard " << shard << "/" << shards << " written to " << o.out
+        << " (merge every shard with: vrrpsim explore --merge SHARD... --out DIR)\n";
+    return classes.empty() ? 0 : 1;
+  }
+  return Report(o, header, result, seconds, shrink_seconds, out, err);
+}
+
+}  // namespace vsim

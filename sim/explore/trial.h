@@ -1,0 +1,49 @@
+// One explore run as a scenario: the variant's cluster, its own timeline as a
+// fixed prefix (unless --no-prefix), the schedule's faults as labelled
+// operations (`fault1`, `fault1-end`, ...), and the properties as its
+// expectations. Because a trial is an ordinary Scenario, it runs with the
+// scenario runner and a finding is written with the scenario writer.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/explore/properties.h"
+#include "sim/explore/schedule.h"
+#include "sim/scenario/scenario.h"
+
+namespace vsim {
+
+class TrialBuilder {
+ public:
+  // `base`: the variant's scenario (VariantScenario, or the scenario itself
+  // without a matrix). `duration`: the run length of the search.
+  TrialBuilder(const Scenario& base, bool prefix, vrrp::Duration duration);
+
+  // Fills `out` (reused between calls, so nodes and configurations are not
+  // copied per run) with the trial of `schedule` checking `properties`.
+  // `converges` is left out when a window that keeps the cluster apart stays
+  // open to the end (a partition, block, loss or jitter burst, pause or
+  // foreign speaker that never goes): nothing can settle. `included` (may be
+  // null) receives the indices of the properties that became expectations,
+  // in order.
+  void Build(const FaultSchedule& schedule, const std::vector<ExploreProperty>& properties,
+             Scenario* out, std::vector<int>* included = nullptr) const;
+  static bool KeepsApartForever(const FaultSchedule& schedule);
+
+  const Scenario& base() const { return base_; }
+  // Label of fault i's opening / closing operation.
+  std::string OpenLabel(std::size_t i) const;
+  std::string CloseLabel(std::size_t i) const;
+  // The moment the schedule's last fault window closed (or opened, for one
+  // left open; a restart's new daemon starts a second later).
+  static vrrp::Time SettleTime(const FaultSchedule& schedule);
+
+ private:
+  void AddOps(const FaultSchedule& schedule, Scenario* out) const;
+
+  Scenario base_;  // the prefix kept or not, duration set
+  std::string label_prefix_ = "fault";
+};
+
+}  // namespace vsim
