@@ -1,0 +1,150 @@
+// `vrrpsim explore` throughput (issue 13): explore runs per second for the
+// seed pair (scenarios/seed/master-backup.yaml: two nodes, advert_int 2,
+// chk_app every 3 s), 10-minute runs, at most 3 faults, every property on.
+//
+//   BM_Explore_SeedPair    256 schedules per iteration on one thread
+//   BM_Explore_Jobs/N      2048 schedules per iteration on N threads (real time)
+//   BM_Explore_Memory/N    N schedules in one go; RSS growth after a warm-up
+//
+// Shrinking is not measured (RunExplore only), as in the CLI's "runs/s".
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "sim/explore/explorer.h"
+#include "sim/scenario/scenario.h"
+
+namespace {
+
+// The seed pair's scenario and its explore setup, built once (the setup
+// points into the scenario).
+struct SeedPair {
+  std::optional<vsim::Scenario> scenario;
+  vsim::ExploreSetup setup;
+  std::string error;
+  bool ok = false;
+
+  SeedPair() {
+    vsim::ScenarioLoad load = vsim::LoadScenarioFile(std::string(VRRPSIM_SOURCE_DIR) +
+                                                     "/scenarios/seed/master-backup.yaml");
+    if (!load.ok()) {
+      error = "cannot load scenarios/seed/master-backup.yaml";
+      return;
+    }
+    scenario = std::move(*load.scenario);
+    vsim::ExploreOptions options;
+    options.duration = vrrp::Seconds(600);
+    ok = vsim::PrepareExplore(*scenario, options, &setup, &error);
+  }
+};
+
+const SeedPair& Seed() {
+  static const SeedPair* seed = new SeedPair();  // never destroyed: benchmarks may outlive statics
+  return *seed;
+}
+
+void BM_Explore_SeedPair(benchmark::State& state) {
+  const SeedPair& s = Seed();
+  if (!s.ok) {
+    state.SkipWithError(s.error.c_str());
+    return;
+  }
+  constexpr std::uint64_t kPerIteration = 256;
+  std::uint64_t begin = 0, runs = 0, events = 0;
+  for (auto _ : state) {
+    vsim::ExploreResult r = vsim::RunExplore(s.setup, {.begin = begin, .end = begin + kPerIteration},
+                                             /*jobs=*/1);
+    begin += kPerIteration;
+    runs += r.runs;
+    events += r.events;
+    benchmark::DoNotOptimize(r.violating_runs);
+  }
+  state.counters["runs/s"] =
+      benchmark::Counter(static_cast<double>(runs), benchmark::Counter::kIsRate);
+  state.counters["events/run"] = static_cast<double>(events) / static_cast<double>(runs ? runs : 1);
+}
+BENCHMARK(BM_Explore_SeedPair)->Unit(benchmark::kMillisecond);
+
+void BM_Explore_Jobs(benchmark::State& state) {
+  const SeedPair& s = Seed();
+  if (!s.ok) {
+    state.SkipWithError(s.error.c_str());
+    return;
+  }
+  const int jobs = static_cast<int>(state.range(0));
+  constexpr std::uint64_t kPerIteration = 2048;
+  std::uint64_t begin = 0, runs = 0;
+  for (auto _ : state) {
+    vsim::ExploreResult r =
+        vsim::RunExplore(s.setup, {.begin = begin, .end = begin + kPerIteration}, jobs);
+    begin += kPerIteration;
+    runs += r.runs;
+    benchmark::DoNotOptimize(r.violating_runs);
+  }
+  state.counters["runs/s"] =
+      benchmark::Counter(static_cast<double>(runs), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Explore_Jobs)
+    ->Arg(1)
+    ->Arg(2)
+    ->ArgNames({"jobs"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Peak RSS (KiB, Linux ru_maxrss) and current RSS (KiB, /proc/self/statm).
+long PeakRssKiB() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+long CurrentRssKiB() {
+  long pages = 0, resident = 0;
+  if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return resident * 4;  // 4 KiB pages
+}
+
+// Memory over many runs: the first 10,000 schedules warm up (the violation
+// groups, which are bounded by the number of signatures, mostly form there;
+// allocator arenas reach their size), then the rest of the N schedules run
+// and the growth of peak and current RSS is reported. Flat means the search
+// keeps nothing per run. (ru_maxrss is the process's peak: run this
+// benchmark alone, --benchmark_filter=BM_Explore_Memory, or an earlier
+// benchmark's peak hides any growth; current RSS does not have that problem.)
+void BM_Explore_Memory(benchmark::State& state) {
+  const SeedPair& s = Seed();
+  if (!s.ok) {
+    state.SkipWithError(s.error.c_str());
+    return;
+  }
+  const auto total = static_cast<std::uint64_t>(state.range(0));
+  constexpr std::uint64_t kWarm = 10000;
+  long peak0 = 0, peak1 = 0, cur0 = 0, cur1 = 0;
+  std::uint64_t groups = 0;
+  for (auto _ : state) {
+    vsim::ExploreResult acc = vsim::RunExplore(s.setup, {.begin = 0, .end = kWarm}, 1);
+    peak0 = PeakRssKiB();
+    cur0 = CurrentRssKiB();
+    for (std::uint64_t b = kWarm; b < total; b += 50000) {
+      const std::uint64_t e = std::min(total, b + 50000);
+      vsim::MergeResults(&acc, vsim::RunExplore(s.setup, {.begin = b, .end = e}, 1));
+    }
+    peak1 = PeakRssKiB();
+    cur1 = CurrentRssKiB();
+    groups = acc.groups.size();
+  }
+  state.counters["schedules"] = static_cast<double>(total);
+  state.counters["groups"] = static_cast<double>(groups);
+  state.counters["peak_rss_KiB"] = static_cast<double>(peak1);
+  state.counters["peak_growth_KiB"] = static_cast<double>(peak1 - peak0);
+  state.counters["rss_growth_KiB"] = static_cast<double>(cur1 - cur0);
+}
+BENCHMARK(BM_Explore_Memory)->Arg(200000)->ArgNames({"schedules"})->Iterations(1)->Unit(
+    benchmark::kSecond);
+
+}  // namespace
