@@ -66,13 +66,13 @@ PropertySet BuildProperties(const Scenario& sc, const ExploreProperties& spec, i
   if (spec.vip_available) {
     Expectation e;
     e.kind = ExpectKind::kVipAvailable;
-    e.within = spec.vip_within.value_or(3 * a + 2 * vrrp::kSecond);
+    e.within = spec.vip_within.value_or(4 * a + 2 * vrrp::kSecond);
     out.properties.push_back({"vip_available", e});
   }
   if (spec.converges) {
     Expectation e;
     e.kind = ExpectKind::kConverges;
-    e.within = spec.converge_within.value_or(3 * a + 2 * vrrp::kSecond);
+    e.within = spec.converge_within.value_or(4 * a + 2 * vrrp::kSecond);
     out.properties.push_back({"converges", e});  // `after` set per schedule (trial.h)
   }
   if (spec.no_flapping) {

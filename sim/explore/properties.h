@@ -34,7 +34,8 @@ struct PropertySet {
 };
 
 // Resolved defaults, from the longest advert_int of any instance (A):
-// split-brain tolerance 2A, vip_available and converges within 3A + 2s,
+// split-brain tolerance 2A, vip_available and converges within 4A + 2s (the
+// master-down interval, about 3A, after a last advert up to A before the fault, plus slack),
 // no_flapping 2 x max_faults + 2 per 60 s.
 vrrp::Duration LongestAdvertInt(const Scenario& scenario);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <tuple>
 
 namespace vsim {
 
@@ -530,10 +531,11 @@ void EvalFlaps(Ctx& c) {
   c.r.evidence = ev;
 }
 
-// Whenever some node could hold the VRID's addresses (keepalived running
-// with the instance in BACKUP or MASTER), a MASTER whose keepalived runs must
-// hold them within `within`: a stretch longer than that with an eligible node
-// and no live MASTER holding an address fails. A crashed keepalived's leftover
+// Once the VRID's addresses were first held, whenever some node could hold
+// them (keepalived running with the instance in BACKUP or MASTER, not
+// paused), a MASTER whose keepalived runs must hold them again within
+// `within`: a stretch longer than that with an eligible node and no live
+// MASTER holding an address fails. A crashed keepalived's leftover
 // VIP (R46) does not count as available: nobody answers for the VRID there.
 void EvalVipAvailable(Ctx& c) {
   const Duration within = *c.e.within;
@@ -541,20 +543,46 @@ void EvalVipAvailable(Ctx& c) {
                     std::string(c.e.vrid ? "VRID " + std::to_string(c.e.vrid) : "every VRID") +
                     " held by a live MASTER within " + FormatTime(within) +
                     " whenever a node could hold it";
+  // A frozen keepalived (`pause`) cannot take over: it is not eligible while
+  // paused (a paused MASTER still holds its VIP).
+  std::vector<std::tuple<Time, Time, int>> paused;  // [from, to), node
+  for (const auto& op : c.sc.timeline)
+    if (op.kind == OpKind::kPause) paused.emplace_back(op.at, op.at + op.duration, op.node);
+  auto eligible_at = [&](const RunTimeline::Snapshot& s, Time t) {
+    for (int h : s.eligible) {
+      bool frozen = false;
+      for (const auto& [a, b, n] : paused) frozen = frozen || (n == h && a <= t && t < b);
+      if (!frozen) return true;
+    }
+    return false;
+  };
   Duration worst = 0;
   for (int v : c.tl.vrids()) {
     if (c.e.vrid && v != c.e.vrid) continue;
-    const auto& h = c.tl.history(v);
+    const auto& hist = c.tl.history(v);
+    // Change points of the VRID plus the pauses' ends and starts.
+    std::vector<Time> points;
+    for (const auto& s : hist) points.push_back(s.t);
+    for (const auto& [a, b, n] : paused) {
+      points.push_back(a);
+      points.push_back(b);
+    }
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    while (!points.empty() && points.back() >= c.tl.end()) points.pop_back();
     Time since = vrrp::kNever;  // start of the current unavailable stretch
-    for (std::size_t i = 0; i <= h.size(); ++i) {
-      const Time t = i < h.size() ? h[i].t : c.tl.end();
+    bool held_once = false;     // the clock starts once the VIP was first held (startup)
+    for (std::size_t i = 0; i <= points.size(); ++i) {
+      const Time t = i < points.size() ? points[i] : c.tl.end();
       bool down = false;
-      if (i < h.size()) {
+      if (i < points.size()) {
+        const auto& snap = c.tl.At(v, t);
         bool live = false;
-        for (int m : h[i].masters)
-          if (std::find(h[i].holders.begin(), h[i].holders.end(), m) != h[i].holders.end())
+        for (int m : snap.masters)
+          if (std::find(snap.holders.begin(), snap.holders.end(), m) != snap.holders.end())
             live = true;
-        down = !live && !h[i].eligible.empty();
+        held_once = held_once || live;
+        down = held_once && !live && eligible_at(snap, t);
       }
       if (down && since == vrrp::kNever) since = t;
       if (!down && since != vrrp::kNever) {

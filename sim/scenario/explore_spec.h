@@ -66,10 +66,10 @@ struct ExploreProperties {
   bool split_while_connected = true;              // `while: connected` (default) or `always`
 
   bool vip_available = true;
-  std::optional<vrrp::Duration> vip_within;  // default: 3 x the longest advert_int + 2 s
+  std::optional<vrrp::Duration> vip_within;  // default: 4 x the longest advert_int + 2 s
 
   bool converges = true;
-  std::optional<vrrp::Duration> converge_within;  // default: 3 x the longest advert_int + 2 s
+  std::optional<vrrp::Duration> converge_within;  // default: 4 x the longest advert_int + 2 s
 
   bool no_flapping = true;
   std::optional<int> flap_max;  // default: 2 x max_faults + 2
