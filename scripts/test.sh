@@ -13,6 +13,13 @@ bash scripts/build.sh release
 echo "== tests (release)"
 ctest --test-dir build/release --output-on-failure -j "$(nproc)"
 
+echo "== explore: shards on 4 local processes and on a real single-node Slurm cluster"
+# Merging `vrrpsim explore --shard i/4` outputs must give the unsharded run's
+# --out directory byte for byte (docs/explore-cluster.md). The Slurm test skips
+# (exit 0, with a message) without root or without slurm-wlm/munge.
+bash tests/explore/local_shards.sh build/release
+bash tests/explore/slurm_shards.sh build/release
+
 echo "== benchmarks (short mode: proves they run, measures nothing)"
 if [ -x build/release/bench/vrrpsim_bench ]; then
   # BM_C (100 hosts x 100 instances, one simulated hour) takes seconds per
