@@ -207,21 +207,21 @@ struct Daemon::Impl {
     if (!opt.emit_logs) return;
     std::string text;
     (text.append(parts), ...);
-    out->push_back(LogLine{instance, std::move(text)});
+    out->emplace_back(LogLine{instance, std::move(text)});
   }
   template <typename... Parts>
   void ILog(const InstanceRuntime& v, const Parts&... parts) {
     if (!opt.emit_logs) return;
     std::string text = "(" + v.cfg->name + ") ";
     (text.append(parts), ...);
-    out->push_back(LogLine{v.index, std::move(text)});
+    out->emplace_back(LogLine{v.index, std::move(text)});
   }
 
   void SetSands(InstanceRuntime& v, Time t) {
     if (v.sands == t) return;
     v.sands = t;
     Touch(v);
-    out->push_back(TimerArmed{v.index, t});
+    out->emplace_back(TimerArmed{v.index, t});
   }
 
   // At least 1 µs: a v3 master may advertise an interval of 0, which
@@ -262,7 +262,7 @@ struct Daemon::Impl {
         s.advert.src = v.src;
         s.advert.dst = p.addr;
         s.advert.ttl = static_cast<std::uint8_t>(c.unicast_ttl);
-        out->push_back(std::move(s));
+        out->emplace_back(std::move(s));
       }
       return;
     }
@@ -273,7 +273,7 @@ struct Daemon::Impl {
     s.advert.src = v.src;
     s.advert.dst = c.mcast_dst;
     s.advert.ttl = kVrrpTtl;
-    out->push_back(std::move(s));
+    out->emplace_back(std::move(s));
   }
 
   // `repeat` rounds of one GARP per VIP then per eVIP (R50); nothing unless
@@ -291,7 +291,7 @@ struct Daemon::Impl {
   }
 
   void EmitGarp(const InstanceRuntime& v, const InstalledAddress& a) {
-    out->push_back(SendGarp{v.index, a.vip->addr, a.dev});
+    out->emplace_back(SendGarp{v.index, a.vip->addr, a.dev});
     if (opt.detailed_logging)
       Log(-1, "Sending gratuitous ARP on ", a.dev, " for ", a.vip->addr.ToString());
   }
@@ -355,7 +355,7 @@ struct Daemon::Impl {
       if (excluded ? !HasExcluded(v) : v.cfg->vips.empty()) continue;
       if (opt.detailed_logging) ILog(v, excluded ? "setting E-VIPs." : "setting VIPs.");
       for (const InstalledAddress& a : v.addresses)
-        if (a.excluded == excluded) out->push_back(AddVip{v.index, *a.vip, a.dev, a.excluded});
+        if (a.excluded == excluded) out->emplace_back(AddVip{v.index, *a.vip, a.dev, a.excluded});
     }
     v.vipset = true;
   }
@@ -376,19 +376,19 @@ struct Daemon::Impl {
       if (excluded ? !HasExcluded(v) : v.cfg->vips.empty()) continue;
       if (opt.detailed_logging) ILog(v, excluded ? "removing E-VIPs." : "removing VIPs.");
       for (const InstalledAddress& a : v.addresses)
-        if (a.excluded == excluded) out->push_back(RemoveVip{v.index, *a.vip, a.dev, a.excluded});
+        if (a.excluded == excluded) out->emplace_back(RemoveVip{v.index, *a.vip, a.dev, a.excluded});
     }
     v.vipset = false;
   }
 
   void NotifyInst(InstanceRuntime& v, State to, Reason reason, std::string detail = {}) {
-    out->push_back(
+    out->emplace_back(
         Notify{v.index, -1, v.notified, to, v.effective_priority, reason, std::move(detail)});
     v.notified = to;
   }
   void NotifyGroup(int g, State to, Reason reason) {
     GroupRuntime& gr = groups[g];
-    out->push_back(Notify{-1, g, gr.notified, to, 0, reason, {}});
+    out->emplace_back(Notify{-1, g, gr.notified, to, 0, reason, {}});
     gr.notified = to;
     gr.state = to;
   }
@@ -468,7 +468,7 @@ struct Daemon::Impl {
     const int old = v.effective_priority;
     v.effective_priority = eff;
     ILog(v, "Changing effective priority from ", Str(old), " to ", Str(eff));
-    out->push_back(PriorityChanged{v.index, old, eff});
+    out->emplace_back(PriorityChanged{v.index, old, eff});
     if (v.state == State::kBackup && v.sands != kNever) {
       const Duration fresh = Mdi(v);
       const Time t = v.sands + (fresh - v.ms_down_timer);
@@ -583,7 +583,7 @@ struct Daemon::Impl {
     ILog(v, "Entering BACKUP STATE");
     v.state = State::kBackup;
     // Unicast peers may hold a stale ARP entry for us.
-    if (v.cfg->is_unicast()) out->push_back(SendGarp{v.index, v.src, v.cfg->interface});
+    if (v.cfg->is_unicast()) out->emplace_back(SendGarp{v.index, v.src, v.cfg->interface});
     NotifyInst(v, State::kBackup, reason);
     ArmBackupFull(v);
   }
@@ -736,7 +736,7 @@ struct Daemon::Impl {
       ok = ValidateAdvert(*v.cfg, pkt, vo, nullptr);
     } else {
       ok = ValidateAdvert(*v.cfg, pkt, vo, &scratch);
-      if (!ok) out->push_back(LogLine{v.index, scratch});
+      if (!ok) out->emplace_back(LogLine{v.index, scratch});
     }
     if (ok && !pkt.checksum_ok && !v.old_unicast_checksum) {
       v.old_unicast_checksum = true;
@@ -826,7 +826,7 @@ struct Daemon::Impl {
                "as address owner, please fix - reducing local priority");
           v.base_priority = 254;
           v.effective_priority = 254;
-          out->push_back(PriorityChanged{v.index, 255, 254});
+          out->emplace_back(PriorityChanged{v.index, 255, 254});
           l = 254;
         }
         if (p < l || (p == l && cmp < 0)) {
@@ -870,7 +870,7 @@ struct Daemon::Impl {
         if (m != v.index) LowerPrioGarps(insts[m]);
     }
     if (c.notify_master_rx_lower_pri.configured() || !config.global.notify_fifo.empty()) {
-      out->push_back(Notify{v.index, -1, State::kMaster, State::kMaster, v.effective_priority,
+      out->emplace_back(Notify{v.index, -1, State::kMaster, State::kMaster, v.effective_priority,
                             Reason::kMasterRxLowerPriority,
                             "lower priority " + Str(p) + " from " + a.src.ToString()});
     }
@@ -904,7 +904,7 @@ struct Daemon::Impl {
     if (sr.outstanding > 0 && logs())
       Log(-1, "Track script ", sr.cfg->name, " is already running, expect idle - skipping run");
     ++sr.outstanding;
-    out->push_back(RunScript{s, sr.cfg->name, sr.cfg->timeout});
+    out->emplace_back(RunScript{s, sr.cfg->name, sr.cfg->timeout});
     sr.next_run += std::max<Duration>(sr.cfg->interval, 1);
   }
 
@@ -1263,12 +1263,12 @@ struct Daemon::Impl {
     const int eff = ComputeEffective(v);
     v.effective_priority = eff;
     if (eff != o.effective_priority)
-      out->push_back(PriorityChanged{v.index, o.effective_priority, eff});
+      out->emplace_back(PriorityChanged{v.index, o.effective_priority, eff});
     if (!o.vipset) return;
     for (const InstalledAddress& a : o.addresses) {
       bool kept = false;
       for (const InstalledAddress& b : v.addresses) kept = kept || SameAddress(a, b);
-      if (!kept) out->push_back(RemoveVip{v.index, *a.vip, a.dev, a.excluded});
+      if (!kept) out->emplace_back(RemoveVip{v.index, *a.vip, a.dev, a.excluded});
     }
     bool added = false;
     for (bool excluded : {false, true}) {
@@ -1279,7 +1279,7 @@ struct Daemon::Impl {
         bool present = false;
         for (const InstalledAddress& a : o.addresses) present = present || SameAddress(a, b);
         if (present) continue;
-        out->push_back(AddVip{v.index, *b.vip, b.dev, b.excluded});
+        out->emplace_back(AddVip{v.index, *b.vip, b.dev, b.excluded});
         added = true;
       }
     }
