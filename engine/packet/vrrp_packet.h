@@ -61,6 +61,9 @@ struct VrrpAdvert {
   // keepalived sends 1, 2, 3... per instance (in the captures it equals
   // ip_id). The SPI is always the source address.
   std::uint32_t ah_seq = 0;
+
+  // Field for field (drivers memoise an advert's encoding on it).
+  friend bool operator==(const VrrpAdvert&, const VrrpAdvert&) = default;
 };
 
 // The IP ID keepalived puts on the send round after the one that used `prev`

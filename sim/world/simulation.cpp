@@ -136,6 +136,17 @@ struct Simulation::Host {
   Rng wakeup_rng;
   Time jitter_for = kNever;
   Duration jitter = 0;
+  // Per instance index: the last advert it sent and what decoding its bytes
+  // gave. An advert equal to it but for the IP ID (a steady MASTER's every
+  // advert) decodes to the same packet with that IP ID (the ID is in no
+  // other decoded field and the encoder's header checksum is always right),
+  // so it skips the codec.
+  struct AdvertMemo {
+    bool valid = false;
+    vrrp::VrrpAdvert sent;
+    vrrp::DecodedPacket decoded;
+  };
+  std::vector<AdvertMemo> advert_memo;
 
   // Clients only.
   bool is_client = false;
@@ -745,8 +756,6 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
         Emit(std::move(te));
       }
       if (iface < 0) continue;
-      // Through the real codec: what a receiver sees is what was encoded.
-      vrrp::EncodeIpv4(send->advert, &bytes);
       std::uint32_t slot;
       if (!free_in_flight_.empty()) {
         slot = free_in_flight_.back();
@@ -756,7 +765,25 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
         slot = static_cast<std::uint32_t>(in_flight_.size() - 1);
       }
       InFlight& f = in_flight_[slot];
-      f.packet = vrrp::DecodeIpv4(bytes);
+      // Through the real codec: what a receiver sees is what was encoded
+      // (memoised per instance, see Host::AdvertMemo).
+      const auto mi = static_cast<std::size_t>(send->instance);
+      if (mi >= h.advert_memo.size()) h.advert_memo.resize(mi + 1);
+      Host::AdvertMemo& memo = h.advert_memo[mi];
+      if (memo.valid) {
+        memo.sent.ip_id = send->advert.ip_id;
+        memo.valid = memo.sent == send->advert;
+      }
+      if (memo.valid) {
+        f.packet = memo.decoded;
+        f.packet.advert.ip_id = send->advert.ip_id;
+      } else {
+        vrrp::EncodeIpv4(send->advert, &bytes);
+        f.packet = vrrp::DecodeIpv4(bytes);
+        memo.sent = send->advert;
+        memo.decoded = f.packet;
+        memo.valid = true;
+      }
       f.src_host = host;
       f.refs = 0;
       deliveries_.clear();
