@@ -99,8 +99,8 @@ std::optional<Scenario> ScenarioFromConfigs(const std::vector<std::string>& file
     err << "vrrpsim explore: no configuration\n";
     return std::nullopt;
   }
-  sc.name = "explore";
-  for (const auto& n : sc.nodes) sc.name += " " + n.name;
+  sc.name.clear();
+  for (const auto& n : sc.nodes) sc.name += (sc.name.empty() ? "" : " + ") + n.name;
   return sc;
 }
 

@@ -126,7 +126,7 @@ std::string FindingsJunit(const ExploreHeader& h, const ExploreResult& r,
 void WriteSummaryTable(const ExploreHeader& h, const ExploreResult& r,
                        const std::vector<FindingClass>& classes, double seconds,
                        double shrink_seconds, std::ostream& out) {
-  out << "explore " << h.scenario << "  seed " << h.seed << "\n";
+  out << "scenario " << h.scenario << "  seed " << h.seed << "\n";
   out << "  " << r.schedules << " schedules x " << h.variants.size() << " variant"
       << (h.variants.size() == 1 ? "" : "s") << " = " << r.runs << " runs";
   if (seconds > 0) {
