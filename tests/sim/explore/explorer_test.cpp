@@ -135,6 +135,42 @@ TEST(Shrink, ThreeFaultsToTheOneThatMatters) {
   EXPECT_NE(out.evidence.find("R46"), std::string::npos) << out.evidence;
 }
 
+TEST(Shrink, LeavesOutNodesThatPlayNoPart) {
+  // A third node with the lowest priority: node2 takes over when node1
+  // crashes; node3 only watches.
+  const Scenario sc = testing::Load(testing::PairYaml() + R"(  - name: node3
+    address: 10.0.0.3
+    config: |
+      vrrp_instance VI_1 { state BACKUP
+        interface eth0
+        virtual_router_id 51
+        priority 50
+        advert_int 1
+        virtual_ipaddress { 10.0.0.100/24 } }
+)");
+  ASSERT_EQ(sc.nodes.size(), 3u);
+  ExploreOptions o;
+  o.duration = 120 * kS;
+  const ExploreSetup setup = MakeSetup(sc, o);
+  EXPECT_EQ(setup.variants.front().roles,
+            (std::vector<std::string>{"primary", "backup1", "backup2"}));
+  ShrinkInput in;
+  in.base = &setup.variants.front().scenario;
+  in.duration = 120 * kS;
+  in.property = setup.variants.front().properties.properties.front();
+  Fault crash;
+  crash.kind = FaultKind::kCrash;
+  crash.node = 0;
+  crash.at = 20 * kS;
+  crash.length = 20 * kS;
+  in.schedule = {crash};
+  const ShrinkOutput out = Shrink(in);
+  ASSERT_TRUE(out.still_fails);
+  EXPECT_EQ(out.removed, std::vector<std::string>{"node3"});
+  ASSERT_EQ(out.base.nodes.size(), 2u);
+  EXPECT_EQ(out.base.nodes[1].name, "node2");
+}
+
 TEST(Findings, MinimalScenarioFailsRunUntilFixed) {
   // Mismatched authentication: node1's adverts are dropped by node2, both
   // MASTER once node2 restarts - converges fails.
