@@ -39,7 +39,7 @@ void Scheduler::File(Time at, std::uint32_t r) {
     FileDue(r);
     return;
   }
-  records_[r].index = static_cast<std::uint32_t>(buckets_[id].size());
+  records_[r].index = static_cast<std::uint32_t>((*buckets_)[id].size());
   Append(id, Filed{at, r});
   if (cached_min_ != kNever && at < cached_min_) cached_min_ = at;
 }
@@ -62,7 +62,7 @@ void Scheduler::FileDue(std::uint32_t r) {
 
 std::uint32_t Scheduler::Locate(std::uint32_t r, std::uint16_t id) {
   Record& rec = records_[r];
-  const std::vector<Filed>& bucket = buckets_[id];
+  const std::vector<Filed>& bucket = (*buckets_)[id];
   // A record has one entry, so an entry naming it is its entry.
   if (rec.index < bucket.size() && bucket[rec.index].rec == r) return rec.index;
   // Re-filed since its index was set.
@@ -89,7 +89,7 @@ void Scheduler::Unfile(std::uint32_t r) {
   }
   const std::uint16_t id = BucketOf(rec.at);
   const std::uint32_t index = Locate(r, id);
-  std::vector<Filed>& bucket = buckets_[id];
+  std::vector<Filed>& bucket = (*buckets_)[id];
   const Filed last = bucket.back();
   bucket[index] = last;
   records_[last.rec].index = index;
@@ -159,7 +159,7 @@ EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayloa
   // so its bucket is computed while the record loads.)
   const std::uint16_t id = BucketOf(at);
   if (id != kNowList && ((at ^ rec.at) >> (id / kSlots * kDigitBits)) == 0) {
-    Filed& f = buckets_[id][Locate(h.slot, id)];
+    Filed& f = (*buckets_)[id][Locate(h.slot, id)];
     if (f.at == cached_min_ && at > f.at) cached_min_ = kNever;
     if (cached_min_ != kNever && at < cached_min_) cached_min_ = at;
     f.at = at;
@@ -190,7 +190,7 @@ Time Scheduler::next_time() const {
   if (!radix_) return heap_[0].at;
   if (now_head_ < now_list_.size()) return now_;
   if (cached_min_ == kNever) {
-    const std::vector<Filed>& bucket = buckets_[LowestBucket()];
+    const std::vector<Filed>& bucket = (*buckets_)[LowestBucket()];
     Time t = bucket[0].at;
     for (const Filed& f : bucket) t = std::min(t, f.at);
     cached_min_ = t;
@@ -213,7 +213,7 @@ void Scheduler::OpenSlot(std::uint16_t id) {
   now_ =
       static_cast<Time>(high | (static_cast<std::uint64_t>(id % kSlots) << (level * kDigitBits)));
   cached_min_ = kNever;
-  scratch_.swap(buckets_[id]);
+  scratch_.swap((*buckets_)[id]);
   MarkEmpty(id);
   const std::size_t n = scratch_.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -259,7 +259,7 @@ Event Scheduler::Pop() {
     now_head_ = 0;
     for (;;) {
       const std::uint16_t id = LowestBucket();
-      std::vector<Filed>& bucket = buckets_[id];
+      std::vector<Filed>& bucket = (*buckets_)[id];
       if (bucket.size() == 1) {
         // The common case: the earliest slot holds a single event. It is
         // the minimum, and taking it leaves every other bucket valid
@@ -339,6 +339,7 @@ void Scheduler::HeapRemoveAt(std::uint32_t pos) {
 
 void Scheduler::ToRadix() {
   radix_ = true;
+  if (!buckets_) buckets_ = std::make_unique<Buckets>();
   cached_min_ = kNever;
   for (const Entry& e : heap_) File(e.at, e.rec);
   heap_.clear();
@@ -354,9 +355,9 @@ void Scheduler::ToHeap() {
     while (slot_bits_[w] != 0) {
       const int id = w * kSlots + std::countr_zero(slot_bits_[w]);
       slot_bits_[w] &= slot_bits_[w] - 1;
-      for (const Filed& f : buckets_[id])
+      for (const Filed& f : (*buckets_)[id])
         heap_.push_back(Entry{f.at, records_[f.rec].order, f.rec});
-      buckets_[id].clear();
+      (*buckets_)[id].clear();
     }
   }
   level_bits_ = 0;

@@ -50,6 +50,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "engine/time.h"
@@ -101,7 +102,9 @@ enum class QueueMode : std::uint8_t {
 class Scheduler {
  public:
   explicit Scheduler(QueueMode mode = QueueMode::kAdaptive)
-      : mode_(mode), radix_(mode == QueueMode::kRadix) {}
+      : mode_(mode), radix_(mode == QueueMode::kRadix) {
+    if (radix_) buckets_ = std::make_unique<Buckets>();
+  }
 
   // REQUIRES: at >= now() (events are never scheduled in the past).
   EventHandle Schedule(Time at, Lane lane, EventPayload payload);
@@ -194,7 +197,7 @@ class Scheduler {
   std::uint16_t LowestBucket() const;
   // Appends `f` to level bucket `id` and marks the bucket non-empty.
   void Append(std::uint16_t id, const Filed& f) {
-    buckets_[id].push_back(f);
+    (*buckets_)[id].push_back(f);
     slot_bits_[id / kSlots] |= std::uint64_t{1} << (id % kSlots);
     level_bits_ |= 1u << (id / kSlots);
   }
@@ -218,7 +221,11 @@ class Scheduler {
 
   std::vector<Record> records_;
   std::vector<std::uint32_t> free_records_;
-  std::array<std::vector<Filed>, kLevels * kSlots> buckets_;
+  // Allocated on the first switch to radix mode: a small simulation (an
+  // explore run) never needs the 704 buckets, and building and destroying
+  // them cost about as much as a hundred of its events.
+  using Buckets = std::array<std::vector<Filed>, kLevels * kSlots>;
+  std::unique_ptr<Buckets> buckets_;
   std::array<std::uint64_t, kLevels> slot_bits_{};  // non-empty slots, one word per level
   std::uint32_t level_bits_ = 0;                    // non-empty levels
   // Events at now_, sorted by order; [now_head_, end) are pending.
