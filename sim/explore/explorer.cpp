@@ -259,6 +259,7 @@ TrialOutcome RunTrial(const ExploreSetup& setup, const ExploreVariant& v,
   for (std::size_t i = 0; i < r.expectations.size() && i < included.size(); ++i)
     if (!r.expectations[i].passed) {
       out.violated.push_back(v.properties.properties[static_cast<std::size_t>(included[i])].name);
+      out.decided_at.push_back(r.expectations[i].decided_at);
       out.evidence.push_back(r.expectations[i].evidence);
     }
   return out;
@@ -325,8 +326,13 @@ ExploreResult RunExplore(const ExploreSetup& setup, const ExploreRange& range, i
           if (o.violated.empty()) continue;
           ++res.violating_runs;
           ++bad;
-          for (const auto& p : o.violated) {
-            std::string sig = Signature(v, p, schedule);
+          for (std::size_t pi = 0; pi < o.violated.size(); ++pi) {
+            const std::string& p = o.violated[pi];
+            const vrrp::Time decided = o.decided_at[pi];
+            FaultSchedule cause;
+            for (const auto& f : schedule)
+              if (decided < 0 || f.at <= decided) cause.push_back(f);
+            std::string sig = Signature(v, p, cause);
             auto it = res.groups.find(sig);
             if (it == res.groups.end()) {
               ViolationGroup g;
@@ -334,7 +340,7 @@ ExploreResult RunExplore(const ExploreSetup& setup, const ExploreRange& range, i
               g.property = p;
               g.variant = v.name;
               g.first_index = index;
-              g.schedule = schedule;
+              g.schedule = std::move(cause);
               it = res.groups.emplace(sig, std::move(g)).first;
             }
             ++it->second.count;  // indices rise within a worker: the first seen is its lowest

@@ -69,7 +69,9 @@ bool PrepareExplore(const Scenario& scenario, const ExploreOptions& options, Exp
 
 // One violating run's signature: property, variant, fault kinds in order
 // with the roles of the nodes they hit, e.g.
-// "no_split_brain [master-backup] crash(primary) check(backup)".
+// "no_split_brain [master-backup] crash(primary) check(backup)". Only the
+// faults that started before the violation was decided (causality: a later
+// fault cannot have caused it) count, and a group's example is cut to them.
 std::string Signature(const ExploreVariant& v, const std::string& property,
                       const FaultSchedule& schedule);
 
@@ -129,6 +131,7 @@ void ShrinkGroups(const ExploreSetup& setup, ExploreResult* result, int jobs);
 struct TrialOutcome {
   std::vector<std::string> violated;
   std::vector<std::string> evidence;
+  std::vector<vrrp::Time> decided_at;  // per violated property; -1: not known
   std::uint64_t events = 0;
 };
 TrialOutcome RunTrial(const ExploreSetup& setup, const ExploreVariant& v,

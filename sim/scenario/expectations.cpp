@@ -378,6 +378,7 @@ void EvalNoSplit(Ctx& c) {
   const Duration tolerance = c.e.tolerance.value_or(0);
   for (const Span& s : spans) {
     if (s.b - s.a <= tolerance) continue;
+    if (allowed.empty()) c.r.decided_at = s.a + tolerance;
     // Parts of [a, b] not covered by an allowed window.
     Time cur = s.a;
     bool covered_all = false;
@@ -588,6 +589,7 @@ void EvalVipAvailable(Ctx& c) {
       if (!down && since != vrrp::kNever) {
         worst = std::max(worst, t - since);
         if (t - since > within) {
+          c.r.decided_at = since + within;
           const auto& snap = c.tl.At(v, since);
           std::string why = "VRID " + std::to_string(v) + " had no live MASTER holding its VIP from " +
                             FormatTime(since) + " to " + FormatTime(t) + " (" +
@@ -633,6 +635,7 @@ void EvalNoFlapping(Ctx& c) {
       const auto n = static_cast<std::int64_t>(hi - lo + 1);
       most = std::max(most, n);
       if (n > max) {
+        c.r.decided_at = entries[hi].first;
         std::string who;
         for (std::size_t k = lo; k <= hi && k < lo + 12; ++k)
           who += (who.empty() ? "" : ", ") + c.run.hosts[entries[k].second].name + " " +

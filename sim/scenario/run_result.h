@@ -26,6 +26,10 @@ struct ExpectationResult {
   bool passed = false;
   std::string evidence;  // why it passed or failed, with times
   vrrp::Location where;  // where it is in the scenario file
+  // A failure's moment of no return: the run up to here already fails it,
+  // whatever happens later (so later operations cannot have caused it).
+  // -1: not known (the whole run).
+  Time decided_at = -1;
 };
 
 struct HostInfo {
