@@ -10,11 +10,11 @@
 #include <thread>
 #include <unistd.h>
 
+#include "sim/explore/cluster_from_configs.h"
 #include "sim/explore/explorer.h"
 #include "sim/explore/findings.h"
 #include "sim/explore/shard_file.h"
 #include "sim/io/file_io.h"
-#include "sim/io/fs_include_resolver.h"
 #include "sim/scenario/scenario.h"
 
 namespace vsim {
@@ -28,80 +28,6 @@ constexpr std::size_t kMaxShardBytes = 1024ull * 1024 * 1024;
 bool EndsWith(const std::string& s, const char* suffix) {
   const std::string x = suffix;
   return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
-}
-
-// A cluster from bare keepalived.conf files: one node per file (named after
-// the file, or node1, node2...), every interface the configuration names on
-// a segment of that name shared by all nodes, addresses 10.k.0.i, a
-// 10-minute run.
-std::optional<Scenario> ScenarioFromConfigs(const std::vector<std::string>& files,
-                                            std::ostream& err) {
-  Scenario sc;
-  sc.name = "explore";
-  sc.file = files.front();
-  sc.base_dir = std::filesystem::path(files.front()).parent_path().string();
-  if (sc.base_dir.empty()) sc.base_dir = ".";
-  sc.duration = 10 * 60 * vrrp::kSecond;
-  bool fatal = false;
-  std::vector<std::string> segments;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    const std::string& path = files[i];
-    std::string text, error;
-    if (!ReadRegularFile(path, 16 * 1024 * 1024, &text, &error)) {
-      err << path << ": " << error << "\n";
-      fatal = true;
-      continue;
-    }
-    LoadResult r = LoadConfigFile(path, "");
-    for (const auto& d : r.parse.diagnostics) err << d.ToString() << "\n";
-    if (!r.read_ok || !r.parse.ok()) {
-      fatal = true;
-      continue;
-    }
-    ScenarioNode node;
-    std::string stem = std::filesystem::path(path).stem().string();
-    bool valid =
-        !stem.empty() && std::isalpha(static_cast<unsigned char>(stem[0])) && stem.size() <= 64;
-    for (char c : stem)
-      valid = valid &&
-              (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
-    node.name = valid && sc.FindNode(stem) < 0 ? stem : "node" + std::to_string(i + 1);
-    node.config_source = path;
-    node.config_text = r.text;
-    node.config = std::move(r.parse.config);
-    node.where = {path, 0, 0};
-    std::vector<std::string> ifaces;
-    for (const auto& inst : node.config.instances) {
-      if (!inst.interface.empty() &&
-          std::find(ifaces.begin(), ifaces.end(), inst.interface) == ifaces.end())
-        ifaces.push_back(inst.interface);
-      for (const auto& ti : inst.track_interfaces)
-        if (std::find(ifaces.begin(), ifaces.end(), ti.name) == ifaces.end())
-          ifaces.push_back(ti.name);
-    }
-    if (ifaces.empty()) ifaces.push_back("eth0");
-    for (const auto& name : ifaces) {
-      auto it = std::find(segments.begin(), segments.end(), name);
-      const std::size_t k = static_cast<std::size_t>(it - segments.begin());
-      if (it == segments.end()) segments.push_back(name);
-      NodeInterface ni;
-      ni.name = name;
-      ni.segment = "seg-" + name;
-      ni.address =
-          vrrp::Ipv4(10, static_cast<std::uint8_t>(k), static_cast<std::uint8_t>((i + 1) >> 8),
-                     static_cast<std::uint8_t>((i + 1) & 255));
-      node.interfaces.push_back(ni);
-    }
-    sc.nodes.push_back(std::move(node));
-  }
-  if (fatal) return std::nullopt;
-  if (sc.nodes.empty()) {
-    err << "vrrpsim explore: no configuration\n";
-    return std::nullopt;
-  }
-  sc.name.clear();
-  for (const auto& n : sc.nodes) sc.name += (sc.name.empty() ? "" : " + ") + n.name;
-  return sc;
 }
 
 // Progress on stderr while it is a terminal: schedules, rate, violating
@@ -269,6 +195,44 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
     }
     eo.duration = d;
   }
+  auto duration_flag = [&](const char* flag, const std::string& text,
+                           std::optional<vrrp::Duration>* out_d) {
+    if (text.empty()) return true;
+    std::string e;
+    auto d = ParseDuration(text, &e);
+    if (!d || *d < 0 || *d > kMaxDuration) {
+      err << "vrrpsim explore: " << flag << " '" << text
+          << "': " << (d ? "must be between 0 and 30d" : e) << "\n";
+      return false;
+    }
+    *out_d = d;
+    return true;
+  };
+  if (!duration_flag("--quiet-period", o.quiet_period, &eo.quiet) ||
+      !duration_flag("--min-gap", o.min_gap, &eo.min_gap))
+    return 2;
+  if (!o.window.empty()) {
+    const auto comma = o.window.find(',');
+    if (comma == std::string::npos) {
+      err << "vrrpsim explore: --window '" << o.window
+          << "': expected FROM,TO (e.g. --window 10s,8min)\n";
+      return 2;
+    }
+    if (!duration_flag("--window", o.window.substr(0, comma), &eo.window_from) ||
+        !duration_flag("--window", o.window.substr(comma + 1), &eo.window_to))
+      return 2;
+  }
+  for (const auto& w : split(o.weights)) {
+    const auto eq = w.find('=');
+    const std::string num = eq == std::string::npos ? "" : w.substr(eq + 1);
+    bool ok = !num.empty() && num.size() <= 4;
+    for (char c : num) ok = ok && std::isdigit(static_cast<unsigned char>(c));
+    if (!ok) {
+      err << "vrrpsim explore: --weight '" << w << "': expected KIND=N with N from 0 to 1000\n";
+      return 2;
+    }
+    eo.weights.emplace_back(w.substr(0, eq), std::stoi(num));
+  }
   double budget_s = 0;
   if (!o.time.empty()) {
     std::string e;
@@ -327,7 +291,11 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
         err << "vrrpsim explore: give one scenario file, or keepalived.conf files, not both\n";
         return 2;
       }
-    scenario = ScenarioFromConfigs(o.files, err);
+    {
+      vrrp::Diagnostics diags;
+      scenario = ClusterFromConfigs(o.files, &diags);
+      for (const auto& d : diags) err << d.ToString() << "\n";
+    }
     if (!scenario) return 2;
   }
 

@@ -26,7 +26,11 @@ struct ExploreCommandOptions {
   std::optional<int> max_faults;
   std::string duration;  // run length override
   bool no_prefix = false;
-  bool quiet = false;  // no progress line
+  std::string quiet_period;          // --quiet-period
+  std::string min_gap;               // --min-gap
+  std::string window;                // --window FROM,TO
+  std::vector<std::string> weights;  // --weight KIND=N
+  bool quiet = false;                // no progress line
 };
 
 // Exit status: 0 no property violated, 1 violations found, 2 bad input.

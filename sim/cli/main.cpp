@@ -179,6 +179,13 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--max-faults", explore.max_faults, "At most this many faults per run")
       ->check(CLI::Range(1, 64));
   explore_cmd->add_option("--duration", explore.duration, "Run length, e.g. 10min");
+  explore_cmd->add_option("--quiet-period", explore.quiet_period,
+                          "No fault opens or closes in this last part of a run (default 60s)");
+  explore_cmd->add_option("--min-gap", explore.min_gap, "Least time between two faults' starts");
+  explore_cmd->add_option("--window", explore.window,
+                          "When faults may start: FROM,TO (default 0 to the quiet period)");
+  explore_cmd->add_option("--weight", explore.weights,
+                          "A fault kind's weight, KIND=N (comma-separated, repeatable)");
   explore_cmd->add_flag("--no-prefix", explore.no_prefix,
                         "Leave out the scenario's own timeline (only the random faults)");
   explore_cmd->add_flag("-q,--quiet", explore.quiet, "No progress line");

@@ -94,15 +94,15 @@ bool PrepareExplore(const Scenario& sc, const ExploreOptions& options, ExploreSe
     *error = "the run length must be longer than 0";
     return false;
   }
-  lim.quiet = spec.quiet;
+  lim.quiet = options.quiet.value_or(spec.quiet);
   if (lim.quiet >= lim.duration) {
     *error = "the quiet period (" + FormatTime(lim.quiet) + ") leaves no time for faults in a " +
              FormatTime(lim.duration) +
              " run: lengthen the run (--duration) or shorten explore.quiet";
     return false;
   }
-  lim.window_from = spec.window_from;
-  lim.window_to = spec.window_to.value_or(lim.duration - lim.quiet);
+  lim.window_from = options.window_from.value_or(spec.window_from);
+  lim.window_to = options.window_to.value_or(spec.window_to.value_or(lim.duration - lim.quiet));
   if (lim.window_to > lim.duration) lim.window_to = lim.duration;
   if (lim.window_from > lim.window_to) {
     *error = "the fault window starts at " + FormatTime(lim.window_from) + ", after its end " +
@@ -116,21 +116,31 @@ bool PrepareExplore(const Scenario& sc, const ExploreOptions& options, ExploreSe
     *error = "--max-faults must be between 1 and 64, got " + std::to_string(lim.max_faults);
     return false;
   }
-  lim.min_gap = spec.min_gap;
+  lim.min_gap = options.min_gap.value_or(spec.min_gap);
   lim.min_length = spec.min_length;
   lim.max_length = spec.max_length;
   lim.open_percent = spec.open_percent;
   lim.weights = spec.weights;
+  auto unknown_kind = [&](const std::string& name) {
+    *error = "unknown fault kind '" + name + "' (expected one of:";
+    for (auto n : kFaultKindNames) *error += " " + std::string(n);
+    *error += ")";
+    return false;
+  };
+  for (const auto& [name, w] : options.weights) {
+    auto k = ParseFaultKind(name);
+    if (!k) return unknown_kind(name);
+    if (w < 0 || w > 1000) {
+      *error = "the weight of " + name + " must be between 0 and 1000, got " + std::to_string(w);
+      return false;
+    }
+    lim.weights[static_cast<std::size_t>(*k)] = w;
+  }
   if (!options.only_faults.empty()) {
     std::array<int, kFaultKindCount> w{};
     for (const auto& name : options.only_faults) {
       auto k = ParseFaultKind(name);
-      if (!k) {
-        *error = "unknown fault kind '" + name + "' (expected one of:";
-        for (auto n : kFaultKindNames) *error += " " + std::string(n);
-        *error += ")";
-        return false;
-      }
+      if (!k) return unknown_kind(name);
       const auto i = static_cast<std::size_t>(*k);
       w[i] = lim.weights[i] > 0 ? lim.weights[i] : 1;
     }

@@ -38,7 +38,11 @@ struct ExploreOptions {
   std::vector<std::string> only_faults;      // restrict the alphabet ("" = as configured)
   std::vector<std::string> only_properties;  // restrict the properties (kPropertyNames)
   bool no_prefix = false;
-  std::string variant;  // "" = every variant
+  std::string variant;                  // "" = every variant
+  std::optional<vrrp::Duration> quiet;  // the end quiet period
+  std::optional<vrrp::Duration> min_gap;
+  std::optional<vrrp::Duration> window_from, window_to;
+  std::vector<std::pair<std::string, int>> weights;  // kind -> weight (0..1000)
 };
 
 struct ExploreVariant {
