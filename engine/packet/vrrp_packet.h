@@ -18,6 +18,7 @@
 
 #include "engine/config/model.h"
 #include "engine/ipv4.h"
+#include "engine/packet/address_list.h"
 
 namespace vrrp {
 
@@ -49,7 +50,7 @@ struct VrrpAdvert {
   // (auth_pass) for the ICV; the VRRP message itself carries 8 zero bytes, as
   // keepalived sends it, so a decoded AH advert has zeros here.
   std::array<std::uint8_t, 8> auth_data{};
-  std::vector<Ipv4> addresses;
+  AddressList addresses;  // a vector that holds up to 4 inline
 
   // Appended (additive). IPv4 identification field. keepalived keeps one
   // 16-bit counter per instance, advanced once per send round (all unicast
