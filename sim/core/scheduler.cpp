@@ -78,7 +78,10 @@ std::uint32_t Scheduler::Locate(std::uint32_t r, std::uint16_t id) {
 void Scheduler::Unfile(std::uint32_t r) {
   Record& rec = records_[r];
   if (!radix_) {
-    HeapRemoveAt(rec.index);
+    if (flat_)
+      FlatRemoveAt(rec.index);
+    else
+      HeapRemoveAt(rec.index);
     return;
   }
   if (rec.at == now_) {
@@ -122,6 +125,12 @@ EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
   ++size_;
   if (radix_) {
     File(at, r);
+  } else if (flat_) {
+    const auto pos = static_cast<std::uint32_t>(heap_.size());
+    heap_.push_back(f);
+    records_[r].index = pos;
+    if (pos == 0 || Before(f, heap_[min_pos_])) min_pos_ = pos;
+    if (size_ > kToRadix) ToRadix();
   } else {
     heap_.push_back(f);
     SiftUp(static_cast<std::uint32_t>(heap_.size() - 1), f);
@@ -140,6 +149,19 @@ EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayloa
   if (!IsPending(h)) return Schedule(at, lane, payload);
   assert(at >= now_);
   Record& rec = records_[h.slot];
+  if (flat_) {
+    rec.payload = payload;
+    const Entry f{at, Order(lane, next_seq_++), h.slot};
+    rec.order = f.order;
+    rec.at = at;
+    heap_[rec.index] = f;
+    if (rec.index == min_pos_) {
+      FlatRescan();  // the minimum moved: it may not be the minimum any more
+    } else if (Before(f, heap_[min_pos_])) {
+      min_pos_ = rec.index;
+    }
+    return h;
+  }
   if (!radix_) {
     rec.payload = payload;
     const Entry f{at, Order(lane, next_seq_++), h.slot};
@@ -187,7 +209,7 @@ bool Scheduler::Cancel(EventHandle h) {
 
 Time Scheduler::next_time() const {
   if (size_ == 0) return kNever;
-  if (!radix_) return heap_[0].at;
+  if (!radix_) return heap_[flat_ ? min_pos_ : 0].at;
   if (now_head_ < now_list_.size()) return now_;
   if (cached_min_ == kNever) {
     const std::vector<Filed>& bucket = (*buckets_)[LowestBucket()];
@@ -241,7 +263,13 @@ Event Scheduler::Pop() {
   Event e;
   std::uint32_t r;
   std::uint64_t order;
-  if (!radix_) {
+  if (flat_) {
+    const Entry top = heap_[min_pos_];
+    FlatRemoveAt(min_pos_);
+    r = top.rec;
+    order = top.order;
+    now_ = top.at;
+  } else if (!radix_) {
     const Entry top = heap_[0];
     HeapRemoveAt(0);
     r = top.rec;
@@ -335,10 +363,35 @@ void Scheduler::HeapRemoveAt(std::uint32_t pos) {
   }
 }
 
+// ---- small mode of kAdaptive: flat unsorted array
+
+void Scheduler::FlatRescan() {
+  const auto n = static_cast<std::uint32_t>(heap_.size());
+  std::uint32_t best = 0;
+  for (std::uint32_t i = 1; i < n; ++i)
+    if (Before(heap_[i], heap_[best])) best = i;
+  min_pos_ = best;
+}
+
+void Scheduler::FlatRemoveAt(std::uint32_t pos) {
+  const auto last = static_cast<std::uint32_t>(heap_.size() - 1);
+  if (pos != last) {
+    heap_[pos] = heap_[last];
+    records_[heap_[pos].rec].index = pos;
+  }
+  heap_.pop_back();
+  if (pos == min_pos_) {
+    FlatRescan();
+  } else if (min_pos_ == last) {
+    min_pos_ = pos;  // the minimum was the last entry, moved into the hole
+  }
+}
+
 // ---- switching modes (records and handles stay as they are)
 
 void Scheduler::ToRadix() {
   radix_ = true;
+  flat_ = false;
   if (!buckets_) buckets_ = std::make_unique<Buckets>();
   cached_min_ = kNever;
   for (const Entry& e : heap_) File(e.at, e.rec);
@@ -347,6 +400,7 @@ void Scheduler::ToRadix() {
 
 void Scheduler::ToHeap() {
   radix_ = false;
+  flat_ = true;  // only kAdaptive switches: its small mode is the flat array
   for (std::size_t i = now_head_; i < now_list_.size(); ++i)
     heap_.push_back(Entry{now_, now_list_[i].order, now_list_[i].rec});
   now_list_.clear();
@@ -363,8 +417,8 @@ void Scheduler::ToHeap() {
   level_bits_ = 0;
   cached_min_ = kNever;
   const auto n = static_cast<std::uint32_t>(heap_.size());
-  for (std::uint32_t pos = n; pos-- > 0;) SiftDown(pos, heap_[pos]);
   for (std::uint32_t i = 0; i < n; ++i) records_[heap_[i].rec].index = i;
+  FlatRescan();
 }
 
 }  // namespace vsim

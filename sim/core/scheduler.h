@@ -36,10 +36,17 @@
 // slot at its first instant instead of its minimum (no pass to find the
 // minimum) to 29.2 ns (bench/README.md).
 //
-// Why a heap as well: a two-node scenario has about five pending events, and
-// there the heap's one or two cache lines beat the radix queue's spread-out
+// Why a small mode as well: a two-node scenario has about five pending
+// events, and there one or two cache lines beat the radix queue's spread-out
 // buckets (bench: BM_D, 2-node exploration, 11.5 k vs 10.4 k scenarios/s).
-// The queue switches to radix above 64 pending events and back below 16.
+// The adaptive queue keeps them in a flat unsorted array and knows the
+// position of its minimum: schedule appends (one compare with the minimum),
+// re-arm overwrites in place, and only taking out the minimum (pop, or
+// cancel/re-arm of it) scans the array for the next one. With five events
+// that is a handful of compares and no sifting; an indexed 4-ary heap (what
+// the small mode was before, still QueueMode::kHeap) cost twice the
+// instructions per operation in an explore run (bench/README.md). It
+// switches to radix above 32 pending events and back below 12.
 //
 // Handles name a record, so Cancel and Reschedule work in place in either
 // representation and the queue never holds dead entries (VRRP re-arms a
@@ -94,15 +101,15 @@ struct EventHandle {
 // Which representation a Scheduler uses. The simulator always uses
 // kAdaptive; the fixed ones exist for benchmarks and tests.
 enum class QueueMode : std::uint8_t {
-  kAdaptive,  // heap below 64 pending events, radix above (back below 16)
-  kHeap,      // always the indexed 4-ary heap
+  kAdaptive,  // flat array below 32 pending events, radix above (back below 12)
+  kHeap,      // always the indexed 4-ary heap (the previous small mode)
   kRadix,     // always the radix bucket queue
 };
 
 class Scheduler {
  public:
   explicit Scheduler(QueueMode mode = QueueMode::kAdaptive)
-      : mode_(mode), radix_(mode == QueueMode::kRadix) {
+      : mode_(mode), radix_(mode == QueueMode::kRadix), flat_(mode == QueueMode::kAdaptive) {
     if (radix_) buckets_ = std::make_unique<Buckets>();
   }
 
@@ -137,8 +144,8 @@ class Scheduler {
   static constexpr std::uint16_t kNowList = kLevels * kSlots;         // bucket id of `now_list_`
   // Mode switches, with hysteresis so that a queue hovering around one
   // size does not convert back and forth.
-  static constexpr std::size_t kToRadix = 64;
-  static constexpr std::size_t kToHeap = 16;
+  static constexpr std::size_t kToRadix = 32;
+  static constexpr std::size_t kToHeap = 12;  // back to the flat array
   static constexpr std::uint32_t kArity = 4;
   static constexpr int kLaneShift = 56;
 
@@ -216,6 +223,9 @@ class Scheduler {
   void SiftUp(std::uint32_t pos, Entry e);
   void SiftDown(std::uint32_t pos, Entry e);
   void HeapRemoveAt(std::uint32_t pos);
+  // Flat mode (adaptive, small): heap_ unsorted, min_pos_ its minimum.
+  void FlatRescan();
+  void FlatRemoveAt(std::uint32_t pos);
   void ToRadix();
   void ToHeap();
 
@@ -234,7 +244,9 @@ class Scheduler {
   std::vector<Filed> scratch_;
   QueueMode mode_;
   bool radix_;
+  bool flat_;  // small mode of kAdaptive: heap_ is unsorted, see min_pos_
   std::vector<Entry> heap_;  // small mode only
+  std::uint32_t min_pos_ = 0;  // flat mode: position of the minimum in heap_
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
   Time now_ = 0;
