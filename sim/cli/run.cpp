@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sim/core/xml_text.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/variant_scenario.h"
@@ -46,34 +47,6 @@ class ProgressNotice {
   bool done_ = false;
   std::thread thread_;
 };
-
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += ' ';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 // A file that could not be loaded: reported, the others still run.
 struct BadFile {

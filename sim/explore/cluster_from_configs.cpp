@@ -40,12 +40,7 @@ std::optional<Scenario> ClusterFromConfigs(const std::vector<std::string>& files
     }
     ScenarioNode node;
     const std::string stem = std::filesystem::path(path).stem().string();
-    bool valid =
-        !stem.empty() && stem.size() <= 64 && std::isalpha(static_cast<unsigned char>(stem[0]));
-    for (char c : stem)
-      valid = valid &&
-              (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
-    node.name = valid && sc.FindNode(stem) < 0 ? stem : "node" + std::to_string(i + 1);
+    node.name = ValidName(stem) && sc.FindNode(stem) < 0 ? stem : "node" + std::to_string(i + 1);
     node.config_source = path;
     node.config_text = r.text;
     node.config = std::move(r.parse.config);

@@ -70,7 +70,7 @@ std::string ValidVariantName(const std::string& s) {
   for (char c : s)
     out +=
         std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ? c : '-';
-  if (out.empty() || !std::isalpha(static_cast<unsigned char>(out[0]))) out = "v-" + out;
+  if (!ValidName(out.substr(0, 64))) out = "v-" + out;
   return out.substr(0, 64);
 }
 

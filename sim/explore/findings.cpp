@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/core/time_text.h"
+#include "sim/core/xml_text.h"
 #include "sim/io/file_io.h"
 
 namespace vsim {
@@ -12,29 +13,6 @@ namespace vsim {
 namespace {
 
 using nlohmann::json;
-
-std::string Xml(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' ? ' ' : c;
-    }
-  }
-  return out;
-}
 
 json ClassJson(std::size_t k, const FindingClass& c) {
   const ViolationGroup& g = *c.example;
@@ -97,13 +75,13 @@ std::string FindingsJunit(const ExploreHeader& h, const ExploreResult& r,
   std::size_t tests = h.properties.size();
   out += "<testsuites name=\"vrrpsim explore\" tests=\"" + std::to_string(tests) +
          "\" failures=\"" + std::to_string(classes.size()) + "\">\n";
-  out += " <testsuite name=\"" + Xml(suite) + "\" tests=\"" + std::to_string(tests) +
+  out += " <testsuite name=\"" + XmlEscape(suite) + "\" tests=\"" + std::to_string(tests) +
          "\" failures=\"" + std::to_string(classes.size()) + "\">\n";
   for (const auto& p : h.properties) {
     std::vector<const FindingClass*> mine;
     for (const auto& c : classes)
       if (c.property == p) mine.push_back(&c);
-    out += "  <testcase classname=\"" + Xml(suite) + "\" name=\"" + Xml(p) + " over " +
+    out += "  <testcase classname=\"" + XmlEscape(suite) + "\" name=\"" + XmlEscape(p) + " over " +
            std::to_string(r.runs) + " runs\"";
     if (mine.empty()) {
       out += "/>\n";
@@ -114,8 +92,8 @@ std::string FindingsJunit(const ExploreHeader& h, const ExploreResult& r,
       std::size_t k = static_cast<std::size_t>(c - classes.data());
       std::string msg =
           c->signature + " (" + std::to_string(c->count) + " runs): " + c->example->evidence;
-      out += "   <failure message=\"" + Xml(msg) + "\">" +
-             Xml("minimal scenario: " + FindingFileName(k, *c)) + "</failure>\n";
+      out += "   <failure message=\"" + XmlEscape(msg) + "\">" +
+             XmlEscape("minimal scenario: " + FindingFileName(k, *c)) + "</failure>\n";
     }
     out += "  </testcase>\n";
   }

@@ -296,6 +296,16 @@ std::vector<Span> ConnectedSplitSpans(const Ctx& c, int vrid) {
           }
       return any;
     };
+    auto close = [&](Time t) {
+      cur.b = t;
+      cur.hosts.assign(hosts.begin(), hosts.end());
+      cur.what = two_masters && two_holders ? "two MASTERs, two VIP holders"
+                 : two_masters              ? "two MASTERs"
+                                            : "two VIP holders";
+      cur.what += ", hearing each other";
+      out.push_back(cur);
+      open = false;
+    };
     for (Time t : points) {
       if (t >= c.tl.end()) break;
       const auto& snap = c.tl.At(v, t);
@@ -313,25 +323,10 @@ std::vector<Span> ConnectedSplitSpans(const Ctx& c, int vrid) {
         two_masters = two_masters || m;
         two_holders = two_holders || h;
       } else if (open) {
-        cur.b = t;
-        cur.hosts.assign(hosts.begin(), hosts.end());
-        cur.what = two_masters && two_holders ? "two MASTERs, two VIP holders"
-                   : two_masters              ? "two MASTERs"
-                                              : "two VIP holders";
-        cur.what += ", hearing each other";
-        out.push_back(cur);
-        open = false;
+        close(t);
       }
     }
-    if (open) {
-      cur.b = c.tl.end();
-      cur.hosts.assign(hosts.begin(), hosts.end());
-      cur.what = two_masters && two_holders ? "two MASTERs, two VIP holders"
-                 : two_masters              ? "two MASTERs"
-                                            : "two VIP holders";
-      cur.what += ", hearing each other";
-      out.push_back(cur);
-    }
+    if (open) close(c.tl.end());
   }
   out.erase(std::remove_if(out.begin(), out.end(), [](const Span& x) { return x.b == x.a; }),
             out.end());
@@ -350,8 +345,8 @@ std::string SpanText(const Ctx& c, const Span& s) {
     const auto& info = c.run.hosts[h];
     bool running = false, holds = false;
     for (const auto& snap : c.tl.history(s.vrid))
-      if (snap.t <= s.a) holds = std::find(snap.holders.begin(), snap.holders.end(), h) !=
-                                 snap.holders.end();
+      if (snap.t <= s.a)
+        holds = std::find(snap.holders.begin(), snap.holders.end(), h) != snap.holders.end();
     if (!holds) continue;
     for (std::size_t i = 0; i < info.vrids.size(); ++i)
       if (info.vrids[i] == s.vrid &&
@@ -374,7 +369,8 @@ void EvalNoSplit(Ctx& c) {
     c.r.description += " outside " + std::to_string(allowed.size()) + " allowed window(s)";
   if (c.e.tolerance) c.r.description += " longer than " + FormatTime(*c.e.tolerance);
   if (c.e.while_connected) c.r.description += " while the nodes involved hear each other";
-  const auto spans = c.e.while_connected ? ConnectedSplitSpans(c, c.e.vrid) : SplitSpans(c, c.e.vrid);
+  const auto spans =
+      c.e.while_connected ? ConnectedSplitSpans(c, c.e.vrid) : SplitSpans(c, c.e.vrid);
   const Duration tolerance = c.e.tolerance.value_or(0);
   for (const Span& s : spans) {
     if (s.b - s.a <= tolerance) continue;
@@ -400,8 +396,9 @@ void EvalNoSplit(Ctx& c) {
   c.r.passed = true;
   c.r.evidence = spans.empty() ? "no " + kind + " at all"
                  : tolerance > 0 || c.e.except.empty()
-                     ? std::to_string(spans.size()) + " split-brain interval(s), none longer than " +
-                           FormatTime(tolerance) + (c.e.except.empty() ? "" : " outside the allowed windows")
+                     ? std::to_string(spans.size()) +
+                           " split-brain interval(s), none longer than " + FormatTime(tolerance) +
+                           (c.e.except.empty() ? "" : " outside the allowed windows")
                      : std::to_string(spans.size()) +
                            " split-brain interval(s), all inside the allowed windows";
 }
@@ -540,10 +537,9 @@ void EvalFlaps(Ctx& c) {
 // VIP (R46) does not count as available: nobody answers for the VRID there.
 void EvalVipAvailable(Ctx& c) {
   const Duration within = *c.e.within;
-  c.r.description = "the VIP of " +
-                    std::string(c.e.vrid ? "VRID " + std::to_string(c.e.vrid) : "every VRID") +
-                    " held by a live MASTER within " + FormatTime(within) +
-                    " whenever a node could hold it";
+  c.r.description =
+      "the VIP of " + std::string(c.e.vrid ? "VRID " + std::to_string(c.e.vrid) : "every VRID") +
+      " held by a live MASTER within " + FormatTime(within) + " whenever a node could hold it";
   // A frozen keepalived (`pause`) cannot take over: it is not eligible while
   // paused (a paused MASTER still holds its VIP).
   std::vector<std::tuple<Time, Time, int>> paused;  // [from, to), node
@@ -591,12 +587,11 @@ void EvalVipAvailable(Ctx& c) {
         if (t - since > within) {
           c.r.decided_at = since + within;
           const auto& snap = c.tl.At(v, since);
-          std::string why = "VRID " + std::to_string(v) + " had no live MASTER holding its VIP from " +
-                            FormatTime(since) + " to " + FormatTime(t) + " (" +
-                            FormatTime(t - since) + ", limit " + FormatTime(within) +
-                            ") although " + Hosts(c.run, snap.eligible) +
-                            (snap.eligible.size() == 1 ? " was" : " were") +
-                            " running and could hold it";
+          std::string why =
+              "VRID " + std::to_string(v) + " had no live MASTER holding its VIP from " +
+              FormatTime(since) + " to " + FormatTime(t) + " (" + FormatTime(t - since) +
+              ", limit " + FormatTime(within) + ") although " + Hosts(c.run, snap.eligible) +
+              (snap.eligible.size() == 1 ? " was" : " were") + " running and could hold it";
           if (!snap.masters.empty()) why += "; MASTER: " + Hosts(c.run, snap.masters);
           if (!snap.holders.empty()) why += "; holding it: " + Hosts(c.run, snap.holders);
           Fail(c, why);

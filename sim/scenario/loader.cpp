@@ -50,14 +50,6 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-bool ValidName(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  if (!std::isalpha(static_cast<unsigned char>(s[0])) && s[0] != '_') return false;
-  for (char c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
-      return false;
-  return true;
-}
 
 std::optional<vrrp::State> ParseState(std::string_view s) {
   if (s == "MASTER") return vrrp::State::kMaster;

@@ -42,6 +42,10 @@ inline constexpr Duration kMaxDuration = 30LL * 24 * 3600 * vrrp::kSecond;
 // "0" alone is accepted. nullopt + `error` on anything else.
 std::optional<Duration> ParseDuration(std::string_view text, std::string* error);
 
+// The rule for node, interface, segment, id and variant names: letters,
+// digits, '_', '-', '.'; starting with a letter or '_'; at most 64 characters.
+bool ValidName(std::string_view s);
+
 // A time written in the scenario: absolute ("8s") or relative to the time of
 // a labelled operation ("crash-1 + 5s", "heal-1", "part - 1s").
 struct TimeRef {
@@ -174,7 +178,7 @@ struct Expectation {
   std::optional<Duration> tolerance;
   bool while_connected = false;
   std::optional<Duration> window;  // no_flapping: the sliding window
-  int client = -1;            // client: index into Scenario::clients
+  int client = -1;                 // client: index into Scenario::clients
 };
 
 struct Variant {

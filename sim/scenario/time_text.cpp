@@ -186,6 +186,15 @@ int Scenario::FindNode(std::string_view n) const {
   return -1;
 }
 
+bool ValidName(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  if (!std::isalpha(static_cast<unsigned char>(s[0])) && s[0] != '_') return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
+  return true;
+}
+
 std::optional<Time> Scenario::LabelTime(std::string_view label) const {
   for (const auto& op : timeline)
     if (op.label == label) return op.at;

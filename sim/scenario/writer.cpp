@@ -80,16 +80,6 @@ std::string DoubleQuoted(std::string_view s) {
 
 std::string Scalar(std::string_view s) { return PlainSafe(s) ? std::string(s) : DoubleQuoted(s); }
 
-// The loader's rule for node, interface, segment, id and variant names.
-bool ValidName(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  if (!std::isalpha(static_cast<unsigned char>(s[0])) && s[0] != '_') return false;
-  for (char c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
-      return false;
-  return true;
-}
-
 // Text a literal block scalar carries unchanged: printable characters and
 // tabs on lines broken by '\n' only (YAML turns "\r\n" and "\r" into "\n"),
 // and at least one character that is not a line break (a block of empty
@@ -162,46 +152,6 @@ std::string FlowSeq(const std::vector<std::string>& items) {
     s += items[i];
   }
   return s + "]";
-}
-
-const char* OpWord(OpKind k) {
-  switch (k) {
-    case OpKind::kStart:
-      return "start";
-    case OpKind::kStop:
-      return "stop";
-    case OpKind::kCrash:
-      return "crash";
-    case OpKind::kRestart:
-      return "restart";
-    case OpKind::kPowerOff:
-      return "power-off";
-    case OpKind::kPowerOn:
-      return "power-on";
-    case OpKind::kPause:
-      return "pause";
-    case OpKind::kReload:
-      return "reload";
-    case OpKind::kSetCheck:
-      return "check";
-    case OpKind::kLinkDown:
-      return "link-down";
-    case OpKind::kLinkUp:
-      return "link-up";
-    case OpKind::kPartition:
-      return "partition";
-    case OpKind::kHeal:
-      return "heal";
-    case OpKind::kBlock:
-      return "block";
-    case OpKind::kUnblock:
-      return "unblock";
-    case OpKind::kLinkParams:
-      return "link-params";
-    case OpKind::kTrackFile:
-      return "track-file";
-  }
-  return nullptr;
 }
 
 const char* CheckWord(CheckMode m) {
@@ -467,10 +417,10 @@ void Writer::Timeline() {
   std::set<std::string> ids;
   for (std::size_t i = 0; i < sc_.timeline.size(); ++i) {
     const ScenarioOp& op = sc_.timeline[i];
-    const char* word = OpWord(op.kind);
-    const std::string what = "timeline operation " + std::to_string(i + 1) + " (" +
-                             (word ? word : "?") + (op.label.empty() ? "" : " " + op.label) + ")";
-    if (!word) {
+    const char* word = OpKindName(op.kind);
+    const std::string what = "timeline operation " + std::to_string(i + 1) + " (" + word +
+                             (op.label.empty() ? "" : " " + op.label) + ")";
+    if (std::string_view(word) == "?") {
       Fail(what + ": unknown operation kind");
       continue;
     }
