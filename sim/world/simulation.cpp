@@ -21,6 +21,8 @@ enum EventKind : std::uint32_t {
   kEvRestartStart = 7,
 };
 
+constexpr std::uint8_t kUnknownCheck = 0xff;  // Host::check_by_script: not looked up yet
+
 struct Vip {
   vrrp::Ipv4 addr;
   std::string dev;
@@ -128,6 +130,10 @@ struct Simulation::Host {
   EventHandle timer;
   Duration wakeup_jitter = 0;  // spec.wakeup_jitter, next to the timer (read on every re-arm)
   std::map<std::string, CheckMode> checks;  // ordered: deterministic
+  // checks' answer per script index of the current configuration (a run
+  // names its script by index and name), filled on first use; cleared when
+  // `checks` or the configuration changes. kUnknownCheck = not looked up.
+  std::vector<std::uint8_t> check_by_script;
   std::vector<Vip> vips;
   std::uint32_t generation = 0;  // bumped on every daemon start; stale script results die
   EventHandle restart;           // the start a restart makes once the old daemon exited
@@ -233,6 +239,7 @@ int Simulation::AddHost(HostSpec spec) {
 void Simulation::SetHostConfig(int host, const vrrp::Config& config) {
   Host& h = *hosts_[host];
   if (&config != &h.spec.config) h.spec.config = config;
+  h.check_by_script.clear();  // script indices are the configuration's
   h.instance_iface.clear();
   for (const auto& inst : h.spec.config.instances) {
     int found = -1;
@@ -272,6 +279,20 @@ bool Simulation::Hears(int from_host, int to_host) const {
     if (link < 0 || !topology_.link_up(link)) continue;
     for (int ti : hosts_[to_host]->ifaces)
       if (topology_.Unicast(fi, ti)) return true;
+  }
+  return false;
+}
+
+bool Simulation::HearsAtAll(int from_host, int to_host) const {
+  if (!Hears(from_host, to_host)) return false;
+  for (int fi : hosts_[from_host]->ifaces) {
+    const int link = topology_.iface_link(fi);
+    if (link < 0 || !topology_.link_up(link) || topology_.direction(link * 2).loss >= 1.0) continue;
+    for (int ti : hosts_[to_host]->ifaces) {
+      const int tl = topology_.iface_link(ti);
+      if (tl >= 0 && topology_.direction(tl * 2 + 1).loss < 1.0 && topology_.Unicast(fi, ti))
+        return true;
+    }
   }
   return false;
 }
@@ -573,6 +594,7 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
       break;
     case OpKind::kSetCheck:
       h->checks[op.name] = op.check;
+      h->check_by_script.clear();
       break;
     case OpKind::kLinkDown:
     case OpKind::kLinkUp: {
@@ -871,8 +893,14 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       te.value = pc->from;
       Emit(std::move(te));
     } else if (const auto* run = std::get_if<vrrp::RunScript>(&action)) {
-      auto it = h.checks.find(run->name);
-      const CheckMode mode = it == h.checks.end() ? CheckMode::kSucceed : it->second;
+      const auto si = static_cast<std::size_t>(run->script);
+      if (si >= h.check_by_script.size()) h.check_by_script.resize(si + 1, kUnknownCheck);
+      if (h.check_by_script[si] == kUnknownCheck) {
+        auto it = h.checks.find(run->name);
+        h.check_by_script[si] =
+            static_cast<std::uint8_t>(it == h.checks.end() ? CheckMode::kSucceed : it->second);
+      }
+      const auto mode = static_cast<CheckMode>(h.check_by_script[si]);
       const Duration took = mode == CheckMode::kTimeout ? run->timeout : h.spec.script_runtime;
       if (options_.record_packets) {
         TraceEvent te = At(now, TraceKind::kScriptRun, host);
