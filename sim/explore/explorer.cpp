@@ -98,7 +98,8 @@ bool PrepareExplore(const Scenario& sc, const ExploreOptions& options, ExploreSe
   if (lim.quiet >= lim.duration) {
     *error = "the quiet period (" + FormatTime(lim.quiet) + ") leaves no time for faults in a " +
              FormatTime(lim.duration) +
-             " run: lengthen the run (--duration) or shorten explore.quiet";
+             " run: lengthen the run (--duration) or shorten the quiet period (explore: quiet, or "
+             "--quiet-period)";
     return false;
   }
   lim.window_from = options.window_from.value_or(spec.window_from);
@@ -244,7 +245,18 @@ bool PrepareExplore(const Scenario& sc, const ExploreOptions& options, ExploreSe
   id += "\nprefix " + std::to_string(setup->prefix) + "\n";
   for (const auto& v : setup->variants) {
     id += "variant " + v.name + ":";
-    for (const auto& p : v.properties.properties) id += " " + p.name;
+    for (const auto& p : v.properties.properties) {
+      const Expectation& e = p.expect;
+      id += " " + p.name + "(";
+      if (e.tolerance) id += "tolerance=" + std::to_string(*e.tolerance) + ",";
+      if (e.while_connected) id += "connected,";
+      if (e.masters_only) id += "masters_only,";
+      if (e.within) id += "within=" + std::to_string(*e.within) + ",";
+      if (e.count_max) id += "max=" + std::to_string(*e.count_max) + ",";
+      if (e.window) id += "window=" + std::to_string(*e.window) + ",";
+      if (e.vrid) id += "vrid=" + std::to_string(e.vrid) + ",";
+      id += ")";
+    }
     id += "\n";
   }
   setup->identity = id;

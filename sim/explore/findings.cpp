@@ -22,7 +22,12 @@ json ClassJson(std::size_t k, const FindingClass& c) {
   j["property"] = c.property;
   j["variant"] = c.variant;
   j["count"] = c.count;
-  j["raw_signatures"] = c.raw_signatures;
+  // The signatures of the runs grouped here before shrinking (the first 20).
+  j["raw_signature_count"] = c.raw_signatures.size();
+  j["raw_signatures"] = std::vector<std::string>(
+      c.raw_signatures.begin(),
+      c.raw_signatures.begin() +
+          static_cast<std::ptrdiff_t>(std::min<std::size_t>(20, c.raw_signatures.size())));
   j["first_run"] = g.first_index;
   j["faults"] = g.minimal_text;
   j["duration"] = FormatTime(g.minimal_duration);
@@ -73,10 +78,17 @@ std::string FindingsJunit(const ExploreHeader& h, const ExploreResult& r,
   std::string suite = "vrrpsim explore " + h.scenario;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   std::size_t tests = h.properties.size();
+  std::size_t failing = 0;
+  for (const auto& p : h.properties)
+    for (const auto& c : classes)
+      if (c.property == p) {
+        ++failing;
+        break;
+      }
   out += "<testsuites name=\"vrrpsim explore\" tests=\"" + std::to_string(tests) +
-         "\" failures=\"" + std::to_string(classes.size()) + "\">\n";
+         "\" failures=\"" + std::to_string(failing) + "\">\n";
   out += " <testsuite name=\"" + XmlEscape(suite) + "\" tests=\"" + std::to_string(tests) +
-         "\" failures=\"" + std::to_string(classes.size()) + "\">\n";
+         "\" failures=\"" + std::to_string(failing) + "\">\n";
   for (const auto& p : h.properties) {
     std::vector<const FindingClass*> mine;
     for (const auto& c : classes)

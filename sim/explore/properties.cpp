@@ -61,6 +61,7 @@ PropertySet BuildProperties(const Scenario& sc, const ExploreProperties& spec, i
     e.kind = ExpectKind::kNoSplitBrain;
     e.tolerance = spec.split_tolerance.value_or(2 * a);
     e.while_connected = spec.split_while_connected;
+    e.masters_only = spec.split_masters_only;
     out.properties.push_back({"no_split_brain", e});
   }
   if (spec.vip_available) {

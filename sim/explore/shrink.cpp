@@ -55,6 +55,11 @@ class Shrinker {
   }
 
   void DropFaults() {
+    // A configuration that fails without any fault: no fault is the minimum.
+    if (!out_.schedule.empty() && Try({})) {
+      out_.schedule.clear();
+      return;
+    }
     // ddmin's complement step with granularity n, then one at a time.
     std::size_t n = 2;
     while (out_.schedule.size() >= 2) {
@@ -181,7 +186,7 @@ class Shrinker {
           continue;
         }
         bool done = false;
-        for (bool up : {true, false}) {
+        for (bool up : {false, true}) {
           FaultSchedule s = out_.schedule;
           s[i].length = Round(*f.length, unit, up);
           if (*s[i].length <= 0) continue;

@@ -229,7 +229,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
         NodeInterface iface;
         iface.name = "eth0";
         iface.segment = ni->segment;
-        for (std::uint32_t x = 0xfe00 + static_cast<std::uint32_t>(k);; x += 16) {
+        for (std::uint32_t x = 0xfe01 + static_cast<std::uint32_t>(k);; x += 16) {
           iface.address = vrrp::Ipv4((10u << 24) | (250u << 16) | (x & 0xffffu));
           if (!AddressUsed(*out, iface.address)) break;
         }
@@ -288,7 +288,11 @@ void TrialBuilder::Build(const FaultSchedule& schedule,
   const bool apart = KeepsApartForever(schedule);
   for (std::size_t pi = 0; pi < properties.size(); ++pi) {
     const ExploreProperty& p = properties[pi];
-    if (p.name == "converges" && apart) continue;
+    // The built-in `converges`, or the scenario's own one after the last
+    // operation: nothing can settle while a window keeps the cluster apart.
+    if (apart &&
+        (p.name == "converges" || (p.expect.kind == ExpectKind::kConverges && !p.expect.after)))
+      continue;
     if (included) included->push_back(static_cast<int>(pi));
     out->expect.push_back(p.expect);
     Expectation& e = out->expect.back();

@@ -673,6 +673,13 @@ void EvalConverges(Ctx& c) {
       break;
     }
   auto t = ConvergedFrom(c.tl, t0, until);
+  if (!t && until - t0 <= *c.e.within && until < c.tl.end()) {
+    // The next operation comes before the limit: too soon to judge.
+    c.r.passed = true;
+    c.r.evidence = "not judged: the next operation, at " + FormatTime(until) + ", comes " +
+                   FormatTime(until - t0) + " after " + At(c, after) + ", before the limit";
+    return;
+  }
   if (!t) {
     std::string now;
     for (int v : c.tl.vrids())

@@ -64,6 +64,8 @@ struct ExploreProperties {
   bool no_split_brain = true;
   std::optional<vrrp::Duration> split_tolerance;  // default: 2 x the longest advert_int
   bool split_while_connected = true;              // `while: connected` (default) or `always`
+  bool split_masters_only = false;  // `masters_only: true`: two MASTERs only, so a SIGKILLed
+                                    // keepalived's leftover VIP (R46) is accepted
 
   bool vip_available = true;
   std::optional<vrrp::Duration> vip_within;  // default: 4 x the longest advert_int + 2 s

@@ -2239,7 +2239,8 @@ void Loader::Explore(const YAML::Node& n) {
              "explore properties")) {
       bool props_ok = true;
       if (auto q = Find(*v, "no_split_brain")) {
-        props_ok &= ExploreProperty(*q, "no_split_brain", &p.no_split_brain, {"tolerance", "while"},
+        props_ok &= ExploreProperty(*q, "no_split_brain", &p.no_split_brain,
+                                    {"tolerance", "while", "masters_only"},
                                     [&](const YAML::Node& m) {
                                       bool ok = true;
                                       if (auto t = Find(m, "tolerance")) {
@@ -2251,6 +2252,11 @@ void Loader::Explore(const YAML::Node& n) {
                                         auto b = WhileConnected(*t, "explore no_split_brain while");
                                         ok = b.has_value() && ok;
                                         if (b) p.split_while_connected = *b;
+                                      }
+                                      if (auto t = Find(m, "masters_only")) {
+                                        auto b = Bool(*t, "explore no_split_brain masters_only");
+                                        ok = b.has_value() && ok;
+                                        if (b) p.split_masters_only = *b;
                                       }
                                       return ok;
                                     });

@@ -229,9 +229,10 @@ RunResult RunBase(const Scenario& sc, const RunOptions& options) {
     s.hears.resize(static_cast<std::size_t>(n_nodes) * static_cast<std::size_t>(n_nodes));
     for (int a = 0; a < n_nodes; ++a)
       for (int b = 0; b < n_nodes; ++b)
-        // A frozen keepalived hears nothing (its frames wait in the socket).
+        // A frozen keepalived hears nothing (its frames wait in the socket),
+        // nor does a host behind a 100 % loss.
         s.hears[static_cast<std::size_t>(a * n_nodes + b)] =
-            a == b || (sim.Hears(a, b) && !sim.paused(a) && !sim.paused(b)) ? 1 : 0;
+            a == b || (sim.HearsAtAll(a, b) && !sim.paused(a) && !sim.paused(b)) ? 1 : 0;
     auto& v = result.connectivity;
     if (!v.empty() && v.back().hears == s.hears) return;
     if (!v.empty() && v.back().t == t)

@@ -169,6 +169,9 @@ class Simulation {
   // a path of up links, no partition or one-way block between them (loss
   // and latency do not matter).
   bool Hears(int from_host, int to_host) const;
+  // Hears, and not through a 100 % loss on the sender's way up or the
+  // receiver's way down (a loss burst that silences a host).
+  bool HearsAtAll(int from_host, int to_host) const;
   // Whether the host's keepalived is frozen by a `pause` now.
   bool paused(int host) const;
 

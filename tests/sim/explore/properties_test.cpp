@@ -85,6 +85,21 @@ TEST(NoSplitBrain, PartitionOnlyWhenAlwaysIsAsked) {
                    .Violates("no_split_brain"));
 }
 
+TEST(NoSplitBrain, TotalLossSilencesLikeAPartition) {
+  Scenario sc = testing::Pair();
+  const FaultSchedule s = {F(FaultKind::kLoss, 0, 20 * kS, 30 * kS)};  // 100 % on node1
+  EXPECT_FALSE(Check(sc, s, {"no_split_brain"}).Violates("no_split_brain"));
+  sc.explore.properties.split_while_connected = false;
+  EXPECT_TRUE(Check(sc, s, {"no_split_brain"}).Violates("no_split_brain"));
+}
+
+TEST(NoSplitBrain, MastersOnlyAcceptsTheLeftoverVip) {
+  Scenario sc = testing::Pair();
+  sc.explore.properties.split_masters_only = true;
+  EXPECT_FALSE(Check(sc, {F(FaultKind::kCrash, 0, 20 * kS, 20 * kS)}, {"no_split_brain"})
+                   .Violates("no_split_brain"));
+}
+
 TEST(NoSplitBrain, ToleranceDecides) {
   Scenario sc = testing::Pair();
   const FaultSchedule s = {F(FaultKind::kCrash, 0, 20 * kS, 10 * kS)};  // ~6.4 s of two holders
