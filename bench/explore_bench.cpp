@@ -5,6 +5,7 @@
 //   BM_Explore_SeedPair    256 schedules per iteration on one thread
 //   BM_Explore_Jobs/N      2048 schedules per iteration on N threads (real time)
 //   BM_Explore_Memory/N    N schedules in one go; RSS growth after a warm-up
+//   BM_Explore_Shrink3     shrinking a 3-fault counterexample of the seed pair
 //
 // Shrinking is not measured (RunExplore only), as in the CLI's "runs/s".
 #include <benchmark/benchmark.h>
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "sim/explore/explorer.h"
+#include "sim/explore/shrink.h"
 #include "sim/scenario/scenario.h"
 
 namespace {
@@ -146,5 +148,48 @@ void BM_Explore_Memory(benchmark::State& state) {
 }
 BENCHMARK(BM_Explore_Memory)->Arg(200000)->ArgNames({"schedules"})->Iterations(1)->Unit(
     benchmark::kSecond);
+
+// A reload, a crash of the primary (its VIP stays, R46, while node2 takes
+// over) and a check failure, in a 10-minute run: shrinks to the crash alone,
+// shorter, earlier and round, in a shorter run (tests/sim/explore has the
+// same case as a test).
+void BM_Explore_Shrink3(benchmark::State& state) {
+  const SeedPair& s = Seed();
+  if (!s.ok) {
+    state.SkipWithError(s.error.c_str());
+    return;
+  }
+  vsim::ShrinkInput in;
+  in.base = &s.setup.variants.front().scenario;
+  in.duration = vrrp::Seconds(600);
+  in.property = s.setup.variants.front().properties.properties.front();  // no_split_brain
+  in.run_seed = 1;
+  vsim::Fault reload, crash, check;
+  reload.kind = vsim::FaultKind::kReload;
+  reload.node = 1;
+  reload.at = 100'123'000;
+  reload.length = 0;
+  crash.kind = vsim::FaultKind::kCrash;
+  crash.node = 0;
+  crash.at = 211'457'000;
+  crash.length = 33'333'000;
+  check.kind = vsim::FaultKind::kCheck;
+  check.node = 0;
+  check.name = "chk_app";
+  check.at = 300'001'000;
+  check.length = 41'000'000;
+  in.schedule = {reload, crash, check};
+  int runs = 0;
+  std::size_t left = 0;
+  for (auto _ : state) {
+    vsim::ShrinkOutput out = vsim::Shrink(in);
+    runs = out.runs;
+    left = out.schedule.size();
+    benchmark::DoNotOptimize(out.duration);
+  }
+  state.counters["simulations"] = runs;
+  state.counters["faults_left"] = static_cast<double>(left);
+}
+BENCHMARK(BM_Explore_Shrink3)->Unit(benchmark::kMillisecond);
 
 }  // namespace
