@@ -9,19 +9,8 @@
 # Exit status: 0 pass, 1 failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BUILD="${1:-build/release}"
-[[ "${BUILD}" == /* ]] || BUILD="${PWD}/${BUILD}"
-VRRPSIM="${BUILD}/sim/vrrpsim"
-SHARDS=4
-RUNS=400
-SEED=7
-SCENARIO="scenarios/explore/master-backup.yaml"
-DURATION=()
-if [[ ! -f "${SCENARIO}" ]]; then
-  # The seed's run is 60 s, all of it explore's default end quiet period.
-  SCENARIO="scenarios/seed/master-backup.yaml"
-  DURATION=(--duration 3min)
-fi
+# shellcheck source=tests/explore/search.sh
+source tests/explore/search.sh "${1:-build/release}"
 
 say() { echo "local shards: $*"; }
 fail() { say "FAIL: $*"; exit 1; }
