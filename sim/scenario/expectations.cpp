@@ -685,6 +685,7 @@ void EvalConverges(Ctx& c) {
     for (int v : c.tl.vrids())
       now += " VRID " + std::to_string(v) + ": " +
              Hosts(c.run, c.tl.At(v, std::max(t0, until - 1)).masters) + ";";
+    if (!now.empty()) now.pop_back();  // the last VRID's ';'
     Fail(c, "not converged between " + At(c, after) + " and " + FormatTime(until) +
                 "; MASTERs at " + FormatTime(std::max(t0, until - 1)) + ":" + now);
     return;
