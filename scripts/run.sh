@@ -31,4 +31,19 @@ if [ -f scenarios/seed/modes.yaml ]; then
   echo "== vrrpsim compare: the seed's three modes under the same faults"
   "$bin" compare scenarios/seed/modes.yaml 2>/dev/null || status=$?
 fi
+if [ -f scenarios/explore/master-backup.yaml ]; then
+  echo
+  echo "== vrrpsim explore: random fault schedules for the seed's three modes (docs/explore.md)"
+  for f in scenarios/explore/*.yaml; do
+    # Exit 1 means violations found: that is the report, not a failure of this job.
+    explore_status=0
+    "$bin" explore "$f" --runs 2000 -q >"$out" 2>"$errors" || explore_status=$?
+    awk '/^scenario /{print} /finding class|no property violated/{print} /^  [0-9]+ +[0-9]+ /{print}' "$out"
+    if [ "$explore_status" -eq 2 ]; then
+      cat "$errors" >&2
+      status=2
+    fi
+  done
+  echo "(minimal scenarios per class: vrrpsim explore FILE --out DIR)"
+fi
 exit "$status"
