@@ -9,11 +9,10 @@
 //
 // Shrinking is not measured (RunExplore only), as in the CLI's "runs/s".
 #include <benchmark/benchmark.h>
-#include <sys/resource.h>
-
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <sys/resource.h>
 
 #include "sim/explore/explorer.h"
 #include "sim/explore/shrink.h"
@@ -57,8 +56,9 @@ void BM_Explore_SeedPair(benchmark::State& state) {
   constexpr std::uint64_t kPerIteration = 256;
   std::uint64_t begin = 0, runs = 0, events = 0;
   for (auto _ : state) {
-    vsim::ExploreResult r = vsim::RunExplore(s.setup, {.begin = begin, .end = begin + kPerIteration},
-                                             /*jobs=*/1);
+    vsim::ExploreResult r =
+        vsim::RunExplore(s.setup, {.begin = begin, .end = begin + kPerIteration},
+                         /*jobs=*/1);
     begin += kPerIteration;
     runs += r.runs;
     events += r.events;
@@ -146,8 +146,11 @@ void BM_Explore_Memory(benchmark::State& state) {
   state.counters["peak_growth_KiB"] = static_cast<double>(peak1 - peak0);
   state.counters["rss_growth_KiB"] = static_cast<double>(cur1 - cur0);
 }
-BENCHMARK(BM_Explore_Memory)->Arg(200000)->ArgNames({"schedules"})->Iterations(1)->Unit(
-    benchmark::kSecond);
+BENCHMARK(BM_Explore_Memory)
+    ->Arg(200000)
+    ->ArgNames({"schedules"})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
 
 // A reload, a crash of the primary (its VIP stays, R46, while node2 takes
 // over) and a check failure, in a 10-minute run: shrinks to the crash alone,

@@ -376,7 +376,8 @@ struct Daemon::Impl {
       if (excluded ? !HasExcluded(v) : v.cfg->vips.empty()) continue;
       if (opt.detailed_logging) ILog(v, excluded ? "removing E-VIPs." : "removing VIPs.");
       for (const InstalledAddress& a : v.addresses)
-        if (a.excluded == excluded) out->emplace_back(RemoveVip{v.index, *a.vip, a.dev, a.excluded});
+        if (a.excluded == excluded)
+          out->emplace_back(RemoveVip{v.index, *a.vip, a.dev, a.excluded});
     }
     v.vipset = false;
   }
@@ -871,8 +872,8 @@ struct Daemon::Impl {
     }
     if (c.notify_master_rx_lower_pri.configured() || !config.global.notify_fifo.empty()) {
       out->emplace_back(Notify{v.index, -1, State::kMaster, State::kMaster, v.effective_priority,
-                            Reason::kMasterRxLowerPriority,
-                            "lower priority " + Str(p) + " from " + a.src.ToString()});
+                               Reason::kMasterRxLowerPriority,
+                               "lower priority " + Str(p) + " from " + a.src.ToString()});
     }
   }
 

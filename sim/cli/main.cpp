@@ -156,8 +156,9 @@ int main(int argc, char** argv) {
   explore_cmd->footer(kExploreExamples);
   explore_cmd->add_option("files", explore.files,
                           "A scenario (.yaml), or keepalived.conf files (one node each)");
-  explore_cmd->add_option("--runs", explore.runs,
-                          "Schedules to run (each on every variant); default 10000")
+  explore_cmd
+      ->add_option("--runs", explore.runs,
+                   "Schedules to run (each on every variant); default 10000")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000ull}));
   explore_cmd->add_option("--time", explore.time,
                           "Wall-clock budget, e.g. 10min (not deterministic: use --runs for that)");
@@ -170,7 +171,8 @@ int main(int argc, char** argv) {
                           "Directory for findings (findings.jsonl, summary.json, one scenario "
                           "per class); with --shard, the shard file");
   explore_cmd->add_option("--junit", explore.junit, "Write JUnit XML here");
-  explore_cmd->add_option("--jsonl", explore.jsonl, "Write the findings as JSON lines here (- = stdout)");
+  explore_cmd->add_option("--jsonl", explore.jsonl,
+                          "Write the findings as JSON lines here (- = stdout)");
   explore_cmd->add_option("--variant", explore.variant, "Only this matrix variant (or base)");
   explore_cmd->add_option("--property", explore.properties,
                           "Check only these properties (comma-separated, repeatable)");

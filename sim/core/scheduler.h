@@ -244,8 +244,8 @@ class Scheduler {
   std::vector<Filed> scratch_;
   QueueMode mode_;
   bool radix_;
-  bool flat_;  // small mode of kAdaptive: heap_ is unsorted, see min_pos_
-  std::vector<Entry> heap_;  // small mode only
+  bool flat_;                  // small mode of kAdaptive: heap_ is unsorted, see min_pos_
+  std::vector<Entry> heap_;    // small mode only
   std::uint32_t min_pos_ = 0;  // flat mode: position of the minimum in heap_
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;

@@ -50,7 +50,6 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-
 std::optional<vrrp::State> ParseState(std::string_view s) {
   if (s == "MASTER") return vrrp::State::kMaster;
   if (s == "BACKUP") return vrrp::State::kBackup;
@@ -650,7 +649,8 @@ void Loader::Nodes(const YAML::Node& n) {
     }
     std::vector<std::string> ifnames;
     for (const auto& ni : node.interfaces) ifnames.push_back(ni.name);
-    if (auto c = NodeConfig(item, label, ifnames, &node.config_source, &node.config_text)) node.config = std::move(*c);
+    if (auto c = NodeConfig(item, label, ifnames, &node.config_source, &node.config_text))
+      node.config = std::move(*c);
   }
 }
 
@@ -2239,27 +2239,27 @@ void Loader::Explore(const YAML::Node& n) {
              "explore properties")) {
       bool props_ok = true;
       if (auto q = Find(*v, "no_split_brain")) {
-        props_ok &= ExploreProperty(*q, "no_split_brain", &p.no_split_brain,
-                                    {"tolerance", "while", "masters_only"},
-                                    [&](const YAML::Node& m) {
-                                      bool ok = true;
-                                      if (auto t = Find(m, "tolerance")) {
-                                        auto d = Dur(*t, "explore no_split_brain tolerance");
-                                        ok = d.has_value();
-                                        if (d) p.split_tolerance = d;
-                                      }
-                                      if (auto t = Find(m, "while")) {
-                                        auto b = WhileConnected(*t, "explore no_split_brain while");
-                                        ok = b.has_value() && ok;
-                                        if (b) p.split_while_connected = *b;
-                                      }
-                                      if (auto t = Find(m, "masters_only")) {
-                                        auto b = Bool(*t, "explore no_split_brain masters_only");
-                                        ok = b.has_value() && ok;
-                                        if (b) p.split_masters_only = *b;
-                                      }
-                                      return ok;
-                                    });
+        props_ok &=
+            ExploreProperty(*q, "no_split_brain", &p.no_split_brain,
+                            {"tolerance", "while", "masters_only"}, [&](const YAML::Node& m) {
+                              bool ok = true;
+                              if (auto t = Find(m, "tolerance")) {
+                                auto d = Dur(*t, "explore no_split_brain tolerance");
+                                ok = d.has_value();
+                                if (d) p.split_tolerance = d;
+                              }
+                              if (auto t = Find(m, "while")) {
+                                auto b = WhileConnected(*t, "explore no_split_brain while");
+                                ok = b.has_value() && ok;
+                                if (b) p.split_while_connected = *b;
+                              }
+                              if (auto t = Find(m, "masters_only")) {
+                                auto b = Bool(*t, "explore no_split_brain masters_only");
+                                ok = b.has_value() && ok;
+                                if (b) p.split_masters_only = *b;
+                              }
+                              return ok;
+                            });
       }
       if (auto q = Find(*v, "vip_available")) {
         props_ok &= ExploreProperty(
