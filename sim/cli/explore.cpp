@@ -264,9 +264,9 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
           << "': expected i/N with 1 <= i <= N (e.g. --shard 3/64)\n";
       return 2;
     }
-    if (!o.runs || !o.time.empty()) {
-      err << "vrrpsim explore: --shard needs --runs (the whole search's size; a --time budget "
-             "would make the shards differ)\n";
+    if (!o.time.empty()) {
+      err << "vrrpsim explore: --shard takes --runs (the whole search's size, default 10000), "
+             "not --time: a time budget would make the shards differ\n";
       return 2;
     }
     if (o.out.empty()) {
