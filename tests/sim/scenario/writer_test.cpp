@@ -7,19 +7,12 @@
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 #include "sim/trace/json_trace.h"
+#include "tests/sim/scenario/shipped.h"
 
 namespace vsim {
 namespace {
 
-std::vector<std::string> ShippedScenarios() {
-  std::vector<std::string> out;
-  const std::filesystem::path root = std::filesystem::path(VRRPSIM_SOURCE_DIR) / "scenarios";
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml")
-      out.push_back(entry.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using testing::ShippedScenarios;
 
 std::string Write(const Scenario& sc, const WriteScenarioOptions& options = {}) {
   std::string yaml, error;
