@@ -204,9 +204,7 @@ class Shrinker {
   // Nothing the run must still contain may be cut: the faults, the prefix's
   // operations, and the property's own horizon after the last fault.
   vrrp::Duration MinDuration() const {
-    vrrp::Time t = 0;
-    for (const auto& f : out_.schedule) t = std::max(t, f.end().value_or(f.at));
-    t = std::max(t, TrialBuilder::SettleTime(out_.schedule));
+    vrrp::Time t = TrialBuilder::SettleTime(out_.schedule);
     if (in_.prefix)
       for (const auto& op : out_.base.timeline) t = std::max(t, op.at);
     vrrp::Duration horizon = vrrp::kSecond;

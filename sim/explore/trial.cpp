@@ -66,18 +66,17 @@ std::string TrialBuilder::OpenLabel(std::size_t i) const {
 }
 std::string TrialBuilder::CloseLabel(std::size_t i) const { return OpenLabel(i) + "-end"; }
 
+vrrp::Time TrialBuilder::OverAt(const Fault& f) {
+  return f.kind == FaultKind::kRestart ? f.at + kRestartExitDelay : f.end().value_or(f.at);
+}
+
 vrrp::Time TrialBuilder::SettleTime(const FaultSchedule& schedule) {
   vrrp::Time t = 0;
-  for (const auto& f : schedule) {
-    vrrp::Time s = f.end().value_or(f.at);
-    if (f.kind == FaultKind::kRestart) s = f.at + kRestartExitDelay;
-    t = std::max(t, s);
-  }
+  for (const auto& f : schedule) t = std::max(t, OverAt(f));
   return t;
 }
 
 void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
-  const int nodes = static_cast<int>(base_.nodes.size());
   std::vector<std::pair<int, ScenarioOp>> ops;  // (order at equal times, op)
   auto make = [&](OpKind kind, vrrp::Time at, int node, std::string label) {
     ScenarioOp op;
@@ -243,7 +242,6 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
       }
     }
   }
-  (void)nodes;
   // Faults after the prefix's operations at equal times; a window closing at
   // the instant another opens closes first.
   std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
@@ -302,8 +300,7 @@ void TrialBuilder::Build(const FaultSchedule& schedule,
       std::size_t last = 0;
       vrrp::Time t = -1;
       for (std::size_t i = 0; i < schedule.size(); ++i) {
-        vrrp::Time s = schedule[i].end().value_or(schedule[i].at);
-        if (schedule[i].kind == FaultKind::kRestart) s = schedule[i].at + kRestartExitDelay;
+        const vrrp::Time s = OverAt(schedule[i]);
         if (s >= t) {
           t = s;
           last = i;

@@ -38,6 +38,9 @@ class TrialBuilder {
   // The moment the schedule's last fault window closed (or opened, for one
   // left open; a restart's new daemon starts a second later).
   static vrrp::Time SettleTime(const FaultSchedule& schedule);
+  // When one fault is over: its window's end, a restart's new daemon (a
+  // second later), or its opening for a window left open.
+  static vrrp::Time OverAt(const Fault& f);
 
  private:
   void AddOps(const FaultSchedule& schedule, Scenario* out) const;
