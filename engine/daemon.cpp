@@ -57,6 +57,32 @@ struct Daemon::Impl {
     Build();
   }
 
+  // A copy (a snapshot of the daemon): the run-time state points into the
+  // configuration, so every such pointer is moved from `o.config` to the
+  // copy's own at the same position. The per-call context is not copied
+  // (REQUIRES: `o` is between calls).
+  Impl(const Impl& o) = default;
+  void RebindFrom(const Impl& o) {
+    auto rebase = [](const auto* p, const auto& from, const auto& to) {
+      return p ? &to[static_cast<std::size_t>(p - from.data())] : nullptr;
+    };
+    for (InstanceRuntime& v : insts) {
+      const VrrpInstance* old_cfg = v.cfg;
+      v.cfg = rebase(v.cfg, o.config.instances, config.instances);
+      for (InstalledAddress& a : v.addresses) {
+        if (!a.vip) continue;
+        const bool in_vips =
+            a.vip >= old_cfg->vips.data() && a.vip < old_cfg->vips.data() + old_cfg->vips.size();
+        a.vip = in_vips ? rebase(a.vip, old_cfg->vips, v.cfg->vips)
+                        : rebase(a.vip, old_cfg->evips, v.cfg->evips);
+      }
+    }
+    for (GroupRuntime& g : groups) g.cfg = rebase(g.cfg, o.config.sync_groups, config.sync_groups);
+    for (ScriptRuntime& s : scripts) s.cfg = rebase(s.cfg, o.config.scripts, config.scripts);
+    out = nullptr;
+    raw = {};
+  }
+
   // ------------------------------------------------------------ construction
 
   int FindScript(const std::string& name) const {
@@ -1385,6 +1411,13 @@ Daemon::Daemon(Config config, HostIdentity host, DaemonOptions options)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(host), options)) {}
 Daemon::~Daemon() = default;
 Daemon::Daemon(Daemon&&) noexcept = default;
+Daemon::Daemon(const Daemon& o) : impl_(std::make_unique<Impl>(*o.impl_)) {
+  impl_->RebindFrom(*o.impl_);
+}
+Daemon& Daemon::operator=(const Daemon& o) {
+  if (this != &o) *this = Daemon(o);
+  return *this;
+}
 Daemon& Daemon::operator=(Daemon&&) noexcept = default;
 
 void Daemon::Start(Time now, Actions* out) {
@@ -1425,6 +1458,74 @@ void Daemon::OnLink(Time now, std::string_view ifname, bool up, Actions* out) {
 
 void Daemon::OnTrackFile(Time now, std::string_view name, std::int64_t value, Actions* out) {
   impl_->Call(now, out, [&] { impl_->OnTrackFile(name, value); });
+}
+
+// Every field of the run-time state is either encoded below or named in a
+// comment as left out, and these sizes make a new field fail the build until
+// it is (x86-64, libstdc++: the only ABI this is built for).
+static_assert(sizeof(InstanceRuntime) == 312 && sizeof(ScriptRuntime) == 48 &&
+                  sizeof(GroupRuntime) == 40,
+              "a run-time field was added: encode it in Daemon::AppendState");
+
+void Daemon::AppendState(Time now, std::vector<std::int64_t>* out) const {
+  const Impl& d = *impl_;
+  auto rel = [&](Time t) { return t == kNever ? INT64_MIN : t - now; };
+  // A past instant compared only as `now < t`: every past one is the same.
+  auto ahead = [&](Time t) { return t == kNever || t <= now ? 0 : t - now; };
+  auto put = [&](std::int64_t v) { out->push_back(v); };
+  put(d.started);
+  put(d.stopped);
+  put(ahead(d.start_time + d.config.global.startup_delay));  // read only as `now < delay_end`
+  put(rel(d.next_deadline));
+  put(rel(d.garp_thread_at));
+  for (Time t : d.garp_next) put(ahead(t));  // read only as `now < garp_next`
+  for (const HostInterface& i : d.ifs) put(i.up);
+  for (std::int64_t v : d.file_values) put(v);
+  for (const ScriptRuntime& sr : d.scripts) {  // cfg: configuration
+    put(sr.counter.counter());
+    put(sr.counter.reported());
+    put(sr.counter.ok());
+    put(rel(sr.next_run));
+    put(sr.outstanding);
+    put(sr.have_status);
+    put(sr.last_status);
+  }
+  for (const GroupRuntime& g : d.groups) {  // cfg, members: configuration
+    put(static_cast<int>(g.state));
+    put(static_cast<int>(g.notified));
+  }
+  // Left out of an instance: cfg, index, group, track_ifs, scripts, files,
+  // the addresses' vip/dev/excluded/tracked and the advert template (set by
+  // construction and Reload only), ip_id (never read back).
+  for (const InstanceRuntime& v : d.insts) {
+    put(static_cast<int>(v.state));
+    put(static_cast<int>(v.wantstate));
+    put(static_cast<int>(v.notified));
+    put(v.base_priority);
+    put(v.effective_priority);
+    put(v.adver_int);
+    put(v.master_adver_int);
+    put(v.ms_down_timer);
+    put(rel(v.sands));
+    put(v.preempt_running);
+    put(v.preempt_running ? ahead(v.preempt_time) : 0);  // read only as `now < preempt_time`
+    put(v.vipset);
+    put(v.own_fault);
+    put(v.pending);
+    put(rel(v.garp_delay_at));
+    put(rel(v.garp_lower_at));
+    put(rel(v.garp_refresh_at));
+    put(v.garp_pending);
+    put(v.shortened_by_prio0);
+    put(v.have_last_master);
+    put(v.last_master.value);
+    put(v.src.value);
+    put(v.src_ok);
+    for (const InstalledAddress& a : v.addresses) put(a.garp_pending);
+    put(v.ah_seq);
+    put(v.ah_rx_seq);
+    put(v.old_unicast_checksum);
+  }
 }
 
 Time Daemon::NextDeadline() const { return impl_->next_deadline; }

@@ -62,6 +62,10 @@ class Daemon {
   ~Daemon();
   Daemon(Daemon&&) noexcept;
   Daemon& operator=(Daemon&&) noexcept;
+  // A copy is a snapshot: it goes on independently of the original, as
+  // the original would from this moment (the simulator's prefix sharing).
+  Daemon(const Daemon&);
+  Daemon& operator=(const Daemon&);
 
   void Start(Time now, Actions* out);
   // Graceful stop (SIGTERM, R45). After it the daemon is inert.
@@ -98,6 +102,18 @@ class Daemon {
 
   // Earliest time at which OnTimer has work; kNever if none.
   Time NextDeadline() const;
+
+  // Appends a canonical encoding of the daemon's run-time state, every time
+  // relative to `now`: two encodings of this daemon taken between calls
+  // (and with no Reload in between) are equal only if it will act the same
+  // from either moment on, shifted in time. It leaves out what only
+  // construction and Reload set (the configuration, the advert template)
+  // and what nothing reads back (the IPv4 ID: no validation looks at it),
+  // and writes past instants that no longer matter as 0 (a GARP pacing
+  // time, the startup delay, a preempt delay that has run out), so that a
+  // steady state repeats exactly. The simulator compares them to detect a
+  // periodic steady state (sim/scenario/runner.cpp).
+  void AppendState(Time now, std::vector<std::int64_t>* out) const;
 
   // Introspection (for tests, observers and the CLI).
   const Config& config() const;

@@ -134,6 +134,48 @@ std::size_t ExpectedVrrpLength(int version, int count) {
   return kVrrpHeaderLength + addresses + (version == 3 ? 0 : kV2AuthLength);
 }
 
+static_assert(sizeof(VrrpAdvert) == 72 && sizeof(DecodedPacket) == 152,
+              "a packet field was added: encode it in AppendPacketState");
+
+void AppendPacketState(const DecodedPacket& p, std::vector<std::int64_t>* out) {
+  const VrrpAdvert& a = p.advert;
+  std::int64_t auth = 0;
+  for (std::uint8_t b : a.auth_data) auth = (auth << 8) | b;
+  for (std::int64_t v : {std::int64_t{static_cast<int>(p.error)},
+                         std::int64_t{a.src.value},
+                         std::int64_t{a.dst.value},
+                         std::int64_t{a.ttl},
+                         std::int64_t{a.version},
+                         std::int64_t{a.type},
+                         std::int64_t{a.vrid},
+                         std::int64_t{a.priority},
+                         std::int64_t{a.count},
+                         std::int64_t{a.adver_int},
+                         std::int64_t{static_cast<int>(a.auth_type)},
+                         std::int64_t{a.auth_type_raw},
+                         auth,
+                         std::int64_t{a.ah_seq},
+                         std::int64_t{p.has_ah},
+                         static_cast<std::int64_t>(p.received_length),
+                         std::int64_t{p.ip_total_length},
+                         static_cast<std::int64_t>(p.ip_header_length),
+                         static_cast<std::int64_t>(p.vrrp_length),
+                         std::int64_t{p.addresses_complete},
+                         std::int64_t{p.checksum_ok},
+                         std::int64_t{p.ip_checksum_ok},
+                         std::int64_t{p.ip_protocol},
+                         std::int64_t{p.ip_tos},
+                         std::int64_t{p.ip_frag},
+                         std::int64_t{p.checksum},
+                         std::int64_t{p.checksum_ok_old_unicast},
+                         static_cast<std::int64_t>(p.ah_length),
+                         std::int64_t{p.ah_next_header},
+                         std::int64_t{p.ah_spi},
+                         static_cast<std::int64_t>(a.addresses.size())})
+    out->push_back(v);
+  for (std::size_t i = 0; i < a.addresses.size(); ++i) out->push_back(a.addresses[i].value);
+}
+
 DecodedPacket DecodeIpv4(std::span<const std::uint8_t> datagram) {
   DecodedPacket out;
   const std::uint8_t* p = datagram.data();

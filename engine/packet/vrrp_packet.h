@@ -127,6 +127,11 @@ struct DecodedPacket {
   bool ok() const { return error == DecodeError::kNone; }
 };
 
+// Appends every field of `p` but the IPv4 ID (which no validation reads) as
+// integers: two packets with equal encodings are handled alike by any
+// receiver (Daemon::AppendState, the simulator's steady-state detection).
+void AppendPacketState(const DecodedPacket& p, std::vector<std::int64_t>* out);
+
 // REQUIRES: nothing; any byte sequence is accepted.
 DecodedPacket DecodeIpv4(std::span<const std::uint8_t> datagram);
 

@@ -6,6 +6,24 @@
 
 namespace vsim {
 
+Scheduler::Scheduler(const Scheduler& o)
+    : records_(o.records_),
+      free_records_(o.free_records_),
+      buckets_(o.buckets_ ? std::make_unique<Buckets>(*o.buckets_) : nullptr),
+      slot_bits_(o.slot_bits_),
+      level_bits_(o.level_bits_),
+      now_list_(o.now_list_),
+      now_head_(o.now_head_),
+      mode_(o.mode_),
+      radix_(o.radix_),
+      flat_(o.flat_),
+      heap_(o.heap_),
+      min_pos_(o.min_pos_),
+      size_(o.size_),
+      next_seq_(o.next_seq_),
+      now_(o.now_),
+      cached_min_(o.cached_min_) {}
+
 std::uint32_t Scheduler::AllocRecord() {
   std::uint32_t r;
   if (!free_records_.empty()) {

@@ -112,6 +112,15 @@ class Scheduler {
       : mode_(mode), radix_(mode == QueueMode::kRadix), flat_(mode == QueueMode::kAdaptive) {
     if (radix_) buckets_ = std::make_unique<Buckets>();
   }
+  // A copy holds the same pending events under the same handles and pops
+  // the same sequence (a snapshot of a simulation).
+  Scheduler(const Scheduler& o);
+  Scheduler& operator=(const Scheduler&) = delete;
+  Scheduler(Scheduler&&) noexcept = default;
+
+  // Calls f(const Event&) for every pending event, in no particular order.
+  template <typename F>
+  void ForEachPending(F&& f) const;
 
   // REQUIRES: at >= now() (events are never scheduled in the past).
   EventHandle Schedule(Time at, Lane lane, EventPayload payload);
@@ -254,5 +263,18 @@ class Scheduler {
   // unknown (recomputed on demand).
   mutable Time cached_min_ = kNever;
 };
+
+template <typename F>
+void Scheduler::ForEachPending(F&& f) const {
+  for (const Record& r : records_) {
+    if ((r.generation & 1) == 0) continue;  // free
+    Event e;
+    e.at = r.at;
+    e.lane = static_cast<Lane>(r.order >> kLaneShift);
+    e.seq = r.order & ((std::uint64_t{1} << kLaneShift) - 1);
+    e.payload = r.payload;
+    f(e);
+  }
+}
 
 }  // namespace vsim

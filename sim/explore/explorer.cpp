@@ -260,6 +260,11 @@ bool PrepareExplore(const Scenario& sc, const ExploreOptions& options, ExploreSe
     id += "\n";
   }
   setup->identity = id;
+
+  RunOptions ro;
+  ro.metrics = false;
+  for (auto& v : setup->variants)
+    v.snapshots = std::make_unique<PrefixSnapshots>(*v.trials, v.properties.properties, ro);
   return true;
 }
 
@@ -273,10 +278,15 @@ TrialOutcome RunTrial(const ExploreSetup& setup, const ExploreVariant& v,
   TrialOutcome out;
   std::vector<int> included;
   v.trials->Build(schedule, v.properties.properties, scratch, &included);
-  RunOptions ro;
-  ro.seed = RunSeed(setup.seed, index);
-  ro.metrics = false;
-  RunResult r = RunScenario(*scratch, ro);
+  RunResult r;
+  if (v.snapshots) {
+    r = v.snapshots->Run(*scratch, RunSeed(setup.seed, index));
+  } else {
+    RunOptions ro;
+    ro.seed = RunSeed(setup.seed, index);
+    ro.metrics = false;
+    r = RunScenario(*scratch, ro);
+  }
   out.events = r.events_processed;
   for (std::size_t i = 0; i < r.expectations.size() && i < included.size(); ++i)
     if (!r.expectations[i].passed) {

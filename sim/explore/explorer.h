@@ -50,6 +50,7 @@ struct ExploreVariant {
   const Variant* variant;  // nullptr: the scenario as written
   Scenario scenario;       // VariantScenario (or the scenario), expectations kept
   std::unique_ptr<TrialBuilder> trials;
+  std::unique_ptr<PrefixSnapshots> snapshots;  // of `trials`' fault-free run
   PropertySet properties;
   std::vector<std::string> roles;  // per node: primary, backup, backup2...
 };

@@ -317,4 +317,46 @@ void TrialBuilder::Build(const FaultSchedule& schedule,
   }
 }
 
+PrefixSnapshots::PrefixSnapshots(const TrialBuilder& trials,
+                                 const std::vector<ExploreProperty>& properties,
+                                 const RunOptions& options)
+    : trials_(trials), options_(options) {
+  Scenario clean;
+  trials.Build({}, properties, &clean);
+  const vrrp::Duration duration = clean.duration;
+  // About 128 snapshots: a trial re-simulates under 1/128 of the run before
+  // its first fault, and a 10-minute seed pair keeps a few MiB of them.
+  const vrrp::Duration step = std::max<vrrp::Duration>(vrrp::kSecond, duration / 128);
+  ScenarioRun run(clean, options_);
+  for (vrrp::Time t = step; t < duration; t += step) {
+    run.RunUntil(t);
+    if (!run.Reseedable()) break;  // from here on the run depends on its seed
+    snapshots_.emplace_back(t, std::make_unique<const ScenarioRun>(run));
+  }
+}
+
+RunResult PrefixSnapshots::Run(const Scenario& trial, std::uint64_t seed, bool* resumed) const {
+  if (resumed) *resumed = false;
+  vrrp::Time first = vrrp::kNever;
+  std::vector<std::size_t> faults;
+  for (std::size_t i = 0; i < trial.timeline.size(); ++i)
+    if (trials_.IsFaultOp(trial.timeline[i])) {
+      faults.push_back(i);
+      first = std::min(first, trial.timeline[i].at);
+    }
+  // The latest snapshot strictly before the first fault.
+  auto it = std::lower_bound(snapshots_.begin(), snapshots_.end(), first,
+                             [](const auto& s, vrrp::Time t) { return s.first < t; });
+  if (it != snapshots_.begin() && !faults.empty()) {
+    ScenarioRun run(*std::prev(it)->second);
+    if (run.Reseed(seed) && run.AddOperations(trial, faults)) {
+      if (resumed) *resumed = true;
+      return run.Finish(trial);
+    }
+  }
+  RunOptions o = options_;
+  o.seed = seed;
+  return RunScenario(trial, o);
+}
+
 }  // namespace vsim

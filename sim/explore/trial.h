@@ -5,11 +5,13 @@
 // scenario runner and a finding is written with the scenario writer.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/explore/properties.h"
 #include "sim/explore/schedule.h"
+#include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 
 namespace vsim {
@@ -35,6 +37,8 @@ class TrialBuilder {
   // Label of fault i's opening / closing operation.
   std::string OpenLabel(std::size_t i) const;
   std::string CloseLabel(std::size_t i) const;
+  // Whether a trial's operation is one of its faults' (not the prefix's).
+  bool IsFaultOp(const ScenarioOp& op) const { return op.label.rfind(label_prefix_, 0) == 0; }
   // The moment the schedule's last fault window closed (or opened, for one
   // left open; a restart's new daemon starts a second later).
   static vrrp::Time SettleTime(const FaultSchedule& schedule);
@@ -47,6 +51,35 @@ class TrialBuilder {
 
   Scenario base_;  // the prefix kept or not, duration set
   std::string label_prefix_ = "fault";
+};
+
+// The fault-free prefix every trial of a variant shares: the variant's run
+// without faults (its own timeline kept), snapshotted at regular instants.
+// A trial starts from a copy of the latest snapshot before its first fault
+// instead of from time 0, and gives exactly the result of running it from
+// the start (ScenarioRun; tests/sim/explore/trial_test.cpp compares them).
+// Where that cannot be shown (a random stream drawn before the fault, a
+// foreign speaker's extra node, an operation at the same instant as a
+// pending one) the trial runs from time 0. Immutable once built: threads
+// share it.
+class PrefixSnapshots {
+ public:
+  // REQUIRES: `trials` outlives this object.
+  PrefixSnapshots(const TrialBuilder& trials, const std::vector<ExploreProperty>& properties,
+                  const RunOptions& options);
+
+  // The result of `RunScenario(trial, options)` with seed `seed`, where
+  // `trial` was built by the TrialBuilder. `resumed` (may be null) says whether a snapshot was
+  // used.
+  RunResult Run(const Scenario& trial, std::uint64_t seed, bool* resumed = nullptr) const;
+
+  std::size_t size() const { return snapshots_.size(); }
+
+ private:
+  const TrialBuilder& trials_;
+  RunOptions options_;
+  // (instant, the run with every event up to and including it processed)
+  std::vector<std::pair<vrrp::Time, std::unique_ptr<const ScenarioRun>>> snapshots_;
 };
 
 }  // namespace vsim

@@ -18,6 +18,29 @@ const char* DropReasonName(DropReason r) {
 
 Network::Network(Topology* topology, std::uint64_t seed) : topology_(topology), seed_(seed) {}
 
+Network::Network(const Network& o, Topology* topology)
+    : topology_(topology),
+      seed_(o.seed_),
+      link_rngs_(o.link_rngs_),
+      link_rng_ready_(o.link_rng_ready_),
+      blocked_(o.blocked_),
+      blocked_hosts_(o.blocked_hosts_),
+      link_draws_(o.link_draws_),
+      frame_(o.frame_) {}
+
+bool Network::random_drawn() const {
+  // A stream is created on its first draw.
+  for (bool ready : link_rng_ready_)
+    if (ready) return true;
+  return false;
+}
+
+bool Network::Reseed(std::uint64_t seed) {
+  if (random_drawn()) return false;
+  seed_ = seed;
+  return true;
+}
+
 Rng& Network::LinkRng(int directed_link) {
   if (static_cast<std::size_t>(directed_link) >= link_rngs_.size()) {
     link_rngs_.resize(static_cast<std::size_t>(directed_link) + 1);

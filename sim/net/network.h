@@ -44,6 +44,17 @@ class Network {
  public:
   // REQUIRES: topology outlives the network.
   Network(Topology* topology, std::uint64_t seed);
+  // A copy of `o` (its filters and random streams) over `topology`, a copy
+  // of o's topology. REQUIRES: topology outlives the network.
+  Network(const Network& o, Topology* topology);
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  // Makes the network's random streams those of a run seeded with `seed`.
+  // Returns false (and changes nothing) if a stream has been drawn from: the
+  // run so far would not be the one of `seed`.
+  bool Reseed(std::uint64_t seed);
+  bool random_drawn() const;
 
   // A frame from `src_iface` to `dst` (multicast: the whole broadcast domain;
   // unicast: the interface owning `dst`). Appends to `out` and `drops` (if

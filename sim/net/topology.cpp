@@ -20,6 +20,7 @@ using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
 
 Topology::Topology() = default;
 Topology::~Topology() = default;
+Topology::Topology(const Topology&) = default;
 
 int Topology::AddHost(std::string name) {
   hosts_.push_back({std::move(name)});

@@ -40,7 +40,7 @@ class Topology {
  public:
   Topology();
   ~Topology();
-  Topology(const Topology&) = delete;
+  Topology(const Topology&);  // a snapshot (routes cached so far included)
   Topology& operator=(const Topology&) = delete;
 
   int AddHost(std::string name);

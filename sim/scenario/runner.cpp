@@ -18,6 +18,7 @@ namespace {
 struct Recorder : TraceSink {
   std::vector<TraceEvent>* out;
   explicit Recorder(std::vector<TraceEvent>* o) : out(o) {}
+  Recorder(const Recorder&) = delete;
   void OnEvent(const TraceEvent& e) override { out->push_back(e); }
 };
 
@@ -83,56 +84,205 @@ void AddClientMetrics(RunResult& result, Time end) {
   }
 }
 
-// The scenario's own run: its nodes' configurations, the expectations for
-// every run and for the base run. A variant is run as its VariantScenario.
-RunResult RunBase(const Scenario& sc, const RunOptions& options) {
+// Split-brain domains per host and VRID, shared by a run and its copies.
+using DomainTable = std::vector<std::map<int, int>>;
+
+}  // namespace
+
+struct ScenarioRun::Impl {
+  RunOptions options;
   RunResult result;
-  result.scenario = sc.name;
-  result.file = sc.file;
-  result.seed = options.seed.value_or(sc.seed);
-  result.duration = sc.duration;
+  std::shared_ptr<const DomainTable> domains;
+  SplitBrainDetector split;
+  Recorder recorder{nullptr};
+  Simulation sim;
+  // Operations for the metrics, in the order they are scheduled: (at,
+  // explicit 0 / implicit start 1), then scheduling order.
+  std::vector<std::pair<int, MetricOp>> metric_ops;
+  int n_nodes = 0;
+  bool want_connectivity = false;
+  // Per scheduled operation (Simulation::ScheduledOperation): a node's
+  // implicit start rather than a timeline operation.
+  std::vector<bool> implicit_start;
 
-  SimulationOptions sim_options;
-  sim_options.record_packets = options.record_packets;
-  sim_options.emit_logs = options.emit_logs;
-  Simulation sim(result.seed, sim_options);
-  Recorder recorder(&result.events);
+  Impl(const Scenario& sc, const RunOptions& opt);
+  Impl(const Impl& o)
+      : options(o.options),
+        result(o.result),
+        domains(o.domains),
+        split(o.split),
+        sim(o.sim),
+        metric_ops(o.metric_ops),
+        n_nodes(o.n_nodes),
+        want_connectivity(o.want_connectivity),
+        implicit_start(o.implicit_start) {
+    Attach();
+  }
 
-  // Configs of this run.
-  std::vector<const vrrp::Config*> configs;
-  for (const auto& node : sc.nodes) configs.push_back(&node.config);
+  // Points the simulation's observers at this run's own.
+  void Attach() {
+    recorder.out = &result.events;
+    sim.AddSink(&recorder);
+    sim.AddSink(&split);
+    if (want_connectivity) sim.SetAfterOperation([this](Time t) { SampleConnectivity(t); });
+  }
 
-  // Split-brain domains: the segment of the instance's interface.
-  const auto domains = SegmentDomains(sc);
-  std::vector<std::map<int, int>> host_vrid_domain(sc.nodes.size());
-  for (std::size_t h = 0; h < sc.nodes.size(); ++h) {
-    HostInfo info;
-    info.name = sc.nodes[h].name;
-    for (const auto& inst : configs[h]->instances) {
-      info.instances.push_back(inst.name);
-      info.vrids.push_back(inst.vrid);
+  // Connectivity among the nodes, after every operation that changed it
+  // (and when a pause ends).
+  void SampleConnectivity(Time t) {
+    ConnectivitySample s;
+    s.t = t;
+    s.hears.resize(static_cast<std::size_t>(n_nodes) * static_cast<std::size_t>(n_nodes));
+    for (int a = 0; a < n_nodes; ++a)
+      for (int b = 0; b < n_nodes; ++b)
+        // A frozen keepalived hears nothing (its frames wait in the socket),
+        // nor does a host behind a 100 % loss.
+        s.hears[static_cast<std::size_t>(a * n_nodes + b)] =
+            a == b || (sim.HearsAtAll(a, b) && !sim.paused(a) && !sim.paused(b)) ? 1 : 0;
+    auto& v = result.connectivity;
+    if (!v.empty() && v.back().hears == s.hears) return;
+    if (!v.empty() && v.back().t == t)
+      v.back() = std::move(s);
+    else
+      v.push_back(std::move(s));
+  }
+
+  // Events counted for the steady-state repeats RunToEnd skipped.
+  std::uint64_t skipped_events = 0;
+
+  // sim.RunUntil(end), skipping a steady state's repeats (fast_forward).
+  // At every whole second it takes the world's key (Simulation::
+  // SteadyStateKey); a key equal to one taken at an earlier second with no
+  // trace event since means the run is periodic from there with period P =
+  // their distance, and emits nothing in a period: the rest of the run is
+  // m whole periods (k events each, as the last one) and a remainder r, and
+  // the remainder is simulated (the events in (t, t + r] are those of any
+  // later stretch of that length at the same phase).
+  void RunToEnd(Time end) {
+    if (!options.fast_forward) {
+      sim.RunUntil(end);
+      return;
+    }
+    constexpr Duration kStep = vrrp::kSecond;
+    constexpr std::size_t kKeep = 64;  // periods up to a minute
+    // Nothing repeats while operations are still to come: run past the
+    // last one first (they may schedule more: a restart's start, a pause's
+    // end).
+    for (Time last = sim.LastPendingOperation(); last != kNever && last < end;
+         last = sim.LastPendingOperation())
+      sim.RunUntil(last);
+    struct Seen {
+      Time t = 0;
+      std::uint64_t events = 0;
+      std::vector<std::int64_t> key;
+    };
+    // Keys since the last trace event, a ring: seen[(first + i) % kKeep].
+    std::vector<Seen> seen;
+    std::size_t first = 0, count = 0;
+    std::size_t recorded = result.events.size();
+    std::vector<std::int64_t> key;
+    for (Time t = (sim.now() / kStep + 1) * kStep; t < end; t += kStep) {
+      sim.RunUntil(t);
+      if (result.events.size() != recorded) {
+        count = 0;
+        recorded = result.events.size();
+      }
+      if (!sim.SteadyStateKey(&key)) {
+        count = 0;
+        continue;
+      }
+      for (std::size_t i = 0; i < count; ++i) {
+        const Seen& s = seen[(first + i) % kKeep];
+        if (s.key != key) continue;
+        const Duration period = t - s.t;
+        const std::uint64_t per_period = sim.events_processed() - s.events;
+        const Duration rest = end - t;
+        sim.RunUntil(t + rest % period);
+        skipped_events = static_cast<std::uint64_t>(rest / period) * per_period;
+        return;
+      }
+      if (seen.size() < kKeep) seen.resize(seen.size() + 1);
+      if (count == kKeep) {
+        first = (first + 1) % kKeep;
+        --count;
+      }
+      Seen& slot = seen[(first + count) % kKeep];
+      ++count;
+      slot.t = t;
+      slot.events = sim.events_processed();
+      slot.key.swap(key);  // the slot's old buffer is reused for the next key
+    }
+    sim.RunUntil(end);
+  }
+
+  static bool WantsConnectivity(const Scenario& sc, const RunOptions& opt) {
+    bool want = opt.connectivity;
+    for (const auto& e : sc.expect) want = want || e.while_connected;
+    return want;
+  }
+
+  // Schedules timeline operations `ops` of `sc` (indices, ascending; with
+  // `starts`, the nodes' implicit starts): explicit operations first at
+  // equal times, then the implicit starts (so that `check` at 0s decides the
+  // first script result).
+  void ScheduleOps(const Scenario& sc, const std::vector<std::size_t>& ops, bool starts);
+};
+
+namespace {
+
+// The domain of a host's instance of `vrid` (see SegmentDomains).
+DomainTable BuildDomains(const Scenario& sc) {
+  const auto segment_domains = SegmentDomains(sc);
+  DomainTable table(sc.nodes.size());
+  for (std::size_t h = 0; h < sc.nodes.size(); ++h)
+    for (const auto& inst : sc.nodes[h].config.instances) {
       int dom = 0;
       for (const auto& ni : sc.nodes[h].interfaces)
         if (ni.name == inst.interface) {
-          auto it = domains.find(ni.segment);
-          if (it != domains.end()) dom = it->second;
+          auto it = segment_domains.find(ni.segment);
+          if (it != segment_domains.end()) dom = it->second;
         }
-      host_vrid_domain[h][inst.vrid] = dom;
+      table[h][inst.vrid] = dom;
+    }
+  return table;
+}
+
+SimulationOptions SimOptions(const RunOptions& o) {
+  SimulationOptions s;
+  s.record_packets = o.record_packets;
+  s.emit_logs = o.emit_logs;
+  return s;
+}
+
+}  // namespace
+
+ScenarioRun::Impl::Impl(const Scenario& sc, const RunOptions& opt)
+    : options(opt),
+      domains(std::make_shared<const DomainTable>(BuildDomains(sc))),
+      split([d = domains](int host, int vrid) {
+        if (host < 0 || host >= static_cast<int>(d->size())) return 0;
+        auto it = (*d)[static_cast<std::size_t>(host)].find(vrid);
+        return it == (*d)[static_cast<std::size_t>(host)].end() ? 0 : it->second;
+      }),
+      sim(opt.seed.value_or(sc.seed), SimOptions(opt)) {
+  result.scenario = sc.name;
+  result.file = sc.file;
+  result.seed = opt.seed.value_or(sc.seed);
+  result.duration = sc.duration;
+  for (std::size_t h = 0; h < sc.nodes.size(); ++h) {
+    HostInfo info;
+    info.name = sc.nodes[h].name;
+    for (const auto& inst : sc.nodes[h].config.instances) {
+      info.instances.push_back(inst.name);
+      info.vrids.push_back(inst.vrid);
     }
     result.hosts.push_back(std::move(info));
   }
-  SplitBrainDetector split([&host_vrid_domain](int host, int vrid) {
-    if (host < 0 || host >= static_cast<int>(host_vrid_domain.size())) return 0;
-    auto it = host_vrid_domain[host].find(vrid);
-    return it == host_vrid_domain[host].end() ? 0 : it->second;
-  });
-  sim.AddSink(&recorder);
-  sim.AddSink(&split);
 
   for (std::size_t h = 0; h < sc.nodes.size(); ++h) {
     HostSpec spec;
     spec.name = sc.nodes[h].name;
-    spec.config = *configs[h];
+    spec.config = sc.nodes[h].config;
     spec.script_runtime = sc.nodes[h].script_runtime;
     spec.wakeup_jitter = sc.nodes[h].wakeup_jitter.value_or(sc.wakeup_jitter);
     for (const auto& ni : sc.nodes[h].interfaces) {
@@ -166,21 +316,31 @@ RunResult RunBase(const Scenario& sc, const RunOptions& options) {
     sim.topology().ConnectSegments(a, b, t.a_to_b, t.b_to_a);
   }
 
-  // Timeline: explicit operations first at equal times, then the implicit
-  // starts (so that `check` at 0s decides the first script result).
+  std::vector<std::size_t> all(sc.timeline.size());
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  ScheduleOps(sc, all, true);
+
+  n_nodes = static_cast<int>(sc.nodes.size());
+  want_connectivity = WantsConnectivity(sc, opt);
+  if (want_connectivity) SampleConnectivity(0);
+  Attach();
+}
+
+void ScenarioRun::Impl::ScheduleOps(const Scenario& sc, const std::vector<std::size_t>& ops,
+                                    bool starts) {
   struct Sched {
     Time at;
     int order;
     std::size_t index;  // timeline index, or node index for starts
   };
   std::vector<Sched> sched;
-  for (std::size_t i = 0; i < sc.timeline.size(); ++i) sched.push_back({sc.timeline[i].at, 0, i});
-  for (std::size_t h = 0; h < sc.nodes.size(); ++h)
-    if (sc.nodes[h].start) sched.push_back({*sc.nodes[h].start, 1, h});
+  for (std::size_t i : ops) sched.push_back({sc.timeline[i].at, 0, i});
+  if (starts)
+    for (std::size_t h = 0; h < sc.nodes.size(); ++h)
+      if (sc.nodes[h].start) sched.push_back({*sc.nodes[h].start, 1, h});
   std::stable_sort(sched.begin(), sched.end(), [](const Sched& a, const Sched& b) {
     return a.at != b.at ? a.at < b.at : a.order < b.order;
   });
-  std::vector<MetricOp> metric_ops;
   for (const auto& s : sched) {
     Operation op;
     MetricOp mop;
@@ -205,54 +365,101 @@ RunResult RunBase(const Scenario& sc, const RunOptions& options) {
       op.up = so.up;
       op.down = so.down;
       op.config = so.config;
-      mop.kind = so.kind;
-      mop.host = so.node;
-      mop.check = so.check;
-      mop.subject = !so.label.empty()
-                        ? so.label
-                        : std::string(OpKindName(so.kind)) +
-                              (so.node >= 0 ? " " + sc.nodes[so.node].name : std::string()) + "@" +
-                              FormatTime(so.at);
+      if (options.metrics) {
+        mop.kind = so.kind;
+        mop.host = so.node;
+        mop.check = so.check;
+        mop.subject = !so.label.empty()
+                          ? so.label
+                          : std::string(OpKindName(so.kind)) +
+                                (so.node >= 0 ? " " + sc.nodes[so.node].name : std::string()) +
+                                "@" + FormatTime(so.at);
+      }
     }
-    metric_ops.push_back(mop);
+    if (options.metrics) metric_ops.emplace_back(s.order, std::move(mop));
+    implicit_start.push_back(s.order == 1);
     sim.Schedule(std::move(op), s.at);
   }
+  // Operations added later sort in as they would have been scheduled from
+  // the start (stable: the earlier ones first at equal keys).
+  std::stable_sort(metric_ops.begin(), metric_ops.end(), [](const auto& a, const auto& b) {
+    return a.second.at != b.second.at ? a.second.at < b.second.at : a.first < b.first;
+  });
+}
 
-  // Connectivity among the nodes, after every operation that changed it
-  // (and when a pause ends).
-  bool want_connectivity = options.connectivity;
-  for (const auto& e : sc.expect) want_connectivity = want_connectivity || e.while_connected;
-  const int n_nodes = static_cast<int>(sc.nodes.size());
-  auto sample_connectivity = [&](Time t) {
-    ConnectivitySample s;
-    s.t = t;
-    s.hears.resize(static_cast<std::size_t>(n_nodes) * static_cast<std::size_t>(n_nodes));
-    for (int a = 0; a < n_nodes; ++a)
-      for (int b = 0; b < n_nodes; ++b)
-        // A frozen keepalived hears nothing (its frames wait in the socket),
-        // nor does a host behind a 100 % loss.
-        s.hears[static_cast<std::size_t>(a * n_nodes + b)] =
-            a == b || (sim.HearsAtAll(a, b) && !sim.paused(a) && !sim.paused(b)) ? 1 : 0;
-    auto& v = result.connectivity;
-    if (!v.empty() && v.back().hears == s.hears) return;
-    if (!v.empty() && v.back().t == t)
-      v.back() = std::move(s);
-    else
-      v.push_back(std::move(s));
-  };
-  if (want_connectivity) {
-    sample_connectivity(0);
-    sim.SetAfterOperation(sample_connectivity);
+ScenarioRun::ScenarioRun(const Scenario& sc, const RunOptions& options)
+    : impl_(std::make_unique<Impl>(sc, options)) {}
+ScenarioRun::ScenarioRun(const ScenarioRun& o) : impl_(std::make_unique<Impl>(*o.impl_)) {}
+ScenarioRun::~ScenarioRun() = default;
+
+void ScenarioRun::RunUntil(Time until) { impl_->sim.RunUntil(until); }
+Time ScenarioRun::now() const { return impl_->sim.now(); }
+
+bool ScenarioRun::Reseed(std::uint64_t seed) {
+  if (!impl_->sim.Reseed(seed)) return false;
+  impl_->result.seed = seed;
+  return true;
+}
+
+bool ScenarioRun::Reseedable() const { return !impl_->sim.random_drawn(); }
+
+bool ScenarioRun::AddOperations(const Scenario& sc, const std::vector<std::size_t>& ops) {
+  Impl& r = *impl_;
+  if (static_cast<int>(sc.nodes.size()) != r.n_nodes) return false;
+  if (Impl::WantsConnectivity(sc, r.options) && !r.want_connectivity) return false;
+  const Time now = r.sim.now();
+  std::vector<bool> added(sc.timeline.size(), false);
+  for (std::size_t i : ops) {
+    if (i >= sc.timeline.size() || sc.timeline[i].at <= now) return false;
+    added[i] = true;
   }
+  std::vector<Time> times;
+  for (std::size_t i : ops) {
+    // From the start, sc's own operations at one instant run in timeline
+    // order; here the run's own ones, scheduled earlier, run first.
+    for (std::size_t j = i + 1; j < sc.timeline.size(); ++j)
+      if (!added[j] && sc.timeline[j].at == sc.timeline[i].at) return false;
+    times.push_back(sc.timeline[i].at);
+  }
+  std::sort(times.begin(), times.end());
+  // Pending operation-lane events were scheduled before the new operations,
+  // so at an equal instant they now run first. From the start, that is
+  // right for the timeline's own operations (the new ones come after them
+  // in the timeline), but the new ones would have run before a node's
+  // implicit start and before what operations schedule on their own (a
+  // restart's start, a pause's end). Refuse those.
+  bool clash = false;
+  r.sim.ForEachPendingEvent([&](const Event& e) {
+    if (e.lane != Lane::kOperation || !std::binary_search(times.begin(), times.end(), e.at)) return;
+    const std::int64_t op = Simulation::ScheduledOperation(e);
+    if (op < 0 || static_cast<std::size_t>(op) >= r.implicit_start.size() ||
+        r.implicit_start[static_cast<std::size_t>(op)])
+      clash = true;
+  });
+  if (clash) return false;
+  std::vector<std::size_t> sorted = ops;
+  std::sort(sorted.begin(), sorted.end());
+  r.ScheduleOps(sc, sorted, false);
+  return true;
+}
 
-  sim.RunUntil(sc.duration);
-  split.Finish(sc.duration);
-  result.split_brain = split.intervals();
-  result.events_processed = sim.events_processed();
+RunResult ScenarioRun::Finish(const Scenario& sc) {
+  Impl& r = *impl_;
+  RunResult& result = r.result;
+  result.scenario = sc.name;
+  result.file = sc.file;
+  result.duration = sc.duration;
+  r.RunToEnd(sc.duration);
+  r.split.Finish(sc.duration);
+  result.split_brain = r.split.intervals();
+  result.events_processed = r.sim.events_processed() + r.skipped_events;
 
   RunTimeline timeline(result.events, result.hosts, sc.duration);
-  if (options.metrics) {
-    result.metrics = ComputeMetrics(timeline, result.hosts, metric_ops, result.split_brain);
+  if (r.options.metrics) {
+    std::vector<MetricOp> ops;
+    ops.reserve(r.metric_ops.size());
+    for (auto& [order, op] : r.metric_ops) ops.push_back(std::move(op));
+    result.metrics = ComputeMetrics(timeline, result.hosts, ops, result.split_brain);
     AddClientMetrics(result, sc.duration);
   }
 
@@ -260,7 +467,15 @@ RunResult RunBase(const Scenario& sc, const RunOptions& options) {
     if (e.variants.empty() ||
         std::find(e.variants.begin(), e.variants.end(), "base") != e.variants.end())
       result.expectations.push_back(EvaluateExpectation(e, sc, timeline, result));
-  return result;
+  return std::move(result);
+}
+
+namespace {
+
+// The scenario's own run. A variant is run as its VariantScenario.
+RunResult RunBase(const Scenario& sc, const RunOptions& options) {
+  ScenarioRun run(sc, options);
+  return run.Finish(sc);
 }
 
 }  // namespace

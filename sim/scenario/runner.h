@@ -7,13 +7,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
+#include "engine/time.h"
 #include "sim/scenario/run_result.h"
 #include "sim/scenario/scenario.h"
 
 namespace vsim {
+
+using vrrp::Time;
 
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
@@ -22,6 +26,63 @@ struct RunOptions {
   bool metrics = true;                // compute RunResult::metrics (explore leaves them out)
   bool connectivity = false;          // record RunResult::connectivity (also when an
                                       // expectation needs it)
+  // Once the run has no input left and its state repeats exactly (a steady
+  // state: the same daemon states, timers and packets in flight, relative
+  // to now, with nothing recorded in between), skip the repeats to the end:
+  // nothing can happen in them. The result is the same, events_processed
+  // included (it counts the skipped repeats). Off: simulate every event
+  // (the tests compare both).
+  bool fast_forward = true;
+};
+
+// A run in progress: a scenario's world, its observers and what they have
+// seen so far. A copy is a snapshot that goes on independently, exactly as
+// the original would (same events, same trace): exploration runs a scenario
+// once up to some instant and starts many runs from copies of it instead of
+// from time 0.
+//
+//   ScenarioRun base(trial_without_faults, options);
+//   base.RunUntil(t);                    // REQUIRES: t before the first fault
+//   ScenarioRun run(base);               // the snapshot
+//   if (run.Reseed(seed) && run.AddOperations(trial, fault_ops))
+//     RunResult r = run.Finish(trial);   // == RunScenario(trial, seed)
+class ScenarioRun {
+ public:
+  // The world of `sc` with its timeline and node starts scheduled.
+  ScenarioRun(const Scenario& sc, const RunOptions& options);
+  ScenarioRun(const ScenarioRun& o);
+  ScenarioRun& operator=(const ScenarioRun&) = delete;
+  ~ScenarioRun();
+
+  // Processes every event up to and including `until`.
+  // REQUIRES: until >= now().
+  void RunUntil(Time until);
+  Time now() const;
+
+  // Makes this the run seeded with `seed` (see Simulation::Reseed): false if
+  // the run so far already depends on its seed.
+  bool Reseed(std::uint64_t seed);
+  // Whether Reseed would succeed.
+  bool Reseedable() const;
+
+  // Schedules the operations `ops` (indices into sc.timeline) as if they
+  // had been part of the scenario from the start: `sc` is the scenario this
+  // run was built from with those operations added (REQUIRES; the others
+  // in the same relative order). False (nothing scheduled) when the result
+  // could differ from running `sc` from time 0: an operation not after
+  // now(); one followed in sc.timeline by another of the run's own at the
+  // same instant, or at the instant of a pending node start, restart or
+  // pause end (their order would change); different nodes; or `sc` needs
+  // connectivity samples this run does not take.
+  bool AddOperations(const Scenario& sc, const std::vector<std::size_t>& ops);
+
+  // Runs to the end of `sc` (its duration) and evaluates its metrics and
+  // expectations. The run is over afterwards.
+  RunResult Finish(const Scenario& sc);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // The base run (no matrix overrides); expectations evaluated, except those

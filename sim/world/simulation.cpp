@@ -216,6 +216,130 @@ Simulation::Simulation(std::uint64_t seed, SimulationOptions options)
 
 Simulation::~Simulation() = default;
 
+Simulation::Simulation(const Simulation& o)
+    : seed_(o.seed_),
+      options_(o.options_),
+      scheduler_(o.scheduler_),
+      topology_(o.topology_),
+      network_(o.network_, &topology_),
+      operations_(o.operations_),
+      in_flight_(o.in_flight_),
+      free_in_flight_(o.free_in_flight_),
+      all_vips_(o.all_vips_),
+      has_clients_(o.has_clients_),
+      now_(o.now_),
+      events_processed_(o.events_processed_) {
+  hosts_.reserve(o.hosts_.size());
+  for (const auto& h : o.hosts_) hosts_.push_back(std::make_unique<Host>(*h));
+}
+
+Time Simulation::LastPendingOperation() const {
+  Time last = kNever;
+  scheduler_.ForEachPending([&](const Event& e) {
+    if (e.lane == Lane::kOperation && (last == kNever || e.at > last)) last = e.at;
+  });
+  return last;
+}
+
+bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
+  key->clear();
+  for (const auto& h : hosts_)
+    if (h->wakeup_jitter > 0 || (h->daemon && h->paused)) return false;
+  for (int dl = 0; dl < topology_.link_count() * 2; ++dl) {
+    const LinkDirection& d = topology_.direction(dl);
+    if (d.loss > 0 || d.jitter > 0) return false;
+  }
+  // Pending events in the order they will run, with times relative to now
+  // and what they carry in place of pool indices and counters.
+  struct Pending {
+    Time at;
+    Lane lane;
+    std::uint64_t seq;
+    EventPayload payload;
+  };
+  thread_local std::vector<Pending> pending;  // reused: no allocation per key
+  pending.clear();
+  bool inputs_left = false;
+  scheduler_.ForEachPending([&](const Event& e) {
+    if (e.lane == Lane::kOperation) inputs_left = true;
+    pending.push_back({e.at, e.lane, e.seq, e.payload});
+  });
+  if (inputs_left) return false;
+  std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+    return a.at != b.at ? a.at < b.at : a.lane != b.lane ? a.lane < b.lane : a.seq < b.seq;
+  });
+  auto put = [&](std::int64_t v) { key->push_back(v); };
+  put(static_cast<std::int64_t>(pending.size()));
+  for (const Pending& p : pending) {
+    put(p.at - now_);
+    put(static_cast<int>(p.lane));
+    put(p.payload.kind);
+    put(p.payload.target);
+    const Host& h = *hosts_[p.payload.target];
+    switch (p.payload.kind) {
+      case kEvDeliver: {
+        const InFlight& f = in_flight_[static_cast<std::uint32_t>(p.payload.data)];
+        put(static_cast<std::int64_t>(p.payload.data >> 32));  // receiving interface
+        put(f.src_host);
+        vrrp::AppendPacketState(f.packet, key);
+        break;
+      }
+      case kEvScriptResult:
+        // The run's daemon generation only says whether the result is stale.
+        put(static_cast<std::uint32_t>(p.payload.data >> 32) == h.generation);
+        put(static_cast<std::int64_t>(p.payload.data & 0xffffffffu));
+        break;
+      default:  // host timer (data 0), client re-ARP (data: the VIP)
+        put(static_cast<std::int64_t>(p.payload.data));
+        break;
+    }
+  }
+  for (const auto& hp : hosts_) {
+    const Host& h = *hp;
+    put(h.powered);
+    put(h.daemon.has_value());
+    put(h.timer.valid() && scheduler_.IsPending(h.timer));
+    if (h.daemon) h.daemon->AppendState(now_, key);
+    put(static_cast<std::int64_t>(h.vips.size()));
+    for (const Vip& v : h.vips) {
+      put(v.addr.value);
+      put(v.vrid);
+      put(static_cast<std::int64_t>(v.dev.size()));
+      for (std::size_t i = 0; i < v.dev.size(); i += 8) {
+        std::int64_t chunk = 0;
+        for (std::size_t j = i; j < i + 8 && j < v.dev.size(); ++j)
+          chunk = (chunk << 8) | static_cast<unsigned char>(v.dev[j]);
+        put(chunk);
+      }
+    }
+    put(static_cast<std::int64_t>(h.arp.size()));
+    for (const auto& [vip, entry] : h.arp) {
+      put(vip);
+      put(entry.host);
+      put(entry.reached);
+      put(scheduler_.IsPending(entry.rearp));
+    }
+  }
+  return true;
+}
+
+std::int64_t Simulation::ScheduledOperation(const Event& e) {
+  return e.payload.kind == kEvOperation ? static_cast<std::int64_t>(e.payload.data) : -1;
+}
+
+bool Simulation::random_drawn() const {
+  for (const auto& h : hosts_)
+    if (h->jitter_for != kNever) return true;  // a wake-up delay was drawn
+  return network_.random_drawn();
+}
+
+bool Simulation::Reseed(std::uint64_t seed) {
+  if (random_drawn() || !network_.Reseed(seed)) return false;
+  seed_ = seed;
+  for (auto& h : hosts_) h->wakeup_rng = Rng::Stream(seed_, "wakeup:" + h->name);
+  return true;
+}
+
 int Simulation::AddHost(HostSpec spec) {
   auto h = std::make_unique<Host>();
   h->name = spec.name;

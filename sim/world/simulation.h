@@ -130,8 +130,42 @@ class Simulation {
  public:
   explicit Simulation(std::uint64_t seed, SimulationOptions options = {});
   ~Simulation();
-  Simulation(const Simulation&) = delete;
+  // A copy is a snapshot of the whole world (daemons, pending events,
+  // network filters, random streams) that runs on as the original would.
+  // It has no sinks and no after-operation hook: its owner attaches its
+  // own. REQUIRES: `o` is between calls (not inside RunUntil).
+  Simulation(const Simulation& o);
   Simulation& operator=(const Simulation&) = delete;
+
+  // Makes the run one seeded with `seed` from now on, as if it had been
+  // from the start. Returns false (and changes nothing) if some random
+  // stream has already been drawn from (wake-up or link jitter, loss): then
+  // the run so far depends on its seed.
+  bool Reseed(std::uint64_t seed);
+  // Whether some random stream has been drawn from.
+  bool random_drawn() const;
+  // Appends to `key` (cleared first) a canonical encoding of the whole
+  // world relative to now(), for steady-state detection: when the run has
+  // no input left that could make two equal keys diverge (no pending
+  // operation-lane event, no host paused, no random draws ahead: no
+  // wake-up jitter, no loss or jitter on any link), returns true, and two
+  // equal keys taken at t1 < t2 mean that the run from t2 on repeats the
+  // run from t1 on, shifted by t2 - t1. Returns false otherwise. Leaves out
+  // what only operations change (configurations, topology, filters, check
+  // modes), caches, and counters nothing reads back (Daemon::AppendState).
+  bool SteadyStateKey(std::vector<std::int64_t>* key) const;
+  // The time of the last pending operation-lane event (a scenario
+  // operation, a restart's start, a pause's end); kNever if none.
+  Time LastPendingOperation() const;
+  // Calls f(const Event&) for every pending event (see Scheduler).
+  template <typename F>
+  void ForEachPendingEvent(F&& f) const {
+    scheduler_.ForEachPending(f);
+  }
+  // For a pending event: the index of the operation it applies (the
+  // n-th Schedule call, from 0); -1 for every other event, among them the
+  // start a restart makes and the end of a pause.
+  static std::int64_t ScheduledOperation(const Event& e);
 
   // REQUIRES: called before the first Run*; names unique.
   int AddHost(HostSpec spec);
