@@ -6,6 +6,7 @@
 //   BM_Explore_Jobs/N      2048 schedules per iteration on N threads (real time)
 //   BM_Explore_Memory/N    N schedules in one go; RSS growth after a warm-up
 //   BM_Explore_Shrink3     shrinking a 3-fault counterexample of the seed pair
+//   BM_Explore_SnapshotCopy  copying the seed pair's run at 5 minutes (a trial's start)
 //
 // Shrinking is not measured (RunExplore only), as in the CLI's "runs/s".
 #include <benchmark/benchmark.h>
@@ -16,6 +17,8 @@
 
 #include "sim/explore/explorer.h"
 #include "sim/explore/shrink.h"
+#include "sim/explore/trial.h"
+#include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 
 namespace {
@@ -95,6 +98,29 @@ BENCHMARK(BM_Explore_Jobs)
     ->ArgNames({"jobs"})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+// The cost a trial pays to start from a snapshot of the seed pair's
+// fault-free run (at 5 minutes: about 30 trace events recorded so far)
+// instead of from time 0.
+void BM_Explore_SnapshotCopy(benchmark::State& state) {
+  const SeedPair& s = Seed();
+  if (!s.ok) {
+    state.SkipWithError(s.error.c_str());
+    return;
+  }
+  vsim::Scenario clean;
+  const vsim::ExploreVariant& v = s.setup.variants.front();
+  v.trials->Build({}, v.properties.properties, &clean);
+  vsim::RunOptions ro;
+  ro.metrics = false;
+  vsim::ScenarioRun run(clean, ro);
+  run.RunUntil(vrrp::Seconds(300));
+  for (auto _ : state) {
+    vsim::ScenarioRun copy(run);
+    benchmark::DoNotOptimize(&copy);
+  }
+}
+BENCHMARK(BM_Explore_SnapshotCopy);
 
 // Peak RSS (KiB, Linux ru_maxrss) and current RSS (KiB, /proc/self/statm).
 long PeakRssKiB() {

@@ -1528,6 +1528,26 @@ void Daemon::AppendState(Time now, std::vector<std::int64_t>* out) const {
   }
 }
 
+void Daemon::ShiftTime(Duration d) {
+  Impl& m = *impl_;
+  auto shift = [d](Time& t) {
+    if (t != kNever) t += d;
+  };
+  shift(m.start_time);
+  shift(m.next_deadline);
+  shift(m.garp_thread_at);
+  for (Time& t : m.garp_next) shift(t);
+  for (ScriptRuntime& sr : m.scripts) shift(sr.next_run);
+  for (InstanceRuntime& v : m.insts) {
+    shift(v.sands);
+    shift(v.preempt_time);
+    shift(v.garp_delay_at);
+    shift(v.garp_lower_at);
+    shift(v.garp_refresh_at);
+    m.Touch(v);
+  }
+}
+
 Time Daemon::NextDeadline() const { return impl_->next_deadline; }
 
 const Config& Daemon::config() const { return impl_->config; }

@@ -115,6 +115,12 @@ class Daemon {
   // periodic steady state (sim/scenario/runner.cpp).
   void AppendState(Time now, std::vector<std::int64_t>* out) const;
 
+  // Moves every instant the daemon holds (deadlines, pacing times, its
+  // start) `d` later: the daemon then acts from now + d as it would have
+  // from now. With AppendState this lets a driver skip the repeats of a
+  // periodic steady state.
+  void ShiftTime(Duration d);
+
   // Introspection (for tests, observers and the CLI).
   const Config& config() const;
   int instance_count() const;

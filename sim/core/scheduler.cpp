@@ -383,6 +383,22 @@ void Scheduler::HeapRemoveAt(std::uint32_t pos) {
 
 // ---- small mode of kAdaptive: flat unsorted array
 
+bool Scheduler::ShiftTimes(Duration d, Lane keep) {
+  if (radix_ || !flat_) return false;
+  const std::uint64_t kept = static_cast<std::uint64_t>(keep);
+  for (const Entry& e : heap_)
+    if ((e.order >> kLaneShift) == kept && e.at < now_ + d) return false;
+  for (Entry& e : heap_) {
+    if ((e.order >> kLaneShift) == kept) continue;
+    e.at += d;
+    records_[e.rec].at = e.at;
+  }
+  now_ += d;
+  cached_min_ = kNever;
+  if (!heap_.empty()) FlatRescan();
+  return true;
+}
+
 void Scheduler::FlatRescan() {
   const auto n = static_cast<std::uint32_t>(heap_.size());
   std::uint32_t best = 0;

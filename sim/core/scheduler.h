@@ -118,6 +118,13 @@ class Scheduler {
   Scheduler& operator=(const Scheduler&) = delete;
   Scheduler(Scheduler&&) noexcept = default;
 
+  // Moves the clock and every pending event outside `keep` forward by `d`
+  // (their order unchanged); events in lane `keep` stay where they are.
+  // Only the flat small mode can do this in place: returns false (and
+  // changes nothing) in another mode, or if an event kept would then lie
+  // before the new now(). REQUIRES: d >= 0.
+  bool ShiftTimes(Duration d, Lane keep);
+
   // Calls f(const Event&) for every pending event, in no particular order.
   template <typename F>
   void ForEachPending(F&& f) const;

@@ -150,14 +150,19 @@ struct ScenarioRun::Impl {
   // Events counted for the steady-state repeats RunToEnd skipped.
   std::uint64_t skipped_events = 0;
 
-  // sim.RunUntil(end), skipping a steady state's repeats (fast_forward).
-  // At every whole second it takes the world's key (Simulation::
-  // SteadyStateKey); a key equal to one taken at an earlier second with no
-  // trace event since means the run is periodic from there with period P =
-  // their distance, and emits nothing in a period: the rest of the run is
-  // m whole periods (k events each, as the last one) and a remainder r, and
-  // the remainder is simulated (the events in (t, t + r] are those of any
-  // later stretch of that length at the same phase).
+  // sim.RunUntil(end), skipping the repeats of a steady state
+  // (fast_forward). At every whole second it takes the world's key
+  // (Simulation::SteadyStateKey: everything but the inputs still to come,
+  // relative to now) by a cheap hash of part of it (SteadyStateHash). When
+  // the hash equals one taken at an earlier second with no trace event and
+  // no input in between, the world may repeat with period P = their
+  // distance: its full key is kept and the run goes on for one period P; if
+  // nothing was recorded or input and the full key then is exactly the kept
+  // one, the world repeats with period
+  // P and records nothing in a period until the next input. The world m
+  // whole periods later, just before that input (or the end), is this one
+  // shifted by m * P (Simulation::ShiftTime), and those periods hold m times
+  // the events of the last one. Then the run goes on event by event.
   void RunToEnd(Time end) {
     if (!options.fast_forward) {
       sim.RunUntil(end);
@@ -165,52 +170,73 @@ struct ScenarioRun::Impl {
     }
     constexpr Duration kStep = vrrp::kSecond;
     constexpr std::size_t kKeep = 64;  // periods up to a minute
-    // Nothing repeats while operations are still to come: run past the
-    // last one first (they may schedule more: a restart's start, a pause's
-    // end).
-    for (Time last = sim.LastPendingOperation(); last != kNever && last < end;
-         last = sim.LastPendingOperation())
-      sim.RunUntil(last);
     struct Seen {
-      Time t = 0;
-      std::uint64_t events = 0;
-      std::vector<std::int64_t> key;
+      Time t;
+      std::uint64_t hash;
     };
-    // Keys since the last trace event, a ring: seen[(first + i) % kKeep].
-    std::vector<Seen> seen;
+    // Hashes since the last trace event or input, a ring:
+    // seen[(first + i) % kKeep]. The buffers are the thread's: a run takes
+    // a key every simulated second, and allocating them per run cost more
+    // than taking the keys.
+    thread_local std::vector<Seen> seen(kKeep);
+    thread_local std::vector<std::int64_t> key, candidate;
     std::size_t first = 0, count = 0;
+    Time candidate_at = kNever;  // the instant `candidate` was taken
+    std::uint64_t candidate_events = 0;
     std::size_t recorded = result.events.size();
-    std::vector<std::int64_t> key;
+    std::uint64_t inputs = sim.inputs_processed();
     for (Time t = (sim.now() / kStep + 1) * kStep; t < end; t += kStep) {
       sim.RunUntil(t);
-      if (result.events.size() != recorded) {
+      // An input that changed nothing (the end of a pause of a daemon that
+      // has gone since) records nothing, but it is no repeat either.
+      if (result.events.size() != recorded || sim.inputs_processed() != inputs) {
         count = 0;
+        candidate_at = kNever;
         recorded = result.events.size();
+        inputs = sim.inputs_processed();
       }
-      if (!sim.SteadyStateKey(&key)) {
+      if (candidate_at != kNever) {
+        // One period after the candidate: the world repeats if its key is
+        // exactly the candidate's (with nothing recorded or input between).
+        const bool repeats = sim.SteadyStateKey(&key) && key == candidate;
+        const Duration period = t - candidate_at;
+        candidate_at = kNever;
+        if (repeats) {
+          const Time next_input = sim.NextPendingOperation();
+          const Time horizon = next_input == kNever ? end : std::min(end, next_input - 1);
+          const std::int64_t periods = (horizon - t) / period;
+          if (periods > 0 && sim.ShiftTime(periods * period)) {
+            skipped_events +=
+                static_cast<std::uint64_t>(periods) * (sim.events_processed() - candidate_events);
+            t += periods * period;
+          }
+          count = 0;
+          continue;
+        }
+      }
+      const std::uint64_t h = sim.SteadyStateHash();
+      if (h == 0) {
         count = 0;
         continue;
       }
+      bool checking = false;
       for (std::size_t i = 0; i < count; ++i) {
         const Seen& s = seen[(first + i) % kKeep];
-        if (s.key != key) continue;
-        const Duration period = t - s.t;
-        const std::uint64_t per_period = sim.events_processed() - s.events;
-        const Duration rest = end - t;
-        sim.RunUntil(t + rest % period);
-        skipped_events = static_cast<std::uint64_t>(rest / period) * per_period;
-        return;
+        if (s.hash != h || !sim.SteadyStateKey(&candidate)) continue;
+        // Maybe periodic with period t - s.t: check one period on.
+        candidate_at = t;
+        candidate_events = sim.events_processed();
+        t += (t - s.t) - kStep;  // the next check is one period from now
+        checking = true;
+        break;
       }
-      if (seen.size() < kKeep) seen.resize(seen.size() + 1);
+      if (checking) continue;
       if (count == kKeep) {
         first = (first + 1) % kKeep;
         --count;
       }
-      Seen& slot = seen[(first + count) % kKeep];
+      seen[(first + count) % kKeep] = Seen{t, h};
       ++count;
-      slot.t = t;
-      slot.events = sim.events_processed();
-      slot.key.swap(key);  // the slot's old buffer is reused for the next key
     }
     sim.RunUntil(end);
   }

@@ -228,9 +228,26 @@ Simulation::Simulation(const Simulation& o)
       all_vips_(o.all_vips_),
       has_clients_(o.has_clients_),
       now_(o.now_),
-      events_processed_(o.events_processed_) {
+      events_processed_(o.events_processed_),
+      inputs_processed_(o.inputs_processed_) {
   hosts_.reserve(o.hosts_.size());
   for (const auto& h : o.hosts_) hosts_.push_back(std::make_unique<Host>(*h));
+}
+
+bool Simulation::ShiftTime(Duration d) {
+  if (!scheduler_.ShiftTimes(d, Lane::kOperation)) return false;
+  for (auto& h : hosts_)
+    if (h->daemon) h->daemon->ShiftTime(d);
+  now_ += d;
+  return true;
+}
+
+Time Simulation::NextPendingOperation() const {
+  Time next = kNever;
+  scheduler_.ForEachPending([&](const Event& e) {
+    if (e.lane == Lane::kOperation && e.at < next) next = e.at;
+  });
+  return next;
 }
 
 Time Simulation::LastPendingOperation() const {
@@ -241,14 +258,45 @@ Time Simulation::LastPendingOperation() const {
   return last;
 }
 
-bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
-  key->clear();
+bool Simulation::SteadyStateKeyable() const {
   for (const auto& h : hosts_)
     if (h->wakeup_jitter > 0 || (h->daemon && h->paused)) return false;
   for (int dl = 0; dl < topology_.link_count() * 2; ++dl) {
     const LinkDirection& d = topology_.direction(dl);
     if (d.loss > 0 || d.jitter > 0) return false;
   }
+  return true;
+}
+
+std::uint64_t Simulation::SteadyStateHash() const {
+  if (!SteadyStateKeyable()) return 0;
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ull; };
+  // Pending events in any order: an order-free sum of their own hashes.
+  std::uint64_t events = 0;
+  scheduler_.ForEachPending([&](const Event& e) {
+    if (e.lane == Lane::kOperation) return;
+    std::uint64_t x = static_cast<std::uint64_t>(e.at - now_) * 0x9e3779b97f4a7c15ull;
+    x ^= (static_cast<std::uint64_t>(e.lane) << 56) ^ (std::uint64_t{e.payload.kind} << 40) ^
+         e.payload.target;
+    events += x * 0xbf58476d1ce4e5b9ull + (x >> 29);
+  });
+  mix(events);
+  for (const auto& hp : hosts_) {
+    mix(hp->daemon.has_value());
+    if (!hp->daemon) continue;
+    const vrrp::Daemon& d = *hp->daemon;
+    for (int i = 0; i < d.instance_count(); ++i) {
+      mix(static_cast<std::uint64_t>(d.state(i)));
+      mix(static_cast<std::uint64_t>(d.effective_priority(i)));
+    }
+  }
+  return h == 0 ? 1 : h;
+}
+
+bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
+  key->clear();
+  if (!SteadyStateKeyable()) return false;
   // Pending events in the order they will run, with times relative to now
   // and what they carry in place of pool indices and counters.
   struct Pending {
@@ -259,12 +307,9 @@ bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
   };
   thread_local std::vector<Pending> pending;  // reused: no allocation per key
   pending.clear();
-  bool inputs_left = false;
   scheduler_.ForEachPending([&](const Event& e) {
-    if (e.lane == Lane::kOperation) inputs_left = true;
-    pending.push_back({e.at, e.lane, e.seq, e.payload});
+    if (e.lane != Lane::kOperation) pending.push_back({e.at, e.lane, e.seq, e.payload});
   });
-  if (inputs_left) return false;
   std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     return a.at != b.at ? a.at < b.at : a.lane != b.lane ? a.lane < b.lane : a.seq < b.seq;
   });
@@ -519,6 +564,7 @@ void Simulation::RunUntil(Time until) {
     const Event e = scheduler_.Pop();
     now_ = e.at;
     ++events_processed_;
+    if (e.lane == Lane::kOperation) ++inputs_processed_;
     Dispatch(e);
   }
   now_ = until;

@@ -145,15 +145,32 @@ class Simulation {
   // Whether some random stream has been drawn from.
   bool random_drawn() const;
   // Appends to `key` (cleared first) a canonical encoding of the whole
-  // world relative to now(), for steady-state detection: when the run has
-  // no input left that could make two equal keys diverge (no pending
-  // operation-lane event, no host paused, no random draws ahead: no
+  // world but its pending inputs (operation-lane events) relative to now(),
+  // for steady-state detection: when nothing but those inputs could make
+  // two equal keys diverge (no host paused, no random draws ahead: no
   // wake-up jitter, no loss or jitter on any link), returns true, and two
-  // equal keys taken at t1 < t2 mean that the run from t2 on repeats the
-  // run from t1 on, shifted by t2 - t1. Returns false otherwise. Leaves out
+  // equal keys taken at t1 < t2 with no input in between mean that, until
+  // the next input, the run from t2 on repeats the run from t1 on, shifted
+  // by t2 - t1. Returns false otherwise. Leaves out
   // what only operations change (configurations, topology, filters, check
   // modes), caches, and counters nothing reads back (Daemon::AppendState).
   bool SteadyStateKey(std::vector<std::int64_t>* key) const;
+  // A cheap hash of part of that key (the pending events' relative times
+  // and kinds, each instance's state and priority) for finding candidates:
+  // equal keys have equal hashes, not the reverse. 0 when SteadyStateKey
+  // would return false.
+  std::uint64_t SteadyStateHash() const;
+  // Moves the whole world but its pending operation-lane events (the
+  // scenario's inputs, at fixed instants) `d` forward in time, as if it had
+  // been running `d` longer: after equal SteadyStateKeys one period apart,
+  // the world `d` = whole periods later is exactly this one shifted. The
+  // caller accounts for the events of the skipped periods. Returns false
+  // (nothing changed) if the event queue cannot shift in place (more than
+  // a few dozen pending events) or an input would come before the new now.
+  // REQUIRES: SteadyStateKey returned true just now; d >= 0.
+  bool ShiftTime(Duration d);
+  // The earliest pending operation-lane event; kNever if none.
+  Time NextPendingOperation() const;
   // The time of the last pending operation-lane event (a scenario
   // operation, a restart's start, a pause's end); kNever if none.
   Time LastPendingOperation() const;
@@ -185,6 +202,9 @@ class Simulation {
   Time now() const { return now_; }
   std::uint64_t seed() const { return seed_; }
   std::uint64_t events_processed() const { return events_processed_; }
+  // Operation-lane events processed so far (scenario operations, restarts'
+  // starts, pauses' ends), whether or not they changed anything.
+  std::uint64_t inputs_processed() const { return inputs_processed_; }
 
   // Introspection.
   int host_count() const { return static_cast<int>(hosts_.size()); }
@@ -238,6 +258,8 @@ class Simulation {
   void RearmHostTimer(int host);
   void Emit(TraceEvent e);
   void RemoveAllVips(Time now, int host, const char* why);
+  // No paused host and no random draws ahead (see SteadyStateKey).
+  bool SteadyStateKeyable() const;
 
   std::uint64_t seed_;
   SimulationOptions options_;
@@ -258,6 +280,7 @@ class Simulation {
   std::vector<Drop> drops_;
   Time now_ = 0;
   std::uint64_t events_processed_ = 0;
+  std::uint64_t inputs_processed_ = 0;
 };
 
 }  // namespace vsim

@@ -54,8 +54,8 @@ TEST(PrefixSnapshots, SeedPairTrialsMatchRunsFromTimeZero) {
       LoadScenarioFile(std::string(VRRPSIM_SOURCE_DIR) + "/scenarios/seed/master-backup.yaml");
   ASSERT_TRUE(load.ok());
   ExploreOptions o;
-  o.duration = 300 * vrrp::kSecond;
-  ExpectSnapshotsMatch(*load.scenario, o, 300, 250);
+  o.duration = 600 * vrrp::kSecond;  // as BM_Explore_SeedPair
+  ExpectSnapshotsMatch(*load.scenario, o, 1000, 900);
 }
 
 TEST(PrefixSnapshots, EveryFaultKindMatchesRunsFromTimeZero) {
@@ -64,7 +64,7 @@ TEST(PrefixSnapshots, EveryFaultKindMatchesRunsFromTimeZero) {
   o.duration = 120 * vrrp::kSecond;
   for (int k = 0; k < kFaultKindCount; ++k)
     o.weights.emplace_back(FaultKindName(static_cast<FaultKind>(k)), 1);
-  ExpectSnapshotsMatch(sc, o, 400, 200);
+  ExpectSnapshotsMatch(sc, o, 1500, 750);
 }
 
 }  // namespace
