@@ -174,6 +174,7 @@ void BM_Explore_Memory(benchmark::State& state) {
 }
 BENCHMARK(BM_Explore_Memory)
     ->Arg(200000)
+    ->Arg(1000000)
     ->ArgNames({"schedules"})
     ->Iterations(1)
     ->Unit(benchmark::kSecond);
