@@ -1463,11 +1463,10 @@ void Daemon::OnTrackFile(Time now, std::string_view name, std::int64_t value, Ac
 // Every field of the run-time state is either encoded below or named in a
 // comment as left out, and these sizes make a new field fail the build until
 // it is (x86-64, libstdc++: the only ABI this is built for).
-static_assert(sizeof(InstanceRuntime) == 312 && sizeof(ScriptRuntime) == 48 &&
-                  sizeof(GroupRuntime) == 40,
-              "a run-time field was added: encode it in Daemon::AppendState");
-
 void Daemon::AppendState(Time now, std::vector<std::int64_t>* out) const {
+  static_assert(sizeof(InstanceRuntime) == 312 && sizeof(ScriptRuntime) == 48 &&
+                    sizeof(GroupRuntime) == 40 && sizeof(Impl) == 592,
+                "a run-time field was added: encode it here (or say why not) and in ShiftTime");
   const Impl& d = *impl_;
   auto rel = [&](Time t) { return t == kNever ? INT64_MIN : t - now; };
   // A past instant compared only as `now < t`: every past one is the same.

@@ -259,6 +259,11 @@ Time Simulation::LastPendingOperation() const {
 }
 
 bool Simulation::SteadyStateKeyable() const {
+  // Every field of the world is either in SteadyStateKey or left out for a
+  // reason given there; these sizes make a new field fail the build until
+  // it is (x86-64, libstdc++).
+  static_assert(sizeof(Host) == 1184, "a host field was added: key it or say why not");
+  static_assert(sizeof(Simulation) == 880, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter > 0 || (h->daemon && h->paused)) return false;
   for (int dl = 0; dl < topology_.link_count() * 2; ++dl) {
