@@ -52,6 +52,8 @@ TrialBuilder::TrialBuilder(const Scenario& base, bool prefix, vrrp::Duration dur
   base_.timeline.erase(std::remove_if(base_.timeline.begin(), base_.timeline.end(),
                                       [&](const ScenarioOp& op) { return op.at > duration; }),
                        base_.timeline.end());
+  for (const auto& n : base_.nodes)
+    node_configs_.push_back(std::make_shared<const vrrp::Config>(n.config));
   for (;;) {
     bool clash = false;
     for (const auto& op : base_.timeline)
@@ -123,7 +125,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
       case FaultKind::kReload: {
         ScenarioOp op = make(OpKind::kReload, f.at, f.node, open);
         const auto& n = base_.nodes[static_cast<std::size_t>(f.node)];
-        op.config = std::make_shared<const vrrp::Config>(n.config);
+        op.config = node_configs_[static_cast<std::size_t>(f.node)];
         op.config_text = n.config_text;
         add(std::move(op), false);
         break;

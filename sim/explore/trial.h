@@ -50,6 +50,8 @@ class TrialBuilder {
   void AddOps(const FaultSchedule& schedule, Scenario* out) const;
 
   Scenario base_;  // the prefix kept or not, duration set
+  // Each node's configuration, shared by the reload faults of every trial.
+  std::vector<std::shared_ptr<const vrrp::Config>> node_configs_;
   std::string label_prefix_ = "fault";
 };
 
