@@ -15,6 +15,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "engine/config/parser.h"
+#include "sim/core/clip.h"
+#include "sim/io/file_io.h"
 #include "sim/io/fs_include_resolver.h"
 #include "sim/scenario/scenario.h"
 
@@ -70,6 +72,7 @@ class InlineResolver : public vrrp::IncludeResolver {
         including_file == inline_name_ ? base_dir_ + "/inline.conf" : including_file;
     return fs_.Resolve(from, pattern, error);
   }
+  const std::vector<std::string>& files_read() const { return fs_.files_read(); }
 
  private:
   FsIncludeResolver fs_;
@@ -445,9 +448,18 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     }
     *source = *rel;
     auto r = LoadConfigFile(path, base_dir_, options);
+    if (!r.read_ok) {
+      // A directory, a named pipe, a device, too large: the node would run
+      // unconfigured. An error at the scenario's line, not the file's.
+      const std::string why =
+          r.parse.diagnostics.empty() ? "cannot be read" : r.parse.diagnostics.front().message;
+      Error(*file, "node " + node_name + ": config_file '" + Clip(*rel) + "': " + why);
+      return std::nullopt;
+    }
     cfg_diags = std::move(r.parse.diagnostics);
     config = std::move(r.parse.config);
     *text_out = std::move(r.text);
+    sc_.input_files.insert(sc_.input_files.end(), r.files.begin(), r.files.end());
   } else {
     auto text = Str(*inline_text, "config");
     if (!text) return std::nullopt;
@@ -456,6 +468,8 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     InlineResolver resolver(base_dir_, file_);
     options.resolver = &resolver;
     auto r = vrrp::ParseConfig(*text, file_, options);
+    sc_.input_files.insert(sc_.input_files.end(), resolver.files_read().begin(),
+                           resolver.files_read().end());
     config = std::move(r.config);
     // Map lines of a block scalar (`config: |`) back to the scenario file:
     // content line 1 is the line after the indicator (a literal block keeps
@@ -2504,35 +2518,22 @@ ScenarioLoad LoadScenarioText(std::string_view yaml, const std::string& path_for
 
 ScenarioLoad LoadScenarioFile(const std::string& path) {
   ScenarioLoad out;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    out.diagnostics.push_back(
-        {Severity::kError, {path, 0, 0}, "is a directory, not a scenario file"});
+  // A regular file only, capped before it is read: a named pipe would block
+  // and a device never end (docs/robustness.md, "Hostile files and paths").
+  std::string data, error;
+  if (!ReadRegularFile(path, kMaxScenarioBytes, &data, &error)) {
+    if (error.rfind("is larger than", 0) == 0)
+      error = "scenario file is larger than " + std::to_string(kMaxScenarioBytes) + " bytes";
+    else if (const auto cut = error.find(", not a regular file"); cut != std::string::npos)
+      error = error.substr(0, cut) + ", not a scenario file";
+    else if (error.rfind("is ", 0) != 0)
+      error = "cannot open scenario file: " + error;
+    out.diagnostics.push_back({Severity::kError, {path, 0, 0}, error});
     return out;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    out.diagnostics.push_back({Severity::kError,
-                               {path, 0, 0},
-                               std::filesystem::exists(path, ec)
-                                   ? "cannot open scenario file (permission denied?)"
-                                   : "cannot open scenario file: no such file"});
-    return out;
-  }
-  std::string data;
-  char buf[65536];
-  while (in) {
-    in.read(buf, sizeof buf);
-    data.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (data.size() > kMaxScenarioBytes) {
-      out.diagnostics.push_back(
-          {Severity::kError,
-           {path, 0, 0},
-           "scenario file is larger than " + std::to_string(kMaxScenarioBytes) + " bytes"});
-      return out;
-    }
-  }
-  return LoadScenarioText(data, path, DirName(path));
+  out = LoadScenarioText(data, path, DirName(path));
+  if (out.scenario) out.scenario->input_files.insert(out.scenario->input_files.begin(), path);
+  return out;
 }
 
 }  // namespace vsim

@@ -194,6 +194,9 @@ struct Scenario {
   std::string description;
   std::string file;      // path for messages
   std::string base_dir;  // configs are read from here and below
+  // Every file read to load it: the scenario file (when loaded from one),
+  // each config_file and every file an include read. No output may be one.
+  std::vector<std::string> input_files;
   std::uint64_t seed = 1;
   Duration duration = 0;
   // Default of every node's wakeup_jitter (HostSpec::wakeup_jitter).
