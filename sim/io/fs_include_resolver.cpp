@@ -143,6 +143,7 @@ std::vector<IncludeResolver::File> FsIncludeResolver::Resolve(const std::string&
       return {};
     }
     files_read_.push_back(canon);
+    bytes_read_ += f.content.size();
     out.push_back(std::move(f));
   }
   return out;
@@ -185,6 +186,7 @@ LoadResult LoadConfigFile(const std::string& path, const std::string& root, Pars
   options.resolver = &resolver;
   result.parse = ParseConfig(text, path, options);
   result.text = std::move(text);
+  result.bytes = result.text.size() + resolver.bytes_read();
   result.files.push_back(path);
   result.files.insert(result.files.end(), resolver.files_read().begin(),
                       resolver.files_read().end());

@@ -35,6 +35,13 @@ inline constexpr std::size_t kMaxExpectations = 100000;
 inline constexpr std::size_t kMaxVariants = 1000;
 inline constexpr std::size_t kMaxInterfacesPerNode = 64;
 inline constexpr Duration kMaxDuration = 30LL * 24 * 3600 * vrrp::kSecond;
+// YAML nodes that aliases may add to what the file spells out (`*a` counts
+// as the whole tree `&a` names): counted while the file is scanned, before a
+// node tree is built, so an alias fan-out costs nothing before its refusal.
+inline constexpr std::uint64_t kMaxAliasNodes = 1'000'000;
+// The keepalived configuration text one scenario holds in total: every
+// node's, every reload's (repeats included), their include files.
+inline constexpr std::size_t kMaxConfigBytesTotal = 64 * 1024 * 1024;
 
 // FormatTime ("12.345678s") lives in sim/core/time_text.h.
 
