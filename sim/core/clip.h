@@ -15,4 +15,8 @@ inline constexpr std::size_t kMaxQuotedBytes = 100;
 // at a UTF-8 character boundary) and "... (N bytes)".
 std::string Clip(std::string_view text, std::size_t max = kMaxQuotedBytes);
 
+// `message` with every '...'-quoted part longer than `max` bytes clipped: the
+// safety net of a reader whose messages quote what they refuse.
+std::string ClipQuoted(std::string message, std::size_t max = kMaxQuotedBytes);
+
 }  // namespace vsim

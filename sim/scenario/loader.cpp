@@ -103,11 +103,11 @@ class Loader {
   }
   void Error(const Location& where, std::string msg) {
     ++errors_;
-    diags_->push_back({Severity::kError, where, std::move(msg)});
+    diags_->push_back({Severity::kError, where, ClipQuoted(std::move(msg))});
   }
   void Error(const YAML::Node& n, std::string msg) { Error(Loc(n), std::move(msg)); }
   void Warn(const Location& where, std::string msg) {
-    diags_->push_back({Severity::kWarning, where, std::move(msg)});
+    diags_->push_back({Severity::kWarning, where, ClipQuoted(std::move(msg))});
   }
   bool Spend() { return --budget_ >= 0; }
   // Counts `bytes` of configuration text against kMaxConfigBytesTotal; false
@@ -2668,6 +2668,7 @@ ScenarioLoad LoadScenarioFile(const std::string& path) {
     else if (error.rfind("is ", 0) != 0)
       error = "cannot open scenario file: " + error;
     out.diagnostics.push_back({Severity::kError, {path, 0, 0}, error});
+    out.read_ok = false;
     return out;
   }
   out = LoadScenarioText(data, path, DirName(path));

@@ -225,6 +225,7 @@ struct Scenario {
 struct ScenarioLoad {
   std::optional<Scenario> scenario;
   vrrp::Diagnostics diagnostics;  // scenario errors, node-config diagnostics, lint is separate
+  bool read_ok = true;            // false: the file itself could not be read
   bool ok() const { return scenario.has_value(); }
 };
 
