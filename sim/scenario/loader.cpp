@@ -456,7 +456,9 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     const std::string canon = CanonicalPath(path);
     const std::string root = CanonicalPath(base_dir_);
     if (canon.empty()) {
-      Error(*file, "config_file '" + *rel + "' not found (looked for " + path + ")");
+      const std::string kind = DescribeFileType(path);  // "a symbolic link loop", or ""
+      Error(*file, "config_file '" + *rel + "' " +
+                       (kind.empty() ? "not found (looked for " + path + ")" : "is " + kind));
       return std::nullopt;
     }
     if (root.empty() || !IsUnder(canon, root)) {
