@@ -710,7 +710,15 @@ struct Reader {
           for (std::size_t k = 0; k < names.size(); ++k)
             if (names[k] == s) e.instance = static_cast<int>(k);
         }
-        Get(ej, "vrid", &e.vrid, ew, false, 1, 255);
+        // The kinds the writer writes a "vrid" for must have one: read as 0,
+        // it would be written back as the VRID 0 the reader refuses (fuzz
+        // finding F8: a trace must read back what it writes).
+        const bool has_vrid = e.kind == TraceKind::kTransition || e.kind == TraceKind::kPriority ||
+                              e.kind == TraceKind::kVipAdded || e.kind == TraceKind::kVipRemoved ||
+                              e.kind == TraceKind::kGarp || e.kind == TraceKind::kAdvertSent ||
+                              e.kind == TraceKind::kAdvertReceived ||
+                              e.kind == TraceKind::kPacketDropped;
+        Get(ej, "vrid", &e.vrid, ew, has_vrid, 1, 255);
         Get(ej, "priority", &e.priority, ew, false, 0, 255);
         // "from" is a state name for transitions and the old priority for
         // priority changes.
@@ -736,7 +744,7 @@ struct Reader {
         }
         bool ok = false;
         if (Get(ej, "ok", &ok, ew, false)) e.value = ok ? 1 : 0;
-        if (e.kind == TraceKind::kGroupTransition) Get(ej, "group", &e.instance, ew, false, 0);
+        if (e.kind == TraceKind::kGroupTransition) Get(ej, "group", &e.instance, ew, true, 0);
         Get(ej, "detail", &e.detail, ew, false);
         run->events.push_back(std::move(e));
       }
