@@ -13,6 +13,7 @@
 
 #include "gui/main_window.h"
 #include "gui/render.h"
+#include "gui/run_loader.h"
 #include "gui/timeline_view.h"
 #include "gui/viewer_pane.h"
 #include "sim/scenario/scenario.h"
@@ -111,8 +112,10 @@ int main(int argc, char** argv) {
       a = vsim::ParseDuration(parts[0].toStdString(), &e1);
       b = vsim::ParseDuration(parts[1].toStdString(), &e2);
     }
-    if (!a || !b || *b <= *a) {
-      std::fprintf(stderr, "vrrpsim-gui: --window wants FROM:TO, e.g. 20s:30s\n");
+    if (!a || !b || *b <= *a || *b > vsim::kMaxDuration) {
+      std::fprintf(stderr,
+                   "vrrpsim-gui: --window wants FROM:TO with 0 <= FROM < TO <= 30d, e.g. "
+                   "20s:30s\n");
       return 2;
     }
     ro.window = std::make_pair(*a, *b);
@@ -147,6 +150,19 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "vrrpsim-gui: rendered in %lld ms\n", timer.elapsed());
     return rc;
   }
+  if (!screenshot.isEmpty()) {
+    QByteArray format;
+    QString why;
+    std::vector<std::string> inputs;
+    for (const QString& f : files) inputs.push_back(f.toStdString());
+    std::string e;
+    if (!vsim::gui::ExportFormat(screenshot, &format, &why) ||
+        !vsim::gui::CheckOutputNotInput(screenshot.toStdString(), inputs, {}, &e)) {
+      std::fprintf(stderr, "vrrpsim-gui: --screenshot: %s\n",
+                   why.isEmpty() ? e.c_str() : qPrintable(why));
+      return 2;
+    }
+  }
   vsim::gui::MainWindow w;
   w.show();
   if (!files.isEmpty() && !w.openFiles(files) && !screenshot.isEmpty()) {
@@ -159,8 +175,9 @@ int main(int argc, char** argv) {
     // The real window as the display server shows it (CI under Xvfb).
     QTimer::singleShot(700, &w, [&] {
       const QPixmap shot = w.screen()->grabWindow(w.winId());
-      bool ok = !shot.isNull() && shot.save(screenshot);
-      if (!ok) std::fprintf(stderr, "vrrpsim-gui: screenshot failed\n");
+      QString why = "nothing was grabbed";
+      bool ok = !shot.isNull() && vsim::gui::WriteImageFile(shot.toImage(), screenshot, &why);
+      if (!ok) std::fprintf(stderr, "vrrpsim-gui: screenshot failed: %s\n", qPrintable(why));
       // Pixels of the saved file at known lanes and times (the CI check).
       const QImage saved(screenshot);
       for (const QString& probe : probes) {

@@ -411,6 +411,12 @@ void MainWindow::setWindowTimes(Time t0, Time t1) { pane_->timeline()->setWindow
 
 bool MainWindow::exportView(const QString& path) {
   QString error;
+  std::vector<std::string> inputs;
+  for (const QString& f : current_files_) inputs.push_back(f.toStdString());
+  if (std::string e; !CheckOutputNotInput(path.toStdString(), inputs, {loaded_.scenario}, &e)) {
+    showError("Export refused", QString::fromStdString(e));
+    return false;
+  }
   if (!pane_->exportTo(path, &error)) {
     showError("Export failed", error);
     return false;

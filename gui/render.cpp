@@ -29,9 +29,25 @@ QString SizeRule() {
 }
 
 int RenderToFile(const RenderOptions& options, QString* error) {
+  // The format is decided, and the output checked against the inputs, before
+  // anything is loaded or opened for writing: `-o S.yaml` must neither
+  // truncate the scenario nor overwrite it.
+  QByteArray format;
+  if (!ExportFormat(options.output, &format, error)) return 2;
+  std::vector<std::string> inputs;
+  for (const QString& in : options.inputs) inputs.push_back(in.toStdString());
+  std::vector<std::shared_ptr<const Scenario>> scenarios;
+  auto check = [&] {
+    std::string e;
+    if (CheckOutputNotInput(options.output.toStdString(), inputs, scenarios, &e)) return true;
+    if (error) *error = QString::fromStdString(e);
+    return false;
+  };
+  if (!check()) return 2;
   std::vector<std::shared_ptr<const RunResult>> runs;
   for (const QString& in : options.inputs) {
     LoadedRuns l = LoadRuns(in.toStdString());
+    scenarios.push_back(l.scenario);
     if (!l.ok()) {
       if (error)
         *error =
@@ -42,6 +58,7 @@ int RenderToFile(const RenderOptions& options, QString* error) {
       std::fprintf(stderr, "vrrpsim-gui: %s: %s\n", qPrintable(in), l.note.c_str());
     runs.insert(runs.end(), l.runs.begin(), l.runs.end());
   }
+  if (!check()) return 2;
   ViewerPane pane;
   pane.setAttribute(Qt::WA_DontShowOnScreen);
   pane.resize(options.size);

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
+#include "sim/io/file_io.h"
 #include "sim/scenario/runner.h"
 #include "sim/trace/json_trace.h"
 
@@ -58,7 +58,7 @@ LoadedRuns LoadRuns(const std::string& path_and_variant) {
   // "file.yaml#variant" keeps one run of a matrix (or of a multi-run trace).
   std::string path = path_and_variant, only;
   if (const auto hash = path_and_variant.rfind('#');
-      hash != std::string::npos && !std::ifstream(path_and_variant)) {
+      hash != std::string::npos && DescribeFileType(path_and_variant).empty()) {
     path = path_and_variant.substr(0, hash);
     only = path_and_variant.substr(hash + 1);
   }
@@ -78,22 +78,20 @@ LoadedRuns LoadRuns(const std::string& path_and_variant) {
 
 static LoadedRuns LoadAll(const std::string& path) {
   LoadedRuns out;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    out.error = path + ": cannot open the file";
+  // A regular file only, its size checked before it is read: a named pipe
+  // would block the viewer, /dev/zero is neither empty nor ending, and a
+  // directory is not "larger than 512 MiB".
+  std::string text, why;
+  if (!ReadRegularFile(path, kMaxTraceBytes, &text, &why)) {
+    if (why.rfind("is larger than", 0) == 0)
+      out.error = path + ": the file is larger than " + std::to_string(kMaxTraceBytes >> 20) +
+                  " MiB (the most the viewer opens)";
+    else if (why.rfind("is ", 0) == 0)
+      out.error = path + ": cannot open: it " + why;
+    else
+      out.error = path + ": cannot open the file: " + why;
     return out;
   }
-  // Bounded read: a huge file must not exhaust memory.
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size < 0 || std::uint64_t(size) > kMaxTraceBytes) {
-    out.error = path + ": file larger than " + std::to_string(kMaxTraceBytes >> 20) + " MiB";
-    return out;
-  }
-  std::string text(std::size_t(size), '\0');
-  in.read(text.data(), size);
-  text.resize(std::size_t(in.gcount()));
   std::size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) {
     out.error = path + ": the file is empty";
@@ -136,6 +134,21 @@ static LoadedRuns LoadAll(const std::string& path) {
                " million packet events would not fit comfortably in memory";
   out.scenario = std::move(scenario);
   return out;
+}
+
+bool CheckOutputNotInput(const std::string& output, const std::vector<std::string>& inputs,
+                         const std::vector<std::shared_ptr<const Scenario>>& scenarios,
+                         std::string* error) {
+  std::vector<NamedPath> ins;
+  for (const auto& in : inputs) {
+    ins.push_back({"input", in});
+    if (const auto hash = in.rfind('#'); hash != std::string::npos)
+      ins.push_back({"input", in.substr(0, hash)});
+  }
+  for (const auto& s : scenarios)
+    if (s)
+      for (const auto& f : s->input_files) ins.push_back({"input", f});
+  return CheckOutputPaths(ins, {{"the output", output}}, error);
 }
 
 LoadedRuns RunWhatIf(const Scenario& scenario, const Variant* variant, const WhatIf& what_if) {

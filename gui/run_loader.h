@@ -22,12 +22,18 @@ struct LoadedRuns {
   bool ok() const { return error.empty() && !runs.empty(); }
 };
 
-inline constexpr std::size_t kMaxTraceBytes = 512u * 1024 * 1024;
-
 // Chooses by content: a file starting with '{' is a trace, anything else a
 // scenario. "FILE#VARIANT" keeps only that run of a matrix. Never throws;
 // every failure is a message naming the file.
 LoadedRuns LoadRuns(const std::string& path);
+
+// Refuses (false + `*error`) a picture output that is one of the inputs: the
+// files given (FILE or FILE#VARIANT) and every file the loaded scenarios read
+// (their config_file and include files). The same file, not only the same
+// spelling.
+bool CheckOutputNotInput(const std::string& output, const std::vector<std::string>& inputs,
+                         const std::vector<std::shared_ptr<const Scenario>>& scenarios,
+                         std::string* error);
 
 // An upper bound on the packet events a run of `s` would record (adverts x
 // receivers); above two million the viewer runs without packet recording.

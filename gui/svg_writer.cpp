@@ -3,7 +3,6 @@
 // Debian's Qt has no QtSvg module by default, and the viewer only needs the
 // subset that QWidget::render produces for the lanes, the chart and a table.
 #include <QBuffer>
-#include <QFile>
 #include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
@@ -230,17 +229,12 @@ class SvgDevice : public QPaintDevice {
 
 }  // namespace
 
-bool WriteSvg(QWidget* widget, const QString& path, QString* error) {
+QByteArray RenderSvg(QWidget* widget) {
   SvgDevice dev(widget->size());
   {
     QPainter p(&dev);
     p.fillRect(QRect(QPoint(0, 0), widget->size()), Qt::white);
     widget->render(&p);
-  }
-  QFile f(path);
-  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-    if (error) *error = "cannot write " + path;
-    return false;
   }
   const QString head = QString(
                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -248,8 +242,7 @@ bool WriteSvg(QWidget* widget, const QString& path, QString* error) {
                            "viewBox=\"0 0 %1 %2\">\n")
                            .arg(widget->width())
                            .arg(widget->height());
-  f.write((head + dev.body() + "</svg>\n").toUtf8());
-  return f.error() == QFile::NoError;
+  return (head + dev.body() + "</svg>\n").toUtf8();
 }
 
 }  // namespace vsim::gui

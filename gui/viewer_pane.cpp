@@ -1,8 +1,11 @@
 #include "gui/viewer_pane.h"
 
+#include <QBuffer>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QImage>
+#include <QImageWriter>
 #include <QPainter>
 #include <QSplitter>
 #include <QTableWidget>
@@ -11,6 +14,8 @@
 
 #include "gui/priority_chart.h"
 #include "gui/timeline_view.h"
+#include "sim/core/clip.h"
+#include "sim/io/file_io.h"
 #include "sim/trace/text_report.h"
 
 namespace vsim::gui {
@@ -181,15 +186,55 @@ QImage ViewerPane::renderImage() const {
   return img;
 }
 
-bool ViewerPane::exportTo(const QString& path, QString* error) const {
-  if (path.endsWith(".svg", Qt::CaseInsensitive))
-    return WriteSvg(const_cast<ViewerPane*>(this), path, error);
-  const QImage img = renderImage();
-  if (!img.save(path)) {
-    if (error) *error = "cannot write " + path;
+bool ExportFormat(const QString& path, QByteArray* format, QString* error) {
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  const QByteArray f = suffix.toLatin1();
+  if (suffix == "svg" ||
+      (!suffix.isEmpty() && suffix != "pdf" && QImageWriter::supportedImageFormats().contains(f))) {
+    *format = f;
+    return true;
+  }
+  if (error) {
+    const QString name = QString::fromStdString(Clip(path.toStdString()));
+    *error =
+        suffix.isEmpty()
+            ? name + ": no extension to choose the picture format by (write .png or .svg)"
+            : name + ": unsupported picture format '." + suffix.left(16) + "' (write .png or .svg)";
+  }
+  return false;
+}
+
+namespace {
+
+bool WriteBytes(const QByteArray& bytes, const QString& path, QString* error) {
+  std::string e;
+  if (vsim::WriteFileAtomically(path.toStdString(), bytes.toStdString(), &e)) return true;
+  if (error) *error = QString::fromStdString(e);
+  return false;
+}
+
+}  // namespace
+
+bool WriteImageFile(const QImage& image, const QString& path, QString* error) {
+  QByteArray format;
+  if (!ExportFormat(path, &format, error)) return false;
+  QByteArray bytes;
+  QBuffer buffer(&bytes);
+  buffer.open(QIODevice::WriteOnly);
+  QImageWriter writer(&buffer, format);
+  if (!writer.write(image)) {
+    if (error)
+      *error = "cannot encode the picture as " + QString(format) + ": " + writer.errorString();
     return false;
   }
-  return true;
+  return WriteBytes(bytes, path, error);
+}
+
+bool ViewerPane::exportTo(const QString& path, QString* error) const {
+  QByteArray format;
+  if (!ExportFormat(path, &format, error)) return false;
+  if (format == "svg") return WriteBytes(RenderSvg(const_cast<ViewerPane*>(this)), path, error);
+  return WriteImageFile(renderImage(), path, error);
 }
 
 }  // namespace vsim::gui

@@ -63,8 +63,18 @@ class ViewerPane : public QWidget {
   int metrics_natural_ = 200;  // as wide as its contents
 };
 
-// Writes `widget` (and its children) as an SVG file with vector shapes and
-// real <text>: no Qt SVG module needed.
-bool WriteSvg(QWidget* widget, const QString& path, QString* error);
+// `widget` (and its children) as an SVG document with vector shapes and real
+// <text>: no Qt SVG module needed.
+QByteArray RenderSvg(QWidget* widget);
+
+// The format a picture written to `path` gets, from its extension: "svg", or
+// an image format Qt writes ("png", "jpg", "bmp", ...). False + `*error` for
+// anything else, before any file is opened: an unsupported name must not
+// truncate an existing file.
+bool ExportFormat(const QString& path, QByteArray* format, QString* error);
+
+// Writes `image` to `path` in ExportFormat(path), atomically (a temporary
+// file beside it, then a rename): a failure leaves an existing file as it was.
+bool WriteImageFile(const QImage& image, const QString& path, QString* error);
 
 }  // namespace vsim::gui

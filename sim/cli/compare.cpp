@@ -1,12 +1,12 @@
 // `vrrpsim compare`: one row per policy of a scenario's matrix.
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "sim/cli/run.h"
+#include "sim/io/file_io.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 #include "sim/trace/json_trace.h"
@@ -124,10 +124,23 @@ int RunCompare(const CompareCommandOptions& options, std::ostream& out, std::ost
         << "'\n";
     return 2;
   }
+  std::vector<NamedPath> inputs{{"scenario", options.file}}, outputs;
+  if (!options.trace_path.empty()) outputs.push_back({"--trace", options.trace_path});
+  if (std::string error; !CheckOutputPaths(inputs, outputs, &error)) {
+    err << "vrrpsim compare: " << error << "\n";
+    return 2;
+  }
   ScenarioLoad load = LoadScenarioFile(options.file);
   for (const auto& d : load.diagnostics) err << d.ToString() << "\n";
   if (!load.ok()) return 2;
   const Scenario& scenario = *load.scenario;
+  for (std::size_t i = 1; i < scenario.input_files.size(); ++i)
+    inputs.push_back({"configuration file", scenario.input_files[i]});
+  if (std::string error; !CheckOutputPaths(inputs, outputs, &error)) {
+    err << "vrrpsim compare: " << error << "\n";
+    return 2;
+  }
+  const bool config_errors = vrrp::HasAtLeast(load.diagnostics, vrrp::Severity::kError);
   if (scenario.variants.empty())
     err << options.file << ": no matrix: section; comparing the base run only\n";
 
@@ -156,12 +169,18 @@ int RunCompare(const CompareCommandOptions& options, std::ostream& out, std::ost
     PrintText(table, options.format == "markdown", out);
   }
   if (!options.trace_path.empty()) {
-    std::ofstream f(options.trace_path, std::ios::binary);
-    WriteTraceJsonRuns(runs, f);
-    if (!f) {
-      err << "vrrpsim: cannot write " << options.trace_path << "\n";
+    std::ostringstream os;
+    WriteTraceJsonRuns(runs, os);
+    if (std::string error; !WriteFileAtomically(options.trace_path, os.str(), &error)) {
+      err << "vrrpsim compare: " << error << "\n";
       return 2;
     }
+  }
+  if (options.strict && config_errors) {
+    err << "vrrpsim compare: --strict: " << options.file
+        << " has node configuration errors (keepalived would start with the value ignored or "
+           "defaulted): exit status 2\n";
+    status = 2;
   }
   return status;
 }

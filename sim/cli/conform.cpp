@@ -1,10 +1,10 @@
 #include "sim/cli/conform.h"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "sim/conform/conform.h"
+#include "sim/core/clip.h"
+#include "sim/io/file_io.h"
 #include "sim/scenario/variant_scenario.h"
 #include "sim/trace/json_trace.h"
 
@@ -41,23 +41,29 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
     }
     scenario = VariantScenario(scenario, *v);
   }
-  std::ifstream in(o.real_path, std::ios::binary);
-  if (!in) {
-    err << "vrrpsim conform: " << o.real_path << " could not be read\n";
+  // A regular file only, its size checked before it is read: a named pipe
+  // would block and /dev/zero never end.
+  std::string text, error;
+  if (!ReadRegularFile(o.real_path, kMaxTraceBytes, &text, &error)) {
+    err << "vrrpsim conform: " << o.real_path << " could not be read: " << error << "\n";
     return 2;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  TraceRead read = ReadTraceJson(text.str(), o.real_path);
+  TraceRead read = ReadTraceJson(text, o.real_path);
   for (const auto& d : read.diagnostics) err << d.ToString() << "\n";
-  if (!read.ok() || read.runs.empty()) return 2;
+  if (!read.ok()) return 2;
+  if (read.runs.empty()) {
+    err << "vrrpsim conform: " << o.real_path
+        << ": the trace holds no run (its \"runs\" array is empty)\n";
+    return 2;
+  }
   ConformOptions options;
   options.align_inputs = !o.no_align;
   if (!o.tolerance.empty()) {
     std::string error;
     auto t = ParseDuration(o.tolerance, &error);
-    if (!t || *t < 0) {
-      err << "vrrpsim conform: --tolerance: " << (error.empty() ? "negative" : error) << "\n";
+    if (!t || *t < 0 || *t > kMaxDuration) {
+      err << "vrrpsim conform: --tolerance: "
+          << (t ? "'" + Clip(o.tolerance) + "' must be from 0 to 30d" : error) << "\n";
       return 2;
     }
     options.tolerance = *t;
@@ -68,16 +74,16 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
     const RunResult& run = read.runs[i];
     if (run.scenario != scenario.name) {
       err << "vrrpsim conform: " << o.real_path << ": run " << i + 1 << " is of scenario '"
-          << run.scenario << "', not '" << scenario.name << "' (" << o.scenario << ")\n";
+          << Clip(run.scenario) << "', not '" << scenario.name << "' (" << o.scenario << ")\n";
       return 2;
     }
     const std::string tv = TraceVariant(run.variant);
     if (tv != o.variant) {
       err << "vrrpsim conform: " << o.real_path << ": run " << i + 1 << " is of "
-          << (tv.empty() ? std::string("the base run") : "matrix variant '" + tv + "'")
+          << (tv.empty() ? std::string("the base run") : "matrix variant '" + Clip(tv) + "'")
           << ", not of "
           << (o.variant.empty() ? std::string("the base run") : "variant '" + o.variant + "'")
-          << (tv.empty() ? std::string() : " (use --variant " + tv + ")") << "\n";
+          << (tv.empty() ? std::string() : " (use --variant " + Clip(tv) + ")") << "\n";
       return 2;
     }
   }

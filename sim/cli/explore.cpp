@@ -3,13 +3,13 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
 
+#include "sim/core/clip.h"
 #include "sim/explore/cluster_from_configs.h"
 #include "sim/explore/explorer.h"
 #include "sim/explore/findings.h"
@@ -101,40 +101,25 @@ int Report(const ExploreCommandOptions& o, const ExploreHeader& header, const Ex
 
 // Every output path must differ from every input and from the others (the
 // same file, not only the same spelling).
-bool CheckOutputs(const ExploreCommandOptions& o, std::ostream& err) {
-  std::vector<std::pair<std::string, std::string>> outs;
-  if (!o.out.empty()) outs.emplace_back("--out", o.out);
-  if (!o.junit.empty()) outs.emplace_back("--junit", o.junit);
-  if (!o.jsonl.empty() && o.jsonl != "-") outs.emplace_back("--jsonl", o.jsonl);
-  std::vector<std::string> ins = o.files;
-  ins.insert(ins.end(), o.merge.begin(), o.merge.end());
-  namespace fs = std::filesystem;
-  auto same = [](const std::string& a, const std::string& b) {
-    std::error_code ec;
-    if (SameFile(a, b)) return true;
-    return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
-  };
-  for (const auto& [flag, path] : outs) {
-    for (const auto& in : ins)
-      if (same(path, in)) {
-        err << "vrrpsim explore: " << flag << " " << path << " is an input (" << in
-            << "); refusing to overwrite it\n";
-        return false;
-      }
-    for (const auto& [flag2, path2] : outs)
-      if (&flag2 != &flag && flag2 < flag && same(path, path2)) {
-        err << "vrrpsim explore: " << flag << " and " << flag2 << " name the same file " << path
-            << "\n";
-        return false;
-      }
-  }
-  return true;
+bool CheckOutputs(const ExploreCommandOptions& o, const std::vector<std::string>& more_inputs,
+                  std::ostream& err) {
+  std::vector<NamedPath> ins, outs;
+  for (const auto& f : o.files) ins.push_back({"input", f});
+  for (const auto& f : o.merge) ins.push_back({"shard file", f});
+  for (const auto& f : more_inputs) ins.push_back({"configuration file", f});
+  if (!o.out.empty()) outs.push_back({"--out", o.out, o.shard.empty()});
+  if (!o.junit.empty()) outs.push_back({"--junit", o.junit});
+  if (!o.jsonl.empty() && o.jsonl != "-") outs.push_back({"--jsonl", o.jsonl});
+  std::string error;
+  if (CheckOutputPaths(ins, outs, &error)) return true;
+  err << "vrrpsim explore: " << error << "\n";
+  return false;
 }
 
 }  // namespace
 
 int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::ostream& err) {
-  if (!CheckOutputs(o, err)) return 2;
+  if (!CheckOutputs(o, {}, err)) return 2;
   if (!o.merge.empty()) {
     if (!o.files.empty() || !o.shard.empty() || o.runs || !o.time.empty()) {
       err << "vrrpsim explore: --merge takes shard files only (no scenario, --runs, --time or "
@@ -227,8 +212,9 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
     const std::string num = eq == std::string::npos ? "" : w.substr(eq + 1);
     bool ok = !num.empty() && num.size() <= 4;
     for (char c : num) ok = ok && std::isdigit(static_cast<unsigned char>(c));
-    if (!ok) {
-      err << "vrrpsim explore: --weight '" << w << "': expected KIND=N with N from 0 to 1000\n";
+    if (!ok || std::stoi(num) > 1000) {
+      err << "vrrpsim explore: --weight '" << Clip(w)
+          << "': expected KIND=N with N from 0 to 1000\n";
       return 2;
     }
     eo.weights.emplace_back(w.substr(0, eq), std::stoi(num));
@@ -278,12 +264,14 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
 
   // The scenario.
   std::optional<Scenario> scenario;
+  bool config_errors = false;
   const bool yaml =
       o.files.size() == 1 && (EndsWith(o.files[0], ".yaml") || EndsWith(o.files[0], ".yml"));
   if (yaml) {
     ScenarioLoad load = LoadScenarioFile(o.files[0]);
     for (const auto& d : load.diagnostics) err << d.ToString() << "\n";
     if (!load.ok()) return 2;
+    config_errors = vrrp::HasAtLeast(load.diagnostics, vrrp::Severity::kError);
     scenario = std::move(load.scenario);
   } else {
     for (const auto& f : o.files)
@@ -295,10 +283,17 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
       vrrp::Diagnostics diags;
       scenario = ClusterFromConfigs(o.files, &diags);
       for (const auto& d : diags) err << d.ToString() << "\n";
+      config_errors = vrrp::HasAtLeast(diags, vrrp::Severity::kError);
     }
     if (!scenario) return 2;
   }
 
+  if (o.strict && config_errors) {
+    err << "vrrpsim explore: --strict: node configuration errors (keepalived would start with "
+           "the value ignored or defaulted): nothing explored, exit status 2\n";
+    return 2;
+  }
+  if (!CheckOutputs(o, scenario->input_files, err)) return 2;
   ExploreSetup setup;
   std::string error;
   if (!PrepareExplore(*scenario, eo, &setup, &error)) {

@@ -24,6 +24,7 @@ struct ExploreCommandOptions {
   std::vector<std::string> properties;
   std::vector<std::string> faults;
   std::optional<int> max_faults;
+  bool strict = false;   // a node configuration error is bad input (exit 2 before the search)
   std::string duration;  // run length override
   bool no_prefix = false;
   std::string quiet_period;          // --quiet-period

@@ -33,6 +33,7 @@ int RunLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
     if (IsScenarioFile(file)) {
       // A scenario: every node's configuration, then the cross-node checks.
       ScenarioLoad load = LoadScenarioFile(file);
+      if (!load.read_ok) ++unreadable;
       count(load.diagnostics);
       if (load.ok()) count(LintScenario(*load.scenario));
       continue;

@@ -1,12 +1,16 @@
 // The `vrrpsim` command line. CLI11 is heavy to compile, so it is included in
 // this translation unit only; each subcommand lives in its own file.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
 #include <iostream>
+#include <vector>
 
 #include "sim/cli/conform.h"
 #include "sim/cli/explore.h"
 #include "sim/cli/lint.h"
 #include "sim/cli/run.h"
+#include "sim/core/clip.h"
 
 namespace {
 
@@ -76,9 +80,78 @@ as a CI regression test. See docs/explore.md.
 
 Exit status: 0 no property violated, 1 violations found, 2 bad input.)";
 
+// A decimal whole number from `lo` to `hi`, digits only. CLI11 2.1 converts
+// with strtoull(base 0), which takes "-1" and "18446744073709551616" as
+// 2^64-1 and "010" as 8; this check runs on the text before that.
+CLI::Validator Exact(std::uint64_t lo, std::uint64_t hi) {
+  const std::string range = std::to_string(lo) + " to " + std::to_string(hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& text) -> std::string {
+        std::uint64_t v = 0;
+        bool ok = !text.empty() && text.size() <= 20;
+        for (const char c : text) {
+          if (!ok || c < '0' || c > '9') {
+            ok = false;
+            break;
+          }
+          const auto d = static_cast<std::uint64_t>(c - '0');
+          if (v > (UINT64_MAX - d) / 10) {
+            ok = false;
+            break;
+          }
+          v = v * 10 + d;
+        }
+        if (ok && v >= lo && v <= hi) return {};
+        return "expected a whole number from " + range + ", got '" + vsim::Clip(text) + "'";
+      },
+      "INT " + range);
+}
+
+constexpr const char* kSubcommands[] = {"lint", "run", "compare", "conform", "explore"};
+
+// The closest subcommand to a misspelt one, or "".
+std::string Closest(const std::string& word) {
+  std::string best;
+  std::size_t best_d = 3;
+  for (const char* c : kSubcommands) {
+    const std::string s = c;
+    std::vector<std::size_t> row(s.size() + 1);
+    for (std::size_t j = 0; j <= s.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= word.size(); ++i) {
+      std::size_t diag = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= s.size(); ++j) {
+        const std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (word[i - 1] == s[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    if (row[s.size()] < best_d) {
+      best_d = row[s.size()];
+      best = s;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A first word that is no subcommand: CLI11 would only say "A subcommand
+  // is required".
+  if (argc >= 2 && argv[1][0] != '-') {
+    const std::string word = argv[1];
+    bool known = false;
+    for (const char* c : kSubcommands) known = known || word == c;
+    if (!known) {
+      const std::string near = Closest(word);
+      std::cerr << "vrrpsim: unknown subcommand '" << vsim::Clip(word)
+                << "' (expected lint, run, compare, conform or explore"
+                << (near.empty() ? "" : "; did you mean '" + near + "'?") << ")\n"
+                << "Run with --help for more information.\n";
+      return 2;
+    }
+  }
   CLI::App app{"vrrpsim - a deterministic simulator for keepalived/VRRP clusters"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("vrrpsim 0.1.0 (keepalived 2.2.7 semantics)"));
@@ -104,7 +177,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("run", "Run scenario files: timeline, split-brain, metrics, expectations");
   run_cmd->footer(kRunExamples);
   run_cmd->add_option("files", run.files, "Scenario files (YAML)")->required();
-  run_cmd->add_option("--seed", run.seed, "Override the scenario's seed");
+  run_cmd->add_option("--seed", run.seed, "Override the scenario's seed (0 to 2^64-1)")
+      ->check(Exact(0, UINT64_MAX));
   run_cmd->add_option("--format", run.format, "Output: text (report) or json (trace)")
       ->check(CLI::IsMember({"text", "json"}));
   run_cmd->add_option("--trace", run.trace_path, "Write the trace file (JSON) here");
@@ -116,6 +190,9 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--check-determinism", run.check_determinism,
                     "Run each scenario twice and compare the trace hashes");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Leave out the timeline");
+  run_cmd->add_flag("--strict", run.strict,
+                    "Exit 2 when a node configuration has a keepalived error (a value ignored "
+                    "or defaulted), not only a fatal one; the scenarios still run");
   run_cmd->add_option("--variant", run.variant,
                       "Run only this matrix variant, or \"base\" for the configurations as "
                       "written (default: every variant of a file with a matrix)");
@@ -125,7 +202,11 @@ int main(int argc, char** argv) {
       app.add_subcommand("compare", "Run a scenario's matrix and print one row per policy");
   compare_cmd->footer(kCompareExamples);
   compare_cmd->add_option("file", compare.file, "Scenario file with a matrix: section")->required();
-  compare_cmd->add_option("--seed", compare.seed, "Override the scenario's seed");
+  compare_cmd->add_option("--seed", compare.seed, "Override the scenario's seed (0 to 2^64-1)")
+      ->check(Exact(0, UINT64_MAX));
+  compare_cmd->add_flag("--strict", compare.strict,
+                        "Exit 2 when a node configuration has a keepalived error (a value "
+                        "ignored or defaulted), not only a fatal one");
   compare_cmd->add_option("--format", compare.format, "text, json, csv or markdown")
       ->check(CLI::IsMember({"text", "json", "csv", "markdown"}));
   compare_cmd->add_option("--trace", compare.trace_path, "Write every variant's trace here");
@@ -159,12 +240,13 @@ int main(int argc, char** argv) {
   explore_cmd
       ->add_option("--runs", explore.runs,
                    "Schedules to run (each on every variant); default 10000")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000ull}));
+      ->check(Exact(1, 1'000'000'000'000ull));
   explore_cmd->add_option("--time", explore.time,
                           "Wall-clock budget, e.g. 10min (not deterministic: use --runs for that)");
   explore_cmd->add_option("-j,--jobs", explore.jobs, "Threads (default: every core)")
-      ->check(CLI::Range(1, 1024));
-  explore_cmd->add_option("--seed", explore.seed, "Seed of the search (default: the scenario's)");
+      ->check(Exact(1, 1024));
+  explore_cmd->add_option("--seed", explore.seed, "Seed of the search (default: the scenario's)")
+      ->check(Exact(0, UINT64_MAX));
   explore_cmd->add_option("--shard", explore.shard, "Run shard i of N (i/N); --out is its file");
   explore_cmd->add_option("--merge", explore.merge, "Merge these shard files");
   explore_cmd->add_option("--out", explore.out,
@@ -179,7 +261,7 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--faults", explore.faults,
                           "Draw only these fault kinds (comma-separated, repeatable)");
   explore_cmd->add_option("--max-faults", explore.max_faults, "At most this many faults per run")
-      ->check(CLI::Range(1, 64));
+      ->check(Exact(1, 64));
   explore_cmd->add_option("--duration", explore.duration, "Run length, e.g. 10min");
   explore_cmd->add_option("--quiet-period", explore.quiet_period,
                           "No fault opens or closes in this last part of a run (default 60s)");
@@ -191,6 +273,9 @@ int main(int argc, char** argv) {
   explore_cmd->add_flag("--no-prefix", explore.no_prefix,
                         "Leave out the scenario's own timeline (only the random faults)");
   explore_cmd->add_flag("-q,--quiet", explore.quiet, "No progress line");
+  explore_cmd->add_flag("--strict", explore.strict,
+                        "Exit 2 when a node configuration has a keepalived error (a value "
+                        "ignored or defaulted), not only a fatal one");
 
   try {
     app.parse(argc, argv);

@@ -2,13 +2,13 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <sstream>
 #include <thread>
 
 #include "sim/core/xml_text.h"
+#include "sim/io/file_io.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/variant_scenario.h"
@@ -48,10 +48,13 @@ class ProgressNotice {
   std::thread thread_;
 };
 
-// A file that could not be loaded: reported, the others still run.
+// A file that could not be loaded (reported, the others still run), or,
+// with --strict, one whose node configurations have keepalived errors (it
+// still runs). One <error> test case each in the JUnit file.
 struct BadFile {
   std::string file;
-  std::string error;  // the first error, as printed on stderr
+  std::string error;                   // the first error, as printed on stderr
+  std::string test = "load scenario";  // the test case's name
 };
 
 void WriteJunit(const std::vector<RunResult>& runs, const std::vector<BadFile>& bad,
@@ -68,7 +71,8 @@ void WriteJunit(const std::vector<RunResult>& runs, const std::vector<BadFile>& 
     out << " <testsuite name=\"" << XmlEscape(b.file)
         << "\" tests=\"1\" failures=\"0\" errors=\"1\" "
         << "file=\"" << XmlEscape(b.file) << "\">\n";
-    out << "  <testcase classname=\"" << XmlEscape(b.file) << "\" name=\"load scenario\">\n";
+    out << "  <testcase classname=\"" << XmlEscape(b.file) << "\" name=\"" << XmlEscape(b.test)
+        << "\">\n";
     out << "   <error message=\"" << XmlEscape(b.error) << "\"/>\n  </testcase>\n";
     out << " </testsuite>\n";
   }
@@ -95,9 +99,9 @@ void WriteJunit(const std::vector<RunResult>& runs, const std::vector<BadFile>& 
 }
 
 bool WriteFile(const std::string& path, const std::string& content, std::ostream& err) {
-  std::ofstream f(path, std::ios::binary);
-  if (!f || !(f << content) || !f.flush()) {
-    err << "vrrpsim: cannot write " << path << "\n";
+  std::string error;
+  if (!WriteFileAtomically(path, content, &error)) {
+    err << "vrrpsim: " << error << "\n";
     return false;
   }
   return true;
@@ -118,11 +122,23 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
     err << "vrrpsim run: --perfetto takes exactly one scenario file\n";
     return 2;
   }
+  // No output may be an input or another output (the same file, not only
+  // the same spelling): checked before anything runs, and again against
+  // every configuration file the scenarios read.
+  std::vector<NamedPath> inputs, outputs;
+  for (const auto& f : options.files) inputs.push_back({"scenario", f});
+  if (!options.trace_path.empty()) outputs.push_back({"--trace", options.trace_path});
+  if (!options.perfetto_path.empty()) outputs.push_back({"--perfetto", options.perfetto_path});
+  if (!options.junit_path.empty()) outputs.push_back({"--junit", options.junit_path});
+  if (std::string error; !CheckOutputPaths(inputs, outputs, &error)) {
+    err << "vrrpsim run: " << error << "\n";
+    return 2;
+  }
   // A file that cannot be loaded is reported (stderr, and as an error in the
   // JUnit file) and makes the exit status 2, but the other files still run:
   // one broken file must not hide the results of the rest from CI.
   std::vector<Scenario> scenarios;
-  std::vector<BadFile> bad;
+  std::vector<BadFile> bad, strict;
   for (const auto& file : options.files) {
     ScenarioLoad load = LoadScenarioFile(file);
     PrintDiagnostics(load.diagnostics, err);
@@ -136,9 +152,25 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
       bad.push_back(std::move(b));
       continue;
     }
+    if (options.strict) {
+      // keepalived starts with these (a value ignored or defaulted), and so
+      // does the run; --strict makes them fail the command.
+      for (const auto& d : load.diagnostics)
+        if (d.severity == vrrp::Severity::kError) {
+          strict.push_back({file, d.ToString(), "node configuration"});
+          break;
+        }
+    }
     scenarios.push_back(std::move(*load.scenario));
   }
   if (!options.perfetto_path.empty() && !bad.empty()) return 2;
+  for (const auto& scenario : scenarios)
+    for (std::size_t i = 1; i < scenario.input_files.size(); ++i)
+      inputs.push_back({"configuration file", scenario.input_files[i]});
+  if (std::string error; !CheckOutputPaths(inputs, outputs, &error)) {
+    err << "vrrpsim run: " << error << "\n";
+    return 2;
+  }
 
   RunOptions run_options;
   run_options.seed = options.seed;
@@ -226,7 +258,9 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
   }
   if (!options.junit_path.empty()) {
     std::ostringstream os;
-    WriteJunit(runs, bad, os);
+    std::vector<BadFile> errors = bad;
+    errors.insert(errors.end(), strict.begin(), strict.end());
+    WriteJunit(runs, errors, os);
     if (!WriteFile(options.junit_path, os.str(), err)) return 2;
   }
   const std::string unloaded = bad.empty()
@@ -240,6 +274,13 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
         << " failed" << (unloaded.empty() ? "" : "; " + unloaded) << "\n";
   } else if (!unloaded.empty() && options.format == "text") {
     out << unloaded << "\n";
+  }
+  if (!strict.empty()) {
+    err << "vrrpsim run: --strict: " << strict.size() << " scenario file"
+        << (strict.size() == 1 ? " has" : "s have")
+        << " node configuration errors (keepalived would start with the value ignored or "
+           "defaulted): exit status 2\n";
+    status = 2;
   }
   return status;
 }

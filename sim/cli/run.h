@@ -21,10 +21,12 @@ struct RunCommandOptions {
   bool logs = false;     // keepalived log lines
   bool quiet = false;    // no timeline, only metrics and expectations
   std::string variant;   // run this matrix variant instead of the base run ("all": every one)
+  bool strict = false;   // a node configuration error (not only a fatal one) is bad input
 };
 
 // Exit status: 0 every expectation passed, 1 an expectation failed (or the
-// determinism check failed), 2 bad input.
+// determinism check failed), 2 bad input (with --strict also a node
+// configuration error; the scenarios still run).
 int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& err);
 
 struct CompareCommandOptions {
@@ -32,6 +34,7 @@ struct CompareCommandOptions {
   std::optional<std::uint64_t> seed;
   std::string format = "text";  // text | json | csv | markdown
   std::string trace_path;
+  bool strict = false;
 };
 
 int RunCompare(const CompareCommandOptions& options, std::ostream& out, std::ostream& err);

@@ -38,6 +38,7 @@ std::optional<Scenario> ClusterFromConfigs(const std::vector<std::string>& files
       fatal = true;
       continue;
     }
+    sc.input_files.insert(sc.input_files.end(), r.files.begin(), r.files.end());
     ScenarioNode node;
     const std::string stem = std::filesystem::path(path).stem().string();
     node.name = ValidName(stem) && sc.FindNode(stem) < 0 ? stem : "node" + std::to_string(i + 1);

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+
+#include "sim/io/file_io.h"
 
 namespace vsim {
 
@@ -24,25 +25,15 @@ std::string DirName(const std::string& path) {
   return path.substr(0, slash);
 }
 
-bool ReadFile(const std::string& path, std::size_t limit, std::string* out, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "Configuration file '" + path + "' open problem - skipping";
-    return false;
-  }
-  std::string data;
-  char buf[65536];
-  while (in) {
-    in.read(buf, sizeof buf);
-    data.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (data.size() > limit) {
-      *error = "Configuration file '" + path + "' is larger than " + std::to_string(limit) +
-               " bytes - skipping";
-      return false;
-    }
-  }
-  *out = std::move(data);
-  return true;
+// Reads a configuration file: a regular file only (a FIFO would block, a
+// device never end), capped before it is read.
+bool ReadFile(const std::string& path, const std::string& shown, std::size_t limit,
+              std::string* out, std::string* error) {
+  std::string why;
+  if (ReadRegularFile(path, limit, out, &why)) return true;
+  *error = "Configuration file '" + shown + "' " +
+           (why.rfind("is ", 0) == 0 ? why : "cannot be read: " + why) + " - skipping";
+  return false;
 }
 
 // realpath() for the longest existing prefix, then the rest lexically
@@ -133,14 +124,26 @@ std::vector<IncludeResolver::File> FsIncludeResolver::Resolve(const std::string&
       continue;
     }
     struct stat st {};
-    if (stat(canon.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (stat(canon.c_str(), &st) != 0) continue;
+    if (!S_ISREG(st.st_mode)) {
+      // A named pipe, a device or a socket matched by the glob: keepalived
+      // would block on it or read it forever; refused, the others are read.
+      File r;
+      r.name = p;
+      r.skipped = "Configuration file '" + shown(p) + "' is " + DescribeFileType(canon) +
+                  ", not a regular file - skipping";
+      out.push_back(std::move(r));
+      continue;
+    }
     File f;
     f.name = p;
     std::string read_error;
-    if (!ReadFile(canon, max_file_bytes_, &f.content, &read_error)) {
+    if (!ReadFile(canon, shown(p), max_file_bytes_, &f.content, &read_error)) {
       *error = read_error;
       return {};
     }
+    files_read_.push_back(canon);
+    bytes_read_ += f.content.size();
     out.push_back(std::move(f));
   }
   return out;
@@ -155,7 +158,9 @@ LoadResult LoadConfigFile(const std::string& path, const std::string& root, Pars
   std::string text;
   Severity severity = Severity::kFatal;
   if (canon.empty()) {
-    error = "Unable to find configuration file " + path;
+    const std::string kind = DescribeFileType(path);  // "a symbolic link loop", or ""
+    error = kind.empty() ? "Unable to find configuration file " + path
+                         : "Configuration file " + path + " is " + kind;
   } else if (resolver.root().empty() || !IsUnder(canon, resolver.root())) {
     error = "Configuration file " + path + " is outside the configuration root " + use_root;
   } else if (struct stat st{}; stat(canon.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -167,7 +172,7 @@ LoadResult LoadConfigFile(const std::string& path, const std::string& root, Pars
             "' is a directory - skipping";
     severity = Severity::kError;
   } else {
-    ReadFile(canon, options.max_total_bytes, &text, &error);
+    ReadFile(canon, path, options.max_total_bytes, &text, &error);
   }
   if (!error.empty()) {
     vrrp::Diagnostic d;  // built field by field: g++ 12 -O3 misreads the braced form
@@ -181,6 +186,10 @@ LoadResult LoadConfigFile(const std::string& path, const std::string& root, Pars
   options.resolver = &resolver;
   result.parse = ParseConfig(text, path, options);
   result.text = std::move(text);
+  result.bytes = result.text.size() + resolver.bytes_read();
+  result.files.push_back(path);
+  result.files.insert(result.files.end(), resolver.files_read().begin(),
+                      resolver.files_read().end());
   return result;
 }
 

@@ -28,10 +28,16 @@ class FsIncludeResolver : public vrrp::IncludeResolver {
                             std::string* error) override;
 
   const std::string& root() const { return root_; }
+  // Every file read so far, in the order read (callers refuse to overwrite
+  // an input with an output).
+  const std::vector<std::string>& files_read() const { return files_read_; }
+  std::size_t bytes_read() const { return bytes_read_; }
 
  private:
   std::string root_;  // canonical, no trailing slash
   std::size_t max_file_bytes_;
+  std::vector<std::string> files_read_;
+  std::size_t bytes_read_ = 0;
 };
 
 // Canonical absolute path (symlinks and `..` resolved); "" if it does not exist.
@@ -42,8 +48,10 @@ bool IsUnder(const std::string& path, const std::string& root);
 
 struct LoadResult {
   vrrp::ParseResult parse;
-  bool read_ok = false;  // false: the top file could not be read (see diagnostics)
-  std::string text;      // the top file's contents as read (includes not expanded)
+  bool read_ok = false;            // false: the top file could not be read (see diagnostics)
+  std::string text;                // the top file's contents as read (includes not expanded)
+  std::vector<std::string> files;  // the files read: the top file, then its includes
+  std::size_t bytes = 0;           // their total size
 };
 
 // Reads `path` (which must lie inside `root`; "" = the file's own directory)

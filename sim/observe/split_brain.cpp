@@ -32,6 +32,10 @@ void SplitBrainDetector::OnEvent(const TraceEvent& e) {
       Group& g = groups_[key];
       auto& holders = g.vip_holders[e.addr.value];
       Bump(holders, e.host, e.kind == TraceKind::kVipAdded ? +1 : -1);
+      if (holders.size() >= 2)
+        g.duplicated.insert(e.addr.value);
+      else
+        g.duplicated.erase(e.addr.value);
       if (holders.empty()) g.vip_holders.erase(e.addr.value);
       Update(e.t, key, g);
       return;
@@ -53,11 +57,7 @@ void SplitBrainDetector::OnEvent(const TraceEvent& e) {
 
 void SplitBrainDetector::Update(Time t, const Key& key, Group& g) {
   const bool masters = g.masters.size() >= 2;
-  bool vips = false;
-  for (const auto& [addr, holders] : g.vip_holders) {
-    (void)addr;
-    vips = vips || holders.size() >= 2;
-  }
+  const bool vips = !g.duplicated.empty();
   // The flags say which condition held for a positive time: a duplicate
   // that exists only within one microsecond (take-over and yield in the same
   // instant) does not count.
@@ -89,10 +89,7 @@ void SplitBrainDetector::Update(Time t, const Key& key, Group& g) {
       }
     };
     add(g.masters);
-    for (const auto& [addr, holders] : g.vip_holders) {
-      (void)addr;
-      add(holders);
-    }
+    for (const std::uint32_t addr : g.duplicated) add(g.vip_holders.at(addr));
   } else if (g.open >= 0) {
     Close(g, t);
   }

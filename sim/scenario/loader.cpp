@@ -12,9 +12,13 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "engine/config/parser.h"
+#include "sim/core/clip.h"
+#include "sim/io/file_io.h"
 #include "sim/io/fs_include_resolver.h"
 #include "sim/scenario/scenario.h"
 
@@ -70,6 +74,8 @@ class InlineResolver : public vrrp::IncludeResolver {
         including_file == inline_name_ ? base_dir_ + "/inline.conf" : including_file;
     return fs_.Resolve(from, pattern, error);
   }
+  const std::vector<std::string>& files_read() const { return fs_.files_read(); }
+  std::size_t bytes_read() const { return fs_.bytes_read(); }
 
  private:
   FsIncludeResolver fs_;
@@ -97,13 +103,26 @@ class Loader {
   }
   void Error(const Location& where, std::string msg) {
     ++errors_;
-    diags_->push_back({Severity::kError, where, std::move(msg)});
+    diags_->push_back({Severity::kError, where, ClipQuoted(std::move(msg))});
   }
   void Error(const YAML::Node& n, std::string msg) { Error(Loc(n), std::move(msg)); }
   void Warn(const Location& where, std::string msg) {
-    diags_->push_back({Severity::kWarning, where, std::move(msg)});
+    diags_->push_back({Severity::kWarning, where, ClipQuoted(std::move(msg))});
   }
   bool Spend() { return --budget_ >= 0; }
+  // Counts `bytes` of configuration text against kMaxConfigBytesTotal; false
+  // (one error, at `n`) once the total is over it.
+  bool ChargeConfig(std::uint64_t bytes, const Location& where) {
+    if (config_over_) return false;
+    config_bytes_ += bytes;
+    if (config_bytes_ <= kMaxConfigBytesTotal) return true;
+    config_over_ = true;
+    Error(where, "the scenario's keepalived configurations are larger than " +
+                     std::to_string(kMaxConfigBytesTotal) +
+                     " bytes in total (every node's, every reload's with its repeats, and their "
+                     "includes)");
+    return false;
+  }
 
   // ---- typed access
   bool IsMap(const YAML::Node& n, const std::string& what) {
@@ -347,6 +366,8 @@ class Loader {
   Scenario sc_;
   int errors_ = 0;
   std::int64_t budget_ = kVisitBudget;
+  std::uint64_t config_bytes_ = 0;  // ChargeConfig
+  bool config_over_ = false;
   std::vector<TimeRef> pending_refs_;  // every time reference, checked after the timeline
   std::vector<std::pair<std::string, Location>> variant_refs_;
 };
@@ -435,7 +456,9 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     const std::string canon = CanonicalPath(path);
     const std::string root = CanonicalPath(base_dir_);
     if (canon.empty()) {
-      Error(*file, "config_file '" + *rel + "' not found (looked for " + path + ")");
+      const std::string kind = DescribeFileType(path);  // "a symbolic link loop", or ""
+      Error(*file, "config_file '" + *rel + "' " +
+                       (kind.empty() ? "not found (looked for " + path + ")" : "is " + kind));
       return std::nullopt;
     }
     if (root.empty() || !IsUnder(canon, root)) {
@@ -445,9 +468,19 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     }
     *source = *rel;
     auto r = LoadConfigFile(path, base_dir_, options);
+    if (!r.read_ok) {
+      // A directory, a named pipe, a device, too large: the node would run
+      // unconfigured. An error at the scenario's line, not the file's.
+      const std::string why =
+          r.parse.diagnostics.empty() ? "cannot be read" : r.parse.diagnostics.front().message;
+      Error(*file, "node " + node_name + ": config_file '" + Clip(*rel) + "': " + why);
+      return std::nullopt;
+    }
+    if (!ChargeConfig(r.bytes, Loc(*file))) return std::nullopt;
     cfg_diags = std::move(r.parse.diagnostics);
     config = std::move(r.parse.config);
     *text_out = std::move(r.text);
+    sc_.input_files.insert(sc_.input_files.end(), r.files.begin(), r.files.end());
   } else {
     auto text = Str(*inline_text, "config");
     if (!text) return std::nullopt;
@@ -456,6 +489,9 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     InlineResolver resolver(base_dir_, file_);
     options.resolver = &resolver;
     auto r = vrrp::ParseConfig(*text, file_, options);
+    if (!ChargeConfig(text->size() + resolver.bytes_read(), Loc(*inline_text))) return std::nullopt;
+    sc_.input_files.insert(sc_.input_files.end(), resolver.files_read().begin(),
+                           resolver.files_read().end());
     config = std::move(r.config);
     // Map lines of a block scalar (`config: |`) back to the scenario file:
     // content line 1 is the line after the indicator (a literal block keeps
@@ -1156,6 +1192,10 @@ void Loader::Timeline(const YAML::Node& n) {
                       " operations once repeats are expanded");
       return;
     }
+    // A repeated reload holds its configuration once per occurrence.
+    if (!op.config_text.empty() &&
+        !ChargeConfig(op.config_text.size() * static_cast<std::uint64_t>(times - 1), Loc(item)))
+      return;
     std::vector<ScenarioOp> copies;
     for (std::int64_t k = 1; k < times; ++k) {
       ScenarioOp copy = op;
@@ -2428,7 +2468,11 @@ std::optional<Scenario> Loader::Load(const YAML::Node& root) {
   }
   if (errors_ == 0) {
     // Variant configurations: the parsed configs with the overrides applied.
+    // Each variant holds its own copy of every node's configuration.
+    std::uint64_t node_bytes = 0;
+    for (const auto& node : sc_.nodes) node_bytes += node.config_text.size();
     for (auto& var : sc_.variants) {
+      if (!ChargeConfig(node_bytes, var.where)) break;
       for (const auto& node : sc_.nodes) var.configs.push_back(node.config);
       for (const auto& o : var.overrides) {
         const int ni = sc_.FindNode(o.node);
@@ -2446,6 +2490,96 @@ std::optional<Scenario> Loader::Load(const YAML::Node& root) {
   return std::move(sc_);
 }
 
+// One pass over the file's YAML events, before any node tree is built (so
+// before any cost that grows with an alias fan-out): counts the nodes the
+// aliases add (an alias counts as the whole tree its anchor names, computed
+// as each anchored node closes), refuses an alias to a node it sits inside
+// (a cycle), and a second document, which YAML::Load would silently drop.
+class YamlPrescan : public YAML::EventHandler {
+ public:
+  struct Refusal {
+    YAML::Mark mark;
+    std::string message;
+  };
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ > 1)
+      throw Refusal{mark,
+                    "a second YAML document starts here ('---'): a scenario file is one "
+                    "document (the rest would be ignored)"};
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { Leaf(anchor); }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                const std::string&) override {
+    Leaf(anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (anchor < open_anchor_.size() && open_anchor_[anchor])
+      throw Refusal{mark, "this alias refers to a node it is part of (a cycle)"};
+    const std::uint64_t n = anchor < size_.size() ? size_[anchor] : 1;
+    added_ = Sum(added_, n - 1);  // the alias itself is spelt out in the file
+    if (added_ > kMaxAliasNodes)
+      throw Refusal{mark, "aliases expand the scenario by more than " +
+                              std::to_string(kMaxAliasNodes) +
+                              " YAML nodes (an alias counts as the whole node its anchor names)"};
+    Add(n);
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(anchor);
+  }
+  void OnMapEnd() override { Close(); }
+
+ private:
+  struct Frame {
+    std::uint64_t size;  // nodes in this collection so far, itself included
+    YAML::anchor_t anchor;
+  };
+  static std::uint64_t Sum(std::uint64_t a, std::uint64_t b) {
+    constexpr std::uint64_t kCap = std::uint64_t{1} << 62;  // saturate: no wrap-around
+    return std::min(kCap, a + std::min(kCap, b));
+  }
+  void Set(YAML::anchor_t anchor, std::uint64_t n) {
+    if (anchor >= size_.size()) size_.resize(anchor + 1, 1);
+    size_[anchor] = n;
+  }
+  void Add(std::uint64_t n) {
+    if (!open_.empty()) open_.back().size = Sum(open_.back().size, n);
+  }
+  void Leaf(YAML::anchor_t anchor) {
+    if (anchor) Set(anchor, 1);
+    Add(1);
+  }
+  void Open(YAML::anchor_t anchor) {
+    open_.push_back({1, anchor});
+    if (anchor) {
+      if (anchor >= open_anchor_.size()) open_anchor_.resize(anchor + 1, false);
+      open_anchor_[anchor] = true;
+    }
+  }
+  void Close() {
+    const Frame f = open_.back();
+    open_.pop_back();
+    if (f.anchor) {
+      Set(f.anchor, f.size);
+      open_anchor_[f.anchor] = false;
+    }
+    Add(f.size);
+  }
+
+  std::vector<Frame> open_;
+  std::vector<std::uint64_t> size_;  // per anchor id: the nodes its tree holds
+  std::vector<bool> open_anchor_;    // per anchor id: still being read
+  std::uint64_t added_ = 0;
+  int documents_ = 0;
+};
+
 }  // namespace
 
 ScenarioLoad LoadScenarioText(std::string_view yaml, const std::string& path_for_messages,
@@ -2458,7 +2592,28 @@ ScenarioLoad LoadScenarioText(std::string_view yaml, const std::string& path_for
          "scenario file is larger than " + std::to_string(kMaxScenarioBytes) + " bytes"});
     return out;
   }
+  // Without a '*' there is no alias, and without a line starting "---" or
+  // "..." no second document: most files skip the extra pass.
+  const auto line_starts = [&](std::string_view what) {
+    return yaml.substr(0, what.size()) == what ||
+           yaml.find("\n" + std::string(what)) != std::string_view::npos;
+  };
+  const bool prescan =
+      yaml.find('*') != std::string_view::npos || line_starts("---") || line_starts("...");
   try {
+    if (prescan) {
+      std::istringstream in{std::string(yaml)};
+      YAML::Parser parser(in);
+      YamlPrescan scan;
+      try {
+        while (parser.HandleNextDocument(scan)) {
+        }
+      } catch (const YamlPrescan::Refusal& r) {
+        out.diagnostics.push_back(
+            {Severity::kError, {path_for_messages, r.mark.line + 1, r.mark.column + 1}, r.message});
+        return out;
+      }
+    }
     YAML::Node root = YAML::Load(std::string(yaml));
     Loader loader(path_for_messages, base_dir, yaml, &out.diagnostics);
     out.scenario = loader.Load(root);
@@ -2504,35 +2659,23 @@ ScenarioLoad LoadScenarioText(std::string_view yaml, const std::string& path_for
 
 ScenarioLoad LoadScenarioFile(const std::string& path) {
   ScenarioLoad out;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    out.diagnostics.push_back(
-        {Severity::kError, {path, 0, 0}, "is a directory, not a scenario file"});
+  // A regular file only, capped before it is read: a named pipe would block
+  // and a device never end (docs/robustness.md, "Hostile files and paths").
+  std::string data, error;
+  if (!ReadRegularFile(path, kMaxScenarioBytes, &data, &error)) {
+    if (error.rfind("is larger than", 0) == 0)
+      error = "scenario file is larger than " + std::to_string(kMaxScenarioBytes) + " bytes";
+    else if (const auto cut = error.find(", not a regular file"); cut != std::string::npos)
+      error = error.substr(0, cut) + ", not a scenario file";
+    else if (error.rfind("is ", 0) != 0)
+      error = "cannot open scenario file: " + error;
+    out.diagnostics.push_back({Severity::kError, {path, 0, 0}, error});
+    out.read_ok = false;
     return out;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    out.diagnostics.push_back({Severity::kError,
-                               {path, 0, 0},
-                               std::filesystem::exists(path, ec)
-                                   ? "cannot open scenario file (permission denied?)"
-                                   : "cannot open scenario file: no such file"});
-    return out;
-  }
-  std::string data;
-  char buf[65536];
-  while (in) {
-    in.read(buf, sizeof buf);
-    data.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (data.size() > kMaxScenarioBytes) {
-      out.diagnostics.push_back(
-          {Severity::kError,
-           {path, 0, 0},
-           "scenario file is larger than " + std::to_string(kMaxScenarioBytes) + " bytes"});
-      return out;
-    }
-  }
-  return LoadScenarioText(data, path, DirName(path));
+  out = LoadScenarioText(data, path, DirName(path));
+  if (out.scenario) out.scenario->input_files.insert(out.scenario->input_files.begin(), path);
+  return out;
 }
 
 }  // namespace vsim

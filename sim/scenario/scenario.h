@@ -35,6 +35,13 @@ inline constexpr std::size_t kMaxExpectations = 100000;
 inline constexpr std::size_t kMaxVariants = 1000;
 inline constexpr std::size_t kMaxInterfacesPerNode = 64;
 inline constexpr Duration kMaxDuration = 30LL * 24 * 3600 * vrrp::kSecond;
+// YAML nodes that aliases may add to what the file spells out (`*a` counts
+// as the whole tree `&a` names): counted while the file is scanned, before a
+// node tree is built, so an alias fan-out costs nothing before its refusal.
+inline constexpr std::uint64_t kMaxAliasNodes = 1'000'000;
+// The keepalived configuration text one scenario holds in total: every
+// node's, every reload's (repeats included), their include files.
+inline constexpr std::size_t kMaxConfigBytesTotal = 64 * 1024 * 1024;
 
 // FormatTime ("12.345678s") lives in sim/core/time_text.h.
 
@@ -194,6 +201,9 @@ struct Scenario {
   std::string description;
   std::string file;      // path for messages
   std::string base_dir;  // configs are read from here and below
+  // Every file read to load it: the scenario file (when loaded from one),
+  // each config_file and every file an include read. No output may be one.
+  std::vector<std::string> input_files;
   std::uint64_t seed = 1;
   Duration duration = 0;
   // Default of every node's wakeup_jitter (HostSpec::wakeup_jitter).
@@ -215,6 +225,7 @@ struct Scenario {
 struct ScenarioLoad {
   std::optional<Scenario> scenario;
   vrrp::Diagnostics diagnostics;  // scenario errors, node-config diagnostics, lint is separate
+  bool read_ok = true;            // false: the file itself could not be read
   bool ok() const { return scenario.has_value(); }
 };
 

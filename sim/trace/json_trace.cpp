@@ -1,8 +1,12 @@
 // nlohmann/json is heavy to compile: it is included here only.
 #include "sim/trace/json_trace.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
+#include <iterator>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
@@ -10,6 +14,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "sim/core/clip.h"
 #include "sim/core/rng.h"
 #include "sim/scenario/scenario.h"  // kMaxDuration
 
@@ -187,207 +192,477 @@ ordered_json Envelope() {
 }
 
 // --- reading -------------------------------------------------------------
+//
+// The text is parsed once through nlohmann's SAX interface into a DOM, with
+// limits applied while it is read (a string's length, the number of values),
+// so a hostile file is refused before its cost is paid. Positions: nlohmann
+// 3.11 keeps none in the DOM, so a diagnostic about a value names the value's
+// path, and one more SAX pass over the text, only when there are such
+// diagnostics, finds every path's line:column at once. The byte each event
+// ends at comes from the input iterator (the lexer reads through it).
 
-// Where a value sits in the text: nlohmann 3.11 keeps no positions, so the
-// few diagnostics that point at a value find it again by walking the (already
-// parsed, hence valid) text along the value's path.
-class Locator {
+// Every string of a trace is at most this long; names (scenario, file,
+// variant, hosts, instances) at most kMaxTraceName: a 50 MB scenario name
+// made the viewer take minutes and gigabytes.
+constexpr std::size_t kMaxTraceString = 1024 * 1024;
+constexpr std::size_t kMaxTraceName = 4096;
+// JSON values in one trace (a 512 MiB file of `1,` would be 256 million).
+constexpr std::uint64_t kMaxTraceValues = 50'000'000;
+// Diagnostics about values; past it one more says how many were left out.
+constexpr std::size_t kMaxTraceDiagnostics = 100;
+
+bool IsNameKey(std::string_view key) {
+  return key == "scenario" || key == "file" || key == "variant" || key == "name" || key == "host" ||
+         key == "hosts" || key == "peer" || key == "reaches" || key == "instance";
+}
+
+// An input iterator over the text that remembers the last byte the parser
+// read through it.
+class TrackingIterator {
  public:
-  explicit Locator(const std::string& text) : s_(text) {}
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
 
-  // A step is an object key or an array index.
-  struct Step {
-    std::string key;
-    std::size_t index = 0;
-    bool is_key = true;
+  TrackingIterator(const char* p, const char** last) : p_(p), last_(last) {}
+  char operator*() const {
+    *last_ = p_;
+    return *p_;
+  }
+  TrackingIterator& operator++() {
+    ++p_;
+    return *this;
+  }
+  TrackingIterator operator++(int) {
+    TrackingIterator old = *this;
+    ++p_;
+    return old;
+  }
+  bool operator==(const TrackingIterator& o) const { return p_ == o.p_; }
+  bool operator!=(const TrackingIterator& o) const { return p_ != o.p_; }
+
+ private:
+  const char* p_;
+  const char** last_;
+};
+
+// Where the value whose last read byte is `last` starts: a string's opening
+// quote; a number or literal back over its characters (a number's lexer has
+// read one byte past it).
+std::size_t ScalarStart(const std::string& s, std::size_t last) {
+  if (last >= s.size()) last = s.empty() ? 0 : s.size() - 1;
+  if (s.empty()) return 0;
+  auto token_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '+' || c == '-';
   };
-  static Step Key(std::string k) { return {std::move(k), 0, true}; }
-  static Step Index(std::size_t i) { return {{}, i, false}; }
+  if (s[last] == '"') {
+    // Back to the quote that is not escaped (an even number of backslashes
+    // before it).
+    for (std::size_t i = last; i-- > 0;) {
+      if (s[i] != '"') continue;
+      std::size_t backslashes = 0;
+      while (backslashes < i && s[i - 1 - backslashes] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) return i;
+    }
+    return 0;
+  }
+  std::size_t i = last;
+  if (!token_char(s[i]) && i > 0) --i;  // the byte read past a number
+  while (i > 0 && token_char(s[i - 1])) --i;
+  return i;
+}
 
-  // Line and column (1-based) of the value at `path`; {0, 0} if not found.
-  std::pair<int, int> Find(const std::vector<Step>& path) const {
-    std::size_t pos = Ws(0);
-    for (const Step& step : path) {
-      if (pos >= s_.size()) return {0, 0};
-      std::size_t found = std::string::npos;
-      if (step.is_key) {
-        if (s_[pos] != '{') return {0, 0};
-        pos = Ws(pos + 1);
-        while (pos < s_.size() && s_[pos] == '"') {
-          const std::size_t key_end = String(pos);
-          const bool match = s_.compare(pos + 1, key_end - pos - 2, step.key) == 0 &&
-                             key_end - pos - 2 == step.key.size();
-          pos = Ws(key_end);
-          if (pos < s_.size() && s_[pos] == ':') pos = Ws(pos + 1);
-          if (match) found = pos;  // the last of duplicate keys wins, as in nlohmann
-          pos = Ws(Value(pos));
-          if (pos < s_.size() && s_[pos] == ',') pos = Ws(pos + 1);
-        }
-      } else {
-        if (s_[pos] != '[') return {0, 0};
-        pos = Ws(pos + 1);
-        for (std::size_t i = 0; pos < s_.size() && s_[pos] != ']'; ++i) {
-          if (i == step.index) {
-            found = pos;
-            break;
-          }
-          pos = Ws(Value(pos));
-          if (pos < s_.size() && s_[pos] == ',') pos = Ws(pos + 1);
-        }
-      }
-      if (found == std::string::npos) return {0, 0};
-      pos = found;
+// A path to a value: object keys and array indices, serialised so that
+// paths compare as strings.
+struct JsonPath {
+  std::string text;  // for messages: "trace", "runs[1].events[3]"
+  std::string key;   // serialised steps
+
+  JsonPath Key(const std::string& k) const { return {text + "." + k, key + '\x01' + k + '\x03'}; }
+  JsonPath Index(std::size_t i) const {
+    return {text + "[" + std::to_string(i) + "]", key + '\x02' + std::to_string(i) + '\x03'};
+  }
+};
+
+// Builds the DOM (nlohmann's own SAX DOM builder) and refuses, as soon as it
+// is read, a string over its length limit or one value too many.
+class LimitedDom {
+ public:
+  using json = nlohmann::json;
+  using number_integer_t = json::number_integer_t;
+  using number_unsigned_t = json::number_unsigned_t;
+  using number_float_t = json::number_float_t;
+  using string_t = json::string_t;
+  using binary_t = json::binary_t;
+
+  LimitedDom(json* root, const std::string& text, const char* const* last)
+      : dom_(*root, false), text_(text), last_(last) {}
+
+  bool null() { return Count() && dom_.null(); }
+  bool boolean(bool v) { return Count() && dom_.boolean(v); }
+  bool number_integer(number_integer_t v) { return Count() && dom_.number_integer(v); }
+  bool number_unsigned(number_unsigned_t v) { return Count() && dom_.number_unsigned(v); }
+  bool number_float(number_float_t v, const string_t& s) {
+    return Count() && dom_.number_float(v, s);
+  }
+  bool string(string_t& s) {
+    const std::string_view key = containers_.empty()         ? std::string_view()
+                                 : containers_.back().object ? std::string_view(key_)
+                                                             : containers_.back().key;
+    const std::size_t limit = IsNameKey(key) ? kMaxTraceName : kMaxTraceString;
+    if (s.size() > limit) {
+      return Refuse(
+          "a string of " + std::to_string(s.size()) + " bytes (" +
+              (limit == kMaxTraceName ? "\"" + std::string(key) + "\" is a name: at most " +
+                                            std::to_string(kMaxTraceName) + " bytes"
+                                      : "at most " + std::to_string(kMaxTraceString) + " bytes") +
+              "): \"" + Clip(s, 40) + "\"",
+          ScalarStart(text_, Offset()));
     }
-    int line = 1, column = 1;
-    for (std::size_t i = 0; i < pos && i < s_.size(); ++i) {
-      if (s_[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    return {line, column};
+    return Count() && dom_.string(s);
+  }
+  bool binary(binary_t& b) { return dom_.binary(b); }
+  bool start_object(std::size_t n) {
+    containers_.push_back({true, ParentKey()});
+    return Count() && dom_.start_object(n);
+  }
+  bool key(string_t& k) {
+    if (k.size() > kMaxTraceName)
+      return Refuse("a key of " + std::to_string(k.size()) + " bytes (at most " +
+                        std::to_string(kMaxTraceName) + ")",
+                    ScalarStart(text_, Offset()));
+    key_ = k;
+    return dom_.key(k);
+  }
+  bool end_object() {
+    containers_.pop_back();
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) {
+    containers_.push_back({false, ParentKey()});
+    return Count() && dom_.start_array(n);
+  }
+  bool end_array() {
+    containers_.pop_back();
+    return dom_.end_array();
+  }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
+    // `position` counts the bytes read (1-based); a number too large for a
+    // double (out_of_range 406, fuzz finding F5) comes here too.
+    error_ = std::string("not valid JSON: ") + e.what();
+    error_at_ = position > 0 ? position - 1 : 0;
+    return false;
+  }
+
+  const std::string& error() const { return error_; }
+  std::size_t error_at() const { return error_at_; }
+
+ private:
+  struct Container {
+    bool object;
+    std::string key;  // the key it is the value of ("" in an array or at the top)
+  };
+  std::string ParentKey() const {
+    return !containers_.empty() && containers_.back().object ? key_ : std::string();
+  }
+  std::size_t Offset() const {
+    return *last_ ? static_cast<std::size_t>(*last_ - text_.data()) : 0;
+  }
+  bool Count() {
+    if (++values_ <= kMaxTraceValues) return true;
+    return Refuse("more than " + std::to_string(kMaxTraceValues) + " JSON values in one trace",
+                  Offset());
+  }
+  bool Refuse(std::string message, std::size_t at) {
+    error_ = std::move(message);
+    error_at_ = at;
+    return false;
+  }
+
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  const std::string& text_;
+  const char* const* last_;
+  std::vector<Container> containers_;
+  std::string key_;
+  std::uint64_t values_ = 0;
+  std::string error_;
+  std::size_t error_at_ = 0;
+};
+
+// The second pass: where each of the wanted paths' values starts.
+class PathLocator {
+ public:
+  using json = nlohmann::json;
+
+  PathLocator(const std::string& text, const char* const* last,
+              std::map<std::string, std::size_t>* wanted)
+      : text_(text), last_(last), wanted_(wanted), left_(wanted->size()) {}
+
+  bool null() { return Scalar(); }
+  bool boolean(bool) { return Scalar(); }
+  bool number_integer(json::number_integer_t) { return Scalar(); }
+  bool number_unsigned(json::number_unsigned_t) { return Scalar(); }
+  bool number_float(json::number_float_t, const json::string_t&) { return Scalar(); }
+  bool string(json::string_t&) { return Scalar(); }
+  bool binary(json::binary_t&) { return true; }
+  bool start_object(std::size_t) { return Open(true); }
+  bool key(json::string_t& k) {
+    path_.resize(frames_.back().base);
+    path_ += '\x01';
+    path_ += k;
+    path_ += '\x03';
+    return true;
+  }
+  bool end_object() { return Close(); }
+  bool start_array(std::size_t) { return Open(false); }
+  bool end_array() { return Close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
   }
 
  private:
-  std::size_t Ws(std::size_t p) const {
-    while (p < s_.size() && (s_[p] == ' ' || s_[p] == '\n' || s_[p] == '\r' || s_[p] == '\t')) ++p;
-    return p;
+  struct Frame {
+    bool object;
+    std::size_t base;  // path_ length of the container itself
+    std::size_t index = 0;
+  };
+  std::size_t Offset() const {
+    return *last_ ? static_cast<std::size_t>(*last_ - text_.data()) : 0;
   }
-  // Past the string starting at p (a '"').
-  std::size_t String(std::size_t p) const {
-    for (++p; p < s_.size(); ++p) {
-      if (s_[p] == '\\')
-        ++p;
-      else if (s_[p] == '"')
-        return p + 1;
+  // Called at the start of every value; false stops the pass (all found).
+  bool Found(std::size_t at) {
+    if (!frames_.empty() && !frames_.back().object) {
+      Frame& f = frames_.back();
+      path_.resize(f.base);
+      path_ += '\x02';
+      path_ += std::to_string(f.index++);
+      path_ += '\x03';
     }
-    return p;
+    auto it = wanted_->find(path_);
+    if (it != wanted_->end() && it->second == std::string::npos) {
+      it->second = at;
+      if (--left_ == 0) return false;
+    }
+    return true;
   }
-  // Past the value starting at p.
-  std::size_t Value(std::size_t p) const {
-    if (p >= s_.size()) return p;
-    if (s_[p] == '"') return String(p);
-    if (s_[p] == '{' || s_[p] == '[') {
-      int depth = 0;
-      for (; p < s_.size(); ++p) {
-        const char c = s_[p];
-        if (c == '"') {
-          p = String(p) - 1;
-        } else if (c == '{' || c == '[') {
-          ++depth;
-        } else if (c == '}' || c == ']') {
-          if (--depth == 0) return p + 1;
-        }
-      }
-      return p;
-    }
-    while (p < s_.size() && s_[p] != ',' && s_[p] != '}' && s_[p] != ']' && s_[p] != ' ' &&
-           s_[p] != '\n' && s_[p] != '\r' && s_[p] != '\t')
-      ++p;
-    return p;
+  bool Scalar() { return Found(ScalarStart(text_, Offset())); }
+  bool Open(bool object) {
+    if (!Found(Offset())) return false;
+    frames_.push_back({object, path_.size()});
+    return true;
+  }
+  bool Close() {
+    frames_.pop_back();
+    if (!frames_.empty()) path_.resize(frames_.back().base);
+    return true;
   }
 
-  const std::string& s_;
+  const std::string& text_;
+  const char* const* last_;
+  std::map<std::string, std::size_t>* wanted_;
+  std::size_t left_;
+  std::vector<Frame> frames_;
+  std::string path_;
 };
 
+// Line and column (1-based, columns in bytes) of each offset, in one walk.
+std::vector<std::pair<int, int>> LinesAndColumns(const std::string& text,
+                                                 const std::vector<std::size_t>& offsets) {
+  std::vector<std::size_t> order(offsets.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return offsets[a] < offsets[b]; });
+  std::vector<std::pair<int, int>> out(offsets.size(), {0, 0});
+  int line = 1;
+  std::size_t line_start = 0, pos = 0;
+  for (std::size_t k : order) {
+    const std::size_t target = std::min(offsets[k], text.size());
+    for (; pos < target; ++pos)
+      if (text[pos] == '\n') {
+        ++line;
+        line_start = pos + 1;
+      }
+    out[k] = {line, static_cast<int>(target - line_start + 1)};
+  }
+  return out;
+}
+
 struct Reader {
+  using json = nlohmann::json;
+
   const std::string& file;
   vrrp::Diagnostics* diags;
-  const Locator* locator = nullptr;
-  int located = 0;
+  std::vector<std::string> paths;  // per diagnostic: its value's serialised path
+  std::size_t left_out = 0;
 
-  void Error(const std::string& what) {
+  // An error about the value at `at`; its line:column is filled in by
+  // Locate() once the whole trace has been read.
+  void Error(const JsonPath& at, const std::string& what) {
+    if (diags->size() >= kMaxTraceDiagnostics) {
+      ++left_out;
+      return;
+    }
     diags->push_back({vrrp::Severity::kError, {file, 0, 0}, what});
+    paths.push_back(at.key);
   }
 
-  // An error about the value at `path`, with its line:column (for the first
-  // few: each one walks the text).
-  void ErrorAt(const std::vector<Locator::Step>& path, const std::string& what) {
-    std::pair<int, int> lc{0, 0};
-    if (locator && located < 20) {
-      ++located;
-      lc = locator->Find(path);
-    }
-    diags->push_back({vrrp::Severity::kError, {file, lc.first, lc.second}, what});
-  }
-
-  template <typename T>
-  bool Get(const nlohmann::json& j, const char* key, T* out, const std::string& where,
-           bool required = true) {
-    auto it = j.find(key);
-    if (it == j.end()) {
-      if (required) Error(where + ": missing \"" + key + "\"");
-      return false;
-    }
-    try {
-      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-        // nlohmann converts a float (or an out-of-range integer) with a
-        // static_cast: UB or a silent wrap (fuzz finding F6). Integers only.
-        bool in_range = false;
-        if (it->is_number_unsigned())
-          in_range = std::in_range<T>(it->template get<std::uint64_t>());
-        else if (it->is_number_integer())
-          in_range = std::in_range<T>(it->template get<std::int64_t>());
-        if (!in_range) throw std::out_of_range("not an integer in range");
+  // Fills in the positions in one SAX pass over `text`.
+  void Locate(const std::string& text) {
+    if (!paths.empty()) {
+      std::map<std::string, std::size_t> wanted;
+      for (const auto& p : paths) wanted.emplace(p, std::string::npos);
+      const char* last = nullptr;
+      PathLocator locator(text, &last, &wanted);
+      json::sax_parse(TrackingIterator(text.data(), &last),
+                      TrackingIterator(text.data() + text.size(), &last), &locator);
+      std::vector<std::size_t> offsets;
+      std::vector<std::size_t> which;
+      for (std::size_t i = 0; i < paths.size(); ++i) {
+        const std::size_t at = wanted[paths[i]];
+        if (at == std::string::npos) continue;
+        offsets.push_back(at);
+        which.push_back(i);
       }
-      *out = it->get<T>();
-      return true;
-    } catch (const std::exception&) {
-      Error(where + ": \"" + key + "\" has the wrong type (" + it->type_name() + ")");
+      const auto lc = LinesAndColumns(text, offsets);
+      for (std::size_t k = 0; k < which.size(); ++k) {
+        (*diags)[which[k]].where.line = lc[k].first;
+        (*diags)[which[k]].where.column = lc[k].second;
+      }
+    }
+    if (left_out > 0)
+      diags->push_back({vrrp::Severity::kError,
+                        {file, 0, 0},
+                        "... and " + std::to_string(left_out) + " more error" +
+                            (left_out == 1 ? "" : "s") + " (the first " +
+                            std::to_string(kMaxTraceDiagnostics) + " are shown)"});
+  }
+
+  static const json* Find(const json& j, const char* key) {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(key);
+    return it == j.end() ? nullptr : &*it;
+  }
+
+  // The member `key` of object `j` at `at` as a T; false (an error if it is
+  // required or has the wrong type) otherwise. Integers must be JSON integers
+  // within [lo, hi]: nlohmann converts a float or an out-of-range integer with
+  // a static_cast (UB or a silent wrap, fuzz finding F6).
+  template <typename T>
+  bool Get(const json& j, const char* key, T* out, const JsonPath& at, bool required = true,
+           std::int64_t lo = std::numeric_limits<std::int64_t>::min(),
+           std::int64_t hi = std::numeric_limits<std::int64_t>::max()) {
+    const json* v = Find(j, key);
+    if (v == nullptr) {
+      if (required) Error(at, at.text + ": missing \"" + key + "\"");
       return false;
+    }
+    const JsonPath here = at.Key(key);
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      bool in_type = false, in_range = false;
+      std::string shown;
+      if (v->is_number_unsigned()) {
+        const auto u = v->get<std::uint64_t>();
+        in_type = std::in_range<T>(u);
+        in_range =
+            in_type && static_cast<std::int64_t>(u) >= lo && static_cast<std::int64_t>(u) <= hi;
+        shown = std::to_string(u);
+      } else if (v->is_number_integer()) {
+        const auto s = v->get<std::int64_t>();
+        in_type = std::in_range<T>(s);
+        in_range = in_type && s >= lo && s <= hi;
+        shown = std::to_string(s);
+      }
+      if (!in_type) {
+        Error(here, at.text + ": \"" + key + "\" has the wrong type (" + v->type_name() +
+                        (v->is_number() ? ", not an integer in range" : "") + ")");
+        return false;
+      }
+      if (!in_range) {
+        Error(here, at.text + ": \"" + key + "\" " + shown + " is outside " + std::to_string(lo) +
+                        ".." + std::to_string(hi));
+        return false;
+      }
+      *out = static_cast<T>(v->is_number_unsigned()
+                                ? static_cast<std::int64_t>(v->get<std::uint64_t>())
+                                : v->get<std::int64_t>());
+      return true;
+    } else {
+      try {
+        *out = v->get<T>();
+        return true;
+      } catch (const std::exception&) {
+        Error(here, at.text + ": \"" + key + "\" has the wrong type (" + v->type_name() + ")");
+        return false;
+      }
     }
   }
 
-  int HostIndex(const RunResult& run, const std::string& name, const std::string& where) {
+  // An array member; false (with an error if present but not an array).
+  const json* Array(const json& j, const char* key, const JsonPath& at, bool required) {
+    const json* v = Find(j, key);
+    if (v == nullptr) {
+      if (required) Error(at, at.text + ": missing \"" + key + "\"");
+      return nullptr;
+    }
+    if (!v->is_array()) {
+      Error(at.Key(key), at.text + ": \"" + key + "\" must be an array");
+      return nullptr;
+    }
+    return v;
+  }
+
+  // The index of host `name`; -1 and an error at `value` (said of `where`).
+  int HostIndex(const RunResult& run, const std::string& name, const JsonPath& where,
+                const JsonPath& value) {
     for (std::size_t i = 0; i < run.hosts.size(); ++i)
       if (run.hosts[i].name == name) return static_cast<int>(i);
-    Error(where + ": unknown host \"" + name + "\"");
+    Error(value, where.text + ": unknown host \"" + Clip(name) + "\"");
     return -1;
   }
 
-  bool ReadRun(const nlohmann::json& j, RunResult* run, const std::string& where,
-               const std::vector<Locator::Step>& path) {
+  bool ReadRun(const json& j, RunResult* run, const JsonPath& at) {
     if (!j.is_object()) {
-      Error(where + ": expected an object");
+      Error(at, at.text + ": expected an object");
       return false;
     }
-    Get(j, "scenario", &run->scenario, where);
-    Get(j, "file", &run->file, where, false);
-    Get(j, "variant", &run->variant, where, false);
-    Get(j, "seed", &run->seed, where);
+    Get(j, "scenario", &run->scenario, at);
+    Get(j, "file", &run->file, at, false);
+    Get(j, "variant", &run->variant, at, false);
+    Get(j, "seed", &run->seed, at);
     // The scenario's limit (30 days): beyond it a trace is not one vrrpsim
     // writes, and times near 2^63 overflow whoever computes with them.
     bool duration_ok = false;
-    if (Get(j, "duration_us", &run->duration, where)) {
+    if (Get(j, "duration_us", &run->duration, at)) {
       duration_ok = run->duration >= 0 && run->duration <= kMaxDuration;
-      if (!duration_ok) {
-        auto p = path;
-        p.push_back(Locator::Key("duration_us"));
-        ErrorAt(p, where + ": \"duration_us\" " + std::to_string(run->duration) +
-                       " is outside 0.." + std::to_string(kMaxDuration) + " (30 days)");
-      }
+      if (!duration_ok)
+        Error(at.Key("duration_us"), at.text + ": \"duration_us\" " +
+                                         std::to_string(run->duration) + " is outside 0.." +
+                                         std::to_string(kMaxDuration) + " (30 days)");
     }
-    Get(j, "events_processed", &run->events_processed, where, false);
-    nlohmann::json hosts;
-    if (Get(j, "hosts", &hosts, where)) {
-      if (!hosts.is_array()) {
-        Error(where + ": \"hosts\" must be an array");
-        return false;
-      }
-      for (std::size_t i = 0; i < hosts.size(); ++i) {
-        const std::string hw = where + ".hosts[" + std::to_string(i) + "]";
+    Get(j, "events_processed", &run->events_processed, at, false, 0);
+    const json* hosts = Array(j, "hosts", at, true);
+    if (Find(j, "hosts") && !hosts) return false;
+    if (hosts) {
+      const JsonPath hp = at.Key("hosts");
+      for (std::size_t i = 0; i < hosts->size(); ++i) {
+        const JsonPath hw = hp.Index(i);
+        const json& hj = (*hosts)[i];
+        if (!hj.is_object()) {
+          Error(hw, hw.text + ": expected an object");
+          continue;
+        }
         HostInfo h;
-        Get(hosts[i], "name", &h.name, hw);
-        nlohmann::json inst;
-        if (Get(hosts[i], "instances", &inst, hw) && inst.is_array()) {
-          for (std::size_t k = 0; k < inst.size(); ++k) {
+        Get(hj, "name", &h.name, hw);
+        if (const json* inst = Array(hj, "instances", hw, true)) {
+          const JsonPath ip = hw.Key("instances");
+          for (std::size_t k = 0; k < inst->size(); ++k) {
+            const JsonPath iw = ip.Index(k);
             std::string name;
             int vrid = 0;
-            const std::string iw = hw + ".instances[" + std::to_string(k) + "]";
-            Get(inst[k], "name", &name, iw);
-            Get(inst[k], "vrid", &vrid, iw);
+            Get((*inst)[k], "name", &name, iw);
+            Get((*inst)[k], "vrid", &vrid, iw, true, 1, 255);
             h.instances.push_back(name);
             h.vrids.push_back(vrid);
           }
@@ -395,126 +670,140 @@ struct Reader {
         run->hosts.push_back(std::move(h));
       }
     }
-    nlohmann::json events;
-    if (Get(j, "events", &events, where)) {
-      if (!events.is_array()) {
-        Error(where + ": \"events\" must be an array");
-        return false;
-      }
+    const json* events = Array(j, "events", at, true);
+    if (Find(j, "events") && !events) return false;
+    if (events) {
+      const JsonPath ep = at.Key("events");
       Time last = 0;
-      for (std::size_t i = 0; i < events.size(); ++i) {
-        const std::string ew = where + ".events[" + std::to_string(i) + "]";
-        const auto& ej = events[i];
+      for (std::size_t i = 0; i < events->size(); ++i) {
+        const JsonPath ew = ep.Index(i);
+        const json& ej = (*events)[i];
+        if (!ej.is_object()) {
+          Error(ew, ew.text + ": expected an object");
+          continue;
+        }
         TraceEvent e;
         std::string kind;
         if (!Get(ej, "t", &e.t, ew) || !Get(ej, "kind", &kind, ew)) continue;
         if (!ParseEnum(kind, TraceKindName, &e.kind)) {
-          Error(ew + ": unknown event kind \"" + kind + "\"");
+          Error(ew.Key("kind"), ew.text + ": unknown event kind \"" + Clip(kind) + "\"");
           continue;
         }
         if (e.t < 0 || (duration_ok && e.t > run->duration)) {
-          auto p = path;
-          p.push_back(Locator::Key("events"));
-          p.push_back(Locator::Index(i));
-          p.push_back(Locator::Key("t"));
-          ErrorAt(p, ew + ": time " + std::to_string(e.t) +
-                         (e.t < 0 ? " is negative"
-                                  : " is after the end of the run (duration_us " +
-                                        std::to_string(run->duration) + ")"));
+          Error(ew.Key("t"), ew.text + ": time " + std::to_string(e.t) +
+                                 (e.t < 0 ? " is negative"
+                                          : " is after the end of the run (duration_us " +
+                                                std::to_string(run->duration) + ")"));
           continue;
         }
-        if (e.t < last) Error(ew + ": events are not in time order");
+        if (e.t < last)
+          Error(ew.Key("t"), ew.text + ": events are not in time order (time " +
+                                 std::to_string(e.t) + " after " + std::to_string(last) + ")");
         last = e.t;
         std::string s;
-        if (Get(ej, "host", &s, ew, false)) e.host = HostIndex(*run, s, ew);
-        if (Get(ej, "peer", &s, ew, false)) e.peer_host = HostIndex(*run, s, ew);
-        if (auto r = ej.find("reaches"); r != ej.end() && r->is_string())
-          e.peer_host = HostIndex(*run, r->get<std::string>(), ew);
+        if (Get(ej, "host", &s, ew, false)) e.host = HostIndex(*run, s, ew, ew.Key("host"));
+        if (Get(ej, "peer", &s, ew, false)) e.peer_host = HostIndex(*run, s, ew, ew.Key("peer"));
+        if (const json* r = Find(ej, "reaches"); r != nullptr && r->is_string())
+          e.peer_host = HostIndex(*run, r->get<std::string>(), ew, ew.Key("reaches"));
         if (Get(ej, "instance", &s, ew, false) && e.host >= 0) {
           const auto& names = run->hosts[e.host].instances;
           for (std::size_t k = 0; k < names.size(); ++k)
             if (names[k] == s) e.instance = static_cast<int>(k);
         }
-        Get(ej, "vrid", &e.vrid, ew, false);
-        Get(ej, "priority", &e.priority, ew, false);
+        // The kinds the writer writes a "vrid" for must have one: read as 0,
+        // it would be written back as the VRID 0 the reader refuses (fuzz
+        // finding F8: a trace must read back what it writes).
+        const bool has_vrid = e.kind == TraceKind::kTransition || e.kind == TraceKind::kPriority ||
+                              e.kind == TraceKind::kVipAdded || e.kind == TraceKind::kVipRemoved ||
+                              e.kind == TraceKind::kGarp || e.kind == TraceKind::kAdvertSent ||
+                              e.kind == TraceKind::kAdvertReceived ||
+                              e.kind == TraceKind::kPacketDropped;
+        Get(ej, "vrid", &e.vrid, ew, has_vrid, 1, 255);
+        Get(ej, "priority", &e.priority, ew, false, 0, 255);
         // "from" is a state name for transitions and the old priority for
         // priority changes.
-        if (auto f = ej.find("from"); f != ej.end()) {
+        if (const json* f = Find(ej, "from")) {
           if (f->is_string()) {
             if (!ParseEnum(f->get<std::string>(), vrrp::StateName, &e.from))
-              Error(ew + ": unknown state \"" + f->get<std::string>() + "\"");
-          } else if (f->is_number_integer()) {
-            e.value = f->get<std::int64_t>();
+              Error(ew.Key("from"),
+                    ew.text + ": unknown state \"" + Clip(f->get<std::string>()) + "\"");
           } else {
-            Error(ew + ": \"from\" has the wrong type (" + f->type_name() + ")");
+            Get(ej, "from", &e.value, ew, false, 0, 255);
           }
         }
         if (Get(ej, "to", &s, ew, false) && !ParseEnum(s, vrrp::StateName, &e.to))
-          Error(ew + ": unknown state \"" + s + "\"");
+          Error(ew.Key("to"), ew.text + ": unknown state \"" + Clip(s) + "\"");
         if (Get(ej, "reason", &s, ew, false) && !ParseEnum(s, vrrp::ReasonName, &e.reason))
-          Error(ew + ": unknown reason \"" + s + "\"");
+          Error(ew.Key("reason"), ew.text + ": unknown reason \"" + Clip(s) + "\"");
         if (Get(ej, "address", &s, ew, false)) {
           auto a = vrrp::Ipv4::Parse(s);
           if (!a)
-            Error(ew + ": bad address \"" + s + "\"");
+            Error(ew.Key("address"), ew.text + ": bad address \"" + Clip(s) + "\"");
           else
             e.addr = *a;
         }
         bool ok = false;
         if (Get(ej, "ok", &ok, ew, false)) e.value = ok ? 1 : 0;
-        if (e.kind == TraceKind::kGroupTransition) Get(ej, "group", &e.instance, ew, false);
+        if (e.kind == TraceKind::kGroupTransition) Get(ej, "group", &e.instance, ew, true, 0);
         Get(ej, "detail", &e.detail, ew, false);
         run->events.push_back(std::move(e));
       }
     }
-    nlohmann::json sb;
-    if (Get(j, "split_brain", &sb, where, false) && sb.is_array()) {
-      for (std::size_t i = 0; i < sb.size(); ++i) {
-        const std::string sw = where + ".split_brain[" + std::to_string(i) + "]";
+    if (const json* sb = Array(j, "split_brain", at, false)) {
+      const JsonPath sp = at.Key("split_brain");
+      for (std::size_t i = 0; i < sb->size(); ++i) {
+        const JsonPath sw = sp.Index(i);
+        const json& sj = (*sb)[i];
         SplitBrainInterval iv;
-        Get(sb[i], "vrid", &iv.vrid, sw);
-        Get(sb[i], "domain", &iv.domain, sw, false);
-        const bool has_start = Get(sb[i], "start", &iv.start, sw);
-        const bool times = Get(sb[i], "end", &iv.end, sw) && has_start;
+        Get(sj, "vrid", &iv.vrid, sw, true, 1, 255);
+        Get(sj, "domain", &iv.domain, sw, false, 0);
+        const bool has_start = Get(sj, "start", &iv.start, sw);
+        const bool times = Get(sj, "end", &iv.end, sw) && has_start;
         if (times && duration_ok && (iv.start < 0 || iv.end < iv.start || iv.end > run->duration)) {
-          auto p = path;
-          p.push_back(Locator::Key("split_brain"));
-          p.push_back(Locator::Index(i));
-          ErrorAt(p, sw + ": interval " + std::to_string(iv.start) + ".." + std::to_string(iv.end) +
-                         " is not within 0..duration_us (" + std::to_string(run->duration) + ")");
+          Error(sw, sw.text + ": interval " + std::to_string(iv.start) + ".." +
+                        std::to_string(iv.end) + " is not within 0..duration_us (" +
+                        std::to_string(run->duration) + ")");
           continue;
         }
-        Get(sb[i], "masters", &iv.masters, sw, false);
-        Get(sb[i], "vip_holders", &iv.vip_holders, sw, false);
-        std::vector<std::string> names;
-        if (Get(sb[i], "hosts", &names, sw, false))
-          for (const auto& n : names) iv.hosts.push_back(HostIndex(*run, n, sw));
+        Get(sj, "masters", &iv.masters, sw, false);
+        Get(sj, "vip_holders", &iv.vip_holders, sw, false);
+        if (const json* names = Array(sj, "hosts", sw, false)) {
+          const JsonPath np = sw.Key("hosts");
+          for (std::size_t k = 0; k < names->size(); ++k) {
+            const json& n = (*names)[k];
+            if (!n.is_string()) {
+              Error(np.Index(k), np.text + ": host names are strings");
+              continue;
+            }
+            iv.hosts.push_back(HostIndex(*run, n.get<std::string>(), sw, np.Index(k)));
+          }
+        }
         run->split_brain.push_back(std::move(iv));
       }
     }
-    nlohmann::json metrics;
-    if (Get(j, "metrics", &metrics, where, false) && metrics.is_array()) {
-      for (std::size_t i = 0; i < metrics.size(); ++i) {
-        const std::string mw = where + ".metrics[" + std::to_string(i) + "]";
+    if (const json* metrics = Array(j, "metrics", at, false)) {
+      const JsonPath mp = at.Key("metrics");
+      for (std::size_t i = 0; i < metrics->size(); ++i) {
+        const JsonPath mw = mp.Index(i);
         Metric m;
         std::string unit;
-        Get(metrics[i], "name", &m.name, mw);
-        Get(metrics[i], "subject", &m.subject, mw, false);
-        Get(metrics[i], "value", &m.value, mw);
-        if (Get(metrics[i], "unit", &unit, mw, false)) m.is_duration = unit == "us";
+        Get((*metrics)[i], "name", &m.name, mw);
+        Get((*metrics)[i], "subject", &m.subject, mw, false);
+        Get((*metrics)[i], "value", &m.value, mw);
+        if (Get((*metrics)[i], "unit", &unit, mw, false)) m.is_duration = unit == "us";
         run->metrics.push_back(std::move(m));
       }
     }
-    nlohmann::json exps;
-    if (Get(j, "expectations", &exps, where, false) && exps.is_array()) {
-      for (std::size_t i = 0; i < exps.size(); ++i) {
-        const std::string xw = where + ".expectations[" + std::to_string(i) + "]";
+    if (const json* exps = Array(j, "expectations", at, false)) {
+      const JsonPath xp = at.Key("expectations");
+      for (std::size_t i = 0; i < exps->size(); ++i) {
+        const JsonPath xw = xp.Index(i);
         ExpectationResult x;
-        Get(exps[i], "description", &x.description, xw);
-        Get(exps[i], "passed", &x.passed, xw);
-        Get(exps[i], "evidence", &x.evidence, xw, false);
-        Get(exps[i], "line", &x.where.line, xw, false);
-        Get(exps[i], "column", &x.where.column, xw, false);
+        Get((*exps)[i], "description", &x.description, xw);
+        Get((*exps)[i], "passed", &x.passed, xw);
+        Get((*exps)[i], "evidence", &x.evidence, xw, false);
+        Get((*exps)[i], "line", &x.where.line, xw, false, 0);
+        Get((*exps)[i], "column", &x.where.column, xw, false, 0);
         run->expectations.push_back(std::move(x));
       }
     }
@@ -547,65 +836,70 @@ void WriteTraceJsonRuns(const std::vector<RunResult>& runs, std::ostream& out) {
 
 TraceRead ReadTraceJson(const std::string& text, const std::string& filename) {
   TraceRead result;
-  const Locator locator(text);
-  Reader reader{filename, &result.diagnostics, &locator};
   nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.byte is a 1-based offset; turn it into line:column.
-    int line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
+  {
+    const char* last = nullptr;
+    LimitedDom dom(&j, text, &last);
+    bool parsed = false;
+    try {
+      parsed = nlohmann::json::sax_parse(TrackingIterator(text.data(), &last),
+                                         TrackingIterator(text.data() + text.size(), &last), &dom);
+    } catch (const std::exception& e) {
+      // The DOM builder does not throw with exceptions off; anything else
+      // (allocation) is still a refusal, not a crash.
+      result.diagnostics.push_back({vrrp::Severity::kError,
+                                    {filename, 0, 0},
+                                    "cannot read the trace: " + std::string(e.what())});
+      return result;
     }
-    result.diagnostics.push_back({vrrp::Severity::kError,
-                                  {filename, line, column},
-                                  "not valid JSON: " + std::string(e.what())});
-    return result;
-  } catch (const nlohmann::json::exception& e) {
-    // E.g. out_of_range 406, a number too large for a double (fuzz finding F5).
-    result.diagnostics.push_back(
-        {vrrp::Severity::kError, {filename, 0, 0}, "not valid JSON: " + std::string(e.what())});
-    return result;
+    if (!parsed) {
+      const auto lc = LinesAndColumns(text, {dom.error_at()});
+      result.diagnostics.push_back(
+          {vrrp::Severity::kError,
+           {filename, lc[0].first, lc[0].second},
+           dom.error().empty() ? std::string("not valid JSON") : dom.error()});
+      return result;
+    }
   }
+  Reader reader{filename, &result.diagnostics, {}, 0};
+  const JsonPath top{"trace", ""};
   if (!j.is_object()) {
-    reader.Error("expected a JSON object at the top level");
+    reader.Error(top, "expected a JSON object at the top level");
+    reader.Locate(text);
     return result;
   }
   std::string format;
   int version = 0;
-  if (!reader.Get(j, "format", &format, "trace") || format != kFormatName) {
+  if (!reader.Get(j, "format", &format, top) || format != kFormatName) {
     if (result.diagnostics.empty())
-      reader.Error("not a vrrpsim trace (format is \"" + format + "\")");
+      reader.Error(top.Key("format"), "not a vrrpsim trace (format is \"" + Clip(format) + "\")");
+    reader.Locate(text);
     return result;
   }
-  if (!reader.Get(j, "version", &version, "trace")) return result;
+  if (!reader.Get(j, "version", &version, top)) {
+    reader.Locate(text);
+    return result;
+  }
   if (version != kTraceFormatVersion) {
-    reader.Error("unsupported trace version " + std::to_string(version) + " (this vrrpsim reads " +
-                 std::to_string(kTraceFormatVersion) + ")");
+    reader.Error(top.Key("version"), "unsupported trace version " + std::to_string(version) +
+                                         " (this vrrpsim reads " +
+                                         std::to_string(kTraceFormatVersion) + ")");
+    reader.Locate(text);
     return result;
   }
   if (j.contains("runs")) {
-    const auto& runs = j["runs"];
-    if (!runs.is_array()) {
-      reader.Error("\"runs\" must be an array");
-      return result;
-    }
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      RunResult r;
-      if (reader.ReadRun(runs[i], &r, "runs[" + std::to_string(i) + "]",
-                         {Locator::Key("runs"), Locator::Index(i)}))
-        result.runs.push_back(std::move(r));
+    if (const nlohmann::json* runs = reader.Array(j, "runs", top, true)) {
+      const JsonPath rp{"runs", std::string("\x01") + "runs" + '\x03'};
+      for (std::size_t i = 0; i < runs->size(); ++i) {
+        RunResult r;
+        if (reader.ReadRun((*runs)[i], &r, rp.Index(i))) result.runs.push_back(std::move(r));
+      }
     }
   } else {
     RunResult r;
-    if (reader.ReadRun(j, &r, "trace", {})) result.runs.push_back(std::move(r));
+    if (reader.ReadRun(j, &r, top)) result.runs.push_back(std::move(r));
   }
+  reader.Locate(text);
   return result;
 }
 

@@ -6,6 +6,7 @@
 // byte-identical files and the file's hash identifies the run.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -16,6 +17,10 @@
 namespace vsim {
 
 inline constexpr int kTraceFormatVersion = 1;
+
+// The largest trace file a reader opens (the GUI, `vrrpsim conform`): the
+// size is checked before anything is read.
+inline constexpr std::size_t kMaxTraceBytes = 512u * 1024 * 1024;
 
 // Writes `run` as a trace file.
 void WriteTraceJson(const RunResult& run, std::ostream& out);

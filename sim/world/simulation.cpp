@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <map>
+#include <unordered_map>
 
 #include "engine/packet/vrrp_packet.h"
 #include "sim/core/time_text.h"
@@ -27,6 +28,57 @@ struct Vip {
   vrrp::Ipv4 addr;
   std::string dev;
   int vrid = 0;
+  bool live = true;  // false: removed, waiting for VipTable's compaction
+};
+
+// The addresses configured on a host, in the order they were added (the
+// order removals are reported in). Membership is a hash lookup and a removal
+// leaves a tombstone, so adding or removing one of 100,000 VIPs costs O(1),
+// not a scan of them all (issue 14). The hash map is only looked up, never
+// iterated: nothing about the output depends on its order.
+class VipTable {
+ public:
+  bool contains(vrrp::Ipv4 addr) const { return where_.count(addr.value) != 0; }
+  bool empty() const { return where_.empty(); }
+  // False if `v.addr` is configured already.
+  bool add(Vip v) {
+    if (!where_.emplace(v.addr.value, items_.size()).second) return false;
+    items_.push_back(std::move(v));
+    return true;
+  }
+  // False if `addr` was not configured.
+  bool remove(vrrp::Ipv4 addr) {
+    const auto it = where_.find(addr.value);
+    if (it == where_.end()) return false;
+    items_[it->second].live = false;
+    where_.erase(it);
+    if (items_.size() > 32 && items_.size() > 2 * where_.size()) Compact();
+    return true;
+  }
+  void clear() {
+    items_.clear();
+    where_.clear();
+  }
+  // Calls f(vip) for every configured address, in the order they were added.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const Vip& v : items_)
+      if (v.live) f(v);
+  }
+
+ private:
+  void Compact() {
+    std::vector<Vip> kept;
+    kept.reserve(where_.size());
+    for (Vip& v : items_)
+      if (v.live) {
+        where_[v.addr.value] = kept.size();
+        kept.push_back(std::move(v));
+      }
+    items_.swap(kept);
+  }
+  std::vector<Vip> items_;
+  std::unordered_map<std::uint32_t, std::size_t> where_;  // live address -> index in items_
 };
 
 // A trace event about `host` at `t`; the caller fills in the kind's fields.
@@ -134,7 +186,7 @@ struct Simulation::Host {
   // names its script by index and name), filled on first use; cleared when
   // `checks` or the configuration changes. kUnknownCheck = not looked up.
   std::vector<std::uint8_t> check_by_script;
-  std::vector<Vip> vips;
+  VipTable vips;
   std::uint32_t generation = 0;  // bumped on every daemon start; stale script results die
   EventHandle restart;           // the start a restart makes once the old daemon exited
   // wakeup_jitter > 0: the draw for the deadline `jitter_for` (kept while the
@@ -479,11 +531,7 @@ int Simulation::client_reaches(int client_host, vrrp::Ipv4 vip) const {
 
 void Simulation::UpdateClients(Time now) {
   if (!has_clients_) return;
-  auto holds = [&](int host, vrrp::Ipv4 vip) {
-    for (const Vip& v : hosts_[host]->vips)
-      if (v.addr == vip) return true;
-    return false;
-  };
+  auto holds = [&](int host, vrrp::Ipv4 vip) { return hosts_[host]->vips.contains(vip); };
   for (int c = 0; c < host_count(); ++c) {
     Host& client = *hosts_[c];
     if (!client.is_client) continue;
@@ -555,7 +603,7 @@ int Simulation::priority(int host, int instance) const {
 
 std::vector<vrrp::Ipv4> Simulation::host_vips(int host) const {
   std::vector<vrrp::Ipv4> out;
-  for (const Vip& v : hosts_[host]->vips) out.push_back(v.addr);
+  hosts_[host]->vips.for_each([&](const Vip& v) { out.push_back(v.addr); });
   return out;
 }
 
@@ -611,13 +659,13 @@ void Simulation::Dispatch(const Event& e) {
 
 void Simulation::RemoveAllVips(Time now, int host, const char* why) {
   Host& h = *hosts_[host];
-  for (const Vip& v : h.vips) {
+  h.vips.for_each([&](const Vip& v) {
     TraceEvent te = At(now, TraceKind::kVipRemoved, host);
     te.vrid = v.vrid;
     te.addr = v.addr;
     te.detail = why;
     Emit(std::move(te));
-  }
+  });
   h.vips.clear();
 }
 
@@ -626,24 +674,27 @@ void Simulation::StartDaemon(Time now, int host) {
   if (!h.powered || h.daemon || h.is_client) return;
   // A starting keepalived removes the addresses of its own VIPs that a crashed
   // predecessor left configured (R46).
-  std::vector<Vip> keep;
-  for (const Vip& v : h.vips) {
-    bool own = false;
+  if (!h.vips.empty()) {
+    std::vector<std::uint32_t> own;  // sorted: one lookup per leftover, not a scan
     for (const auto& inst : h.spec.config.instances) {
-      for (const auto& vip : inst.vips) own = own || vip.addr == v.addr;
-      for (const auto& vip : inst.evips) own = own || vip.addr == v.addr;
+      for (const auto& vip : inst.vips) own.push_back(vip.addr.value);
+      for (const auto& vip : inst.evips) own.push_back(vip.addr.value);
     }
-    if (own) {
-      TraceEvent te = At(now, TraceKind::kVipRemoved, host);
-      te.vrid = v.vrid;
-      te.addr = v.addr;
-      te.detail = "leftover removed at startup";
-      Emit(std::move(te));
-    } else {
-      keep.push_back(v);
-    }
+    std::sort(own.begin(), own.end());
+    VipTable keep;
+    h.vips.for_each([&](const Vip& v) {
+      if (std::binary_search(own.begin(), own.end(), v.addr.value)) {
+        TraceEvent te = At(now, TraceKind::kVipRemoved, host);
+        te.vrid = v.vrid;
+        te.addr = v.addr;
+        te.detail = "leftover removed at startup";
+        Emit(std::move(te));
+      } else {
+        keep.add(v);
+      }
+    });
+    h.vips = std::move(keep);
   }
-  h.vips.swap(keep);
 
   vrrp::HostIdentity identity;
   for (int iface : h.ifaces) {
@@ -1006,12 +1057,9 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       if (f.refs == 0) free_in_flight_.push_back(slot);
     } else if (const auto* add = std::get_if<vrrp::AddVip>(&action)) {
       const int vrid = vrid_of(add->instance);
-      bool present = false;
-      for (const Vip& v : h.vips) present = present || v.addr == add->vip.addr;
       // An address is configured once per host: adding it again (a second
       // instance with the same VIP) changes nothing anyone can observe.
-      if (present) continue;
-      h.vips.push_back({add->vip.addr, add->dev, vrid});
+      if (!h.vips.add({add->vip.addr, add->dev, vrid})) continue;
       TraceEvent te = At(now, TraceKind::kVipAdded, host);
       te.instance = trace_index(add->instance);
       te.vrid = vrid;
@@ -1020,12 +1068,7 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       Emit(std::move(te));
     } else if (const auto* rm = std::get_if<vrrp::RemoveVip>(&action)) {
       const int vrid = vrid_of(rm->instance);
-      bool present = false;
-      for (const Vip& v : h.vips) present = present || v.addr == rm->vip.addr;
-      if (!present) continue;
-      h.vips.erase(std::remove_if(h.vips.begin(), h.vips.end(),
-                                  [&](const Vip& v) { return v.addr == rm->vip.addr; }),
-                   h.vips.end());
+      if (!h.vips.remove(rm->vip.addr)) continue;
       TraceEvent te = At(now, TraceKind::kVipRemoved, host);
       te.instance = trace_index(rm->instance);
       te.vrid = vrid;

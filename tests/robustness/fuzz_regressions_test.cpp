@@ -116,5 +116,37 @@ TEST(FuzzRegressions, F6_NonIntegerOrOutOfRangeNumbersAreWrongType) {
   EXPECT_FALSE(seed.ok());
 }
 
+// Finding F8 (fuzz_trace, issue 14): with VRIDs checked to be 1..255, an
+// event of a kind that carries a VRID but had none was read as VRID 0 and
+// written back with it; the written trace did not read back. Such an event
+// (and a group transition without its group) is refused; what is accepted
+// still reads back after writing.
+TEST(FuzzRegressions, F8_EventWithoutItsVridIsRefusedAndWhatIsReadReadsBack) {
+  const std::string head =
+      R"({"format":"vrrpsim-trace","version":1,"scenario":"s","seed":1,"duration_us":9,)"
+      R"("hosts":[{"name":"n1","instances":[{"name":"VI_1","vrid":51}]}],"events":[)";
+  for (const char* event :
+       {R"({"t":1,"kind":"transition","host":"n1","from":"BACKUP","to":"MASTER"})",
+        R"({"t":1,"kind":"garp","host":"n1","address":"10.0.0.1"})",
+        R"({"t":1,"kind":"group-transition","host":"n1","from":"BACKUP","to":"MASTER"})"}) {
+    SCOPED_TRACE(event);
+    const TraceRead r = ReadTraceJson(head + event + "]}", "f8.json");
+    EXPECT_FALSE(r.ok());
+    ASSERT_FALSE(r.diagnostics.empty());
+    EXPECT_NE(r.diagnostics[0].message.find("missing"), std::string::npos)
+        << r.diagnostics[0].ToString();
+    EXPECT_EQ(r.diagnostics[0].where.line, 1);
+  }
+  const TraceRead ok = ReadTraceJson(
+      head + R"({"t":1,"kind":"transition","host":"n1","vrid":51,"from":"BACKUP","to":"MASTER"},)" +
+          R"({"t":2,"kind":"group-transition","host":"n1","group":0,"from":"BACKUP","to":"MASTER"},)" +
+          R"({"t":3,"kind":"log","host":"n1"}]})",
+      "f8.json");
+  ASSERT_TRUE(ok.ok()) << ok.diagnostics[0].ToString();
+  ASSERT_EQ(ok.runs.size(), 1u);
+  const TraceRead again = ReadTraceJson(TraceJson(ok.runs[0]), "again.json");
+  EXPECT_TRUE(again.ok());
+}
+
 }  // namespace
 }  // namespace vsim
