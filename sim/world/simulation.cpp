@@ -302,14 +302,6 @@ Time Simulation::NextPendingOperation() const {
   return next;
 }
 
-Time Simulation::LastPendingOperation() const {
-  Time last = kNever;
-  scheduler_.ForEachPending([&](const Event& e) {
-    if (e.lane == Lane::kOperation && (last == kNever || e.at > last)) last = e.at;
-  });
-  return last;
-}
-
 bool Simulation::SteadyStateKeyable() const {
   // Every field of the world is either in SteadyStateKey or left out for a
   // reason given there; these sizes make a new field fail the build until

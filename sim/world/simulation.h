@@ -171,9 +171,6 @@ class Simulation {
   bool ShiftTime(Duration d);
   // The earliest pending operation-lane event; kNever if none.
   Time NextPendingOperation() const;
-  // The time of the last pending operation-lane event (a scenario
-  // operation, a restart's start, a pause's end); kNever if none.
-  Time LastPendingOperation() const;
   // Calls f(const Event&) for every pending event (see Scheduler).
   template <typename F>
   void ForEachPendingEvent(F&& f) const {
