@@ -1463,7 +1463,7 @@ void Daemon::OnTrackFile(Time now, std::string_view name, std::int64_t value, Ac
 // Every field of the run-time state is either encoded below or named in a
 // comment as left out, and these sizes make a new field fail the build until
 // it is (x86-64, libstdc++: the only ABI this is built for).
-void Daemon::AppendState(Time now, std::vector<std::int64_t>* out) const {
+void Daemon::AppendState(Time now, StateKeyWriter* out) const {
   static_assert(sizeof(InstanceRuntime) == 312 && sizeof(ScriptRuntime) == 48 &&
                     sizeof(GroupRuntime) == 40 && sizeof(Impl) == 592,
                 "a run-time field was added: encode it here (or say why not) and in ShiftTime");
@@ -1471,7 +1471,7 @@ void Daemon::AppendState(Time now, std::vector<std::int64_t>* out) const {
   auto rel = [&](Time t) { return t == kNever ? INT64_MIN : t - now; };
   // A past instant compared only as `now < t`: every past one is the same.
   auto ahead = [&](Time t) { return t == kNever || t <= now ? 0 : t - now; };
-  auto put = [&](std::int64_t v) { out->push_back(v); };
+  auto put = [out](std::int64_t v) { out->Put(v); };
   put(d.started);
   put(d.stopped);
   put(ahead(d.start_time + d.config.global.startup_delay));  // read only as `now < delay_end`

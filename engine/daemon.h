@@ -26,6 +26,7 @@
 #include "engine/config/model.h"
 #include "engine/ipv4.h"
 #include "engine/packet/vrrp_packet.h"
+#include "engine/state_key.h"
 #include "engine/time.h"
 #include "engine/vrrp/action.h"
 
@@ -113,7 +114,7 @@ class Daemon {
   // time, the startup delay, a preempt delay that has run out), so that a
   // steady state repeats exactly. The simulator compares them to detect a
   // periodic steady state (sim/scenario/runner.cpp).
-  void AppendState(Time now, std::vector<std::int64_t>* out) const;
+  void AppendState(Time now, StateKeyWriter* out) const;
 
   // Moves every instant the daemon holds (deadlines, pacing times, its
   // start) `d` later: the daemon then acts from now + d as it would have

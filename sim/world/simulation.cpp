@@ -307,14 +307,10 @@ bool Simulation::SteadyStateKeyable() const {
   // reason given there; these sizes make a new field fail the build until
   // it is (x86-64, libstdc++).
   static_assert(sizeof(Host) == 1240, "a host field was added: key it or say why not");
-  static_assert(sizeof(Simulation) == 880, "a field was added: key it or say why not");
+  static_assert(sizeof(Simulation) == 888, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter > 0 || (h->daemon && h->paused)) return false;
-  for (int dl = 0; dl < topology_.link_count() * 2; ++dl) {
-    const LinkDirection& d = topology_.direction(dl);
-    if (d.loss > 0 || d.jitter > 0) return false;
-  }
-  return true;
+  return !topology_.has_random_directions();
 }
 
 std::uint64_t Simulation::SteadyStateHash() const {
@@ -362,7 +358,8 @@ bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
   std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     return a.at != b.at ? a.at < b.at : a.lane != b.lane ? a.lane < b.lane : a.seq < b.seq;
   });
-  auto put = [&](std::int64_t v) { key->push_back(v); };
+  vrrp::StateKeyWriter writer(key, 256);
+  auto put = [&writer](std::int64_t v) { writer.Put(v); };
   put(static_cast<std::int64_t>(pending.size()));
   for (const Pending& p : pending) {
     put(p.at - now_);
@@ -375,7 +372,7 @@ bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
         const InFlight& f = in_flight_[static_cast<std::uint32_t>(p.payload.data)];
         put(static_cast<std::int64_t>(p.payload.data >> 32));  // receiving interface
         put(f.src_host);
-        vrrp::AppendPacketState(f.packet, key);
+        vrrp::AppendPacketState(f.packet, &writer);
         break;
       }
       case kEvScriptResult:
@@ -393,7 +390,7 @@ bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
     put(h.powered);
     put(h.daemon.has_value());
     put(h.timer.valid() && scheduler_.IsPending(h.timer));
-    if (h.daemon) h.daemon->AppendState(now_, key);
+    if (h.daemon) h.daemon->AppendState(now_, &writer);
     // The configured addresses in the order they were added (the order
     // removals are reported in); the table's tombstones and hash positions
     // are its own business.
