@@ -60,6 +60,9 @@ class Daemon {
  public:
   // REQUIRES: config was produced by ParseConfig with ok() == true.
   Daemon(Config config, HostIdentity host, DaemonOptions options = {});
+  // Same, sharing a configuration that nobody changes any more (drivers
+  // that start many daemons from one configuration, and their snapshots).
+  Daemon(std::shared_ptr<const Config> config, HostIdentity host, DaemonOptions options = {});
   ~Daemon();
   Daemon(Daemon&&) noexcept;
   Daemon& operator=(Daemon&&) noexcept;
@@ -88,6 +91,7 @@ class Daemon {
   // instance_count() + its index in the PREVIOUS configuration.
   // REQUIRES: config was produced by ParseConfig with ok() == true.
   void Reload(Time now, Config config, Actions* out);
+  void Reload(Time now, std::shared_ptr<const Config> config, Actions* out);
 
   // A datagram received on `ifname`. Decoded and validated inside (R13).
   void OnPacket(Time now, std::span<const std::uint8_t> datagram, std::string_view ifname,
