@@ -80,6 +80,7 @@ vrrp::Time TrialBuilder::SettleTime(const FaultSchedule& schedule) {
 
 void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
   std::vector<std::pair<int, ScenarioOp>> ops;  // (order at equal times, op)
+  ops.reserve(2 * schedule.size());
   auto make = [&](OpKind kind, vrrp::Time at, int node, std::string label) {
     ScenarioOp op;
     op.kind = kind;
@@ -134,7 +135,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
         ScenarioOp op = make(OpKind::kSetCheck, f.at, f.node, open);
         op.name = f.name;
         op.check = CheckMode::kFail;
-        add(op, false);
+        add(std::move(op), false);
         if (end) {
           ScenarioOp back = make(OpKind::kSetCheck, *end, f.node, close);
           back.name = f.name;
@@ -147,7 +148,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
         ScenarioOp op = make(OpKind::kTrackFile, f.at, f.node, open);
         op.name = f.name;
         op.value = f.value;
-        add(op, false);
+        add(std::move(op), false);
         if (end) {
           ScenarioOp back = make(OpKind::kTrackFile, *end, f.node, close);
           back.name = f.name;
@@ -159,7 +160,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
       case FaultKind::kLink: {
         ScenarioOp op = make(OpKind::kLinkDown, f.at, f.node, open);
         op.name = f.name;
-        add(op, false);
+        add(std::move(op), false);
         if (end) {
           ScenarioOp back = make(OpKind::kLinkUp, *end, f.node, close);
           back.name = f.name;
@@ -181,7 +182,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
           else
             d->jitter = f.value;
         }
-        add(op, false);
+        add(std::move(op), false);
         if (end) {
           ScenarioOp back = make(OpKind::kLinkParams, *end, f.node, close);
           back.name = f.name;
@@ -204,7 +205,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
       case FaultKind::kBlock: {
         ScenarioOp op = make(OpKind::kBlock, f.at, f.node, open);
         op.peer = f.peer;
-        add(op, false);
+        add(std::move(op), false);
         if (end) {
           ScenarioOp back = make(OpKind::kUnblock, *end, f.node, close);
           back.peer = f.peer;

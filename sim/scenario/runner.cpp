@@ -20,6 +20,7 @@ struct Recorder : TraceSink {
   explicit Recorder(std::vector<TraceEvent>* o) : out(o) {}
   Recorder(const Recorder&) = delete;
   void OnEvent(const TraceEvent& e) override { out->push_back(e); }
+  void TakeEvent(TraceEvent&& e) override { out->push_back(std::move(e)); }
 };
 
 // Broadcast domain of every segment: connected components over trunks.
@@ -122,8 +123,8 @@ struct ScenarioRun::Impl {
   // Points the simulation's observers at this run's own.
   void Attach() {
     recorder.out = &result.events;
-    sim.AddSink(&recorder);
     sim.AddSink(&split);
+    sim.AddSink(&recorder);  // last: it takes each event (TraceSink::TakeEvent)
     if (want_connectivity) sim.SetAfterOperation([this](Time t) { SampleConnectivity(t); });
   }
 

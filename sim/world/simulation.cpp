@@ -622,7 +622,9 @@ void Simulation::RunUntil(Time until) {
 }
 
 void Simulation::Emit(TraceEvent e) {
-  for (TraceSink* s : sinks_) s->OnEvent(e);
+  if (sinks_.empty()) return;
+  for (std::size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->OnEvent(e);
+  sinks_.back()->TakeEvent(std::move(e));
 }
 
 void Simulation::Dispatch(const Event& e) {
@@ -968,7 +970,12 @@ void Simulation::RearmHostTimer(int host) {
     }
     fire = t + h.jitter;
   }
-  h.timer = scheduler_.Reschedule(h.timer, std::max(fire, now_), Lane::kTimer,
+  fire = std::max(fire, now_);
+  // Most calls find the deadline unchanged (a backup's script result, a
+  // master's own advert re-arming the same instant): leave the event where
+  // it is rather than give it a new place among simultaneous timers.
+  if (scheduler_.PendingTime(h.timer) == fire) return;
+  h.timer = scheduler_.Reschedule(h.timer, fire, Lane::kTimer,
                                   EventPayload{kEvHostTimer, static_cast<std::uint32_t>(host), 0});
 }
 
