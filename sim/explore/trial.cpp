@@ -11,6 +11,20 @@ namespace vsim {
 
 namespace {
 
+// std::stable_sort for the few operations of a trial: an insertion sort.
+// stable_sort's temporary buffer (a large allocation per call) cost more
+// than building the trial's operations.
+template <typename T, typename Less>
+void StableSortSmall(std::vector<T>* v, Less less) {
+  for (std::size_t i = 1; i < v->size(); ++i) {
+    if (!less((*v)[i], (*v)[i - 1])) continue;
+    T x = std::move((*v)[i]);
+    std::size_t j = i;
+    for (; j > 0 && less(x, (*v)[j - 1]); --j) (*v)[j] = std::move((*v)[j - 1]);
+    (*v)[j] = std::move(x);
+  }
+}
+
 // A foreign VRRP speaker (#2444: another cluster, or a router of another
 // team, on one of our VRIDs): same advert interval and version as our
 // instance of the VRID (so its adverts are not dropped for an interval
@@ -247,12 +261,12 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
   }
   // Faults after the prefix's operations at equal times; a window closing at
   // the instant another opens closes first.
-  std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
+  StableSortSmall(&ops, [](const auto& a, const auto& b) {
     return a.second.at != b.second.at ? a.second.at < b.second.at : a.first < b.first;
   });
   for (auto& [order, op] : ops) out->timeline.push_back(std::move(op));
-  std::stable_sort(out->timeline.begin(), out->timeline.end(),
-                   [](const ScenarioOp& a, const ScenarioOp& b) { return a.at < b.at; });
+  StableSortSmall(&out->timeline,
+                  [](const ScenarioOp& a, const ScenarioOp& b) { return a.at < b.at; });
 }
 
 bool TrialBuilder::KeepsApartForever(const FaultSchedule& schedule) {
