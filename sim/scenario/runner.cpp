@@ -179,7 +179,7 @@ struct ScenarioRun::Impl {
       Time t = 0;
       std::uint64_t hash = 0;
       std::uint64_t events = 0;  // sim.events_processed() at t
-      std::vector<std::int64_t> key;
+      vrrp::StateKey key;
     };
     // The keys since the last trace event or input, a ring:
     // seen[(first + i) % kKeep]. The buffers are the thread's: a run takes

@@ -342,7 +342,7 @@ std::uint64_t Simulation::SteadyStateHash() const {
   return h == 0 ? 1 : h;
 }
 
-bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
+bool Simulation::SteadyStateKey(vrrp::StateKey* key) const {
   key->clear();
   if (!SteadyStateKeyable()) return false;
   // Pending events in the order they will run, with times relative to now

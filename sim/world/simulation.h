@@ -154,7 +154,7 @@ class Simulation {
   // by t2 - t1. Returns false otherwise. Leaves out
   // what only operations change (configurations, topology, filters, check
   // modes), caches, and counters nothing reads back (Daemon::AppendState).
-  bool SteadyStateKey(std::vector<std::int64_t>* key) const;
+  bool SteadyStateKey(vrrp::StateKey* key) const;
   // A cheap hash of part of that key (the pending events' relative times
   // and kinds, each instance's state and priority) for finding candidates:
   // equal keys have equal hashes, not the reverse. 0 when SteadyStateKey
