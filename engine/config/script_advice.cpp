@@ -85,4 +85,18 @@ void AdviseScript(const std::string& command, const Location& where, const std::
   }
 }
 
+bool ScriptAlwaysFails(const std::string& command, const std::string& shell) {
+  const bool dash = shell != "bash";
+  std::size_t first = command.find_first_not_of(" \t");
+  if (first == std::string::npos) return false;
+  if (command[first] == '<') return dash && BashOnly(command) != nullptr;
+  std::vector<std::string> argv;
+  if (!SplitCommandWords(command, &argv) || argv.empty() || !IsShell(argv[0])) return false;
+  auto c = std::find(argv.begin(), argv.end(), "-c");
+  if (c == argv.end() || c + 1 == argv.end()) return false;
+  const std::string base = argv[0].substr(argv[0].rfind('/') + 1);
+  const bool runs_dash = base == "dash" || (base == "sh" && dash);
+  return runs_dash && BashOnly(*(c + 1)) != nullptr;
+}
+
 }  // namespace vrrp

@@ -24,4 +24,9 @@ namespace vrrp {
 void AdviseScript(const std::string& command, const Location& where, const std::string& shell,
                   const std::string& what, Diagnostics* diags);
 
+// True if the command fails every time on a host whose /bin/sh is `shell`:
+// a `<` file test with bash-only syntax handed to dash, or `sh -c`/`dash -c`
+// with bash-only syntax (the simulator makes such a vrrp_script fail).
+bool ScriptAlwaysFails(const std::string& command, const std::string& shell);
+
 }  // namespace vrrp
