@@ -24,6 +24,8 @@ class Completer {
   Completer(RawConfig raw, const ParseOptions& options, Diagnostics* diags)
       : raw_(std::move(raw)), options_(options), diags_(diags) {}
 
+  void RunChecker() { CompleteVirtualServers(); }
+
   Config Run() {
     // keepalived's checker process (LVS) completes its configuration on its
     // own: its messages do not depend on the VRRP part's.
@@ -735,6 +737,10 @@ class Completer {
 
 Config Complete(RawConfig raw, const ParseOptions& options, Diagnostics* diags) {
   return Completer(std::move(raw), options, diags).Run();
+}
+
+void CompleteChecker(RawConfig raw, const ParseOptions& options, Diagnostics* diags) {
+  Completer(std::move(raw), options, diags).RunChecker();
 }
 
 }  // namespace vrrp

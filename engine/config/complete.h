@@ -106,4 +106,8 @@ struct RawConfig {
 // keepalived's messages to `diags`. Returns the final configuration.
 Config Complete(RawConfig raw, const ParseOptions& options, Diagnostics* diags);
 
+// Only keepalived's checker process's completion (LVS virtual servers and
+// check-script security), for when the VRRP process stopped reading.
+void CompleteChecker(RawConfig raw, const ParseOptions& options, Diagnostics* diags);
+
 }  // namespace vrrp

@@ -77,7 +77,10 @@ std::string BadValueMessage(BadValue style, const std::string& kw, const std::st
 
 class Reader {
  public:
-  explicit Reader(const ParseOptions& options)
+  // `skip`: top-level blocks this reader skips unread, as a keepalived process
+  // that does not own them does (the parent and checker skip the VRRP blocks,
+  // the VRRP process the LVS ones).
+  explicit Reader(const ParseOptions& options, const std::vector<std::string>& skip = {})
       : options_(options),
         lines_(
             options.config_id,
@@ -90,6 +93,13 @@ class Reader {
               return true;
             }) {
     BuildTables();
+    for (auto& k : root_)
+      if (std::find(skip.begin(), skip.end(), k.name) != skip.end()) {
+        k.kind = Kind::kInactive;
+        k.handler = nullptr;
+        k.sub = nullptr;
+        k.close = nullptr;
+      }
   }
 
   void Run(std::string_view text, const std::string& filename) {
@@ -112,6 +122,15 @@ class Reader {
   }
 
   bool fatal() const { return fatal_; }
+  bool aborted() const { return aborted_; }
+  const std::string& abort_root_block() const { return abort_root_block_; }
+  const Location& abort_where() const { return abort_where_; }
+  // Diagnostics are kept only from the first line read after `where`.
+  void CollectAfter(const Location& where) {
+    collect_after_ = where;
+    collecting_ = false;
+  }
+  std::size_t collect_from() const { return collect_from_; }
   RawConfig& raw() { return raw_; }
   Diagnostics& diags() { return diags_; }
 
@@ -193,6 +212,10 @@ class Reader {
     LogicalLine l;
     while (!fatal_ && lines_.Next(&l)) {
       last_where_ = l.Where();
+      if (!collecting_ && l.file == collect_after_.file && l.line > collect_after_.line) {
+        collecting_ = true;
+        collect_from_ = diags_.size();
+      }
       if (l.Is("{")) {
         ++block_depth_;
       } else if (l.Is("}")) {
@@ -265,6 +288,7 @@ class Reader {
           if (kw->handler) kw->handler(l);
           break;
         case Kind::kBlock: {
+          if (kw_level == 0) root_block_ = kw->name;
           bool bob_needed = true;
           if (l.tokens.size() > 1 && l.tokens.back().text == "{") {
             l.tokens.pop_back();
@@ -280,6 +304,7 @@ class Reader {
           }
           bool skipped = Process(*kw->sub, kw_level + 1, bob_needed);
           if (!skipped && kw->close) kw->close();
+          if (kw_level == 0) root_block_.clear();
           break;
         }
       }
@@ -357,6 +382,9 @@ class Reader {
       msg += " at word position " + std::to_string(index + 1);
     Report(Severity::kFatal, l.Where(index), msg);
     if (!diags_.empty() && diags_.back().message == msg) diags_.back().aborts = true;
+    aborted_ = true;
+    abort_root_block_ = root_block_;
+    abort_where_ = l.Where(index);
     fatal_ = true;
     return false;
   }
@@ -574,7 +602,14 @@ class Reader {
   bool fatal_ = false;
   Location last_where_;
   std::vector<bool> script_timeout_set_;
-  bool default_user_failed_ = false;  // "Unable to set default user" reported once
+  bool default_user_failed_ = false;
+  // The top-level block being read (""= none) and, after a missing parameter,
+  // the one it was in.
+  std::string root_block_, abort_root_block_;
+  bool aborted_ = false;
+  Location abort_where_, collect_after_;
+  bool collecting_ = true;
+  std::size_t collect_from_ = 0;  // "Unable to set default user" reported once
   bool skip_block_ =
       false;  // set by a block handler that rejects its block  // per vrrp_script: `timeout` given
 
@@ -1108,19 +1143,18 @@ void Reader::BuildTables() {
       Report(Severity::kError, l.Where(1),
              "smtp_connect_timeout '" + l.tokens[1].text + "' must be in [0, 4294] - ignoring");
   }));
+  // Other processes' and options' global_defs keywords that keepalived 2.2.7
+  // knows (checked with -t; lvs_id, *_ms, net_namespace, ... are unknown there).
   for (const char* k : {"notification_email_from",
                         "smtp_helo_name",
                         "smtp_alert",
                         "smtp_alert_vrrp",
                         "smtp_alert_checker",
-                        "lvs_id",
                         "max_auto_priority",
                         "min_auto_priority_delay",
                         "dynamic_interfaces",
                         "no_email_faults",
-                        "vrrp_garp_master_refresh_repeat_ms",
                         "vrrp_iptables",
-                        "vrrp_ipsets",
                         "nftables",
                         "nftables_priority",
                         "nftables_ifindex",
@@ -1154,14 +1188,6 @@ void Reader::BuildTables() {
                         "lvs_flush_onstop",
                         "lvs_timeouts",
                         "lvs_sync_daemon",
-                        "linkbeat_use_polling",
-                        "vrrp_garp_interval_ms",
-                        "vrrp_skip_check_adv_addr_ms",
-                        "vrrp_startup_delay_ms",
-                        "instance",
-                        "net_namespace",
-                        "namespace_with_ipsets",
-                        "use_pid_dir",
                         "process_names",
                         "process_name",
                         "vrrp_process_name",
@@ -1178,15 +1204,9 @@ void Reader::BuildTables() {
                         "reload_file",
                         "config_save_dir",
                         "data_use_instance",
-                        "script_security",
                         "fifo_write_vrrp_states_on_reload",
-                        "always_use_pid_dir",
-                        "state_dump_file",
-                        "stats_dump_file",
-                        "json_version",
                         "rs_init_notifies",
                         "no_checker_emails",
-                        "vrrp_startup_delay_ms",
                         "startup_script_timeout",
                         "shutdown_script_timeout",
                         "vrrp_own_all_associated_vmacs"})
@@ -1693,8 +1713,7 @@ void Reader::BuildTables() {
   };
   for (const char* k : {"use_vmac", "vmac_xmit_base", "use_vmac_addr", "native_ipv6",
                         "promote_secondaries", "linkbeat_use_polling", "kernel_rx_buf_size",
-                        "debug", "garp_extra_if", "vrrp_garp_extra_if", "old_unicast_checksum",
-                        "track_src_ip", "no_virtual_ipaddress", "ipvlan"})
+                        "debug", "garp_extra_if", "old_unicast_checksum", "track_src_ip"})
     instance_.push_back(ignored(k));
   for (const char* k : {"track_process", "track_bfd"}) instance_.push_back(ignored_block(k));
 
@@ -2080,7 +2099,42 @@ ParseResult ParseConfig(std::string_view text, const std::string& filename,
   Reader reader(options);
   reader.Run(text, filename);
   result.diagnostics = std::move(reader.diags());
-  if (reader.fatal()) return result;
+  if (reader.fatal()) {
+    // keepalived -t reads the file once per process; a keyword missing its
+    // value stops only the processes that read it. When that was inside a
+    // VRRP or an LVS block, the other processes read on to the end: their
+    // messages after that line are keepalived -t's too (checked with -t,
+    // keepalived_t/abort_other_processes).
+    static const std::vector<std::string> kVrrpBlocks = {
+        "vrrp_instance",   "vrrp_sync_group",     "vrrp_script",      "track_file",
+        "vrrp_track_file", "vrrp_track_process",  "static_ipaddress", "static_routes",
+        "static_rules",    "linkbeat_interfaces", "garp_group",       "bfd_instance"};
+    static const std::vector<std::string> kCheckerBlocks = {"virtual_server",
+                                                            "virtual_server_group", "SSL"};
+    const std::string& b = reader.abort_root_block();
+    const bool vrrp = std::find(kVrrpBlocks.begin(), kVrrpBlocks.end(), b) != kVrrpBlocks.end();
+    const bool checker =
+        std::find(kCheckerBlocks.begin(), kCheckerBlocks.end(), b) != kCheckerBlocks.end();
+    if (reader.aborted() && (vrrp || checker)) {
+      Reader other(options, vrrp ? kVrrpBlocks : kCheckerBlocks);
+      other.CollectAfter(reader.abort_where());
+      other.Run(text, filename);
+      Diagnostics& od = other.diags();
+      std::size_t from = std::min(other.collect_from(), od.size());
+      auto seen = [&](const Diagnostic& d) {
+        return std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
+                           [&](const Diagnostic& x) {
+                             return x.message == d.message && x.where.line == d.where.line;
+                           });
+      };
+      Diagnostics extra;
+      for (std::size_t i = from; i < od.size(); ++i)
+        if (!seen(od[i])) extra.push_back(od[i]);
+      if (vrrp && !other.fatal()) CompleteChecker(std::move(other.raw()), options, &extra);
+      result.diagnostics.insert(result.diagnostics.end(), extra.begin(), extra.end());
+    }
+    return result;
+  }
   result.config = Complete(std::move(reader.raw()), options, &result.diagnostics);
   return result;
 }
