@@ -103,6 +103,8 @@ class LinePreprocessor {
   std::optional<ColumnText> residue_;
   std::string cur_file_;
   int cur_line_ = 0;
+  std::size_t generated_ = 0;  // lines from ~SEQ and multi-line values
+  bool stopped_ = false;
 };
 
 }  // namespace vrrp

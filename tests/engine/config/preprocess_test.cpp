@@ -97,3 +97,25 @@ TEST(ScriptAdviceTest, WhatKeepalivedReallyDoes) {
 
 }  // namespace
 }  // namespace vrrp
+
+namespace vrrp {
+namespace {
+
+// keepalived 2.2.7 loops forever on these; vrrpsim must end (with a message).
+TEST(PreprocessTest, SelfReferencesEnd) {
+  for (const char* text :
+       {"$A=$A\npriority $A\n", "$B=${B}\npriority ${B}\n", "$C=$D\n$D=$C\npriority $C\n"}) {
+    ParseResult r = ParseConfig(text, "t.conf");
+    EXPECT_FALSE(r.diagnostics.empty()) << text;
+  }
+}
+
+TEST(PreprocessTest, GeneratorsThatFeedThemselvesAreStopped) {
+  ParseResult r = ParseConfig("$X=~SEQ(i,1,1000) $X\n$X\n", "t.conf");
+  ASSERT_FALSE(r.diagnostics.empty());
+  EXPECT_EQ(r.diagnostics.back().cls, DiagClass::kVrrpsim);
+  EXPECT_FALSE(r.ok());
+}
+
+}  // namespace
+}  // namespace vrrp
