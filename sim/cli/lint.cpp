@@ -50,6 +50,7 @@ int RunLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
     vrrp::ParseOptions parse_options;
     parse_options.known_interfaces = options.interfaces;
     parse_options.config_id = options.config_id;
+    parse_options.shell = options.shell;
     if (options.host_checks) {
       parse_options.resolves = HostResolves;
       parse_options.script_exists = HostHasProgram;

@@ -26,6 +26,9 @@ struct LintOptions {
   // Make the checks that depend on the host (class "host"): name lookups on
   // this machine, as keepalived -t on it would.
   bool host_checks = false;
+  // What /bin/sh is on the host that will run keepalived (dash or bash): for
+  // the script advice on keepalived.conf files (scenario nodes have shell:).
+  std::string shell = "dash";
 };
 
 // Exit status: 0 clean, 1 warnings only, 2 errors (or unreadable input);

@@ -179,6 +179,11 @@ int main(int argc, char** argv) {
   lint_cmd->add_flag("--keepalived-exit-status", lint.keepalived_exit_status,
                      "Exit with the status keepalived -t would give: 0 clean, 5 any complaint, 6 "
                      "a SECURITY VIOLATION among them, 2 reading aborted");
+  lint_cmd
+      ->add_option("--shell", lint.shell,
+                   "What /bin/sh is on the keepalived host: dash (Debian's, the default) or "
+                   "bash; decides the warnings about commands keepalived hands to the shell")
+      ->check(CLI::IsMember({"dash", "bash"}));
   lint_cmd->add_flag("--host-checks", lint.host_checks,
                      "Also make the checks keepalived -t makes against its host (name lookups "
                      "on this machine); their messages are marked [host]");
