@@ -244,7 +244,8 @@ TEST(Runner, TheNodesShellDecidesWhetherADevTcpCheckCanWork) {
                              DevTcpNode("node2", 2, 90, "bash"),
                          "r.yaml", ".");
     EXPECT_TRUE(l.ok());
-    const Metric* fm = FindMetric(RunScenario(*l.scenario), "final_master", "vrid 51");
+    const RunResult r = RunScenario(*l.scenario);  // FindMetric points into it
+    const Metric* fm = FindMetric(r, "final_master", "vrid 51");
     return fm ? fm->value : -1;
   };
   EXPECT_EQ(final_master("bash"), 0);  // node1: 100, its check works
