@@ -29,7 +29,10 @@ std::string SecondsText(Duration d) {
 }  // namespace
 
 struct Daemon::Impl {
-  Config config;
+  // Shared, never changed: a copy of the daemon (a snapshot) shares it, so
+  // the run-time state's pointers into it (an instance's cfg, an installed
+  // address's vip, ...) stay valid in the copy; Reload installs a new one.
+  std::shared_ptr<const Config> config;
   std::vector<HostInterface> ifs;
   DaemonOptions opt;
 
@@ -52,33 +55,15 @@ struct Daemon::Impl {
   std::span<const std::uint8_t> raw;  // the datagram being processed, if any
   std::string scratch;
 
-  Impl(Config c, HostIdentity host, DaemonOptions o)
+  Impl(std::shared_ptr<const Config> c, HostIdentity host, DaemonOptions o)
       : config(std::move(c)), ifs(std::move(host.interfaces)), opt(o) {
     Build();
   }
 
-  // A copy (a snapshot of the daemon): the run-time state points into the
-  // configuration, so every such pointer is moved from `o.config` to the
-  // copy's own at the same position. The per-call context is not copied
-  // (REQUIRES: `o` is between calls).
+  // A copy (a snapshot of the daemon) shares the configuration. The
+  // per-call context is not copied (REQUIRES: `o` is between calls).
   Impl(const Impl& o) = default;
-  void RebindFrom(const Impl& o) {
-    auto rebase = [](const auto* p, const auto& from, const auto& to) {
-      return p ? &to[static_cast<std::size_t>(p - from.data())] : nullptr;
-    };
-    for (InstanceRuntime& v : insts) {
-      const VrrpInstance* old_cfg = v.cfg;
-      v.cfg = rebase(v.cfg, o.config.instances, config.instances);
-      for (InstalledAddress& a : v.addresses) {
-        if (!a.vip) continue;
-        const bool in_vips =
-            a.vip >= old_cfg->vips.data() && a.vip < old_cfg->vips.data() + old_cfg->vips.size();
-        a.vip = in_vips ? rebase(a.vip, old_cfg->vips, v.cfg->vips)
-                        : rebase(a.vip, old_cfg->evips, v.cfg->evips);
-      }
-    }
-    for (GroupRuntime& g : groups) g.cfg = rebase(g.cfg, o.config.sync_groups, config.sync_groups);
-    for (ScriptRuntime& s : scripts) s.cfg = rebase(s.cfg, o.config.scripts, config.scripts);
+  void ClearCallContext() {
     out = nullptr;
     raw = {};
   }
@@ -86,13 +71,13 @@ struct Daemon::Impl {
   // ------------------------------------------------------------ construction
 
   int FindScript(const std::string& name) const {
-    for (std::size_t i = 0; i < config.scripts.size(); ++i)
-      if (config.scripts[i].name == name) return static_cast<int>(i);
+    for (std::size_t i = 0; i < config->scripts.size(); ++i)
+      if (config->scripts[i].name == name) return static_cast<int>(i);
     return -1;
   }
   int FindFile(const std::string& name) const {
-    for (std::size_t i = 0; i < config.track_files.size(); ++i)
-      if (config.track_files[i].name == name) return static_cast<int>(i);
+    for (std::size_t i = 0; i < config->track_files.size(); ++i)
+      if (config->track_files[i].name == name) return static_cast<int>(i);
     return -1;
   }
   // REQUIRES: 0 <= i < insts.size().
@@ -136,10 +121,10 @@ struct Daemon::Impl {
   }
 
   void Build() {
-    insts.resize(config.instances.size());
-    for (std::size_t i = 0; i < config.instances.size(); ++i) {
+    insts.resize(config->instances.size());
+    for (std::size_t i = 0; i < config->instances.size(); ++i) {
       InstanceRuntime& v = insts[i];
-      const VrrpInstance& c = config.instances[i];
+      const VrrpInstance& c = config->instances[i];
       v.cfg = &c;
       v.index = static_cast<int>(i);
       v.base_priority = c.priority;
@@ -175,7 +160,7 @@ struct Daemon::Impl {
       }
       for (std::size_t k = 0; k < n; ++k) adv.addresses.push_back(c.vips[k].addr);
     }
-    for (const SyncGroup& g : config.sync_groups) {
+    for (const SyncGroup& g : config->sync_groups) {
       GroupRuntime gr;
       gr.cfg = &g;
       for (const std::string& m : g.members) {
@@ -191,13 +176,13 @@ struct Daemon::Impl {
       }
       groups.push_back(std::move(gr));
     }
-    for (const VrrpScript& s : config.scripts) {
+    for (const VrrpScript& s : config->scripts) {
       ScriptRuntime sr;
       sr.cfg = &s;
       sr.counter = ScriptCounter(std::max(1, s.rise), std::max(1, s.fall));
       scripts.push_back(sr);
     }
-    for (const TrackFile& f : config.track_files) file_values.push_back(f.init_value.value_or(0));
+    for (const TrackFile& f : config->track_files) file_values.push_back(f.init_value.value_or(0));
     garp_next.assign(ifs.size(), kNever);
     timer_tree.Reset(static_cast<int>(insts.size()));
     vrid_index.assign(256, {});
@@ -266,7 +251,7 @@ struct Daemon::Impl {
   // R5: master-down deadlines computed during the startup delay count from
   // its end.
   Time BackupBase() const {
-    const Time delay_end = start_time + config.global.startup_delay;
+    const Time delay_end = start_time + config->global.startup_delay;
     return now < delay_end ? delay_end : now;
   }
 
@@ -326,7 +311,7 @@ struct Daemon::Impl {
   // interface is still inside the interval is queued instead; an address
   // has at most one queued GARP, so further repeats collapse into it.
   void SendOrQueueGarp(InstanceRuntime& v, InstalledAddress& a) {
-    const Duration interval = config.global.garp_interval;
+    const Duration interval = config->global.garp_interval;
     const int f = interval > 0 ? FindIfIndex(a.dev) : -1;
     if (f < 0) {
       EmitGarp(v, a);
@@ -346,7 +331,7 @@ struct Daemon::Impl {
   // instances in configuration order, and re-arms for the rest.
   void GarpThread() {
     garp_thread_at = kNever;
-    const Duration interval = config.global.garp_interval;
+    const Duration interval = config->global.garp_interval;
     for (InstanceRuntime& v : insts) {
       if (!v.garp_pending) continue;
       v.garp_pending = false;
@@ -463,7 +448,7 @@ struct Daemon::Impl {
     for (const FileRef& f : v.files) {
       const std::int64_t value = file_values[f.file];
       if (TrackFileFault(f.weight, f.reverse, value))
-        add(" (tracked file " + config.track_files[f.file].name + " has status " + Str(value) +
+        add(" (tracked file " + config->track_files[f.file].name + " has status " + Str(value) +
             ")");
     }
     return fault;
@@ -746,7 +731,7 @@ struct Daemon::Impl {
   bool Validate(InstanceRuntime& v, const DecodedPacket& pkt, bool check_vip_addr) {
     ValidateOptions vo;
     vo.check_vip_addr = check_vip_addr;
-    vo.global_check_unicast_src = config.global.check_unicast_src;
+    vo.global_check_unicast_src = config->global.check_unicast_src;
     const VrrpInstance& c = *v.cfg;
     if (!raw.empty() && pkt.has_ah && c.version == 2 && c.auth_type == AuthType::kAh) {
       vo.ah_checked = true;
@@ -786,7 +771,7 @@ struct Daemon::Impl {
   // R11, R12, R14, R26.
   void BackupRx(InstanceRuntime& v, const DecodedPacket& pkt) {
     const VrrpAdvert& a = pkt.advert;
-    const bool skip = (v.cfg->skip_check_adv_addr || config.global.skip_check_adv_addr) &&
+    const bool skip = (v.cfg->skip_check_adv_addr || config->global.skip_check_adv_addr) &&
                       v.have_last_master && a.src == v.last_master;
     auto discard = [&] { v.ms_down_timer = std::max<Duration>(0, v.sands - now); };
     if (!Validate(v, pkt, !skip)) return discard();
@@ -896,7 +881,7 @@ struct Daemon::Impl {
       for (int m : groups[v.group].members)
         if (m != v.index) LowerPrioGarps(insts[m]);
     }
-    if (c.notify_master_rx_lower_pri.configured() || !config.global.notify_fifo.empty()) {
+    if (c.notify_master_rx_lower_pri.configured() || !config->global.notify_fifo.empty()) {
       out->emplace_back(Notify{v.index, -1, State::kMaster, State::kMaster, v.effective_priority,
                                Reason::kMasterRxLowerPriority,
                                "lower priority " + Str(p) + " from " + a.src.ToString()});
@@ -1133,7 +1118,7 @@ struct Daemon::Impl {
   // carrying tracker state over by name from `prev` (the configuration the
   // current `scripts`/`file_values` belong to): script results (rise/fall
   // counters) and track_file values. Instances start fresh (INIT).
-  void Rebuild(Config fresh, const Config& prev, bool log_scripts = false) {
+  void Rebuild(std::shared_ptr<const Config> fresh, const Config& prev, bool log_scripts = false) {
     std::vector<ScriptRuntime> old_scripts = std::move(scripts);
     std::vector<std::int64_t> old_files = std::move(file_values);
     const std::vector<Time> old_garp_next = garp_next;
@@ -1161,9 +1146,9 @@ struct Daemon::Impl {
               " on reload");
       }
     }
-    for (std::size_t f = 0; f < config.track_files.size(); ++f) {
+    for (std::size_t f = 0; f < config->track_files.size(); ++f) {
       for (std::size_t k = 0; k < old_files.size() && k < prev.track_files.size(); ++k)
-        if (prev.track_files[k].name == config.track_files[f].name) file_values[f] = old_files[k];
+        if (prev.track_files[k].name == config->track_files[f].name) file_values[f] = old_files[k];
     }
   }
 
@@ -1180,22 +1165,22 @@ struct Daemon::Impl {
   }
 
   // SIGHUP (docs/experiments.md RL1-RL6; docs/conformance.md, reload).
-  void Reload(Config fresh) {
+  void Reload(std::shared_ptr<const Config> fresh) {
     if (stopped) return;
     if (!started) {
-      Config prev = std::move(config);
-      Rebuild(std::move(fresh), prev);
+      const std::shared_ptr<const Config> prev = config;
+      Rebuild(std::move(fresh), *prev);
       return;
     }
     Log(-1, "Reloading");
     // Match old instances to new ones and re-index the old ones, so that
     // every action names an instance as the caller knows it after the call.
-    const int fresh_count = static_cast<int>(fresh.instances.size());
+    const int fresh_count = static_cast<int>(fresh->instances.size());
     std::vector<int> map(insts.size(), -1);
-    std::vector<int> from(fresh.instances.size(), -1);
+    std::vector<int> from(fresh->instances.size(), -1);
     for (std::size_t i = 0; i < insts.size(); ++i) {
       for (int j = 0; j < fresh_count; ++j) {
-        if (from[j] >= 0 || !SameInstance(*insts[i].cfg, fresh.instances[j])) continue;
+        if (from[j] >= 0 || !SameInstance(*insts[i].cfg, fresh->instances[j])) continue;
         map[i] = j;
         from[j] = static_cast<int>(i);
         break;
@@ -1211,10 +1196,10 @@ struct Daemon::Impl {
 
     // Moving keeps the old objects where they are, so the old instances'
     // pointers into the old configuration stay valid until we return.
-    Config old_config = std::move(config);
+    const std::shared_ptr<const Config> old_config = config;
     std::vector<InstanceRuntime> old = std::move(insts);
     std::vector<GroupRuntime> old_groups = std::move(groups);
-    Rebuild(std::move(fresh), old_config, true);
+    Rebuild(std::move(fresh), *old_config, true);
     garp_thread_at = kNever;  // queued (paced) GARPs die with the old instances
 
     // keepalived's clear_diff_vrrp(), old configuration order: first the
@@ -1340,7 +1325,7 @@ struct Daemon::Impl {
     raw = datagram;
     const int idx = Demux(pkt.advert, ifname);
     if (idx < 0) {
-      if (config.global.log_unknown_vrids)
+      if (config->global.log_unknown_vrids)
         Log(-1, "Unknown VRID(", Str(pkt.advert.vrid), ") received on interface(",
             std::string(ifname), "). ignoring...");
       return;
@@ -1396,8 +1381,8 @@ struct Daemon::Impl {
 
   void OnTrackFile(std::string_view name, std::int64_t value) {
     int f = -1;
-    for (std::size_t i = 0; i < config.track_files.size(); ++i)
-      if (config.track_files[i].name == name) f = static_cast<int>(i);
+    for (std::size_t i = 0; i < config->track_files.size(); ++i)
+      if (config->track_files[i].name == name) f = static_cast<int>(i);
     if (f < 0) return;
     file_values[f] = value;
     if (!started || stopped) return;
@@ -1408,11 +1393,13 @@ struct Daemon::Impl {
 // ---------------------------------------------------------------- Daemon
 
 Daemon::Daemon(Config config, HostIdentity host, DaemonOptions options)
+    : Daemon(std::make_shared<const Config>(std::move(config)), std::move(host), options) {}
+Daemon::Daemon(std::shared_ptr<const Config> config, HostIdentity host, DaemonOptions options)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(host), options)) {}
 Daemon::~Daemon() = default;
 Daemon::Daemon(Daemon&&) noexcept = default;
 Daemon::Daemon(const Daemon& o) : impl_(std::make_unique<Impl>(*o.impl_)) {
-  impl_->RebindFrom(*o.impl_);
+  impl_->ClearCallContext();
 }
 Daemon& Daemon::operator=(const Daemon& o) {
   if (this != &o) *this = Daemon(o);
@@ -1429,6 +1416,10 @@ void Daemon::Stop(Time now, Actions* out) {
 }
 
 void Daemon::Reload(Time now, Config config, Actions* out) {
+  Reload(now, std::make_shared<const Config>(std::move(config)), out);
+}
+
+void Daemon::Reload(Time now, std::shared_ptr<const Config> config, Actions* out) {
   impl_->Call(now, out, [&] { impl_->Reload(std::move(config)); });
 }
 
@@ -1463,18 +1454,18 @@ void Daemon::OnTrackFile(Time now, std::string_view name, std::int64_t value, Ac
 // Every field of the run-time state is either encoded below or named in a
 // comment as left out, and these sizes make a new field fail the build until
 // it is (x86-64, libstdc++: the only ABI this is built for).
-void Daemon::AppendState(Time now, std::vector<std::int64_t>* out) const {
+void Daemon::AppendState(Time now, StateKeyWriter* out) const {
   static_assert(sizeof(InstanceRuntime) == 312 && sizeof(ScriptRuntime) == 48 &&
-                    sizeof(GroupRuntime) == 40 && sizeof(Impl) == 592,
+                    sizeof(GroupRuntime) == 40 && sizeof(Impl) == 320,
                 "a run-time field was added: encode it here (or say why not) and in ShiftTime");
   const Impl& d = *impl_;
   auto rel = [&](Time t) { return t == kNever ? INT64_MIN : t - now; };
   // A past instant compared only as `now < t`: every past one is the same.
   auto ahead = [&](Time t) { return t == kNever || t <= now ? 0 : t - now; };
-  auto put = [&](std::int64_t v) { out->push_back(v); };
+  auto put = [out](std::int64_t v) { out->Put(v); };
   put(d.started);
   put(d.stopped);
-  put(ahead(d.start_time + d.config.global.startup_delay));  // read only as `now < delay_end`
+  put(ahead(d.start_time + d.config->global.startup_delay));  // read only as `now < delay_end`
   put(rel(d.next_deadline));
   put(rel(d.garp_thread_at));
   for (Time t : d.garp_next) put(ahead(t));  // read only as `now < garp_next`
@@ -1549,7 +1540,7 @@ void Daemon::ShiftTime(Duration d) {
 
 Time Daemon::NextDeadline() const { return impl_->next_deadline; }
 
-const Config& Daemon::config() const { return impl_->config; }
+const Config& Daemon::config() const { return *impl_->config; }
 int Daemon::instance_count() const { return static_cast<int>(impl_->insts.size()); }
 int Daemon::FindInstance(std::string_view name) const { return impl_->FindInst(name); }
 State Daemon::state(int instance) const { return impl_->Inst(instance).state; }

@@ -26,6 +26,7 @@
 #include "engine/config/model.h"
 #include "engine/ipv4.h"
 #include "engine/packet/vrrp_packet.h"
+#include "engine/state_key.h"
 #include "engine/time.h"
 #include "engine/vrrp/action.h"
 
@@ -59,6 +60,9 @@ class Daemon {
  public:
   // REQUIRES: config was produced by ParseConfig with ok() == true.
   Daemon(Config config, HostIdentity host, DaemonOptions options = {});
+  // Same, sharing a configuration that nobody changes any more (drivers
+  // that start many daemons from one configuration, and their snapshots).
+  Daemon(std::shared_ptr<const Config> config, HostIdentity host, DaemonOptions options = {});
   ~Daemon();
   Daemon(Daemon&&) noexcept;
   Daemon& operator=(Daemon&&) noexcept;
@@ -87,6 +91,7 @@ class Daemon {
   // instance_count() + its index in the PREVIOUS configuration.
   // REQUIRES: config was produced by ParseConfig with ok() == true.
   void Reload(Time now, Config config, Actions* out);
+  void Reload(Time now, std::shared_ptr<const Config> config, Actions* out);
 
   // A datagram received on `ifname`. Decoded and validated inside (R13).
   void OnPacket(Time now, std::span<const std::uint8_t> datagram, std::string_view ifname,
@@ -113,7 +118,7 @@ class Daemon {
   // time, the startup delay, a preempt delay that has run out), so that a
   // steady state repeats exactly. The simulator compares them to detect a
   // periodic steady state (sim/scenario/runner.cpp).
-  void AppendState(Time now, std::vector<std::int64_t>* out) const;
+  void AppendState(Time now, StateKeyWriter* out) const;
 
   // Moves every instant the daemon holds (deadlines, pacing times, its
   // start) `d` later: the daemon then acts from now + d as it would have

@@ -137,7 +137,7 @@ std::size_t ExpectedVrrpLength(int version, int count) {
 static_assert(sizeof(VrrpAdvert) == 72 && sizeof(DecodedPacket) == 152,
               "a packet field was added: encode it in AppendPacketState");
 
-void AppendPacketState(const DecodedPacket& p, std::vector<std::int64_t>* out) {
+void AppendPacketState(const DecodedPacket& p, StateKeyWriter* w) {
   const VrrpAdvert& a = p.advert;
   std::int64_t auth = 0;
   for (std::uint8_t b : a.auth_data) auth = (auth << 8) | b;
@@ -172,8 +172,8 @@ void AppendPacketState(const DecodedPacket& p, std::vector<std::int64_t>* out) {
                          std::int64_t{p.ah_next_header},
                          std::int64_t{p.ah_spi},
                          static_cast<std::int64_t>(a.addresses.size())})
-    out->push_back(v);
-  for (std::size_t i = 0; i < a.addresses.size(); ++i) out->push_back(a.addresses[i].value);
+    w->Put(v);
+  for (std::size_t i = 0; i < a.addresses.size(); ++i) w->Put(a.addresses[i].value);
 }
 
 DecodedPacket DecodeIpv4(std::span<const std::uint8_t> datagram) {

@@ -19,6 +19,7 @@
 #include "engine/config/model.h"
 #include "engine/ipv4.h"
 #include "engine/packet/address_list.h"
+#include "engine/state_key.h"
 
 namespace vrrp {
 
@@ -130,7 +131,7 @@ struct DecodedPacket {
 // Appends every field of `p` but the IPv4 ID (which no validation reads) as
 // integers: two packets with equal encodings are handled alike by any
 // receiver (Daemon::AppendState, the simulator's steady-state detection).
-void AppendPacketState(const DecodedPacket& p, std::vector<std::int64_t>* out);
+void AppendPacketState(const DecodedPacket& p, StateKeyWriter* out);
 
 // REQUIRES: nothing; any byte sequence is accepted.
 DecodedPacket DecodeIpv4(std::span<const std::uint8_t> datagram);

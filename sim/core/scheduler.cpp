@@ -163,6 +163,10 @@ bool Scheduler::IsPending(EventHandle h) const {
   return h.valid() && h.slot < records_.size() && records_[h.slot].generation == h.generation;
 }
 
+Time Scheduler::PendingTime(EventHandle h) const {
+  return IsPending(h) ? records_[h.slot].at : kNever;
+}
+
 EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayload payload) {
   if (!IsPending(h)) return Schedule(at, lane, payload);
   assert(at >= now_);

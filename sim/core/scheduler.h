@@ -141,6 +141,8 @@ class Scheduler {
   bool Cancel(EventHandle h);
 
   bool IsPending(EventHandle h) const;
+  // The time of a pending event; kNever if the handle is stale.
+  Time PendingTime(EventHandle h) const;
 
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }

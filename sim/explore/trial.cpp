@@ -11,6 +11,20 @@ namespace vsim {
 
 namespace {
 
+// std::stable_sort for the few operations of a trial: an insertion sort.
+// stable_sort's temporary buffer (a large allocation per call) cost more
+// than building the trial's operations.
+template <typename T, typename Less>
+void StableSortSmall(std::vector<T>* v, Less less) {
+  for (std::size_t i = 1; i < v->size(); ++i) {
+    if (!less((*v)[i], (*v)[i - 1])) continue;
+    T x = std::move((*v)[i]);
+    std::size_t j = i;
+    for (; j > 0 && less(x, (*v)[j - 1]); --j) (*v)[j] = std::move((*v)[j - 1]);
+    (*v)[j] = std::move(x);
+  }
+}
+
 // A foreign VRRP speaker (#2444: another cluster, or a router of another
 // team, on one of our VRIDs): same advert interval and version as our
 // instance of the VRID (so its adverts are not dropped for an interval
@@ -80,6 +94,7 @@ vrrp::Time TrialBuilder::SettleTime(const FaultSchedule& schedule) {
 
 void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
   std::vector<std::pair<int, ScenarioOp>> ops;  // (order at equal times, op)
+  ops.reserve(2 * schedule.size());
   auto make = [&](OpKind kind, vrrp::Time at, int node, std::string label) {
     ScenarioOp op;
     op.kind = kind;
@@ -134,7 +149,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
         ScenarioOp op = make(OpKind::kSetCheck, f.at, f.node, open);
         op.name = f.name;
         op.check = CheckMode::kFail;
-        add(op, false);
+        add(std::move(op), false);
         if (end) {
           ScenarioOp back = make(OpKind::kSetCheck, *end, f.node, close);
           back.name = f.name;
@@ -147,7 +162,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
         ScenarioOp op = make(OpKind::kTrackFile, f.at, f.node, open);
         op.name = f.name;
         op.value = f.value;
-        add(op, false);
+        add(std::move(op), false);
         if (end) {
           ScenarioOp back = make(OpKind::kTrackFile, *end, f.node, close);
           back.name = f.name;
@@ -159,7 +174,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
       case FaultKind::kLink: {
         ScenarioOp op = make(OpKind::kLinkDown, f.at, f.node, open);
         op.name = f.name;
-        add(op, false);
+        add(std::move(op), false);
         if (end) {
           ScenarioOp back = make(OpKind::kLinkUp, *end, f.node, close);
           back.name = f.name;
@@ -181,7 +196,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
           else
             d->jitter = f.value;
         }
-        add(op, false);
+        add(std::move(op), false);
         if (end) {
           ScenarioOp back = make(OpKind::kLinkParams, *end, f.node, close);
           back.name = f.name;
@@ -204,7 +219,7 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
       case FaultKind::kBlock: {
         ScenarioOp op = make(OpKind::kBlock, f.at, f.node, open);
         op.peer = f.peer;
-        add(op, false);
+        add(std::move(op), false);
         if (end) {
           ScenarioOp back = make(OpKind::kUnblock, *end, f.node, close);
           back.peer = f.peer;
@@ -246,12 +261,12 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
   }
   // Faults after the prefix's operations at equal times; a window closing at
   // the instant another opens closes first.
-  std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
+  StableSortSmall(&ops, [](const auto& a, const auto& b) {
     return a.second.at != b.second.at ? a.second.at < b.second.at : a.first < b.first;
   });
   for (auto& [order, op] : ops) out->timeline.push_back(std::move(op));
-  std::stable_sort(out->timeline.begin(), out->timeline.end(),
-                   [](const ScenarioOp& a, const ScenarioOp& b) { return a.at < b.at; });
+  StableSortSmall(&out->timeline,
+                  [](const ScenarioOp& a, const ScenarioOp& b) { return a.at < b.at; });
 }
 
 bool TrialBuilder::KeepsApartForever(const FaultSchedule& schedule) {

@@ -48,6 +48,7 @@ int Topology::ConnectInterface(int iface, int segment, LinkDirection up, LinkDir
   l.seg_b = segment;
   l.dir[0] = up;
   l.dir[1] = down;
+  random_directions_ += Random(up) + Random(down);
   links_.push_back(l);
   ifaces_[iface].segment = segment;
   ifaces_[iface].link = link_count() - 1;
@@ -61,6 +62,7 @@ int Topology::ConnectSegments(int a, int b, LinkDirection a_to_b, LinkDirection 
   l.seg_b = b;
   l.dir[0] = a_to_b;
   l.dir[1] = b_to_a;
+  random_directions_ += Random(a_to_b) + Random(b_to_a);
   links_.push_back(l);
   ++version_;
   return link_count() - 1;
@@ -77,6 +79,7 @@ void Topology::SetDirection(int directed_link, LinkDirection d) {
   // the routes; jitter and loss are read per frame and do not.
   LinkDirection& cur = links_[directed_link / 2].dir[directed_link % 2];
   if (cur.latency != d.latency) ++version_;
+  random_directions_ += Random(d) - Random(cur);
   cur = d;
 }
 

@@ -58,6 +58,9 @@ class Topology {
   bool link_up(int link) const { return links_[link].up; }
   void SetDirection(int directed_link, LinkDirection d);
   const LinkDirection& direction(int directed_link) const;
+  // Whether some direction draws random numbers per frame (loss or jitter).
+  // Kept as a count because the simulator asks every simulated second.
+  bool has_random_directions() const { return random_directions_ > 0; }
 
   int host_count() const { return static_cast<int>(hosts_.size()); }
   int iface_count() const { return static_cast<int>(ifaces_.size()); }
@@ -109,12 +112,14 @@ class Topology {
   };
 
   void Rebuild() const;
+  static int Random(const LinkDirection& d) { return d.loss > 0 || d.jitter > 0 ? 1 : 0; }
 
   std::vector<Host> hosts_;
   std::vector<Iface> ifaces_;
   std::vector<Segment> segments_;
   std::vector<Link> links_;
   std::uint64_t version_ = 0;
+  int random_directions_ = 0;  // directions with loss or jitter
 
   mutable std::uint64_t built_version_ = UINT64_MAX;
   mutable std::vector<std::vector<Route>> routes_;  // per source interface

@@ -22,74 +22,126 @@ const T* LastAtOrBefore(const std::vector<std::pair<Time, T>>& v, Time t) {
 RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vector<HostInfo>& hosts,
                          Time end)
     : end_(end) {
+  // The replay keeps its working state in small flat vectors searched
+  // linearly (a run has a handful of VRIDs, hosts and addresses): with maps
+  // and sets, building the timeline cost as much as checking every explore
+  // property on it. The maps the accessors read are filled at the end.
+  const int nhosts = static_cast<int>(hosts.size());
   changes_.resize(hosts.size());
   prio_.resize(hosts.size());
-  std::set<int> vrid_set;
   for (std::size_t h = 0; h < hosts.size(); ++h) {
     changes_[h].resize(hosts[h].instances.size());
     prio_[h].resize(hosts[h].instances.size());
-    for (int v : hosts[h].vrids) vrid_set.insert(v);
+    for (int v : hosts[h].vrids) vrids_.push_back(v);
   }
-  vrids_.assign(vrid_set.begin(), vrid_set.end());
+  std::sort(vrids_.begin(), vrids_.end());
+  vrids_.erase(std::unique(vrids_.begin(), vrids_.end()), vrids_.end());
 
-  // Replay.
+  // Per VRID seen (configured, or only named by an event).
+  struct Vrid {
+    int vrid = 0;
+    bool listed = false;  // has an entry in by_vrid_ (history)
+    std::vector<Snapshot> history;
+    std::vector<int> masters;                         // per host: instances of the VRID in MASTER
+    std::vector<int> eligible;                        // per host: instances in MASTER or BACKUP
+    std::vector<std::pair<int, std::uint32_t>> held;  // (host, address), unique
+    std::vector<std::uint32_t> addrs;                 // ever added, unique
+    bool touched = false;
+  };
+  std::vector<Vrid> vs;
+  auto slot = [&](int vrid) -> Vrid& {
+    for (Vrid& v : vs)
+      if (v.vrid == vrid) return v;
+    Vrid& v = vs.emplace_back();
+    v.vrid = vrid;
+    v.masters.assign(hosts.size(), 0);
+    v.eligible.assign(hosts.size(), 0);
+    return v;
+  };
+  for (int v : vrids_) {
+    Vrid& x = slot(v);
+    x.listed = true;
+    x.history.push_back(Snapshot{0, {}, {}, {}});
+  }
+  // Per address: the hosts holding it now (sorted, unique) and its history.
+  struct Addr {
+    std::uint32_t addr = 0;
+    std::vector<int> hosts;
+    std::vector<std::pair<Time, std::vector<int>>> history;
+    bool touched = false;
+  };
+  std::vector<Addr> as;
+  auto addr_slot = [&](std::uint32_t addr) -> Addr& {
+    for (Addr& x : as)
+      if (x.addr == addr) return x;
+    Addr& x = as.emplace_back();
+    x.addr = addr;
+    return x;
+  };
+
   std::vector<std::vector<vrrp::State>> state(hosts.size());
   for (std::size_t h = 0; h < hosts.size(); ++h)
     state[h].assign(hosts[h].instances.size(), vrrp::State::kStop);
-  std::map<int, std::map<int, int>> masters;                    // vrid -> host -> count
-  std::map<int, std::map<int, int>> eligible;                   // vrid -> host -> count
-  std::map<int, std::map<int, std::set<std::uint32_t>>> holds;  // vrid -> host -> addrs
-  std::map<std::uint32_t, std::set<int>> addr_hosts;            // addr -> hosts
-  for (int v : vrids_) by_vrid_[v].push_back(Snapshot{0, {}, {}, {}});
 
-  std::set<int> touched;
-  std::set<std::uint32_t> touched_addr;
+  bool any_touched = false;
+  Snapshot s;
   auto flush = [&](Time t) {
-    for (int v : touched) {
-      Snapshot s;
+    if (!any_touched) return;
+    any_touched = false;
+    for (Vrid& v : vs) {
+      if (!v.touched) continue;
+      v.touched = false;
+      v.listed = true;
       s.t = t;
-      for (const auto& [host, n] : masters[v])
-        if (n > 0) s.masters.push_back(host);
-      for (const auto& [host, a] : holds[v])
-        if (!a.empty()) s.holders.push_back(host);
-      for (const auto& [host, n] : eligible[v])
-        if (n > 0) s.eligible.push_back(host);
-      auto& hist = by_vrid_[v];
+      s.masters.clear();
+      s.holders.clear();
+      s.eligible.clear();
+      for (int h = 0; h < nhosts; ++h) {
+        if (v.masters[h] > 0) s.masters.push_back(h);
+        if (v.eligible[h] > 0) s.eligible.push_back(h);
+      }
+      for (const auto& [h, a] : v.held) s.holders.push_back(h);
+      std::sort(s.holders.begin(), s.holders.end());
+      s.holders.erase(std::unique(s.holders.begin(), s.holders.end()), s.holders.end());
+      auto& hist = v.history;
       if (hist.empty() || hist.back().masters != s.masters || hist.back().holders != s.holders ||
           hist.back().eligible != s.eligible) {
         if (!hist.empty() && hist.back().t == t)
-          hist.back() = std::move(s);
+          hist.back() = s;
         else
-          hist.push_back(std::move(s));
+          hist.push_back(s);
       }
     }
-    for (std::uint32_t a : touched_addr) {
-      auto& v = addr_holders_[a];
-      std::vector<int> hs(addr_hosts[a].begin(), addr_hosts[a].end());
+    for (Addr& x : as) {
+      if (!x.touched) continue;
+      x.touched = false;
+      auto& v = x.history;
       if (!v.empty() && v.back().first == t)
-        v.back().second = std::move(hs);
-      else if (v.empty() || v.back().second != hs)
-        v.emplace_back(t, std::move(hs));
+        v.back().second = x.hosts;
+      else if (v.empty() || v.back().second != x.hosts)
+        v.emplace_back(t, x.hosts);
     }
-    touched.clear();
-    touched_addr.clear();
+  };
+  auto touch = [&](Vrid& v) {
+    v.touched = true;
+    any_touched = true;
   };
   auto set_state = [&](int host, int inst, vrrp::State from, vrrp::State to, Time t,
-                       vrrp::Reason reason, const std::string& cause) {
-    if (host < 0 || host >= static_cast<int>(hosts.size())) return;
+                       vrrp::Reason reason, const char* cause) {
+    if (host < 0 || host >= nhosts) return;
     if (inst < 0 || inst >= static_cast<int>(state[host].size())) return;
-    const int vrid = hosts[host].vrids[inst];
+    Vrid& v = slot(hosts[host].vrids[inst]);
     const vrrp::State prev = state[host][inst];
-    if (prev == vrrp::State::kMaster) --masters[vrid][host];
-    if (to == vrrp::State::kMaster) ++masters[vrid][host];
-    auto can_hold = [](vrrp::State s) {
-      return s == vrrp::State::kMaster || s == vrrp::State::kBackup;
+    if (prev == vrrp::State::kMaster) --v.masters[host];
+    if (to == vrrp::State::kMaster) ++v.masters[host];
+    auto can_hold = [](vrrp::State x) {
+      return x == vrrp::State::kMaster || x == vrrp::State::kBackup;
     };
-    if (can_hold(prev)) --eligible[vrid][host];
-    if (can_hold(to)) ++eligible[vrid][host];
+    if (can_hold(prev)) --v.eligible[host];
+    if (can_hold(to)) ++v.eligible[host];
     state[host][inst] = to;
     changes_[host][inst].push_back(Change{t, from, to, reason, cause});
-    touched.insert(vrid);
+    touch(v);
   };
 
   Time cur = 0;
@@ -101,48 +153,69 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
     switch (e.kind) {
       case TraceKind::kTransition:
         if (e.from != e.to) set_state(e.host, e.instance, e.from, e.to, e.t, e.reason, "");
-        if (e.priority > 0 && e.host >= 0 && e.host < static_cast<int>(hosts.size()) &&
-            e.instance >= 0 && e.instance < static_cast<int>(prio_[e.host].size()))
+        if (e.priority > 0 && e.host >= 0 && e.host < nhosts && e.instance >= 0 &&
+            e.instance < static_cast<int>(prio_[e.host].size()))
           prio_[e.host][e.instance].emplace_back(e.t, e.priority);
         break;
       case TraceKind::kOperation:
         if ((e.op == static_cast<int>(OpKind::kCrash) ||
              e.op == static_cast<int>(OpKind::kPowerOff)) &&
-            e.host >= 0 && e.host < static_cast<int>(hosts.size())) {
+            e.host >= 0 && e.host < nhosts) {
           for (std::size_t i = 0; i < state[e.host].size(); ++i)
             if (state[e.host][i] != vrrp::State::kStop)
               set_state(e.host, static_cast<int>(i), state[e.host][i], vrrp::State::kStop, e.t,
                         vrrp::Reason::kNone, OpKindName(static_cast<OpKind>(e.op)));
         }
         break;
-      case TraceKind::kVipAdded:
-        holds[e.vrid][e.host].insert(e.addr.value);
-        addr_hosts[e.addr.value].insert(e.host);
-        vrid_addrs_[e.vrid].insert(e.addr.value);
-        touched.insert(e.vrid);
-        touched_addr.insert(e.addr.value);
+      case TraceKind::kVipAdded: {
+        Vrid& v = slot(e.vrid);
+        const std::pair<int, std::uint32_t> held{e.host, e.addr.value};
+        if (std::find(v.held.begin(), v.held.end(), held) == v.held.end()) v.held.push_back(held);
+        if (std::find(v.addrs.begin(), v.addrs.end(), e.addr.value) == v.addrs.end())
+          v.addrs.push_back(e.addr.value);
+        Addr& x = addr_slot(e.addr.value);
+        auto it = std::lower_bound(x.hosts.begin(), x.hosts.end(), e.host);
+        if (it == x.hosts.end() || *it != e.host) x.hosts.insert(it, e.host);
+        x.touched = true;
+        touch(v);
+        // Keep the VRID list complete even for VRIDs only seen in events.
+        if (!v.listed) {
+          v.listed = true;
+          v.history.push_back(Snapshot{0, {}, {}, {}});
+          vrids_.insert(std::upper_bound(vrids_.begin(), vrids_.end(), e.vrid), e.vrid);
+        }
         break;
-      case TraceKind::kVipRemoved:
-        holds[e.vrid][e.host].erase(e.addr.value);
-        addr_hosts[e.addr.value].erase(e.host);
-        touched.insert(e.vrid);
-        touched_addr.insert(e.addr.value);
+      }
+      case TraceKind::kVipRemoved: {
+        Vrid& v = slot(e.vrid);
+        const std::pair<int, std::uint32_t> held{e.host, e.addr.value};
+        auto hit = std::find(v.held.begin(), v.held.end(), held);
+        if (hit != v.held.end()) v.held.erase(hit);
+        Addr& x = addr_slot(e.addr.value);
+        auto it = std::lower_bound(x.hosts.begin(), x.hosts.end(), e.host);
+        if (it != x.hosts.end() && *it == e.host) x.hosts.erase(it);
+        x.touched = true;
+        touch(v);
         break;
+      }
       case TraceKind::kPriority:
-        if (e.host >= 0 && e.host < static_cast<int>(hosts.size()) && e.instance >= 0 &&
+        if (e.host >= 0 && e.host < nhosts && e.instance >= 0 &&
             e.instance < static_cast<int>(prio_[e.host].size()))
           prio_[e.host][e.instance].emplace_back(e.t, e.priority);
         break;
       default:
         break;
     }
-    // Keep the VRID list complete even for VRIDs only seen in events.
-    if ((e.kind == TraceKind::kVipAdded) && !by_vrid_.count(e.vrid)) {
-      by_vrid_[e.vrid].push_back(Snapshot{0, {}, {}, {}});
-      vrids_.insert(std::upper_bound(vrids_.begin(), vrids_.end(), e.vrid), e.vrid);
-    }
   }
   if (any) flush(cur);
+
+  for (Vrid& v : vs) {
+    if (v.listed) by_vrid_.emplace(v.vrid, std::move(v.history));
+    if (!v.addrs.empty())
+      vrid_addrs_.emplace(v.vrid, std::set<std::uint32_t>(v.addrs.begin(), v.addrs.end()));
+  }
+  for (Addr& x : as)
+    if (!x.history.empty()) addr_holders_.emplace(x.addr, std::move(x.history));
 }
 
 const std::vector<RunTimeline::Snapshot>& RunTimeline::history(int vrid) const {

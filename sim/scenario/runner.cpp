@@ -21,6 +21,7 @@ struct Recorder : TraceSink {
   explicit Recorder(std::vector<TraceEvent>* o) : out(o) {}
   Recorder(const Recorder&) = delete;
   void OnEvent(const TraceEvent& e) override { out->push_back(e); }
+  void TakeEvent(TraceEvent&& e) override { out->push_back(std::move(e)); }
 };
 
 // Broadcast domain of every segment: connected components over trunks.
@@ -123,8 +124,8 @@ struct ScenarioRun::Impl {
   // Points the simulation's observers at this run's own.
   void Attach() {
     recorder.out = &result.events;
-    sim.AddSink(&recorder);
     sim.AddSink(&split);
+    sim.AddSink(&recorder);  // last: it takes each event (TraceSink::TakeEvent)
     if (want_connectivity) sim.SetAfterOperation([this](Time t) { SampleConnectivity(t); });
   }
 
@@ -154,16 +155,20 @@ struct ScenarioRun::Impl {
   // sim.RunUntil(end), skipping the repeats of a steady state
   // (fast_forward). At every whole second it takes the world's key
   // (Simulation::SteadyStateKey: everything but the inputs still to come,
-  // relative to now) by a cheap hash of part of it (SteadyStateHash). When
-  // the hash equals one taken at an earlier second with no trace event and
-  // no input in between, the world may repeat with period P = their
-  // distance: its full key is kept and the run goes on for one period P; if
-  // nothing was recorded or input and the full key then is exactly the kept
-  // one, the world repeats with period
-  // P and records nothing in a period until the next input. The world m
-  // whole periods later, just before that input (or the end), is this one
-  // shifted by m * P (Simulation::ShiftTime), and those periods hold m times
-  // the events of the last one. Then the run goes on event by event.
+  // relative to now) and a cheap hash of part of it (SteadyStateHash). When
+  // the key equals one taken at an earlier second s with no trace event and
+  // no input in between, the world repeats with period P = t - s and
+  // records nothing in a period until the next input: the world m whole
+  // periods later, just before that input (or the end), is this one shifted
+  // by m * P (Simulation::ShiftTime), and those periods hold m times the
+  // events of the last one. Then the run goes on event by event.
+  //
+  // Why a key every second rather than only on a hash match: the key of s
+  // is gone by the time a hash matches at t, and confirming a match instead
+  // (a key now, compared one period later) simulated one more period after
+  // every input; with adverts every 2 s and checks every 3 s that is 6 s of
+  // events, more than the keys cost (bench/README.md). The hash still
+  // spares comparing keys at every second.
   void RunToEnd(Time end) {
     if (!options.fast_forward) {
       sim.RunUntil(end);
@@ -172,18 +177,16 @@ struct ScenarioRun::Impl {
     constexpr Duration kStep = vrrp::kSecond;
     constexpr std::size_t kKeep = 64;  // periods up to a minute
     struct Seen {
-      Time t;
-      std::uint64_t hash;
+      Time t = 0;
+      std::uint64_t hash = 0;
+      std::uint64_t events = 0;  // sim.events_processed() at t
+      std::vector<std::int64_t> key;
     };
-    // Hashes since the last trace event or input, a ring:
+    // The keys since the last trace event or input, a ring:
     // seen[(first + i) % kKeep]. The buffers are the thread's: a run takes
-    // a key every simulated second, and allocating them per run cost more
-    // than taking the keys.
+    // a key every quiet simulated second.
     thread_local std::vector<Seen> seen(kKeep);
-    thread_local std::vector<std::int64_t> key, candidate;
     std::size_t first = 0, count = 0;
-    Time candidate_at = kNever;  // the instant `candidate` was taken
-    std::uint64_t candidate_events = 0;
     std::size_t recorded = result.events.size();
     std::uint64_t inputs = sim.inputs_processed();
     for (Time t = (sim.now() / kStep + 1) * kStep; t < end; t += kStep) {
@@ -192,51 +195,50 @@ struct ScenarioRun::Impl {
       // has gone since) records nothing, but it is no repeat either.
       if (result.events.size() != recorded || sim.inputs_processed() != inputs) {
         count = 0;
-        candidate_at = kNever;
         recorded = result.events.size();
         inputs = sim.inputs_processed();
-      }
-      if (candidate_at != kNever) {
-        // One period after the candidate: the world repeats if its key is
-        // exactly the candidate's (with nothing recorded or input between).
-        const bool repeats = sim.SteadyStateKey(&key) && key == candidate;
-        const Duration period = t - candidate_at;
-        candidate_at = kNever;
-        if (repeats) {
-          const Time next_input = sim.NextPendingOperation();
-          const Time horizon = next_input == kNever ? end : std::min(end, next_input - 1);
-          const std::int64_t periods = (horizon - t) / period;
-          if (periods > 0 && sim.ShiftTime(periods * period)) {
-            skipped_events +=
-                static_cast<std::uint64_t>(periods) * (sim.events_processed() - candidate_events);
-            t += periods * period;
-          }
-          count = 0;
-          continue;
-        }
       }
       const std::uint64_t h = sim.SteadyStateHash();
       if (h == 0) {
         count = 0;
         continue;
       }
-      bool checking = false;
-      for (std::size_t i = 0; i < count; ++i) {
-        const Seen& s = seen[(first + i) % kKeep];
-        if (s.hash != h || !sim.SteadyStateKey(&candidate)) continue;
-        // Maybe periodic with period t - s.t: check one period on.
-        candidate_at = t;
-        candidate_events = sim.events_processed();
-        t += (t - s.t) - kStep;  // the next check is one period from now
-        checking = true;
-        break;
-      }
-      if (checking) continue;
-      if (count == kKeep) {
+      if (count == kKeep) {  // the oldest key makes room
         first = (first + 1) % kKeep;
         --count;
       }
-      seen[(first + count) % kKeep] = Seen{t, h};
+      Seen& here = seen[(first + count) % kKeep];
+      bool keyed = false;
+      const Seen* repeat = nullptr;
+      for (std::size_t i = count; i-- > 0;) {  // the shortest period first
+        const Seen& s = seen[(first + i) % kKeep];
+        if (s.hash != h) continue;
+        if (!keyed) keyed = sim.SteadyStateKey(&here.key);
+        if (keyed && s.key == here.key) {
+          repeat = &s;
+          break;
+        }
+      }
+      if (repeat) {
+        const Duration period = t - repeat->t;
+        const Time next_input = sim.NextPendingOperation();
+        const Time horizon = next_input == kNever ? end : std::min(end, next_input - 1);
+        const std::int64_t periods = (horizon - t) / period;
+        const std::uint64_t per_period = sim.events_processed() - repeat->events;
+        if (periods > 0 && sim.ShiftTime(periods * period)) {
+          skipped_events += static_cast<std::uint64_t>(periods) * per_period;
+          t += periods * period;
+        }
+        count = 0;
+        continue;
+      }
+      if (!keyed && !sim.SteadyStateKey(&here.key)) {
+        count = 0;
+        continue;
+      }
+      here.t = t;
+      here.hash = h;
+      here.events = sim.events_processed();
       ++count;
     }
     sim.RunUntil(end);

@@ -168,12 +168,15 @@ const char* OpKindName(OpKind k) {
 
 struct Simulation::Host {
   std::string name;
-  HostSpec spec;
-  std::vector<int> ifaces;          // topology interface ids, spec order
-  std::vector<int> instance_iface;  // per config instance: topology iface, -1 if none
+  // Shared with the host's snapshots: nothing changes them after AddHost.
+  // (spec->config is empty: the configuration is `config`.)
+  std::shared_ptr<const HostSpec> spec;
+  std::shared_ptr<const vrrp::Config> config;  // replaced by a reload
+  std::vector<int> ifaces;                     // topology interface ids, spec order
+  std::vector<int> instance_iface;             // per config instance: topology iface, -1 if none
   // The configuration before the last reload and its instance_iface: the
   // reload's actions name the instances it removed past the new ones.
-  vrrp::Config reloaded_from;
+  std::shared_ptr<const vrrp::Config> reloaded_from;
   std::vector<int> reloaded_iface;
   std::optional<vrrp::Daemon> daemon;
   bool powered = true;
@@ -308,15 +311,11 @@ bool Simulation::SteadyStateKeyable() const {
   // it is (x86-64, libstdc++).
   // (HostSpec::failing_scripts, like the rest of the spec, is constant input:
   // the same in every period, so it needs no key.)
-  static_assert(sizeof(Host) == 1264, "a host field was added: key it or say why not");
-  static_assert(sizeof(Simulation) == 880, "a field was added: key it or say why not");
+  static_assert(sizeof(Host) == 640, "a host field was added: key it or say why not");
+  static_assert(sizeof(Simulation) == 888, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter > 0 || (h->daemon && h->paused)) return false;
-  for (int dl = 0; dl < topology_.link_count() * 2; ++dl) {
-    const LinkDirection& d = topology_.direction(dl);
-    if (d.loss > 0 || d.jitter > 0) return false;
-  }
-  return true;
+  return !topology_.has_random_directions();
 }
 
 std::uint64_t Simulation::SteadyStateHash() const {
@@ -364,7 +363,8 @@ bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
   std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     return a.at != b.at ? a.at < b.at : a.lane != b.lane ? a.lane < b.lane : a.seq < b.seq;
   });
-  auto put = [&](std::int64_t v) { key->push_back(v); };
+  vrrp::StateKeyWriter writer(key, 256);
+  auto put = [&writer](std::int64_t v) { writer.Put(v); };
   put(static_cast<std::int64_t>(pending.size()));
   for (const Pending& p : pending) {
     put(p.at - now_);
@@ -377,7 +377,7 @@ bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
         const InFlight& f = in_flight_[static_cast<std::uint32_t>(p.payload.data)];
         put(static_cast<std::int64_t>(p.payload.data >> 32));  // receiving interface
         put(f.src_host);
-        vrrp::AppendPacketState(f.packet, key);
+        vrrp::AppendPacketState(f.packet, &writer);
         break;
       }
       case kEvScriptResult:
@@ -395,7 +395,7 @@ bool Simulation::SteadyStateKey(std::vector<std::int64_t>* key) const {
     put(h.powered);
     put(h.daemon.has_value());
     put(h.timer.valid() && scheduler_.IsPending(h.timer));
-    if (h.daemon) h.daemon->AppendState(now_, key);
+    if (h.daemon) h.daemon->AppendState(now_, &writer);
     // The configured addresses in the order they were added (the order
     // removals are reported in); the table's tombstones and hash positions
     // are its own business.
@@ -452,26 +452,28 @@ int Simulation::AddHost(HostSpec spec) {
     topology_.ConnectInterface(iface, seg, ifs.up, ifs.down);
     h->ifaces.push_back(iface);
   }
-  h->spec = std::move(spec);
-  h->wakeup_jitter = h->spec.wakeup_jitter;
+  auto config = std::make_shared<const vrrp::Config>(std::move(spec.config));
+  spec.config = {};
+  h->spec = std::make_shared<const HostSpec>(std::move(spec));
+  h->wakeup_jitter = h->spec->wakeup_jitter;
   h->wakeup_rng = Rng::Stream(seed_, "wakeup:" + h->name);
   hosts_.push_back(std::move(h));
-  SetHostConfig(id, hosts_[id]->spec.config);
+  SetHostConfig(id, std::move(config));
   return id;
 }
 
-void Simulation::SetHostConfig(int host, const vrrp::Config& config) {
+void Simulation::SetHostConfig(int host, std::shared_ptr<const vrrp::Config> config) {
   Host& h = *hosts_[host];
-  if (&config != &h.spec.config) h.spec.config = config;
+  h.config = std::move(config);
   h.check_by_script.clear();  // script indices are the configuration's
   h.instance_iface.clear();
-  for (const auto& inst : h.spec.config.instances) {
+  for (const auto& inst : h.config->instances) {
     int found = -1;
     for (int iface : h.ifaces)
       if (topology_.iface_name(iface) == inst.interface) found = iface;
     h.instance_iface.push_back(found);
   }
-  for (const auto& inst : h.spec.config.instances) {
+  for (const auto& inst : h.config->instances) {
     for (const auto& vip : inst.vips) all_vips_.push_back(vip.addr);
     for (const auto& vip : inst.evips) all_vips_.push_back(vip.addr);
   }
@@ -585,7 +587,7 @@ int Simulation::FindHost(const std::string& name) const {
 
 const std::string& Simulation::host_name(int host) const { return hosts_[host]->name; }
 
-const vrrp::Config& Simulation::host_config(int host) const { return hosts_[host]->spec.config; }
+const vrrp::Config& Simulation::host_config(int host) const { return *hosts_[host]->config; }
 
 bool Simulation::daemon_running(int host) const { return hosts_[host]->daemon.has_value(); }
 
@@ -622,7 +624,9 @@ void Simulation::RunUntil(Time until) {
 }
 
 void Simulation::Emit(TraceEvent e) {
-  for (TraceSink* s : sinks_) s->OnEvent(e);
+  if (sinks_.empty()) return;
+  for (std::size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->OnEvent(e);
+  sinks_.back()->TakeEvent(std::move(e));
 }
 
 void Simulation::Dispatch(const Event& e) {
@@ -674,7 +678,7 @@ void Simulation::StartDaemon(Time now, int host) {
   // predecessor left configured (R46).
   if (!h.vips.empty()) {
     std::vector<std::uint32_t> own;  // sorted: one lookup per leftover, not a scan
-    for (const auto& inst : h.spec.config.instances) {
+    for (const auto& inst : h.config->instances) {
       for (const auto& vip : inst.vips) own.push_back(vip.addr.value);
       for (const auto& vip : inst.evips) own.push_back(vip.addr.value);
     }
@@ -703,7 +707,7 @@ void Simulation::StartDaemon(Time now, int host) {
   vrrp::DaemonOptions opts;
   opts.emit_logs = options_.emit_logs;
   opts.detailed_logging = options_.detailed_logging;
-  h.daemon.emplace(h.spec.config, std::move(identity), opts);
+  h.daemon.emplace(h.config, std::move(identity), opts);
   ++h.generation;
   h.paused = false;
   h.paused_rx.clear();
@@ -784,15 +788,15 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
       // SIGHUP: the running daemon re-reads its configuration and keeps
       // its state (Daemon::Reload); a stopped one starts with it next time.
       if (!h->daemon) {
-        if (op.config) SetHostConfig(op.host, *op.config);
+        if (op.config) SetHostConfig(op.host, op.config);
         break;
       }
-      h->reloaded_from = h->spec.config;
+      h->reloaded_from = h->config;
       h->reloaded_iface = h->instance_iface;
-      if (op.config) SetHostConfig(op.host, *op.config);
+      if (op.config) SetHostConfig(op.host, op.config);
       ++h->generation;  // script indices change: results of runs in flight die
       actions_.clear();
-      h->daemon->Reload(now, h->spec.config, &actions_);
+      h->daemon->Reload(now, h->config, &actions_);
       ProcessActions(now, op.host, true);
       break;
     }
@@ -938,7 +942,7 @@ void Simulation::ScriptResult(Time now, int host, std::uint64_t data) {
   result.ok = mode == CheckMode::kSucceed;
   result.exit_status = mode == CheckMode::kFail ? 1 : 0;
   result.timed_out = mode == CheckMode::kTimeout;
-  const std::string& name = h.spec.config.scripts[script].name;
+  const std::string& name = h.config->scripts[script].name;
   if (options_.record_packets) {
     TraceEvent te = At(now, TraceKind::kScriptResult, host);
     te.value = result.ok ? 1 : 0;
@@ -968,20 +972,25 @@ void Simulation::RearmHostTimer(int host) {
     }
     fire = t + h.jitter;
   }
-  h.timer = scheduler_.Reschedule(h.timer, std::max(fire, now_), Lane::kTimer,
+  fire = std::max(fire, now_);
+  // Most calls find the deadline unchanged (a backup's script result, a
+  // master's own advert re-arming the same instant): leave the event where
+  // it is rather than give it a new place among simultaneous timers.
+  if (scheduler_.PendingTime(h.timer) == fire) return;
+  h.timer = scheduler_.Reschedule(h.timer, fire, Lane::kTimer,
                                   EventPayload{kEvHostTimer, static_cast<std::uint32_t>(host), 0});
 }
 
 void Simulation::ProcessActions(Time now, int host, bool reload) {
   Host& h = *hosts_[host];
-  const vrrp::Config& config = h.spec.config;
+  const vrrp::Config& config = *h.config;
   const int count = static_cast<int>(config.instances.size());
   // After a reload, an index past the new instances names one the reload
   // removed, by its index in the previous configuration (Daemon::Reload).
   auto removed = [&](int i) { return reload && i >= count; };
   auto vrid_of = [&](int i) {
     if (i < 0) return 0;
-    return removed(i) ? h.reloaded_from.instances[i - count].vrid : config.instances[i].vrid;
+    return removed(i) ? h.reloaded_from->instances[i - count].vrid : config.instances[i].vrid;
   };
   auto iface_of = [&](int i) {
     if (i < 0) return -1;
@@ -1113,15 +1122,16 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       if (si >= h.check_by_script.size()) h.check_by_script.resize(si + 1, kUnknownCheck);
       if (h.check_by_script[si] == kUnknownCheck) {
         auto it = h.checks.find(run->name);
-        const bool broken = std::find(h.spec.failing_scripts.begin(), h.spec.failing_scripts.end(),
-                                      run->name) != h.spec.failing_scripts.end();
+        const bool broken =
+            std::find(h.spec->failing_scripts.begin(), h.spec->failing_scripts.end(), run->name) !=
+            h.spec->failing_scripts.end();
         h.check_by_script[si] =
             static_cast<std::uint8_t>(broken                 ? CheckMode::kFail
                                       : it == h.checks.end() ? CheckMode::kSucceed
                                                              : it->second);
       }
       const auto mode = static_cast<CheckMode>(h.check_by_script[si]);
-      const Duration took = mode == CheckMode::kTimeout ? run->timeout : h.spec.script_runtime;
+      const Duration took = mode == CheckMode::kTimeout ? run->timeout : h.spec->script_runtime;
       if (options_.record_packets) {
         TraceEvent te = At(now, TraceKind::kScriptRun, host);
         te.detail = run->name;

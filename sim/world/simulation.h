@@ -254,7 +254,7 @@ class Simulation {
   void ProcessActions(Time now, int host, bool reload = false);
   // Installs `config` as the host's configuration (interfaces per instance,
   // the VIPs clients may ask for).
-  void SetHostConfig(int host, const vrrp::Config& config);
+  void SetHostConfig(int host, std::shared_ptr<const vrrp::Config> config);
   void RearmHostTimer(int host);
   void Emit(TraceEvent e);
   void RemoveAllVips(Time now, int host, const char* why);

@@ -58,6 +58,9 @@ class TraceSink {
  public:
   virtual ~TraceSink() = default;
   virtual void OnEvent(const TraceEvent& e) = 0;
+  // The same for the last sink of a simulation, which may keep `e` without
+  // copying it (a recorder: an event's detail string is often on the heap).
+  virtual void TakeEvent(TraceEvent&& e) { OnEvent(e); }
 };
 
 }  // namespace vsim

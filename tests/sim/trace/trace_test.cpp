@@ -239,6 +239,11 @@ TEST(TextReport, FormatsTimes) {
   EXPECT_EQ(FormatTime(13'257'812), "13.257812s");
   EXPECT_EQ(FormatTime(-1'500'000), "-1.500000s");
   EXPECT_EQ(FormatTime(vrrp::kNever), "-");
+  EXPECT_EQ(FormatTime(7), "0.000007s");
+  EXPECT_EQ(FormatTime(-7), "-0.000007s");
+  EXPECT_EQ(FormatTime(600'000'000), "600.000000s");
+  EXPECT_EQ(FormatTime(INT64_MAX - 1), "9223372036854.775806s");
+  EXPECT_EQ(FormatTime(INT64_MIN), "-9223372036854.775808s");
 }
 
 TEST(Perfetto, HasProcessesThreadsStatesAndCounters) {
