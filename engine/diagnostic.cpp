@@ -14,6 +14,20 @@ const char* SeverityName(Severity s) {
   return "?";
 }
 
+const char* DiagClassName(DiagClass c) {
+  switch (c) {
+    case DiagClass::kConfigTest:
+      return "";
+    case DiagClass::kDaemon:
+      return "daemon";
+    case DiagClass::kHost:
+      return "host";
+    case DiagClass::kVrrpsim:
+      return "vrrpsim";
+  }
+  return "?";
+}
+
 std::string Diagnostic::ToString() const {
   std::string out = where.file.empty() ? std::string("<input>") : where.file;
   if (where.line > 0) {
@@ -24,6 +38,11 @@ std::string Diagnostic::ToString() const {
   out += SeverityName(severity);
   out += ": ";
   out += message;
+  if (cls != DiagClass::kConfigTest) {
+    out += " [";
+    out += DiagClassName(cls);
+    out += ']';
+  }
   return out;
 }
 
@@ -31,6 +50,17 @@ bool HasAtLeast(const Diagnostics& diags, Severity s) {
   for (const auto& d : diags)
     if (static_cast<int>(d.severity) >= static_cast<int>(s)) return true;
   return false;
+}
+
+int KeepalivedExitStatus(const Diagnostics& diags, bool with_host) {
+  bool any = false, security = false;
+  for (const auto& d : diags) {
+    if (d.cls != DiagClass::kConfigTest && !(with_host && d.cls == DiagClass::kHost)) continue;
+    if (d.aborts) return 2;
+    any = true;
+    security |= d.message.rfind("SECURITY VIOLATION", 0) == 0;
+  }
+  return security ? 6 : any ? 5 : 0;
 }
 
 }  // namespace vrrp

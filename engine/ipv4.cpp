@@ -1,5 +1,7 @@
 #include "engine/ipv4.h"
 
+#include <arpa/inet.h>
+
 namespace vrrp {
 
 std::optional<Ipv4> Ipv4::Parse(std::string_view text) {
@@ -34,6 +36,16 @@ std::string Ipv4::ToString() const {
     if (shift) out += '.';
   }
   return out;
+}
+
+bool IsIpv6Literal(const std::string& text) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+bool IsIpv6Multicast(const std::string& text) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET6, text.c_str(), buf) == 1 && buf[0] == 0xff;
 }
 
 }  // namespace vrrp

@@ -31,4 +31,11 @@ struct Ipv4 {
 
 inline constexpr Ipv4 kVrrpMulticastGroup{224, 0, 0, 18};
 
+// IPv6 addresses are read (keepalived.conf, lint) but not simulated: only
+// these two questions are asked of them.
+// True if `text` is an IPv6 address literal (inet_pton's syntax).
+bool IsIpv6Literal(const std::string& text);
+// True if `text` is an IPv6 multicast address (ff00::/8).
+bool IsIpv6Multicast(const std::string& text);
+
 }  // namespace vrrp

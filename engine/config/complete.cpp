@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <set>
 
+#include "engine/config/lexer.h"
+#include "engine/config/script_advice.h"
+
 namespace vrrp {
 
 namespace {
@@ -18,9 +21,17 @@ std::string FmtF(const char* fmt, double v) {
 
 class Completer {
  public:
-  Completer(RawConfig raw, Diagnostics* diags) : raw_(std::move(raw)), diags_(diags) {}
+  Completer(RawConfig raw, const ParseOptions& options, Diagnostics* diags)
+      : raw_(std::move(raw)), options_(options), diags_(diags) {}
+
+  void RunChecker() { CompleteVirtualServers(); }
 
   Config Run() {
+    // keepalived's checker process (LVS) completes its configuration on its
+    // own: its messages do not depend on the VRRP part's.
+    CompleteVirtualServers();
+    AdviseScripts();
+    DisableMissingScripts();
     CheckScriptSecurity();
     if (!CheckMinimumConfig()) return cfg_;
     CompleteGlobals();
@@ -38,8 +49,9 @@ class Completer {
   }
 
  private:
-  void Report(Severity s, const Location& where, std::string msg) {
-    diags_->push_back({s, where, std::move(msg)});
+  void Report(Severity s, const Location& where, std::string msg,
+              DiagClass cls = DiagClass::kConfigTest) {
+    diags_->push_back({s, where, std::move(msg), cls});
   }
 
   // R37: without enable_script_security keepalived 2.2.7 warns once when any
@@ -55,8 +67,9 @@ class Completer {
     const RawGlobals& G = raw_.globals;
     if (G.g.enable_script_security) return;
     const Location* first = nullptr;
-    auto consider = [&first](const std::string& command, const Location& where) {
-      if (first == nullptr && !command.empty() && command[0] != '<') first = &where;
+    auto consider = [this, &first](const std::string& command, const Location& where) {
+      if (first == nullptr && !command.empty() && command[0] != '<' && Present(command))
+        first = &where;
     };
     for (const auto& [command, where] : G.start_stop_scripts) consider(command, where);
     if (first)
@@ -64,7 +77,11 @@ class Completer {
              "SECURITY VIOLATION - start/shutdown scripts are being executed but script_security "
              "not enabled.");
     first = nullptr;
-    for (const auto& s : raw_.scripts) consider(s.script, s.where);
+    for (const auto& s : raw_.scripts) {
+      std::vector<std::string> words;
+      SplitCommandWords(s.script, &words);
+      consider(words.empty() ? s.script : words[0], s.where);
+    }
     for (const auto& in : raw_.instances)
       for (const NotifyScript* n :
            {&in.v.notify_master, &in.v.notify_backup, &in.v.notify_fault, &in.v.notify_stop,
@@ -80,6 +97,103 @@ class Completer {
              "SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
   }
 
+  // What the daemon will do with each command (script_advice.h).
+  void AdviseScripts() {
+    const std::string& sh = options_.shell;
+    for (const auto& s : raw_.scripts)
+      AdviseScript(s.script, s.where, sh, "vrrp_script " + s.name + ": script", diags_);
+    for (const auto& in : raw_.instances)
+      for (const NotifyScript* n :
+           {&in.v.notify_master, &in.v.notify_backup, &in.v.notify_fault, &in.v.notify_stop,
+            &in.v.notify, &in.v.notify_master_rx_lower_pri})
+        if (n->configured()) AdviseScript(n->command, n->where, sh, "notify script", diags_);
+    for (const auto& rg : raw_.sync_groups)
+      for (const NotifyScript* n : {&rg.g.notify_master, &rg.g.notify_backup, &rg.g.notify_fault,
+                                    &rg.g.notify_stop, &rg.g.notify})
+        if (n->configured()) AdviseScript(n->command, n->where, sh, "notify script", diags_);
+  }
+
+  // keepalived runs a command whose first word is "<" followed by "/" through
+  // the shell (a file test); any other needs its program on the host.
+  bool Present(const std::string& command) const {
+    if (command.empty()) return false;
+    if (command[0] == '<') return true;
+    return !options_.script_exists || options_.script_exists(command);
+  }
+
+  // Host-dependent (only with ParseOptions::script_exists): vrrp_scripts whose
+  // program the host lacks are disabled, as keepalived -t reports.
+  void DisableMissingScripts() {
+    if (!options_.script_exists) return;
+    std::vector<VrrpScript> kept;
+    for (auto& s : raw_.scripts) {
+      std::vector<std::string> words;
+      SplitCommandWords(s.script, &words);
+      if (!Present(words.empty() ? s.script : words[0])) {
+        Report(Severity::kError, s.where,
+               "Disabling track script " + s.name + " since not found/accessible",
+               DiagClass::kHost);
+        continue;
+      }
+      kept.push_back(std::move(s));
+    }
+    raw_.scripts = std::move(kept);
+  }
+
+  // The checker's completion of each virtual_server (LVS), as `-t` reports it.
+  void CompleteVirtualServers() {
+    const Location none;
+    if (!raw_.globals.g.enable_script_security) {
+      for (const auto& [command, where] : raw_.check_scripts) {
+        if (command.empty() || command[0] == '<' || !Present(command)) continue;
+        Report(Severity::kWarning, where,
+               "SECURITY VIOLATION - check scripts are being executed but script_security not "
+               "enabled.");
+        break;
+      }
+    }
+    for (auto& vs : raw_.virtual_servers) {
+      if (vs.group) continue;
+      auto name = [&vs]() {
+        if (!vs.fwmark.empty()) return "FWM " + vs.fwmark;
+        return "[" + vs.ip + "]:" + (vs.protocol.empty() ? "none" : vs.protocol) + ":" + vs.port;
+      };
+      if (vs.weights.empty()) {
+        Report(Severity::kError, vs.where,
+               "Virtual server " + name() + " has no real servers - ignoring");
+        continue;
+      }
+      if (vs.fwmark.empty() && vs.protocol.empty()) {
+        Report(Severity::kError, vs.where,
+               "Virtual server " + name() + ": no protocol set - defaulting to UDP");
+        vs.protocol = "udp";
+      }
+      if (!vs.scheduler)
+        Report(Severity::kError, vs.where,
+               "Virtual server " + name() + ": no scheduler set, setting default 'wlc'");
+      if (!vs.forwarding)
+        Report(Severity::kError, vs.where,
+               "Virtual server " + name() + ": no forwarding method set, setting default NAT");
+      std::uint64_t total = 0;
+      for (auto w : vs.weights) total += w;
+      if (vs.quorum > total) {
+        Report(Severity::kWarning, vs.where,
+               "Warning - quorum " + std::to_string(vs.quorum) + " for " + name() +
+                   " exceeds total weight of real servers " + std::to_string(total) +
+                   ", reducing quorum to " + std::to_string(total));
+        vs.quorum = total;
+      }
+      if (vs.hysteresis >= vs.quorum) {
+        const std::uint64_t h = (vs.quorum + 0xffffffffULL) & 0xffffffffULL;  // quorum - 1 (u32)
+        Report(Severity::kError, vs.where,
+               "Virtual server " + name() + ": hysteresis " + std::to_string(vs.hysteresis) +
+                   " >= quorum " + std::to_string(vs.quorum) + "; setting hysteresis to " +
+                   std::to_string(h));
+      }
+    }
+    (void)none;
+  }
+
   // R81: keepalived checks every instance for a VRID and an interface (or
   // unicast peers) before anything else is completed; the first one missing
   // is fatal and no other completion message is printed (checked with -t:
@@ -88,7 +202,7 @@ class Completer {
     for (const auto& in : raw_.instances) {
       const std::string N = "(" + in.v.name + ")";
       if (in.v.vrid == 0) return Fatal(in.v.where, N + " the virtual router id must be set");
-      if (in.v.interface.empty() && in.v.unicast_peers.empty())
+      if (in.v.interface.empty() && in.v.unicast_peers.empty() && in.v.unicast_peers6.empty())
         return Fatal(in.v.where, N + " Unknown interface!");
     }
     return true;
@@ -174,6 +288,9 @@ class Completer {
 
     v.strict_mode = in.strict_mode.value_or(g.vrrp_strict);
     v.version = in.version.value_or(g.vrrp_version);
+    // An IPv6 instance is VRRPv3 whatever `version` says (no message; checked
+    // with -t: IPv6 with AH gives the v3 authentication message).
+    if (v.ipv6) v.version = 3;
 
     if (v.vips.empty()) {
       if (v.version == 3 || v.strict_mode)
@@ -219,14 +336,15 @@ class Completer {
     if (v.auth_type == AuthType::kNone) v.auth_pass.clear();
 
     // Unicast without peers falls back to multicast (R56).
-    if (in.unicast_keyword && v.unicast_peers.empty() && !v.unicast_fault_no_peer) {
+    if (in.unicast_keyword && v.unicast_peers.empty() && v.unicast_peers6.empty() &&
+        !v.unicast_fault_no_peer) {
       Report(Severity::kWarning, v.where,
              N + " A unicast keyword has been specified without any unicast peers. Defaulting to "
                  "multicast. This usage is deprecated - please update your configuration.");
     }
 
     if (v.interface.empty()) {
-      if (!v.unicast_src_ip)
+      if (!v.unicast_src_ip && v.unicast_src_ip6.empty())
         return Fatal(v.where, N + ": Unicast instances must have unicast_src_ip or interface");
     }
 
@@ -459,16 +577,20 @@ class Completer {
       for (std::size_t j = i + 1; j < cfg_.instances.size(); ++j) {
         const VrrpInstance& a = cfg_.instances[i];
         const VrrpInstance& b = cfg_.instances[j];
-        if (a.vrid != b.vrid || a.interface != b.interface) continue;
-        if (a.is_unicast() != b.is_unicast()) continue;
-        if (a.is_unicast()) {
+        if (a.vrid != b.vrid || a.interface != b.interface || a.ipv6 != b.ipv6) continue;
+        const bool ua = !a.unicast_peers.empty() || !a.unicast_peers6.empty();
+        const bool ub = !b.unicast_peers.empty() || !b.unicast_peers6.empty();
+        if (ua != ub) continue;
+        if (ua) {
           bool overlap = false;
           for (const auto& pa : a.unicast_peers)
             for (const auto& pb : b.unicast_peers) overlap |= pa.addr == pb.addr;
+          for (const auto& pa : a.unicast_peers6)
+            for (const auto& pb : b.unicast_peers6) overlap |= pa == pb;
           if (!overlap) continue;
         }
         Fatal(b.where, a.name + " and " + b.name + " both use VRID " + std::to_string(a.vrid) +
-                           " with IPv4 on interface " + a.interface);
+                           (a.ipv6 ? " with IPv6" : " with IPv4") + " on interface " + a.interface);
         return;
       }
     }
@@ -594,13 +716,16 @@ class Completer {
       if (used_scripts_.count(s.name)) {
         kept.push_back(std::move(s));
       } else {
-        Report(Severity::kWarning, s.where, "Warning - script " + s.name + " is not used");
+        // Logged by the running daemon when it starts, not by `keepalived -t`.
+        Report(Severity::kWarning, s.where, "Warning - script " + s.name + " is not used",
+               DiagClass::kDaemon);
       }
     }
     cfg_.scripts = std::move(kept);
   }
 
   RawConfig raw_;
+  const ParseOptions& options_;
   Diagnostics* diags_;
   Config cfg_;
   std::vector<const RawSyncGroup*> groups_;
@@ -610,8 +735,12 @@ class Completer {
 
 }  // namespace
 
-Config Complete(RawConfig raw, const ParseOptions& /*options*/, Diagnostics* diags) {
-  return Completer(std::move(raw), diags).Run();
+Config Complete(RawConfig raw, const ParseOptions& options, Diagnostics* diags) {
+  return Completer(std::move(raw), options, diags).Run();
+}
+
+void CompleteChecker(RawConfig raw, const ParseOptions& options, Diagnostics* diags) {
+  Completer(std::move(raw), options, diags).RunChecker();
 }
 
 }  // namespace vrrp

@@ -9,6 +9,7 @@
 // why global_defs applies regardless of where it appears.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,7 +46,8 @@ struct RawInstance {
   std::optional<bool> lower_prio_no_advert, higher_prio_send_advert, skip_check_adv_addr,
       strict_mode, accept, notify_priority_changes, check_unicast_src;
   std::optional<Ipv4> mcast_dst;
-  bool unicast_keyword = false;  // a unicast_* keyword or block was seen
+  bool unicast_keyword = false;     // a unicast_* keyword or block was seen
+  std::optional<bool> family_ipv6;  // set by the instance's first address
   bool auth_given = false;
   std::vector<RawTrackInterface> track_interfaces;
   std::vector<RawTrackRef> track_scripts;
@@ -75,16 +77,37 @@ struct RawGlobals {
   bool garp_master_refresh_set = false;
 };
 
+// A `virtual_server` (LVS, read by keepalived's checker process): only what
+// its completion messages need. vrrpsim does not simulate LVS.
+struct RawVirtualServer {
+  Location where;
+  std::string ip, port;  // `virtual_server IP PORT`
+  std::string fwmark;    // `virtual_server fwmark N`
+  bool group = false;    // `virtual_server group NAME`
+  std::string protocol;  // "tcp", "udp", "sctp"; "" = not set
+  bool scheduler = false, forwarding = false;
+  std::uint64_t quorum = 1, hysteresis = 0;
+  std::vector<std::uint64_t> weights;  // one per real server
+};
+
 struct RawConfig {
   RawGlobals globals;
   std::vector<VrrpScript> scripts;
   std::vector<TrackFile> track_files;
   std::vector<RawInstance> instances;
   std::vector<RawSyncGroup> sync_groups;
+  std::vector<RawVirtualServer> virtual_servers;
+  // Checker scripts (MISC_CHECK misc_path, notify_up/down, quorum_up/down):
+  // first word and where, for the checker's SECURITY VIOLATION message.
+  std::vector<std::pair<std::string, Location>> check_scripts;
 };
 
 // Applies defaults, rounding, clamps and consistency checks, appending
 // keepalived's messages to `diags`. Returns the final configuration.
 Config Complete(RawConfig raw, const ParseOptions& options, Diagnostics* diags);
+
+// Only keepalived's checker process's completion (LVS virtual servers and
+// check-script security), for when the VRRP process stopped reading.
+void CompleteChecker(RawConfig raw, const ParseOptions& options, Diagnostics* diags);
 
 }  // namespace vrrp

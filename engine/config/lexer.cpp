@@ -14,38 +14,7 @@ bool IsWhite(char c) {
   return c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r' || c == '\v';
 }
 
-// A string whose every byte remembers the column it came from, so that words
-// keep their position through comment stripping and brace splitting.
-struct Text {
-  std::string s;
-  std::vector<int> col;
-
-  void Erase(std::size_t pos, std::size_t n) {
-    s.erase(pos, n);
-    col.erase(col.begin() + static_cast<std::ptrdiff_t>(pos),
-              col.begin() + static_cast<std::ptrdiff_t>(pos + n));
-  }
-  void Truncate(std::size_t n) {
-    s.resize(n);
-    col.resize(n);
-  }
-  void TrimTrailingBlanks() {
-    std::size_t n = s.size();
-    while (n > 0 && IsBlank(s[n - 1])) --n;
-    Truncate(n);
-  }
-  void TrimLeadingBlanks() {
-    std::size_t n = 0;
-    while (n < s.size() && IsBlank(s[n])) ++n;
-    Erase(0, n);
-  }
-  Text Sub(std::size_t pos) const {
-    Text t;
-    t.s = s.substr(pos);
-    t.col.assign(col.begin() + static_cast<std::ptrdiff_t>(pos), col.end());
-    return t;
-  }
-};
+using Text = ColumnText;
 
 // Comment removal as keepalived does it: `#` and `!` start a comment unless
 // inside double quotes or escaped with a backslash (the backslash is then
@@ -128,65 +97,135 @@ void Tokenize(LogicalLine* ll, Diagnostics* diags) {
 
 void EmitLogical(const Text& t, const std::string& file, int line, std::vector<LogicalLine>* out,
                  Diagnostics* diags) {
-  if (t.s.empty()) return;
   LogicalLine ll;
-  ll.file = file;
-  ll.line = line;
-  ll.raw = t.s;
-  ll.raw_column = t.col;
-  Tokenize(&ll, diags);
-  if (!ll.tokens.empty()) out->push_back(std::move(ll));
-}
-
-// Every `{` or `}` outside double quotes ends the current logical line; a
-// brace at the start of a line is a line by itself.
-void SplitBraces(Text t, const std::string& file, int line, std::vector<LogicalLine>* out,
-                 Diagnostics* diags) {
-  while (!t.s.empty()) {
-    std::size_t brace = std::string::npos;
-    if (t.s[0] == '{' || t.s[0] == '}') {
-      brace = 0;
-    } else {
-      std::size_t p = 0;
-      while (p < t.s.size()) {
-        char c = t.s[p];
-        if (c == '{' || c == '}') {
-          brace = p;
-          break;
-        }
-        if (c == '"') {
-          std::size_t close = t.s.find('"', p + 1);
-          if (close == std::string::npos) break;
-          p = close + 1;
-          continue;
-        }
-        ++p;
-      }
-    }
-    if (brace == std::string::npos) {
-      t.TrimTrailingBlanks();
-      EmitLogical(t, file, line, out, diags);
-      return;
-    }
-    std::size_t cut = brace;
-    if (brace == 0) {
-      cut = 1;
-      while (cut < t.s.size() && IsBlank(t.s[cut])) ++cut;
-    }
-    Text head = t;
-    Text rest;
-    if (cut < t.s.size()) {
-      rest = t.Sub(cut);
-      rest.TrimTrailingBlanks();
-      head.Truncate(brace == 0 ? 1 : brace);
-    }
-    head.TrimTrailingBlanks();
-    EmitLogical(head, file, line, out, diags);
-    t = std::move(rest);
-  }
+  if (MakeLogicalLine(t, file, line, &ll, diags)) out->push_back(std::move(ll));
 }
 
 }  // namespace
+
+void ColumnText::Erase(std::size_t pos, std::size_t n) {
+  s.erase(pos, n);
+  col.erase(col.begin() + static_cast<std::ptrdiff_t>(pos),
+            col.begin() + static_cast<std::ptrdiff_t>(pos + n));
+}
+void ColumnText::Truncate(std::size_t n) {
+  s.resize(n);
+  col.resize(n);
+}
+void ColumnText::TrimTrailingBlanks() {
+  std::size_t n = s.size();
+  while (n > 0 && IsBlank(s[n - 1])) --n;
+  Truncate(n);
+}
+void ColumnText::TrimLeadingBlanks() {
+  std::size_t n = 0;
+  while (n < s.size() && IsBlank(s[n])) ++n;
+  Erase(0, n);
+}
+ColumnText ColumnText::Sub(std::size_t pos) const {
+  ColumnText t;
+  t.s = s.substr(pos);
+  t.col.assign(col.begin() + static_cast<std::ptrdiff_t>(pos), col.end());
+  return t;
+}
+void ColumnText::Replace(std::size_t pos, std::size_t n, const std::string& text, int column) {
+  s.replace(pos, n, text);
+  col.erase(col.begin() + static_cast<std::ptrdiff_t>(pos),
+            col.begin() + static_cast<std::ptrdiff_t>(pos + n));
+  col.insert(col.begin() + static_cast<std::ptrdiff_t>(pos), text.size(), column);
+}
+int ColumnText::ColumnAt(std::size_t pos) const {
+  if (pos < col.size()) return col[pos];
+  return col.empty() ? 1 : col.back() + 1;
+}
+
+bool SplitAtBrace(ColumnText* t, ColumnText* rest) {
+  std::size_t brace = std::string::npos;
+  if (t->s.empty()) return false;
+  if (t->s[0] == '{' || t->s[0] == '}') {
+    brace = 0;
+  } else {
+    std::size_t p = 0;
+    while (p < t->s.size()) {
+      char c = t->s[p];
+      if (c == '{' || c == '}') {
+        brace = p;
+        break;
+      }
+      if (c == '"') {
+        std::size_t close = t->s.find('"', p + 1);
+        if (close == std::string::npos) break;
+        p = close + 1;
+        continue;
+      }
+      ++p;
+    }
+  }
+  if (brace == std::string::npos) return false;
+  std::size_t cut = brace;
+  if (brace == 0) {
+    cut = 1;
+    while (cut < t->s.size() && IsBlank(t->s[cut])) ++cut;
+  }
+  if (cut >= t->s.size()) return false;
+  *rest = t->Sub(cut);
+  rest->TrimTrailingBlanks();
+  t->Truncate(brace == 0 ? 1 : brace);
+  return !rest->s.empty();
+}
+
+bool MakeLogicalLine(const ColumnText& t, const std::string& file, int line, LogicalLine* out,
+                     Diagnostics* diags) {
+  ColumnText c = t;
+  c.TrimTrailingBlanks();
+  if (c.s.empty()) return false;
+  *out = LogicalLine{};
+  out->file = file;
+  out->line = line;
+  out->raw = c.s;
+  out->raw_column = c.col;
+  Tokenize(out, diags);
+  return !out->tokens.empty();
+}
+
+std::vector<SourceLine> ReadSourceLines(std::string_view text, const std::string& file,
+                                        Diagnostics* diags) {
+  std::vector<SourceLine> out;
+  std::size_t pos = 0;
+  int line = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+    ++line;
+    std::string_view physical = text.substr(pos, end - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+
+    // fgets() with keepalived's buffer: long lines arrive in pieces.
+    for (std::size_t piece = 0; piece == 0 || piece < physical.size(); piece += kMaxLineBytes) {
+      std::string_view chunk = physical.substr(piece, kMaxLineBytes);
+      // The C string ends at the first NUL byte.
+      std::size_t nul = chunk.find('\0');
+      if (nul != std::string_view::npos) chunk = chunk.substr(0, nul);
+      while (!chunk.empty() && (chunk.back() == '\r' || chunk.back() == '\n'))
+        chunk.remove_suffix(1);
+      SourceLine sl;
+      sl.line = line;
+      if (chunk.empty()) {
+        sl.empty_physical = true;
+        out.push_back(std::move(sl));
+        if (physical.empty()) break;
+        continue;
+      }
+      sl.text.s.assign(chunk);
+      sl.text.col.resize(chunk.size());
+      for (std::size_t i = 0; i < chunk.size(); ++i)
+        sl.text.col[i] = static_cast<int>(piece + i + 1);
+      Decomment(&sl.text, file, line, diags);
+      out.push_back(std::move(sl));
+    }
+  }
+  return out;
+}
 
 Location LogicalLine::Where(std::size_t token_index) const {
   int col = 1;
@@ -205,33 +244,15 @@ std::string LogicalLine::RestFrom(std::size_t index) const {
 std::vector<LogicalLine> LexFile(std::string_view text, const std::string& file,
                                  Diagnostics* diags) {
   std::vector<LogicalLine> out;
-  std::size_t pos = 0;
-  int line = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-    ++line;
-    std::string_view physical = text.substr(pos, end - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-
-    // fgets() with keepalived's buffer: long lines arrive in pieces.
-    for (std::size_t piece = 0; piece == 0 || piece < physical.size(); piece += kMaxLineBytes) {
-      std::string_view chunk = physical.substr(piece, kMaxLineBytes);
-      // The C string ends at the first NUL byte.
-      std::size_t nul = chunk.find('\0');
-      if (nul != std::string_view::npos) chunk = chunk.substr(0, nul);
-      while (!chunk.empty() && (chunk.back() == '\r' || chunk.back() == '\n'))
-        chunk.remove_suffix(1);
-      if (chunk.empty()) {
-        if (physical.empty()) break;
-        continue;
-      }
-      Text t;
-      t.s.assign(chunk);
-      t.col.resize(chunk.size());
-      for (std::size_t i = 0; i < chunk.size(); ++i) t.col[i] = static_cast<int>(piece + i + 1);
-      Decomment(&t, file, line, diags);
-      SplitBraces(std::move(t), file, line, &out, diags);
+  for (SourceLine& sl : ReadSourceLines(text, file, diags)) {
+    ColumnText t = std::move(sl.text);
+    ColumnText rest;
+    while (true) {
+      bool more = SplitAtBrace(&t, &rest);
+      EmitLogical(t, file, sl.line, &out, diags);
+      if (!more) break;
+      t = std::move(rest);
+      rest = ColumnText{};
     }
   }
   return out;

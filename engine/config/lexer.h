@@ -42,11 +42,50 @@ struct LogicalLine {
   std::string RestFrom(std::size_t index) const;
 };
 
+// A string whose every byte remembers the column it came from, so that words
+// keep their position through comment stripping, substitution and brace
+// splitting.
+struct ColumnText {
+  std::string s;
+  std::vector<int> col;
+
+  void Erase(std::size_t pos, std::size_t n);
+  void Truncate(std::size_t n);
+  void TrimTrailingBlanks();
+  void TrimLeadingBlanks();
+  ColumnText Sub(std::size_t pos) const;
+  // Replaces [pos, pos+n) by `text`, every new byte at column `column`.
+  void Replace(std::size_t pos, std::size_t n, const std::string& text, int column);
+  int ColumnAt(std::size_t pos) const;
+};
+
+// One physical line (or 1023-byte piece of one) after comment removal.
+struct SourceLine {
+  int line = 0;
+  ColumnText text;
+  bool empty_physical = false;  // nothing but the line end (before decommenting)
+};
+
 // keepalived reads lines with a fixed 1024-byte buffer (MAXBUF); longer
 // physical lines are processed in 1023-byte pieces, each a line of its own.
 inline constexpr std::size_t kMaxLineBytes = 1023;
 
-// Splits one file's text into logical lines. Diagnostics (unterminated
+// Splits one file's text into decommented physical lines (unterminated
+// quotes are reported to `diags`).
+std::vector<SourceLine> ReadSourceLines(std::string_view text, const std::string& file,
+                                        Diagnostics* diags);
+
+// keepalived's brace split: if `t` holds a `{` or `}` outside double quotes,
+// `t` is cut before it (a leading brace stays alone) and the rest, trimmed,
+// is returned in `rest`. Returns false when there is nothing to split.
+bool SplitAtBrace(ColumnText* t, ColumnText* rest);
+
+// Cuts a logical line into words; false if it has none.
+bool MakeLogicalLine(const ColumnText& t, const std::string& file, int line, LogicalLine* out,
+                     Diagnostics* diags);
+
+// Splits one file's text into logical lines (no parameters, ids or sequences:
+// see LinePreprocessor for those). Diagnostics (unterminated
 // quotes) are appended to `diags`.
 std::vector<LogicalLine> LexFile(std::string_view text, const std::string& file,
                                  Diagnostics* diags);

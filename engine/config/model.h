@@ -86,7 +86,8 @@ struct TrackFile {
 };
 
 struct VirtualAddress {
-  Ipv4 addr;
+  Ipv4 addr;          // IPv4 only
+  std::string addr6;  // an IPv6 address as written (without prefix); empty = IPv4
   int prefix_len = 32;
   std::string dev;    // empty = the instance's interface
   std::string label;  // e.g. eth0:1
@@ -94,6 +95,7 @@ struct VirtualAddress {
   std::string scope;  // as written, empty = global
   bool no_track = false;
   Location where;
+  bool is_ipv6() const { return !addr6.empty(); }
 };
 
 // One line of `track_interface { ... }`. weight 0 = FAULT trigger (R32).
@@ -178,6 +180,14 @@ struct VrrpInstance {
       notify_master_rx_lower_pri;
 
   std::string sync_group;  // name of the group this instance belongs to, if any
+
+  // IPv6 (the family of its first address: unicast_src_ip, mcast_src_ip,
+  // mcast_dst_ip, a unicast peer or a VIP). Read for lint; the simulator
+  // refuses an IPv6 instance (docs/scenario-format.md). IPv6 unicast peers and
+  // source are kept as written.
+  bool ipv6 = false;
+  std::vector<std::string> unicast_peers6;
+  std::string unicast_src_ip6;
 
   bool is_unicast() const { return !unicast_peers.empty(); }
   bool is_owner() const { return priority == 255; }

@@ -9,16 +9,20 @@
 #include "engine/config/parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <memory>
 
 #include "engine/config/complete.h"
+#include "engine/config/keywords.h"
 #include "engine/config/lexer.h"
+#include "engine/config/preprocess.h"
 
 namespace vrrp {
 
@@ -73,13 +77,37 @@ std::string BadValueMessage(BadValue style, const std::string& kw, const std::st
 
 class Reader {
  public:
-  explicit Reader(const ParseOptions& options) : options_(options) { BuildTables(); }
+  // `skip`: top-level blocks this reader skips unread, as a keepalived process
+  // that does not own them does (the parent and checker skip the VRRP blocks,
+  // the VRRP process the LVS ones).
+  explicit Reader(const ParseOptions& options, const std::vector<std::string>& skip = {})
+      : options_(options),
+        lines_(
+            options.config_id,
+            [this](Severity s, DiagClass c, const Location& w, const std::string& m) {
+              Report(s, w, m, c);
+            },
+            [this](const LogicalLine& l) {
+              if (l.tokens.size() != 2 || !IsIncludeWord(l.tokens[0].text)) return false;
+              DoInclude(l);
+              return true;
+            }) {
+    BuildTables();
+    for (auto& k : root_)
+      if (std::find(skip.begin(), skip.end(), k.name) != skip.end()) {
+        k.kind = Kind::kInactive;
+        k.handler = nullptr;
+        k.sub = nullptr;
+        k.close = nullptr;
+      }
+  }
 
   void Run(std::string_view text, const std::string& filename) {
     if (text.size() > options_.max_total_bytes) {
       Report(Severity::kFatal, {filename, 0, 0},
              "Configuration size limit (" + std::to_string(options_.max_total_bytes) +
-                 " bytes) exceeded by '" + filename + "'");
+                 " bytes) exceeded by '" + filename + "'",
+             DiagClass::kVrrpsim);
       fatal_ = true;
       return;
     }
@@ -94,23 +122,26 @@ class Reader {
   }
 
   bool fatal() const { return fatal_; }
+  bool aborted() const { return aborted_; }
+  const std::string& abort_root_block() const { return abort_root_block_; }
+  const Location& abort_where() const { return abort_where_; }
+  // Diagnostics are kept only from the first line read after `where`.
+  void CollectAfter(const Location& where) {
+    collect_after_ = where;
+    collecting_ = false;
+  }
+  std::size_t collect_from() const { return collect_from_; }
   RawConfig& raw() { return raw_; }
   Diagnostics& diags() { return diags_; }
 
  private:
-  struct Frame {
-    std::vector<LogicalLine> lines;
-    std::size_t next = 0;
-  };
-
   // ---------------------------------------------------------------- input
 
   void PushFile(std::string_view text, const std::string& name) {
     total_bytes_ += text.size();
-    Frame f;
-    f.lines = LexFile(text, name, &diags_);
+    std::vector<SourceLine> lines = ReadSourceLines(text, name, &diags_);
     CapLexerDiagnostics(name);
-    files_.push_back(std::move(f));
+    lines_.PushFile(name, std::move(lines));
   }
 
   static bool IsIncludeWord(const std::string& w) {
@@ -124,20 +155,21 @@ class Reader {
     bool strict = word != "include";
     Location where = l.Where(1);
     if (options_.resolver == nullptr) {
-      Report(Severity::kError, where,
-             "include '" + pattern + "' not possible: no include resolver");
+      Report(Severity::kError, where, "include '" + pattern + "' not possible: no include resolver",
+             DiagClass::kVrrpsim);
       return;
     }
-    if (static_cast<int>(files_.size()) > options_.max_include_depth) {
+    if (static_cast<int>(lines_.depth()) > options_.max_include_depth) {
       Report(Severity::kError, where,
              "Include depth limit (" + std::to_string(options_.max_include_depth) +
-                 ") exceeded at '" + pattern + "' - skipping (include loop?)");
+                 ") exceeded at '" + pattern + "' - skipping (include loop?)",
+             DiagClass::kVrrpsim);
       return;
     }
     std::string error;
     std::vector<IncludeResolver::File> found = options_.resolver->Resolve(l.file, pattern, &error);
     if (!error.empty()) {
-      Report(Severity::kError, where, error);
+      Report(Severity::kError, where, error, DiagClass::kVrrpsim);
       return;
     }
     if (found.empty()) {
@@ -146,7 +178,7 @@ class Reader {
       return;
     }
     // Files are pushed in reverse so that the first match is read first.
-    std::vector<Frame> frames;
+    std::vector<std::pair<std::string, std::vector<SourceLine>>> frames;
     for (const auto& f : found) {
       if (!f.skipped.empty()) {
         Report(f.skipped_severity, where, f.skipped);
@@ -155,39 +187,35 @@ class Reader {
       if (++included_files_ > kMaxIncludedFiles) {
         Report(Severity::kError, where,
                "Include limit (" + std::to_string(kMaxIncludedFiles) + " files) exceeded by '" +
-                   f.name + "' - skipping");
+                   f.name + "' - skipping",
+               DiagClass::kVrrpsim);
         break;
       }
       if (total_bytes_ + f.content.size() > options_.max_total_bytes) {
         Report(Severity::kError, where,
                "Configuration size limit (" + std::to_string(options_.max_total_bytes) +
-                   " bytes) exceeded by '" + f.name + "' - skipping");
+                   " bytes) exceeded by '" + f.name + "' - skipping",
+               DiagClass::kVrrpsim);
         continue;
       }
       total_bytes_ += f.content.size();
-      Frame fr;
-      fr.lines = LexFile(f.content, f.name, &diags_);
+      std::vector<SourceLine> lines = ReadSourceLines(f.content, f.name, &diags_);
       CapLexerDiagnostics(f.name);
-      frames.push_back(std::move(fr));
+      frames.emplace_back(f.name, std::move(lines));
     }
-    for (auto it = frames.rbegin(); it != frames.rend(); ++it) files_.push_back(std::move(*it));
+    for (auto it = frames.rbegin(); it != frames.rend(); ++it)
+      lines_.PushFile(it->first, std::move(it->second));
   }
 
   // Next logical line across include boundaries; keeps the brace balance.
   bool NextLine(LogicalLine* out) {
-    while (!files_.empty()) {
-      if (fatal_) return false;
-      Frame& f = files_.back();
-      if (f.next >= f.lines.size()) {
-        files_.pop_back();
-        continue;
-      }
-      LogicalLine l = std::move(f.lines[f.next++]);
-      if (l.tokens.size() == 2 && IsIncludeWord(l.tokens[0].text)) {
-        DoInclude(l);
-        continue;
-      }
+    LogicalLine l;
+    while (!fatal_ && lines_.Next(&l)) {
       last_where_ = l.Where();
+      if (!collecting_ && l.file == collect_after_.file && l.line > collect_after_.line) {
+        collecting_ = true;
+        collect_from_ = diags_.size();
+      }
       if (l.Is("{")) {
         ++block_depth_;
       } else if (l.Is("}")) {
@@ -260,6 +288,7 @@ class Reader {
           if (kw->handler) kw->handler(l);
           break;
         case Kind::kBlock: {
+          if (kw_level == 0) root_block_ = kw->name;
           bool bob_needed = true;
           if (l.tokens.size() > 1 && l.tokens.back().text == "{") {
             l.tokens.pop_back();
@@ -275,6 +304,7 @@ class Reader {
           }
           bool skipped = Process(*kw->sub, kw_level + 1, bob_needed);
           if (!skipped && kw->close) kw->close();
+          if (kw_level == 0) root_block_.clear();
           break;
         }
       }
@@ -319,17 +349,18 @@ class Reader {
 
   // ---------------------------------------------------------------- helpers
 
-  void Report(Severity s, Location where, std::string msg) {
+  void Report(Severity s, Location where, std::string msg, DiagClass cls = DiagClass::kConfigTest) {
     if (diags_.size() >= kMaxDiagnostics) {
       if (!fatal_)
         diags_.push_back({Severity::kFatal, std::move(where),
                           "Too many configuration errors and warnings (limit " +
                               std::to_string(kMaxDiagnostics) +
-                              " diagnostics) - configuration refused"});
+                              " diagnostics) - configuration refused",
+                          DiagClass::kVrrpsim});
       fatal_ = true;
       return;
     }
-    diags_.push_back({s, std::move(where), std::move(msg)});
+    diags_.push_back({s, std::move(where), std::move(msg), cls});
   }
 
   // The lexer stops recording one past the limit; past it, refuse.
@@ -350,6 +381,10 @@ class Reader {
     else
       msg += " at word position " + std::to_string(index + 1);
     Report(Severity::kFatal, l.Where(index), msg);
+    if (!diags_.empty() && diags_.back().message == msg) diags_.back().aborts = true;
+    aborted_ = true;
+    abort_root_block_ = root_block_;
+    abort_where_ = l.Where(index);
     fatal_ = true;
     return false;
   }
@@ -502,6 +537,16 @@ class Reader {
   RawSyncGroup& Group() { return raw_.sync_groups.back(); }
   std::string IName() { return "(" + Inst().v.name + ")"; }
 
+  // The first address of an instance sets its family; true if `v6` is it.
+  bool FamilyMatches(bool v6) {
+    RawInstance& in = Inst();
+    if (!in.family_ipv6) {
+      in.family_ipv6 = v6;
+      in.v.ipv6 = v6;
+    }
+    return *in.family_ipv6 == v6;
+  }
+
   // A notify/script command line: the words after the keyword, re-split with
   // quotes and escapes. Returns false (with a diagnostic) if unusable.
   bool CommandWords(const LogicalLine& l, std::vector<std::string>* words) {
@@ -549,7 +594,7 @@ class Reader {
   const ParseOptions& options_;
   RawConfig raw_;
   Diagnostics diags_;
-  std::vector<Frame> files_;
+  LinePreprocessor lines_;
   std::size_t total_bytes_ = 0;
   int included_files_ = 0;
   int block_depth_ = 0;
@@ -557,10 +602,24 @@ class Reader {
   bool fatal_ = false;
   Location last_where_;
   std::vector<bool> script_timeout_set_;
+  bool default_user_failed_ = false;
+  // The top-level block being read (""= none) and, after a missing parameter,
+  // the one it was in.
+  std::string root_block_, abort_root_block_;
+  bool aborted_ = false;
+  Location abort_where_, collect_after_;
+  bool collecting_ = true;
+  std::size_t collect_from_ = 0;  // "Unable to set default user" reported once
   bool skip_block_ =
       false;  // set by a block handler that rejects its block  // per vrrp_script: `timeout` given
 
   Table root_, global_, script_, trackfile_, instance_, auth_, sync_;
+  // The blocks of the other keepalived processes, by name (KeywordSpec::sub);
+  // std::map: Keyword::sub points into it.
+  std::map<std::string, Table, std::less<>> generic_;
+  void BuildGenericTables(const std::function<Keyword(const KeywordSpec&)>& make);
+  void LvsHandlers(
+      std::map<std::pair<std::string, std::string>, std::function<void(const LogicalLine&)>>* h);
 };
 
 void Reader::VipLine(LogicalLine& v, bool excluded) {
@@ -570,31 +629,38 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
   std::string addr = v.tokens[0].text;
   std::size_t slash = addr.find('/');
   std::string host = addr.substr(0, slash);
-  if (host.find(':') != std::string::npos) {
-    Report(Severity::kError, v.Where(),
-           "IPv6 address " + addr + " is not supported by vrrpsim - skipping IP...");
-    return;
-  }
+  const bool v6 = host.find(':') != std::string::npos;
+  const unsigned max_prefix = v6 ? 128 : 32;
+  vip.prefix_len = static_cast<int>(max_prefix);
   // keepalived reads the prefix before the address, and a bad prefix only
-  // costs the prefix: the address is kept with /32. An empty prefix ("a.b.c.d/")
-  // is read as 0 without a message (both checked with -t and a config dump).
+  // costs the prefix: the address is kept with /32 (/128). An empty prefix
+  // ("a.b.c.d/") is read as 0 without a message (both checked with -t and a
+  // config dump).
   if (slash != std::string::npos) {
     std::string pl = addr.substr(slash + 1);
     unsigned len = 0;
-    if (pl.empty() || ParseUnsigned(pl, v.Where(), 0, 32, &len)) {
+    if (pl.empty() || ParseUnsigned(pl, v.Where(), 0, max_prefix, &len)) {
       vip.prefix_len = static_cast<int>(len);
     } else {
       Report(Severity::kError, v.Where(),
-             "Invalid address prefix len " + pl + " for address " + addr + " - using 32");
-      vip.prefix_len = 32;
+             "Invalid address prefix len " + pl + " for address " + addr + " - using " +
+                 std::to_string(max_prefix));
     }
   }
-  std::optional<Ipv4> ip = Ipv4::Parse(host);
-  if (!ip) {
-    Report(Severity::kError, v.Where(), "VRRP parsed invalid IP " + addr + ". skipping IP...");
-    return;
+  if (v6) {
+    if (!IsIpv6Literal(host)) {
+      Report(Severity::kError, v.Where(), "VRRP parsed invalid IP " + addr + ". skipping IP...");
+      return;
+    }
+    vip.addr6 = host;
+  } else {
+    std::optional<Ipv4> ip = Ipv4::Parse(host);
+    if (!ip) {
+      Report(Severity::kError, v.Where(), "VRRP parsed invalid IP " + addr + ". skipping IP...");
+      return;
+    }
+    vip.addr = *ip;
   }
-  vip.addr = *ip;
   static constexpr const char* const kFlagWords[] = {
       "home", "-nodad", "nodad", "mngtmpaddr", "noprefixroute", "autojoin", "use_vmac"};
   static constexpr const char* const kValueWords[] = {"peer", "preferred_lft", "metric"};
@@ -614,6 +680,9 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
         if (!KnownInterface(val))
           Report(Severity::kError, v.Where(i),
                  "WARNING - interface " + val + " for ip address " + addr + " doesn't exist");
+      } else if (v6 && (w == "label" || w == "scope")) {
+        Report(Severity::kError, v.Where(i - 1),
+               "Cannot specify " + w + " for IPv6 addresses (" + host + ") - ignoring " + w);
       } else if (w == "label") {
         vip.label = val;
       } else if (w == "scope") {
@@ -633,6 +702,12 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
         else
           vip.scope = val == "global" || (numeric && num == 0) ? "" : val;
       } else {
+        if (v6) {
+          Report(Severity::kError, v.Where(i - 1),
+                 "VRRP is trying to assign a broadcast " + w + " to the IPv6 address " + host +
+                     " !!?? WTF... skipping VIP...");
+          return;
+        }
         if (val == "+" || val == "-") continue;
         auto b = Ipv4::Parse(val);
         if (!b)
@@ -651,6 +726,13 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
       Report(Severity::kError, v.Where(i),
              "Unknown configuration entry '" + w + "' for ip address - ignoring");
     }
+  }
+  // The instance's family is that of its first address; a VIP of the other
+  // family is dropped (excluded addresses may be of either family).
+  if (!excluded && !FamilyMatches(v6)) {
+    Report(Severity::kError, v.Where(),
+           IName() + ": address family must match VRRP instance [" + addr + "] - ignoring");
+    return;
   }
   (excluded ? in.v.evips : in.v.vips).push_back(std::move(vip));
 }
@@ -768,11 +850,23 @@ void Reader::TrackRefLine(LogicalLine& v, std::vector<RawTrackRef>* list, TrackK
 
 void Reader::UnicastPeerLine(LogicalLine& v) {
   RawInstance& in = Inst();
-  auto ip = Ipv4::Parse(v.tokens[0].text);
-  if (!ip) {
+  const std::string& text = v.tokens[0].text;
+  const bool v6 = text.find(':') != std::string::npos;
+  auto ip = Ipv4::Parse(text);
+  if (v6 ? !IsIpv6Literal(text) : !ip) {
     Report(Severity::kError, v.Where(),
            "Configuration error: VRRP instance[" + in.v.name + "] malformed unicast peer address[" +
-               v.tokens[0].text + "]. Skipping...");
+               text + "]. Skipping...");
+    return;
+  }
+  if (!FamilyMatches(v6)) {
+    Report(Severity::kError, v.Where(),
+           "Configuration error: VRRP instance[" + in.v.name + "] and unicast peer address[" +
+               text + "] MUST be of the same family !!! Skipping...");
+    return;
+  }
+  if (v6) {
+    in.v.unicast_peers6.push_back(text);
     return;
   }
   UnicastPeer peer;
@@ -953,13 +1047,44 @@ void Reader::BuildTables() {
       value("vrrp_mcast_group4",
             [this, &G](const LogicalLine& l) {
               if (!Need(l, 1)) return;
-              auto ip = Ipv4::Parse(l.tokens[1].text);
-              if (!ip || !ip->is_multicast()) {
+              const std::string& t = l.tokens[1].text;
+              auto ip = Ipv4::Parse(t);
+              std::string why = ip ? (ip->is_multicast() ? "" : "is not multicast")
+                                   : (IsIpv6Literal(t) ? "is not IPv4" : "");
+              if (!ip && why.empty()) {
                 Report(Severity::kError, l.Where(1),
-                       "vrrp_mcast_group4 [" + l.tokens[1].text + "] is not multicast. Skipping");
+                       "Can't parse vrrp_mcast_group4 [" + t + "]. Skipping");
+                return;
+              }
+              if (!why.empty()) {
+                Report(Severity::kError, l.Where(1),
+                       "vrrp_mcast_group4 [" + t + "] " + why + ". Skipping");
                 return;
               }
               G.g.mcast_group4 = *ip;
+            }),
+      value("default_interface",
+            [this](const LogicalLine& l) {
+              if (l.tokens.size() < 2)
+                Report(Severity::kError, l.Where(), "default_interface requires interface name");
+            }),
+      value("vrrp_mcast_group6",
+            [this](const LogicalLine& l) {
+              if (!Need(l, 1)) return;
+              const std::string& t = l.tokens[1].text;
+              std::string why;
+              if (IsIpv6Literal(t))
+                why = IsIpv6Multicast(t) ? "" : "is not multicast";
+              else if (Ipv4::Parse(t))
+                why = "is not IPv6";
+              else
+                why = "-";
+              if (why == "-")
+                Report(Severity::kError, l.Where(1),
+                       "Can't parse vrrp_mcast_group6 [" + t + "]. Skipping");
+              else if (!why.empty())
+                Report(Severity::kError, l.Where(1),
+                       "vrrp_mcast_group6 [" + t + "] " + why + ". Skipping");
             }),
       g_flag("vrrp_check_unicast_src", &G.g.check_unicast_src),
       g_flag("vrrp_skip_check_adv_addr", &G.g.skip_check_adv_addr),
@@ -984,12 +1109,19 @@ void Reader::BuildTables() {
       value("smtp_server",
             [this](const LogicalLine& l) {
               if (!Need(l, 1)) return;
-              // The simulated host has no resolver: a name that is not an
-              // address literal fails like keepalived's lookup does offline.
-              if (!Ipv4::Parse(l.tokens[1].text))
-                Report(Severity::kWarning, l.Where(1),
-                       "Invalid smtp server " + l.tokens[1].text + " " +
-                           (l.tokens.size() > 2 ? l.tokens[2].text : std::string("25")));
+              const std::string& host = l.tokens[1].text;
+              const std::string port = l.tokens.size() > 2 ? l.tokens[2].text : "25";
+              const std::string msg = "Invalid smtp server " + host + " " + port;
+              unsigned p = 0;
+              if (l.tokens.size() > 2 && !ReadUnsigned(l, 2, 1, 65535, &p)) {
+                Report(Severity::kError, l.Where(1), msg);
+                return;
+              }
+              // keepalived looks the name up on the host running it; whether
+              // that fails depends on that host (class kHost, only when asked).
+              if (Ipv4::Parse(host) || IsIpv6Literal(host) || host == "localhost") return;
+              if (options_.resolves && !options_.resolves(host))
+                Report(Severity::kError, l.Where(1), msg, DiagClass::kHost);
             }),
   };
   // Commands kept only for the script-security check (R37).
@@ -1011,19 +1143,18 @@ void Reader::BuildTables() {
       Report(Severity::kError, l.Where(1),
              "smtp_connect_timeout '" + l.tokens[1].text + "' must be in [0, 4294] - ignoring");
   }));
+  // Other processes' and options' global_defs keywords that keepalived 2.2.7
+  // knows (checked with -t; lvs_id, *_ms, net_namespace, ... are unknown there).
   for (const char* k : {"notification_email_from",
                         "smtp_helo_name",
                         "smtp_alert",
                         "smtp_alert_vrrp",
                         "smtp_alert_checker",
-                        "lvs_id",
                         "max_auto_priority",
                         "min_auto_priority_delay",
                         "dynamic_interfaces",
                         "no_email_faults",
-                        "vrrp_garp_master_refresh_repeat_ms",
                         "vrrp_iptables",
-                        "vrrp_ipsets",
                         "nftables",
                         "nftables_priority",
                         "nftables_ifindex",
@@ -1057,16 +1188,6 @@ void Reader::BuildTables() {
                         "lvs_flush_onstop",
                         "lvs_timeouts",
                         "lvs_sync_daemon",
-                        "linkbeat_use_polling",
-                        "vrrp_mcast_group6",
-                        "vrrp_garp_interval_ms",
-                        "vrrp_skip_check_adv_addr_ms",
-                        "vrrp_startup_delay_ms",
-                        "default_interface",
-                        "instance",
-                        "net_namespace",
-                        "namespace_with_ipsets",
-                        "use_pid_dir",
                         "process_names",
                         "process_name",
                         "vrrp_process_name",
@@ -1083,15 +1204,9 @@ void Reader::BuildTables() {
                         "reload_file",
                         "config_save_dir",
                         "data_use_instance",
-                        "script_security",
                         "fifo_write_vrrp_states_on_reload",
-                        "always_use_pid_dir",
-                        "state_dump_file",
-                        "stats_dump_file",
-                        "json_version",
                         "rs_init_notifies",
                         "no_checker_emails",
-                        "vrrp_startup_delay_ms",
                         "startup_script_timeout",
                         "shutdown_script_timeout",
                         "vrrp_own_all_associated_vmacs"})
@@ -1321,18 +1436,30 @@ void Reader::BuildTables() {
     return value(
         kw, [this, member](const LogicalLine& l) { SetNotify(l, &(Inst().v.*member), IName()); });
   };
-  auto i_addr = [&, this](std::string kw, std::function<void(RawInstance&, Ipv4)> set,
-                          std::string what) {
+  // unicast_src_ip / mcast_src_ip: `set` gets the IPv4 address, or nullopt
+  // and the text for an IPv6 one.
+  auto i_addr = [&, this](
+                    std::string kw,
+                    std::function<void(RawInstance&, std::optional<Ipv4>, const std::string&)> set,
+                    std::string what) {
     return value(kw, [this, set, what](const LogicalLine& l) {
       if (!Need(l, 1)) return;
-      auto ip = Ipv4::Parse(l.tokens[1].text);
-      if (!ip) {
+      const std::string& text = l.tokens[1].text;
+      const bool v6 = text.find(':') != std::string::npos;
+      auto ip = Ipv4::Parse(text);
+      if (v6 ? !IsIpv6Literal(text) : !ip) {
         Report(Severity::kError, l.Where(1),
                "Configuration error: VRRP instance[" + Inst().v.name + "] malformed " + what +
-                   " address[" + l.tokens[1].text + "]. Skipping...");
+                   " address[" + text + "]. Skipping...");
         return;
       }
-      set(Inst(), *ip);
+      if (!FamilyMatches(v6)) {
+        Report(Severity::kError, l.Where(1),
+               "Configuration error: VRRP instance[" + Inst().v.name + "] and " + what +
+                   " address[" + text + "] MUST be of the same family !!! Skipping...");
+        return;
+      }
+      set(Inst(), ip, text);
     });
   };
 
@@ -1478,8 +1605,11 @@ void Reader::BuildTables() {
       i_flag("dont_track_primary", [](RawInstance& in) { in.v.dont_track_primary = true; }),
       i_addr(
           "unicast_src_ip",
-          [](RawInstance& in, Ipv4 ip) {
-            in.v.unicast_src_ip = ip;
+          [](RawInstance& in, std::optional<Ipv4> ip, const std::string& text) {
+            if (ip)
+              in.v.unicast_src_ip = ip;
+            else
+              in.v.unicast_src_ip6 = text;
             in.unicast_keyword = true;
           },
           "src"),
@@ -1501,11 +1631,30 @@ void Reader::BuildTables() {
               Inst().v.unicast_ttl = static_cast<int>(v);
             }),
       i_addr(
-          "mcast_src_ip", [](RawInstance& in, Ipv4 ip) { in.v.mcast_src_ip = ip; }, "src"),
+          "mcast_src_ip",
+          [](RawInstance& in, std::optional<Ipv4> ip, const std::string&) {
+            if (ip) in.v.mcast_src_ip = ip;
+          },
+          "src"),
       value("mcast_dst_ip",
             [this](const LogicalLine& l) {
               if (!Need(l, 1)) return;
-              auto ip = Ipv4::Parse(l.tokens[1].text);
+              const std::string& text = l.tokens[1].text;
+              const bool v6 = text.find(':') != std::string::npos;
+              if (v6 && IsIpv6Multicast(text)) {
+                if (!FamilyMatches(true))
+                  Report(Severity::kError, l.Where(1),
+                         IName() + " mcast dest address " + text +
+                             " MUST match VRRP instance family. Skipping...");
+                return;
+              }
+              auto ip = Ipv4::Parse(text);
+              if (ip && ip->is_multicast() && !FamilyMatches(false)) {
+                Report(Severity::kError, l.Where(1),
+                       IName() + " mcast dest address " + text +
+                           " MUST match VRRP instance family. Skipping...");
+                return;
+              }
               if (!ip || !ip->is_multicast()) {
                 Report(
                     Severity::kError, l.Where(1),
@@ -1564,11 +1713,9 @@ void Reader::BuildTables() {
   };
   for (const char* k : {"use_vmac", "vmac_xmit_base", "use_vmac_addr", "native_ipv6",
                         "promote_secondaries", "linkbeat_use_polling", "kernel_rx_buf_size",
-                        "debug", "garp_extra_if", "vrrp_garp_extra_if", "old_unicast_checksum",
-                        "track_src_ip", "no_virtual_ipaddress", "ipvlan"})
+                        "debug", "garp_extra_if", "old_unicast_checksum", "track_src_ip"})
     instance_.push_back(ignored(k));
-  for (const char* k : {"virtual_routes", "virtual_rules", "track_process", "track_bfd"})
-    instance_.push_back(ignored_block(k));
+  for (const char* k : {"track_process", "track_bfd"}) instance_.push_back(ignored_block(k));
 
   // -------------------------------------------------------- vrrp_sync_group
   auto g_notify = [&, this](std::string kw, NotifyScript SyncGroup::*member) {
@@ -1654,6 +1801,21 @@ void Reader::BuildTables() {
             script_timeout_set_.push_back(false);
           },
           [this]() {
+            const RawGlobals& G = raw_.globals;
+            if (options_.user_exists && G.g.enable_script_security && G.g.script_user.empty() &&
+                raw_.scripts.back().user.empty() && !options_.user_exists("keepalived_script")) {
+              if (!default_user_failed_)
+                Report(Severity::kError, last_where_,
+                       "Unable to set default user keepalived_script for script", DiagClass::kHost);
+              default_user_failed_ = true;
+              Report(Severity::kError, last_where_,
+                     "Unable to set default user for vrrp script " + raw_.scripts.back().name +
+                         " - removing",
+                     DiagClass::kHost);
+              raw_.scripts.pop_back();
+              script_timeout_set_.pop_back();
+              return;
+            }
             if (raw_.scripts.back().script.empty()) {
               Report(Severity::kError, last_where_,
                      "No script set for vrrp_script " + raw_.scripts.back().name + " - removing");
@@ -1710,15 +1872,223 @@ void Reader::BuildTables() {
               raw_.sync_groups.push_back(std::move(g));
             }),
   };
-  // The other keepalived processes' configuration: skipped silently here.
-  for (const char* k :
-       {"virtual_server", "virtual_server_group", "bfd_instance", "static_ipaddress",
-        "static_routes", "static_rules", "garp_group", "vrrp_track_process", "linkbeat_interfaces",
-        "track_process", "track_bfd", "vrrp_track_file"})
-    root_.push_back(inactive(k));
-  for (const char* k : {"net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
-                        "use_pid_dir", "linkbeat_use_polling"})
-    root_.push_back(ignored(k));
+  // The rest of keepalived 2.2.7's keyword tree (engine/config/keywords.cpp):
+  // read for their structure and unknown keywords, a few values checked
+  // (LvsHandlers); nothing of it is simulated.
+  // keepalived 2.2.7 reads `vrrp_track_file` as `track_file`.
+  for (const Keyword& k : Table(root_))
+    if (k.name == "track_file") {
+      Keyword alias = k;
+      alias.name = "vrrp_track_file";
+      root_.push_back(alias);
+    }
+  std::map<std::pair<std::string, std::string>, std::function<void(const LogicalLine&)>> special;
+  LvsHandlers(&special);
+  BuildGenericTables([&](const KeywordSpec& k) {
+    std::string name(k.name);
+    auto it = special.find({std::string(k.context), name});
+    std::function<void(const LogicalLine&)> h = it == special.end() ? nullptr : it->second;
+    switch (k.kind) {
+      case KeywordSpec::kValue:
+        return value(name, h);
+      case KeywordSpec::kBlock:
+        return block(name, &generic_[std::string(k.sub)], h);
+      case KeywordSpec::kList:
+        if (h) return vblock(name, h);
+        return ignored_block(name);
+      case KeywordSpec::kSkipBlock:
+        break;
+    }
+    return inactive(name);
+  });
+}
+
+void Reader::BuildGenericTables(const std::function<Keyword(const KeywordSpec&)>& make) {
+  auto has = [](const Table& t, std::string_view name) {
+    return std::any_of(t.begin(), t.end(), [&](const Keyword& k) { return k.name == name; });
+  };
+  for (const KeywordSpec& k : Keepalived227Keywords()) {
+    if (k.kind == KeywordSpec::kBlock) generic_[std::string(k.sub)];
+    generic_[std::string(k.context)];
+  }
+  for (const KeywordSpec& k : Keepalived227Keywords()) {
+    Table* t = nullptr;
+    if (k.context.empty())
+      t = &root_;
+    else if (k.context == "global_defs")
+      t = &global_;
+    else if (k.context == "vrrp_instance")
+      t = &instance_;
+    else if (k.context == "vrrp_sync_group")
+      t = &sync_;
+    else if (k.context == "vrrp_script")
+      t = &script_;
+    else if (k.context == "track_file")
+      t = &trackfile_;
+    else
+      t = &generic_[std::string(k.context)];
+    if (!has(*t, k.name)) t->push_back(make(k));
+  }
+}
+
+void Reader::LvsHandlers(
+    std::map<std::pair<std::string, std::string>, std::function<void(const LogicalLine&)>>* h) {
+  auto VS = [this]() -> RawVirtualServer& { return raw_.virtual_servers.back(); };
+  auto& H = *h;
+  H[{"", "virtual_server"}] = [this](const LogicalLine& l) {
+    RawVirtualServer vs;
+    vs.where = l.Where();
+    if (l.tokens.size() > 1 && l.tokens[1].text == "fwmark")
+      vs.fwmark = l.tokens.size() > 2 ? l.tokens[2].text : "";
+    else if (l.tokens.size() > 1 && l.tokens[1].text == "group")
+      vs.group = true;
+    else {
+      vs.ip = l.tokens.size() > 1 ? l.tokens[1].text : "";
+      vs.port = l.tokens.size() > 2 ? l.tokens[2].text : "0";
+    }
+    raw_.virtual_servers.push_back(std::move(vs));
+  };
+  auto vs_only = [this, VS](std::function<void(RawVirtualServer&, const LogicalLine&)> f) {
+    return [this, VS, f](const LogicalLine& l) {
+      if (!raw_.virtual_servers.empty()) f(VS(), l);
+    };
+  };
+  H[{"virtual_server", "protocol"}] = vs_only([](RawVirtualServer& vs, const LogicalLine& l) {
+    if (l.tokens.size() < 2) return;
+    std::string p = l.tokens[1].text;
+    for (auto& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (p == "tcp" || p == "udp" || p == "sctp") vs.protocol = p;
+  });
+  // The IPVS schedulers keepalived 2.2.7 accepts (checked with -t).
+  for (const char* k : {"lb_algo", "lvs_sched"})
+    H[{"virtual_server", k}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      static constexpr const char* const kSched[] = {"rr",    "wrr", "lc", "wlc", "lblc",
+                                                     "lblcr", "dh",  "sh", "sed", "nq",
+                                                     "fo",    "ovf", "mh", "twos"};
+      const std::string& v = l.tokens[1].text;
+      if (std::none_of(std::begin(kSched), std::end(kSched),
+                       [&](const char* x) { return v == x; })) {
+        Report(Severity::kError, l.Where(1), "Invalid lvs_scheduler '" + v + "' - ignoring");
+        return;
+      }
+      vs.scheduler = true;
+    });
+  H[{"virtual_server", "persistence_timeout"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() < 2) return;  // the default timeout
+    unsigned v = 0;
+    if (!ReadUnsigned(l, 1, 1, 2678400, &v))
+      Report(Severity::kError, l.Where(1), "persistence_timeout invalid");
+  };
+  for (const char* k : {"lb_kind", "lvs_method"})
+    H[{"virtual_server", k}] = vs_only([](RawVirtualServer& vs, const LogicalLine& l) {
+      if (l.tokens.size() > 1 &&
+          (l.tokens[1].text == "NAT" || l.tokens[1].text == "DR" || l.tokens[1].text == "TUN"))
+        vs.forwarding = true;
+    });
+  H[{"virtual_server", "quorum"}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    unsigned v = 0;
+    if (!ReadUnsigned(l, 1, 1, UINT_MAX, &v)) {
+      Report(Severity::kError, l.Where(1),
+             "Quorum " + l.tokens[1].text + " must be in [1, 4294967295]. Setting to 1.");
+      v = 1;
+    }
+    vs.quorum = v;
+  });
+  H[{"virtual_server", "hysteresis"}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    unsigned v = 0;
+    if (ReadUnsigned(l, 1, 0, UINT_MAX, &v)) vs.hysteresis = v;
+  });
+  H[{"virtual_server", "real_server"}] =
+      vs_only([](RawVirtualServer& vs, const LogicalLine&) { vs.weights.push_back(1); });
+  H[{"real_server", "weight"}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+    if (!Need(l, 1) || vs.weights.empty()) return;
+    unsigned v = 0;
+    if (!ReadUnsigned(l, 1, 0, INT_MAX, &v)) {
+      Report(Severity::kError, l.Where(1),
+             "Real server weight " + l.tokens[1].text + " is outside range 0-2147483647");
+      return;
+    }
+    vs.weights.back() = v;
+  });
+  // Scripts the checker would run (R37's check-script counterpart): data only.
+  auto check_script = [this](const LogicalLine& l) {
+    std::vector<std::string> w;
+    if (!CommandWords(l, &w)) return;
+    raw_.check_scripts.emplace_back(w[0], l.Where(1));
+  };
+  H[{"virtual_server", "quorum_up"}] = check_script;
+  H[{"virtual_server", "quorum_down"}] = check_script;
+  H[{"real_server", "notify_up"}] = check_script;
+  H[{"real_server", "notify_down"}] = check_script;
+  H[{"MISC_CHECK", "misc_path"}] = check_script;
+  H[{"HTTP_GET", "nb_get_retry"}] = [this](const LogicalLine& l) {
+    Report(Severity::kWarning, l.Where(), "nb_get_retry is deprecated - please use 'retry'");
+    if (!Need(l, 1)) return;
+    unsigned v = 0;
+    if (!ReadUnsigned(l, 1, 0, UINT_MAX, &v))
+      Report(Severity::kError, l.Where(1), "Invalid nb_get_retry value '" + l.tokens[1].text + "'");
+  };
+  H[{"url", "digest"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    const std::string& d = l.tokens[1].text;
+    if (d.size() != 32) {
+      Report(Severity::kError, l.Where(1),
+             "digest '" + d + "' character length should be 32 rather than " +
+                 std::to_string(d.size()));
+      return;
+    }
+    for (std::size_t i = 0; i < d.size(); ++i)
+      if (!std::isxdigit(static_cast<unsigned char>(d[i]))) {
+        std::size_t pair = i & ~std::size_t{1};
+        Report(Severity::kError, l.Where(1),
+               "Unable to interpret hex digit in '" + d + "' at offset " + std::to_string(pair) +
+                   "/" + std::to_string(pair + 1));
+        return;
+      }
+  };
+  // Routes: `gw` is the old word for `via`; a route without `dev` is not tracked.
+  auto routes = [this](const LogicalLine& l) {
+    ReadValueBlock(l, [this](LogicalLine& v) {
+      bool dev = false;
+      for (const auto& t : v.tokens) {
+        if (t.text == "gw")
+          Report(Severity::kWarning, v.Where(),
+                 "\"gw\" for routes is deprecated. Please use \"via\"");
+        dev |= t.text == "dev";
+      }
+      if (!dev)
+        Report(Severity::kWarning, v.Where(),
+               "Warning - cannot track route " + v.tokens[0].text +
+                   " with no interface specified, not tracking");
+    });
+  };
+  H[{"vrrp_instance", "virtual_routes"}] = routes;
+  // Rules without a preference get one, with keepalived's warning.
+  auto rules = [this](const LogicalLine& l) {
+    ReadValueBlock(l, [this](LogicalLine& v) {
+      bool pref = false;
+      for (const auto& t : v.tokens)
+        pref |=
+            t.text == "preference" || t.text == "priority" || t.text == "pref" || t.text == "order";
+      if (!pref)
+        Report(Severity::kWarning, v.Where(),
+               "Rule has no preference specified - setting to 16384. This is probably not what "
+               "you want.");
+    });
+  };
+  H[{"vrrp_instance", "virtual_rules"}] = rules;
+  H[{"", "static_rules"}] = rules;
+  // `virtual_server_group NAME { addresses }`: the name, then data lines.
+  H[{"", "virtual_server_group"}] = [this](const LogicalLine& l) {
+    LogicalLine head = l;
+    if (head.tokens.size() > 1 && head.tokens[1].text != "{")
+      head.tokens.erase(head.tokens.begin() + 1);
+    ReadValueBlock(head, [](LogicalLine&) {});
+  };
+  H[{"", "static_routes"}] = routes;
 }
 
 }  // namespace
@@ -1729,7 +2099,42 @@ ParseResult ParseConfig(std::string_view text, const std::string& filename,
   Reader reader(options);
   reader.Run(text, filename);
   result.diagnostics = std::move(reader.diags());
-  if (reader.fatal()) return result;
+  if (reader.fatal()) {
+    // keepalived -t reads the file once per process; a keyword missing its
+    // value stops only the processes that read it. When that was inside a
+    // VRRP or an LVS block, the other processes read on to the end: their
+    // messages after that line are keepalived -t's too (checked with -t,
+    // keepalived_t/abort_other_processes).
+    static const std::vector<std::string> kVrrpBlocks = {
+        "vrrp_instance",   "vrrp_sync_group",     "vrrp_script",      "track_file",
+        "vrrp_track_file", "vrrp_track_process",  "static_ipaddress", "static_routes",
+        "static_rules",    "linkbeat_interfaces", "garp_group",       "bfd_instance"};
+    static const std::vector<std::string> kCheckerBlocks = {"virtual_server",
+                                                            "virtual_server_group", "SSL"};
+    const std::string& b = reader.abort_root_block();
+    const bool vrrp = std::find(kVrrpBlocks.begin(), kVrrpBlocks.end(), b) != kVrrpBlocks.end();
+    const bool checker =
+        std::find(kCheckerBlocks.begin(), kCheckerBlocks.end(), b) != kCheckerBlocks.end();
+    if (reader.aborted() && (vrrp || checker)) {
+      Reader other(options, vrrp ? kVrrpBlocks : kCheckerBlocks);
+      other.CollectAfter(reader.abort_where());
+      other.Run(text, filename);
+      Diagnostics& od = other.diags();
+      std::size_t from = std::min(other.collect_from(), od.size());
+      auto seen = [&](const Diagnostic& d) {
+        return std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
+                           [&](const Diagnostic& x) {
+                             return x.message == d.message && x.where.line == d.where.line;
+                           });
+      };
+      Diagnostics extra;
+      for (std::size_t i = from; i < od.size(); ++i)
+        if (!seen(od[i])) extra.push_back(od[i]);
+      if (vrrp && !other.fatal()) CompleteChecker(std::move(other.raw()), options, &extra);
+      result.diagnostics.insert(result.diagnostics.end(), extra.begin(), extra.end());
+    }
+    return result;
+  }
   result.config = Complete(std::move(reader.raw()), options, &result.diagnostics);
   return result;
 }

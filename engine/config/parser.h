@@ -6,6 +6,7 @@
 // confined to a directory tree).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,33 @@ struct ParseOptions {
   // Interfaces the host has; empty = do not check. An instance or tracked
   // interface naming another one gets keepalived's "doesn't exist" error.
   std::vector<std::string> known_interfaces;
+  // keepalived's configuration id (`keepalived -i ID`): lines starting `@ID`
+  // are read, `@^ID` skipped. nullopt = no id (every `@ID` line is skipped,
+  // every `@^ID` line read), which is what `keepalived -i` with an id no line
+  // names gives. keepalived's own default is the host name (up to the first
+  // '.'); a scenario node's default is its node name.
+  std::optional<std::string> config_id;
+  // Checks whose outcome depends on the host running keepalived (class
+  // DiagClass::kHost): a name lookup. Null = not made (no message).
+  // `resolves(name)` says whether the host resolves `name` (sim/io supplies
+  // one that asks the lint machine's resolver, as keepalived -t would).
+  std::function<bool(const std::string&)> resolves;
+  // keepalived looks up every script on its host: a vrrp_script whose program
+  // is not there is disabled ("Disabling track script X since not
+  // found/accessible", class kHost) and a missing program does not count for
+  // the SECURITY VIOLATION. `script_exists(first word)` says whether the host
+  // has it (an absolute path, or a bare name found in PATH). Null = every
+  // script is assumed present (the simulated host has what its configuration
+  // names).
+  std::function<bool(const std::string&)> script_exists;
+  // With enable_script_security and no script user configured, keepalived
+  // runs scripts as `keepalived_script` and removes every vrrp_script when
+  // the host has no such user (class kHost). `user_exists(name)` says whether
+  // it does; null = assumed to exist.
+  std::function<bool(const std::string&)> user_exists;
+  // What /bin/sh is on the host: "dash" (Debian, Ubuntu) or "bash". Decides
+  // whether a command keepalived hands to the shell can work (script_advice.h).
+  std::string shell = "dash";
 };
 
 struct ParseResult {

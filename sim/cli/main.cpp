@@ -20,6 +20,8 @@ Examples:
   vrrpsim lint --interface eth0 --interface eth1 node1.conf node2.conf
   vrrpsim lint --root configs configs/main.conf     # includes may not leave configs/
   vrrpsim lint scenarios/seed/master-backup.yaml   # every node's config, and across nodes
+  vrrpsim lint --config-id lb1 keepalived.conf     # as `keepalived -i lb1 -t`
+  vrrpsim lint --keepalived-exit-status keepalived.conf; echo $?   # 0, 5, 6 or 2 as keepalived -t
 
 Exit status: 0 clean, 1 warnings only, 2 errors or unreadable input.
 Nothing in a configuration is executed: vrrp_script and notify commands are data.)";
@@ -171,6 +173,20 @@ int main(int argc, char** argv) {
                        "An interface the host has (repeatable); instances on other interfaces "
                        "are refused like keepalived's 'Unknown interface!'");
   lint_cmd->add_flag("-q,--quiet", lint.quiet, "Print only the summary line");
+  lint_cmd->add_option("--config-id", lint.config_id,
+                       "keepalived's configuration id (keepalived -i ID): '@ID' lines are read, "
+                       "'@^ID' lines skipped (default: none)");
+  lint_cmd->add_flag("--keepalived-exit-status", lint.keepalived_exit_status,
+                     "Exit with the status keepalived -t would give: 0 clean, 5 any complaint, 6 "
+                     "a SECURITY VIOLATION among them, 2 reading aborted");
+  lint_cmd
+      ->add_option("--shell", lint.shell,
+                   "What /bin/sh is on the keepalived host: dash (Debian's, the default) or "
+                   "bash; decides the warnings about commands keepalived hands to the shell")
+      ->check(CLI::IsMember({"dash", "bash"}));
+  lint_cmd->add_flag("--host-checks", lint.host_checks,
+                     "Also make the checks keepalived -t makes against its host (name lookups "
+                     "on this machine); their messages are marked [host]");
 
   vsim::RunCommandOptions run;
   CLI::App* run_cmd =

@@ -79,7 +79,8 @@ bool HasWeightedFiles(const vrrp::VrrpInstance& v) {
 vrrp::Diagnostics LintScenario(const Scenario& sc) {
   vrrp::Diagnostics out;
   auto warn = [&](const Member& m, const std::string& msg) {
-    out.push_back({vrrp::Severity::kWarning, m.inst->where, "lint: " + msg});
+    out.push_back(
+        {vrrp::Severity::kWarning, m.inst->where, "lint: " + msg, vrrp::DiagClass::kVrrpsim});
   };
   // (unicast?, vrid) -> members, in node then configuration order.
   std::map<std::pair<bool, int>, std::vector<Member>> groups;

@@ -26,6 +26,7 @@ namespace vsim {
 
 namespace {
 
+using vrrp::DiagClass;
 using vrrp::Diagnostic;
 using vrrp::Diagnostics;
 using vrrp::Location;
@@ -103,11 +104,11 @@ class Loader {
   }
   void Error(const Location& where, std::string msg) {
     ++errors_;
-    diags_->push_back({Severity::kError, where, ClipQuoted(std::move(msg))});
+    diags_->push_back({Severity::kError, where, ClipQuoted(std::move(msg)), DiagClass::kVrrpsim});
   }
   void Error(const YAML::Node& n, std::string msg) { Error(Loc(n), std::move(msg)); }
   void Warn(const Location& where, std::string msg) {
-    diags_->push_back({Severity::kWarning, where, ClipQuoted(std::move(msg))});
+    diags_->push_back({Severity::kWarning, where, ClipQuoted(std::move(msg)), DiagClass::kVrrpsim});
   }
   bool Spend() { return --budget_ >= 0; }
   // Counts `bytes` of configuration text against kMaxConfigBytesTotal; false
@@ -356,6 +357,7 @@ class Loader {
   std::optional<ConfigOverride> Override(const YAML::Node& n, const std::string& node,
                                          const std::string& what);
   std::optional<vrrp::Config> NodeConfig(const YAML::Node& map, const std::string& node_name,
+                                         const std::string& config_id, const std::string& shell,
                                          const std::vector<std::string>& ifaces,
                                          std::string* source, std::string* text);
   void CheckRefs();
@@ -427,6 +429,8 @@ bool Loader::LinkParams(const YAML::Node& n, const std::vector<std::string_view>
 }
 
 std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std::string& node_name,
+                                               const std::string& config_id,
+                                               const std::string& shell,
                                                const std::vector<std::string>& ifaces,
                                                std::string* source, std::string* text_out) {
   auto inline_text = Find(map, "config");
@@ -442,6 +446,8 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
   }
   vrrp::ParseOptions options;
   options.known_interfaces = ifaces;
+  options.config_id = config_id;
+  options.shell = shell;
   std::size_t fatal_before = 0;
   Diagnostics cfg_diags;
   vrrp::Config config;
@@ -546,6 +552,23 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     ++errors_;
     return std::nullopt;
   }
+  // The reader reads IPv6 as keepalived does; the simulator has no IPv6 yet.
+  for (const auto& in : config.instances) {
+    std::string what;
+    if (in.ipv6) {
+      what = "is an IPv6 instance";
+    } else {
+      for (const auto* list : {&in.vips, &in.evips})
+        for (const auto& a : *list)
+          if (what.empty() && a.is_ipv6()) what = "has the IPv6 address " + a.addr6;
+    }
+    if (!what.empty()) {
+      Error(in.where, "node " + node_name + ": vrrp_instance " + in.name + " " + what +
+                          ": vrrpsim reads IPv6 configurations (lint) but does not simulate "
+                          "IPv6 - refused");
+      return std::nullopt;
+    }
+  }
   return config;
 }
 
@@ -578,7 +601,7 @@ void Loader::Nodes(const YAML::Node& n) {
     }
     Keys(item,
          {"name", "config", "config_file", "address", "interface", "segment", "interfaces",
-          "script_runtime", "wakeup_jitter", "start"},
+          "script_runtime", "wakeup_jitter", "start", "config_id", "shell"},
          what);
     if (auto v = Find(item, "name")) {
       if (auto s = NameOf(*v, "node name")) {
@@ -683,9 +706,23 @@ void Loader::Nodes(const YAML::Node& n) {
         node.start = *d;
       }
     }
+    node.config_id = node.name;
+    if (auto v = Find(item, "config_id")) {
+      if (auto s = Str(*v, "config_id")) node.config_id = *s;
+    }
+    if (auto v = Find(item, "shell")) {
+      if (auto s = Str(*v, "shell")) {
+        if (*s == "dash" || *s == "bash")
+          node.shell = *s;
+        else
+          Error(*v, label + " shell: expected dash or bash (what /bin/sh is on the node), got '" +
+                        *s + "'");
+      }
+    }
     std::vector<std::string> ifnames;
     for (const auto& ni : node.interfaces) ifnames.push_back(ni.name);
-    if (auto c = NodeConfig(item, label, ifnames, &node.config_source, &node.config_text))
+    if (auto c = NodeConfig(item, label, node.config_id, node.shell, ifnames, &node.config_source,
+                            &node.config_text))
       node.config = std::move(*c);
   }
 }
@@ -1016,7 +1053,8 @@ void Loader::Timeline(const YAML::Node& n) {
         std::vector<std::string> ifnames;
         for (const auto& ni : node->interfaces) ifnames.push_back(ni.name);
         std::string src;
-        auto c = NodeConfig(item, node->name + " (reload)", ifnames, &src, &op.config_text);
+        auto c = NodeConfig(item, node->name + " (reload)", node->config_id, node->shell, ifnames,
+                            &src, &op.config_text);
         if (c)
           op.config = std::make_shared<const vrrp::Config>(std::move(*c));
         else
@@ -2643,7 +2681,7 @@ ScenarioLoad LoadScenarioText(std::string_view yaml, const std::string& path_for
         }
       }
     }
-    out.diagnostics.push_back({Severity::kError, where, msg});
+    out.diagnostics.push_back({Severity::kError, where, msg, DiagClass::kVrrpsim});
   } catch (const std::exception& e) {
     out.scenario.reset();
     out.diagnostics.push_back({Severity::kError,
@@ -2669,7 +2707,7 @@ ScenarioLoad LoadScenarioFile(const std::string& path) {
       error = error.substr(0, cut) + ", not a scenario file";
     else if (error.rfind("is ", 0) != 0)
       error = "cannot open scenario file: " + error;
-    out.diagnostics.push_back({Severity::kError, {path, 0, 0}, error});
+    out.diagnostics.push_back({Severity::kError, {path, 0, 0}, error, DiagClass::kVrrpsim});
     out.read_ok = false;
     return out;
   }

@@ -98,13 +98,15 @@ void ApplyOverride(const ConfigOverride& o, vrrp::Config* config, vrrp::Diagnost
     if (matched && !tracked.count(script))
       diags->push_back({vrrp::Severity::kError, o.where,
                         o.node + ": no " + (o.instance.empty() ? "instance" : o.instance) +
-                            " tracks vrrp_script " + script + " - weight override impossible"});
+                            " tracks vrrp_script " + script + " - weight override impossible",
+                        vrrp::DiagClass::kVrrpsim});
   }
   if (!matched)
     diags->push_back({vrrp::Severity::kError, o.where,
                       o.node + ": no vrrp_instance " +
                           (o.instance.empty() ? std::string("at all") : "'" + o.instance + "'") +
-                          " to override"});
+                          " to override",
+                      vrrp::DiagClass::kVrrpsim});
   // Keep the vrrp_script's own weight in step for display (entries already resolved).
   for (const auto& [script, weight] : o.script_weights)
     for (auto& s : config->scripts)

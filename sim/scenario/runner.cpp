@@ -5,6 +5,7 @@
 #include <map>
 #include <numeric>
 
+#include "engine/config/script_advice.h"
 #include "sim/observe/metrics.h"
 #include "sim/observe/split_brain.h"
 #include "sim/scenario/expectations.h"
@@ -313,6 +314,9 @@ ScenarioRun::Impl::Impl(const Scenario& sc, const RunOptions& opt)
     spec.config = sc.nodes[h].config;
     spec.script_runtime = sc.nodes[h].script_runtime;
     spec.wakeup_jitter = sc.nodes[h].wakeup_jitter.value_or(sc.wakeup_jitter);
+    for (const auto& script : spec.config.scripts)
+      if (vrrp::ScriptAlwaysFails(script.script, sc.nodes[h].shell))
+        spec.failing_scripts.push_back(script.name);
     for (const auto& ni : sc.nodes[h].interfaces) {
       HostInterfaceSpec is;
       is.name = ni.name;

@@ -84,6 +84,13 @@ struct ScenarioNode {
   Duration script_runtime = 0;
   std::optional<Duration> wakeup_jitter;  // unset: the scenario's wakeup_jitter
   std::optional<Time> start = Time{0};    // nullopt: only started by a timeline op
+  // keepalived's configuration id (`keepalived -i`, `@ID` lines): by default
+  // the node's name, as keepalived's default is the host name.
+  std::string config_id;
+  // What /bin/sh is on the node: "dash" (Debian's, the default) or "bash".
+  // keepalived hands `<`-file tests (`</dev/tcp/...`) to it; lint warns about
+  // commands the node's shell cannot run (engine/config/script_advice.h).
+  std::string shell = "dash";
 };
 
 // A client host on a segment (network.clients): no keepalived, an ARP cache

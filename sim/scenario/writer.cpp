@@ -385,6 +385,9 @@ void Writer::Nodes() {
       f.Add("segment", Scalar(ni.segment));
       out_ += "      - " + f.Str() + "\n";
     }
+    if (node.shell != "dash") out_ += "    shell: " + Scalar(node.shell) + "\n";
+    if (!node.config_id.empty() && node.config_id != node.name)
+      out_ += "    config_id: " + Scalar(node.config_id) + "\n";
     if (node.script_runtime != 0)
       out_ += "    script_runtime: " + Dur(node.script_runtime, what + " script_runtime") + "\n";
     if (node.wakeup_jitter)

@@ -54,6 +54,9 @@ struct HostSpec {
   // phase-locked forever, which no real pair does (docs/conformance.md,
   // edges/vrid-collision).
   Duration wakeup_jitter = 0;
+  // vrrp_scripts (by name) that the host's /bin/sh cannot run as written: they
+  // fail every time, whatever the timeline says (engine/config/script_advice.h).
+  std::vector<std::string> failing_scripts;
 };
 
 // A client on a segment: it sends traffic to the VIPs and keeps an ARP cache

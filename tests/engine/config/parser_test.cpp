@@ -143,10 +143,20 @@ TEST(GlobalDefsTest, AdminKeywordsAreAcceptedSilently) {
   EXPECT_EQ(Messages(r), Msgs{});
 }
 
-TEST(GlobalDefsTest, UnresolvableSmtpServerWarnsLikeAnOfflineHost) {
-  ParseResult r = Parse("global_defs {\n smtp_server mail.example.com\n}\n" + Instance(""));
+// Whether a name resolves depends on the host running keepalived: no message
+// unless a resolver is given, and then one of class kHost (issue 15, point 5).
+TEST(GlobalDefsTest, SmtpServerNameIsAHostCheck) {
+  const std::string text = "global_defs {\n smtp_server mail.example.com\n}\n" + Instance("");
+  EXPECT_EQ(Messages(Parse(text)), Msgs{});
+  ParseOptions o;
+  o.resolves = [](const std::string&) { return false; };
+  ParseResult r = ParseConfig(text, "t.conf", o);
   EXPECT_EQ(Messages(r), Msgs{"Invalid smtp server mail.example.com 25"});
-  EXPECT_EQ(r.diagnostics[0].severity, Severity::kWarning);
+  EXPECT_EQ(r.diagnostics[0].cls, DiagClass::kHost);
+  EXPECT_EQ(
+      Messages(
+          ParseConfig("global_defs {\n smtp_server localhost 99999\n}\n" + Instance(""), "t.conf")),
+      (Msgs{"number '99999' outside range [1, 65535]", "Invalid smtp server localhost 99999"}));
 }
 
 TEST(GlobalDefsTest, VrrpMinGarpChangesOnlyDefaults) {
@@ -759,13 +769,34 @@ TEST(StructureTest, UnknownKeywordDoesNotSkipItsBlock) {
                                "(X) the virtual router id must be set"}));
 }
 
-TEST(StructureTest, OtherProcessesBlocksAreSkippedSilently) {
+// The other processes' blocks are read as keepalived 2.2.7's checker reads
+// them (tests/data/config/keepalived_t/lvs_*: the same against keepalived -t).
+TEST(StructureTest, OtherProcessesBlocksAreReadNotSimulated) {
   ParseResult r = Parse(
-      "virtual_server 10.0.0.1 80 {\n  delay_loop 6\n  real_server 10.0.0.2 80 {\n    weight 1\n"
-      "  }\n}\n" +
+      "virtual_server 10.0.0.1 80 {\n  delay_loop 6\n  protocol TCP\n  lb_algo rr\n"
+      "  lb_kind DR\n  real_server 10.0.0.2 80 {\n    weight 1\n    TCP_CHECK {\n"
+      "      connect_timeout 3\n    }\n  }\n}\n" +
       Instance(""));
   EXPECT_EQ(Messages(r), Msgs{});
   EXPECT_EQ(r.config.instances.size(), 1u);
+}
+
+TEST(StructureTest, OtherProcessesBlocksGetKeepalivedsMessages) {
+  ParseResult r = Parse(
+      "virtual_server 10.0.0.1 80 {\n  delay_loop 6\n  lb_algo bogus\n  quorum 0\n"
+      "  real_server 10.0.0.2 80 {\n    wieght 1\n    TCP_CHECK {\n      nb_get_retry 3\n"
+      "    }\n  }\n}\n" +
+      Instance(""));
+  EXPECT_EQ(Messages(r), (Msgs{"Invalid lvs_scheduler 'bogus' - ignoring",
+                               "number '0' outside range [1, 4294967295]",
+                               "Quorum 0 must be in [1, 4294967295]. Setting to 1.",
+                               "Unknown keyword 'wieght'", "Unknown keyword 'nb_get_retry'",
+                               "Virtual server [10.0.0.1]:none:80: no protocol set - defaulting to "
+                               "UDP",
+                               "Virtual server [10.0.0.1]:udp:80: no scheduler set, setting "
+                               "default 'wlc'",
+                               "Virtual server [10.0.0.1]:udp:80: no forwarding method set, "
+                               "setting default NAT"}));
 }
 
 TEST(StructureTest, MissingParameterIsFatalAndStops) {

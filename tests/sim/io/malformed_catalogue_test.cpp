@@ -55,7 +55,10 @@ TEST_P(MalformedCatalogueTest, DiagnosticsMatchExpected) {
   std::vector<std::string> got;
   for (const auto& d : r.parse.diagnostics)
     got.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " +
-                  SeverityName(d.severity) + ": " + d.message);
+                  SeverityName(d.severity) + ": " + d.message +
+                  (d.cls == vrrp::DiagClass::kConfigTest
+                       ? std::string()
+                       : std::string(" [") + vrrp::DiagClassName(d.cls) + "]"));
   EXPECT_EQ(got, ExpectedLines(name));
 }
 

@@ -594,3 +594,50 @@ TEST(Loader, RepeatExpandsOperations) {
 
 }  // namespace
 }  // namespace vsim
+
+namespace vsim {
+namespace {
+
+// Issue 15: `@ID` lines select per node (config_id:, default the node name),
+// and an IPv6 instance is read but refused by the simulator, clearly.
+std::string SharedConfigNode(const std::string& name, int octet, const std::string& extra) {
+  return "  - name: " + name + "\n    address: 10.0.0." + std::to_string(octet) + "\n" + extra +
+         "    config: |\n"
+         "      vrrp_instance VI_1 {\n"
+         "          interface eth0\n"
+         "          virtual_router_id 51\n"
+         "          @node1 priority 150\n"
+         "          @^node1 priority 50\n"
+         "          virtual_ipaddress {\n"
+         "              10.0.0.100/24\n"
+         "          }\n"
+         "      }\n";
+}
+
+TEST(LoaderConfigId, NodeNameIsTheDefaultConfigId) {
+  ScenarioLoad l = LoadScenarioText(
+      "name: c\nduration: 5s\nnodes:\n" + SharedConfigNode("node1", 1, "") +
+          SharedConfigNode("node2", 2, "") + SharedConfigNode("node3", 3, "    config_id: node1\n"),
+      "c.yaml", ".");
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l.scenario->nodes[0].config.instances.at(0).priority, 150);
+  EXPECT_EQ(l.scenario->nodes[1].config.instances.at(0).priority, 50);
+  EXPECT_EQ(l.scenario->nodes[2].config.instances.at(0).priority, 150);
+}
+
+TEST(LoaderIpv6, AnIpv6InstanceIsRefusedWithAClearMessage) {
+  ScenarioLoad l = LoadScenarioText(
+      "name: c\nduration: 5s\nnodes:\n  - name: node1\n    address: 10.0.0.1\n    config: |\n"
+      "      vrrp_instance VI_6 {\n          interface eth0\n          virtual_router_id 51\n"
+      "          virtual_ipaddress {\n              fd00::1/64\n          }\n      }\n",
+      "c.yaml", ".");
+  EXPECT_FALSE(l.ok());
+  bool found = false;
+  for (const auto& d : l.diagnostics)
+    found |= d.message.find("is an IPv6 instance") != std::string::npos &&
+             d.cls == vrrp::DiagClass::kVrrpsim;
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace vsim

@@ -208,3 +208,50 @@ TEST(Runner, SplitBrainDomainsFollowSegments) {
 
 }  // namespace
 }  // namespace vsim
+
+namespace vsim {
+namespace {
+
+// keepalived hands `</dev/tcp/...` to /bin/sh: under dash (the default node
+// shell) the check fails every time, under bash it works (issue 15).
+std::string DevTcpNode(const std::string& name, int octet, int priority, const std::string& shell) {
+  return "  - name: " + name + "\n    address: 10.0.0." + std::to_string(octet) + "\n" +
+         (shell.empty() ? "" : "    shell: " + shell + "\n") +
+         "    config: |\n"
+         "      vrrp_script chk {\n"
+         "          script \"</dev/tcp/127.0.0.1/80\"\n"
+         "          weight -20\n"
+         "      }\n"
+         "      vrrp_instance VI_1 {\n"
+         "          interface eth0\n"
+         "          virtual_router_id 51\n"
+         "          priority " +
+         std::to_string(priority) +
+         "\n"
+         "          track_script {\n"
+         "              chk\n"
+         "          }\n"
+         "          virtual_ipaddress {\n"
+         "              10.0.0.100/24\n"
+         "          }\n"
+         "      }\n";
+}
+
+TEST(Runner, TheNodesShellDecidesWhetherADevTcpCheckCanWork) {
+  auto final_master = [](const std::string& shell1) {
+    ScenarioLoad l =
+        LoadScenarioText("name: r\nduration: 20s\nnodes:\n" + DevTcpNode("node1", 1, 100, shell1) +
+                             DevTcpNode("node2", 2, 90, "bash"),
+                         "r.yaml", ".");
+    EXPECT_TRUE(l.ok());
+    const RunResult r = RunScenario(*l.scenario);  // FindMetric points into it
+    const Metric* fm = FindMetric(r, "final_master", "vrid 51");
+    return fm ? fm->value : -1;
+  };
+  EXPECT_EQ(final_master("bash"), 0);  // node1: 100, its check works
+  EXPECT_EQ(final_master(""), 1);      // dash: node1's check fails, 100 - 20 < 90
+  EXPECT_EQ(final_master("dash"), 1);
+}
+
+}  // namespace
+}  // namespace vsim

@@ -154,8 +154,10 @@ TEST(WriteScenarioYaml, MasterBackupLooksRight) {
             0u)
       << yaml;
   // The configuration file ends with an empty line: kept (`+`).
+  // `shell: bash`: the seed's `</dev/tcp` check needs bash as /bin/sh.
   has("\nseed: 1\nduration: 60.000000s\nnodes:\n  - name: node1\n    interfaces:\n"
-      "      - {name: eth0, address: 10.0.0.1, segment: lan}\n    config: |2+\n"
+      "      - {name: eth0, address: 10.0.0.1, segment: lan}\n    shell: bash\n"
+      "    config: |2+\n"
       "      # From the vrrpsim seed");
   // The seed's configuration, verbatim, its '#' comment lines included.
   has("\n      vrrp_instance VI_1 {\n");
