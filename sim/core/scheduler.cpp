@@ -391,9 +391,9 @@ bool Scheduler::ShiftTimes(Duration d, Lane keep) {
   if (radix_ || !flat_) return false;
   const std::uint64_t kept = static_cast<std::uint64_t>(keep);
   for (const Entry& e : heap_)
-    if ((e.order >> kLaneShift) == kept && e.at < now_ + d) return false;
+    if ((e.order >> kLaneShift) <= kept && e.at < now_ + d) return false;
   for (Entry& e : heap_) {
-    if ((e.order >> kLaneShift) == kept) continue;
+    if ((e.order >> kLaneShift) <= kept) continue;
     e.at += d;
     records_[e.rec].at = e.at;
   }

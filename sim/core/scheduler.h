@@ -71,10 +71,18 @@ using vrrp::Time;
 // Order of simultaneous events. Lower lanes run first.
 enum class Lane : std::uint8_t {
   kOperation = 0,  // scenario operations and faults: the world changes first
-  kDelivery = 1,   // packet receptions, before timers (semantics doc §19.1)
-  kTimer = 2,      // engine deadlines (advert / master-down / script timers)
-  kObserver = 3,   // sampling and end-of-run bookkeeping
+  // What the world schedules on its own as inputs: a node's implicit start,
+  // the start a restart makes, a pause's end. Always after the timeline's
+  // operations at the same instant, as they are when the run starts from
+  // time 0 (those are scheduled first), also for operations added to a run
+  // in progress (ScenarioRun::AddOperations, exhaustive exploration).
+  kLateOperation = 1,
+  kDelivery = 2,  // packet receptions, before timers (semantics doc §19.1)
+  kTimer = 3,     // engine deadlines (advert / master-down / script timers)
+  kObserver = 4,  // sampling and end-of-run bookkeeping
 };
+// Operations: inputs of the world, not part of its steady state.
+inline bool IsOperationLane(Lane l) { return l <= Lane::kLateOperation; }
 
 // What an event is about. The scheduler does not interpret it.
 struct EventPayload {
@@ -118,8 +126,9 @@ class Scheduler {
   Scheduler& operator=(const Scheduler&) = delete;
   Scheduler(Scheduler&&) noexcept = default;
 
-  // Moves the clock and every pending event outside `keep` forward by `d`
-  // (their order unchanged); events in lane `keep` stay where they are.
+  // Moves the clock and every pending event in a lane after `keep` forward
+  // by `d` (their order unchanged); events in lanes up to `keep` stay where
+  // they are.
   // Only the flat small mode can do this in place: returns false (and
   // changes nothing) in another mode, or if an event kept would then lie
   // before the new now(). REQUIRES: d >= 0.

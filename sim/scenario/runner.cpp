@@ -16,12 +16,21 @@ namespace vsim {
 
 namespace {
 
+// Keeps the run's trace events (unless `out` is null) and counts them: the
+// steady-state skip needs to know that nothing was recorded in a period.
 struct Recorder : TraceSink {
   std::vector<TraceEvent>* out;
+  std::uint64_t count = 0;
   explicit Recorder(std::vector<TraceEvent>* o) : out(o) {}
   Recorder(const Recorder&) = delete;
-  void OnEvent(const TraceEvent& e) override { out->push_back(e); }
-  void TakeEvent(TraceEvent&& e) override { out->push_back(std::move(e)); }
+  void OnEvent(const TraceEvent& e) override {
+    ++count;
+    if (out) out->push_back(e);
+  }
+  void TakeEvent(TraceEvent&& e) override {
+    ++count;
+    if (out) out->push_back(std::move(e));
+  }
 };
 
 // Broadcast domain of every segment: connected components over trunks.
@@ -103,9 +112,6 @@ struct ScenarioRun::Impl {
   std::vector<std::pair<int, MetricOp>> metric_ops;
   int n_nodes = 0;
   bool want_connectivity = false;
-  // Per scheduled operation (Simulation::ScheduledOperation): a node's
-  // implicit start rather than a timeline operation.
-  std::vector<bool> implicit_start;
 
   Impl(const Scenario& sc, const RunOptions& opt);
   Impl(const Impl& o)
@@ -117,13 +123,14 @@ struct ScenarioRun::Impl {
         metric_ops(o.metric_ops),
         n_nodes(o.n_nodes),
         want_connectivity(o.want_connectivity),
-        implicit_start(o.implicit_start) {
+        skipped_events(o.skipped_events) {
+    recorder.count = o.recorder.count;
     Attach();
   }
 
   // Points the simulation's observers at this run's own.
   void Attach() {
-    recorder.out = &result.events;
+    recorder.out = options.record_events ? &result.events : nullptr;
     sim.AddSink(&split);
     sim.AddSink(&recorder);  // last: it takes each event (TraceSink::TakeEvent)
     if (want_connectivity) sim.SetAfterOperation([this](Time t) { SampleConnectivity(t); });
@@ -187,15 +194,15 @@ struct ScenarioRun::Impl {
     // a key every quiet simulated second.
     thread_local std::vector<Seen> seen(kKeep);
     std::size_t first = 0, count = 0;
-    std::size_t recorded = result.events.size();
+    std::uint64_t recorded = recorder.count;
     std::uint64_t inputs = sim.inputs_processed();
     for (Time t = (sim.now() / kStep + 1) * kStep; t < end; t += kStep) {
       sim.RunUntil(t);
       // An input that changed nothing (the end of a pause of a daemon that
       // has gone since) records nothing, but it is no repeat either.
-      if (result.events.size() != recorded || sim.inputs_processed() != inputs) {
+      if (recorder.count != recorded || sim.inputs_processed() != inputs) {
         count = 0;
-        recorded = result.events.size();
+        recorded = recorder.count;
         inputs = sim.inputs_processed();
       }
       const std::uint64_t h = sim.SteadyStateHash();
@@ -409,8 +416,7 @@ void ScenarioRun::Impl::ScheduleOps(const Scenario& sc, const std::vector<std::s
       }
     }
     if (options.metrics) metric_ops.emplace_back(s.order, std::move(mop));
-    implicit_start.push_back(s.order == 1);
-    sim.Schedule(std::move(op), s.at);
+    sim.Schedule(std::move(op), s.at, s.order == 1);
   }
   // Operations added later sort in as they would have been scheduled from
   // the start (stable: the earlier ones first at equal keys).
@@ -425,6 +431,9 @@ ScenarioRun::ScenarioRun(const ScenarioRun& o) : impl_(std::make_unique<Impl>(*o
 ScenarioRun::~ScenarioRun() = default;
 
 void ScenarioRun::RunUntil(Time until) { impl_->sim.RunUntil(until); }
+void ScenarioRun::RunToEnd(Time end) { impl_->RunToEnd(end); }
+void ScenarioRun::AddSink(TraceSink* sink) { impl_->sim.AddSink(sink); }
+const Simulation& ScenarioRun::simulation() const { return impl_->sim; }
 Time ScenarioRun::now() const { return impl_->sim.now(); }
 
 bool ScenarioRun::Reseed(std::uint64_t seed) {
@@ -445,30 +454,18 @@ bool ScenarioRun::AddOperations(const Scenario& sc, const std::vector<std::size_
     if (i >= sc.timeline.size() || sc.timeline[i].at <= now) return false;
     added[i] = true;
   }
-  std::vector<Time> times;
   for (std::size_t i : ops) {
     // From the start, sc's own operations at one instant run in timeline
     // order; here the run's own ones, scheduled earlier, run first.
     for (std::size_t j = i + 1; j < sc.timeline.size(); ++j)
       if (!added[j] && sc.timeline[j].at == sc.timeline[i].at) return false;
-    times.push_back(sc.timeline[i].at);
   }
-  std::sort(times.begin(), times.end());
-  // Pending operation-lane events were scheduled before the new operations,
-  // so at an equal instant they now run first. From the start, that is
-  // right for the timeline's own operations (the new ones come after them
-  // in the timeline), but the new ones would have run before a node's
-  // implicit start and before what operations schedule on their own (a
-  // restart's start, a pause's end). Refuse those.
-  bool clash = false;
-  r.sim.ForEachPendingEvent([&](const Event& e) {
-    if (e.lane != Lane::kOperation || !std::binary_search(times.begin(), times.end(), e.at)) return;
-    const std::int64_t op = Simulation::ScheduledOperation(e);
-    if (op < 0 || static_cast<std::size_t>(op) >= r.implicit_start.size() ||
-        r.implicit_start[static_cast<std::size_t>(op)])
-      clash = true;
-  });
-  if (clash) return false;
+  // Pending timeline operations were scheduled before the new ones, so at
+  // an equal instant they run first, as from the start (the new ones come
+  // after them in the timeline). A node's implicit start and what
+  // operations schedule on their own (a restart's start, a pause's end) run
+  // after every timeline operation at their instant (Lane::kLateOperation),
+  // whenever those were scheduled.
   std::vector<std::size_t> sorted = ops;
   std::sort(sorted.begin(), sorted.end());
   r.ScheduleOps(sc, sorted, false);

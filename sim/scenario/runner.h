@@ -18,6 +18,8 @@
 namespace vsim {
 
 using vrrp::Time;
+class Simulation;
+struct TraceSink;
 
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
@@ -33,6 +35,10 @@ struct RunOptions {
   // included (it counts the skipped repeats). Off: simulate every event
   // (the tests compare both).
   bool fast_forward = true;
+  // Keep the trace events in RunResult::events (the timeline, metrics and
+  // expectations need them). Off: they only reach the run's sinks
+  // (exhaustive exploration observes a run with monitors of its own).
+  bool record_events = true;
 };
 
 // A run in progress: a scenario's world, its observers and what they have
@@ -71,10 +77,19 @@ class ScenarioRun {
   // in the same relative order). False (nothing scheduled) when the result
   // could differ from running `sc` from time 0: an operation not after
   // now(); one followed in sc.timeline by another of the run's own at the
-  // same instant, or at the instant of a pending node start, restart or
-  // pause end (their order would change); different nodes; or `sc` needs
-  // connectivity samples this run does not take.
+  // same instant (their order would change); different nodes; or `sc`
+  // needs connectivity samples this run does not take.
   bool AddOperations(const Scenario& sc, const std::vector<std::size_t>& ops);
+
+  // Runs to `end` as Finish does (skipping the repeats of a steady state
+  // when options.fast_forward), without evaluating anything.
+  // REQUIRES: end >= now().
+  void RunToEnd(Time end);
+
+  // Adds an observer of the run's trace events after its own. A copy of
+  // the run does not carry it: the copier attaches its own.
+  void AddSink(TraceSink* sink);
+  const Simulation& simulation() const;
 
   // Runs to the end of `sc` (its duration) and evaluates its metrics and
   // expectations. The run is over afterwards.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 #include <map>
 #include <unordered_map>
 
@@ -290,7 +291,7 @@ Simulation::Simulation(const Simulation& o)
 }
 
 bool Simulation::ShiftTime(Duration d) {
-  if (!scheduler_.ShiftTimes(d, Lane::kOperation)) return false;
+  if (!scheduler_.ShiftTimes(d, Lane::kLateOperation)) return false;
   for (auto& h : hosts_)
     if (h->daemon) h->daemon->ShiftTime(d);
   now_ += d;
@@ -300,7 +301,7 @@ bool Simulation::ShiftTime(Duration d) {
 Time Simulation::NextPendingOperation() const {
   Time next = kNever;
   scheduler_.ForEachPending([&](const Event& e) {
-    if (e.lane == Lane::kOperation && e.at < next) next = e.at;
+    if (IsOperationLane(e.lane) && e.at < next) next = e.at;
   });
   return next;
 }
@@ -325,7 +326,7 @@ std::uint64_t Simulation::SteadyStateHash() const {
   // Pending events in any order: an order-free sum of their own hashes.
   std::uint64_t events = 0;
   scheduler_.ForEachPending([&](const Event& e) {
-    if (e.lane == Lane::kOperation) return;
+    if (IsOperationLane(e.lane)) return;
     std::uint64_t x = static_cast<std::uint64_t>(e.at - now_) * 0x9e3779b97f4a7c15ull;
     x ^= (static_cast<std::uint64_t>(e.lane) << 56) ^ (std::uint64_t{e.payload.kind} << 40) ^
          e.payload.target;
@@ -347,6 +348,18 @@ std::uint64_t Simulation::SteadyStateHash() const {
 bool Simulation::SteadyStateKey(vrrp::StateKey* key) const {
   key->clear();
   if (!SteadyStateKeyable()) return false;
+  AppendWorldKey(false, key);
+  return true;
+}
+
+bool Simulation::SearchStateKey(vrrp::StateKey* key) const {
+  key->clear();
+  if (!SteadyStateKeyable()) return false;
+  AppendWorldKey(true, key);
+  return true;
+}
+
+void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key) const {
   // Pending events in the order they will run, with times relative to now
   // and what they carry in place of pool indices and counters.
   struct Pending {
@@ -358,7 +371,7 @@ bool Simulation::SteadyStateKey(vrrp::StateKey* key) const {
   thread_local std::vector<Pending> pending;  // reused: no allocation per key
   pending.clear();
   scheduler_.ForEachPending([&](const Event& e) {
-    if (e.lane != Lane::kOperation) pending.push_back({e.at, e.lane, e.seq, e.payload});
+    if (inputs || !IsOperationLane(e.lane)) pending.push_back({e.at, e.lane, e.seq, e.payload});
   });
   std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     return a.at != b.at ? a.at < b.at : a.lane != b.lane ? a.lane < b.lane : a.seq < b.seq;
@@ -384,6 +397,11 @@ bool Simulation::SteadyStateKey(vrrp::StateKey* key) const {
         // The run's daemon generation only says whether the result is stale.
         put(static_cast<std::uint32_t>(p.payload.data >> 32) == h.generation);
         put(static_cast<std::int64_t>(p.payload.data & 0xffffffffu));
+        break;
+      case kEvOperation:
+        // Operations scheduled before the runs being compared diverged
+        // (the same index in both): the index names the operation.
+        put(static_cast<std::int64_t>(p.payload.data));
         break;
       default:  // host timer (data 0), client re-ARP (data: the VIP)
         put(static_cast<std::int64_t>(p.payload.data));
@@ -419,12 +437,43 @@ bool Simulation::SteadyStateKey(vrrp::StateKey* key) const {
       put(entry.reached);
       put(scheduler_.IsPending(entry.rearp));
     }
+    if (!inputs) continue;
+    // What operations set.
+    put(h.paused);
+    // The configuration object (shared by every copy of the run; a reload
+    // installs the one its operation carries): equal objects, equal
+    // configurations. Only equality of keys is used, never their order.
+    put(static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(h.config.get())));
+    put(static_cast<std::int64_t>(h.checks.size()));
+    for (const auto& [name, mode] : h.checks) {
+      put(static_cast<std::int64_t>(mode));
+      put(static_cast<std::int64_t>(name.size()));
+      for (std::size_t i = 0; i < name.size(); i += 8) {
+        std::int64_t chunk = 0;
+        for (std::size_t j = i; j < i + 8 && j < name.size(); ++j)
+          chunk = (chunk << 8) | static_cast<unsigned char>(name[j]);
+        put(chunk);
+      }
+    }
   }
-  return true;
-}
-
-std::int64_t Simulation::ScheduledOperation(const Event& e) {
-  return e.payload.kind == kEvOperation ? static_cast<std::int64_t>(e.payload.data) : -1;
+  if (!inputs) return;
+  for (int l = 0; l < topology_.link_count(); ++l) {
+    put(topology_.link_up(l));
+    for (int d = 0; d < 2; ++d) {
+      const LinkDirection& dir = topology_.direction(l * 2 + d);
+      put(dir.latency);
+      put(dir.jitter);
+      std::int64_t loss = 0;
+      static_assert(sizeof(loss) == sizeof(dir.loss));
+      std::memcpy(&loss, &dir.loss, sizeof loss);
+      put(loss);
+    }
+  }
+  const int n = host_count();
+  for (int a = 0; a < n; ++a)
+    for (int b = 0; b < n; ++b)
+      if (network_.blocked(a, b)) put(a * n + b);
+  put(-1);
 }
 
 bool Simulation::random_drawn() const {
@@ -607,9 +656,10 @@ std::vector<vrrp::Ipv4> Simulation::host_vips(int host) const {
   return out;
 }
 
-void Simulation::Schedule(Operation op, Time at) {
+void Simulation::Schedule(Operation op, Time at, bool late) {
   operations_.push_back(std::move(op));
-  scheduler_.Schedule(at, Lane::kOperation, EventPayload{kEvOperation, 0, operations_.size() - 1});
+  scheduler_.Schedule(at, late ? Lane::kLateOperation : Lane::kOperation,
+                      EventPayload{kEvOperation, 0, operations_.size() - 1});
 }
 
 void Simulation::RunUntil(Time until) {
@@ -617,7 +667,7 @@ void Simulation::RunUntil(Time until) {
     const Event e = scheduler_.Pop();
     now_ = e.at;
     ++events_processed_;
-    if (e.lane == Lane::kOperation) ++inputs_processed_;
+    if (IsOperationLane(e.lane)) ++inputs_processed_;
     Dispatch(e);
   }
   now_ = until;
@@ -778,7 +828,7 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
         // only then can the new one start (measured: 1.05 s from SIGTERM to
         // the new daemon's first notification, edges/power-file-and-lossy-link).
         h->restart = scheduler_.Schedule(
-            now + kRestartExitDelay, Lane::kOperation,
+            now + kRestartExitDelay, Lane::kLateOperation,
             EventPayload{kEvRestartStart, static_cast<std::uint32_t>(op.host), 0});
       } else {
         StartDaemon(now, op.host);
@@ -816,7 +866,7 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
     case OpKind::kPause:
       if (h->daemon && !h->paused) {
         h->paused = true;
-        scheduler_.Schedule(now + op.duration, Lane::kOperation,
+        scheduler_.Schedule(now + op.duration, Lane::kLateOperation,
                             EventPayload{kEvPauseEnd, static_cast<std::uint32_t>(op.host), 0});
       }
       break;

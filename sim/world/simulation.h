@@ -158,6 +158,14 @@ class Simulation {
   // what only operations change (configurations, topology, filters, check
   // modes), caches, and counters nothing reads back (Daemon::AppendState).
   bool SteadyStateKey(vrrp::StateKey* key) const;
+  // The whole state of the world for exhaustive exploration: two runs with
+  // equal keys at the same instant behave the same under any inputs to
+  // come. SteadyStateKey's contents plus what operations set (the pending
+  // operation-lane events, every link's state and parameters, the network's
+  // filters, check modes, power, pauses, the configuration each host runs).
+  // False (key empty) where random draws lie ahead (see SteadyStateKey) or
+  // a host is paused.
+  bool SearchStateKey(vrrp::StateKey* key) const;
   // A cheap hash of part of that key (the pending events' relative times
   // and kinds, each instance's state and priority) for finding candidates:
   // equal keys have equal hashes, not the reverse. 0 when SteadyStateKey
@@ -179,10 +187,6 @@ class Simulation {
   void ForEachPendingEvent(F&& f) const {
     scheduler_.ForEachPending(f);
   }
-  // For a pending event: the index of the operation it applies (the
-  // n-th Schedule call, from 0); -1 for every other event, among them the
-  // start a restart makes and the end of a pause.
-  static std::int64_t ScheduledOperation(const Event& e);
 
   // REQUIRES: called before the first Run*; names unique.
   int AddHost(HostSpec spec);
@@ -194,8 +198,9 @@ class Simulation {
 
   void AddSink(TraceSink* sink) { sinks_.push_back(sink); }
 
-  // REQUIRES: at >= now().
-  void Schedule(Operation op, Time at);
+  // `late`: a node's implicit start (Lane::kLateOperation), after the
+  // timeline's operations at the same instant. REQUIRES: at >= now().
+  void Schedule(Operation op, Time at, bool late = false);
 
   // Processes every event with time <= until; the clock ends at `until`.
   void RunUntil(Time until);
@@ -260,6 +265,8 @@ class Simulation {
   void RemoveAllVips(Time now, int host, const char* why);
   // No paused host and no random draws ahead (see SteadyStateKey).
   bool SteadyStateKeyable() const;
+  // SteadyStateKey's encoding; `inputs`: SearchStateKey's as well.
+  void AppendWorldKey(bool inputs, vrrp::StateKey* key) const;
 
   std::uint64_t seed_;
   SimulationOptions options_;
