@@ -11,6 +11,7 @@
 
 #include "sim/core/clip.h"
 #include "sim/explore/cluster_from_configs.h"
+#include "sim/explore/exhaustive.h"
 #include "sim/explore/explorer.h"
 #include "sim/explore/findings.h"
 #include "sim/explore/shard_file.h"
@@ -116,6 +117,58 @@ bool CheckOutputs(const ExploreCommandOptions& o, const std::vector<std::string>
   return false;
 }
 
+int RunExhaustiveCommand(const ExploreCommandOptions& o, const ExploreSetup& setup,
+                         ExhaustiveOptions xo, int jobs, std::ostream& out, std::ostream& err) {
+  if (xo.kinds.empty()) {
+    // The kinds the search draws from that can be enumerated.
+    for (int k = 0; k < kFaultKindCount; ++k)
+      if (setup.limits.weights[static_cast<std::size_t>(k)] > 0 &&
+          ExhaustiveKind(static_cast<FaultKind>(k)))
+        xo.kinds.push_back(static_cast<FaultKind>(k));
+  }
+  ExhaustiveResult result;
+  std::string error;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!RunExhaustive(setup, xo, &result, &error)) {
+    err << o.files[0] << ": explore --exhaustive: " << error << "\n";
+    return 2;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out << ExhaustiveReport(setup, result, o.quiet ? -1.0 : seconds);
+  bool violated = false, internal = false;
+  ExploreResult findings;
+  for (std::size_t vi = 0; vi < result.variants.size(); ++vi) {
+    const auto& vr = result.variants[vi];
+    internal = internal || !vr.confirmed;
+    for (const auto& p : vr.properties) {
+      if (!p.has_example) continue;
+      violated = true;
+      ViolationGroup g;
+      g.property = p.name;
+      g.variant = vr.variant;
+      g.signature = Signature(setup.variants[vi], p.name, p.example);
+      g.count = p.violating > ~std::uint64_t{0} ? ~std::uint64_t{0}
+                                                : static_cast<std::uint64_t>(p.violating);
+      g.schedule = p.example;
+      findings.groups.emplace(g.signature, std::move(g));
+    }
+  }
+  if (internal) return 3;
+  if (!o.out.empty()) {
+    ShrinkGroups(setup, &findings, jobs);
+    const ExploreHeader header = MakeHeader(setup, o.files[0], 0);
+    const auto classes = ClassifyFindings(findings);
+    if (!WriteFindingsDir(o.out, header, findings, classes, &error)) {
+      err << "vrrpsim explore: " << error << "\n";
+      return 2;
+    }
+    out << "\nfindings written to " << o.out << "/ (findings.jsonl, summary.json"
+        << (classes.empty() ? "" : ", one minimal scenario per property violated") << ")\n";
+  }
+  return violated ? 1 : 0;
+}
+
 }  // namespace
 
 int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::ostream& err) {
@@ -196,7 +249,10 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
   if (!duration_flag("--quiet-period", o.quiet_period, &eo.quiet) ||
       !duration_flag("--min-gap", o.min_gap, &eo.min_gap))
     return 2;
-  if (!o.window.empty()) {
+  if (!o.window.empty() && o.exhaustive && o.window.find(',') == std::string::npos) {
+    eo.window_from = 0;
+    if (!duration_flag("--window", o.window, &eo.window_to)) return 2;
+  } else if (!o.window.empty()) {
     const auto comma = o.window.find(',');
     if (comma == std::string::npos) {
       err << "vrrpsim explore: --window '" << o.window
@@ -294,6 +350,43 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
     return 2;
   }
   if (!CheckOutputs(o, scenario->input_files, err)) return 2;
+  ExhaustiveOptions xo;
+  if (o.exhaustive) {
+    if (!o.shard.empty() || o.runs || !o.time.empty() || !o.weights.empty()) {
+      err << "vrrpsim explore: --exhaustive takes no --shard, --runs, --time or --weight (the "
+             "bound decides what is run)\n";
+      return 2;
+    }
+    std::optional<vrrp::Duration> grid;
+    if (!duration_flag("--grid", o.grid.empty() ? "250ms" : o.grid, &grid)) return 2;
+    if (*grid <= 0) {
+      err << "vrrpsim explore: --grid must be longer than 0\n";
+      return 2;
+    }
+    xo.bound.grid = *grid;
+    xo.bound.max_faults = eo.max_faults.value_or(2);
+    eo.max_faults = xo.bound.max_faults;
+    xo.bound.window_from = eo.window_from.value_or(0);
+    xo.bound.window_to = eo.window_to.value_or(60 * vrrp::kSecond);
+    eo.window_from = xo.bound.window_from;
+    eo.window_to = xo.bound.window_to;
+    if (xo.bound.max_faults > 4 || (xo.bound.window_to - xo.bound.window_from) / *grid > 100000) {
+      err << "vrrpsim explore: --exhaustive bound too large (at most 4 faults and 100000 "
+             "instants)\n";
+      return 2;
+    }
+    if (!eo.duration) eo.duration = xo.bound.window_to + eo.quiet.value_or(60 * vrrp::kSecond);
+    eo.no_prefix = true;
+    xo.dedup = !o.no_dedup;
+    xo.jobs = o.jobs;
+    for (const auto& f : eo.only_faults) {
+      auto k = ParseFaultKind(f);
+      if (k) xo.kinds.push_back(*k);
+    }
+  } else if (!o.grid.empty() || o.no_dedup) {
+    err << "vrrpsim explore: --grid and --no-dedup go with --exhaustive\n";
+    return 2;
+  }
   ExploreSetup setup;
   std::string error;
   if (!PrepareExplore(*scenario, eo, &setup, &error)) {
@@ -303,6 +396,7 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
 
   const int jobs =
       o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (o.exhaustive) return RunExhaustiveCommand(o, setup, xo, jobs, out, err);
   ExploreRange range;
   range.begin = shard > 0 ? static_cast<std::uint64_t>(shard - 1) : 0;
   range.end = runs;

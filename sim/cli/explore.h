@@ -32,6 +32,9 @@ struct ExploreCommandOptions {
   std::string window;                // --window FROM,TO
   std::vector<std::string> weights;  // --weight KIND=N
   bool quiet = false;                // no progress line
+  bool exhaustive = false;           // every schedule within the bound (sim/explore/exhaustive.h)
+  std::string grid;                  // --grid: the instants faults start and end at
+  bool no_dedup = false;             // --no-dedup: every prefix its own state (measurements)
 };
 
 // Exit status: 0 no property violated, 1 violations found, 2 bad input.

@@ -73,6 +73,7 @@ Examples:
   vrrpsim explore FILE --runs 64000 --shard 3/64 --out shard-3.json   # one shard of a bigger search
   vrrpsim explore --merge shard-*.json --out findings/       # the same result as one unsharded run
   vrrpsim explore FILE --faults crash,partition --property no_split_brain --max-faults 2
+  vrrpsim explore FILE --exhaustive --max-faults 2 --grid 250ms --window 60s   # every schedule
 
 Fault kinds: crash stop restart power pause reload check track_file link partition block
 loss jitter foreign. Properties: no_split_brain vip_available converges no_flapping expect.
@@ -289,6 +290,14 @@ int main(int argc, char** argv) {
   explore_cmd->add_flag("--no-prefix", explore.no_prefix,
                         "Leave out the scenario's own timeline (only the random faults)");
   explore_cmd->add_flag("-q,--quiet", explore.quiet, "No progress line");
+  explore_cmd->add_flag("--exhaustive", explore.exhaustive,
+                        "Every schedule within the bound (--max-faults, --grid, --window TO or "
+                        "FROM,TO) instead of random ones");
+  explore_cmd->add_option(
+      "--grid", explore.grid,
+      "--exhaustive: faults start and end at multiples of this (default 250ms)");
+  explore_cmd->add_flag("--no-dedup", explore.no_dedup,
+                        "--exhaustive: explore equal states again (to measure what merging saves)");
   explore_cmd->add_flag("--strict", explore.strict,
                         "Exit 2 when a node configuration has a keepalived error (a value "
                         "ignored or defaulted), not only a fatal one");

@@ -92,9 +92,8 @@ vrrp::Time TrialBuilder::SettleTime(const FaultSchedule& schedule) {
   return t;
 }
 
-void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
-  std::vector<std::pair<int, ScenarioOp>> ops;  // (order at equal times, op)
-  ops.reserve(2 * schedule.size());
+void TrialBuilder::FaultOps(const Fault& f, std::size_t k, Scenario* out,
+                            std::vector<std::pair<int, ScenarioOp>>* ops) const {
   auto make = [&](OpKind kind, vrrp::Time at, int node, std::string label) {
     ScenarioOp op;
     op.kind = kind;
@@ -110,155 +109,170 @@ void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
       if (i.name == name) return &i;
     return nullptr;
   };
-  for (std::size_t k = 0; k < schedule.size(); ++k) {
-    const Fault& f = schedule[k];
-    const std::string open = OpenLabel(k), close = CloseLabel(k);
-    const auto end = f.end();
-    auto add = [&](ScenarioOp op, bool closing) {
-      ops.emplace_back(closing ? 0 : 1, std::move(op));
-    };
-    switch (f.kind) {
-      case FaultKind::kCrash:
-      case FaultKind::kStop:
-        add(make(f.kind == FaultKind::kCrash ? OpKind::kCrash : OpKind::kStop, f.at, f.node, open),
-            false);
-        if (end) add(make(OpKind::kStart, *end, f.node, close), true);
-        break;
-      case FaultKind::kRestart:
-        add(make(OpKind::kRestart, f.at, f.node, open), false);
-        break;
-      case FaultKind::kPower:
-        add(make(OpKind::kPowerOff, f.at, f.node, open), false);
-        if (end) add(make(OpKind::kPowerOn, *end, f.node, close), true);
-        break;
-      case FaultKind::kPause: {
-        ScenarioOp op = make(OpKind::kPause, f.at, f.node, open);
-        op.duration = end ? *f.length : base_.duration - f.at + 1;
-        add(std::move(op), false);
-        break;
+  const std::string open = OpenLabel(k), close = CloseLabel(k);
+  const auto end = f.end();
+  auto add = [&](ScenarioOp op, bool closing) {
+    ops->emplace_back(closing ? 0 : 1, std::move(op));
+  };
+  switch (f.kind) {
+    case FaultKind::kCrash:
+    case FaultKind::kStop:
+      add(make(f.kind == FaultKind::kCrash ? OpKind::kCrash : OpKind::kStop, f.at, f.node, open),
+          false);
+      if (end) add(make(OpKind::kStart, *end, f.node, close), true);
+      break;
+    case FaultKind::kRestart:
+      add(make(OpKind::kRestart, f.at, f.node, open), false);
+      break;
+    case FaultKind::kPower:
+      add(make(OpKind::kPowerOff, f.at, f.node, open), false);
+      if (end) add(make(OpKind::kPowerOn, *end, f.node, close), true);
+      break;
+    case FaultKind::kPause: {
+      ScenarioOp op = make(OpKind::kPause, f.at, f.node, open);
+      op.duration = end ? *f.length : base_.duration - f.at + 1;
+      add(std::move(op), false);
+      break;
+    }
+    case FaultKind::kReload: {
+      ScenarioOp op = make(OpKind::kReload, f.at, f.node, open);
+      const auto& n = base_.nodes[static_cast<std::size_t>(f.node)];
+      op.config = node_configs_[static_cast<std::size_t>(f.node)];
+      op.config_text = n.config_text;
+      add(std::move(op), false);
+      break;
+    }
+    case FaultKind::kCheck: {
+      ScenarioOp op = make(OpKind::kSetCheck, f.at, f.node, open);
+      op.name = f.name;
+      op.check = CheckMode::kFail;
+      add(std::move(op), false);
+      if (end) {
+        ScenarioOp back = make(OpKind::kSetCheck, *end, f.node, close);
+        back.name = f.name;
+        back.check = CheckMode::kSucceed;
+        add(std::move(back), true);
       }
-      case FaultKind::kReload: {
-        ScenarioOp op = make(OpKind::kReload, f.at, f.node, open);
-        const auto& n = base_.nodes[static_cast<std::size_t>(f.node)];
-        op.config = node_configs_[static_cast<std::size_t>(f.node)];
-        op.config_text = n.config_text;
-        add(std::move(op), false);
-        break;
+      break;
+    }
+    case FaultKind::kTrackFile: {
+      ScenarioOp op = make(OpKind::kTrackFile, f.at, f.node, open);
+      op.name = f.name;
+      op.value = f.value;
+      add(std::move(op), false);
+      if (end) {
+        ScenarioOp back = make(OpKind::kTrackFile, *end, f.node, close);
+        back.name = f.name;
+        back.value = 0;
+        add(std::move(back), true);
       }
-      case FaultKind::kCheck: {
-        ScenarioOp op = make(OpKind::kSetCheck, f.at, f.node, open);
-        op.name = f.name;
-        op.check = CheckMode::kFail;
-        add(std::move(op), false);
-        if (end) {
-          ScenarioOp back = make(OpKind::kSetCheck, *end, f.node, close);
-          back.name = f.name;
-          back.check = CheckMode::kSucceed;
-          add(std::move(back), true);
-        }
-        break;
+      break;
+    }
+    case FaultKind::kLink: {
+      ScenarioOp op = make(OpKind::kLinkDown, f.at, f.node, open);
+      op.name = f.name;
+      add(std::move(op), false);
+      if (end) {
+        ScenarioOp back = make(OpKind::kLinkUp, *end, f.node, close);
+        back.name = f.name;
+        add(std::move(back), true);
       }
-      case FaultKind::kTrackFile: {
-        ScenarioOp op = make(OpKind::kTrackFile, f.at, f.node, open);
-        op.name = f.name;
-        op.value = f.value;
-        add(std::move(op), false);
-        if (end) {
-          ScenarioOp back = make(OpKind::kTrackFile, *end, f.node, close);
-          back.name = f.name;
-          back.value = 0;
-          add(std::move(back), true);
-        }
-        break;
+      break;
+    }
+    case FaultKind::kLoss:
+    case FaultKind::kJitter: {
+      const NodeInterface* ni = iface_of(f.node, f.name);
+      if (!ni) break;
+      ScenarioOp op = make(OpKind::kLinkParams, f.at, f.node, open);
+      op.name = f.name;
+      op.up = ni->up;
+      op.down = ni->down;
+      for (LinkDirection* d : {&op.up, &op.down}) {
+        if (f.kind == FaultKind::kLoss)
+          d->loss = static_cast<double>(f.value) / 1000.0;
+        else
+          d->jitter = f.value;
       }
-      case FaultKind::kLink: {
-        ScenarioOp op = make(OpKind::kLinkDown, f.at, f.node, open);
-        op.name = f.name;
-        add(std::move(op), false);
-        if (end) {
-          ScenarioOp back = make(OpKind::kLinkUp, *end, f.node, close);
-          back.name = f.name;
-          add(std::move(back), true);
-        }
-        break;
+      add(std::move(op), false);
+      if (end) {
+        ScenarioOp back = make(OpKind::kLinkParams, *end, f.node, close);
+        back.name = f.name;
+        back.up = ni->up;
+        back.down = ni->down;
+        add(std::move(back), true);
       }
-      case FaultKind::kLoss:
-      case FaultKind::kJitter: {
-        const NodeInterface* ni = iface_of(f.node, f.name);
-        if (!ni) break;
-        ScenarioOp op = make(OpKind::kLinkParams, f.at, f.node, open);
-        op.name = f.name;
-        op.up = ni->up;
-        op.down = ni->down;
-        for (LinkDirection* d : {&op.up, &op.down}) {
-          if (f.kind == FaultKind::kLoss)
-            d->loss = static_cast<double>(f.value) / 1000.0;
-          else
-            d->jitter = f.value;
-        }
-        add(std::move(op), false);
-        if (end) {
-          ScenarioOp back = make(OpKind::kLinkParams, *end, f.node, close);
-          back.name = f.name;
-          back.up = ni->up;
-          back.down = ni->down;
-          add(std::move(back), true);
-        }
-        break;
+      break;
+    }
+    case FaultKind::kPartition: {
+      ScenarioOp op = make(OpKind::kPartition, f.at, -1, open);
+      std::vector<int> rest;
+      for (int i = 0; i < static_cast<int>(out->nodes.size()); ++i)
+        if (i != f.node) rest.push_back(i);
+      op.groups = {{f.node}, rest};
+      add(std::move(op), false);
+      if (end) add(make(OpKind::kHeal, *end, -1, close), true);
+      break;
+    }
+    case FaultKind::kBlock: {
+      ScenarioOp op = make(OpKind::kBlock, f.at, f.node, open);
+      op.peer = f.peer;
+      add(std::move(op), false);
+      if (end) {
+        ScenarioOp back = make(OpKind::kUnblock, *end, f.node, close);
+        back.peer = f.peer;
+        add(std::move(back), true);
       }
-      case FaultKind::kPartition: {
-        ScenarioOp op = make(OpKind::kPartition, f.at, -1, open);
-        std::vector<int> rest;
-        for (int i = 0; i < static_cast<int>(out->nodes.size()); ++i)
-          if (i != f.node) rest.push_back(i);
-        op.groups = {{f.node}, rest};
-        add(std::move(op), false);
-        if (end) add(make(OpKind::kHeal, *end, -1, close), true);
-        break;
+      break;
+    }
+    case FaultKind::kForeign: {
+      // A node of its own, on the segment of the targeted node's interface.
+      const NodeInterface* ni = iface_of(f.node, f.name);
+      const vrrp::VrrpInstance* ours = nullptr;
+      for (const auto& n : base_.nodes)
+        for (const auto& inst : n.config.instances)
+          if (inst.vrid == f.vrid && !ours) ours = &inst;
+      if (!ni || !ours) break;
+      ScenarioNode node;
+      node.name = "foreign" + std::to_string(k + 1);
+      node.config_source = "<inline>";
+      node.config_text = ForeignConfig(*ours, "eth0", f.value);
+      vrrp::ParseOptions po;
+      po.known_interfaces = {"eth0"};
+      node.config = vrrp::ParseConfig(node.config_text, node.name, po).config;
+      NodeInterface iface;
+      iface.name = "eth0";
+      iface.segment = ni->segment;
+      for (std::uint32_t x = 0xfe01 + static_cast<std::uint32_t>(k);; x += 16) {
+        iface.address = vrrp::Ipv4((10u << 24) | (250u << 16) | (x & 0xffffu));
+        if (!AddressUsed(*out, iface.address)) break;
       }
-      case FaultKind::kBlock: {
-        ScenarioOp op = make(OpKind::kBlock, f.at, f.node, open);
-        op.peer = f.peer;
-        add(std::move(op), false);
-        if (end) {
-          ScenarioOp back = make(OpKind::kUnblock, *end, f.node, close);
-          back.peer = f.peer;
-          add(std::move(back), true);
-        }
-        break;
-      }
-      case FaultKind::kForeign: {
-        // A node of its own, on the segment of the targeted node's interface.
-        const NodeInterface* ni = iface_of(f.node, f.name);
-        const vrrp::VrrpInstance* ours = nullptr;
-        for (const auto& n : base_.nodes)
-          for (const auto& inst : n.config.instances)
-            if (inst.vrid == f.vrid && !ours) ours = &inst;
-        if (!ni || !ours) break;
-        ScenarioNode node;
-        node.name = "foreign" + std::to_string(k + 1);
-        node.config_source = "<inline>";
-        node.config_text = ForeignConfig(*ours, "eth0", f.value);
-        vrrp::ParseOptions po;
-        po.known_interfaces = {"eth0"};
-        node.config = vrrp::ParseConfig(node.config_text, node.name, po).config;
-        NodeInterface iface;
-        iface.name = "eth0";
-        iface.segment = ni->segment;
-        for (std::uint32_t x = 0xfe01 + static_cast<std::uint32_t>(k);; x += 16) {
-          iface.address = vrrp::Ipv4((10u << 24) | (250u << 16) | (x & 0xffffu));
-          if (!AddressUsed(*out, iface.address)) break;
-        }
-        node.interfaces.push_back(iface);
-        node.start.reset();
-        const int index = static_cast<int>(out->nodes.size());
-        out->nodes.push_back(std::move(node));
-        add(make(OpKind::kStart, f.at, index, open), false);
-        if (end) add(make(OpKind::kStop, *end, index, close), true);
-        break;
-      }
+      node.interfaces.push_back(iface);
+      node.start.reset();
+      const int index = static_cast<int>(out->nodes.size());
+      out->nodes.push_back(std::move(node));
+      add(make(OpKind::kStart, f.at, index, open), false);
+      if (end) add(make(OpKind::kStop, *end, index, close), true);
+      break;
     }
   }
+}
+
+std::vector<ScenarioOp> TrialBuilder::FaultOpsOf(const Fault& f, std::size_t k,
+                                                 bool closing) const {
+  std::vector<std::pair<int, ScenarioOp>> ops;
+  Scenario scratch;
+  scratch.nodes = base_.nodes;
+  FaultOps(f, k, &scratch, &ops);
+  std::vector<ScenarioOp> out;
+  for (auto& [order, op] : ops)
+    if ((order == 0) == closing) out.push_back(std::move(op));
+  return out;
+}
+
+void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
+  std::vector<std::pair<int, ScenarioOp>> ops;  // (order at equal times, op)
+  ops.reserve(2 * schedule.size());
+  for (std::size_t k = 0; k < schedule.size(); ++k) FaultOps(schedule[k], k, out, &ops);
   // Faults after the prefix's operations at equal times; a window closing at
   // the instant another opens closes first.
   StableSortSmall(&ops, [](const auto& a, const auto& b) {

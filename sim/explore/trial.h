@@ -45,9 +45,16 @@ class TrialBuilder {
   // When one fault is over: its window's end, a restart's new daemon (a
   // second later), or its opening for a window left open.
   static vrrp::Time OverAt(const Fault& f);
+  // The operations that open fault `k` of a schedule (closing: that close
+  // it), exactly as Build adds them (a window's close carries the `length`
+  // of `f`; `f` must have one).
+  std::vector<ScenarioOp> FaultOpsOf(const Fault& f, std::size_t k, bool closing) const;
 
  private:
   void AddOps(const FaultSchedule& schedule, Scenario* out) const;
+  // Appends fault k's operations as (0 closing / 1 opening, op).
+  void FaultOps(const Fault& f, std::size_t k, Scenario* out,
+                std::vector<std::pair<int, ScenarioOp>>* ops) const;
 
   Scenario base_;  // the prefix kept or not, duration set
   // Each node's configuration, shared by the reload faults of every trial.

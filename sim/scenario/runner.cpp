@@ -266,6 +266,23 @@ struct ScenarioRun::Impl {
 
 namespace {
 
+Operation ToOperation(const ScenarioOp& so) {
+  Operation op;
+  op.kind = so.kind;
+  op.label = so.label;
+  op.host = so.node;
+  op.peer = so.peer;
+  op.name = so.name;
+  op.check = so.check;
+  op.duration = so.duration;
+  op.value = so.value;
+  op.groups = so.groups;
+  op.up = so.up;
+  op.down = so.down;
+  op.config = so.config;
+  return op;
+}
+
 // The domain of a host's instance of `vrid` (see SegmentDomains).
 DomainTable BuildDomains(const Scenario& sc) {
   const auto segment_domains = SegmentDomains(sc);
@@ -392,18 +409,7 @@ void ScenarioRun::Impl::ScheduleOps(const Scenario& sc, const std::vector<std::s
       mop.subject = "start " + sc.nodes[s.index].name;
     } else {
       const ScenarioOp& so = sc.timeline[s.index];
-      op.kind = so.kind;
-      op.label = so.label;
-      op.host = so.node;
-      op.peer = so.peer;
-      op.name = so.name;
-      op.check = so.check;
-      op.duration = so.duration;
-      op.value = so.value;
-      op.groups = so.groups;
-      op.up = so.up;
-      op.down = so.down;
-      op.config = so.config;
+      op = ToOperation(so);
       if (options.metrics) {
         mop.kind = so.kind;
         mop.host = so.node;
@@ -469,6 +475,17 @@ bool ScenarioRun::AddOperations(const Scenario& sc, const std::vector<std::size_
   std::vector<std::size_t> sorted = ops;
   std::sort(sorted.begin(), sorted.end());
   r.ScheduleOps(sc, sorted, false);
+  return true;
+}
+
+bool ScenarioRun::AddTimelineOps(const std::vector<ScenarioOp>& ops) {
+  Impl& r = *impl_;
+  if (r.options.metrics) return false;
+  // At now() only while nothing has run yet (faults at time 0).
+  const bool fresh = r.sim.events_processed() == 0;
+  for (const auto& so : ops)
+    if (so.at < r.sim.now() || (so.at == r.sim.now() && !fresh)) return false;
+  for (const auto& so : ops) r.sim.Schedule(ToOperation(so), so.at);
   return true;
 }
 

@@ -19,7 +19,7 @@ namespace vsim {
 
 using vrrp::Time;
 class Simulation;
-struct TraceSink;
+class TraceSink;
 
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
@@ -80,6 +80,13 @@ class ScenarioRun {
   // same instant (their order would change); different nodes; or `sc`
   // needs connectivity samples this run does not take.
   bool AddOperations(const Scenario& sc, const std::vector<std::size_t>& ops);
+
+  // Schedules `ops` (in this order at equal instants) as timeline
+  // operations after every one the run has, without a scenario to name
+  // them in (exhaustive exploration adds a schedule's faults as it goes;
+  // it checks properties with monitors of its own). False (nothing
+  // scheduled) if one is not after now() or the run computes metrics.
+  bool AddTimelineOps(const std::vector<ScenarioOp>& ops);
 
   // Runs to `end` as Finish does (skipping the repeats of a steady state
   // when options.fast_forward), without evaluating anything.

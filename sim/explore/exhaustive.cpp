@@ -1,0 +1,893 @@
+#include "sim/explore/exhaustive.h"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <unordered_map>
+
+#include "engine/state_key.h"
+#include "sim/core/rng.h"
+#include "sim/core/time_text.h"
+#include "sim/scenario/runner.h"
+#include "sim/world/simulation.h"
+
+namespace vsim {
+
+using vrrp::Duration;
+using vrrp::kNever;
+using vrrp::Time;
+
+std::string CountText(ScheduleCount n) {
+  if (n == 0) return "0";
+  std::string s;
+  while (n > 0) {
+    s.push_back(static_cast<char>('0' + static_cast<int>(n % 10)));
+    n /= 10;
+  }
+  std::reverse(s.begin(), s.end());
+  return s;
+}
+
+bool ExhaustiveKind(FaultKind k) {
+  switch (k) {
+    case FaultKind::kCrash:
+    case FaultKind::kStop:
+    case FaultKind::kRestart:
+    case FaultKind::kPower:
+    case FaultKind::kReload:
+    case FaultKind::kCheck:
+    case FaultKind::kLink:
+    case FaultKind::kPartition:
+    case FaultKind::kBlock:
+      return true;
+    default:
+      // pause: its end is fixed when it starts; track_file: a value to
+      // choose; loss, jitter: random draws; foreign: a node of its own.
+      return false;
+  }
+}
+
+std::vector<FaultType> BuildAlphabet(const ExploreTargets& targets,
+                                     const std::vector<FaultKind>& kinds) {
+  std::vector<FaultType> out;
+  for (FaultKind k : kinds) {
+    if (!ExhaustiveKind(k)) continue;
+    for (int n = 0; n < targets.nodes; ++n) {
+      FaultType t;
+      t.kind = k;
+      t.node = n;
+      const auto node = static_cast<std::size_t>(n);
+      switch (k) {
+        case FaultKind::kCheck:
+          for (const auto& s : targets.scripts[node]) {
+            t.name = s;
+            out.push_back(t);
+          }
+          break;
+        case FaultKind::kLink:
+          for (const auto& i : targets.interfaces[node]) {
+            t.name = i;
+            out.push_back(t);
+          }
+          break;
+        case FaultKind::kPartition:
+          if (targets.nodes >= 2) out.push_back(t);
+          break;
+        case FaultKind::kBlock:
+          for (int p = 0; p < targets.nodes; ++p)
+            if (p != n) {
+              t.peer = p;
+              out.push_back(t);
+            }
+          break;
+        default:
+          out.push_back(t);
+          break;
+      }
+    }
+  }
+  return out;
+}
+
+std::string TypeText(const FaultType& t, const std::vector<std::string>& names) {
+  auto name = [&](int n) {
+    return n >= 0 && n < static_cast<int>(names.size()) ? names[static_cast<std::size_t>(n)]
+                                                        : std::string("?");
+  };
+  std::string s = std::string(FaultKindName(t.kind)) + " " + name(t.node);
+  if (t.kind == FaultKind::kBlock) s += "->" + name(t.peer);
+  if (!t.name.empty()) s += " " + t.name;
+  return s;
+}
+
+namespace {
+
+// Completions: the number of ways to make the choices of instants
+// k..instants-1 with `open` windows open and `budget` faults left, where
+// the alphabet has `windows` window types and `instants_types` instant
+// types. At an instant a choice closes any subset of the open windows and
+// opens any set of types that are not open (at most `budget`); a window
+// opened is open from then on until a later choice closes it.
+class CompletionTable {
+ public:
+  CompletionTable(int windows, int instant_types, int instants, int max_faults)
+      : w_(windows), i_(instant_types), n_(instants), k_(max_faults) {
+    const int opens = std::min(w_, k_);
+    table_.assign(static_cast<std::size_t>(n_ + 1) * static_cast<std::size_t>(opens + 1) *
+                      static_cast<std::size_t>(k_ + 1),
+                  0);
+    for (int o = 0; o <= opens; ++o)
+      for (int b = 0; b <= k_; ++b) At(n_, o, b) = 1;
+    for (int k = n_ - 1; k >= 0; --k)
+      for (int o = 0; o <= opens; ++o)
+        for (int b = 0; b <= k_; ++b) {
+          ScheduleCount sum = 0;
+          for (int c = 0; c <= o; ++c)
+            for (int aw = 0; aw <= b && aw <= w_ - o; ++aw)
+              for (int ai = 0; aw + ai <= b && ai <= i_; ++ai) {
+                const int no = o - c + aw;
+                if (no > opens) continue;
+                sum +=
+                    Choose(o, c) * Choose(w_ - o, aw) * Choose(i_, ai) * At(k + 1, no, b - aw - ai);
+              }
+          At(k, o, b) = sum;
+        }
+  }
+  ScheduleCount Get(int k, int open, int budget) const {
+    return const_cast<CompletionTable*>(this)->At(k, open, budget);
+  }
+
+ private:
+  static ScheduleCount Choose(int n, int r) {
+    if (r < 0 || r > n) return 0;
+    ScheduleCount c = 1;
+    for (int i = 1; i <= r; ++i)
+      c = c * static_cast<ScheduleCount>(n - r + i) / static_cast<ScheduleCount>(i);
+    return c;
+  }
+  ScheduleCount& At(int k, int o, int b) {
+    const int opens = std::min(w_, k_);
+    return table_[(static_cast<std::size_t>(k) * static_cast<std::size_t>(opens + 1) +
+                   static_cast<std::size_t>(o)) *
+                      static_cast<std::size_t>(k_ + 1) +
+                  static_cast<std::size_t>(b)];
+  }
+  int w_, i_, n_, k_;
+  std::vector<ScheduleCount> table_;
+};
+
+int CountWindows(const std::vector<FaultType>& types) {
+  int w = 0;
+  for (const auto& t : types) w += t.window() ? 1 : 0;
+  return w;
+}
+
+}  // namespace
+
+ScheduleCount CountSchedules(const std::vector<FaultType>& types, int instants, int max_faults) {
+  const int w = CountWindows(types);
+  CompletionTable t(w, static_cast<int>(types.size()) - w, instants, max_faults);
+  return t.Get(0, 0, max_faults);
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// The property monitors: no_split_brain (while connected), vip_available and
+// converges, decided online from the run's trace events with the semantics
+// of their checkers on a finished run (expectations.cpp: EvalNoSplit with
+// ConnectedSplitSpans, EvalVipAvailable, EvalConverges with ConvergedFrom;
+// the snapshots of RunTimeline). Each checker looks at the VRIDs' state at
+// change points: the monitor evaluates at every instant with an event (more
+// points than a checker's, which changes nothing: at an instant without a
+// change every verdict input is the one before), after the last event of
+// that instant, with connectivity as the simulation has it then.
+struct MonitorSpec {
+  bool split = false;
+  Duration split_tolerance = 0;
+  bool masters_only = false;
+  int split_vrid = 0;
+  bool vip = false;
+  Duration vip_within = 0;
+  int vip_vrid = 0;
+  bool converges = false;
+  Duration converge_within = 0;
+};
+
+constexpr std::uint32_t kSplitBit = 1, kVipBit = 2, kConvergesBit = 4;
+
+class Monitor final : public TraceSink {
+ public:
+  Monitor(const Scenario& sc, const MonitorSpec* spec) : spec_(spec) {
+    hosts_ = static_cast<int>(sc.nodes.size());
+    for (const auto& n : sc.nodes) {
+      std::vector<int> v;
+      for (const auto& inst : n.config.instances) v.push_back(inst.vrid);
+      inst_vrid_.push_back(v);
+      state_.emplace_back(v.size(), vrrp::State::kStop);
+      for (int x : v) Slot(x);
+    }
+  }
+  Monitor(const Monitor&) = default;
+  Monitor& operator=(const Monitor&) = default;
+
+  void Bind(const Simulation* sim) { sim_ = sim; }
+
+  void OnEvent(const TraceEvent& e) override {
+    if (any_ && e.t != cur_) Point(cur_);
+    cur_ = e.t;
+    any_ = true;
+    switch (e.kind) {
+      case TraceKind::kTransition:
+        if (e.from != e.to) SetState(e.host, e.instance, e.to);
+        break;
+      case TraceKind::kOperation:
+        if ((e.op == static_cast<int>(OpKind::kCrash) ||
+             e.op == static_cast<int>(OpKind::kPowerOff)) &&
+            e.host >= 0 && e.host < hosts_)
+          for (std::size_t i = 0; i < state_[static_cast<std::size_t>(e.host)].size(); ++i)
+            SetState(e.host, static_cast<int>(i), vrrp::State::kStop);
+        break;
+      case TraceKind::kVipAdded: {
+        Vrid& v = Slot(e.vrid);
+        const std::pair<int, std::uint32_t> held{e.host, e.addr.value};
+        if (std::find(v.held.begin(), v.held.end(), held) == v.held.end()) {
+          v.held.insert(std::upper_bound(v.held.begin(), v.held.end(), held), held);
+        }
+        break;
+      }
+      case TraceKind::kVipRemoved: {
+        Vrid& v = Slot(e.vrid);
+        const std::pair<int, std::uint32_t> held{e.host, e.addr.value};
+        auto it = std::find(v.held.begin(), v.held.end(), held);
+        if (it != v.held.end()) v.held.erase(it);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  void TakeEvent(TraceEvent&& e) override { OnEvent(e); }
+
+  // Every event up to and including `now` has been seen: evaluates the
+  // last instant and the deadlines that passed by `now`.
+  void Sync(Time now) {
+    if (any_) {
+      Point(cur_);
+      any_ = false;
+    }
+    for (Vrid& v : vrids_) {
+      if (v.split_open && now - v.split_since >= spec_->split_tolerance)
+        Violate(kSplitBit, v.split_since + spec_->split_tolerance);
+      if (v.down_since != kNever && now - v.down_since >= spec_->vip_within)
+        Violate(kVipBit, v.down_since + spec_->vip_within);
+    }
+  }
+
+  // The reference instant of `converges`: when the last fault so far is
+  // over (TrialBuilder::SettleTime). Only grows.
+  void Settle(Time t0) { t0_ = std::max(t0_, t0); }
+
+  // The end of the run (events at `end` are past the checkers' horizon):
+  // REQUIRES: Sync(end - 1). `converges`: whether the trial checks it.
+  void Finish(Time end, bool converges) {
+    for (Vrid& v : vrids_) {
+      if (v.split_open && end - v.split_since > spec_->split_tolerance)
+        Violate(kSplitBit, v.split_since + spec_->split_tolerance);
+      if (v.down_since != kNever && end - v.down_since > spec_->vip_within)
+        Violate(kVipBit, v.down_since + spec_->vip_within);
+    }
+    if (spec_->converges && converges) {
+      const bool in_time = ok_ && std::max(ok_since_, t0_) - t0_ <= spec_->converge_within;
+      if (!in_time) Violate(kConvergesBit, t0_ + spec_->converge_within);
+    }
+  }
+
+  std::uint32_t violated() const { return violated_; }
+
+  // What the verdicts to come depend on, relative to `now` (after Sync).
+  void AppendKey(Time now, vrrp::StateKeyWriter* w) const {
+    w->Put(violated_);
+    for (const auto& hs : state_)
+      for (vrrp::State s : hs) w->Put(static_cast<std::int64_t>(s));
+    for (const Vrid& v : vrids_) {
+      w->Put(v.vrid);
+      w->Put(static_cast<std::int64_t>(v.held.size()));
+      for (const auto& [h, a] : v.held) {
+        w->Put(h);
+        w->Put(a);
+      }
+      w->Put(v.split_open ? now - v.split_since : -1);
+      w->Put(v.held_once);
+      w->Put(v.down_since != kNever ? now - v.down_since : -1);
+    }
+    if (spec_->converges) {
+      const Time left = t0_ + spec_->converge_within - now;
+      w->Put(ok_);
+      w->Put(left >= 0 ? left : -1);
+      w->Put(left < 0 && ok_ && ok_since_ <= t0_ + spec_->converge_within);
+    }
+  }
+
+ private:
+  struct Vrid {
+    int vrid = 0;
+    std::vector<std::pair<int, std::uint32_t>> held;  // (host, address), sorted
+    bool split_open = false;
+    Time split_since = 0;
+    bool held_once = false;
+    Time down_since = kNever;
+  };
+
+  Vrid& Slot(int vrid) {
+    auto it = std::lower_bound(vrids_.begin(), vrids_.end(), vrid,
+                               [](const Vrid& v, int x) { return v.vrid < x; });
+    if (it != vrids_.end() && it->vrid == vrid) return *it;
+    Vrid v;
+    v.vrid = vrid;
+    return *vrids_.insert(it, v);
+  }
+
+  void SetState(int host, int inst, vrrp::State to) {
+    if (host < 0 || host >= hosts_) return;
+    auto& hs = state_[static_cast<std::size_t>(host)];
+    if (inst < 0 || inst >= static_cast<int>(hs.size())) return;
+    hs[static_cast<std::size_t>(inst)] = to;
+  }
+
+  void Violate(std::uint32_t bit, Time at) {
+    (void)at;
+    violated_ |= bit;
+    if (bit == kSplitBit)
+      for (Vrid& v : vrids_) v.split_open = false;
+    if (bit == kVipBit)
+      for (Vrid& v : vrids_) v.down_since = kNever;
+  }
+
+  bool Hears(int a, int b) const {
+    if (a == b) return true;
+    if (a < 0 || b < 0 || a >= hosts_ || b >= hosts_) return false;
+    auto one = [&](int x, int y) {
+      return sim_->HearsAtAll(x, y) && !sim_->paused(x) && !sim_->paused(y);
+    };
+    return one(a, b) && one(b, a);
+  }
+  bool Offending(const std::vector<int>& set) const {
+    for (std::size_t i = 0; i < set.size(); ++i)
+      for (std::size_t j = i + 1; j < set.size(); ++j)
+        if (Hears(set[i], set[j])) return true;
+    return false;
+  }
+
+  // The state after every event at `t`.
+  void Point(Time t) {
+    bool all_ok = true;
+    for (Vrid& v : vrids_) {
+      masters_.clear();
+      eligible_.clear();
+      holders_.clear();
+      for (int h = 0; h < hosts_; ++h) {
+        bool m = false, e = false;
+        const auto& hs = state_[static_cast<std::size_t>(h)];
+        const auto& vr = inst_vrid_[static_cast<std::size_t>(h)];
+        for (std::size_t i = 0; i < hs.size(); ++i) {
+          if (vr[i] != v.vrid) continue;
+          m = m || hs[i] == vrrp::State::kMaster;
+          e = e || hs[i] == vrrp::State::kMaster || hs[i] == vrrp::State::kBackup;
+        }
+        if (m) masters_.push_back(h);
+        if (e) eligible_.push_back(h);
+      }
+      for (const auto& [h, a] : v.held)
+        if (holders_.empty() || holders_.back() != h) holders_.push_back(h);
+      if (spec_->split && !(violated_ & kSplitBit) &&
+          (spec_->split_vrid == 0 || spec_->split_vrid == v.vrid)) {
+        const bool off = Offending(masters_) || (!spec_->masters_only && Offending(holders_));
+        if (off && !v.split_open) {
+          v.split_open = true;
+          v.split_since = t;
+        } else if (!off && v.split_open) {
+          v.split_open = false;
+          if (t - v.split_since > spec_->split_tolerance)
+            Violate(kSplitBit, v.split_since + spec_->split_tolerance);
+        }
+      }
+      if (spec_->vip && !(violated_ & kVipBit) &&
+          (spec_->vip_vrid == 0 || spec_->vip_vrid == v.vrid)) {
+        bool live = false;
+        for (int m : masters_)
+          live = live || std::find(holders_.begin(), holders_.end(), m) != holders_.end();
+        v.held_once = v.held_once || live;
+        const bool down = v.held_once && !live && !eligible_.empty();
+        if (down && v.down_since == kNever) v.down_since = t;
+        if (!down && v.down_since != kNever) {
+          if (t - v.down_since > spec_->vip_within)
+            Violate(kVipBit, v.down_since + spec_->vip_within);
+          v.down_since = kNever;
+        }
+      }
+      all_ok = all_ok && (masters_.size() == 1 || (masters_.empty() && eligible_.empty()));
+    }
+    if (all_ok && !ok_) ok_since_ = t;
+    ok_ = all_ok;
+  }
+
+  const MonitorSpec* spec_;
+  const Simulation* sim_ = nullptr;
+  int hosts_ = 0;
+  std::vector<std::vector<int>> inst_vrid_;
+  std::vector<std::vector<vrrp::State>> state_;
+  std::vector<Vrid> vrids_;  // sorted by VRID
+  Time cur_ = 0;
+  bool any_ = false;
+  std::uint32_t violated_ = 0;
+  // converges
+  bool ok_ = false;
+  Time ok_since_ = 0;
+  Time t0_ = 0;
+  // Scratch of Point (not state).
+  std::vector<int> masters_, eligible_, holders_;
+};
+
+// ---------------------------------------------------------------------------
+// The search.
+
+struct World {
+  std::unique_ptr<ScenarioRun> run;
+  Monitor monitor;
+  FaultSchedule rep;             // the smallest schedule so far that leads here
+  std::vector<int> open_types;   // alphabet indices of the open windows, ascending
+  std::vector<int> open_faults;  // their index in `rep`
+  int used = 0;
+  ScheduleCount count = 1;  // schedules so far that lead here
+  vrrp::StateKey key;
+  std::uint64_t hash = 0;
+
+  World(std::unique_ptr<ScenarioRun> r, const Monitor& m) : run(std::move(r)), monitor(m) {
+    Attach();
+  }
+  World(const World& o)
+      : run(std::make_unique<ScenarioRun>(*o.run)),
+        monitor(o.monitor),
+        rep(o.rep),
+        open_types(o.open_types),
+        open_faults(o.open_faults),
+        used(o.used),
+        count(o.count) {
+    Attach();
+  }
+  void Attach() {
+    run->AddSink(&monitor);
+    monitor.Bind(&run->simulation());
+  }
+};
+
+bool FaultLess(const Fault& a, const Fault& b) {
+  if (a.at != b.at) return a.at < b.at;
+  if (a.kind != b.kind) return a.kind < b.kind;
+  if (a.node != b.node) return a.node < b.node;
+  if (a.peer != b.peer) return a.peer < b.peer;
+  if (a.name != b.name) return a.name < b.name;
+  const Duration la = a.length.value_or(kNever), lb = b.length.value_or(kNever);
+  return la < lb;
+}
+
+// Fewest faults, then the earliest (fault by fault).
+bool ScheduleLess(const FaultSchedule& a, const FaultSchedule& b) {
+  if (a.size() != b.size()) return a.size() < b.size();
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (FaultLess(a[i], b[i])) return true;
+    if (FaultLess(b[i], a[i])) return false;
+  }
+  return false;
+}
+
+std::uint64_t HashKey(const vrrp::StateKey& k) {
+  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ k.size();
+  for (std::int64_t x : k) {
+    h ^= static_cast<std::uint64_t>(x) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h *= 0xbf58476d1ce4e5b9ull;
+  }
+  return h ^ (h >> 31);
+}
+
+Fault MakeFault(const FaultType& t, Time at) {
+  Fault f;
+  f.kind = t.kind;
+  f.at = at;
+  f.node = t.node;
+  f.peer = t.peer;
+  f.name = t.name;
+  return f;
+}
+
+bool KeepsApart(const FaultType& t) {
+  return t.kind == FaultKind::kPartition || t.kind == FaultKind::kBlock;
+}
+
+// One variant's search.
+class Search {
+ public:
+  Search(const ExploreSetup& setup, const ExploreVariant& v, const ExhaustiveOptions& o,
+         ExhaustiveVariantResult* out)
+      : setup_(setup), v_(v), o_(o), out_(out) {}
+
+  bool Run(std::string* error);
+
+ private:
+  void Branch(World* w, int k, Time g, const std::vector<int>& closes,
+              const std::vector<int>& opens);
+  void Insert(std::unique_ptr<World> w, int k);
+
+  const ExploreSetup& setup_;
+  const ExploreVariant& v_;
+  const ExhaustiveOptions& o_;
+  ExhaustiveVariantResult* out_;
+  MonitorSpec spec_;
+  std::vector<FaultType> types_;
+  std::unique_ptr<CompletionTable> completions_;
+  int instants_ = 0;
+  std::vector<std::unique_ptr<World>> next_;
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> index_;
+};
+
+bool Search::Run(std::string* error) {
+  const auto& b = o_.bound;
+  const auto& props = v_.properties.properties;
+  for (const auto& p : props) {
+    ExhaustivePropertyResult r;
+    r.name = p.name;
+    const Expectation& e = p.expect;
+    if (p.name == "no_split_brain") {
+      if (!e.while_connected || !e.except.empty()) {
+        r.checked = false;
+        r.why_not = "only `while: connected` is monitored by --exhaustive";
+      } else {
+        spec_.split = true;
+        spec_.split_tolerance = e.tolerance.value_or(0);
+        spec_.masters_only = e.masters_only;
+        spec_.split_vrid = e.vrid;
+        r.description = std::string(e.masters_only ? "no two MASTERs" : "no split brain") +
+                        " longer than " + FormatTime(spec_.split_tolerance) +
+                        " while the nodes involved hear each other";
+      }
+    } else if (p.name == "vip_available") {
+      spec_.vip = true;
+      spec_.vip_within = e.within.value_or(0);
+      spec_.vip_vrid = e.vrid;
+      r.description = "the VIP held by a live MASTER within " + FormatTime(spec_.vip_within) +
+                      " whenever a node could hold it";
+    } else if (p.name == "converges") {
+      spec_.converges = true;
+      spec_.converge_within = e.within.value_or(0);
+      r.description = "exactly one MASTER per VRID within " + FormatTime(spec_.converge_within) +
+                      " after the last fault is over";
+    } else {
+      r.checked = false;
+      r.why_not = p.name == "no_flapping"
+                      ? "it counts MASTER changes over a sliding minute: a minute of history "
+                        "in every world would keep them from merging"
+                      : "a scenario expectation has no bounded monitor";
+    }
+    out_->properties.push_back(std::move(r));
+  }
+
+  types_ = BuildAlphabet(setup_.targets, o_.kinds);
+  out_->alphabet = types_;
+  if (types_.empty()) {
+    *error = "no fault of the chosen kinds has a target in this cluster";
+    return false;
+  }
+  instants_ = static_cast<int>((b.window_to - b.window_from) / b.grid) + 1;
+  const int windows = CountWindows(types_);
+  completions_ = std::make_unique<CompletionTable>(
+      windows, static_cast<int>(types_.size()) - windows, instants_, b.max_faults);
+  out_->schedules = completions_->Get(0, 0, b.max_faults);
+
+  // The fault-free world at the first instant.
+  Scenario clean;
+  v_.trials->Build({}, {}, &clean);
+  RunOptions ro;
+  ro.seed = setup_.seed;
+  ro.metrics = false;
+  ro.record_events = false;
+  auto run = std::make_unique<ScenarioRun>(clean, ro);
+  Monitor proto(clean, &spec_);
+  std::vector<std::unique_ptr<World>> frontier;
+  frontier.push_back(std::make_unique<World>(std::move(run), proto));
+  World& first = *frontier.front();
+  if (b.window_from > 0) first.run->RunUntil(b.window_from - 1);
+  {
+    vrrp::StateKey k;
+    if (!first.run->simulation().SearchStateKey(&k)) {
+      *error =
+          "--exhaustive enumerates deterministic runs only, and this cluster draws random "
+          "numbers (link loss or jitter, or a node's wakeup_jitter); take them out, or explore "
+          "it with random schedules";
+      return false;
+    }
+  }
+  const Duration duration = clean.duration;
+  for (int k = 0; k < instants_; ++k) {
+    const Time g = b.window_from + static_cast<Time>(k) * b.grid;
+    next_.clear();
+    index_.clear();
+    for (auto& wp : frontier) {
+      World* w = wp.get();
+      const int budget = b.max_faults - w->used;
+      // Openable types: not open.
+      std::vector<int> avail;
+      for (int t = 0; t < static_cast<int>(types_.size()); ++t)
+        if (!std::binary_search(w->open_types.begin(), w->open_types.end(), t)) avail.push_back(t);
+      // Every subset of the open windows to close x every set of at most
+      // `budget` openable types.
+      std::vector<std::vector<int>> open_sets{{}};
+      for (int size = 1; size <= budget; ++size) {
+        std::vector<int> idx(static_cast<std::size_t>(size));
+        for (int i = 0; i < size; ++i) idx[static_cast<std::size_t>(i)] = i;
+        const int n = static_cast<int>(avail.size());
+        if (size > n) break;
+        for (;;) {
+          std::vector<int> set;
+          for (int i : idx) set.push_back(avail[static_cast<std::size_t>(i)]);
+          open_sets.push_back(std::move(set));
+          int i = size - 1;
+          while (i >= 0 && idx[static_cast<std::size_t>(i)] == n - size + i) --i;
+          if (i < 0) break;
+          ++idx[static_cast<std::size_t>(i)];
+          for (int j = i + 1; j < size; ++j)
+            idx[static_cast<std::size_t>(j)] = idx[static_cast<std::size_t>(j - 1)] + 1;
+        }
+      }
+      const int o = static_cast<int>(w->open_faults.size());
+      const std::uint32_t close_sets = 1u << o;
+      const std::size_t total = static_cast<std::size_t>(close_sets) * open_sets.size();
+      std::size_t done = 0;
+      for (std::uint32_t cm = 0; cm < close_sets; ++cm) {
+        std::vector<int> closes;
+        for (int i = 0; i < o; ++i)
+          if (cm & (1u << i)) closes.push_back(i);
+        for (const auto& opens : open_sets) {
+          ++done;
+          const bool last = done == total;
+          std::unique_ptr<World> child = last ? std::move(wp) : std::make_unique<World>(*w);
+          World* c = child.get();
+          Branch(c, k, g, closes, opens);
+          Insert(std::move(child), k);
+          if (last) break;
+        }
+      }
+    }
+    frontier.swap(next_);
+    out_->states += frontier.size();
+    out_->peak_states = std::max<std::uint64_t>(out_->peak_states, frontier.size());
+  }
+
+  // The leaves: every world runs to the end.
+  ScheduleCount total = 0;
+  std::vector<std::size_t> prop_bit(out_->properties.size(), 0);
+  for (std::size_t i = 0; i < out_->properties.size(); ++i) {
+    const auto& n = out_->properties[i].name;
+    prop_bit[i] = n == "no_split_brain"  ? kSplitBit
+                  : n == "vip_available" ? kVipBit
+                  : n == "converges"     ? kConvergesBit
+                                         : 0u;
+  }
+  for (auto& wp : frontier) {
+    World& w = *wp;
+    const std::uint64_t before = w.run->simulation().events_processed();
+    w.run->RunToEnd(duration - 1);
+    w.monitor.Sync(duration - 1);
+    bool apart = false;
+    for (int t : w.open_types) apart = apart || KeepsApart(types_[static_cast<std::size_t>(t)]);
+    w.monitor.Finish(duration, !apart);
+    out_->events += w.run->simulation().events_processed() - before;
+    ++out_->leaves;
+    total += w.count;
+    for (std::size_t i = 0; i < out_->properties.size(); ++i) {
+      auto& pr = out_->properties[i];
+      if (!pr.checked || !(w.monitor.violated() & prop_bit[i])) continue;
+      pr.violating += w.count;
+      if (!pr.has_example || ScheduleLess(w.rep, pr.example)) {
+        pr.example = w.rep;
+        pr.has_example = true;
+      }
+    }
+    wp.reset();
+  }
+  if (total != out_->schedules) {
+    *error = "internal error: the search covered " + CountText(total) + " schedules of " +
+             CountText(out_->schedules);
+    return false;
+  }
+  return true;
+}
+
+void Search::Branch(World* c, int k, Time g, const std::vector<int>& closes,
+                    const std::vector<int>& opens) {
+  (void)k;
+  std::vector<ScenarioOp> ops;
+  Time settle = g;
+  // Closing windows first, in schedule order, then the new faults (as
+  // TrialBuilder orders the operations of one instant).
+  for (int i : closes) {
+    Fault& f = c->rep[static_cast<std::size_t>(c->open_faults[static_cast<std::size_t>(i)])];
+    f.length = g - f.at;
+    auto more = v_.trials->FaultOpsOf(
+        f, static_cast<std::size_t>(c->open_faults[static_cast<std::size_t>(i)]), true);
+    for (auto& op : more) ops.push_back(std::move(op));
+  }
+  for (int i = static_cast<int>(closes.size()) - 1; i >= 0; --i) {
+    const auto at = static_cast<std::size_t>(closes[static_cast<std::size_t>(i)]);
+    c->open_faults.erase(c->open_faults.begin() + static_cast<std::ptrdiff_t>(at));
+    c->open_types.erase(c->open_types.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  for (int t : opens) {
+    const FaultType& ft = types_[static_cast<std::size_t>(t)];
+    c->rep.push_back(MakeFault(ft, g));
+    const std::size_t fi = c->rep.size() - 1;
+    auto more = v_.trials->FaultOpsOf(c->rep[fi], fi, false);
+    for (auto& op : more) ops.push_back(std::move(op));
+    if (ft.window()) {
+      auto pos = std::lower_bound(c->open_types.begin(), c->open_types.end(), t);
+      const auto at = pos - c->open_types.begin();
+      c->open_types.insert(pos, t);
+      c->open_faults.insert(c->open_faults.begin() + at, static_cast<int>(fi));
+    }
+    settle = std::max(settle, TrialBuilder::OverAt(c->rep[fi]));
+    ++c->used;
+  }
+  if (!closes.empty() || !opens.empty()) {
+    c->run->AddTimelineOps(ops);
+    c->monitor.Settle(settle);
+  }
+}
+
+void Search::Insert(std::unique_ptr<World> w, int k) {
+  const auto& b = o_.bound;
+  const Time until = k + 1 < instants_ ? b.window_from + static_cast<Time>(k + 1) * b.grid - 1
+                                       : b.window_from + static_cast<Time>(k) * b.grid + b.grid - 1;
+  const std::uint64_t before = w->run->simulation().events_processed();
+  w->run->RunUntil(until);
+  w->monitor.Sync(until);
+  out_->events += w->run->simulation().events_processed() - before;
+  ++out_->branches;
+  bool keyed = false;
+  if (o_.dedup) {
+    keyed = w->run->simulation().SearchStateKey(&w->key);
+    if (keyed) {
+      vrrp::StateKeyWriter wr(&w->key, 64);
+      w->monitor.AppendKey(until, &wr);
+      wr.Put(w->used);
+      wr.Put(static_cast<std::int64_t>(w->open_types.size()));
+      for (int t : w->open_types) wr.Put(t);
+    }
+  }
+  if (keyed) {
+    w->hash = HashKey(w->key);
+    auto& bucket = index_[w->hash];
+    for (std::uint32_t i : bucket) {
+      World& x = *next_[i];
+      if (x.key != w->key) continue;
+      x.count += w->count;
+      out_->merged_schedules +=
+          w->count *
+          completions_->Get(k + 1, static_cast<int>(w->open_types.size()), b.max_faults - w->used);
+      if (ScheduleLess(w->rep, x.rep)) {
+        x.rep.swap(w->rep);
+        x.open_faults.swap(w->open_faults);
+      }
+      return;
+    }
+    bucket.push_back(static_cast<std::uint32_t>(next_.size()));
+  }
+  next_.push_back(std::move(w));
+}
+
+}  // namespace
+
+bool RunExhaustive(const ExploreSetup& setup, const ExhaustiveOptions& options,
+                   ExhaustiveResult* result, std::string* error) {
+  const auto& b = options.bound;
+  if (b.max_faults < 0 || b.grid <= 0 || b.window_from < 0 || b.window_to < b.window_from) {
+    *error = "the bound needs --max-faults >= 0, a grid above 0 and a window FROM <= TO";
+    return false;
+  }
+  for (FaultKind k : options.kinds)
+    if (!ExhaustiveKind(k)) {
+      *error = "fault kind '" + std::string(FaultKindName(k)) +
+               "' cannot be enumerated by --exhaustive (pause: its end is fixed when it starts; "
+               "track_file: a value to choose; loss, jitter: random draws; foreign: a node of "
+               "its own); leave it out with --faults";
+      return false;
+    }
+  if (setup.variants.empty()) {
+    *error = "nothing to explore (no variant prepared)";
+    return false;
+  }
+  result->bound = b;
+  result->instants = static_cast<int>((b.window_to - b.window_from) / b.grid) + 1;
+  result->duration = setup.limits.duration;
+  if (setup.limits.duration < b.window_to + kRestartExitDelay + vrrp::kSecond) {
+    *error = "the run (" + FormatTime(setup.limits.duration) +
+             ") must go on past the window's end " + FormatTime(b.window_to) + " (--duration)";
+    return false;
+  }
+  for (const auto& v : setup.variants) {
+    ExhaustiveVariantResult vr;
+    vr.variant = v.name;
+    Search s(setup, v, options, &vr);
+    if (!s.Run(error)) return false;
+    // Each smallest counterexample, run from time 0 as a trial.
+    Scenario scratch;
+    for (auto& p : vr.properties) {
+      if (!p.has_example) continue;
+      TrialOutcome t = RunTrial(setup, v, p.example, 0, &scratch);
+      if (std::find(t.violated.begin(), t.violated.end(), p.name) == t.violated.end()) {
+        vr.confirmed = false;
+        vr.disagreement += (vr.disagreement.empty() ? "" : "; ") + p.name + ": the schedule " +
+                           "violates it in the search but not in a run from time 0";
+      }
+    }
+    result->variants.push_back(std::move(vr));
+  }
+  (void)options.baseline_samples;
+  return true;
+}
+
+std::string ExhaustiveReport(const ExploreSetup& setup, const ExhaustiveResult& r, double seconds) {
+  std::string out;
+  const auto& b = r.bound;
+  for (std::size_t vi = 0; vi < r.variants.size(); ++vi) {
+    const auto& vr = r.variants[vi];
+    const auto& v = setup.variants[vi];
+    std::vector<std::string> names;
+    for (const auto& n : v.scenario.nodes) names.push_back(n.name);
+    out += "exhaustive: " + setup.source->name +
+           (vr.variant.empty() ? "" : " [" + vr.variant + "]") + "\n";
+    out += "bound: every schedule of at most " + std::to_string(b.max_faults) + " fault" +
+           (b.max_faults == 1 ? "" : "s") + " from " + std::to_string(vr.alphabet.size()) +
+           " fault types, each starting at one of the " + std::to_string(r.instants) +
+           " instants " + FormatTime(b.window_from) + ", " + FormatTime(b.window_from + b.grid) +
+           ", ..., " + FormatTime(b.window_from + static_cast<Time>(r.instants - 1) * b.grid) +
+           " and, for a window, ending at a later one or never; runs of " + FormatTime(r.duration) +
+           "\n";
+    out += "fault types:";
+    for (std::size_t i = 0; i < vr.alphabet.size(); ++i)
+      out += (i ? ", " : " ") + TypeText(vr.alphabet[i], names);
+    out += "\nschedules: " + CountText(vr.schedules) + "\n";
+    for (const auto& p : vr.properties) {
+      if (!p.checked) {
+        out += "  " + p.name + ": not checked (" + p.why_not + ")\n";
+        continue;
+      }
+      if (p.violating == 0) {
+        out += "  " + p.name + ": HOLDS for all " + CountText(vr.schedules) + " schedules (" +
+               p.description + ")\n";
+        continue;
+      }
+      out += "  " + p.name + ": VIOLATED by " + CountText(p.violating) + " of " +
+             CountText(vr.schedules) + " schedules (" + p.description + ")\n";
+      out += "    smallest counterexample:";
+      if (p.example.empty()) out += " no fault at all";
+      for (std::size_t i = 0; i < p.example.size(); ++i)
+        out += (i ? "; " : " ") + DescribeFault(p.example[i], names);
+      out += "\n";
+    }
+    if (!vr.confirmed) out += "  INTERNAL ERROR: " + vr.disagreement + "\n";
+    out += "search: " + std::to_string(vr.states) + " distinct states over " +
+           std::to_string(r.instants) + " instants (at most " + std::to_string(vr.peak_states) +
+           " at one), " + std::to_string(vr.branches) + " branches, " + std::to_string(vr.leaves) +
+           " runs to the end, " + std::to_string(vr.events) + " events\n";
+    out += "deduplication: " + CountText(vr.merged_schedules) +
+           " schedules reached a state already explored\n";
+  }
+  if (seconds >= 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f", seconds);
+    out += std::string("time: ") + buf + " s\n";
+  }
+  return out;
+}
+
+}  // namespace vsim

@@ -1,0 +1,135 @@
+// Bounded exhaustive exploration (`vrrpsim explore FILE --exhaustive`):
+// every fault schedule within a bound, checked against the explore
+// properties, with a statement of exactly what was covered (docs/explore.md).
+//
+// The bound: at most K faults, each from an alphabet of fault types (a kind
+// and its target: "crash node1", "block node1->node2"), each opening at an
+// instant of a grid inside a window and, for a window kind, closing at a
+// later instant of the grid or never. Two schedules differ in a type, an
+// instant or a close.
+//
+// How: the search walks the grid instants in order, holding the distinct
+// worlds reached so far (a world: the simulation, the property monitors and
+// which faults are open; equal Simulation::SearchStateKey and monitor keys
+// are the same world, explored once). At each instant every world branches
+// into one copy per choice (which open faults close, which types open);
+// each copy runs to the next instant. Schedules that share their first
+// faults share those copies (prefix sharing); schedules whose worlds
+// become equal merge (deduplication), counting how many schedules each
+// world stands for. After the last instant every world runs to the end of
+// the run and the monitors give the verdicts.
+//
+// The monitors (ExhaustiveMonitor in exhaustive.cpp) decide no_split_brain,
+// vip_available and converges as their expectations do on a finished run
+// (sim/scenario/expectations.cpp), from state that stays bounded (times
+// relative to now, capped at the property's limits), so that worlds merge.
+// The smallest violating schedule of each property is run again from time
+// 0 as an ordinary trial: a disagreement is reported as an internal error.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/explore/explorer.h"
+
+namespace vsim {
+
+// Counts of schedules exceed 64 bits for larger bounds.
+using ScheduleCount = unsigned __int128;
+std::string CountText(ScheduleCount n);  // decimal
+
+struct ExhaustiveBound {
+  int max_faults = 2;
+  vrrp::Duration grid = 250 * vrrp::kMillisecond;
+  vrrp::Time window_from = 0;
+  vrrp::Time window_to =
+      60 * vrrp::kSecond;  // the last instant (inclusive) a fault opens or closes
+};
+
+// One letter of the alphabet.
+struct FaultType {
+  FaultKind kind = FaultKind::kCrash;
+  int node = -1;     // the node it hits (partition: the node cut off; block: the sender)
+  int peer = -1;     // block: the node that stops hearing `node`
+  std::string name;  // check: the script; link: the interface
+  bool window() const { return kind != FaultKind::kRestart && kind != FaultKind::kReload; }
+};
+
+// The kinds the exhaustive search can enumerate: their effect is
+// deterministic and they open and close as operations of their own.
+bool ExhaustiveKind(FaultKind k);
+
+// Every fault type of `kinds` with a target in `targets`, in a fixed order
+// (kind, then node, then name / peer).
+std::vector<FaultType> BuildAlphabet(const ExploreTargets& targets,
+                                     const std::vector<FaultKind>& kinds);
+std::string TypeText(const FaultType& t, const std::vector<std::string>& node_names);
+
+// The number of schedules within the bound: instants = the grid's instants
+// in the window, `types` the alphabet.
+ScheduleCount CountSchedules(const std::vector<FaultType>& types, int instants, int max_faults);
+
+struct ExhaustiveOptions {
+  ExhaustiveBound bound;
+  bool dedup = true;             // off: every prefix is its own world (measurements, tests)
+  int jobs = 1;                  // threads
+  int baseline_samples = 0;      // schedules re-run from time 0 to estimate that cost
+  std::vector<FaultKind> kinds;  // the alphabet's kinds
+};
+
+struct ExhaustivePropertyResult {
+  std::string name;         // "no_split_brain"...
+  std::string description;  // the expectation's words
+  bool checked = true;      // false: not decidable with bounded state (no_flapping, expect:...)
+  std::string why_not;
+  ScheduleCount violating = 0;
+  bool has_example = false;
+  FaultSchedule example;  // the smallest violating schedule (fewest faults, then earliest)
+};
+
+struct ExhaustiveVariantResult {
+  std::string variant;
+  std::vector<FaultType> alphabet;
+  ScheduleCount schedules = 0;    // within the bound
+  std::uint64_t states = 0;       // distinct worlds explored over all instants
+  std::uint64_t peak_states = 0;  // most worlds held at one instant
+  std::uint64_t branches = 0;     // copies run from one instant to the next
+  std::uint64_t leaves = 0;       // worlds run to the end
+  std::uint64_t events = 0;       // simulated events (search)
+  // Schedules that reached a world already explored at that instant: each
+  // merge saves every completion of the merged prefix.
+  ScheduleCount merged_schedules = 0;
+  std::vector<ExhaustivePropertyResult> properties;
+  // The smallest violating schedules, each run from time 0 as a trial
+  // (RunTrial): false if that run does not violate the property too.
+  bool confirmed = true;
+  std::string disagreement;
+};
+
+struct ExhaustiveResult {
+  ExhaustiveBound bound;
+  int instants = 0;
+  vrrp::Duration duration = 0;
+  std::vector<ExhaustiveVariantResult> variants;
+  // Baseline: sampled schedules re-run from time 0 (wall clock; for the
+  // ratio only, never in a result file).
+  int baseline_runs = 0;
+  double baseline_seconds = 0;
+  std::uint64_t baseline_events = 0;
+};
+
+// REQUIRES: setup prepared with max_faults = bound.max_faults and a run
+// length past the window. False + error (a sentence) when the scenario or
+// bound cannot be enumerated (random network draws, an unsupported kind, a
+// window that does not fit the run).
+bool RunExhaustive(const ExploreSetup& setup, const ExhaustiveOptions& options,
+                   ExhaustiveResult* result, std::string* error);
+
+// The text report: the bound in words, per variant and property the
+// verdict ("holds for all N schedules") or the count and smallest
+// counterexample, and what each reduction saved.
+std::string ExhaustiveReport(const ExploreSetup& setup, const ExhaustiveResult& result,
+                             double seconds);
+
+}  // namespace vsim

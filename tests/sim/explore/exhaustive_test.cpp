@@ -1,0 +1,199 @@
+// Bounded exhaustive exploration against brute force: every schedule of a
+// small bound run from time 0 as an ordinary trial (the expectations'
+// checkers on a finished run) must give exactly the counts of violating
+// schedules the search gives with prefix sharing, deduplication and its
+// online monitors; and the schedule count must match the enumeration.
+#include "sim/explore/exhaustive.h"
+
+#include <functional>
+#include <gtest/gtest.h>
+#include <iostream>
+
+#include "sim/scenario/runner.h"
+#include "tests/sim/explore/test_cluster.h"
+
+namespace vsim {
+namespace {
+
+constexpr vrrp::Duration kS = vrrp::kSecond;
+
+ExploreSetup MakeSetup(const Scenario& sc, vrrp::Duration duration, int max_faults,
+                       const ExhaustiveBound& b) {
+  ExploreOptions o;
+  o.duration = duration;
+  o.window_from = b.window_from;
+  o.window_to = b.window_to;
+  o.quiet = duration - b.window_to;
+  o.max_faults = max_faults;
+  o.no_prefix = true;
+  ExploreSetup setup;
+  std::string error;
+  EXPECT_TRUE(PrepareExplore(sc, o, &setup, &error)) << error;
+  return setup;
+}
+
+// Every schedule of the bound, enumerated as the search's choices are made
+// (independently written): at each instant, close any subset of the open
+// windows, open any set of types that are not open, within the budget.
+void Enumerate(const std::vector<FaultType>& types, const ExhaustiveBound& b,
+               const std::function<void(const FaultSchedule&)>& visit) {
+  const int instants = static_cast<int>((b.window_to - b.window_from) / b.grid) + 1;
+  FaultSchedule cur;
+  std::vector<int> open_type, open_fault;
+  std::function<void(int)> step = [&](int k) {
+    if (k == instants) {
+      visit(cur);
+      return;
+    }
+    const vrrp::Time g = b.window_from + k * b.grid;
+    const int o = static_cast<int>(open_type.size());
+    for (int cm = 0; cm < (1 << o); ++cm) {
+      FaultSchedule saved = cur;
+      auto saved_type = open_type;
+      auto saved_fault = open_fault;
+      std::vector<int> keep_type, keep_fault;
+      for (int i = 0; i < o; ++i) {
+        if (cm & (1 << i))
+          cur[static_cast<std::size_t>(open_fault[static_cast<std::size_t>(i)])].length =
+              g - cur[static_cast<std::size_t>(open_fault[static_cast<std::size_t>(i)])].at;
+        else {
+          keep_type.push_back(open_type[static_cast<std::size_t>(i)]);
+          keep_fault.push_back(open_fault[static_cast<std::size_t>(i)]);
+        }
+      }
+      // Opens: subsets of the types not open before this instant, in type order.
+      std::function<void(int, int)> opens = [&](int from, int left) {
+        open_type = keep_type;
+        open_fault = keep_fault;
+        step(k + 1);
+        for (int t = from; t < static_cast<int>(types.size()) && left > 0; ++t) {
+          if (std::find(saved_type.begin(), saved_type.end(), t) != saved_type.end()) continue;
+          const auto& ft = types[static_cast<std::size_t>(t)];
+          Fault f;
+          f.kind = ft.kind;
+          f.at = g;
+          f.node = ft.node;
+          f.peer = ft.peer;
+          f.name = ft.name;
+          cur.push_back(f);
+          if (ft.window()) {
+            keep_type.push_back(t);
+            keep_fault.push_back(static_cast<int>(cur.size()) - 1);
+          }
+          opens(t + 1, left - 1);
+          if (ft.window()) {
+            keep_type.pop_back();
+            keep_fault.pop_back();
+          }
+          cur.pop_back();
+        }
+      };
+      int used = static_cast<int>(cur.size());
+      opens(0, b.max_faults - used);
+      cur = saved;
+      open_type = saved_type;
+      open_fault = saved_fault;
+    }
+  };
+  step(0);
+}
+
+void CompareWithBruteForce(const Scenario& sc, const ExhaustiveBound& b,
+                           const std::vector<FaultKind>& kinds, vrrp::Duration duration) {
+  const ExploreSetup setup = MakeSetup(sc, duration, b.max_faults, b);
+  ExhaustiveOptions xo;
+  xo.bound = b;
+  xo.kinds = kinds;
+  ExhaustiveResult res;
+  std::string error;
+  ASSERT_TRUE(RunExhaustive(setup, xo, &res, &error)) << error;
+  ASSERT_EQ(res.variants.size(), 1u);
+  const auto& vr = res.variants[0];
+  EXPECT_TRUE(vr.confirmed) << vr.disagreement;
+
+  std::map<std::string, std::uint64_t> brute;
+  std::uint64_t schedules = 0;
+  const ExploreVariant& v = setup.variants[0];
+  Scenario trial;
+  Enumerate(vr.alphabet, b, [&](const FaultSchedule& s) {
+    ++schedules;
+    std::vector<int> included;
+    v.trials->Build(s, v.properties.properties, &trial, &included);
+    RunOptions ro;
+    ro.metrics = false;
+    const RunResult r = RunScenario(trial, ro);
+    for (std::size_t i = 0; i < r.expectations.size(); ++i)
+      if (!r.expectations[i].passed)
+        ++brute[v.properties.properties[static_cast<std::size_t>(included[i])].name];
+  });
+  EXPECT_EQ(CountText(vr.schedules), std::to_string(schedules));
+  std::uint64_t any = 0;
+  for (const auto& [name, n] : brute) {
+    any += n;
+    std::cout << name << ": " << n << " of " << schedules << " schedules violate it\n";
+  }
+  EXPECT_GT(any, 0u) << "the bound must contain violations to compare";
+  EXPECT_GT(vr.merged_schedules, ScheduleCount{0}) << "nothing merged";
+  for (const auto& p : vr.properties) {
+    if (!p.checked) continue;
+    EXPECT_EQ(CountText(p.violating), std::to_string(brute[p.name])) << p.name;
+  }
+  // Without deduplication: the same counts.
+  xo.dedup = false;
+  ExhaustiveResult plain;
+  ASSERT_TRUE(RunExhaustive(setup, xo, &plain, &error)) << error;
+  for (std::size_t i = 0; i < vr.properties.size(); ++i)
+    EXPECT_EQ(CountText(plain.variants[0].properties[i].violating),
+              CountText(vr.properties[i].violating));
+  EXPECT_GT(plain.variants[0].states, vr.states);
+}
+
+TEST(Exhaustive, CountsEqualBruteForceOnAPair) {
+  ExhaustiveBound b;
+  b.max_faults = 2;
+  b.grid = 2 * kS;
+  b.window_from = 0;
+  b.window_to = 8 * kS;
+  CompareWithBruteForce(testing::Pair(), b,
+                        {FaultKind::kCrash, FaultKind::kStop, FaultKind::kCheck, FaultKind::kLink,
+                         FaultKind::kPartition, FaultKind::kBlock},
+                        40 * kS);
+}
+
+TEST(Exhaustive, CountsEqualBruteForceWithInstantsAndPower) {
+  ExhaustiveBound b;
+  b.max_faults = 2;
+  b.grid = 3 * kS;
+  b.window_from = 1 * kS;
+  b.window_to = 10 * kS;
+  CompareWithBruteForce(
+      testing::Pair(), b,
+      {FaultKind::kRestart, FaultKind::kPower, FaultKind::kReload, FaultKind::kCrash}, 40 * kS);
+}
+
+TEST(Exhaustive, ScheduleCountFormula) {
+  // One window type, 3 instants, one fault: open at i, close at j > i or never.
+  std::vector<FaultType> one(1);
+  EXPECT_EQ(CountText(CountSchedules(one, 3, 1)), "7");  // empty + 3 + 2 + 1... = 1 + 6
+  // One instant type: nothing, or at one of 3 instants; two: pairs too.
+  std::vector<FaultType> inst(1);
+  inst[0].kind = FaultKind::kRestart;
+  EXPECT_EQ(CountText(CountSchedules(inst, 3, 1)), "4");
+  EXPECT_EQ(CountText(CountSchedules(inst, 3, 2)), "7");
+}
+
+TEST(Exhaustive, RefusesRandomNetworks) {
+  const Scenario sc = testing::Load(
+      testing::PairYaml("network:\n  default_link: {latency: 100us, jitter: 0, loss: 1%}\n"));
+  ExhaustiveOptions xo;
+  xo.bound.window_to = 10 * kS;
+  const ExploreSetup setup = MakeSetup(sc, 40 * kS, 1, xo.bound);
+  xo.kinds = {FaultKind::kCrash};
+  ExhaustiveResult res;
+  std::string error;
+  EXPECT_FALSE(RunExhaustive(setup, xo, &res, &error));
+  EXPECT_NE(error.find("deterministic"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace vsim
