@@ -97,9 +97,11 @@ struct ExhaustiveVariantResult {
   std::uint64_t branches = 0;     // copies run from one instant to the next
   std::uint64_t leaves = 0;       // worlds run to the end
   std::uint64_t events = 0;       // simulated events (search)
-  // Schedules that reached a world already explored at that instant: each
-  // merge saves every completion of the merged prefix.
-  ScheduleCount merged_schedules = 0;
+  // Branches that reached a world already explored at that instant (each
+  // saves the subtree of its prefix), and the size of the prefix tree
+  // (every branch without merging).
+  std::uint64_t merges = 0;
+  ScheduleCount tree_branches = 0;
   std::vector<ExhaustivePropertyResult> properties;
   // The smallest violating schedules, each run from time 0 as a trial
   // (RunTrial): false if that run does not violate the property too.
