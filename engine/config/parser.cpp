@@ -663,6 +663,8 @@ class Reader {
   bool rs_valid_ = false;  // the real_server being read was allocated
   std::vector<std::string> bfd_names_;
   std::vector<std::string> script_slots_;  // quorum_up/down, notify_up/down seen
+  bool ssl_seen_ = false;
+  std::vector<std::string> ssl_files_;  // SSL password/cafile/... given
 };
 
 void Reader::VipLine(LogicalLine& v, bool excluded) {
@@ -2522,6 +2524,28 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
   CheckerHandlers(h, close);
   auto& H = *h;
   auto& C = *close;
+  // SSL { ... }: a second block, or a second file of a kind, replaces the first.
+  H[{"", "SSL"}] = [this](const LogicalLine& l) {
+    if (ssl_seen_) Report(Severity::kError, l.Where(), "SSL context already specified - replacing");
+    ssl_seen_ = true;
+    ssl_files_.clear();
+  };
+  for (auto [kw, what] : {std::pair<const char*, const char*>{"password", "password"},
+                          {"ca", "cafile"},
+                          {"certificate", "certfile"},
+                          {"key", "keyfile"}}) {
+    const std::string w = what;
+    H[{"ssl", kw}] = [this, w](const LogicalLine& l) {
+      if (l.tokens.size() < 2) {
+        Report(Severity::kError, l.Where(), "SSL " + w + " missing");
+        return;
+      }
+      if (std::find(ssl_files_.begin(), ssl_files_.end(), w) != ssl_files_.end())
+        Report(Severity::kError, l.Where(), "SSL " + w + " already specified - replacing");
+      else
+        ssl_files_.push_back(w);
+    };
+  }
   auto vs_only = [this](std::function<void(RawVirtualServer&, const LogicalLine&)> f) {
     return [this, f](const LogicalLine& l) {
       if (RawVirtualServer* vs = CurVs()) f(*vs, l);
