@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "engine/config/lexer.h"
@@ -142,7 +143,6 @@ class Completer {
 
   // The checker's completion of each virtual_server (LVS), as `-t` reports it.
   void CompleteVirtualServers() {
-    const Location none;
     if (!raw_.globals.g.enable_script_security) {
       for (const auto& [command, where] : raw_.check_scripts) {
         if (command.empty() || command[0] == '<' || !Present(command)) continue;
@@ -152,46 +152,229 @@ class Completer {
         break;
       }
     }
+    LinkGroups();
+    for (auto& vs : raw_.virtual_servers) CompleteVirtualServer(vs);
+  }
+
+  // link_vsg_to_vs(): keepalived's checker does this before validating, and
+  // logs what it drops only as the daemon (`-t` prints none of it).
+  void LinkGroups() {
+    std::vector<RawVirtualServer> kept;
     for (auto& vs : raw_.virtual_servers) {
-      if (vs.group) continue;
-      auto name = [&vs]() {
-        if (!vs.fwmark.empty()) return "FWM " + vs.fwmark;
-        return "[" + vs.ip + "]:" + (vs.protocol.empty() ? "none" : vs.protocol) + ":" + vs.port;
-      };
-      if (vs.weights.empty()) {
-        Report(Severity::kError, vs.where,
-               "Virtual server " + name() + " has no real servers - ignoring");
+      if (!vs.group) {
+        kept.push_back(std::move(vs));
         continue;
       }
-      if (vs.fwmark.empty() && vs.protocol.empty()) {
+      const RawVsGroup* g = FindGroup(vs.group_name);
+      const std::string name = "[" + vs.group_name + "]:0";
+      if (g == nullptr) {
         Report(Severity::kError, vs.where,
-               "Virtual server " + name() + ": no protocol set - defaulting to UDP");
+               "Virtual server group " + vs.group_name +
+                   " specified but not configured - ignoring virtual server " + name,
+               DiagClass::kDaemon);
+        continue;
+      }
+      const int gaf = g->have_ipv4 == g->have_ipv6 ? 0 : g->have_ipv4 ? 4 : 6;
+      if (g->have_ipv4 && g->have_ipv6 && vs.family != 0) {
+        Report(Severity::kError, vs.where,
+               vs.group_name +
+                   ": virtual server group with IPv4 & IPv6 doesn't match virtual "
+                   "server " +
+                   name + " - ignoring",
+               DiagClass::kDaemon);
+        continue;
+      }
+      if ((g->have_ipv4 && vs.family == 6) || (g->have_ipv6 && vs.family == 4) ||
+          (gaf != 0 && vs.family != 0 && vs.family != gaf)) {
+        Report(
+            Severity::kError, vs.where,
+            vs.group_name + ": address family doesn't match virtual server " + name + " - ignoring",
+            DiagClass::kDaemon);
+        continue;
+      }
+      if (gaf != 0) {
+        vs.family = gaf;
+      } else if (vs.family == 0 && g->fwmark_no_family) {
+        Report(Severity::kWarning, vs.where,
+               vs.group_name + ": Virtual server " + name +
+                   " address family cannot be determined, defaulting to IPv4",
+               DiagClass::kDaemon);
+      }
+      kept.push_back(std::move(vs));
+    }
+    raw_.virtual_servers = std::move(kept);
+    // A group's virtual servers are told apart by their number in it ("[G]:1").
+    std::map<std::string, unsigned> members;
+    for (auto& vs : raw_.virtual_servers)
+      if (vs.group) vs.port = members[vs.group_name]++;
+  }
+
+  const RawVsGroup* FindGroup(const std::string& name) const {
+    for (const auto& g : raw_.vs_groups)
+      if (g.name == name) return &g;
+    return nullptr;
+  }
+
+  // validate_check_config() for one virtual server.
+  void CompleteVirtualServer(RawVirtualServer& vs) {
+    const RawVsGroup* g = vs.group ? FindGroup(vs.group_name) : nullptr;
+    auto name = [&vs]() {
+      if (vs.group) return "[" + vs.group_name + "]:" + std::to_string(vs.port);
+      if (vs.is_fwmark) return "FWM " + std::to_string(vs.fwmark);
+      return "[" + vs.addr + "]:" + (vs.protocol.empty() ? "none" : vs.protocol) + ":" +
+             std::to_string(vs.port);
+    };
+    auto rs_name = [&vs](const RawRealServer& rs) {
+      return "[" + rs.addr + "]:" + (vs.protocol.empty() ? "none" : vs.protocol) + ":" +
+             std::to_string(rs.port);
+    };
+    auto err = [this, &vs](const std::string& m) { Report(Severity::kError, vs.where, m); };
+    if (vs.real_servers.empty()) {
+      err("Virtual server " + name() + " has no real servers - ignoring");
+      return;
+    }
+    const bool group_fwmarks = g != nullptr && g->fwmarks > 0;
+    const bool group_ranges = g != nullptr && !g->ranges.empty();
+    if (vs.ha_suspend && (vs.is_fwmark || group_fwmarks)) {
+      err("Virtual server " + name() +
+          ": cannot use ha_suspend with fwmarks - clearing ha_suspend");
+      vs.ha_suspend = false;
+    }
+    if (group_ranges || (g == nullptr && !vs.is_fwmark)) {
+      if (vs.protocol.empty()) {
+        err("Virtual server " + name() + ": no protocol set - defaulting to UDP");
         vs.protocol = "udp";
       }
-      if (!vs.scheduler)
-        Report(Severity::kError, vs.where,
-               "Virtual server " + name() + ": no scheduler set, setting default 'wlc'");
-      if (!vs.forwarding)
-        Report(Severity::kError, vs.where,
-               "Virtual server " + name() + ": no forwarding method set, setting default NAT");
-      std::uint64_t total = 0;
-      for (auto w : vs.weights) total += w;
-      if (vs.quorum > total) {
-        Report(Severity::kWarning, vs.where,
-               "Warning - quorum " + std::to_string(vs.quorum) + " for " + name() +
-                   " exceeds total weight of real servers " + std::to_string(total) +
-                   ", reducing quorum to " + std::to_string(total));
-        vs.quorum = total;
+      if (vs.ops && vs.protocol != "udp") {
+        err("Virtual server " + name() + ": one packet scheduling requires UDP - resetting");
+        vs.ops = false;
       }
-      if (vs.hysteresis >= vs.quorum) {
-        const std::uint64_t h = (vs.quorum + 0xffffffffULL) & 0xffffffffULL;  // quorum - 1 (u32)
-        Report(Severity::kError, vs.where,
-               "Virtual server " + name() + ": hysteresis " + std::to_string(vs.hysteresis) +
-                   " >= quorum " + std::to_string(vs.quorum) + "; setting hysteresis to " +
-                   std::to_string(h));
+      if (!vs.persistent && g == nullptr && !vs.is_fwmark && vs.port == 0) {
+        err("Virtual server " + name() +
+            ": zero port only valid for persistent services - setting");
+        vs.persistent = true;
       }
     }
-    (void)none;
+    if (!vs.persistent && g != nullptr)
+      for (const auto& r : g->ranges)
+        if (r.port == 0) {
+          err("Virtual server " + name() +
+              ": zero port only valid for persistent services - setting");
+          vs.persistent = true;
+          break;
+        }
+    if (!vs.protocol.empty() &&
+        ((g != nullptr && !group_ranges && group_fwmarks) || (g == nullptr && vs.is_fwmark))) {
+      err("Warning: Virtual server " + name() +
+          ": protocol specified for fwmark - protocol will be ignored");
+      vs.protocol.clear();
+    }
+    if (vs.scheduler.empty())
+      err("Virtual server " + name() + ": no scheduler set, setting default 'wlc'");
+    std::uint64_t total = 0;
+    std::vector<RawRealServer> kept;
+    auto same = [](const RawRealServer& a, const RawRealServer& b) {
+      return a.ipv6 == b.ipv6 && a.addr == b.addr && a.port == b.port;
+    };
+    for (auto& rs : vs.real_servers) {
+      if (std::any_of(kept.begin(), kept.end(),
+                      [&](const RawRealServer& k) { return same(k, rs); })) {
+        err("VS " + name() + ": real server " + rs_name(rs) +
+            " is duplicated - removing second rs");
+        continue;
+      }
+      if (rs.forwarding < 0) {
+        if (vs.forwarding < 0) {
+          err("Virtual server " + name() + ": no forwarding method set, setting default NAT");
+          vs.forwarding = 0;
+        }
+        rs.forwarding = vs.forwarding;
+      }
+      if (rs.inhibit < 0) rs.inhibit = vs.inhibit ? 1 : 0;
+      if (!rs.weight) rs.weight = vs.weight;
+      total += *rs.weight;
+      if (vs.sorry && same(*vs.sorry, rs) && vs.sorry->inhibit != rs.inhibit) {
+        err("Virtual server " + name() + ": real server " + rs_name(rs) +
+            " matches sorry server, but inhibit setting differs, " +
+            (rs.inhibit ? "sett" : "clear") + "ing on sorry server");
+        vs.sorry->inhibit = rs.inhibit;
+      }
+      kept.push_back(rs);
+    }
+    vs.real_servers = std::move(kept);
+    if (vs.sorry && vs.sorry->forwarding < 0) {
+      if (vs.forwarding < 0) {
+        err("Virtual server " + name() + ": no forwarding method set, setting default NAT");
+        vs.forwarding = 0;
+      }
+      vs.sorry->forwarding = vs.forwarding;
+    }
+    total &= 0xffffffffULL;  // keepalived sums the weights in 32 bits
+    if (vs.quorum > total) {
+      Report(Severity::kWarning, vs.where,
+             "Warning - quorum " + std::to_string(vs.quorum) + " for " + name() +
+                 " exceeds total weight of real servers " + std::to_string(total) +
+                 ", reducing quorum to " + std::to_string(total));
+      vs.quorum = total;
+    }
+    if (vs.hysteresis >= vs.quorum) {
+      const std::uint64_t h = (vs.quorum + 0xffffffffULL) & 0xffffffffULL;  // quorum - 1 (u32)
+      err("Virtual server " + name() + ": hysteresis " + std::to_string(vs.hysteresis) +
+          " >= quorum " + std::to_string(vs.quorum) + "; setting hysteresis to " +
+          std::to_string(h));
+    }
+    // Ports: unless NAT, real (and sorry) servers use the virtual server's port.
+    if (g != nullptr) {
+      if (group_fwmarks) {
+        for (const auto& rs : vs.real_servers)
+          if (rs.forwarding != 0 && rs.port != 0)
+            err("WARNING - fwmark virtual server " + name() + ", real server " + rs_name(rs) +
+                " has port specified - port will be ignored");
+        if (vs.sorry && vs.sorry->forwarding != 0 && vs.sorry->port != 0)
+          err("WARNING - fwmark virtual server " + name() +
+              ", sorry server has port specified - port will be ignored");
+      }
+      for (const auto& r : g->ranges) {
+        for (const auto& rs : vs.real_servers)
+          if (rs.forwarding != 0 && rs.port != 0 && r.port != rs.port)
+            err("virtual server " + name() + ":[" + r.text + "] and real server " + rs_name(rs) +
+                " ports don't match");
+        if (vs.sorry && vs.sorry->forwarding != 0 && vs.sorry->port != 0 &&
+            r.port != vs.sorry->port)
+          err("WARNING - virtual server " + name() +
+              ", sorry server has port specified - port will be ignored");
+      }
+      return;
+    }
+    for (auto& rs : vs.real_servers) {
+      if (rs.forwarding == 0) {
+        if (!vs.is_fwmark && rs.port == 0) rs.port = vs.port;
+        continue;
+      }
+      if (vs.is_fwmark) {
+        if (rs.port != 0) {
+          err("WARNING - fwmark virtual server " + name() + ", real server " + rs_name(rs) +
+              " has port specified - clearing");
+          rs.port = 0;
+        }
+      } else if (rs.port == 0) {
+        rs.port = vs.port;
+      } else if (rs.port != vs.port) {
+        err("WARNING - virtual server " + name() + " and real server " + rs_name(rs) +
+            " ports don't match - resetting");
+        rs.port = vs.port;
+      }
+    }
+    if (vs.sorry && vs.sorry->forwarding != 0) {
+      if (vs.is_fwmark) {
+        if (vs.sorry->port != 0)
+          err("WARNING - virtual server " + name() +
+              ", sorry server has port specified - clearing");
+      } else if (vs.sorry->port != 0 && vs.sorry->port != vs.port) {
+        err("WARNING - virtual server " + name() +
+            " and sorry server ports don't match - resetting");
+      }
+    }
   }
 
   // R81: keepalived checks every instance for a VRID and an interface (or

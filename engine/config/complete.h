@@ -77,17 +77,49 @@ struct RawGlobals {
   bool garp_master_refresh_set = false;
 };
 
+// An LVS real or sorry server (keepalived's checker process): only what the
+// checker's completion messages need. vrrpsim does not simulate LVS.
+struct RawRealServer {
+  Location where;
+  bool ipv6 = false;
+  std::string addr;  // as inet_ntop prints it
+  unsigned port = 0;
+  std::optional<unsigned> weight;
+  int forwarding = -1;  // -1 not set, 0 NAT, 1 DR, 2 TUN
+  int inhibit = -1;     // -1 not set
+};
+
+// `virtual_server_group NAME { ... }` as the checker keeps it.
+struct RawVsGroup {
+  std::string name;
+  bool have_ipv4 = false, have_ipv6 = false, fwmark_no_family = false;
+  std::size_t fwmarks = 0;
+  struct Range {
+    std::string text;  // format_vsge(): "ADDR,PORT" / "ADDR-END,PORT"
+    unsigned port = 0;
+  };
+  std::vector<Range> ranges;
+};
+
 // A `virtual_server` (LVS, read by keepalived's checker process): only what
-// its completion messages need. vrrpsim does not simulate LVS.
+// its completion messages need.
 struct RawVirtualServer {
   Location where;
-  std::string ip, port;  // `virtual_server IP PORT`
-  std::string fwmark;    // `virtual_server fwmark N`
-  bool group = false;    // `virtual_server group NAME`
-  std::string protocol;  // "tcp", "udp", "sctp"; "" = not set
-  bool scheduler = false, forwarding = false;
+  std::string addr;   // `virtual_server IP PORT`, as inet_ntop prints it
+  unsigned port = 0;  //
+  bool is_fwmark = false;
+  unsigned fwmark = 0;  // `virtual_server fwmark N`
+  bool group = false;   // `virtual_server group NAME`
+  std::string group_name;
+  int family = 0;         // 0 = not known yet, 4, 6
+  std::string protocol;   // "tcp", "udp", "sctp"; "" = not set
+  std::string scheduler;  // "" = not set
+  int forwarding = -1;    // -1 = not set
+  bool ha_suspend = false, ops = false, persistent = false, inhibit = false;
   std::uint64_t quorum = 1, hysteresis = 0;
-  std::vector<std::uint64_t> weights;  // one per real server
+  unsigned weight = 1;  // the real servers' default weight
+  std::vector<RawRealServer> real_servers;
+  std::optional<RawRealServer> sorry;
 };
 
 struct RawConfig {
@@ -97,6 +129,7 @@ struct RawConfig {
   std::vector<RawInstance> instances;
   std::vector<RawSyncGroup> sync_groups;
   std::vector<RawVirtualServer> virtual_servers;
+  std::vector<RawVsGroup> vs_groups;
   // Checker scripts (MISC_CHECK misc_path, notify_up/down, quorum_up/down):
   // first word and where, for the checker's SECURITY VIOLATION message.
   std::vector<std::pair<std::string, Location>> check_scripts;

@@ -298,6 +298,7 @@ const std::vector<KeywordSpec>& Keepalived227Keywords() {
       {"", "vrrp_sync_group", KeywordSpec::kSkipBlock, ""},
       {"", "vrrp_track_file", KeywordSpec::kSkipBlock, ""},
       {"", "vrrp_track_process", KeywordSpec::kBlock, "vrrp_track_process"},
+      {"ssl", "ca", KeywordSpec::kValue, ""},  // added: missed by the probe (found with -t)
       {"ssl", "certificate", KeywordSpec::kValue, ""},
       {"ssl", "key", KeywordSpec::kValue, ""},
       {"ssl", "password", KeywordSpec::kValue, ""},

@@ -9,12 +9,14 @@
 #include "engine/config/parser.h"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -297,9 +299,12 @@ class Reader {
           if (kw->handler) kw->handler(l);
           if (fatal_) return false;
           if (skip_block_) {
-            // The handler refused the block: skip it like keepalived's skip_block().
+            // The handler refused the block: skip it like keepalived's skip_block();
+            // a nested one is skipped one level down, so that its closing brace
+            // ends only the skipped block (an invalid real_server, checked with -t).
             skip_block_ = false;
             skip_sublevel_ = bob_needed ? -1 : 1;
+            if (kw_level > 0) Process(*kw->sub, kw_level + 1, bob_needed);
             break;
           }
           bool skipped = Process(*kw->sub, kw_level + 1, bob_needed);
@@ -618,8 +623,48 @@ class Reader {
   // std::map: Keyword::sub points into it.
   std::map<std::string, Table, std::less<>> generic_;
   void BuildGenericTables(const std::function<Keyword(const KeywordSpec&)>& make);
-  void LvsHandlers(
-      std::map<std::pair<std::string, std::string>, std::function<void(const LogicalLine&)>>* h);
+  using HandlerMap =
+      std::map<std::pair<std::string, std::string>, std::function<void(const LogicalLine&)>>;
+  using CloserMap = std::map<std::pair<std::string, std::string>, std::function<void()>>;
+  void LvsHandlers(HandlerMap* h, CloserMap* close);
+  void CheckerHandlers(HandlerMap* h, CloserMap* close);
+  void VsGroupEntry(const LogicalLine& v);
+  // inet_stosockaddr(): `ip` (a range or mask suffix ignored) and an optional
+  // port (keepalived's number messages for a bad one). False if invalid.
+  bool SockAddr(const std::string& ip, const std::string* port, const Location& where,
+                RawRealServer* out);
+  // The LVS forwarding method of `lb_kind`/`lvs_method`/`sorry_server_lvs_method`
+  // with its tunnel options; `who` is "virtual", "real" or "sorry".
+  void Forwarding(const LogicalLine& l, int* slot, const std::string& who);
+  // read_timer() (seconds, 6 decimal places, ignore_error) in [lo, hi] µs,
+  // with `before` VALUE `after` when it is rejected.
+  void Timer(const LogicalLine& l, std::uint64_t lo, std::uint64_t hi, const std::string& before,
+             const std::string& after);
+  RawVirtualServer* CurVs() {
+    return raw_.virtual_servers.empty() ? nullptr : &raw_.virtual_servers.back();
+  }
+  RawRealServer* CurRs() {
+    RawVirtualServer* vs = CurVs();
+    return vs == nullptr || vs->real_servers.empty() ? nullptr : &vs->real_servers.back();
+  }
+  // The checker being read (keepalived's current_checker) and its url.
+  struct CheckerState {
+    std::string type;
+    int dst_family = 0, bind_family = 0;
+    std::string dst_addr;
+    bool bind_if = false;
+    int urls = 0;
+    bool url_path = false;
+    std::vector<std::string> digests;
+    bool misc_path = false, track_file = false, bfd_name = false, dns_name = false;
+    std::optional<unsigned> udp_min, udp_max;
+  };
+  CheckerState chk_;
+  bool rs_valid_ = false;  // the real_server being read was allocated
+  std::vector<std::string> bfd_names_;
+  std::vector<std::string> script_slots_;  // quorum_up/down, notify_up/down seen
+  bool ssl_seen_ = false;
+  std::vector<std::string> ssl_files_;  // SSL password/cafile/... given
 };
 
 void Reader::VipLine(LogicalLine& v, bool excluded) {
@@ -1882,8 +1927,9 @@ void Reader::BuildTables() {
       alias.name = "vrrp_track_file";
       root_.push_back(alias);
     }
-  std::map<std::pair<std::string, std::string>, std::function<void(const LogicalLine&)>> special;
-  LvsHandlers(&special);
+  HandlerMap special;
+  CloserMap closers;
+  LvsHandlers(&special, &closers);
   BuildGenericTables([&](const KeywordSpec& k) {
     std::string name(k.name);
     auto it = special.find({std::string(k.context), name});
@@ -1891,8 +1937,11 @@ void Reader::BuildTables() {
     switch (k.kind) {
       case KeywordSpec::kValue:
         return value(name, h);
-      case KeywordSpec::kBlock:
-        return block(name, &generic_[std::string(k.sub)], h);
+      case KeywordSpec::kBlock: {
+        auto c = closers.find({std::string(k.context), name});
+        return block(name, &generic_[std::string(k.sub)], h,
+                     c == closers.end() ? nullptr : c->second);
+      }
       case KeywordSpec::kList:
         if (h) return vblock(name, h);
         return ignored_block(name);
@@ -1931,33 +1980,692 @@ void Reader::BuildGenericTables(const std::function<Keyword(const KeywordSpec&)>
   }
 }
 
-void Reader::LvsHandlers(
-    std::map<std::pair<std::string, std::string>, std::function<void(const LogicalLine&)>>* h) {
-  auto VS = [this]() -> RawVirtualServer& { return raw_.virtual_servers.back(); };
+// One line of a virtual_server_group (alloc_vsg_entry()): `fwmark N [inet|inet6]`,
+// or `ADDR[-END|/MASK] [PORT]` where END is the last byte (IPv4) or 16-bit
+// group (IPv6) or a whole address.
+void Reader::VsGroupEntry(const LogicalLine& v) {
+  RawVsGroup& g = raw_.vs_groups.back();
+  const std::string& a = v.tokens[0].text;
+  if (a == "fwmark") {
+    if (!Need(v, 1)) return;
+    unsigned mark = 0;
+    if (!ReadUnsigned(v, 1, 0, UINT_MAX, &mark)) {
+      Report(Severity::kError, v.Where(1),
+             "(" + g.name + "): fwmark '" + v.tokens[1].text +
+                 "' must be in [0, 4294967295] - ignoring");
+      return;
+    }
+    if (v.tokens.size() > 2) {
+      const std::string& f = v.tokens[2].text;
+      if (f == "inet") {
+        g.have_ipv4 = true;
+      } else if (f == "inet6") {
+        g.have_ipv6 = true;
+      } else {
+        Report(Severity::kError, v.Where(2),
+               "(" + g.name + "): fwmark '" + std::to_string(mark) + "' family " + f +
+                   " unknown - ignoring");
+        return;
+      }
+    } else {
+      g.fwmark_no_family = true;
+    }
+    ++g.fwmarks;
+    return;
+  }
+  const std::string* port = v.tokens.size() > 1 ? &v.tokens[1].text : nullptr;
+  if (port != nullptr && port->find_first_not_of('0') == std::string::npos) port = nullptr;
+  RawRealServer start;
+  if (!SockAddr(a, port, v.Where(), &start)) {
+    Report(Severity::kError, v.Where(),
+           "Invalid virtual server group IP address " + a + " " + (port ? "/port" : "") +
+               (port ? "/" : "") + (port ? *port : "") + " - skipping");
+    return;
+  }
+  const int af = start.ipv6 ? AF_INET6 : AF_INET;
+  const std::size_t len = start.ipv6 ? 16 : 4;
+  unsigned char lo[16] = {}, hi[16] = {};
+  inet_pton(af, start.addr.c_str(), lo);
+  std::copy(lo, lo + len, hi);
+  const std::size_t slash = a.find('/'), dash = a.find('-');
+  if (slash != std::string::npos) {
+    const std::string m = a.substr(slash + 1);
+    char* end = nullptr;
+    unsigned long bits = std::strtoul(m.c_str(), &end, 10);
+    if (*end != '\0' || bits == 0 || bits > len * 8) {
+      Report(Severity::kError, v.Where(), "Invalid netmask - " + a + " - skipping");
+      return;
+    }
+    bool bad = false;
+    for (std::size_t bit = bits; bit < len * 8; ++bit) {
+      const unsigned char mask = static_cast<unsigned char>(0x80u >> (bit % 8));
+      if (lo[bit / 8] & mask) bad = true;
+      hi[bit / 8] |= mask;
+    }
+    if (bad) {
+      Report(Severity::kError, v.Where(), "Address mask bits not empty - " + a + " - skipping");
+      return;
+    }
+  } else if (dash != std::string::npos &&
+             a.find(start.ipv6 ? ':' : '.', dash + 1) != std::string::npos) {
+    RawRealServer last;
+    if (!SockAddr(a.substr(dash + 1), port, v.Where(), &last)) {
+      Report(Severity::kError, v.Where(), "Invalid range end " + a + " - skipping");
+      return;
+    }
+    if (last.ipv6 != start.ipv6) {
+      Report(Severity::kError, v.Where(),
+             "Range address families do not match " + a + " - skipping");
+      return;
+    }
+    inet_pton(af, last.addr.c_str(), hi);
+    if (std::lexicographical_compare(hi, hi + len, lo, lo + len)) {
+      Report(Severity::kError, v.Where(),
+             "Address range end is less than address range start - " + a + " - skipping");
+      return;
+    }
+  } else if (dash != std::string::npos) {
+    // inet_stor(): with -t any problem skips the entry.
+    const std::string e = a.substr(dash + 1);
+    char* end = nullptr;
+    errno = 0;
+    unsigned long r = std::strtoul(e.c_str(), &end, start.ipv6 ? 16 : 10);
+    if (*end != '\0') {
+      Report(Severity::kError, v.Where(),
+             "Virtual server group range '" + a + "' has extra characters at end '" + end + "'");
+      return;
+    }
+    if (errno == ERANGE || r > (start.ipv6 ? 0xffffUL : 255UL)) {
+      Report(Severity::kError, v.Where(),
+             "Virtual server group range '" + a + "' end '" + e + "' too large");
+      return;
+    }
+    const unsigned long first =
+        start.ipv6 ? (static_cast<unsigned long>(lo[14]) << 8 | lo[15]) : lo[3];
+    if (first >= r) {
+      Report(Severity::kError, v.Where(),
+             "Address range end is not greater than address range start - " + a + " - skipping");
+      return;
+    }
+    if (start.ipv6) {
+      hi[14] = static_cast<unsigned char>(r >> 8);
+      hi[15] = static_cast<unsigned char>(r);
+    } else {
+      hi[3] = static_cast<unsigned char>(r);
+    }
+  }
+  char text[INET6_ADDRSTRLEN];
+  inet_ntop(af, hi, text, sizeof text);
+  RawVsGroup::Range range;
+  range.port = start.port;
+  range.text = start.addr + (std::equal(lo, lo + len, hi) ? "" : "-" + std::string(text)) + "," +
+               std::to_string(start.port);
+  g.ranges.push_back(range);
+  (start.ipv6 ? g.have_ipv6 : g.have_ipv4) = true;
+}
+
+bool Reader::SockAddr(const std::string& ip, const std::string* port, const Location& where,
+                      RawRealServer* out) {
+  out->ipv6 = ip.find(':') != std::string::npos;
+  out->port = 0;
+  // A port of only zeros (or none) is no port (keepalived 2.0.7 on).
+  if (port != nullptr && port->find_first_not_of('0') != std::string::npos) {
+    if (!ParseUnsigned(*port, where, 1, 65535, &out->port)) return false;
+  }
+  std::string host = ip.substr(0, std::min(ip.find('-'), ip.find('/')));
+  unsigned char buf[sizeof(in6_addr)];
+  if (inet_pton(out->ipv6 ? AF_INET6 : AF_INET, host.c_str(), buf) != 1) return false;
+  char text[INET6_ADDRSTRLEN];
+  inet_ntop(out->ipv6 ? AF_INET6 : AF_INET, buf, text, sizeof text);
+  out->addr = text;
+  out->where = where;
+  return true;
+}
+
+void Reader::Forwarding(const LogicalLine& l, int* slot, const std::string& who) {
+  if (!Need(l, 1)) return;
+  const std::string& m = l.tokens[1].text;
+  int method = m == "NAT" ? 0 : m == "DR" ? 1 : m == "TUN" ? 2 : -1;
+  if (method < 0) {
+    Report(Severity::kError, l.Where(1),
+           "PARSER : unknown [" + m + "] routing method for " + who + " server.");
+    return;
+  }
+  *slot = method;
+  // Tunnel options (keepalived 2.2.7 reads them after any method).
+  std::string type = "ipip", csum = "nocsum";
+  unsigned port = 0;
+  for (std::size_t i = 2; i < l.tokens.size(); ++i) {
+    const std::string& w = l.tokens[i].text;
+    if (w == "type") {
+      if (i + 1 == l.tokens.size()) {
+        Report(Severity::kError, l.Where(i), "Missing tunnel type for " + who + " server.");
+        return;
+      }
+      const std::string& t = l.tokens[++i].text;
+      if (t != "ipip" && t != "gue" && t != "gre") {
+        Report(Severity::kError, l.Where(i),
+               "Unknown tunnel type " + t + " for " + who + " server.");
+        return;
+      }
+      type = t;
+    } else if (w == "port") {
+      if (i + 1 == l.tokens.size()) {
+        Report(Severity::kError, l.Where(i), "Missing port for " + who + " server gue tunnel.");
+        return;
+      }
+      ++i;
+      if (!ReadUnsigned(l, i, 1, 65535, &port)) {
+        Report(Severity::kError, l.Where(i),
+               "Invalid gue tunnel port " + l.tokens[i].text + " for " + who + " server.");
+        return;
+      }
+    } else if (w == "nocsum" || w == "csum" || w == "remcsum") {
+      csum = w;
+    } else {
+      Report(Severity::kError, l.Where(i),
+             "Invalid tunnel option " + w + " for " + who + " server.");
+      return;
+    }
+  }
+  if ((type == "gue") != (port != 0)) {
+    Report(Severity::kError, l.Where(1), "gue tunnels require port, otherwise cannot have port.");
+  } else if (type == "ipip" && csum != "nocsum") {
+    Report(Severity::kError, l.Where(1), "ipip tunnels do not support checksum option.");
+  } else if (type == "gre" && csum == "remcsum") {
+    Report(Severity::kError, l.Where(1), "gre tunnels do not support remote checksum option.");
+  }
+}
+
+void Reader::Timer(const LogicalLine& l, std::uint64_t lo, std::uint64_t hi,
+                   const std::string& before, const std::string& after) {
+  if (!Need(l, 1)) return;
+  Duration d = 0;
+  if (!ReadDecimal(l, 1, lo, hi, &d))
+    Report(Severity::kError, l.Where(1), before + l.tokens[1].text + after);
+}
+
+// keepalived 2.2.7's timers: at most TIMER_MAXIMUM (ULONG_MAX - 1) µs; a
+// connection timeout at most UINT_MAX µs.
+constexpr std::uint64_t kTimerMax = 18446744073709551614ULL;
+constexpr std::uint64_t kConnectMax = UINT_MAX;
+
+// The checkers (check_api.c and each checker's keywords): values checked as
+// keepalived 2.2.7 checks them, completion messages at the block's closing line.
+void Reader::CheckerHandlers(HandlerMap* h, CloserMap* close) {
   auto& H = *h;
+  auto& C = *close;
+  static const char* const kCheckers[] = {"TCP_CHECK",  "HTTP_GET",   "MISC_CHECK",
+                                          "SMTP_CHECK", "DNS_CHECK",  "UDP_CHECK",
+                                          "PING_CHECK", "FILE_CHECK", "BFD_CHECK"};
+  for (const char* c : kCheckers) {
+    const std::string type = c;
+    // Opening the checker block: keepalived queues a checker for the real
+    // server; its connection goes to the real server's address by default.
+    H[{"real_server", type}] = [this, type](const LogicalLine& l) {
+      chk_ = CheckerState{};
+      chk_.type = l.tokens[0].text;
+      if (RawRealServer* rs = rs_valid_ ? CurRs() : nullptr) {
+        chk_.dst_family = rs->ipv6 ? 6 : 4;
+        chk_.dst_addr = rs->addr;
+      }
+      (void)type;
+    };
+    H[{type, "connect_ip"}] = [this](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      RawRealServer a;
+      if (!SockAddr(l.tokens[1].text, nullptr, l.Where(1), &a)) {
+        Report(Severity::kError, l.Where(1),
+               "Invalid connect_ip address " + l.tokens[1].text + " - ignoring");
+        return;
+      }
+      chk_.dst_family = a.ipv6 ? 6 : 4;
+      chk_.dst_addr = a.addr;
+      if (chk_.bind_family != 0 && chk_.bind_family != chk_.dst_family) {
+        Report(Severity::kError, l.Where(1),
+               "connect_ip address " + l.tokens[1].text +
+                   " does not match address family of bindto - skipping");
+        chk_.dst_family = 0;
+      }
+    };
+    H[{type, "bindto"}] = [this](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      RawRealServer a;
+      if (!SockAddr(l.tokens[1].text, nullptr, l.Where(1), &a)) {
+        Report(Severity::kError, l.Where(1),
+               "Invalid bindto address " + l.tokens[1].text + " - ignoring");
+        return;
+      }
+      chk_.bind_family = a.ipv6 ? 6 : 4;
+      if (chk_.dst_family != 0 && chk_.dst_family != chk_.bind_family) {
+        Report(Severity::kError, l.Where(1),
+               "bindto address " + l.tokens[1].text +
+                   " does not match address family of connect_ip - skipping");
+        chk_.bind_family = 0;
+      }
+    };
+    for (const char* k : {"connect_port", "bind_port"})
+      H[{type, k}] = [this, k](const LogicalLine& l) {
+        if (!Need(l, 1)) return;
+        unsigned v = 0;
+        if (!ReadUnsigned(l, 1, 1, 65535, &v))
+          Report(Severity::kError, l.Where(1),
+                 std::string("Invalid checker ") + k + " '" + l.tokens[1].text + "'");
+      };
+    H[{type, "bind_if"}] = [this](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      if (l.tokens[1].text.size() > 15) {
+        Report(Severity::kError, l.Where(1),
+               "Interface name " + l.tokens[1].text + " is too long - ignoring");
+        return;
+      }
+      chk_.bind_if = true;
+    };
+    H[{type, "connect_timeout"}] = [this](const LogicalLine& l) {
+      Timer(l, 1, kConnectMax, "connect_timeout ", " invalid - ignoring");
+    };
+    H[{type, "fwmark"}] = [this](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      unsigned v = 0;
+      if (!ReadUnsigned(l, 1, 0, UINT_MAX, &v))
+        Report(Severity::kError, l.Where(1),
+               "Invalid fwmark connection value '" + l.tokens[1].text + "'");
+    };
+    H[{type, "retry"}] = [this](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      unsigned v = 0;
+      if (!ReadUnsigned(l, 1, 0, UINT_MAX, &v))
+        Report(Severity::kError, l.Where(1),
+               "Invalid retry connection value '" + l.tokens[1].text + "'");
+    };
+    H[{type, "delay_before_retry"}] = [this](const LogicalLine& l) {
+      Timer(l, 0, kTimerMax, "Invalid delay_before_retry connection value '", "'");
+    };
+    H[{type, "warmup"}] = [this](const LogicalLine& l) {
+      Timer(l, 0, kTimerMax, "Invalid warmup connection value '", "'");
+    };
+    H[{type, "delay_loop"}] = [this](const LogicalLine& l) {
+      Timer(l, 1, kTimerMax, "delay_loop '", "' is invalid - ignoring");
+    };
+    H[{type, "alpha"}] = [this](const LogicalLine& l) {
+      BoolArg(l, "Invalid alpha parameter ", "");
+    };
+    H[{type, "log_all_failures"}] = [this](const LogicalLine& l) {
+      BoolArg(l, "Invalid log_all_failures parameter ", "");
+    };
+  }
+  H[{"real_server", "SSL_GET"}] = H[{"real_server", "HTTP_GET"}];
+  // A link-local IPv6 destination needs an interface (check_conn_opts()).
+  auto conn_opts = [this]() {
+    if (chk_.dst_family == 6 && chk_.dst_addr.rfind("fe80:", 0) == 0 && !chk_.bind_if)
+      Report(Severity::kError, last_where_,
+             "Checker link local address " + chk_.dst_addr + " requires a bind_if");
+  };
+  for (const char* c : {"TCP_CHECK", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK", "PING_CHECK"})
+    C[{"real_server", c}] = conn_opts;
+
+  // HTTP_GET / SSL_GET.
+  H[{"HTTP_GET", "url"}] = [this](const LogicalLine&) {
+    chk_.url_path = false;
+    chk_.digests.clear();
+  };
+  H[{"url", "path"}] = [this](const LogicalLine& l) {
+    if (Need(l, 1)) chk_.url_path = true;
+  };
+  C[{"HTTP_GET", "url"}] = [this]() {
+    if (!chk_.url_path)
+      Report(Severity::kError, last_where_, "HTTP/SSL_GET checker url has no path - ignoring");
+    else
+      ++chk_.urls;
+  };
+  C[{"real_server", "HTTP_GET"}] = [this, conn_opts]() {
+    if (chk_.urls == 0)
+      Report(Severity::kError, last_where_,
+             "HTTP/SSL_GET checker has no urls specified - ignoring");
+    else
+      conn_opts();
+  };
+  C[{"real_server", "SSL_GET"}] = C[{"real_server", "HTTP_GET"}];
+  H[{"url", "status_code"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    auto code = [](const std::string& s, std::size_t* used) -> long {
+      if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0]))) return -1;
+      char* end = nullptr;
+      long v = std::strtol(s.c_str(), &end, 10);
+      *used = static_cast<std::size_t>(end - s.c_str());
+      return v;
+    };
+    for (std::size_t i = 1; i < l.tokens.size(); ++i) {
+      const std::string& t = l.tokens[i].text;
+      std::size_t used = 0;
+      long lo = code(t, &used), hi = lo;
+      bool ok = lo >= 100 && lo <= 599;
+      if (ok && used < t.size()) {
+        std::size_t used2 = 0;
+        hi = t[used] == '-' ? code(t.substr(used + 1), &used2) : -1;
+        ok = t[used] == '-' && used + 1 + used2 == t.size() && hi >= lo && hi <= 599;
+      }
+      if (!ok) Report(Severity::kError, l.Where(i), "Invalid HTTP_GET status code '" + t + "'");
+    }
+  };
+  H[{"url", "virtualhost"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() < 2)
+      Report(Severity::kError, l.Where(), "Missing HTTP_GET virtualhost name");
+  };
+  H[{"HTTP_GET", "virtualhost"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() < 2)
+      Report(Severity::kError, l.Where(), "HTTP_GET virtualhost name missing");
+  };
+  H[{"HTTP_GET", "http_protocol"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() < 2) {
+      Report(Severity::kError, l.Where(), "Missing http_protocol version");
+      return;
+    }
+    const std::string& v = l.tokens[1].text;
+    if (v != "1.0" && v != "1.1" && v != "1.0C" && v != "1.0c")
+      Report(Severity::kError, l.Where(1), "Invalid http_protocol version " + v);
+  };
+  for (const char* k : {"enable_sni", "fast_recovery"})
+    H[{"HTTP_GET", k}] = [this, k](const LogicalLine& l) {
+      BoolArg(l, std::string("Invalid ") + k + " parameter ", "");
+    };
+
+  // MISC_CHECK.
+  H[{"MISC_CHECK", "misc_timeout"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    unsigned v = 0;
+    if (!ReadUnsigned(l, 1, 0, UINT_MAX / 1000000, &v))
+      Report(Severity::kError, l.Where(1), "Invalid misc_timeout value '" + l.tokens[1].text + "'");
+  };
+  C[{"real_server", "MISC_CHECK"}] = [this]() {
+    if (!chk_.misc_path)
+      Report(Severity::kError, last_where_,
+             "No script path has been specified for MISC_CHECKER - skipping");
+  };
+
+  // SMTP_CHECK.
+  H[{"SMTP_CHECK", "helo_name"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() < 2) Report(Severity::kError, l.Where(), "SMTP_CHECK helo name missing");
+  };
+
+  // DNS_CHECK.
+  H[{"DNS_CHECK", "type"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    static const char* const kTypes[] = {"A",   "NS",   "CNAME", "SOA",   "MX",
+                                         "TXT", "AAAA", "RRSIG", "DNSKEY"};
+    std::string t = l.tokens[1].text;
+    for (auto& ch : t) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (std::none_of(std::begin(kTypes), std::end(kTypes), [&](const char* x) { return t == x; }))
+      Report(Severity::kError, l.Where(1),
+             "Unknown DNS check type " + l.tokens[1].text + " - ignoring");
+  };
+  H[{"DNS_CHECK", "name"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    if (chk_.dns_name) {
+      Report(Severity::kError, l.Where(1), "DNS_CHECK name already specified - ignoring");
+      return;
+    }
+    const std::string& n = l.tokens[1].text;
+    // Labels between dots may not be empty (a single "." is the root).
+    bool empty_label = n != "." && (n.empty() || n[0] == '.' || n.find("..") != std::string::npos);
+    if (empty_label) {
+      Report(Severity::kError, l.Where(1), "DNS_CHECK name '" + n + "' has empty label - ignoring");
+      return;
+    }
+    chk_.dns_name = true;
+  };
+
+  // UDP_CHECK.
+  auto hex_ok = [](const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+    });
+  };
+  H[{"UDP_CHECK", "payload"}] = [this, hex_ok](const LogicalLine& l) {
+    if (l.tokens.size() < 2) {
+      Report(Severity::kError, l.Where(), "UDP_CHECK payload requires a payload");
+      return;
+    }
+    if (!hex_ok(l.tokens[1].text))
+      Report(Severity::kError, l.Where(1), "Invalid hex string for UDP_CHECK payload");
+  };
+  H[{"UDP_CHECK", "require_reply"}] = [this, hex_ok](const LogicalLine& l) {
+    if (l.tokens.size() >= 2 && !hex_ok(l.tokens[1].text))
+      Report(Severity::kError, l.Where(1), "Invalid hex string for UDP_CHECK reply");
+  };
+  for (const char* k : {"min_reply_length", "max_reply_length"})
+    H[{"UDP_CHECK", k}] = [this, k](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      unsigned v = 0;
+      const bool min = k[1] == 'i';
+      if (!ReadUnsigned(l, 1, 0, 65535, &v)) {
+        Report(Severity::kError, l.Where(1),
+               std::string("UDP_CHECK ") + (min ? "min" : "max") + " length " + l.tokens[1].text +
+                   " not valid - must be between 0 & 65535");
+        return;
+      }
+      (min ? chk_.udp_min : chk_.udp_max) = v;
+    };
+  C[{"real_server", "UDP_CHECK"}] = [this, conn_opts]() {
+    if (chk_.udp_min && chk_.udp_max && *chk_.udp_min > *chk_.udp_max)
+      Report(Severity::kError, last_where_,
+             "UDP_CHECK min_reply length " + std::to_string(*chk_.udp_min) +
+                 " > max_reply_length " + std::to_string(*chk_.udp_max) + " - will always fail");
+    conn_opts();
+  };
+
+  // FILE_CHECK: the track_file must be defined before it.
+  H[{"FILE_CHECK", "track_file"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    const std::string& n = l.tokens[1].text;
+    if (std::none_of(raw_.track_files.begin(), raw_.track_files.end(),
+                     [&](const TrackFile& f) { return f.name == n; })) {
+      Report(Severity::kError, l.Where(1), "track_file " + n + " not found");
+      return;
+    }
+    chk_.track_file = true;
+  };
+  H[{"FILE_CHECK", "weight"}] = [this](const LogicalLine& l) {
+    if (!chk_.track_file) return;
+    if (l.tokens.size() < 2) {
+      Report(Severity::kError, l.Where(), "track file weight missing");
+      return;
+    }
+    int w = 0;
+    if (!ReadInt(l, 1, -INT_MAX, INT_MAX, &w)) {
+      Report(Severity::kError, l.Where(1),
+             "weight for track file must be in [-2147483647..2147483647] inclusive. Ignoring...");
+      return;
+    }
+    if (l.tokens.size() > 2 && l.tokens[2].text != "reverse" && l.tokens[2].text != "noreverse")
+      Report(Severity::kError, l.Where(2),
+             "unknown track file weight option " + l.tokens[2].text + " - ignoring");
+  };
+  C[{"real_server", "FILE_CHECK"}] = [this]() {
+    if (!chk_.track_file)
+      Report(Severity::kError, last_where_, "FILE_CHECK has no track_file specified - ignoring");
+  };
+
+  // BFD_CHECK: the bfd_instance must be defined before it.
+  auto rs_name = [this]() {
+    RawVirtualServer* vs = CurVs();
+    RawRealServer* rs = CurRs();
+    if (vs == nullptr || rs == nullptr) return std::string();
+    return "[" + rs->addr + "]:" + (vs->protocol.empty() ? "none" : vs->protocol) + ":" +
+           std::to_string(rs->port);
+  };
+  H[{"BFD_CHECK", "name"}] = [this, rs_name](const LogicalLine& l) {
+    if (l.tokens.size() != 2) {
+      Report(Severity::kError, l.Where(),
+             "(" + rs_name() + ") BFD_CHECK - No or too many names specified - skipping checker");
+      chk_.bfd_name = true;  // the checker is gone: no message at its end
+      return;
+    }
+    const std::string& n = l.tokens[1].text;
+    if (std::find(bfd_names_.begin(), bfd_names_.end(), n) == bfd_names_.end()) {
+      Report(Severity::kError, l.Where(1),
+             "(" + rs_name() + ") BFD_CHECK - BFD " + n + " not configured");
+      chk_.bfd_name = true;  // the checker is gone: no message at its end
+      return;
+    }
+    chk_.bfd_name = true;
+  };
+  C[{"real_server", "BFD_CHECK"}] = [this, rs_name]() {
+    if (!chk_.bfd_name)
+      Report(Severity::kError, last_where_,
+             "(" + rs_name() + ") No name has been specified for BFD_CHECKER - skipping");
+  };
+  H[{"", "bfd_instance"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() > 1) bfd_names_.push_back(l.tokens[1].text);
+  };
+}
+
+void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
+  CheckerHandlers(h, close);
+  auto& H = *h;
+  auto& C = *close;
+  // SSL { ... }: a second block, or a second file of a kind, replaces the first.
+  H[{"", "SSL"}] = [this](const LogicalLine& l) {
+    if (ssl_seen_) Report(Severity::kError, l.Where(), "SSL context already specified - replacing");
+    ssl_seen_ = true;
+    ssl_files_.clear();
+  };
+  for (auto [kw, what] : {std::pair<const char*, const char*>{"password", "password"},
+                          {"ca", "cafile"},
+                          {"certificate", "certfile"},
+                          {"key", "keyfile"}}) {
+    const std::string w = what;
+    H[{"ssl", kw}] = [this, w](const LogicalLine& l) {
+      if (l.tokens.size() < 2) {
+        Report(Severity::kError, l.Where(), "SSL " + w + " missing");
+        return;
+      }
+      if (std::find(ssl_files_.begin(), ssl_files_.end(), w) != ssl_files_.end())
+        Report(Severity::kError, l.Where(), "SSL " + w + " already specified - replacing");
+      else
+        ssl_files_.push_back(w);
+    };
+  }
+  auto vs_only = [this](std::function<void(RawVirtualServer&, const LogicalLine&)> f) {
+    return [this, f](const LogicalLine& l) {
+      if (RawVirtualServer* vs = CurVs()) f(*vs, l);
+    };
+  };
+  auto rs_only = [this](std::function<void(RawRealServer&, const LogicalLine&)> f) {
+    return [this, f](const LogicalLine& l) {
+      RawRealServer* rs = rs_valid_ ? CurRs() : nullptr;
+      if (rs != nullptr) f(*rs, l);
+    };
+  };
+
+  // `virtual_server IP [PORT]` / `fwmark N` / `group NAME` (alloc_vs()).
   H[{"", "virtual_server"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
     RawVirtualServer vs;
     vs.where = l.Where();
-    if (l.tokens.size() > 1 && l.tokens[1].text == "fwmark")
-      vs.fwmark = l.tokens.size() > 2 ? l.tokens[2].text : "";
-    else if (l.tokens.size() > 1 && l.tokens[1].text == "group")
+    const std::string& p1 = l.tokens[1].text;
+    if (p1 == "group") {
+      if (!Need(l, 2)) return;
       vs.group = true;
-    else {
-      vs.ip = l.tokens.size() > 1 ? l.tokens[1].text : "";
-      vs.port = l.tokens.size() > 2 ? l.tokens[2].text : "0";
+      vs.group_name = l.tokens[2].text;
+    } else if (p1 == "fwmark") {
+      if (!Need(l, 2)) return;
+      if (!ReadUnsigned(l, 2, 0, UINT_MAX, &vs.fwmark)) {
+        Report(Severity::kError, l.Where(2),
+               "virtual server fwmark '" + l.tokens[2].text +
+                   "' must be in [0, 4294967295] - ignoring");
+        skip_block_ = true;
+        return;
+      }
+      vs.is_fwmark = true;
+    } else {
+      const std::string* port = l.tokens.size() > 2 ? &l.tokens[2].text : nullptr;
+      bool has_port = port != nullptr && port->find_first_not_of('0') != std::string::npos;
+      RawRealServer a;
+      if (!SockAddr(p1, port, l.Where(1), &a)) {
+        Report(Severity::kError, l.Where(1),
+               "Invalid virtual server IP address" + std::string(has_port ? "/port" : "") + " " +
+                   p1 + (has_port ? "/" + *port : "") + " - skipping");
+        skip_block_ = true;
+        return;
+      }
+      vs.addr = a.addr;
+      vs.port = a.port;
+      vs.family = a.ipv6 ? 6 : 4;
     }
     raw_.virtual_servers.push_back(std::move(vs));
   };
-  auto vs_only = [this, VS](std::function<void(RawVirtualServer&, const LogicalLine&)> f) {
-    return [this, VS, f](const LogicalLine& l) {
-      if (!raw_.virtual_servers.empty()) f(VS(), l);
-    };
+  // vs_end_handler(): the sorry server's family, then a family for the rest.
+  C[{"", "virtual_server"}] = [this]() {
+    RawVirtualServer* vs = CurVs();
+    if (vs == nullptr) return;
+    if (vs->sorry && vs->sorry->forwarding != 2) {
+      int f = vs->sorry->ipv6 ? 6 : 4;
+      if (vs->family == 0) {
+        vs->family = f;
+      } else if (vs->family != f) {
+        Report(Severity::kError, last_where_,
+               "Address family of virtual server and sorry server " + vs->sorry->addr +
+                   " don't match - skipping sorry server.");
+        vs->sorry.reset();
+      }
+    }
+    if (vs->family == 0 && !vs->group) {
+      bool mixed = false;
+      if (vs->sorry) vs->family = vs->sorry->ipv6 ? 6 : 4;
+      for (const auto& rs : vs->real_servers) {
+        int f = rs.ipv6 ? 6 : 4;
+        if (vs->family == 0)
+          vs->family = f;
+        else if (vs->family != f)
+          mixed = true;
+      }
+      if (mixed || vs->family == 0) vs->family = 4;
+    }
   };
-  H[{"virtual_server", "protocol"}] = vs_only([](RawVirtualServer& vs, const LogicalLine& l) {
-    if (l.tokens.size() < 2) return;
+  H[{"virtual_server", "ip_family"}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    const std::string& f = l.tokens[1].text;
+    int af = f == "inet" ? 4 : f == "inet6" ? 6 : 0;
+    if (af == 0) {
+      Report(Severity::kError, l.Where(1), "unknown address family " + f);
+      return;
+    }
+    if (vs.family != 0 && vs.family != af) {
+      Report(Severity::kError, l.Where(1),
+             "Virtual server specified family " + f + " conflicts with server family");
+      return;
+    }
+    vs.family = af;
+  });
+  H[{"virtual_server", "retry"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    unsigned v = 0;
+    if (!ReadUnsigned(l, 1, 1, UINT_MAX, &v))
+      Report(Severity::kError, l.Where(1), "retry value invalid - " + l.tokens[1].text);
+  };
+  H[{"virtual_server", "delay_before_retry"}] = [this](const LogicalLine& l) {
+    Timer(l, 0, kTimerMax, "virtual server delay before retry '", "' invalid - ignoring");
+  };
+  H[{"virtual_server", "warmup"}] = [this](const LogicalLine& l) {
+    Timer(l, 0, kTimerMax, "virtual server warmup '", "' invalid - ignoring");
+  };
+  H[{"virtual_server", "connect_timeout"}] = [this](const LogicalLine& l) {
+    Timer(l, 1, kConnectMax, "virtual server connect_timeout ", " invalid - ignoring");
+  };
+  H[{"virtual_server", "delay_loop"}] = [this](const LogicalLine& l) {
+    Timer(l, 1, kTimerMax, "virtual server delay loop '", "' invalid - ignoring");
+  };
+  H[{"virtual_server", "inhibit_on_failure"}] =
+      vs_only([](RawVirtualServer& vs, const LogicalLine&) { vs.inhibit = true; });
+  H[{"virtual_server", "protocol"}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+    if (!Need(l, 1)) return;
     std::string p = l.tokens[1].text;
     for (auto& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (p == "tcp" || p == "udp" || p == "sctp") vs.protocol = p;
+    if (p == "tcp" || p == "udp" || p == "sctp")
+      vs.protocol = p;
+    else
+      Report(Severity::kError, l.Where(1), "Unknown protocol " + l.tokens[1].text + " - ignoring");
   });
   // The IPVS schedulers keepalived 2.2.7 accepts (checked with -t).
   for (const char* k : {"lb_algo", "lvs_sched"})
@@ -1972,20 +2680,77 @@ void Reader::LvsHandlers(
         Report(Severity::kError, l.Where(1), "Invalid lvs_scheduler '" + v + "' - ignoring");
         return;
       }
-      vs.scheduler = true;
+      vs.scheduler = v;
     });
-  H[{"virtual_server", "persistence_timeout"}] = [this](const LogicalLine& l) {
-    if (l.tokens.size() < 2) return;  // the default timeout
-    unsigned v = 0;
-    if (!ReadUnsigned(l, 1, 1, 2678400, &v))
-      Report(Severity::kError, l.Where(1), "persistence_timeout invalid");
-  };
+  // Scheduler flags: in 2.2.7 `hashed` falls through to the sh/mh check.
+  for (const char* k : {"hashed", "ops", "flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback",
+                        "mh-port", "mh-fallback"})
+    H[{"virtual_server", k}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+      const std::string& w = l.tokens[0].text;
+      if (w == "ops")
+        vs.ops = true;
+      else if (w.rfind("flag-", 0) != 0 && vs.scheduler != "sh" && vs.scheduler != "mh")
+        Report(Severity::kError, l.Where(), w + " only applies to sh scheduler - ignoring");
+    });
   for (const char* k : {"lb_kind", "lvs_method"})
-    H[{"virtual_server", k}] = vs_only([](RawVirtualServer& vs, const LogicalLine& l) {
-      if (l.tokens.size() > 1 &&
-          (l.tokens[1].text == "NAT" || l.tokens[1].text == "DR" || l.tokens[1].text == "TUN"))
-        vs.forwarding = true;
+    H[{"virtual_server", k}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+      Forwarding(l, &vs.forwarding, "virtual");
     });
+  H[{"virtual_server", "persistence_engine"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    if (l.tokens[1].text.size() > 15)
+      Report(Severity::kError, l.Where(1),
+             "persistence_name too long, truncating - " + l.tokens[1].text);
+  };
+  H[{"virtual_server", "persistence_timeout"}] =
+      vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+        if (l.tokens.size() < 2) {  // the default timeout
+          vs.persistent = true;
+          return;
+        }
+        unsigned v = 0;
+        if (!ReadUnsigned(l, 1, 1, 2678400, &v)) {
+          Report(Severity::kError, l.Where(1), "persistence_timeout invalid");
+          return;
+        }
+        vs.persistent = true;
+      });
+  H[{"virtual_server", "persistence_granularity"}] =
+      vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+        if (!Need(l, 1)) return;
+        const std::string& g = l.tokens[1].text;
+        int af = vs.family != 0 ? vs.family : g.find('.') != std::string::npos ? 4 : 6;
+        if (af == 6) {
+          unsigned v = 0;
+          if (!ReadUnsigned(l, 1, 1, 128, &v)) {
+            Report(Severity::kError, l.Where(1),
+                   "Invalid IPv6 persistence_granularity specified - " + g);
+            return;
+          }
+        } else {
+          in_addr a{};
+          if (inet_aton(g.c_str(), &a) == 0) {
+            Report(Severity::kError, l.Where(1),
+                   "Invalid IPv4 persistence_granularity specified - " + g);
+            return;
+          }
+        }
+        if (vs.family == 0) vs.family = af;
+        vs.persistent = true;
+      });
+  H[{"virtual_server", "ha_suspend"}] =
+      vs_only([](RawVirtualServer& vs, const LogicalLine&) { vs.ha_suspend = true; });
+  H[{"virtual_server", "smtp_alert"}] = [this](const LogicalLine& l) {
+    BoolArg(l, "Invalid virtual_server smtp_alert parameter ", "");
+  };
+  H[{"virtual_server", "virtualhost"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() < 2)
+      Report(Severity::kError, l.Where(), "virtual server virtualhost missing");
+  };
+  H[{"virtual_server", "snmp_name"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() != 2)
+      Report(Severity::kError, l.Where(), "virtual server snmp_name missing or extra parameters");
+  };
   H[{"virtual_server", "quorum"}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
     if (!Need(l, 1)) return;
     unsigned v = 0;
@@ -1999,31 +2764,176 @@ void Reader::LvsHandlers(
   H[{"virtual_server", "hysteresis"}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
     if (!Need(l, 1)) return;
     unsigned v = 0;
-    if (ReadUnsigned(l, 1, 0, UINT_MAX, &v)) vs.hysteresis = v;
+    if (ReadUnsigned(l, 1, 0, UINT_MAX, &v))
+      vs.hysteresis = v;
+    else
+      Report(Severity::kError, l.Where(1),
+             "Hysteresis " + l.tokens[1].text + " must be in [0, 4294967295] - ignoring");
   });
-  H[{"virtual_server", "real_server"}] =
-      vs_only([](RawVirtualServer& vs, const LogicalLine&) { vs.weights.push_back(1); });
-  H[{"real_server", "weight"}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
-    if (!Need(l, 1) || vs.weights.empty()) return;
+  H[{"virtual_server", "weight"}] = vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    unsigned v = 0;
+    if (!ReadUnsigned(l, 1, 1, INT_MAX, &v)) {
+      Report(Severity::kError, l.Where(1),
+             "Virtual server weight " + l.tokens[1].text + " is outside range 1-2147483647");
+      return;
+    }
+    vs.weight = v;
+  });
+  // Sorry server (alloc_ssvr()): takes the virtual server's forwarding method
+  // as it is at that line.
+  H[{"virtual_server", "sorry_server"}] =
+      vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+        if (!Need(l, 1)) return;
+        RawRealServer s;
+        const std::string* port = l.tokens.size() > 2 ? &l.tokens[2].text : nullptr;
+        if (!SockAddr(l.tokens[1].text, port, l.Where(1), &s)) {
+          Report(Severity::kError, l.Where(1),
+                 "Invalid sorry server IP address " + l.tokens[1].text + " - skipping");
+          return;
+        }
+        s.forwarding = vs.forwarding;
+        s.inhibit = 0;
+        vs.sorry = s;
+      });
+  H[{"virtual_server", "sorry_server_inhibit"}] =
+      vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+        if (vs.sorry)
+          vs.sorry->inhibit = 1;
+        else
+          Report(Severity::kError, l.Where(),
+                 "Ignoring sorry_server inhibit used before or without sorry_server");
+      });
+  H[{"virtual_server", "sorry_server_lvs_method"}] =
+      vs_only([this](RawVirtualServer& vs, const LogicalLine& l) {
+        if (vs.sorry)
+          Forwarding(l, &vs.sorry->forwarding, "sorry");
+        else
+          Report(Severity::kError, l.Where(), "sorry_server forwarding used without sorry_server");
+      });
+  // Real servers (alloc_rs()).
+  H[{"virtual_server", "real_server"}] = [this](const LogicalLine& l) {
+    rs_valid_ = false;
+    RawVirtualServer* vs = CurVs();
+    if (vs == nullptr || !Need(l, 1)) return;
+    RawRealServer rs;
+    const std::string* port = l.tokens.size() > 2 ? &l.tokens[2].text : nullptr;
+    if (!SockAddr(l.tokens[1].text, port, l.Where(1), &rs)) {
+      Report(Severity::kError, l.Where(1),
+             "Invalid real server ip address/port " + l.tokens[1].text + "/" +
+                 (port ? *port : std::string("(null)")) + " - skipping");
+      skip_block_ = true;
+      return;
+    }
+    rs.where = l.Where();
+    rs.forwarding = vs->forwarding;
+    vs->real_servers.push_back(rs);
+    rs_valid_ = true;
+  };
+  // rs_end_handler(): a real server of the other family is dropped unless tunnelled.
+  C[{"virtual_server", "real_server"}] = [this]() {
+    RawVirtualServer* vs = CurVs();
+    RawRealServer* rs = rs_valid_ ? CurRs() : nullptr;
+    rs_valid_ = false;
+    if (vs == nullptr || rs == nullptr || rs->forwarding == 2) return;
+    int f = rs->ipv6 ? 6 : 4;
+    if (vs->family == 0) {
+      vs->family = f;
+    } else if (vs->family != f) {
+      Report(Severity::kError, last_where_,
+             "Address family of virtual server and real server " + rs->addr +
+                 " don't match - skipping real server.");
+      vs->real_servers.pop_back();
+    }
+  };
+  H[{"real_server", "weight"}] = rs_only([this](RawRealServer& rs, const LogicalLine& l) {
+    if (!Need(l, 1)) return;
     unsigned v = 0;
     if (!ReadUnsigned(l, 1, 0, INT_MAX, &v)) {
       Report(Severity::kError, l.Where(1),
              "Real server weight " + l.tokens[1].text + " is outside range 0-2147483647");
       return;
     }
-    vs.weights.back() = v;
+    rs.weight = v;
   });
-  // Scripts the checker would run (R37's check-script counterpart): data only.
+  H[{"real_server", "lvs_method"}] = rs_only(
+      [this](RawRealServer& rs, const LogicalLine& l) { Forwarding(l, &rs.forwarding, "real"); });
+  for (const char* k : {"uthreshold", "lthreshold"})
+    H[{"real_server", k}] = [this, k](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      unsigned v = 0;
+      if (!ReadUnsigned(l, 1, 0, UINT_MAX, &v))
+        Report(Severity::kError, l.Where(1),
+               std::string("Invalid real_server ") + k + " '" + l.tokens[1].text + "' - ignoring");
+    };
+  H[{"real_server", "inhibit_on_failure"}] =
+      rs_only([this](RawRealServer& rs, const LogicalLine& l) {
+        if (auto b = BoolArg(l, "Invalid inhibit_on_failure parameter ", ""))
+          rs.inhibit = *b ? 1 : 0;
+      });
+  H[{"real_server", "alpha"}] = [this](const LogicalLine& l) {
+    BoolArg(l, "Invalid alpha parameter ", "");
+  };
+  H[{"real_server", "retry"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    unsigned v = 0;
+    if (!ReadUnsigned(l, 1, 1, UINT_MAX, &v))
+      Report(Severity::kError, l.Where(1), "retry value invalid - " + l.tokens[1].text);
+  };
+  H[{"real_server", "delay_before_retry"}] = [this](const LogicalLine& l) {
+    Timer(l, 0, kTimerMax, "real server delay_before_retry '", "' invalid - ignoring");
+  };
+  H[{"real_server", "warmup"}] = [this](const LogicalLine& l) {
+    Timer(l, 0, kTimerMax, "real server warmup '", "' invalid - ignoring");
+  };
+  H[{"real_server", "connect_timeout"}] = [this](const LogicalLine& l) {
+    Timer(l, 1, kConnectMax, "real server connect_timeout ", " invalid - ignoring");
+  };
+  H[{"real_server", "delay_loop"}] = [this](const LogicalLine& l) {
+    Timer(l, 1, kTimerMax, "real server delay_loop '", "' invalid - ignoring");
+  };
+  H[{"real_server", "smtp_alert"}] = [this](const LogicalLine& l) {
+    BoolArg(l, "Invalid real_server smtp_alert parameter ", "");
+  };
+  H[{"real_server", "virtualhost"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() < 2) Report(Severity::kError, l.Where(), "real server virtualhost missing");
+  };
+  H[{"real_server", "snmp_name"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() != 2)
+      Report(Severity::kError, l.Where(), "real server snmp_name missing or extra parameters");
+  };
+  // Scripts the checker would run (R37's check-script counterpart). A second
+  // one is ignored with keepalived's message, which names the virtual
+  // server's group (printf's "(null)" for a virtual server without one).
   auto check_script = [this](const LogicalLine& l) {
     std::vector<std::string> w;
     if (!CommandWords(l, &w)) return;
     raw_.check_scripts.emplace_back(w[0], l.Where(1));
   };
-  H[{"virtual_server", "quorum_up"}] = check_script;
-  H[{"virtual_server", "quorum_down"}] = check_script;
-  H[{"real_server", "notify_up"}] = check_script;
-  H[{"real_server", "notify_down"}] = check_script;
-  H[{"MISC_CHECK", "misc_path"}] = check_script;
+  for (const char* k : {"quorum_up", "quorum_down", "notify_up", "notify_down"}) {
+    const std::string ctx = k[0] == 'q' ? "virtual_server" : "real_server";
+    H[{ctx, k}] = [this, k, check_script](const LogicalLine& l) {
+      RawVirtualServer* vs = CurVs();
+      if (vs == nullptr) return;
+      std::vector<std::string> w;
+      if (!CommandWords(l, &w)) return;
+      // One script of each kind per virtual (quorum) or real (notify) server.
+      std::string key = std::string(k) + "#" + std::to_string(raw_.virtual_servers.size()) + "#" +
+                        (k[0] == 'q' ? "" : std::to_string(vs->real_servers.size()));
+      if (std::find(script_slots_.begin(), script_slots_.end(), key) != script_slots_.end()) {
+        Report(Severity::kError, l.Where(1),
+               "(" + (vs->group ? vs->group_name : std::string("(null)")) + ") " + k +
+                   " script already specified - ignoring " + w[0]);
+        return;
+      }
+      script_slots_.push_back(key);
+      check_script(l);
+    };
+  }
+  H[{"MISC_CHECK", "misc_path"}] = [this, check_script](const LogicalLine& l) {
+    check_script(l);
+    chk_.misc_path = true;
+  };
   H[{"HTTP_GET", "nb_get_retry"}] = [this](const LogicalLine& l) {
     Report(Severity::kWarning, l.Where(), "nb_get_retry is deprecated - please use 'retry'");
     if (!Need(l, 1)) return;
@@ -2048,6 +2958,13 @@ void Reader::LvsHandlers(
                    "/" + std::to_string(pair + 1));
         return;
       }
+    std::string lower = d;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::find(chk_.digests.begin(), chk_.digests.end(), lower) != chk_.digests.end()) {
+      Report(Severity::kError, l.Where(1), "Digest '" + d + "' is a duplicate");
+      return;
+    }
+    chk_.digests.push_back(lower);
   };
   // Routes: `gw` is the old word for `via`; a route without `dev` is not tracked.
   auto routes = [this](const LogicalLine& l) {
@@ -2081,12 +2998,27 @@ void Reader::LvsHandlers(
   };
   H[{"vrrp_instance", "virtual_rules"}] = rules;
   H[{"", "static_rules"}] = rules;
-  // `virtual_server_group NAME { addresses }`: the name, then data lines.
+  // `virtual_server_group NAME { addresses }`: the name, then data lines;
+  // an empty group, or one mixing IPv4, IPv6 and family-less fwmarks, is removed.
   H[{"", "virtual_server_group"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
     LogicalLine head = l;
-    if (head.tokens.size() > 1 && head.tokens[1].text != "{")
-      head.tokens.erase(head.tokens.begin() + 1);
-    ReadValueBlock(head, [](LogicalLine&) {});
+    head.tokens.erase(head.tokens.begin() + 1);
+    RawVsGroup g;
+    g.name = l.tokens[1].text;
+    raw_.vs_groups.push_back(g);
+    ReadValueBlock(head, [this](LogicalLine& v) { VsGroupEntry(v); });
+    const RawVsGroup& G = raw_.vs_groups.back();
+    if (G.fwmarks == 0 && G.ranges.empty()) {
+      Report(Severity::kError, last_where_,
+             "virtual server group " + G.name + " has no entries - removing");
+      raw_.vs_groups.pop_back();
+    } else if (G.have_ipv4 && G.have_ipv6 && G.fwmark_no_family) {
+      Report(Severity::kError, last_where_,
+             "virtual server group " + G.name +
+                 " cannot have IPv4, IPv6 and fwmark without family - removing");
+      raw_.vs_groups.pop_back();
+    }
   };
   H[{"", "static_routes"}] = routes;
 }
