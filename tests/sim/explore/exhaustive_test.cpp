@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "sim/scenario/runner.h"
+#include "sim/trace/json_trace.h"
 #include "tests/sim/explore/test_cluster.h"
 
 namespace vsim {
@@ -171,6 +172,67 @@ TEST(Exhaustive, CountsEqualBruteForceWithInstantsAndPower) {
   CompareWithBruteForce(
       testing::Pair(), b,
       {FaultKind::kRestart, FaultKind::kPower, FaultKind::kReload, FaultKind::kCrash}, 40 * kS);
+}
+
+std::string Fingerprint(const RunResult& r) {
+  std::string out = TraceJson(r);
+  for (const auto& e : r.expectations)
+    out += "\n" + e.description + (e.passed ? " passed: " : " FAILED: ") + e.evidence;
+  return out;
+}
+
+// The search's way of running a schedule: the world copied at every grid
+// instant and the faults' operations added just before their instant
+// (ScenarioRun::AddTimelineOps), gives the trace of the trial run from time
+// 0, byte for byte (with packets and logs recorded).
+TEST(Exhaustive, IncrementalRunsGiveTheTraceOfRunsFromTimeZero) {
+  for (const std::string file :
+       {"scenarios/explore/master-backup.yaml", "scenarios/explore/nopreempt.yaml"}) {
+    ScenarioLoad load = LoadScenarioFile(std::string(VRRPSIM_SOURCE_DIR) + "/" + file);
+    ASSERT_TRUE(load.ok()) << file;
+    ExhaustiveBound b;
+    b.max_faults = 2;
+    b.grid = 1500 * vrrp::kMillisecond;
+    b.window_to = 9 * kS;
+    const ExploreSetup setup = MakeSetup(*load.scenario, 40 * kS, b.max_faults, b);
+    const ExploreVariant& v = setup.variants[0];
+    const auto alphabet =
+        BuildAlphabet(setup.targets, {FaultKind::kCrash, FaultKind::kRestart, FaultKind::kCheck,
+                                      FaultKind::kPartition, FaultKind::kBlock, FaultKind::kLink});
+    int n = 0, compared = 0;
+    Scenario trial;
+    RunOptions ro;
+    ro.metrics = false;
+    ro.record_packets = true;
+    ro.emit_logs = true;
+    Enumerate(alphabet, b, [&](const FaultSchedule& s) {
+      if (n++ % 97 != 0) return;
+      v.trials->Build(s, v.properties.properties, &trial);
+      const std::string want = Fingerprint(RunScenario(trial, ro));
+      Scenario clean;  // with the properties: connectivity sampled as in the trial
+      v.trials->Build({}, v.properties.properties, &clean);
+      auto run = std::make_unique<ScenarioRun>(clean, ro);
+      for (vrrp::Time g = b.window_from; g <= b.window_to; g += b.grid) {
+        if (g > 0) run->RunUntil(g - 1);
+        run = std::make_unique<ScenarioRun>(*run);  // a snapshot at every instant
+        std::vector<ScenarioOp> ops;
+        for (std::size_t k = 0; k < s.size(); ++k)
+          if (s[k].end() == g && !s[k].instant())
+            for (auto& op : v.trials->FaultOpsOf(s[k], k, true)) ops.push_back(op);
+        for (std::size_t k = 0; k < s.size(); ++k)
+          if (s[k].at == g)
+            for (auto& op : v.trials->FaultOpsOf(s[k], k, false)) ops.push_back(op);
+        ASSERT_TRUE(run->AddTimelineOps(ops));
+      }
+      const std::string got = Fingerprint(run->Finish(trial));
+      std::size_t at = 0;
+      while (at < got.size() && at < want.size() && got[at] == want[at]) ++at;
+      EXPECT_TRUE(got == want) << file << " schedule " << n - 1 << " differs at byte " << at << ": "
+                               << got.substr(at > 200 ? at - 200 : 0, 400);
+      ++compared;
+    });
+    EXPECT_GT(compared, 20);
+  }
 }
 
 TEST(Exhaustive, ScheduleCountFormula) {
