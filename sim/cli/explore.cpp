@@ -128,14 +128,11 @@ int RunExhaustiveCommand(const ExploreCommandOptions& o, const ExploreSetup& set
   }
   ExhaustiveResult result;
   std::string error;
-  const auto t0 = std::chrono::steady_clock::now();
   if (!RunExhaustive(setup, xo, &result, &error)) {
     err << o.files[0] << ": explore --exhaustive: " << error << "\n";
     return 2;
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  out << ExhaustiveReport(setup, result, o.quiet ? -1.0 : seconds);
+  out << ExhaustiveReport(setup, result, !o.quiet);
   bool violated = false, internal = false;
   ExploreResult findings;
   for (std::size_t vi = 0; vi < result.variants.size(); ++vi) {
@@ -378,6 +375,7 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
     if (!eo.duration) eo.duration = xo.bound.window_to + eo.quiet.value_or(60 * vrrp::kSecond);
     eo.no_prefix = true;
     xo.dedup = !o.no_dedup;
+    xo.baseline_samples = 200;
     xo.jobs = o.jobs;
     for (const auto& f : eo.only_faults) {
       auto k = ParseFaultKind(f);

@@ -116,6 +116,7 @@ struct ExhaustiveResult {
   std::vector<ExhaustiveVariantResult> variants;
   // Baseline: sampled schedules re-run from time 0 (wall clock; for the
   // ratio only, never in a result file).
+  double search_seconds = 0;  // the searches (wall clock, report only)
   int baseline_runs = 0;
   double baseline_seconds = 0;
   std::uint64_t baseline_events = 0;
@@ -130,8 +131,9 @@ bool RunExhaustive(const ExploreSetup& setup, const ExhaustiveOptions& options,
 
 // The text report: the bound in words, per variant and property the
 // verdict ("holds for all N schedules") or the count and smallest
-// counterexample, and what each reduction saved.
+// counterexample, and what each reduction saved; `timings`: with the search
+// time and the estimate for running every schedule from time 0.
 std::string ExhaustiveReport(const ExploreSetup& setup, const ExhaustiveResult& result,
-                             double seconds);
+                             bool timings);
 
 }  // namespace vsim
