@@ -4,6 +4,7 @@
 #include <bit>
 #include <chrono>
 #include <memory>
+#include <thread>
 #include <unordered_map>
 
 #include "engine/state_key.h"
@@ -495,6 +496,7 @@ struct World {
   ScheduleCount count = 1;  // schedules so far that lead here
   vrrp::StateKey key;
   std::uint64_t hash = 0;
+  bool keyed = false;
 
   World(std::unique_ptr<ScenarioRun> r, const Monitor& m) : run(std::move(r)), monitor(m) {
     Attach();
@@ -571,9 +573,18 @@ class Search {
   FaultSchedule Sample(Rng* rng) const;
 
  private:
-  void Branch(World* w, int k, Time g, const std::vector<int>& closes,
-              const std::vector<int>& opens);
-  void Insert(std::unique_ptr<World> w, int k);
+  struct Stats {
+    std::uint64_t events = 0, branches = 0;
+  };
+  // The children of a world at instant k (time g), each run to the next
+  // instant and keyed. Thread-safe (reads only the search's constants).
+  void Expand(std::unique_ptr<World> w, int k, Time g, std::vector<std::unique_ptr<World>>* out,
+              Stats* st) const;
+  void Branch(World* w, Time g, const std::vector<int>& closes,
+              const std::vector<int>& opens) const;
+  void Advance(World* w, int k, Stats* st) const;
+  // Adds a child to the next instant's worlds, or merges it into an equal one.
+  void Merge(std::unique_ptr<World> w, int k);
 
   const ExploreSetup& setup_;
   const ExploreVariant& v_;
@@ -669,30 +680,30 @@ bool Search::Run(std::string* error) {
     const Time g = b.window_from + static_cast<Time>(k) * b.grid;
     next_.clear();
     index_.clear();
-    for (auto& wp : frontier) {
-      World* w = wp.get();
-      const int budget = b.max_faults - w->used;
-      // Openable types: not open.
-      const std::vector<std::vector<int>> open_sets =
-          OpenSets(static_cast<int>(types_.size()), w->open_types, budget);
-      const int o = static_cast<int>(w->open_faults.size());
-      const std::uint32_t close_sets = 1u << o;
-      const std::size_t total = static_cast<std::size_t>(close_sets) * open_sets.size();
-      std::size_t done = 0;
-      for (std::uint32_t cm = 0; cm < close_sets; ++cm) {
-        std::vector<int> closes;
-        for (int i = 0; i < o; ++i)
-          if (cm & (1u << i)) closes.push_back(i);
-        for (const auto& opens : open_sets) {
-          ++done;
-          const bool last = done == total;
-          std::unique_ptr<World> child = last ? std::move(wp) : std::make_unique<World>(*w);
-          World* c = child.get();
-          Branch(c, k, g, closes, opens);
-          Insert(std::move(child), k);
-          if (last) break;
-        }
+    // Batches of worlds branch on `jobs` threads, each on a contiguous
+    // slice; their children join the next instant's worlds in the order of
+    // the worlds they came from, so the search is the same for any number
+    // of threads.
+    const std::size_t jobs = static_cast<std::size_t>(std::max(1, o_.jobs));
+    for (std::size_t pos = 0; pos < frontier.size();) {
+      const std::size_t batch = std::min(frontier.size() - pos, jobs * 16);
+      const std::size_t slice = (batch + jobs - 1) / jobs;
+      std::vector<std::vector<std::unique_ptr<World>>> outs(jobs);
+      std::vector<Stats> stats(jobs);
+      auto work = [&](std::size_t j) {
+        for (std::size_t i = pos + j * slice; i < std::min(pos + batch, pos + (j + 1) * slice); ++i)
+          Expand(std::move(frontier[i]), k, g, &outs[j], &stats[j]);
+      };
+      std::vector<std::thread> threads;
+      for (std::size_t j = 1; j < jobs && j * slice < batch; ++j) threads.emplace_back(work, j);
+      work(0);
+      for (auto& t : threads) t.join();
+      for (std::size_t j = 0; j < jobs; ++j) {
+        out_->events += stats[j].events;
+        out_->branches += stats[j].branches;
+        for (auto& c : outs[j]) Merge(std::move(c), k);
       }
+      pos += batch;
     }
     frontier.swap(next_);
     out_->states += frontier.size();
@@ -709,15 +720,34 @@ bool Search::Run(std::string* error) {
                   : n == "converges"     ? kConvergesBit
                                          : 0u;
   }
+  // Every world runs to the end (on `jobs` threads), then the verdicts are
+  // added up in the worlds' order.
+  {
+    const std::size_t jobs = static_cast<std::size_t>(std::max(1, o_.jobs));
+    const std::size_t slice = (frontier.size() + jobs - 1) / jobs;
+    std::vector<std::uint64_t> events(jobs, 0);
+    auto work = [&](std::size_t j) {
+      for (std::size_t i = j * slice; i < std::min(frontier.size(), (j + 1) * slice); ++i) {
+        World& w = *frontier[i];
+        const std::uint64_t before = w.run->simulation().events_processed();
+        w.run->RunToEnd(duration - 1);
+        w.monitor.Sync(duration - 1);
+        bool apart = false;
+        for (int t : w.open_types) apart = apart || KeepsApart(types_[static_cast<std::size_t>(t)]);
+        w.monitor.Finish(duration, !apart);
+        events[j] += w.run->simulation().events_processed() - before;
+        w.run.reset();  // the memory goes as soon as the verdict is known
+      }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t j = 1; j < jobs && j * slice < frontier.size(); ++j)
+      threads.emplace_back(work, j);
+    work(0);
+    for (auto& t : threads) t.join();
+    for (std::uint64_t e : events) out_->events += e;
+  }
   for (auto& wp : frontier) {
     World& w = *wp;
-    const std::uint64_t before = w.run->simulation().events_processed();
-    w.run->RunToEnd(duration - 1);
-    w.monitor.Sync(duration - 1);
-    bool apart = false;
-    for (int t : w.open_types) apart = apart || KeepsApart(types_[static_cast<std::size_t>(t)]);
-    w.monitor.Finish(duration, !apart);
-    out_->events += w.run->simulation().events_processed() - before;
     ++out_->leaves;
     total += w.count;
     for (std::size_t i = 0; i < out_->properties.size(); ++i) {
@@ -794,9 +824,8 @@ FaultSchedule Search::Sample(Rng* rng) const {
   return rep;
 }
 
-void Search::Branch(World* c, int k, Time g, const std::vector<int>& closes,
-                    const std::vector<int>& opens) {
-  (void)k;
+void Search::Branch(World* c, Time g, const std::vector<int>& closes,
+                    const std::vector<int>& opens) const {
   std::vector<ScenarioOp> ops;
   Time settle = g;
   // Closing windows first, in schedule order, then the new faults (as
@@ -834,28 +863,58 @@ void Search::Branch(World* c, int k, Time g, const std::vector<int>& closes,
   }
 }
 
-void Search::Insert(std::unique_ptr<World> w, int k) {
+void Search::Expand(std::unique_ptr<World> wp, int k, Time g,
+                    std::vector<std::unique_ptr<World>>* out, Stats* st) const {
   const auto& b = o_.bound;
-  const Time until = k + 1 < instants_ ? b.window_from + static_cast<Time>(k + 1) * b.grid - 1
-                                       : b.window_from + static_cast<Time>(k) * b.grid + b.grid - 1;
+  World* w = wp.get();
+  const std::vector<std::vector<int>> open_sets =
+      OpenSets(static_cast<int>(types_.size()), w->open_types, b.max_faults - w->used);
+  const int o = static_cast<int>(w->open_faults.size());
+  const std::uint32_t close_sets = 1u << o;
+  const std::size_t total = static_cast<std::size_t>(close_sets) * open_sets.size();
+  std::size_t done = 0;
+  for (std::uint32_t cm = 0; cm < close_sets; ++cm) {
+    std::vector<int> closes;
+    for (int i = 0; i < o; ++i)
+      if (cm & (1u << i)) closes.push_back(i);
+    for (const auto& opens : open_sets) {
+      // The last choice takes the world itself rather than a copy.
+      const bool last = ++done == total;
+      std::unique_ptr<World> child = last ? std::move(wp) : std::make_unique<World>(*w);
+      Branch(child.get(), g, closes, opens);
+      Advance(child.get(), k, st);
+      out->push_back(std::move(child));
+      if (last) return;
+    }
+  }
+}
+
+void Search::Advance(World* w, int k, Stats* st) const {
+  const auto& b = o_.bound;
+  const Time until = b.window_from + static_cast<Time>(k + 1) * b.grid - 1;
   const std::uint64_t before = w->run->simulation().events_processed();
   w->run->RunUntil(until);
   w->monitor.Sync(until);
-  out_->events += w->run->simulation().events_processed() - before;
-  ++out_->branches;
-  bool keyed = false;
-  if (o_.dedup) {
-    keyed = w->run->simulation().SearchStateKey(&w->key);
-    if (keyed) {
-      vrrp::StateKeyWriter wr(&w->key, 64);
-      w->monitor.AppendKey(until, &wr);
-      wr.Put(w->used);
-      wr.Put(static_cast<std::int64_t>(w->open_types.size()));
-      for (int t : w->open_types) wr.Put(t);
-    }
+  st->events += w->run->simulation().events_processed() - before;
+  ++st->branches;
+  w->keyed = false;
+  if (!o_.dedup) return;
+  w->keyed = w->run->simulation().SearchStateKey(&w->key);
+  if (!w->keyed) return;
+  {
+    // The writer settles the key's size when it goes.
+    vrrp::StateKeyWriter wr(&w->key, 64);
+    w->monitor.AppendKey(until, &wr);
+    wr.Put(w->used);
+    wr.Put(static_cast<std::int64_t>(w->open_types.size()));
+    for (int t : w->open_types) wr.Put(t);
   }
-  if (keyed) {
-    w->hash = HashKey(w->key);
+  w->hash = HashKey(w->key);
+}
+
+void Search::Merge(std::unique_ptr<World> w, int k) {
+  (void)k;
+  if (w->keyed) {
     auto& bucket = index_[w->hash];
     for (std::uint32_t i : bucket) {
       World& x = *next_[i];

@@ -235,6 +235,29 @@ TEST(Exhaustive, IncrementalRunsGiveTheTraceOfRunsFromTimeZero) {
   }
 }
 
+std::string Report(const ExploreSetup& setup, const ExhaustiveOptions& xo) {
+  ExhaustiveResult res;
+  std::string error;
+  EXPECT_TRUE(RunExhaustive(setup, xo, &res, &error)) << error;
+  return ExhaustiveReport(setup, res, /*timings=*/false);
+}
+
+TEST(Exhaustive, SameResultForAnyNumberOfThreads) {
+  ExhaustiveBound b;
+  b.max_faults = 2;
+  b.grid = kS;
+  b.window_to = 6 * kS;
+  const ExploreSetup setup = MakeSetup(testing::Pair(), 40 * kS, b.max_faults, b);
+  ExhaustiveOptions xo;
+  xo.bound = b;
+  xo.kinds = {FaultKind::kCrash, FaultKind::kCheck, FaultKind::kPartition, FaultKind::kBlock};
+  xo.jobs = 1;
+  const std::string one = Report(setup, xo);
+  xo.jobs = 3;
+  EXPECT_EQ(Report(setup, xo), one);
+  EXPECT_NE(one.find("VIOLATED"), std::string::npos) << one;
+}
+
 TEST(Exhaustive, ScheduleCountFormula) {
   // One window type, 3 instants, one fault: open at i, close at j > i or never.
   std::vector<FaultType> one(1);
