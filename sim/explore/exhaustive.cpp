@@ -1012,7 +1012,7 @@ std::string ExhaustiveReport(const ExploreSetup& setup, const ExhaustiveResult& 
     const auto& v = setup.variants[vi];
     std::vector<std::string> names;
     for (const auto& n : v.scenario.nodes) names.push_back(n.name);
-    out += "exhaustive: " + setup.source->name +
+    out += "exhaustive: " + (setup.source ? setup.source->name : std::string()) +
            (vr.variant.empty() ? "" : " [" + vr.variant + "]") + "\n";
     out += "bound: every schedule of at most " + std::to_string(b.max_faults) + " fault" +
            (b.max_faults == 1 ? "" : "s") + " from " + std::to_string(vr.alphabet.size()) +

@@ -247,7 +247,8 @@ TEST(Exhaustive, SameResultForAnyNumberOfThreads) {
   b.max_faults = 2;
   b.grid = kS;
   b.window_to = 6 * kS;
-  const ExploreSetup setup = MakeSetup(testing::Pair(), 40 * kS, b.max_faults, b);
+  const Scenario sc = testing::Pair();  // the setup points at it
+  const ExploreSetup setup = MakeSetup(sc, 40 * kS, b.max_faults, b);
   ExhaustiveOptions xo;
   xo.bound = b;
   xo.kinds = {FaultKind::kCrash, FaultKind::kCheck, FaultKind::kPartition, FaultKind::kBlock};
