@@ -92,7 +92,7 @@ vrrp::Time TrialBuilder::SettleTime(const FaultSchedule& schedule) {
   return t;
 }
 
-void TrialBuilder::FaultOps(const Fault& f, std::size_t k, Scenario* out,
+void TrialBuilder::FaultOps(const Fault& f, std::size_t k, int nodes, Scenario* out,
                             std::vector<std::pair<int, ScenarioOp>>* ops) const {
   auto make = [&](OpKind kind, vrrp::Time at, int node, std::string label) {
     ScenarioOp op;
@@ -206,7 +206,7 @@ void TrialBuilder::FaultOps(const Fault& f, std::size_t k, Scenario* out,
     case FaultKind::kPartition: {
       ScenarioOp op = make(OpKind::kPartition, f.at, -1, open);
       std::vector<int> rest;
-      for (int i = 0; i < static_cast<int>(out->nodes.size()); ++i)
+      for (int i = 0; i < nodes; ++i)
         if (i != f.node) rest.push_back(i);
       op.groups = {{f.node}, rest};
       add(std::move(op), false);
@@ -260,9 +260,7 @@ void TrialBuilder::FaultOps(const Fault& f, std::size_t k, Scenario* out,
 std::vector<ScenarioOp> TrialBuilder::FaultOpsOf(const Fault& f, std::size_t k,
                                                  bool closing) const {
   std::vector<std::pair<int, ScenarioOp>> ops;
-  Scenario scratch;
-  scratch.nodes = base_.nodes;
-  FaultOps(f, k, &scratch, &ops);
+  FaultOps(f, k, static_cast<int>(base_.nodes.size()), nullptr, &ops);
   std::vector<ScenarioOp> out;
   for (auto& [order, op] : ops)
     if ((order == 0) == closing) out.push_back(std::move(op));
@@ -272,7 +270,8 @@ std::vector<ScenarioOp> TrialBuilder::FaultOpsOf(const Fault& f, std::size_t k,
 void TrialBuilder::AddOps(const FaultSchedule& schedule, Scenario* out) const {
   std::vector<std::pair<int, ScenarioOp>> ops;  // (order at equal times, op)
   ops.reserve(2 * schedule.size());
-  for (std::size_t k = 0; k < schedule.size(); ++k) FaultOps(schedule[k], k, out, &ops);
+  for (std::size_t k = 0; k < schedule.size(); ++k)
+    FaultOps(schedule[k], k, static_cast<int>(out->nodes.size()), out, &ops);
   // Faults after the prefix's operations at equal times; a window closing at
   // the instant another opens closes first.
   StableSortSmall(&ops, [](const auto& a, const auto& b) {

@@ -47,13 +47,15 @@ class TrialBuilder {
   static vrrp::Time OverAt(const Fault& f);
   // The operations that open fault `k` of a schedule (closing: that close
   // it), exactly as Build adds them (a window's close carries the `length`
-  // of `f`; `f` must have one).
+  // of `f`; `f` must have one). Not for a foreign speaker (it adds a node).
   std::vector<ScenarioOp> FaultOpsOf(const Fault& f, std::size_t k, bool closing) const;
 
  private:
   void AddOps(const FaultSchedule& schedule, Scenario* out) const;
-  // Appends fault k's operations as (0 closing / 1 opening, op).
-  void FaultOps(const Fault& f, std::size_t k, Scenario* out,
+  // Appends fault k's operations as (0 closing / 1 opening, op), in a
+  // trial with `nodes` nodes so far; a foreign speaker's node joins `out`
+  // (null: no foreign speaker).
+  void FaultOps(const Fault& f, std::size_t k, int nodes, Scenario* out,
                 std::vector<std::pair<int, ScenarioOp>>* ops) const;
 
   Scenario base_;  // the prefix kept or not, duration set
