@@ -128,11 +128,74 @@ int RunExhaustiveCommand(const ExploreCommandOptions& o, const ExploreSetup& set
   }
   ExhaustiveResult result;
   std::string error;
-  if (!RunExhaustive(setup, xo, &result, &error)) {
+  const std::string identity = ExhaustiveIdentity(setup, xo);
+  if (!o.merge.empty()) {
+    // The shards' results, each shard 1..N exactly once, added in order.
+    std::vector<std::pair<int, ExhaustiveResult>> parts;
+    int n = 0;
+    for (const auto& path : o.merge) {
+      std::string text, id;
+      int i = 0, shards = 0;
+      ExhaustiveResult part;
+      if (!ReadRegularFile(path, kMaxShardBytes, &text, &error) ||
+          !ReadExhaustiveShardJson(text, &id, &i, &shards, &part, &error)) {
+        err << path << ": " << error << "\n";
+        return 2;
+      }
+      if (id != identity) {
+        err << path
+            << ": a shard of a different search (give the scenario and the same "
+               "--exhaustive flags as the shards had)\n";
+        return 2;
+      }
+      if (n != 0 && shards != n) {
+        err << path << ": shard " << i << "/" << shards << " of a search in " << n << " shards\n";
+        return 2;
+      }
+      n = shards;
+      for (const auto& [j, p] : parts)
+        if (j == i) {
+          err << path << ": shard " << i << "/" << shards << " given twice\n";
+          return 2;
+        }
+      parts.emplace_back(i, std::move(part));
+    }
+    if (static_cast<int>(parts.size()) != n) {
+      err << "vrrpsim explore --merge: " << parts.size() << " of " << n
+          << " shards given; every shard is needed\n";
+      return 2;
+    }
+    std::sort(parts.begin(), parts.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    result = std::move(parts[0].second);
+    for (std::size_t i = 1; i < parts.size(); ++i)
+      if (!MergeExhaustive(&result, parts[i].second, &error)) {
+        err << "vrrpsim explore --merge: " << error << "\n";
+        return 2;
+      }
+    ScheduleCount all = 0;
+    for (const auto& v : result.variants) all += v.schedules;
+    if (result.covered != all) {
+      err << "vrrpsim explore --merge: the shards cover " << CountText(result.covered) << " of "
+          << CountText(all) << " schedules\n";
+      return 2;
+    }
+  } else if (!RunExhaustive(setup, xo, &result, &error)) {
     err << o.files[0] << ": explore --exhaustive: " << error << "\n";
     return 2;
   }
-  out << ExhaustiveReport(setup, result, !o.quiet);
+  out << ExhaustiveReport(setup, result, !o.quiet && o.merge.empty());
+  if (xo.shards > 0) {
+    if (!WriteFileAtomically(o.out, WriteExhaustiveShardJson(identity, xo.shard, xo.shards, result),
+                             &error)) {
+      err << "vrrpsim explore: " << error << "\n";
+      return 2;
+    }
+    out << "\nshard " << xo.shard << "/" << xo.shards << " written to " << o.out
+        << " (merge every shard with: vrrpsim explore FILE --exhaustive FLAGS --merge SHARD... "
+           "[--out DIR])\n";
+    return 0;
+  }
   bool violated = false, internal = false;
   ExploreResult findings;
   for (std::size_t vi = 0; vi < result.variants.size(); ++vi) {
@@ -170,7 +233,7 @@ int RunExhaustiveCommand(const ExploreCommandOptions& o, const ExploreSetup& set
 
 int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::ostream& err) {
   if (!CheckOutputs(o, {}, err)) return 2;
-  if (!o.merge.empty()) {
+  if (!o.merge.empty() && !o.exhaustive) {
     if (!o.files.empty() || !o.shard.empty() || o.runs || !o.time.empty()) {
       err << "vrrpsim explore: --merge takes shard files only (no scenario, --runs, --time or "
              "--shard)\n";
@@ -349,11 +412,17 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
   if (!CheckOutputs(o, scenario->input_files, err)) return 2;
   ExhaustiveOptions xo;
   if (o.exhaustive) {
-    if (!o.shard.empty() || o.runs || !o.time.empty() || !o.weights.empty()) {
-      err << "vrrpsim explore: --exhaustive takes no --shard, --runs, --time or --weight (the "
-             "bound decides what is run)\n";
+    if (o.runs || !o.time.empty() || !o.weights.empty()) {
+      err << "vrrpsim explore: --exhaustive takes no --runs, --time or --weight (the bound "
+             "decides what is run)\n";
       return 2;
     }
+    if (!o.merge.empty() && !o.shard.empty()) {
+      err << "vrrpsim explore: --merge and --shard do not go together\n";
+      return 2;
+    }
+    xo.shard = shard;
+    xo.shards = shards;
     std::optional<vrrp::Duration> grid;
     if (!duration_flag("--grid", o.grid.empty() ? "250ms" : o.grid, &grid)) return 2;
     if (*grid <= 0) {

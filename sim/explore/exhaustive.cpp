@@ -497,6 +497,7 @@ struct World {
   vrrp::StateKey key;
   std::uint64_t hash = 0;
   bool keyed = false;
+  bool first_fault_child = false;  // a child of the fault-free world with its first fault
 
   World(std::unique_ptr<ScenarioRun> r, const Monitor& m) : run(std::move(r)), monitor(m) {
     Attach();
@@ -568,6 +569,7 @@ class Search {
       : setup_(setup), v_(v), o_(o), out_(out) {}
 
   bool Run(std::string* error);
+  ScheduleCount covered() const { return covered_; }
   // A schedule of the bound drawn uniformly (each choice weighted by the
   // number of schedules it leads to). REQUIRES: Run succeeded.
   FaultSchedule Sample(Rng* rng) const;
@@ -595,6 +597,8 @@ class Search {
   std::unique_ptr<CompletionTable> completions_;
   int instants_ = 0;
   std::vector<std::unique_ptr<World>> next_;
+  ScheduleCount covered_ = 0;
+  std::uint64_t dealt_ = 0;  // first-fault children dealt out so far (sharding)
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> index_;
 };
 
@@ -701,7 +705,15 @@ bool Search::Run(std::string* error) {
       for (std::size_t j = 0; j < jobs; ++j) {
         out_->events += stats[j].events;
         out_->branches += stats[j].branches;
-        for (auto& c : outs[j]) Merge(std::move(c), k);
+        for (auto& c : outs[j]) {
+          // Sharded: the fault-free world's children with a first fault are
+          // dealt out to the shards in turn; every shard follows the
+          // fault-free world itself.
+          if (o_.shards > 0 && c->first_fault_child &&
+              static_cast<int>(dealt_++ % static_cast<std::uint64_t>(o_.shards)) != o_.shard - 1)
+            continue;
+          Merge(std::move(c), k);
+        }
       }
       pos += batch;
     }
@@ -748,6 +760,11 @@ bool Search::Run(std::string* error) {
   }
   for (auto& wp : frontier) {
     World& w = *wp;
+    // Sharded: the schedule without faults is shard 1's.
+    if (o_.shards > 0 && w.used == 0 && o_.shard != 1) {
+      wp.reset();
+      continue;
+    }
     ++out_->leaves;
     total += w.count;
     for (std::size_t i = 0; i < out_->properties.size(); ++i) {
@@ -761,7 +778,8 @@ bool Search::Run(std::string* error) {
     }
     wp.reset();
   }
-  if (total != out_->schedules) {
+  covered_ = total;
+  if (o_.shards == 0 && total != out_->schedules) {
     *error = "internal error: the search covered " + CountText(total) + " schedules of " +
              CountText(out_->schedules);
     return false;
@@ -881,7 +899,9 @@ void Search::Expand(std::unique_ptr<World> wp, int k, Time g,
       // The last choice takes the world itself rather than a copy.
       const bool last = ++done == total;
       std::unique_ptr<World> child = last ? std::move(wp) : std::make_unique<World>(*w);
+      const bool fault_free = w->used == 0;
       Branch(child.get(), g, closes, opens);
+      child->first_fault_child = fault_free && child->used > 0;
       Advance(child.get(), k, st);
       out->push_back(std::move(child));
       if (last) return;
@@ -969,6 +989,7 @@ bool RunExhaustive(const ExploreSetup& setup, const ExhaustiveOptions& options,
     if (!s.Run(error)) return false;
     result->search_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result->covered += s.covered();
     // Each smallest counterexample, run from time 0 as a trial.
     Scenario scratch;
     for (auto& p : vr.properties) {
@@ -1003,8 +1024,66 @@ bool RunExhaustive(const ExploreSetup& setup, const ExhaustiveOptions& options,
   return true;
 }
 
+std::string ExhaustiveIdentity(const ExploreSetup& setup, const ExhaustiveOptions& o) {
+  std::string id = setup.identity;
+  id += "\nexhaustive K=" + std::to_string(o.bound.max_faults) +
+        " grid=" + std::to_string(o.bound.grid) + " window=" + std::to_string(o.bound.window_from) +
+        "," + std::to_string(o.bound.window_to) + " dedup=" + (o.dedup ? "1" : "0") + " kinds=";
+  for (FaultKind k : o.kinds) id += std::string(FaultKindName(k)) + ",";
+  return id;
+}
+
+bool MergeExhaustive(ExhaustiveResult* a, const ExhaustiveResult& b, std::string* error) {
+  auto same_bound = [](const ExhaustiveBound& x, const ExhaustiveBound& y) {
+    return x.max_faults == y.max_faults && x.grid == y.grid && x.window_from == y.window_from &&
+           x.window_to == y.window_to;
+  };
+  if (!same_bound(a->bound, b.bound) || a->instants != b.instants || a->duration != b.duration ||
+      a->variants.size() != b.variants.size()) {
+    *error = "the shards are of different searches (bound or variants differ)";
+    return false;
+  }
+  a->covered += b.covered;
+  a->merged_shards = std::max(a->merged_shards, 1) + 1;
+  for (std::size_t i = 0; i < a->variants.size(); ++i) {
+    auto& x = a->variants[i];
+    const auto& y = b.variants[i];
+    if (x.variant != y.variant || x.schedules != y.schedules ||
+        x.properties.size() != y.properties.size() || x.alphabet.size() != y.alphabet.size()) {
+      *error = "the shards are of different searches (variant " + y.variant + " differs)";
+      return false;
+    }
+    x.states += y.states;
+    x.peak_states = std::max(x.peak_states, y.peak_states);
+    x.branches += y.branches;
+    x.leaves += y.leaves;
+    x.events += y.events;
+    x.merges += y.merges;
+    x.confirmed = x.confirmed && y.confirmed;
+    if (!y.disagreement.empty())
+      x.disagreement += (x.disagreement.empty() ? "" : "; ") + y.disagreement;
+    for (std::size_t p = 0; p < x.properties.size(); ++p) {
+      auto& px = x.properties[p];
+      const auto& py = y.properties[p];
+      if (px.name != py.name) {
+        *error = "the shards are of different searches (properties differ)";
+        return false;
+      }
+      px.violating += py.violating;
+      if (py.has_example && (!px.has_example || ScheduleLess(py.example, px.example))) {
+        px.example = py.example;
+        px.has_example = true;
+      }
+    }
+  }
+  return true;
+}
+
 std::string ExhaustiveReport(const ExploreSetup& setup, const ExhaustiveResult& r, bool timings) {
   const double seconds = r.search_seconds;
+  ScheduleCount all = 0;
+  for (const auto& v : r.variants) all += v.schedules;
+  const bool partial = r.covered != all;
   std::string out;
   const auto& b = r.bound;
   for (std::size_t vi = 0; vi < r.variants.size(); ++vi) {
@@ -1025,14 +1104,19 @@ std::string ExhaustiveReport(const ExploreSetup& setup, const ExhaustiveResult& 
     for (std::size_t i = 0; i < vr.alphabet.size(); ++i)
       out += (i ? ", " : " ") + TypeText(vr.alphabet[i], names);
     out += "\nschedules: " + CountText(vr.schedules) + "\n";
+    if (partial) {
+      out += "  (this is one shard: it decided " + CountText(r.covered) +
+             " of them; merge every shard for the verdicts)\n";
+    }
     for (const auto& p : vr.properties) {
       if (!p.checked) {
         out += "  " + p.name + ": not checked (" + p.why_not + ")\n";
         continue;
       }
       if (p.violating == 0) {
-        out += "  " + p.name + ": HOLDS for all " + CountText(vr.schedules) + " schedules (" +
-               p.description + ")\n";
+        out += partial ? "  " + p.name + ": no violation in this shard (" + p.description + ")\n"
+                       : "  " + p.name + ": HOLDS for all " + CountText(vr.schedules) +
+                             " schedules (" + p.description + ")\n";
         continue;
       }
       out += "  " + p.name + ": VIOLATED by " + CountText(p.violating) + " of " +
@@ -1044,6 +1128,10 @@ std::string ExhaustiveReport(const ExploreSetup& setup, const ExhaustiveResult& 
       out += "\n";
     }
     if (!vr.confirmed) out += "  INTERNAL ERROR: " + vr.disagreement + "\n";
+    if (r.merged_shards > 0)
+      out += "(merged from " + std::to_string(r.merged_shards) +
+             " shards: the search's figures below are their sums; a shard merges only its own "
+             "states)\n";
     out += "search: " + std::to_string(vr.states) + " distinct states over " +
            std::to_string(r.instants) + " instants (at most " + std::to_string(vr.peak_states) +
            " at one), " + std::to_string(vr.branches) + " branches, " + std::to_string(vr.leaves) +

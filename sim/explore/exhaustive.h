@@ -76,7 +76,22 @@ struct ExhaustiveOptions {
   int jobs = 1;                  // threads
   int baseline_samples = 0;      // schedules re-run from time 0 to estimate that cost
   std::vector<FaultKind> kinds;  // the alphabet's kinds
+  // Shard `shard` of `shards` (1-based; 0/0: the whole search): the worlds
+  // in which the first fault starts are dealt out in turn,
+  // each shard explores its own (no merging across shards); the shards'
+  // counts add up to the whole search's, and the smallest of their examples
+  // is its example (MergeExhaustive).
+  int shard = 0, shards = 0;
 };
+
+// Everything that decides an exhaustive search's result (shards must agree).
+std::string ExhaustiveIdentity(const ExploreSetup& setup, const ExhaustiveOptions& options);
+
+struct ExhaustiveResult;
+// Adds shard `b` to `a`: violating counts and statistics summed, each
+// property's smallest example kept. False + error if they are not shards of
+// one search.
+bool MergeExhaustive(ExhaustiveResult* a, const ExhaustiveResult& b, std::string* error);
 
 struct ExhaustivePropertyResult {
   std::string name;         // "no_split_brain"...
@@ -114,6 +129,8 @@ struct ExhaustiveResult {
   int instants = 0;
   vrrp::Duration duration = 0;
   std::vector<ExhaustiveVariantResult> variants;
+  ScheduleCount covered = 0;  // schedules the search (or shard) decided; all of them unsharded
+  int merged_shards = 0;      // > 0: merged from this many shards (statistics are sums)
   // Baseline: sampled schedules re-run from time 0 (wall clock; for the
   // ratio only, never in a result file).
   double search_seconds = 0;  // the searches (wall clock, report only)

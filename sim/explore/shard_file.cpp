@@ -223,4 +223,138 @@ bool MergeShards(std::vector<ShardInput> shards, ExploreHeader* header, ExploreR
   return true;
 }
 
+namespace {
+
+constexpr const char* kExhaustiveFormat = "vrrpsim-exhaustive-shard/1";
+
+ScheduleCount CountFrom(const json& j) {
+  const std::string t = j.get<std::string>();
+  if (t.empty() || t.size() > 38) throw std::runtime_error("bad count '" + t + "'");
+  ScheduleCount n = 0;
+  for (char c : t) {
+    if (c < '0' || c > '9') throw std::runtime_error("bad count '" + t + "'");
+    n = n * 10 + static_cast<ScheduleCount>(c - '0');
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string WriteExhaustiveShardJson(const std::string& identity, int shard, int shards,
+                                     const ExhaustiveResult& r) {
+  json j;
+  j["format"] = kExhaustiveFormat;
+  j["identity"] = identity;
+  j["shard"] = shard;
+  j["shards"] = shards;
+  j["grid_us"] = r.bound.grid;
+  j["window_from_us"] = r.bound.window_from;
+  j["window_to_us"] = r.bound.window_to;
+  j["max_faults"] = r.bound.max_faults;
+  j["instants"] = r.instants;
+  j["duration_us"] = r.duration;
+  j["covered"] = CountText(r.covered);
+  json vs = json::array();
+  for (const auto& v : r.variants) {
+    json x;
+    x["variant"] = v.variant;
+    json types = json::array();
+    for (const auto& t : v.alphabet)
+      types.push_back({{"kind", std::string(FaultKindName(t.kind))},
+                       {"node", t.node},
+                       {"peer", t.peer},
+                       {"name", t.name}});
+    x["alphabet"] = std::move(types);
+    x["schedules"] = CountText(v.schedules);
+    x["states"] = v.states;
+    x["peak_states"] = v.peak_states;
+    x["branches"] = v.branches;
+    x["leaves"] = v.leaves;
+    x["events"] = v.events;
+    x["merges"] = v.merges;
+    x["tree_branches"] = CountText(v.tree_branches);
+    x["confirmed"] = v.confirmed;
+    x["disagreement"] = v.disagreement;
+    json ps = json::array();
+    for (const auto& p : v.properties) {
+      json y;
+      y["name"] = p.name;
+      y["description"] = p.description;
+      y["checked"] = p.checked;
+      y["why_not"] = p.why_not;
+      y["violating"] = CountText(p.violating);
+      y["example"] = p.has_example ? FaultsJson(p.example) : json(nullptr);
+      ps.push_back(std::move(y));
+    }
+    x["properties"] = std::move(ps);
+    vs.push_back(std::move(x));
+  }
+  j["variants"] = std::move(vs);
+  return j.dump(1) + "\n";
+}
+
+bool ReadExhaustiveShardJson(const std::string& text, std::string* identity, int* shard,
+                             int* shards, ExhaustiveResult* r, std::string* error) {
+  try {
+    const json j = json::parse(text);
+    if (!j.is_object() || j.value("format", "") != kExhaustiveFormat) {
+      *error =
+          std::string("not an exhaustive shard file (expected format ") + kExhaustiveFormat + ")";
+      return false;
+    }
+    *identity = j.at("identity").get<std::string>();
+    *shard = j.at("shard").get<int>();
+    *shards = j.at("shards").get<int>();
+    r->bound.grid = j.at("grid_us").get<std::int64_t>();
+    r->bound.window_from = j.at("window_from_us").get<std::int64_t>();
+    r->bound.window_to = j.at("window_to_us").get<std::int64_t>();
+    r->bound.max_faults = j.at("max_faults").get<int>();
+    r->instants = j.at("instants").get<int>();
+    r->duration = j.at("duration_us").get<std::int64_t>();
+    r->covered = CountFrom(j.at("covered"));
+    for (const auto& x : j.at("variants")) {
+      ExhaustiveVariantResult v;
+      v.variant = x.at("variant").get<std::string>();
+      for (const auto& t : x.at("alphabet")) {
+        FaultType ft;
+        auto k = ParseFaultKind(t.at("kind").get<std::string>());
+        if (!k) throw std::runtime_error("unknown fault kind");
+        ft.kind = *k;
+        ft.node = t.at("node").get<int>();
+        ft.peer = t.at("peer").get<int>();
+        ft.name = t.at("name").get<std::string>();
+        v.alphabet.push_back(std::move(ft));
+      }
+      v.schedules = CountFrom(x.at("schedules"));
+      v.states = x.at("states").get<std::uint64_t>();
+      v.peak_states = x.at("peak_states").get<std::uint64_t>();
+      v.branches = x.at("branches").get<std::uint64_t>();
+      v.leaves = x.at("leaves").get<std::uint64_t>();
+      v.events = x.at("events").get<std::uint64_t>();
+      v.merges = x.at("merges").get<std::uint64_t>();
+      v.tree_branches = CountFrom(x.at("tree_branches"));
+      v.confirmed = x.at("confirmed").get<bool>();
+      v.disagreement = x.at("disagreement").get<std::string>();
+      for (const auto& y : x.at("properties")) {
+        ExhaustivePropertyResult p;
+        p.name = y.at("name").get<std::string>();
+        p.description = y.at("description").get<std::string>();
+        p.checked = y.at("checked").get<bool>();
+        p.why_not = y.at("why_not").get<std::string>();
+        p.violating = CountFrom(y.at("violating"));
+        if (!y.at("example").is_null()) {
+          p.has_example = true;
+          p.example = FaultsFrom(y.at("example"));
+        }
+        v.properties.push_back(std::move(p));
+      }
+      r->variants.push_back(std::move(v));
+    }
+  } catch (const std::exception& e) {
+    *error = std::string("malformed exhaustive shard file: ") + e.what();
+    return false;
+  }
+  return true;
+}
+
 }  // namespace vsim

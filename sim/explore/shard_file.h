@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/explore/exhaustive.h"
 #include "sim/explore/explorer.h"
 
 namespace vsim {
@@ -49,5 +50,13 @@ struct ShardInput {
 // mismatch otherwise.
 bool MergeShards(std::vector<ShardInput> shards, ExploreHeader* header, ExploreResult* merged,
                  std::string* error);
+
+// Exhaustive shards (`explore --exhaustive --shard i/N --out FILE`): one
+// shard's ExhaustiveResult (counts as decimal strings, each property's
+// smallest violating schedule; no timings) and the search's identity.
+std::string WriteExhaustiveShardJson(const std::string& identity, int shard, int shards,
+                                     const ExhaustiveResult& r);
+bool ReadExhaustiveShardJson(const std::string& text, std::string* identity, int* shard,
+                             int* shards, ExhaustiveResult* r, std::string* error);
 
 }  // namespace vsim

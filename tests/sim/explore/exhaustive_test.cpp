@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <iostream>
 
+#include "sim/explore/shard_file.h"
 #include "sim/scenario/runner.h"
 #include "sim/trace/json_trace.h"
 #include "tests/sim/explore/test_cluster.h"
@@ -257,6 +258,58 @@ TEST(Exhaustive, SameResultForAnyNumberOfThreads) {
   xo.jobs = 3;
   EXPECT_EQ(Report(setup, xo), one);
   EXPECT_NE(one.find("VIOLATED"), std::string::npos) << one;
+}
+
+// Shards deal out the worlds where the first fault starts; merged, their
+// verdicts, counts and smallest examples are the whole search's.
+TEST(Exhaustive, MergedShardsGiveTheWholeSearchsVerdicts) {
+  ExhaustiveBound b;
+  b.max_faults = 2;
+  b.grid = kS;
+  b.window_to = 6 * kS;
+  const Scenario sc = testing::Pair();
+  const ExploreSetup setup = MakeSetup(sc, 40 * kS, b.max_faults, b);
+  ExhaustiveOptions xo;
+  xo.bound = b;
+  xo.kinds = {FaultKind::kCrash, FaultKind::kCheck, FaultKind::kPartition, FaultKind::kBlock};
+  auto verdicts = [](const std::string& report) {
+    std::string out;
+    std::size_t at = 0;
+    while (at < report.size()) {
+      const std::size_t end = report.find('\n', at);
+      const std::string line = report.substr(at, end - at);
+      if (line.rfind("search:", 0) != 0 && line.rfind("prefix sharing", 0) != 0 &&
+          line.rfind("(merged", 0) != 0)
+        out += line + "\n";
+      at = end == std::string::npos ? report.size() : end + 1;
+    }
+    return out;
+  };
+  const std::string whole = verdicts(Report(setup, xo));
+  for (int n : {2, 5}) {
+    ExhaustiveResult merged;
+    for (int i = n; i >= 1; --i) {  // any order
+      xo.shard = i;
+      xo.shards = n;
+      ExhaustiveResult part;
+      std::string error;
+      ASSERT_TRUE(RunExhaustive(setup, xo, &part, &error)) << error;
+      // Through the file format, as --merge reads it.
+      std::string id;
+      int si = 0, sn = 0;
+      ExhaustiveResult read;
+      ASSERT_TRUE(ReadExhaustiveShardJson(WriteExhaustiveShardJson("id", i, n, part), &id, &si, &sn,
+                                          &read, &error))
+          << error;
+      EXPECT_EQ(si, i);
+      if (i == n)
+        merged = std::move(read);
+      else
+        ASSERT_TRUE(MergeExhaustive(&merged, read, &error)) << error;
+    }
+    EXPECT_EQ(merged.covered, merged.variants[0].schedules);
+    EXPECT_EQ(verdicts(ExhaustiveReport(setup, merged, false)), whole) << n << " shards";
+  }
 }
 
 TEST(Exhaustive, ScheduleCountFormula) {
