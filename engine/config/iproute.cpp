@@ -222,13 +222,12 @@ bool IpProtoName(const std::string& s) {
                                        "rohc",
                                        "ROHC",
                                        "ethernet",
-                                       "Ethernet",
-                                       "mptcp",
-                                       "MPTCP"};
+                                       "Ethernet"};  // mptcp (262) is invalid
   if (std::any_of(std::begin(kNames), std::end(kNames), [&](const char* n) { return s == n; }))
     return true;
+  // A number is read into a signed byte: 0..127 (checked with -t).
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return false;
-  return s.size() <= 3 && std::atoi(s.c_str()) < 254;
+  return s.size() <= 3 && std::atoi(s.c_str()) <= 127;
 }
 
 }  // namespace vrrp

@@ -40,7 +40,7 @@ bool RtGroupName(const std::string& s);
 bool RtRealms(const std::string& s);
 // find_rttables_rtntype(): unicast, local, ... or a number 0..255; *id gets the type.
 bool RtnType(const std::string& s, unsigned* id);
-// The rule ipproto reader: a protocol name or alias, or a decimal number below 254.
+// The rule ipproto reader: a protocol name or alias (below 256), or a decimal number 0..127.
 bool IpProtoName(const std::string& s);
 
 }  // namespace vrrp

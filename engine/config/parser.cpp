@@ -289,11 +289,15 @@ class Reader {
       }
       switch (kw->kind) {
         case Kind::kInactive:
+          if (kw->handler) kw->handler(l);  // e.g. a name taken before the block is skipped
           skip_sublevel_ = l.tokens.back().text == "{" ? 1 : -1;
           break;
         case Kind::kValue:
         case Kind::kValueBlock:
+          // A top-level list (static_routes, ...) is a block of its process too.
+          if (kw_level == 0 && kw->kind == Kind::kValueBlock) root_block_ = kw->name;
           if (kw->handler) kw->handler(l);
+          if (kw_level == 0 && kw->kind == Kind::kValueBlock && !fatal_) root_block_.clear();
           break;
         case Kind::kBlock: {
           if (kw_level == 0) root_block_ = kw->name;
@@ -719,7 +723,12 @@ class Reader {
   std::vector<std::string> bfd_vrrp_names_;           // the VRRP process's list
   bool bfd_vrrp_active_ = false;                      // the VRRP process reads this block
   std::map<std::string, std::string> bfd_instances_;  // the BFD process's: name -> neighbour
-  bool missing_interface_ = false;  // "Non-existent interface specified in configuration"
+  bool missing_interface_ = false;
+  // Static track groups (`track_group NAME { ... }`, their bodies skipped) read so far.
+  std::vector<std::string> track_groups_;
+  bool TrackGroupDefined(const std::string& name) const {
+    return std::find(track_groups_.begin(), track_groups_.end(), name) != track_groups_.end();
+  }  // "Non-existent interface specified in configuration"
   unsigned next_rule_pref4_ = 16384, next_rule_pref6_ = 16384;
   std::vector<std::string> script_slots_;  // quorum_up/down, notify_up/down seen
   bool ssl_seen_ = false;
@@ -770,6 +779,7 @@ void Reader::VipLine(LogicalLine& v, bool excluded, bool static_addr) {
   static constexpr const char* const kFlagWords[] = {"home", "-nodad", "mngtmpaddr",
                                                      "noprefixroute", "autojoin"};
   bool have_dev = false, have_peer = false, have_brd = false, scope_set = false;
+  bool have_track_group = false;
   bool missing = false;
   int brd_sign = 0;  // `brd +` / `brd -`
   std::string label, missing_kw;
@@ -864,8 +874,15 @@ void Reader::VipLine(LogicalLine& v, bool excluded, bool static_addr) {
       if (val != "forever" && !ParseUnsigned(val, v.Where(i), 0, UINT_MAX, &lft))
         Report(Severity::kError, v.Where(i), "preferred_lft " + val + " is invalid");
     } else if (static_addr && w == "track_group") {
-      // Static track groups are not read (their blocks are skipped): taken as defined.
-      ++i;
+      const std::string& g = v.tokens[++i].text;
+      if (have_track_group) {
+        Report(Severity::kError, v.Where(i), "track_group " + g + " is a duplicate");
+        break;
+      }
+      if (TrackGroupDefined(g))
+        have_track_group = true;
+      else
+        Report(Severity::kError, v.Where(i), "track_group " + g + " not found");
     } else if (!static_addr && w == "use_vmac") {
       // Accepted; no effect in the simulation.
     } else {
@@ -1354,9 +1371,10 @@ void Reader::RouteLine(const LogicalLine& v, bool static_block) {
         err("track_group " + t[i].text + " is a duplicate");
         break;
       }
-      // The static track groups are not read (their blocks are skipped):
-      // a group is taken as defined.
-      track_group = true;
+      if (TrackGroupDefined(t[i].text))
+        track_group = true;
+      else
+        err("track_group " + t[i].text + " not found");
     } else {
       if (w == "to") ++i;
       unsigned type = 0;
@@ -1533,7 +1551,10 @@ void Reader::RuleLine(const LogicalLine& v, bool static_block) {
         err("track_group " + t[i].text + " is a duplicate");
         break;
       }
-      track_group = true;  // static track groups are not read: taken as defined
+      if (TrackGroupDefined(t[i].text))
+        track_group = true;
+      else
+        err("track_group " + t[i].text + " not found");
     } else {
       std::size_t k = i;
       if (w == "type" && !Need(v, ++k)) return;
@@ -2748,8 +2769,11 @@ void Reader::BuildTables() {
       case KeywordSpec::kList:
         if (h) return vblock(name, h);
         return ignored_block(name);
-      case KeywordSpec::kSkipBlock:
-        break;
+      case KeywordSpec::kSkipBlock: {
+        Keyword k = inactive(name);
+        k.handler = h;
+        return k;
+      }
     }
     return inactive(name);
   });
@@ -3932,6 +3956,9 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
     H[{st ? "" : "vrrp_instance", st ? "static_routes" : "virtual_routes"}] = routes;
     H[{st ? "" : "vrrp_instance", st ? "static_rules" : "virtual_rules"}] = rules;
   }
+  H[{"", "track_group"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() > 1 && l.tokens[1].text != "{") track_groups_.push_back(l.tokens[1].text);
+  };
   H[{"", "static_ipaddress"}] = [this](const LogicalLine& l) {
     ReadValueBlock(l, [this](LogicalLine& v) { VipLine(v, false, true); });
   };
