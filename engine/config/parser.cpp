@@ -1025,6 +1025,11 @@ void Reader::RouteEncap(const LogicalLine& v, std::size_t* ip) {
           ok = *end == '\0' && errno == 0;
         }
         if (!ok) {
+          // read_unsigned64()'s message first (checked with -t).
+          Report(Severity::kError, v.Where(i + 1),
+                 (off != std::string::npos && val[off] == '-' ? "negative number '"
+                                                              : "invalid number '") +
+                     val + "'");
           err(six ? "id " + val + " value invalid for IPv6 encapsulation"
                   : "encap id " + val + " value is invalid");
           bad = true;
