@@ -780,6 +780,7 @@ void Reader::VipLine(LogicalLine& v, bool excluded, bool static_addr) {
                                                      "noprefixroute", "autojoin"};
   bool have_dev = false, have_peer = false, have_brd = false, scope_set = false;
   bool have_track_group = false;
+  std::size_t missing_at = 0;
   bool missing = false;
   int brd_sign = 0;  // `brd +` / `brd -`
   std::string label, missing_kw;
@@ -792,6 +793,7 @@ void Reader::VipLine(LogicalLine& v, bool excluded, bool static_addr) {
     if (takes_value && !has_value) {
       missing = true;
       missing_kw = w;
+      missing_at = i;
       break;
     }
     if (w == "dev") {
@@ -891,7 +893,8 @@ void Reader::VipLine(LogicalLine& v, bool excluded, bool static_addr) {
     }
   }
   if (missing) {
-    Report(Severity::kError, v.Where(), "No " + missing_kw + " parameter specified for " + addr);
+    Report(Severity::kError, v.Where(missing_at),
+           "No " + missing_kw + " parameter specified for " + addr);
     return;
   }
   if (have_brd && have_peer) {
