@@ -123,6 +123,10 @@ const std::vector<KeywordSpec>& Keepalived227Keywords() {
       {"bfd_instance", "passive", KeywordSpec::kValue, ""},
       {"bfd_instance", "source_ip", KeywordSpec::kValue, ""},
       {"bfd_instance", "weight", KeywordSpec::kValue, ""},
+      // added: two- and three-letter words missed by the probe (checked with -t)
+      {"bfd_instance", "ttl", KeywordSpec::kValue, ""},
+      {"bfd_instance", "vrrp", KeywordSpec::kValue, ""},
+      {"bfd_instance", "checker", KeywordSpec::kValue, ""},
       {"global_defs", "bfd_cpu_affinity", KeywordSpec::kValue, ""},
       {"global_defs", "bfd_no_swap", KeywordSpec::kValue, ""},
       {"global_defs", "bfd_priority", KeywordSpec::kValue, ""},

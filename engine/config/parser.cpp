@@ -20,8 +20,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <strings.h>
 
 #include "engine/config/complete.h"
+#include "engine/config/iproute.h"
 #include "engine/config/keywords.h"
 #include "engine/config/lexer.h"
 #include "engine/config/preprocess.h"
@@ -115,6 +117,10 @@ class Reader {
     }
     PushFile(text, filename);
     Process(root_, 0, false);
+    // An interface a route, rule or address names that the host lacks.
+    if (!fatal_ && missing_interface_)
+      Report(Severity::kError, {filename, 0, 0},
+             "Non-existent interface specified in configuration");
     if (!fatal_ && block_depth_ > 0) {
       Location where{filename, 0, 0};
       if (!last_where_.file.empty()) where = last_where_;
@@ -283,11 +289,15 @@ class Reader {
       }
       switch (kw->kind) {
         case Kind::kInactive:
+          if (kw->handler) kw->handler(l);  // e.g. a name taken before the block is skipped
           skip_sublevel_ = l.tokens.back().text == "{" ? 1 : -1;
           break;
         case Kind::kValue:
         case Kind::kValueBlock:
+          // A top-level list (static_routes, ...) is a block of its process too.
+          if (kw_level == 0 && kw->kind == Kind::kValueBlock) root_block_ = kw->name;
           if (kw->handler) kw->handler(l);
+          if (kw_level == 0 && kw->kind == Kind::kValueBlock && !fatal_) root_block_.clear();
           break;
         case Kind::kBlock: {
           if (kw_level == 0) root_block_ = kw->name;
@@ -401,13 +411,13 @@ class Reader {
   // keepalived's read_unsigned() on any string (as `keepalived -t` reads it:
   // every reported problem makes the value invalid).
   bool ParseUnsigned(const std::string& s, const Location& where, unsigned lo, unsigned hi,
-                     unsigned* out) {
+                     unsigned* out, int base = 10) {
     std::size_t off = 0;
     while (off < s.size() && (s[off] == ' ' || s[off] == '\t')) ++off;
     const char* begin = s.c_str() + off;
     char* end = nullptr;
     errno = 0;
-    unsigned long long v = std::strtoull(begin, &end, 10);
+    unsigned long long v = std::strtoull(begin, &end, base);
     if (s[off] == '-') {
       Report(Severity::kError, where, "negative number '" + s + "'");
     } else if (*end != '\0') {
@@ -454,13 +464,23 @@ class Reader {
   // still taken after "invalid number" ("1e3" = 1 µs, "abc" = 0), also by -t.
   bool ReadDecimal(const LogicalLine& l, std::size_t i, std::uint64_t lo, std::uint64_t hi,
                    Duration* out) {
-    const std::string& s = l.tokens[i].text;
-    const Location where = l.Where(i);
+    std::uint64_t v = 0;
+    if (!ParseDecimal(l.tokens[i].text, l.Where(i), 6, lo, hi, true, &v)) return false;
+    *out = static_cast<Duration>(v);
+    return true;
+  }
+
+  // read_decimal_unsigned() with `places` decimal places: the value times
+  // 10^places, within [lo, hi] (in those units). With `ignore_error` an
+  // unparsable value whose leading digits are in range is taken (see above);
+  // without it only "too many decimal places" leaves the value usable.
+  bool ParseDecimal(const std::string& s, const Location& where, std::size_t places_wanted,
+                    std::uint64_t lo, std::uint64_t hi, bool ignore_error, std::uint64_t* out) {
     if (!s.empty() && s[0] == '-') {
       Report(Severity::kError, where, "negative number '" + s + "'");
       return false;
     }
-    constexpr std::size_t kPlaces = 6;
+    const std::size_t kPlaces = places_wanted;
     std::size_t dp = s.find('.');
     std::size_t places = dp == std::string::npos ? 0 : s.size() - dp - 1;
     bool round_up = false;
@@ -475,26 +495,35 @@ class Reader {
     errno = 0;
     unsigned long long v = std::strtoull(digits.c_str(), &end, 10);
     if (round_up) ++v;
+    std::uint64_t scale = 1;
+    for (std::size_t k = 0; k < kPlaces; ++k) scale *= 10;
+    auto fmt = [&](std::uint64_t x) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%llu.", static_cast<unsigned long long>(x / scale));
+      std::string r = buf;
+      if (kPlaces > 0) {
+        std::snprintf(buf, sizeof buf, "%0*llu", static_cast<int>(kPlaces),
+                      static_cast<unsigned long long>(x % scale));
+        r += buf;
+      }
+      return r;
+    };
     if (*end != '\0') {
       Report(Severity::kError, where, "invalid number '" + s + "'");
+      if (!ignore_error) return false;
     } else if (errno == ERANGE) {
       Report(Severity::kError, where, "number '" + s + "' outside unsigned decimal range");
       return false;
     } else if (v < lo || v > hi) {
-      auto fmt = [](std::uint64_t us) {
-        char buf[48];
-        std::snprintf(buf, sizeof buf, "%llu.%06llu", static_cast<unsigned long long>(us / 1000000),
-                      static_cast<unsigned long long>(us % 1000000));
-        return std::string(buf);
-      };
       Report(Severity::kError, where,
              "number '" + s + "' outside range [" + fmt(lo) + ", " + fmt(hi) + "]");
+      return false;
     } else {
-      *out = static_cast<Duration>(v);
+      *out = v;
       return true;
     }
     if (v < lo || v > hi) return false;
-    *out = static_cast<Duration>(v);
+    *out = v;
     return true;
   }
 
@@ -588,7 +617,25 @@ class Reader {
   // ---------------------------------------------------------------- tables
 
   void BuildTables();
-  void VipLine(LogicalLine& v, bool excluded);
+  void VipLine(LogicalLine& v, bool excluded, bool static_addr = false);
+  // keepalived's alloc_route() / alloc_rule() on one line of static_routes,
+  // virtual_routes, static_rules or virtual_rules (`static_block`: the
+  // static_* blocks, which also take `track_group`).
+  void RouteLine(const LogicalLine& v, bool static_block);
+  void RouteNexthops(const LogicalLine& v, std::size_t i, int* family);
+  // `encap TYPE ...` at v.tokens[*i]; keepalived's index arithmetic kept.
+  void RouteEncap(const LogicalLine& v, std::size_t* i);
+  void RuleLine(const LogicalLine& v, bool static_block);
+  // parse_ipaddress(): the address of `text` (a prefix only with
+  // `allow_prefix`), with its messages; 0 if invalid, else 4 or 6.
+  int ParseIpAddress(const std::string& text, const Location& where, bool allow_prefix);
+  // parse_route(): also default/any/all (family 0) and default6. -1 if invalid.
+  int ParseRouteAddress(const std::string& text, const Location& where);
+  // get_u32()-style: read_unsigned's messages, then `msg` with %s = the value.
+  bool RouteNumber(const LogicalLine& v, std::size_t i, unsigned max, const std::string& msg,
+                   unsigned* out = nullptr);
+  // get_time_rtt(): `N[ms|msec|msecs]` (ms) or `N(s|sec|secs)` (3 decimals).
+  bool RouteRtt(const std::string& s, const Location& where, std::uint64_t max_ms);
   void TrackInterfaceLine(LogicalLine& v, std::vector<RawTrackInterface>* list,
                           const std::string& owner);
   enum class TrackKind { kScript, kFile };
@@ -628,6 +675,7 @@ class Reader {
   using CloserMap = std::map<std::pair<std::string, std::string>, std::function<void()>>;
   void LvsHandlers(HandlerMap* h, CloserMap* close);
   void CheckerHandlers(HandlerMap* h, CloserMap* close);
+  void BfdHandlers(HandlerMap* h, CloserMap* close);
   void VsGroupEntry(const LogicalLine& v);
   // inet_stosockaddr(): `ip` (a range or mask suffix ignored) and an optional
   // port (keepalived's number messages for a bad one). False if invalid.
@@ -662,16 +710,38 @@ class Reader {
   CheckerState chk_;
   bool rs_valid_ = false;  // the real_server being read was allocated
   std::vector<std::string> bfd_names_;
+  // bfd_instance being read (the BFD process's view) and the neighbours taken.
+  struct BfdState {
+    bool active = false;  // false: skipped (duplicate or long name, bad neighbour)
+    std::string name;
+    int nbr_family = 0, src_family = 0;
+    std::string src_text, nbr_text;
+    std::optional<unsigned> ttl;
+    std::optional<int> max_hops;
+  };
+  BfdState bfd_;
+  std::vector<std::string> bfd_vrrp_names_;           // the VRRP process's list
+  bool bfd_vrrp_active_ = false;                      // the VRRP process reads this block
+  std::map<std::string, std::string> bfd_instances_;  // the BFD process's: name -> neighbour
+  bool missing_interface_ = false;
+  // Static track groups (`track_group NAME { ... }`, their bodies skipped) read so far.
+  std::vector<std::string> track_groups_;
+  bool TrackGroupDefined(const std::string& name) const {
+    return std::find(track_groups_.begin(), track_groups_.end(), name) != track_groups_.end();
+  }  // "Non-existent interface specified in configuration"
+  unsigned next_rule_pref4_ = 16384, next_rule_pref6_ = 16384;
   std::vector<std::string> script_slots_;  // quorum_up/down, notify_up/down seen
   bool ssl_seen_ = false;
   std::vector<std::string> ssl_files_;  // SSL password/cafile/... given
 };
 
-void Reader::VipLine(LogicalLine& v, bool excluded) {
-  RawInstance& in = Inst();
+// keepalived 2.2.7's alloc_ipaddress() on one line of virtual_ipaddress,
+// virtual_ipaddress_excluded or (`static_addr`) static_ipaddress; every
+// message checked with -t (keepalived_t/ipv6_vips, addresses).
+void Reader::VipLine(LogicalLine& v, bool excluded, bool static_addr) {
   VirtualAddress vip;
   vip.where = v.Where();
-  std::string addr = v.tokens[0].text;
+  const std::string addr = v.tokens[0].text;
   std::size_t slash = addr.find('/');
   std::string host = addr.substr(0, slash);
   const bool v6 = host.find(':') != std::string::npos;
@@ -706,72 +776,158 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
     }
     vip.addr = *ip;
   }
-  static constexpr const char* const kFlagWords[] = {
-      "home", "-nodad", "nodad", "mngtmpaddr", "noprefixroute", "autojoin", "use_vmac"};
-  static constexpr const char* const kValueWords[] = {"peer", "preferred_lft", "metric"};
+  static constexpr const char* const kFlagWords[] = {"home", "-nodad", "mngtmpaddr",
+                                                     "noprefixroute", "autojoin"};
+  bool have_dev = false, have_peer = false, have_brd = false, scope_set = false;
+  bool have_track_group = false;
+  std::size_t missing_at = 0;
+  bool missing = false;
+  int brd_sign = 0;  // `brd +` / `brd -`
+  std::string label, missing_kw;
   for (std::size_t i = 1; i < v.tokens.size(); ++i) {
     const std::string& w = v.tokens[i].text;
-    bool has_value = i + 1 < v.tokens.size();
-    if (w == "no_track") {
-      vip.no_track = true;
-    } else if (w == "dev" || w == "label" || w == "scope" || w == "brd" || w == "broadcast") {
-      if (!has_value) {
-        Report(Severity::kError, v.Where(i), "No " + w + " parameter specified for " + addr);
-        break;
-      }
+    const bool has_value = i + 1 < v.tokens.size();
+    const bool takes_value = w == "dev" || w == "scope" || w == "broadcast" || w == "brd" ||
+                             w == "label" || w == "peer" || w == "preferred_lft" ||
+                             (static_addr && w == "track_group");
+    if (takes_value && !has_value) {
+      missing = true;
+      missing_kw = w;
+      missing_at = i;
+      break;
+    }
+    if (w == "dev") {
       const std::string& val = v.tokens[++i].text;
-      if (w == "dev") {
-        vip.dev = val;
-        if (!KnownInterface(val))
-          Report(Severity::kError, v.Where(i),
-                 "WARNING - interface " + val + " for ip address " + addr + " doesn't exist");
-      } else if (v6 && (w == "label" || w == "scope")) {
+      if (have_dev) {
         Report(Severity::kError, v.Where(i - 1),
-               "Cannot specify " + w + " for IPv6 addresses (" + host + ") - ignoring " + w);
-      } else if (w == "label") {
-        vip.label = val;
-      } else if (w == "scope") {
-        // keepalived's rtnl_rtscope_a2n(): a name from iproute2's default
-        // rt_scopes table, or any number 0..255 (strtoul base 0: 0x10, 010).
-        static constexpr const char* const kScopes[] = {"site", "link", "host", "nowhere",
-                                                        "global"};
-        bool named = std::any_of(std::begin(kScopes), std::end(kScopes),
-                                 [&](const char* s) { return val == s; });
-        char* end = nullptr;
-        errno = 0;
-        unsigned long num = std::strtoul(val.c_str(), &end, 0);
-        bool numeric = !named && end != val.c_str() && *end == '\0' && errno == 0 && num <= 255;
-        if (!named && !numeric)
-          Report(Severity::kError, v.Where(i),
-                 "Invalid scope '" + val + "' specified for " + addr + " - ignoring");
-        else
-          vip.scope = val == "global" || (numeric && num == 0) ? "" : val;
+               "Cannot specify ipaddress device more than once for " + addr);
+        return;
+      }
+      if (!KnownInterface(val)) {
+        Report(Severity::kError, v.Where(i),
+               "WARNING - interface " + val + " for ip address " + addr + " doesn't exist");
+        missing_interface_ = true;
+        return;
+      }
+      have_dev = true;
+      vip.dev = val;
+    } else if (w == "scope") {
+      const std::string& val = v.tokens[++i].text;
+      // rtnl_rtscope_a2n(): a name from iproute2's rt_scopes, or a number 0..255.
+      if (!RtScopeName(val)) {
+        Report(Severity::kError, v.Where(i),
+               "Invalid scope '" + val + "' specified for " + addr + " - ignoring");
       } else {
-        if (v6) {
-          Report(Severity::kError, v.Where(i - 1),
-                 "VRRP is trying to assign a broadcast " + w + " to the IPv6 address " + host +
-                     " !!?? WTF... skipping VIP...");
-          return;
-        }
-        if (val == "+" || val == "-") continue;
-        auto b = Ipv4::Parse(val);
-        if (!b)
+        char* end = nullptr;
+        unsigned long num = std::strtoul(val.c_str(), &end, 0);
+        const bool zero = val == "global" || (*end == '\0' && (num & 0xff) == 0);
+        scope_set = !zero;
+        vip.scope = zero ? "" : val;
+      }
+    } else if (w == "broadcast" || w == "brd") {
+      const std::string& val = v.tokens[++i].text;
+      if (v6) {
+        Report(Severity::kError, v.Where(i - 1),
+               "VRRP is trying to assign a broadcast " + w + " to the IPv6 address " + addr +
+                   " !!?? WTF... skipping VIP...");
+        return;
+      }
+      have_brd = true;
+      if (val == "-" || val == "+") {
+        brd_sign = val == "+" ? 1 : -1;
+      } else if (auto b = Ipv4::Parse(val)) {
+        vip.broadcast = *b;
+      } else {
+        Report(Severity::kError, v.Where(i),
+               "VRRP is trying to assign invalid broadcast " + val + ". skipping VIP...");
+        return;
+      }
+    } else if (w == "label") {
+      label = v.tokens[++i].text;
+    } else if (w == "peer") {
+      const std::string& val = v.tokens[++i].text;
+      if (have_peer) {
+        Report(Severity::kError, v.Where(i),
+               "Peer " + val + " - another peer has already been specified");
+        continue;
+      }
+      IpText p = SplitIpText(val, false);
+      if (!p.valid) {
+        Report(Severity::kError, v.Where(i), "VRRP parsed invalid IP " + val + ". skipping IP...");
+        Report(Severity::kError, v.Where(i), "Invalid peer address " + val);
+      } else if ((p.family == 6) != v6) {
+        Report(Severity::kError, v.Where(i),
+               "Peer address " + val + " does not match address family");
+      } else {
+        if (vip.prefix_len != static_cast<int>(max_prefix))
           Report(Severity::kError, v.Where(i),
-                 "VRRP is trying to assign invalid broadcast " + val + ". skipping VIP...");
-        else
-          vip.broadcast = *b;
+                 "Cannot specify address prefix when specifying peer address - ignoring");
+        have_peer = true;
+        vip.prefix_len = static_cast<int>(max_prefix);
       }
     } else if (std::any_of(std::begin(kFlagWords), std::end(kFlagWords),
                            [&](const char* s) { return w == s; })) {
       // Accepted; no effect in the simulation.
-    } else if (std::any_of(std::begin(kValueWords), std::end(kValueWords),
-                           [&](const char* s) { return w == s; })) {
-      ++i;
+    } else if (w == "no_track") {
+      vip.no_track = true;
+    } else if (w == "preferred_lft") {
+      const std::string& val = v.tokens[++i].text;
+      unsigned lft = 0;
+      if (val != "forever" && !ParseUnsigned(val, v.Where(i), 0, UINT_MAX, &lft))
+        Report(Severity::kError, v.Where(i), "preferred_lft " + val + " is invalid");
+    } else if (static_addr && w == "track_group") {
+      const std::string& g = v.tokens[++i].text;
+      if (have_track_group) {
+        Report(Severity::kError, v.Where(i), "track_group " + g + " is a duplicate");
+        break;
+      }
+      if (TrackGroupDefined(g))
+        have_track_group = true;
+      else
+        Report(Severity::kError, v.Where(i), "track_group " + g + " not found");
+    } else if (!static_addr && w == "use_vmac") {
+      // Accepted; no effect in the simulation.
     } else {
       Report(Severity::kError, v.Where(i),
              "Unknown configuration entry '" + w + "' for ip address - ignoring");
     }
   }
+  if (missing) {
+    Report(Severity::kError, v.Where(missing_at),
+           "No " + missing_kw + " parameter specified for " + addr);
+    return;
+  }
+  if (have_brd && have_peer) {
+    Report(Severity::kError, v.Where(),
+           "Cannot specify broadcast and peer addresses - ignoring broadcast address");
+    vip.broadcast.reset();
+  } else if (brd_sign != 0 && vip.prefix_len <= 30) {
+    const std::uint32_t mask = 0xffffffffU >> vip.prefix_len;
+    const std::uint32_t a = vip.addr.value;
+    vip.broadcast = Ipv4(brd_sign > 0 ? (a | mask) : (a & ~mask));
+  } else if (brd_sign != 0) {
+    Report(Severity::kError, v.Where(),
+           "Address prefix length " + std::to_string(vip.prefix_len) + " too long for broadcast");
+  }
+  if (v6) {
+    if (scope_set) {
+      Report(Severity::kError, v.Where(),
+             "Cannot specify scope for IPv6 addresses (" + addr + ") - ignoring scope");
+      vip.scope.clear();
+    }
+    if (!label.empty()) {
+      Report(Severity::kError, v.Where(),
+             "Cannot specify label for IPv6 addresses (" + addr + ") - ignoring label");
+      label.clear();
+    }
+  }
+  if (label.size() > 15) {
+    Report(Severity::kError, v.Where(),
+           "Address label " + label + " is longer than maximum length 15 - removing address");
+    return;
+  }
+  vip.label = label;
+  if (static_addr) return;  // the simulation has no static addresses
   // The instance's family is that of its first address; a VIP of the other
   // family is dropped (excluded addresses may be of either family).
   if (!excluded && !FamilyMatches(v6)) {
@@ -779,7 +935,683 @@ void Reader::VipLine(LogicalLine& v, bool excluded) {
            IName() + ": address family must match VRRP instance [" + addr + "] - ignoring");
     return;
   }
+  RawInstance& in = Inst();
   (excluded ? in.v.evips : in.v.vips).push_back(std::move(vip));
+}
+
+int Reader::ParseIpAddress(const std::string& text, const Location& where, bool allow_prefix) {
+  IpText a = SplitIpText(text, allow_prefix);
+  if (a.has_prefix && !a.prefix.empty()) {
+    unsigned len = 0;
+    const unsigned max = a.family == 6 ? 128 : 32;
+    if (!ParseUnsigned(a.prefix, where, 0, max, &len))
+      Report(Severity::kError, where,
+             "Invalid address prefix len " + a.prefix + " for address " + text + " - using " +
+                 std::to_string(max));
+  }
+  if (!a.valid) {
+    Report(Severity::kError, where, "VRRP parsed invalid IP " + text + ". skipping IP...");
+    return 0;
+  }
+  return a.family;
+}
+
+int Reader::ParseRouteAddress(const std::string& text, const Location& where) {
+  if (text == "default" || text == "any" || text == "all") return 0;
+  if (text == "default6") return 6;  // its deprecation notice is not a -t message
+  int f = ParseIpAddress(text, where, true);
+  return f == 0 ? -1 : f;
+}
+
+bool Reader::RouteNumber(const LogicalLine& v, std::size_t i, unsigned max, const std::string& msg,
+                         unsigned* out) {
+  unsigned val = 0;
+  if (ParseUnsigned(v.tokens[i].text, v.Where(i), 0, max, &val)) {
+    if (out != nullptr) *out = val;
+    return true;
+  }
+  std::string m = msg;
+  m.replace(m.find("%s"), 2, v.tokens[i].text);
+  Report(Severity::kError, v.Where(i), m);
+  return false;
+}
+
+bool Reader::RouteRtt(const std::string& s, const Location& where, std::uint64_t max_ms) {
+  auto ends = [&](const char* suffix) {
+    std::size_t n = std::strlen(suffix);
+    return s.size() >= n && strcasecmp(s.c_str() + s.size() - n, suffix) == 0;
+  };
+  std::string num = s;
+  bool seconds = false, unit = false;
+  for (const char* suf : {"msecs", "msec", "ms"})
+    if (!unit && ends(suf)) {
+      num = s.substr(0, s.size() - std::strlen(suf));
+      unit = true;
+    }
+  for (const char* suf : {"secs", "sec", "s"})
+    if (!unit && ends(suf)) {
+      num = s.substr(0, s.size() - std::strlen(suf));
+      unit = seconds = true;
+    }
+  // 2.2.7 no longer reads the exponential form.
+  if (num.find_first_of("eE") != std::string::npos && num.find_first_of("xX") == std::string::npos)
+    return false;
+  std::uint64_t v = 0;
+  return ParseDecimal(num, where, seconds ? 3 : 0, 0, max_ms, false, &v);
+}
+
+void Reader::RouteEncap(const LogicalLine& v, std::size_t* ip) {
+  const auto& t = v.tokens;
+  const std::size_t n = t.size();
+  std::size_t& i = *ip;
+  if (n <= ++i) {
+    Report(Severity::kError, v.Where(), "Missing encap type");
+    return;
+  }
+  const std::string type = t[i++].text;
+  auto err = [&](const std::string& m) { Report(Severity::kError, v.Where(), m); };
+  if (type == "ip" || type == "ip6") {
+    const bool six = type == "ip6";
+    const std::string kind = six ? "ip6" : "ip";
+    bool dst = false, id = false;
+    while (i + 1 < n) {
+      const std::string& k = t[i].text;
+      const std::string& val = t[i + 1].text;
+      bool bad = false;
+      if (k == "id") {
+        char* end = nullptr;
+        std::size_t off = val.find_first_not_of(" \t");
+        bool ok = off != std::string::npos && val[off] != '-';
+        if (ok) {
+          errno = 0;
+          std::strtoull(val.c_str(), &end, 0);
+          ok = *end == '\0' && errno == 0;
+        }
+        if (!ok) {
+          // read_unsigned64()'s message first (checked with -t).
+          Report(Severity::kError, v.Where(i + 1),
+                 (off != std::string::npos && val[off] == '-' ? "negative number '"
+                                                              : "invalid number '") +
+                     val + "'");
+          err(six ? "id " + val + " value invalid for IPv6 encapsulation"
+                  : "encap id " + val + " value is invalid");
+          bad = true;
+        } else {
+          id = true;
+        }
+      } else if (k == "dst" || k == "src") {
+        int f = ParseIpAddress(val, v.Where(i + 1), false);
+        if (f == 0) {
+          err("Invalid encap " + kind + " " + k + " " + val);
+          bad = true;
+        } else if (f != (six ? 6 : 4)) {
+          err(six ? "IPv4 address " + val + " not valid for ip6 encapsulation"
+                  : "IPv6 address " + val + " not valid for ip encapsulation");
+          bad = true;
+        } else if (k == "dst") {
+          dst = true;
+        }
+      } else if (k == (six ? "tc" : "tos")) {
+        if (!RtDsfieldName(val)) {
+          err(six ? "tc value " + k + " is invalid for ip6 encapsulation"
+                  : "dsfield " + val + " not valid for ip encapsulation");
+          bad = true;
+        }
+      } else if (k == (six ? "hoplimit" : "ttl") || k == "flags") {
+        const bool flags = k == "flags";
+        unsigned dummy = 0;
+        if (!ParseUnsigned(val, v.Where(i + 1), 0, flags ? 65535 : 255, &dummy)) {
+          err(flags ? "flags " + val + " is not valid for " + kind + " encapsulation"
+              : six ? "Invalid hoplimit " + val + " specified for ip6 encapsulation"
+                    : "ttl " + val + " is not valid for ip encapsulation");
+          bad = true;
+        }
+      } else {
+        break;
+      }
+      if (bad) {
+        --i;
+        return;
+      }
+      i += 2;
+    }
+    // 2.2.7 checks the ip destination for ip6 too (the same union member).
+    if (!dst && !id) {
+      err("address or id missing for " + kind + " encapsulation");
+      --i;
+      return;
+    }
+  } else if (type == "mpls") {
+    if (i >= n) {
+      err("missing address for MPLS encapsulation");
+    } else {
+      const std::string& a = t[i++].text;
+      bool ok = false;
+      std::size_t pos = 0;
+      for (int count = 0; count < 16 && !ok; ++count) {
+        if (pos >= a.size() || a[pos] == '-') break;
+        char* end = nullptr;
+        unsigned long label = std::strtoul(a.c_str() + pos, &end, 0);
+        if (end == a.c_str() + pos || label > 0xFFFFF) break;
+        if (*end == '\0')
+          ok = true;
+        else if (*end != '/')
+          break;
+        pos = static_cast<std::size_t>(end - a.c_str()) + 1;
+      }
+      if (!ok) err("invalid mpls address " + a + " for encapsulation");
+    }
+  } else if (type == "ila") {
+    if (i >= n) {
+      err("missing locator for ILA encapsulation");
+    } else {
+      const std::string& a = t[i++].text;
+      bool ok = true;
+      std::size_t pos = 0;
+      for (int g = 0; g < 4 && ok; ++g) {
+        if (pos >= a.size() || !std::isxdigit(static_cast<unsigned char>(a[pos]))) {
+          ok = false;
+          break;
+        }
+        char* end = nullptr;
+        unsigned long x = std::strtoul(a.c_str() + pos, &end, 16);
+        if (x > 0xffff)
+          ok = false;
+        else if (*end == '\0')
+          ok = g == 3;
+        else if (g == 3 || *end != ':')
+          ok = false;
+        if (*end == '\0') break;
+        pos = static_cast<std::size_t>(end - a.c_str()) + 1;
+      }
+      if (!ok) err("invalid locator " + a + " for ila encapsulation");
+    }
+  } else {
+    err("Unknown encap type - " + type);
+    return;
+  }
+  --i;
+}
+
+void Reader::RouteNexthops(const LogicalLine& v, std::size_t i, int* family) {
+  const auto& t = v.tokens;
+  const std::size_t n = t.size();
+  auto err = [&](const std::string& m) { Report(Severity::kError, v.Where(), m); };
+  while (i < n && t[i].text == "nexthop") {
+    ++i;
+    bool failed = false;
+    while (i < n && !failed) {
+      const std::string& w = t[i].text;
+      if (w == "via") {
+        if (!Need(v, ++i)) return;
+        int f = 0;
+        if (t[i].text == "inet" || t[i].text == "inet6") {
+          f = t[i].text == "inet" ? 4 : 6;
+          if (!Need(v, ++i)) return;
+        }
+        if (f != 0) {
+          if (*family == 0) {
+            *family = f;
+          } else if (*family != f) {
+            err("IPv4/6 mismatch for nexthop");
+            failed = true;
+            break;
+          }
+        }
+        int af = ParseIpAddress(t[i].text, v.Where(i), false);
+        if (af == 0) {
+          err("invalid nexthop address " + t[i].text);
+          failed = true;
+        } else if (*family != 0 && af != *family) {
+          err("Address family mismatch for next hop");
+          failed = true;
+        } else if (*family == 0) {
+          *family = af;
+        }
+      } else if (w == "dev") {
+        if (!Need(v, ++i)) return;
+        if (!KnownInterface(t[i].text)) {
+          err("WARNING - interface " + t[i].text + " for VROUTE nexthop doesn't exist");
+          missing_interface_ = true;
+          failed = true;
+        }
+      } else if (w == "weight") {
+        if (!Need(v, ++i)) return;
+        unsigned wt = 0;
+        if (!RouteNumber(v, i, 256, "Invalid weight %s specified for route", &wt)) {
+          failed = true;
+        } else if (wt == 0) {
+          err("Invalid weight 0 specified for route");
+          failed = true;
+        }
+      } else if (w == "onlink") {
+      } else if (w == "encap") {
+        RouteEncap(v, &i);
+      } else if (w == "realms") {
+        if (!Need(v, ++i)) return;
+        if (!RtRealms(t[i].text)) {
+          err("Invalid realms " + t[i].text + " for route");
+          failed = true;
+        } else if (*family == 0) {
+          *family = 4;
+        } else if (*family != 4) {
+          err("realms are only supported for IPv4");
+          failed = true;
+        }
+      } else if (w == "as") {
+        if (!Need(v, ++i)) return;
+        if (t[i].text == "to") ++i;
+        err("'as [to]' (nat) not supported");
+        failed = true;
+      } else {
+        break;
+      }
+      if (!failed) ++i;
+    }
+    if (failed) return;  // keepalived drops the nexthop and reads no further
+  }
+  if (i < n) err("Route has trailing nonsense after nexthops - " + t[i].text);
+}
+
+void Reader::RouteLine(const LogicalLine& v, bool static_block) {
+  const auto& t = v.tokens;
+  const std::size_t n = t.size();
+  auto err = [&](const std::string& m) { Report(Severity::kError, v.Where(), m); };
+  const std::string kMix = "Cannot mix IPv4 and IPv6 addresses for route";
+  int family = 0;
+  bool have_dst = false, dont_track = false, oif = false, proto_set = false, track_group = false;
+  bool or_route = false, do_nexthop = false;
+  unsigned proto = 0;
+  std::string dest;
+  // Sets the route's family from an address of family `f` (0: any); false on a mix.
+  auto take = [&](int f) {
+    if (family == 0) {
+      family = f;
+      return true;
+    }
+    return family == f;
+  };
+  std::size_t i = 0;
+  while (i < n) {
+    const std::string& w = t[i].text;
+    if (w == "inet6" || w == "inet") {
+      const int f = w == "inet" ? 4 : 6;
+      if (family == 0) {
+        family = f;
+      } else if (family != f) {
+        err(f == 6 ? "inet6 specified for IPv4 route" : "inet specified for IPv6 route");
+        return;
+      }
+      ++i;  // the next word is skipped too, as by 2.2.7
+    } else if (w == "src") {
+      if (!Need(v, ++i)) return;
+      int f = ParseIpAddress(t[i].text, v.Where(i), false);
+      if (f == 0) return err("invalid route src address " + t[i].text);
+      if (!take(f)) return err(kMix);
+    } else if (w == "as") {
+      if (!Need(v, ++i)) return;
+      if (t[i].text == "to") ++i;
+      err("\"as to\" for MPLS only - ignoring");
+    } else if (w == "via" || w == "gw") {
+      if (w == "gw") err("\"gw\" for routes is deprecated. Please use \"via\"");
+      if (!Need(v, ++i)) return;
+      int f = family;
+      if (t[i].text == "inet" || t[i].text == "inet6") {
+        f = t[i].text == "inet" ? 4 : 6;
+        if (!Need(v, ++i)) return;
+      }
+      if (!take(f)) return err(kMix);
+      int af = ParseIpAddress(t[i].text, v.Where(i), false);
+      if (af == 0) return err("invalid route via address " + t[i].text);
+      if (!take(af)) return err(kMix);
+    } else if (w == "from") {
+      if (!Need(v, ++i)) return;
+      int f = ParseRouteAddress(t[i].text, v.Where(i));
+      if (f < 0) return err("invalid route from address " + t[i].text);
+      if (f != 6) return err("route from address only supported with IPv6 (" + t[i].text + ")");
+      if (!take(f)) return err(kMix);
+    } else if (w == "tos" || w == "dsfield") {
+      if (!Need(v, ++i)) return;
+      if (!RtDsfieldName(t[i].text)) return err("TOS value " + t[i].text + " is invalid");
+    } else if (w == "table") {
+      if (!Need(v, ++i)) return;
+      if (!RtTableName(t[i].text))
+        return err("Routing table " + t[i].text + " not found for route");
+    } else if (w == "protocol") {
+      if (!Need(v, ++i)) return;
+      if (!RtProtoName(t[i].text, &proto))
+        return err("Protocol " + t[i].text + " not found or invalid for route");
+      proto_set = true;
+    } else if (w == "scope") {
+      if (!Need(v, ++i)) return;
+      if (!RtScopeName(t[i].text))
+        return err("Scope " + t[i].text + " not found or invalid for route");
+    } else if (w == "metric" || w == "priority" || w == "preference") {
+      if (!Need(v, ++i)) return;
+      if (!RouteNumber(v, i, UINT32_MAX, "Invalid metric %s specified for route")) return;
+    } else if (w == "dev" || w == "oif") {
+      if (!Need(v, ++i)) return;
+      if (!KnownInterface(t[i].text)) {
+        missing_interface_ = true;
+        return err("WARNING - interface " + t[i].text + " for VROUTE nexthop doesn't exist");
+      }
+      oif = true;
+    } else if (w == "onlink") {
+    } else if (w == "encap") {
+      RouteEncap(v, &i);
+    } else if (w == "expires") {
+      ++i;
+      if (family == 4) return err("expires is only valid for IPv6");
+      family = 6;
+      if (!Need(v, i)) return;
+      if (!RouteNumber(v, i, UINT32_MAX, "Invalid expires time %s specified for route")) return;
+    } else if (w == "mtu" || w == "advmss" || w == "reordering" || w == "cwnd" || w == "ssthresh") {
+      if (!Need(v, ++i)) return;
+      if (t[i].text == "lock" && !Need(v, ++i)) return;
+      const std::string msg = w == "mtu"      ? "Invalid MTU %s specified for route"
+                              : w == "advmss" ? "Invalid advmss %s specified for route"
+                              : w == "reordering"
+                                  ? "Invalid reordering value %s specified for route"
+                                  : "Invalid " + w + " value %s specified for route";
+      if (!RouteNumber(v, i, UINT32_MAX, msg)) return;
+    } else if (w == "hoplimit") {
+      if (!Need(v, ++i)) return;
+      if (!RouteNumber(v, i, 255, "Invalid hoplimit %s specified for route")) return;
+    } else if (w == "window" || w == "initcwnd" || w == "initrwnd") {
+      if (!Need(v, ++i)) return;
+      if (!RouteNumber(v, i, UINT32_MAX, "Invalid " + w + " value %s specified for route")) return;
+    } else if (w == "rtt" || w == "rttvar" || w == "rto_min") {
+      if (!Need(v, ++i)) return;
+      if (t[i].text == "lock" && !Need(v, ++i)) return;
+      const std::uint64_t max = w == "rtt" ? 960000 : w == "rttvar" ? 480000 : 120000;
+      if (!RouteRtt(t[i].text, v.Where(i), max))
+        return err(w == "rto_min" ? "Invalid rto_min value " + t[i].text + " specified for route"
+                                  : "Invalid " + w + " " + t[i].text + " for route");
+    } else if (w == "realms") {
+      if (!Need(v, ++i)) return;
+      if (!RtRealms(t[i].text)) return err("Invalid realms " + t[i].text + " for route");
+      if (family == 6) return err("realms are only valid for IPv4");
+      family = 4;
+    } else if (w == "features") {
+      if (!Need(v, ++i)) return;
+      if (t[i].text != "ecn") err("feature " + t[i].text + " not supported");
+    } else if (w == "quickack" || w == "fastopen_no_cookie") {
+      if (!Need(v, ++i)) return;
+      if (!RouteNumber(v, i, 1, "Invalid " + w + " value %s specified for route")) return;
+    } else if (w == "congctl") {
+      if (!Need(v, ++i)) return;
+      if (t[i].text == "lock" && !Need(v, ++i)) return;
+    } else if (w == "pref") {
+      ++i;
+      if (family == 4) return err("pref is only valid for IPv6");
+      family = 6;
+      if (!Need(v, i)) return;
+      const std::string& p = t[i].text;
+      if (p != "low" && p != "medium" && p != "high" &&
+          !RouteNumber(v, i, 255, "Invalid pref value %s specified for route"))
+        return;
+    } else if (w == "ttl-propagate") {
+      if (!Need(v, ++i)) return;
+      if (t[i].text != "enabled" && t[i].text != "disabled")
+        err("ttl-propagate value " + t[i].text + " not recognised");
+    } else if (w == "or") {
+      err("\"or\" for routes is deprecated. Please use \"nexthop\"");
+      if (or_route) {
+        err("\"or\" route already specified - ignoring subsequent");
+        i += 2;
+        continue;
+      }
+      or_route = true;
+      if (!Need(v, ++i)) return;
+      if (ParseIpAddress(t[i].text, v.Where(i), false) == 0)
+        return err("Invalid \"or\" address " + t[i].text);
+    } else if (w == "nexthop") {
+      if (or_route)
+        err("Cannot specify nexthops with \"or\" route");
+      else
+        do_nexthop = true;
+      break;
+    } else if (w == "no_track") {
+      dont_track = true;
+    } else if (static_block && w == "track_group") {
+      if (!Need(v, ++i)) return;
+      if (track_group) {
+        err("track_group " + t[i].text + " is a duplicate");
+        break;
+      }
+      if (TrackGroupDefined(t[i].text))
+        track_group = true;
+      else
+        err("track_group " + t[i].text + " not found");
+    } else {
+      if (w == "to") ++i;
+      unsigned type = 0;
+      if (RtnType(w, &type)) ++i;
+      if (!Need(v, i)) return;
+      dest = t[i].text;
+      int f = ParseRouteAddress(dest, v.Where(i));
+      if (f < 0) return err("unknown route keyword " + dest);
+      if (family == 0)
+        family = f;
+      else if (family != f)
+        return err("Cannot mix IPv4 and IPv6 addresses for route (" + dest + ")");
+      have_dst = true;
+    }
+    ++i;
+  }
+  if (do_nexthop)
+    RouteNexthops(v, i, &family);
+  else if (i < n)
+    return err("Route has trailing nonsense - " + t[i].text);
+  if (!have_dst) return err("Route must have a destination");
+  if (!dont_track) {
+    if (proto_set && proto != 18)
+      err("Route cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting protocol");
+    if (!oif)
+      Report(Severity::kWarning, v.Where(),
+             "Warning - cannot track route " + dest + " with no interface specified, not tracking");
+  }
+  if (track_group && !oif) err("Static route cannot have track group if no oif specified");
+}
+
+void Reader::RuleLine(const LogicalLine& v, bool static_block) {
+  const auto& t = v.tokens;
+  const std::size_t n = t.size();
+  auto err = [&](const std::string& m) { Report(Severity::kError, v.Where(), m); };
+  enum Action { kUnspec, kTable, kGoto, kNop, kType };
+  Action action = kUnspec;
+  int family = 0;
+  bool table_option = false, have_pref = false, dont_track = false, l3mdev = false;
+  bool proto_set = false, iif = false, track_group = false;
+  unsigned table = 0, pref = 0, goto_target = 0, proto = 0;
+  const std::string kMixed = "rule specification has mixed IPv4 and IPv6";
+  std::size_t i = 0;
+  while (i < n) {
+    const std::string& w = t[i].text;
+    if (w == "inet6" || w == "inet") {
+      const int f = w == "inet" ? 4 : 6;
+      if (family == 0) {
+        family = f;
+      } else if (family != f) {
+        return err(f == 6 ? "inet6 specified for IPv4 rule" : "inet specified for IPv6 rule");
+      }
+      ++i;  // the next word is skipped too, as by 2.2.7
+    } else if (w == "from" || w == "to") {
+      if (!Need(v, ++i)) return;
+      int f = ParseRouteAddress(t[i].text, v.Where(i));
+      if (f < 0) return err("Invalid rule " + w + " address " + t[i].text);
+      if (family == 0)
+        family = f;
+      else if (f != family)
+        return err(kMixed);
+    } else if (w == "table" || w == "lookup") {
+      if (!Need(v, ++i)) return;
+      if (!RtTableName(t[i].text)) return err("Routing table " + t[i].text + " not found for rule");
+      char* end = nullptr;
+      unsigned long num = std::strtoul(t[i].text.c_str(), &end, 0);
+      table = *end == '\0' ? static_cast<unsigned>(num) : t[i].text == "unspec" ? 0 : 1;
+      if (table == 0) return err("Table 0 is not valid");
+      if (action != kUnspec)
+        return err(
+            "Cannot specify more than one of table/nop/goto/blackhole/prohibit/unreachable for "
+            "rule");
+      action = kTable;
+    } else if (w == "not") {
+    } else if (w == "preference" || w == "order" || w == "priority") {
+      if (!Need(v, ++i)) return;
+      if (!ParseUnsigned(t[i].text, v.Where(i), 0, UINT32_MAX, &pref, 0))
+        return err("Invalid rule preference " + w + " specified");
+      have_pref = true;
+    } else if (w == "tos" || w == "dsfield") {
+      if (!Need(v, ++i)) return;
+      if (!RtDsfieldName(t[i].text)) return err("TOS value " + t[i].text + " is invalid");
+    } else if (w == "fwmark") {
+      if (!Need(v, ++i)) return;
+      std::string s = t[i].text;
+      s.erase(0, s.find_first_not_of(" \t"));
+      bool ok = !s.empty() && s[0] != '-';
+      if (ok) {
+        char* end = nullptr;
+        unsigned long long a = std::strtoull(s.c_str(), &end, 0);
+        ok = a <= UINT32_MAX;
+        if (ok && *end == '/') {
+          ok = !std::isspace(static_cast<unsigned char>(end[1])) && end[1] != '-';
+          if (ok) {
+            unsigned long long b = std::strtoull(end + 1, &end, 0);
+            ok = b <= UINT32_MAX;
+          }
+        }
+        ok = ok && *end == '\0';
+      }
+      if (!ok) return err("Invalid rule fwmark " + s + " specified");
+    } else if (w == "realms") {
+      if (!Need(v, ++i)) return;
+      if (!RtRealms(t[i].text)) return err("invalid realms " + t[i].text + " for rule");
+      table_option = true;
+      if (family == 0)
+        family = 4;
+      else if (family != 4)
+        return err("realms is only valid for IPv4");
+    } else if (w == "suppress_prefixlength" || w == "sup_pl") {
+      if (!Need(v, ++i)) return;
+      unsigned x = 0;
+      if (!ParseUnsigned(t[i].text, v.Where(i), 0, INT32_MAX, &x))
+        return err("Invalid suppress_prefixlength " + w + " specified");
+      table_option = true;
+    } else if (w == "suppress_ifgroup" || w == "sup_group") {
+      if (!Need(v, ++i)) return;
+      if (!RtGroupName(t[i].text)) return err("suppress_group " + t[i].text + " is invalid");
+      table_option = true;
+    } else if (w == "dev" || w == "iif" || w == "oif") {
+      if (!Need(v, ++i)) return;
+      if (!KnownInterface(t[i].text)) {
+        missing_interface_ = true;
+        return err("WARNING - interface " + t[i].text + " for rule doesn't exist");
+      }
+      if (w != "oif") iif = true;
+    } else if (w == "tunnel-id") {
+      if (!Need(v, ++i)) return;
+      const std::string& s = t[i].text;
+      std::size_t off = s.find_first_not_of(" \t");
+      bool ok = false;
+      if (off != std::string::npos && s[off] != '-') {
+        char* end = nullptr;
+        errno = 0;
+        std::strtoull(s.c_str(), &end, 10);
+        ok = *end == '\0' && errno == 0;
+      }
+      if (!ok) {
+        Report(
+            Severity::kError, v.Where(i),
+            (off != std::string::npos && s[off] == '-' ? "negative number '" : "invalid number '") +
+                s + "'");
+        return err("Invalid tunnel-id " + w + " specified");
+      }
+    } else if (w == "uidrange") {
+      if (!Need(v, ++i)) return;
+      unsigned a = 0, b = 0;
+      if (std::sscanf(t[i].text.c_str(), "%u-%u", &a, &b) != 2)
+        return err("Invalid uidrange " + w + " specified");
+    } else if (w == "l3mdev") {
+      l3mdev = true;
+      if (action != kUnspec) return err("Cannot specify l3mdev with other action");
+      action = kTable;
+    } else if (w == "protocol") {
+      if (!Need(v, ++i)) return;
+      if (!ParseUnsigned(t[i].text, v.Where(i), 0, 255, &proto))
+        err("Invalid protocol " + t[i].text);
+      else
+        proto_set = true;
+    } else if (w == "ipproto") {
+      if (!Need(v, ++i)) return;
+      if (!IpProtoName(t[i].text)) err("Invalid ipproto " + t[i].text);
+    } else if (w == "sport" || w == "dport") {
+      if (!Need(v, ++i)) return;
+      unsigned short a = 0, b = 0;
+      // 2.2.7 rejects a single port (sscanf's 1 is not 2).
+      if (std::sscanf(t[i].text.c_str(), "%hu-%hu", &a, &b) != 2)
+        err("invalid " + w + " range " + t[i].text);
+    } else if (w == "no_track") {
+      dont_track = true;
+    } else if (static_block && w == "track_group") {
+      if (!Need(v, ++i)) return;
+      if (track_group) {
+        err("track_group " + t[i].text + " is a duplicate");
+        break;
+      }
+      if (TrackGroupDefined(t[i].text))
+        track_group = true;
+      else
+        err("track_group " + t[i].text + " not found");
+    } else {
+      std::size_t k = i;
+      if (w == "type" && !Need(v, ++k)) return;
+      i = k;
+      const std::string& a = t[i].text;
+      Action act = kUnspec;
+      unsigned type = 0;
+      if (a == "goto") {
+        if (!Need(v, ++i)) return;
+        if (!ParseUnsigned(t[i].text, v.Where(i), 0, UINT32_MAX, &goto_target))
+          return err("Invalid target " + a + " specified");
+        act = kGoto;
+      } else if (a == "nop") {
+        act = kNop;
+      } else if (RtnType(a, &type)) {
+        if (type != 6 && type != 7 && type != 8) return err("Invalid rule action " + a);
+        act = kType;
+      } else {
+        return err("Unknown rule option " + a);
+      }
+      if (action != kUnspec)
+        return err(
+            "Cannot specify more than one of table/nop/goto/blackhole/prohibit/unreachable/l3mdev "
+            "for rule");
+      action = act;
+    }
+    ++i;
+  }
+  if (action == kGoto) {
+    if (!have_pref)
+      return err("Invalid rule - goto target " + std::to_string(goto_target) +
+                 " specified without preference");
+    if (pref >= goto_target)
+      return err("Invalid rule - preference " + std::to_string(pref) + " >= goto target " +
+                 std::to_string(goto_target));
+  }
+  if (action == kUnspec) return err("No action specified for rule - ignoring");
+  if (action != kTable && table_option)
+    return err("suppressor/realm specified for non table action - skipping");
+  if (table != 0 && l3mdev) return err("table cannot be specified for l3mdev rules");
+  if (!dont_track && proto_set && proto != 18)
+    err("Rule cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting protocol");
+  if (track_group && !iif) err("Static rule cannot have track_group if dev/iif not specified");
+  if (!have_pref) {
+    unsigned& next = family == 6 ? next_rule_pref6_ : next_rule_pref4_;
+    Report(Severity::kWarning, v.Where(),
+           "Rule has no preference specified - setting to " + std::to_string(next--) +
+               ". This is probably not what you want.");
+  }
 }
 
 void Reader::TrackInterfaceLine(LogicalLine& v, std::vector<RawTrackInterface>* list,
@@ -1945,8 +2777,11 @@ void Reader::BuildTables() {
       case KeywordSpec::kList:
         if (h) return vblock(name, h);
         return ignored_block(name);
-      case KeywordSpec::kSkipBlock:
-        break;
+      case KeywordSpec::kSkipBlock: {
+        Keyword k = inactive(name);
+        k.handler = h;
+        return k;
+      }
     }
     return inactive(name);
   });
@@ -2515,13 +3350,165 @@ void Reader::CheckerHandlers(HandlerMap* h, CloserMap* close) {
       Report(Severity::kError, last_where_,
              "(" + rs_name() + ") No name has been specified for BFD_CHECKER - skipping");
   };
+}
+
+// bfd_instance blocks as keepalived 2.2.7's BFD process reads them (bfd_parser.c:
+// the values, the checks at the block's end) and its VRRP process (the name,
+// `weight`); each message checked with -t (keepalived_t/bfd_values).
+void Reader::BfdHandlers(HandlerMap* h, CloserMap* close) {
+  auto& H = *h;
+  auto& C = *close;
   H[{"", "bfd_instance"}] = [this](const LogicalLine& l) {
-    if (l.tokens.size() > 1) bfd_names_.push_back(l.tokens[1].text);
+    if (l.tokens.size() < 2) return;
+    const std::string& name = l.tokens[1].text;
+    bfd_names_.push_back(name);
+    bfd_ = BfdState{};
+    bfd_.name = name;
+    bfd_vrrp_active_ = false;
+    // The VRRP process's list (track_bfd) ...
+    if (name.size() >= 32) {
+      Report(Severity::kError, l.Where(1), "BFD name " + name + " too long");
+    } else if (std::find(bfd_vrrp_names_.begin(), bfd_vrrp_names_.end(), name) !=
+               bfd_vrrp_names_.end()) {
+      Report(Severity::kError, l.Where(1), "BFD " + name + " already specified");
+    } else {
+      bfd_vrrp_names_.push_back(name);
+      bfd_vrrp_active_ = true;
+    }
+    // ... and the BFD process's instances.
+    if (name.size() >= 32) {
+      Report(Severity::kError, l.Where(1),
+             "Configuration error: BFD instance " + name +
+                 " name too long (maximum length is 31 characters) - ignoring");
+    } else if (bfd_instances_.count(name) != 0) {
+      Report(Severity::kError, l.Where(1),
+             "Configuration error: BFD instance " + name + " already configured - ignoring");
+    } else {
+      bfd_.active = true;
+      bfd_instances_[name] = "";
+    }
+  };
+  auto drop = [this]() {
+    bfd_instances_.erase(bfd_.name);
+    bfd_.active = false;
+  };
+  for (const char* kw : {"neighbor_ip", "neighbour_ip"})
+    H[{"bfd_instance", kw}] = [this, drop](const LogicalLine& l) {
+      if (!bfd_.active || !Need(l, 1)) return;
+      const std::string& a = l.tokens[1].text;
+      IpText ip = SplitIpText(a, false);
+      const std::string head = "Configuration error: BFD instance " + bfd_.name + " has ";
+      if (!ip.valid) {
+        Report(Severity::kError, l.Where(1),
+               head + "malformed neighbor address " + a + ", ignoring instance");
+        drop();
+        return;
+      }
+      bfd_.nbr_text = a;
+      bfd_.nbr_family = ip.family;
+    };
+  H[{"bfd_instance", "source_ip"}] = [this](const LogicalLine& l) {
+    if (!bfd_.active || !Need(l, 1)) return;
+    const std::string& a = l.tokens[1].text;
+    IpText ip = SplitIpText(a, false);
+    if (!ip.valid) {
+      Report(Severity::kError, l.Where(1),
+             "Configuration error: BFD instance " + bfd_.name + " has malformed source address " +
+                 a + ", ignoring");
+      return;
+    }
+    bfd_.src_family = ip.family;
+    bfd_.src_text = a;
+  };
+  // min_rx/min_tx/idle_tx: milliseconds with 3 decimal places.
+  for (auto [kw, lo] :
+       {std::pair<const char*, unsigned>{"min_rx", 1}, {"min_tx", 1}, {"idle_tx", 1000}}) {
+    const std::string k = kw;
+    const unsigned low = lo;
+    H[{"bfd_instance", kw}] = [this, k, low](const LogicalLine& l) {
+      if (!bfd_.active || !Need(l, 1)) return;
+      std::uint64_t v = 0;
+      if (!ParseDecimal(l.tokens[1].text, l.Where(1), 3, std::uint64_t{low} * 1000,
+                        std::uint64_t{4294967} * 1000, false, &v))
+        Report(Severity::kError, l.Where(1),
+               "Configuration error: BFD instance " + bfd_.name + " " + k + " value " +
+                   l.tokens[1].text + " is not valid (must be in range [" + std::to_string(low) +
+                   "-4294967]), ignoring");
+    };
+  }
+  H[{"bfd_instance", "multiplier"}] = [this](const LogicalLine& l) {
+    if (!bfd_.active || !Need(l, 1)) return;
+    unsigned v = 0;
+    if (!ReadUnsigned(l, 1, 1, 255, &v))
+      Report(Severity::kError, l.Where(1),
+             "Configuration error: BFD instance " + bfd_.name + " multiplier value " +
+                 l.tokens[1].text + " not valid (must be in range [1-255]), ignoring");
+  };
+  for (const char* kw : {"ttl", "hoplimit"})
+    H[{"bfd_instance", kw}] = [this](const LogicalLine& l) {
+      if (!bfd_.active || !Need(l, 1)) return;
+      unsigned v = 0;
+      if (!ReadUnsigned(l, 1, 1, 255, &v))
+        Report(Severity::kError, l.Where(1),
+               "Configuration error: BFD instance " + bfd_.name + " ttl/hoplimit value " +
+                   l.tokens[1].text + " not valid (must be in range [1-255]), ignoring");
+      else
+        bfd_.ttl = v;
+    };
+  H[{"bfd_instance", "max_hops"}] = [this](const LogicalLine& l) {
+    if (!bfd_.active || !Need(l, 1)) return;
+    int v = 0;
+    if (!ReadInt(l, 1, -1, 255, &v))
+      Report(Severity::kError, l.Where(1),
+             "Configuration error: BFD instance " + bfd_.name + " max_hops value " +
+                 l.tokens[1].text + " not valid (must be in range [-1-255]), ignoring");
+    else
+      bfd_.max_hops = v;
+  };
+  H[{"bfd_instance", "weight"}] = [this](const LogicalLine& l) {
+    if (!bfd_vrrp_active_ || !Need(l, 1)) return;
+    int v = 0;
+    if (!ReadInt(l, 1, -253, 253, &v))
+      Report(Severity::kError, l.Where(1),
+             "Configuration error: BFD instance " + bfd_.name + " weight value " +
+                 l.tokens[1].text + " not valid (must be in range [-253-253]), ignoring");
+  };
+  C[{"", "bfd_instance"}] = [this, drop]() {
+    if (!bfd_.active) return;
+    const std::string head = "Configuration error: BFD instance " + bfd_.name;
+    if (bfd_.nbr_family == 0) {
+      Report(Severity::kError, last_where_,
+             head + " has no neighbor address set, disabling instance");
+      drop();
+      return;
+    }
+    // A neighbour another instance has: checked at the end of the block.
+    for (const auto& [n, nbr] : bfd_instances_)
+      if (n != bfd_.name && nbr == bfd_.nbr_text) {
+        Report(Severity::kError, last_where_,
+               head + " has duplicate neighbor address " + bfd_.nbr_text + ", ignoring instance");
+        drop();
+        return;
+      }
+    bfd_instances_[bfd_.name] = bfd_.nbr_text;
+    if (bfd_.src_family != 0 && bfd_.src_family != bfd_.nbr_family) {
+      // 2.2.7 formats both addresses into one static buffer: the source is printed twice.
+      Report(Severity::kError, last_where_,
+             head + " source address " + bfd_.src_text + " and neighbor address " + bfd_.src_text +
+                 " are not of the same family, disabling instance");
+      drop();
+      return;
+    }
+    if (bfd_.max_hops && *bfd_.max_hops > static_cast<int>(bfd_.ttl.value_or(255)))
+      Report(Severity::kError, last_where_,
+             "BFD instance " + bfd_.name +
+                 ": max_hops exceeds ttl/hoplimit - setting to ttl/hoplimit");
   };
 }
 
 void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
   CheckerHandlers(h, close);
+  BfdHandlers(h, close);
   auto& H = *h;
   auto& C = *close;
   // SSL { ... }: a second block, or a second file of a kind, replaces the first.
@@ -2966,38 +3953,23 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
     }
     chk_.digests.push_back(lower);
   };
-  // Routes: `gw` is the old word for `via`; a route without `dev` is not tracked.
-  auto routes = [this](const LogicalLine& l) {
-    ReadValueBlock(l, [this](LogicalLine& v) {
-      bool dev = false;
-      for (const auto& t : v.tokens) {
-        if (t.text == "gw")
-          Report(Severity::kWarning, v.Where(),
-                 "\"gw\" for routes is deprecated. Please use \"via\"");
-        dev |= t.text == "dev";
-      }
-      if (!dev)
-        Report(Severity::kWarning, v.Where(),
-               "Warning - cannot track route " + v.tokens[0].text +
-                   " with no interface specified, not tracking");
-    });
+  // Routes and rules: keepalived's alloc_route() / alloc_rule() on each line.
+  for (bool st : {true, false}) {
+    auto routes = [this, st](const LogicalLine& l) {
+      ReadValueBlock(l, [this, st](LogicalLine& v) { RouteLine(v, st); });
+    };
+    auto rules = [this, st](const LogicalLine& l) {
+      ReadValueBlock(l, [this, st](LogicalLine& v) { RuleLine(v, st); });
+    };
+    H[{st ? "" : "vrrp_instance", st ? "static_routes" : "virtual_routes"}] = routes;
+    H[{st ? "" : "vrrp_instance", st ? "static_rules" : "virtual_rules"}] = rules;
+  }
+  H[{"", "track_group"}] = [this](const LogicalLine& l) {
+    if (l.tokens.size() > 1 && l.tokens[1].text != "{") track_groups_.push_back(l.tokens[1].text);
   };
-  H[{"vrrp_instance", "virtual_routes"}] = routes;
-  // Rules without a preference get one, with keepalived's warning.
-  auto rules = [this](const LogicalLine& l) {
-    ReadValueBlock(l, [this](LogicalLine& v) {
-      bool pref = false;
-      for (const auto& t : v.tokens)
-        pref |=
-            t.text == "preference" || t.text == "priority" || t.text == "pref" || t.text == "order";
-      if (!pref)
-        Report(Severity::kWarning, v.Where(),
-               "Rule has no preference specified - setting to 16384. This is probably not what "
-               "you want.");
-    });
+  H[{"", "static_ipaddress"}] = [this](const LogicalLine& l) {
+    ReadValueBlock(l, [this](LogicalLine& v) { VipLine(v, false, true); });
   };
-  H[{"vrrp_instance", "virtual_rules"}] = rules;
-  H[{"", "static_rules"}] = rules;
   // `virtual_server_group NAME { addresses }`: the name, then data lines;
   // an empty group, or one mixing IPv4, IPv6 and family-less fwmarks, is removed.
   H[{"", "virtual_server_group"}] = [this](const LogicalLine& l) {
@@ -3020,7 +3992,6 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
       raw_.vs_groups.pop_back();
     }
   };
-  H[{"", "static_routes"}] = routes;
 }
 
 }  // namespace
