@@ -561,6 +561,61 @@ bool KeepsApart(const FaultType& t) {
   return t.kind == FaultKind::kPartition || t.kind == FaultKind::kBlock;
 }
 
+FaultSchedule SampleOne(const std::vector<FaultType>& types_, const CompletionTable* completions_,
+                        int instants_, const ExhaustiveBound& b, Rng* rng) {
+  FaultSchedule rep;
+  std::vector<int> open_types, open_faults;
+  for (int k = 0; k < instants_; ++k) {
+    const Time g = b.window_from + static_cast<Time>(k) * b.grid;
+    const int used = static_cast<int>(rep.size());
+    const auto open_sets =
+        OpenSets(static_cast<int>(types_.size()), open_types, b.max_faults - used);
+    const int o = static_cast<int>(open_faults.size());
+    struct Choice {
+      std::uint32_t closes;
+      std::size_t opens;
+      long double weight;
+    };
+    std::vector<Choice> choices;
+    long double total = 0;
+    for (std::uint32_t cm = 0; cm < (1u << o); ++cm)
+      for (std::size_t oi = 0; oi < open_sets.size(); ++oi) {
+        int windows = o - std::popcount(cm);
+        for (int t : open_sets[oi]) windows += types_[static_cast<std::size_t>(t)].window() ? 1 : 0;
+        const auto n = completions_->Get(
+            k + 1, windows, b.max_faults - used - static_cast<int>(open_sets[oi].size()));
+        const auto w = static_cast<long double>(n);
+        choices.push_back({cm, oi, w});
+        total += w;
+      }
+    long double x = static_cast<long double>(rng->Unit()) * total;
+    std::size_t pick = 0;
+    while (pick + 1 < choices.size() && x >= choices[pick].weight) x -= choices[pick++].weight;
+    const Choice& c = choices[pick];
+    std::vector<int> keep_types, keep_faults;
+    for (int i = 0; i < o; ++i) {
+      if (c.closes & (1u << i)) {
+        Fault& f = rep[static_cast<std::size_t>(open_faults[static_cast<std::size_t>(i)])];
+        f.length = g - f.at;
+      } else {
+        keep_types.push_back(open_types[static_cast<std::size_t>(i)]);
+        keep_faults.push_back(open_faults[static_cast<std::size_t>(i)]);
+      }
+    }
+    open_types = keep_types;
+    open_faults = keep_faults;
+    for (int t : open_sets[c.opens]) {
+      rep.push_back(MakeFault(types_[static_cast<std::size_t>(t)], g));
+      if (!types_[static_cast<std::size_t>(t)].window()) continue;
+      auto pos = std::lower_bound(open_types.begin(), open_types.end(), t);
+      open_faults.insert(open_faults.begin() + (pos - open_types.begin()),
+                         static_cast<int>(rep.size()) - 1);
+      open_types.insert(pos, t);
+    }
+  }
+  return rep;
+}
+
 // One variant's search.
 class Search {
  public:
@@ -570,9 +625,10 @@ class Search {
 
   bool Run(std::string* error);
   ScheduleCount covered() const { return covered_; }
-  // A schedule of the bound drawn uniformly (each choice weighted by the
-  // number of schedules it leads to). REQUIRES: Run succeeded.
-  FaultSchedule Sample(Rng* rng) const;
+  // A schedule of the bound drawn uniformly. REQUIRES: Run succeeded.
+  FaultSchedule Sample(Rng* rng) const {
+    return SampleOne(types_, completions_.get(), instants_, o_.bound, rng);
+  }
 
  private:
   struct Stats {
@@ -690,7 +746,7 @@ bool Search::Run(std::string* error) {
     // of threads.
     const std::size_t jobs = static_cast<std::size_t>(std::max(1, o_.jobs));
     for (std::size_t pos = 0; pos < frontier.size();) {
-      const std::size_t batch = std::min(frontier.size() - pos, jobs * 16);
+      const std::size_t batch = std::min(frontier.size() - pos, jobs * 64);
       const std::size_t slice = (batch + jobs - 1) / jobs;
       std::vector<std::vector<std::unique_ptr<World>>> outs(jobs);
       std::vector<Stats> stats(jobs);
@@ -785,61 +841,6 @@ bool Search::Run(std::string* error) {
     return false;
   }
   return true;
-}
-
-FaultSchedule Search::Sample(Rng* rng) const {
-  const auto& b = o_.bound;
-  FaultSchedule rep;
-  std::vector<int> open_types, open_faults;
-  for (int k = 0; k < instants_; ++k) {
-    const Time g = b.window_from + static_cast<Time>(k) * b.grid;
-    const int used = static_cast<int>(rep.size());
-    const auto open_sets =
-        OpenSets(static_cast<int>(types_.size()), open_types, b.max_faults - used);
-    const int o = static_cast<int>(open_faults.size());
-    struct Choice {
-      std::uint32_t closes;
-      std::size_t opens;
-      long double weight;
-    };
-    std::vector<Choice> choices;
-    long double total = 0;
-    for (std::uint32_t cm = 0; cm < (1u << o); ++cm)
-      for (std::size_t oi = 0; oi < open_sets.size(); ++oi) {
-        int windows = o - std::popcount(cm);
-        for (int t : open_sets[oi]) windows += types_[static_cast<std::size_t>(t)].window() ? 1 : 0;
-        const auto n = completions_->Get(
-            k + 1, windows, b.max_faults - used - static_cast<int>(open_sets[oi].size()));
-        const auto w = static_cast<long double>(n);
-        choices.push_back({cm, oi, w});
-        total += w;
-      }
-    long double x = static_cast<long double>(rng->Unit()) * total;
-    std::size_t pick = 0;
-    while (pick + 1 < choices.size() && x >= choices[pick].weight) x -= choices[pick++].weight;
-    const Choice& c = choices[pick];
-    std::vector<int> keep_types, keep_faults;
-    for (int i = 0; i < o; ++i) {
-      if (c.closes & (1u << i)) {
-        Fault& f = rep[static_cast<std::size_t>(open_faults[static_cast<std::size_t>(i)])];
-        f.length = g - f.at;
-      } else {
-        keep_types.push_back(open_types[static_cast<std::size_t>(i)]);
-        keep_faults.push_back(open_faults[static_cast<std::size_t>(i)]);
-      }
-    }
-    open_types = keep_types;
-    open_faults = keep_faults;
-    for (int t : open_sets[c.opens]) {
-      rep.push_back(MakeFault(types_[static_cast<std::size_t>(t)], g));
-      if (!types_[static_cast<std::size_t>(t)].window()) continue;
-      auto pos = std::lower_bound(open_types.begin(), open_types.end(), t);
-      open_faults.insert(open_faults.begin() + (pos - open_types.begin()),
-                         static_cast<int>(rep.size()) - 1);
-      open_types.insert(pos, t);
-    }
-  }
-  return rep;
 }
 
 void Search::Branch(World* c, Time g, const std::vector<int>& closes,
@@ -1022,6 +1023,20 @@ bool RunExhaustive(const ExploreSetup& setup, const ExhaustiveOptions& options,
     result->variants.push_back(std::move(vr));
   }
   return true;
+}
+
+std::vector<FaultSchedule> SampleSchedules(const ExploreSetup& setup,
+                                           const ExhaustiveOptions& options, int n,
+                                           std::uint64_t seed) {
+  const auto& b = options.bound;
+  const auto types = BuildAlphabet(setup.targets, options.kinds);
+  const int instants = static_cast<int>((b.window_to - b.window_from) / b.grid) + 1;
+  const int windows = CountWindows(types);
+  CompletionTable table(windows, static_cast<int>(types.size()) - windows, instants, b.max_faults);
+  Rng rng = Rng::Stream(seed, "exhaustive-sample");
+  std::vector<FaultSchedule> out;
+  for (int i = 0; i < n; ++i) out.push_back(SampleOne(types, &table, instants, b, &rng));
+  return out;
 }
 
 std::string ExhaustiveIdentity(const ExploreSetup& setup, const ExhaustiveOptions& o) {

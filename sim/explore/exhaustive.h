@@ -84,6 +84,12 @@ struct ExhaustiveOptions {
   int shard = 0, shards = 0;
 };
 
+// `n` schedules of the bound drawn uniformly at random (each choice weighted
+// by the number of schedules it leads to), deterministic for `seed`.
+std::vector<FaultSchedule> SampleSchedules(const ExploreSetup& setup,
+                                           const ExhaustiveOptions& options, int n,
+                                           std::uint64_t seed);
+
 // Everything that decides an exhaustive search's result (shards must agree).
 std::string ExhaustiveIdentity(const ExploreSetup& setup, const ExhaustiveOptions& options);
 
