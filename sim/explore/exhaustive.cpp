@@ -641,6 +641,10 @@ class Search {
   void Branch(World* w, Time g, const std::vector<int>& closes,
               const std::vector<int>& opens) const;
   void Advance(World* w, int k, Stats* st) const;
+  // Runs worlds that have no choice left to the end and adds up their
+  // verdicts (in their order; on `jobs` threads).
+  void RunLeaves(std::vector<std::unique_ptr<World>>* worlds, Duration duration,
+                 ScheduleCount* total);
   // Adds a child to the next instant's worlds, or merges it into an equal one.
   void Merge(std::unique_ptr<World> w, int k);
 
@@ -736,6 +740,8 @@ bool Search::Run(std::string* error) {
     }
   }
   const Duration duration = clean.duration;
+  ScheduleCount total = 0;
+  std::vector<std::unique_ptr<World>> retired;
   for (int k = 0; k < instants_; ++k) {
     const Time g = b.window_from + static_cast<Time>(k) * b.grid;
     next_.clear();
@@ -776,10 +782,34 @@ bool Search::Run(std::string* error) {
     frontier.swap(next_);
     out_->states += frontier.size();
     out_->peak_states = std::max<std::uint64_t>(out_->peak_states, frontier.size());
+    // A world with no fault left to open or close has no choice at the
+    // instants to come: it runs to the end now rather than one instant at a
+    // time (its steady state skipped), and its schedules are decided.
+    if (k + 1 < instants_) {
+      std::size_t kept = 0;
+      for (auto& w : frontier) {
+        if (w->used == b.max_faults && w->open_types.empty())
+          retired.push_back(std::move(w));
+        else
+          frontier[kept++] = std::move(w);
+      }
+      frontier.resize(kept);
+      RunLeaves(&retired, duration, &total);
+    }
   }
 
-  // The leaves: every world runs to the end.
-  ScheduleCount total = 0;
+  RunLeaves(&frontier, duration, &total);
+  covered_ = total;
+  if (o_.shards == 0 && total != out_->schedules) {
+    *error = "internal error: the search covered " + CountText(total) + " schedules of " +
+             CountText(out_->schedules);
+    return false;
+  }
+  return true;
+}
+
+void Search::RunLeaves(std::vector<std::unique_ptr<World>>* worlds, Duration duration,
+                       ScheduleCount* total) {
   std::vector<std::size_t> prop_bit(out_->properties.size(), 0);
   for (std::size_t i = 0; i < out_->properties.size(); ++i) {
     const auto& n = out_->properties[i].name;
@@ -792,11 +822,11 @@ bool Search::Run(std::string* error) {
   // added up in the worlds' order.
   {
     const std::size_t jobs = static_cast<std::size_t>(std::max(1, o_.jobs));
-    const std::size_t slice = (frontier.size() + jobs - 1) / jobs;
+    const std::size_t slice = (worlds->size() + jobs - 1) / jobs;
     std::vector<std::uint64_t> events(jobs, 0);
     auto work = [&](std::size_t j) {
-      for (std::size_t i = j * slice; i < std::min(frontier.size(), (j + 1) * slice); ++i) {
-        World& w = *frontier[i];
+      for (std::size_t i = j * slice; i < std::min(worlds->size(), (j + 1) * slice); ++i) {
+        World& w = *(*worlds)[i];
         const std::uint64_t before = w.run->simulation().events_processed();
         w.run->RunToEnd(duration - 1);
         w.monitor.Sync(duration - 1);
@@ -808,13 +838,13 @@ bool Search::Run(std::string* error) {
       }
     };
     std::vector<std::thread> threads;
-    for (std::size_t j = 1; j < jobs && j * slice < frontier.size(); ++j)
+    for (std::size_t j = 1; j < jobs && j * slice < worlds->size(); ++j)
       threads.emplace_back(work, j);
     work(0);
     for (auto& t : threads) t.join();
     for (std::uint64_t e : events) out_->events += e;
   }
-  for (auto& wp : frontier) {
+  for (auto& wp : *worlds) {
     World& w = *wp;
     // Sharded: the schedule without faults is shard 1's.
     if (o_.shards > 0 && w.used == 0 && o_.shard != 1) {
@@ -822,7 +852,7 @@ bool Search::Run(std::string* error) {
       continue;
     }
     ++out_->leaves;
-    total += w.count;
+    *total += w.count;
     for (std::size_t i = 0; i < out_->properties.size(); ++i) {
       auto& pr = out_->properties[i];
       if (!pr.checked || !(w.monitor.violated() & prop_bit[i])) continue;
@@ -834,13 +864,7 @@ bool Search::Run(std::string* error) {
     }
     wp.reset();
   }
-  covered_ = total;
-  if (o_.shards == 0 && total != out_->schedules) {
-    *error = "internal error: the search covered " + CountText(total) + " schedules of " +
-             CountText(out_->schedules);
-    return false;
-  }
-  return true;
+  worlds->clear();
 }
 
 void Search::Branch(World* c, Time g, const std::vector<int>& closes,
