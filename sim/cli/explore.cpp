@@ -444,6 +444,7 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
     if (!eo.duration) eo.duration = xo.bound.window_to + eo.quiet.value_or(60 * vrrp::kSecond);
     eo.no_prefix = true;
     xo.dedup = !o.no_dedup;
+    xo.max_states = o.max_states;
     xo.baseline_samples = 200;
     xo.jobs = o.jobs;
     for (const auto& f : eo.only_faults) {

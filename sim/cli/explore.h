@@ -34,7 +34,9 @@ struct ExploreCommandOptions {
   bool quiet = false;                // no progress line
   bool exhaustive = false;           // every schedule within the bound (sim/explore/exhaustive.h)
   std::string grid;                  // --grid: the instants faults start and end at
-  bool no_dedup = false;             // --no-dedup: every prefix its own state (measurements)
+  bool no_dedup = false;
+  std::uint64_t max_states =
+      400000;  // --max-states             // --no-dedup: every prefix its own state (measurements)
 };
 
 // Exit status: 0 no property violated, 1 violations found, 2 bad input.

@@ -296,6 +296,11 @@ int main(int argc, char** argv) {
   explore_cmd->add_option(
       "--grid", explore.grid,
       "--exhaustive: faults start and end at multiples of this (default 250ms)");
+  explore_cmd
+      ->add_option("--max-states", explore.max_states,
+                   "--exhaustive: stop with an error past this many states at one instant "
+                   "(default 400000, about 10 GB)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
   explore_cmd->add_flag("--no-dedup", explore.no_dedup,
                         "--exhaustive: explore equal states again (to measure what merging saves)");
   explore_cmd->add_flag("--strict", explore.strict,

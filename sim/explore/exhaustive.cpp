@@ -778,6 +778,13 @@ bool Search::Run(std::string* error) {
         }
       }
       pos += batch;
+      if (next_.size() > o_.max_states) {
+        *error = "more than " + std::to_string(o_.max_states) + " distinct states at " +
+                 FormatTime(g) +
+                 " (each a copy of the simulation): a coarser --grid, a shorter --window, "
+                 "fewer --faults or --max-faults, --shard, or a higher --max-states";
+        return false;
+      }
     }
     frontier.swap(next_);
     out_->states += frontier.size();

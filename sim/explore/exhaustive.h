@@ -82,6 +82,10 @@ struct ExhaustiveOptions {
   // counts add up to the whole search's, and the smallest of their examples
   // is its example (MergeExhaustive).
   int shard = 0, shards = 0;
+  // The most worlds held at one instant (each holds a copy of the
+  // simulation, about 25 KiB for a pair): past it the search stops with an
+  // error rather than exhaust memory.
+  std::uint64_t max_states = 400000;
 };
 
 // `n` schedules of the bound drawn uniformly at random (each choice weighted
