@@ -119,6 +119,7 @@ class Reader {
     Process(root_, 0, false);
     // An interface a route, rule or address names that the host lacks.
     if (!fatal_ && missing_interface_)
+    if (!fatal_) CompleteTrackGroups();
       Report(Severity::kError, {filename, 0, 0},
              "Non-existent interface specified in configuration");
     if (!fatal_ && block_depth_ > 0) {
@@ -347,8 +348,10 @@ class Reader {
           if (v.tokens.size() == 1) continue;
           v.tokens.erase(v.tokens.begin());
         } else {
+          // keepalived logs this (log_message), -t does not print it (checked:
+          // keepalived_t/track_group_bodies, `group VI_1 VI_2`).
           Report(Severity::kError, v.Where(),
-                 "'{' missing from beginning of block " + head.tokens[0].text);
+                 "'{' missing from beginning of block " + head.tokens[0].text, DiagClass::kDaemon);
         }
       }
       bool had_eob = false;
@@ -561,6 +564,39 @@ class Reader {
     return b;
   }
 
+  // What keepalived 2.2.7's VRRP process logs about static track groups when
+  // it starts (static_track_group_init(); -t prints none of it: checked by
+  // running 2.2.7 in a namespace).
+  void CompleteTrackGroups() {
+    for (std::size_t g = 0; g < track_groups_.size(); ++g) {
+      const std::string& name = track_groups_[g];
+      if (!track_group_has_list_[g]) {
+        Report(Severity::kWarning, track_group_where_[g],
+               "Static track group " + name + " has no virtual router(s)", DiagClass::kDaemon);
+        Report(Severity::kWarning, track_group_where_[g],
+               "Static track group " + name + " init fails - removing", DiagClass::kDaemon);
+        continue;
+      }
+      bool any = false;
+      for (const auto& [member, where] : track_group_members_[g]) {
+        const bool known = std::any_of(raw_.instances.begin(), raw_.instances.end(),
+                                       [&](const RawInstance& in) { return in.v.name == member; });
+        any = any || known;
+        if (!known)
+          Report(Severity::kWarning, where,
+                 "vrrp instance " + member + " specified in track group " + name +
+                     " doesn't exist - ignoring",
+                 DiagClass::kDaemon);
+      }
+      if (!any) {
+        Report(Severity::kWarning, track_group_where_[g],
+               "Static track group " + name + " has no VRRP instance(s)", DiagClass::kDaemon);
+        Report(Severity::kWarning, track_group_where_[g],
+               "Static track group " + name + " init fails - removing", DiagClass::kDaemon);
+      }
+    }
+  }
+
   bool KnownInterface(const std::string& name) const {
     if (options_.known_interfaces.empty()) return true;
     return std::find(options_.known_interfaces.begin(), options_.known_interfaces.end(), name) !=
@@ -726,6 +762,10 @@ class Reader {
   bool missing_interface_ = false;
   // Static track groups (`track_group NAME { ... }`, their bodies skipped) read so far.
   std::vector<std::string> track_groups_;
+  // Per group: where it is named, its `group` members and whether it has them.
+  std::vector<Location> track_group_where_;
+  std::vector<std::vector<std::pair<std::string, Location>>> track_group_members_;
+  std::vector<bool> track_group_has_list_;
   bool TrackGroupDefined(const std::string& name) const {
     return std::find(track_groups_.begin(), track_groups_.end(), name) != track_groups_.end();
   }  // "Non-existent interface specified in configuration"
@@ -3964,8 +4004,47 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
     H[{st ? "" : "vrrp_instance", st ? "static_routes" : "virtual_routes"}] = routes;
     H[{st ? "" : "vrrp_instance", st ? "static_rules" : "virtual_rules"}] = rules;
   }
+  // Static track groups: `track_group NAME { group { VI_1 VI_2 } }`, read as
+  // keepalived 2.2.7 reads them (every message checked with -t,
+  // keepalived_t/track_group_bodies). A group without a name or with extra
+  // words, and a second group of a name, are skipped.
   H[{"", "track_group"}] = [this](const LogicalLine& l) {
-    if (l.tokens.size() > 1 && l.tokens[1].text != "{") track_groups_.push_back(l.tokens[1].text);
+    if (l.tokens.size() != 2) {
+      Report(Severity::kError, l.Where(), "track_group must have a name - skipping");
+      skip_block_ = true;
+      return;
+    }
+    const std::string& name = l.tokens[1].text;
+    if (TrackGroupDefined(name)) {
+      Report(Severity::kError, l.Where(1), "track_group " + name + " already defined");
+      skip_block_ = true;
+      return;
+    }
+    track_groups_.push_back(name);
+    track_group_where_.push_back(l.Where(1));
+    track_group_members_.emplace_back();
+    track_group_has_list_.push_back(false);
+  };
+  H[{"track_group", "group"}] = [this](const LogicalLine& l) {
+    const std::string& name = track_groups_.back();
+    if (track_group_has_list_.back()) {
+      // keepalived's skip_block(true): a block that follows is skipped and its
+      // closing brace ends the track_group too (so the group's own closing
+      // brace is read at the top level).
+      Report(Severity::kError, l.Where(), "Group list already specified for sync group " + name);
+      skip_sublevel_ = -1;
+      return;
+    }
+    std::vector<std::pair<std::string, Location>>& members = track_group_members_.back();
+    ReadValueBlock(l, [&members](LogicalLine& v) {
+      for (std::size_t i = 0; i < v.tokens.size(); ++i)
+        members.emplace_back(v.tokens[i].text, v.Where(i));
+    });
+    if (members.empty())
+      Report(Severity::kWarning, last_where_,
+             "Warning - track group " + name + " has empty group block");
+    else
+      track_group_has_list_.back() = true;
   };
   H[{"", "static_ipaddress"}] = [this](const LogicalLine& l) {
     ReadValueBlock(l, [this](LogicalLine& v) { VipLine(v, false, true); });
