@@ -32,6 +32,12 @@ class Completer {
     // own: its messages do not depend on the VRRP part's.
     CompleteVirtualServers();
     AdviseScripts();
+    CheckStartStopScriptSecurity();
+    // keepalived 2.2.7's VRRP process stops right after reading when an
+    // interface the configuration names is missing ("Non-existent interface
+    // specified in configuration"): none of its completion messages follow
+    // (checked with -t, keepalived_t/interface_missing, track_interface_missing).
+    if (raw_.non_existent_interface) return cfg_;
     DisableMissingScripts();
     CheckScriptSecurity();
     if (!CheckMinimumConfig()) return cfg_;
@@ -64,6 +70,17 @@ class Completer {
   // keepalived also needs the script to exist on its host; the simulated host
   // has every script the configuration names, so existence, permissions (the
   // " There are insecure scripts." suffix) and script users are not checked.
+  void CheckStartStopScriptSecurity() {
+    const RawGlobals& G = raw_.globals;
+    if (G.g.enable_script_security) return;
+    for (const auto& [command, where] : G.start_stop_scripts)
+      if (!command.empty() && command[0] != '<' && Present(command)) {
+        Report(Severity::kWarning, where,
+               "SECURITY VIOLATION - start/shutdown scripts are being executed but "
+               "script_security not enabled.");
+        return;
+      }
+  }
   void CheckScriptSecurity() {
     const RawGlobals& G = raw_.globals;
     if (G.g.enable_script_security) return;
@@ -72,12 +89,6 @@ class Completer {
       if (first == nullptr && !command.empty() && command[0] != '<' && Present(command))
         first = &where;
     };
-    for (const auto& [command, where] : G.start_stop_scripts) consider(command, where);
-    if (first)
-      Report(Severity::kWarning, *first,
-             "SECURITY VIOLATION - start/shutdown scripts are being executed but script_security "
-             "not enabled.");
-    first = nullptr;
     for (const auto& s : raw_.scripts) {
       std::vector<std::string> words;
       SplitCommandWords(s.script, &words);

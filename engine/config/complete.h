@@ -133,6 +133,8 @@ struct RawConfig {
   // Checker scripts (MISC_CHECK misc_path, notify_up/down, quorum_up/down):
   // first word and where, for the checker's SECURITY VIOLATION message.
   std::vector<std::pair<std::string, Location>> check_scripts;
+  // The VRRP process found an interface it lacks while reading (it stops there).
+  bool non_existent_interface = false;
 };
 
 // Applies defaults, rounding, clamps and consistency checks, appending

@@ -117,11 +117,14 @@ class Reader {
     }
     PushFile(text, filename);
     Process(root_, 0, false);
-    // An interface a route, rule or address names that the host lacks.
-    if (!fatal_ && missing_interface_)
     if (!fatal_) CompleteTrackGroups();
+    // An interface that a vrrp_instance, a track_interface (of an instance or
+    // a sync group), a route, a rule or an address names and the host lacks.
+    if (!fatal_ && missing_interface_) {
       Report(Severity::kError, {filename, 0, 0},
              "Non-existent interface specified in configuration");
+      raw_.non_existent_interface = true;
+    }
     if (!fatal_ && block_depth_ > 0) {
       Location where{filename, 0, 0};
       if (!last_where_.file.empty()) where = last_where_;
@@ -1662,6 +1665,7 @@ void Reader::TrackInterfaceLine(LogicalLine& v, std::vector<RawTrackInterface>* 
   t.where = v.Where();
   if (!KnownInterface(name)) {
     Report(Severity::kError, v.Where(), owner + " tracked interface " + name + " doesn't exist");
+    missing_interface_ = true;
     return;
   }
   if (v.tokens.size() >= 3 && v.tokens[1].text == "weight") {
@@ -2406,10 +2410,12 @@ void Reader::BuildTables() {
               if (!Need(l, 1)) return;
               Inst().v.interface = l.tokens[1].text;
               Inst().interface_where = l.Where(1);
-              if (!KnownInterface(l.tokens[1].text))
+              if (!KnownInterface(l.tokens[1].text)) {
                 Report(Severity::kError, l.Where(1),
                        "WARNING - interface " + l.tokens[1].text + " for vrrp_instance " +
                            Inst().v.name + " doesn't exist");
+                missing_interface_ = true;
+              }
             }),
       value("virtual_router_id",
             [this](const LogicalLine& l) {
