@@ -747,7 +747,8 @@ class Reader {
     std::optional<unsigned> udp_min, udp_max;
   };
   CheckerState chk_;
-  bool rs_valid_ = false;  // the real_server being read was allocated
+  CheckerState smtp_saved_;  // the SMTP_CHECK's own while its `host` block is read
+  bool rs_valid_ = false;    // the real_server being read was allocated
   std::vector<std::string> bfd_names_;
   // bfd_instance being read (the BFD process's view) and the neighbours taken.
   struct BfdState {
@@ -3076,22 +3077,28 @@ constexpr std::uint64_t kConnectMax = UINT_MAX;
 void Reader::CheckerHandlers(HandlerMap* h, CloserMap* close) {
   auto& H = *h;
   auto& C = *close;
-  static const char* const kCheckers[] = {"TCP_CHECK",  "HTTP_GET",   "MISC_CHECK",
-                                          "SMTP_CHECK", "DNS_CHECK",  "UDP_CHECK",
-                                          "PING_CHECK", "FILE_CHECK", "BFD_CHECK"};
+  static const char* const kCheckers[] = {"TCP_CHECK", "HTTP_GET",  "MISC_CHECK", "SMTP_CHECK",
+                                          "DNS_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK",
+                                          "BFD_CHECK", "smtp_host"};
+  // A checker's connection goes to the real server's address by default.
+  auto rs_destination = [this]() {
+    chk_.dst_family = 0;
+    chk_.dst_addr.clear();
+    if (RawRealServer* rs = rs_valid_ ? CurRs() : nullptr) {
+      chk_.dst_family = rs->ipv6 ? 6 : 4;
+      chk_.dst_addr = rs->addr;
+    }
+  };
   for (const char* c : kCheckers) {
     const std::string type = c;
     // Opening the checker block: keepalived queues a checker for the real
-    // server; its connection goes to the real server's address by default.
-    H[{"real_server", type}] = [this, type](const LogicalLine& l) {
-      chk_ = CheckerState{};
-      chk_.type = l.tokens[0].text;
-      if (RawRealServer* rs = rs_valid_ ? CurRs() : nullptr) {
-        chk_.dst_family = rs->ipv6 ? 6 : 4;
-        chk_.dst_addr = rs->addr;
-      }
-      (void)type;
-    };
+    // server. (smtp_host: SMTP_CHECK's `host` block, the same connection keywords.)
+    if (type != "smtp_host")
+      H[{"real_server", type}] = [this, rs_destination](const LogicalLine& l) {
+        chk_ = CheckerState{};
+        chk_.type = l.tokens[0].text;
+        rs_destination();
+      };
     H[{type, "connect_ip"}] = [this](const LogicalLine& l) {
       if (!Need(l, 1)) return;
       RawRealServer a;
@@ -3264,7 +3271,23 @@ void Reader::CheckerHandlers(HandlerMap* h, CloserMap* close) {
              "No script path has been specified for MISC_CHECKER - skipping");
   };
 
-  // SMTP_CHECK.
+  // SMTP_CHECK. The deprecated `host` block is a connection of its own: it
+  // starts from the real server's address (not from the checker's connect_ip
+  // or bindto - checked with -t, keepalived_t/smtp_host) and is checked at its
+  // closing brace like a checker's.
+  H[{"SMTP_CHECK", "host"}] = [this, rs_destination](const LogicalLine& l) {
+    smtp_saved_ = chk_;
+    chk_.bind_family = 0;
+    chk_.bind_if = false;
+    rs_destination();
+    Report(Severity::kWarning, l.Where(),
+           "The SMTP_CHECK host block is deprecated. Please define additional checkers.",
+           DiagClass::kDaemon);
+  };
+  C[{"SMTP_CHECK", "host"}] = [this, conn_opts]() {
+    conn_opts();
+    chk_ = smtp_saved_;
+  };
   H[{"SMTP_CHECK", "helo_name"}] = [this](const LogicalLine& l) {
     if (l.tokens.size() < 2) Report(Severity::kError, l.Where(), "SMTP_CHECK helo name missing");
   };
