@@ -600,6 +600,16 @@ class Reader {
     }
   }
 
+  // An address in inet_ntop()'s form (`text` itself if inet_pton() refuses it).
+  static std::string InetNtop(const std::string& text, int family) {
+    const int af = family == 6 ? AF_INET6 : AF_INET;
+    unsigned char bin[16] = {};
+    char out[INET6_ADDRSTRLEN] = {};
+    if (inet_pton(af, text.c_str(), bin) != 1 || inet_ntop(af, bin, out, sizeof out) == nullptr)
+      return text;
+    return out;
+  }
+
   bool KnownInterface(const std::string& name) const {
     if (options_.known_interfaces.empty()) return true;
     return std::find(options_.known_interfaces.begin(), options_.known_interfaces.end(), name) !=
@@ -3457,6 +3467,8 @@ void Reader::BfdHandlers(HandlerMap* h, CloserMap* close) {
       bfd_instances_[name] = "";
     }
   };
+  // Neighbours are kept, compared (fd00::1 is fd00:0::1) and printed in
+  // inet_ntop()'s form, as 2.2.7 does (checked with -t, keepalived_t/bfd_neighbours).
   auto drop = [this]() {
     bfd_instances_.erase(bfd_.name);
     bfd_.active = false;
@@ -3473,7 +3485,7 @@ void Reader::BfdHandlers(HandlerMap* h, CloserMap* close) {
         drop();
         return;
       }
-      bfd_.nbr_text = a;
+      bfd_.nbr_text = InetNtop(a, ip.family);
       bfd_.nbr_family = ip.family;
     };
   H[{"bfd_instance", "source_ip"}] = [this](const LogicalLine& l) {
@@ -3487,7 +3499,7 @@ void Reader::BfdHandlers(HandlerMap* h, CloserMap* close) {
       return;
     }
     bfd_.src_family = ip.family;
-    bfd_.src_text = a;
+    bfd_.src_text = InetNtop(a, ip.family);
   };
   // min_rx/min_tx/idle_tx: milliseconds with 3 decimal places.
   for (auto [kw, lo] :
