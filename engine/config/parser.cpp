@@ -3911,6 +3911,8 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
       Report(Severity::kError, last_where_,
              "Address family of virtual server and real server " + rs->addr +
                  " don't match - skipping real server.");
+      // Its checkers stay queued (their scripts count), its notify scripts go.
+      vs->scripts.insert(vs->scripts.end(), rs->checker_scripts.begin(), rs->checker_scripts.end());
       vs->real_servers.pop_back();
     }
   };
@@ -3973,10 +3975,21 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
   // Scripts the checker would run (R37's check-script counterpart). A second
   // one is ignored with keepalived's message, which names the virtual
   // server's group (printf's "(null)" for a virtual server without one).
+  // Each is kept with its virtual or real server: keepalived counts only the
+  // scripts of the servers it keeps (checked with -t, keepalived_t/lvs_script_security).
   auto check_script = [this](const LogicalLine& l) {
     std::vector<std::string> w;
     if (!CommandWords(l, &w)) return;
-    raw_.check_scripts.emplace_back(w[0], l.Where(1));
+    RawVirtualServer* vs = CurVs();
+    RawRealServer* rs = rs_valid_ ? CurRs() : nullptr;
+    const std::string& k = l.tokens[0].text;
+    if (vs == nullptr) return;
+    if (k == "quorum_up" || k == "quorum_down" || rs == nullptr)
+      vs->scripts.emplace_back(w[0], l.Where(1));
+    else if (k == "notify_up" || k == "notify_down")
+      rs->notify_scripts.emplace_back(w[0], l.Where(1));
+    else
+      rs->checker_scripts.emplace_back(w[0], l.Where(1));
   };
   for (const char* k : {"quorum_up", "quorum_down", "notify_up", "notify_down"}) {
     const std::string ctx = k[0] == 'q' ? "virtual_server" : "real_server";
