@@ -2661,6 +2661,14 @@ void Reader::BuildTables() {
       vblock("group",
              [this](const LogicalLine& l) {
                std::size_t before = Group().members.size();
+               if (before > 0) {
+                 // As for track groups: keepalived's skip_block(true) (checked
+                 // with -t, keepalived_t/sync_group_lists).
+                 Report(Severity::kError, l.Where(),
+                        "Group list already specified for sync group " + Group().g.name);
+                 skip_sublevel_ = -1;
+                 return;
+               }
                ReadValueBlock(l, [this](LogicalLine& v) {
                  for (std::size_t i = 0; i < v.tokens.size(); ++i)
                    Group().members.emplace_back(v.tokens[i].text, v.Where(i));
