@@ -32,6 +32,12 @@ class Completer {
     // own: its messages do not depend on the VRRP part's.
     CompleteVirtualServers();
     AdviseScripts();
+    CheckStartStopScriptSecurity();
+    // keepalived 2.2.7's VRRP process stops right after reading when an
+    // interface the configuration names is missing ("Non-existent interface
+    // specified in configuration"): none of its completion messages follow
+    // (checked with -t, keepalived_t/interface_missing, track_interface_missing).
+    if (raw_.non_existent_interface) return cfg_;
     DisableMissingScripts();
     CheckScriptSecurity();
     if (!CheckMinimumConfig()) return cfg_;
@@ -64,6 +70,17 @@ class Completer {
   // keepalived also needs the script to exist on its host; the simulated host
   // has every script the configuration names, so existence, permissions (the
   // " There are insecure scripts." suffix) and script users are not checked.
+  void CheckStartStopScriptSecurity() {
+    const RawGlobals& G = raw_.globals;
+    if (G.g.enable_script_security) return;
+    for (const auto& [command, where] : G.start_stop_scripts)
+      if (!command.empty() && command[0] != '<' && Present(command)) {
+        Report(Severity::kWarning, where,
+               "SECURITY VIOLATION - start/shutdown scripts are being executed but "
+               "script_security not enabled.");
+        return;
+      }
+  }
   void CheckScriptSecurity() {
     const RawGlobals& G = raw_.globals;
     if (G.g.enable_script_security) return;
@@ -72,12 +89,6 @@ class Completer {
       if (first == nullptr && !command.empty() && command[0] != '<' && Present(command))
         first = &where;
     };
-    for (const auto& [command, where] : G.start_stop_scripts) consider(command, where);
-    if (first)
-      Report(Severity::kWarning, *first,
-             "SECURITY VIOLATION - start/shutdown scripts are being executed but script_security "
-             "not enabled.");
-    first = nullptr;
     for (const auto& s : raw_.scripts) {
       std::vector<std::string> words;
       SplitCommandWords(s.script, &words);
@@ -142,18 +153,29 @@ class Completer {
   }
 
   // The checker's completion of each virtual_server (LVS), as `-t` reports it.
+  // The SECURITY VIOLATION check comes after: it counts only the scripts of
+  // the virtual and real servers kept (a virtual server without real servers,
+  // or dropped with its group, and a duplicate real server take theirs along;
+  // checked with -t, keepalived_t/lvs_script_security).
   void CompleteVirtualServers() {
-    if (!raw_.globals.g.enable_script_security) {
-      for (const auto& [command, where] : raw_.check_scripts) {
-        if (command.empty() || command[0] == '<' || !Present(command)) continue;
-        Report(Severity::kWarning, where,
-               "SECURITY VIOLATION - check scripts are being executed but script_security not "
-               "enabled.");
-        break;
+    LinkGroups();
+    std::vector<std::pair<std::string, Location>> scripts;
+    for (auto& vs : raw_.virtual_servers) {
+      if (!CompleteVirtualServer(vs)) continue;
+      scripts.insert(scripts.end(), vs.scripts.begin(), vs.scripts.end());
+      for (const auto& rs : vs.real_servers) {
+        scripts.insert(scripts.end(), rs.notify_scripts.begin(), rs.notify_scripts.end());
+        scripts.insert(scripts.end(), rs.checker_scripts.begin(), rs.checker_scripts.end());
       }
     }
-    LinkGroups();
-    for (auto& vs : raw_.virtual_servers) CompleteVirtualServer(vs);
+    if (raw_.globals.g.enable_script_security) return;
+    for (const auto& [command, where] : scripts) {
+      if (command.empty() || command[0] == '<' || !Present(command)) continue;
+      Report(Severity::kWarning, where,
+             "SECURITY VIOLATION - check scripts are being executed but script_security not "
+             "enabled.");
+      break;
+    }
   }
 
   // link_vsg_to_vs(): keepalived's checker does this before validating, and
@@ -216,7 +238,8 @@ class Completer {
   }
 
   // validate_check_config() for one virtual server.
-  void CompleteVirtualServer(RawVirtualServer& vs) {
+  // False if the virtual server is dropped.
+  bool CompleteVirtualServer(RawVirtualServer& vs) {
     const RawVsGroup* g = vs.group ? FindGroup(vs.group_name) : nullptr;
     auto name = [&vs]() {
       if (vs.group) return "[" + vs.group_name + "]:" + std::to_string(vs.port);
@@ -231,7 +254,7 @@ class Completer {
     auto err = [this, &vs](const std::string& m) { Report(Severity::kError, vs.where, m); };
     if (vs.real_servers.empty()) {
       err("Virtual server " + name() + " has no real servers - ignoring");
-      return;
+      return false;
     }
     const bool group_fwmarks = g != nullptr && g->fwmarks > 0;
     const bool group_ranges = g != nullptr && !g->ranges.empty();
@@ -344,7 +367,7 @@ class Completer {
           err("WARNING - virtual server " + name() +
               ", sorry server has port specified - port will be ignored");
       }
-      return;
+      return true;
     }
     for (auto& rs : vs.real_servers) {
       if (rs.forwarding == 0) {
@@ -375,6 +398,7 @@ class Completer {
             " and sorry server ports don't match - resetting");
       }
     }
+    return true;
   }
 
   // R81: keepalived checks every instance for a VRID and an interface (or

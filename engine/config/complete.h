@@ -87,6 +87,9 @@ struct RawRealServer {
   std::optional<unsigned> weight;
   int forwarding = -1;  // -1 not set, 0 NAT, 1 DR, 2 TUN
   int inhibit = -1;     // -1 not set
+  // Scripts for the SECURITY VIOLATION check (first word, where): its
+  // notify_up/notify_down, and its checkers' (MISC_CHECK misc_path).
+  std::vector<std::pair<std::string, Location>> notify_scripts, checker_scripts;
 };
 
 // `virtual_server_group NAME { ... }` as the checker keeps it.
@@ -120,6 +123,9 @@ struct RawVirtualServer {
   unsigned weight = 1;  // the real servers' default weight
   std::vector<RawRealServer> real_servers;
   std::optional<RawRealServer> sorry;
+  // quorum_up/quorum_down, and the checkers' scripts of real servers dropped
+  // for their address family (keepalived keeps those checkers).
+  std::vector<std::pair<std::string, Location>> scripts;
 };
 
 struct RawConfig {
@@ -130,9 +136,8 @@ struct RawConfig {
   std::vector<RawSyncGroup> sync_groups;
   std::vector<RawVirtualServer> virtual_servers;
   std::vector<RawVsGroup> vs_groups;
-  // Checker scripts (MISC_CHECK misc_path, notify_up/down, quorum_up/down):
-  // first word and where, for the checker's SECURITY VIOLATION message.
-  std::vector<std::pair<std::string, Location>> check_scripts;
+  // The VRRP process found an interface it lacks while reading (it stops there).
+  bool non_existent_interface = false;
 };
 
 // Applies defaults, rounding, clamps and consistency checks, appending

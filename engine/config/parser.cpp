@@ -117,10 +117,14 @@ class Reader {
     }
     PushFile(text, filename);
     Process(root_, 0, false);
-    // An interface a route, rule or address names that the host lacks.
-    if (!fatal_ && missing_interface_)
+    if (!fatal_) CompleteTrackGroups();
+    // An interface that a vrrp_instance, a track_interface (of an instance or
+    // a sync group), a route, a rule or an address names and the host lacks.
+    if (!fatal_ && missing_interface_) {
       Report(Severity::kError, {filename, 0, 0},
              "Non-existent interface specified in configuration");
+      raw_.non_existent_interface = true;
+    }
     if (!fatal_ && block_depth_ > 0) {
       Location where{filename, 0, 0};
       if (!last_where_.file.empty()) where = last_where_;
@@ -347,8 +351,10 @@ class Reader {
           if (v.tokens.size() == 1) continue;
           v.tokens.erase(v.tokens.begin());
         } else {
+          // keepalived logs this (log_message), -t does not print it (checked:
+          // keepalived_t/track_group_bodies, `group VI_1 VI_2`).
           Report(Severity::kError, v.Where(),
-                 "'{' missing from beginning of block " + head.tokens[0].text);
+                 "'{' missing from beginning of block " + head.tokens[0].text, DiagClass::kDaemon);
         }
       }
       bool had_eob = false;
@@ -561,6 +567,49 @@ class Reader {
     return b;
   }
 
+  // What keepalived 2.2.7's VRRP process logs about static track groups when
+  // it starts (static_track_group_init(); -t prints none of it: checked by
+  // running 2.2.7 in a namespace).
+  void CompleteTrackGroups() {
+    for (std::size_t g = 0; g < track_groups_.size(); ++g) {
+      const std::string& name = track_groups_[g];
+      if (!track_group_has_list_[g]) {
+        Report(Severity::kWarning, track_group_where_[g],
+               "Static track group " + name + " has no virtual router(s)", DiagClass::kDaemon);
+        Report(Severity::kWarning, track_group_where_[g],
+               "Static track group " + name + " init fails - removing", DiagClass::kDaemon);
+        continue;
+      }
+      bool any = false;
+      for (const auto& [member, where] : track_group_members_[g]) {
+        const bool known = std::any_of(raw_.instances.begin(), raw_.instances.end(),
+                                       [&](const RawInstance& in) { return in.v.name == member; });
+        any = any || known;
+        if (!known)
+          Report(Severity::kWarning, where,
+                 "vrrp instance " + member + " specified in track group " + name +
+                     " doesn't exist - ignoring",
+                 DiagClass::kDaemon);
+      }
+      if (!any) {
+        Report(Severity::kWarning, track_group_where_[g],
+               "Static track group " + name + " has no VRRP instance(s)", DiagClass::kDaemon);
+        Report(Severity::kWarning, track_group_where_[g],
+               "Static track group " + name + " init fails - removing", DiagClass::kDaemon);
+      }
+    }
+  }
+
+  // An address in inet_ntop()'s form (`text` itself if inet_pton() refuses it).
+  static std::string InetNtop(const std::string& text, int family) {
+    const int af = family == 6 ? AF_INET6 : AF_INET;
+    unsigned char bin[16] = {};
+    char out[INET6_ADDRSTRLEN] = {};
+    if (inet_pton(af, text.c_str(), bin) != 1 || inet_ntop(af, bin, out, sizeof out) == nullptr)
+      return text;
+    return out;
+  }
+
   bool KnownInterface(const std::string& name) const {
     if (options_.known_interfaces.empty()) return true;
     return std::find(options_.known_interfaces.begin(), options_.known_interfaces.end(), name) !=
@@ -708,7 +757,8 @@ class Reader {
     std::optional<unsigned> udp_min, udp_max;
   };
   CheckerState chk_;
-  bool rs_valid_ = false;  // the real_server being read was allocated
+  CheckerState smtp_saved_;  // the SMTP_CHECK's own while its `host` block is read
+  bool rs_valid_ = false;    // the real_server being read was allocated
   std::vector<std::string> bfd_names_;
   // bfd_instance being read (the BFD process's view) and the neighbours taken.
   struct BfdState {
@@ -726,6 +776,10 @@ class Reader {
   bool missing_interface_ = false;
   // Static track groups (`track_group NAME { ... }`, their bodies skipped) read so far.
   std::vector<std::string> track_groups_;
+  // Per group: where it is named, its `group` members and whether it has them.
+  std::vector<Location> track_group_where_;
+  std::vector<std::vector<std::pair<std::string, Location>>> track_group_members_;
+  std::vector<bool> track_group_has_list_;
   bool TrackGroupDefined(const std::string& name) const {
     return std::find(track_groups_.begin(), track_groups_.end(), name) != track_groups_.end();
   }  // "Non-existent interface specified in configuration"
@@ -1622,6 +1676,7 @@ void Reader::TrackInterfaceLine(LogicalLine& v, std::vector<RawTrackInterface>* 
   t.where = v.Where();
   if (!KnownInterface(name)) {
     Report(Severity::kError, v.Where(), owner + " tracked interface " + name + " doesn't exist");
+    missing_interface_ = true;
     return;
   }
   if (v.tokens.size() >= 3 && v.tokens[1].text == "weight") {
@@ -2366,10 +2421,12 @@ void Reader::BuildTables() {
               if (!Need(l, 1)) return;
               Inst().v.interface = l.tokens[1].text;
               Inst().interface_where = l.Where(1);
-              if (!KnownInterface(l.tokens[1].text))
+              if (!KnownInterface(l.tokens[1].text)) {
                 Report(Severity::kError, l.Where(1),
                        "WARNING - interface " + l.tokens[1].text + " for vrrp_instance " +
                            Inst().v.name + " doesn't exist");
+                missing_interface_ = true;
+              }
             }),
       value("virtual_router_id",
             [this](const LogicalLine& l) {
@@ -2604,6 +2661,14 @@ void Reader::BuildTables() {
       vblock("group",
              [this](const LogicalLine& l) {
                std::size_t before = Group().members.size();
+               if (before > 0) {
+                 // As for track groups: keepalived's skip_block(true) (checked
+                 // with -t, keepalived_t/sync_group_lists).
+                 Report(Severity::kError, l.Where(),
+                        "Group list already specified for sync group " + Group().g.name);
+                 skip_sublevel_ = -1;
+                 return;
+               }
                ReadValueBlock(l, [this](LogicalLine& v) {
                  for (std::size_t i = 0; i < v.tokens.size(); ++i)
                    Group().members.emplace_back(v.tokens[i].text, v.Where(i));
@@ -3030,22 +3095,28 @@ constexpr std::uint64_t kConnectMax = UINT_MAX;
 void Reader::CheckerHandlers(HandlerMap* h, CloserMap* close) {
   auto& H = *h;
   auto& C = *close;
-  static const char* const kCheckers[] = {"TCP_CHECK",  "HTTP_GET",   "MISC_CHECK",
-                                          "SMTP_CHECK", "DNS_CHECK",  "UDP_CHECK",
-                                          "PING_CHECK", "FILE_CHECK", "BFD_CHECK"};
+  static const char* const kCheckers[] = {"TCP_CHECK", "HTTP_GET",  "MISC_CHECK", "SMTP_CHECK",
+                                          "DNS_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK",
+                                          "BFD_CHECK", "smtp_host"};
+  // A checker's connection goes to the real server's address by default.
+  auto rs_destination = [this]() {
+    chk_.dst_family = 0;
+    chk_.dst_addr.clear();
+    if (RawRealServer* rs = rs_valid_ ? CurRs() : nullptr) {
+      chk_.dst_family = rs->ipv6 ? 6 : 4;
+      chk_.dst_addr = rs->addr;
+    }
+  };
   for (const char* c : kCheckers) {
     const std::string type = c;
     // Opening the checker block: keepalived queues a checker for the real
-    // server; its connection goes to the real server's address by default.
-    H[{"real_server", type}] = [this, type](const LogicalLine& l) {
-      chk_ = CheckerState{};
-      chk_.type = l.tokens[0].text;
-      if (RawRealServer* rs = rs_valid_ ? CurRs() : nullptr) {
-        chk_.dst_family = rs->ipv6 ? 6 : 4;
-        chk_.dst_addr = rs->addr;
-      }
-      (void)type;
-    };
+    // server. (smtp_host: SMTP_CHECK's `host` block, the same connection keywords.)
+    if (type != "smtp_host")
+      H[{"real_server", type}] = [this, rs_destination](const LogicalLine& l) {
+        chk_ = CheckerState{};
+        chk_.type = l.tokens[0].text;
+        rs_destination();
+      };
     H[{type, "connect_ip"}] = [this](const LogicalLine& l) {
       if (!Need(l, 1)) return;
       RawRealServer a;
@@ -3218,7 +3289,23 @@ void Reader::CheckerHandlers(HandlerMap* h, CloserMap* close) {
              "No script path has been specified for MISC_CHECKER - skipping");
   };
 
-  // SMTP_CHECK.
+  // SMTP_CHECK. The deprecated `host` block is a connection of its own: it
+  // starts from the real server's address (not from the checker's connect_ip
+  // or bindto - checked with -t, keepalived_t/smtp_host) and is checked at its
+  // closing brace like a checker's.
+  H[{"SMTP_CHECK", "host"}] = [this, rs_destination](const LogicalLine& l) {
+    smtp_saved_ = chk_;
+    chk_.bind_family = 0;
+    chk_.bind_if = false;
+    rs_destination();
+    Report(Severity::kWarning, l.Where(),
+           "The SMTP_CHECK host block is deprecated. Please define additional checkers.",
+           DiagClass::kDaemon);
+  };
+  C[{"SMTP_CHECK", "host"}] = [this, conn_opts]() {
+    conn_opts();
+    chk_ = smtp_saved_;
+  };
   H[{"SMTP_CHECK", "helo_name"}] = [this](const LogicalLine& l) {
     if (l.tokens.size() < 2) Report(Severity::kError, l.Where(), "SMTP_CHECK helo name missing");
   };
@@ -3388,6 +3475,8 @@ void Reader::BfdHandlers(HandlerMap* h, CloserMap* close) {
       bfd_instances_[name] = "";
     }
   };
+  // Neighbours are kept, compared (fd00::1 is fd00:0::1) and printed in
+  // inet_ntop()'s form, as 2.2.7 does (checked with -t, keepalived_t/bfd_neighbours).
   auto drop = [this]() {
     bfd_instances_.erase(bfd_.name);
     bfd_.active = false;
@@ -3404,7 +3493,7 @@ void Reader::BfdHandlers(HandlerMap* h, CloserMap* close) {
         drop();
         return;
       }
-      bfd_.nbr_text = a;
+      bfd_.nbr_text = InetNtop(a, ip.family);
       bfd_.nbr_family = ip.family;
     };
   H[{"bfd_instance", "source_ip"}] = [this](const LogicalLine& l) {
@@ -3418,7 +3507,7 @@ void Reader::BfdHandlers(HandlerMap* h, CloserMap* close) {
       return;
     }
     bfd_.src_family = ip.family;
-    bfd_.src_text = a;
+    bfd_.src_text = InetNtop(a, ip.family);
   };
   // min_rx/min_tx/idle_tx: milliseconds with 3 decimal places.
   for (auto [kw, lo] :
@@ -3830,6 +3919,8 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
       Report(Severity::kError, last_where_,
              "Address family of virtual server and real server " + rs->addr +
                  " don't match - skipping real server.");
+      // Its checkers stay queued (their scripts count), its notify scripts go.
+      vs->scripts.insert(vs->scripts.end(), rs->checker_scripts.begin(), rs->checker_scripts.end());
       vs->real_servers.pop_back();
     }
   };
@@ -3892,10 +3983,21 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
   // Scripts the checker would run (R37's check-script counterpart). A second
   // one is ignored with keepalived's message, which names the virtual
   // server's group (printf's "(null)" for a virtual server without one).
+  // Each is kept with its virtual or real server: keepalived counts only the
+  // scripts of the servers it keeps (checked with -t, keepalived_t/lvs_script_security).
   auto check_script = [this](const LogicalLine& l) {
     std::vector<std::string> w;
     if (!CommandWords(l, &w)) return;
-    raw_.check_scripts.emplace_back(w[0], l.Where(1));
+    RawVirtualServer* vs = CurVs();
+    RawRealServer* rs = rs_valid_ ? CurRs() : nullptr;
+    const std::string& k = l.tokens[0].text;
+    if (vs == nullptr) return;
+    if (k == "quorum_up" || k == "quorum_down" || rs == nullptr)
+      vs->scripts.emplace_back(w[0], l.Where(1));
+    else if (k == "notify_up" || k == "notify_down")
+      rs->notify_scripts.emplace_back(w[0], l.Where(1));
+    else
+      rs->checker_scripts.emplace_back(w[0], l.Where(1));
   };
   for (const char* k : {"quorum_up", "quorum_down", "notify_up", "notify_down"}) {
     const std::string ctx = k[0] == 'q' ? "virtual_server" : "real_server";
@@ -3964,8 +4066,47 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
     H[{st ? "" : "vrrp_instance", st ? "static_routes" : "virtual_routes"}] = routes;
     H[{st ? "" : "vrrp_instance", st ? "static_rules" : "virtual_rules"}] = rules;
   }
+  // Static track groups: `track_group NAME { group { VI_1 VI_2 } }`, read as
+  // keepalived 2.2.7 reads them (every message checked with -t,
+  // keepalived_t/track_group_bodies). A group without a name or with extra
+  // words, and a second group of a name, are skipped.
   H[{"", "track_group"}] = [this](const LogicalLine& l) {
-    if (l.tokens.size() > 1 && l.tokens[1].text != "{") track_groups_.push_back(l.tokens[1].text);
+    if (l.tokens.size() != 2) {
+      Report(Severity::kError, l.Where(), "track_group must have a name - skipping");
+      skip_block_ = true;
+      return;
+    }
+    const std::string& name = l.tokens[1].text;
+    if (TrackGroupDefined(name)) {
+      Report(Severity::kError, l.Where(1), "track_group " + name + " already defined");
+      skip_block_ = true;
+      return;
+    }
+    track_groups_.push_back(name);
+    track_group_where_.push_back(l.Where(1));
+    track_group_members_.emplace_back();
+    track_group_has_list_.push_back(false);
+  };
+  H[{"track_group", "group"}] = [this](const LogicalLine& l) {
+    const std::string& name = track_groups_.back();
+    if (track_group_has_list_.back()) {
+      // keepalived's skip_block(true): a block that follows is skipped and its
+      // closing brace ends the track_group too (so the group's own closing
+      // brace is read at the top level).
+      Report(Severity::kError, l.Where(), "Group list already specified for sync group " + name);
+      skip_sublevel_ = -1;
+      return;
+    }
+    std::vector<std::pair<std::string, Location>>& members = track_group_members_.back();
+    ReadValueBlock(l, [&members](LogicalLine& v) {
+      for (std::size_t i = 0; i < v.tokens.size(); ++i)
+        members.emplace_back(v.tokens[i].text, v.Where(i));
+    });
+    if (members.empty())
+      Report(Severity::kWarning, last_where_,
+             "Warning - track group " + name + " has empty group block");
+    else
+      track_group_has_list_.back() = true;
   };
   H[{"", "static_ipaddress"}] = [this](const LogicalLine& l) {
     ReadValueBlock(l, [this](LogicalLine& v) { VipLine(v, false, true); });

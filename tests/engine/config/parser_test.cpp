@@ -618,7 +618,10 @@ TEST(InstanceTest, TrackInterface) {
   EXPECT_EQ(t[1].weight, -10);
   EXPECT_TRUE(t[1].reverse);
   ParseResult missing = Parse(Instance("  track_interface {\n    eth7\n  }\n"), o);
-  EXPECT_EQ(Messages(missing), Msgs{"(VI_1) tracked interface eth7 doesn't exist"});
+  // keepalived 2.2.7's closing line for any missing interface
+  // (keepalived_t/track_interface_missing).
+  EXPECT_EQ(Messages(missing), (Msgs{"(VI_1) tracked interface eth7 doesn't exist",
+                                     "Non-existent interface specified in configuration"}));
 }
 
 TEST(InstanceTest, UnicastKeywords) {
@@ -690,8 +693,11 @@ TEST(InstanceTest, UnknownInterfaceIsAnErrorNotFatal) {
       "  10.0.0.1\n }\n}\n",
       o);
   EXPECT_TRUE(r.ok());
-  EXPECT_EQ(Messages(r), Msgs{"WARNING - interface eth3 for vrrp_instance VI_1 doesn't exist"});
+  // keepalived 2.2.7's VRRP process then stops (keepalived_t/interface_missing).
+  EXPECT_EQ(Messages(r), (Msgs{"WARNING - interface eth3 for vrrp_instance VI_1 doesn't exist",
+                               "Non-existent interface specified in configuration"}));
   EXPECT_EQ(r.diagnostics[0].severity, Severity::kError);
+  EXPECT_EQ(r.diagnostics[1].severity, Severity::kError);
 }
 
 // ------------------------------------------------------------ vrrp_sync_group
