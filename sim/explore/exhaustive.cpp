@@ -703,6 +703,14 @@ bool Search::Run(std::string* error) {
     out_->properties.push_back(std::move(r));
   }
 
+  bool any_checked = false;
+  for (const auto& r : out_->properties) any_checked = any_checked || r.checked;
+  if (!any_checked) {
+    *error =
+        "none of the properties asked for can be checked by --exhaustive (no_split_brain while "
+        "connected, vip_available and converges can)";
+    return false;
+  }
   types_ = BuildAlphabet(setup_.targets, o_.kinds);
   out_->alphabet = types_;
   if (types_.empty()) {

@@ -324,6 +324,27 @@ TEST(Exhaustive, ScheduleCountFormula) {
   EXPECT_EQ(CountText(CountSchedules(inst, 3, 2)), "7");
 }
 
+TEST(Exhaustive, RefusesWhenNoPropertyCanBeChecked) {
+  const Scenario sc = testing::Pair();
+  ExhaustiveOptions xo;
+  xo.bound.window_to = 4 * kS;
+  xo.bound.grid = kS;
+  xo.kinds = {FaultKind::kCrash};
+  ExploreOptions o;
+  o.duration = 40 * kS;
+  o.window_from = 0;
+  o.window_to = 4 * kS;
+  o.quiet = 36 * kS;
+  o.no_prefix = true;
+  o.only_properties = {"no_flapping"};
+  ExploreSetup setup;
+  std::string error;
+  ASSERT_TRUE(PrepareExplore(sc, o, &setup, &error)) << error;
+  ExhaustiveResult res;
+  EXPECT_FALSE(RunExhaustive(setup, xo, &res, &error));
+  EXPECT_NE(error.find("none of the properties"), std::string::npos) << error;
+}
+
 TEST(Exhaustive, RefusesRandomNetworks) {
   const Scenario sc = testing::Load(
       testing::PairYaml("network:\n  default_link: {latency: 100us, jitter: 0, loss: 1%}\n"));
