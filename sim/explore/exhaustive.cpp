@@ -248,7 +248,7 @@ struct MonitorSpec {
   Duration converge_within = 0;
 };
 
-constexpr std::uint32_t kSplitBit = 1, kVipBit = 2, kConvergesBit = 4;
+constexpr std::uint32_t kSplitBit = 1, kVipBit = 2;
 
 class Monitor final : public TraceSink {
  public:
@@ -318,23 +318,27 @@ class Monitor final : public TraceSink {
     }
   }
 
-  // The reference instant of `converges`: when the last fault so far is
-  // over (TrialBuilder::SettleTime). Only grows.
-  void Settle(Time t0) { t0_ = std::max(t0_, t0); }
-
-  // The end of the run (events at `end` are past the checkers' horizon):
-  // REQUIRES: Sync(end - 1). `converges`: whether the trial checks it.
-  void Finish(Time end, bool converges) {
+  // The end of the run (events at `end` are past the checkers' horizon).
+  // REQUIRES: Sync(end - 1). `converges` is the schedules' own business
+  // (World::Entry): it depends on when each one's last fault was over.
+  void Finish(Time end) {
     for (Vrid& v : vrids_) {
       if (v.split_open && end - v.split_since > spec_->split_tolerance)
         Violate(kSplitBit, v.split_since + spec_->split_tolerance);
       if (v.down_since != kNever && end - v.down_since > spec_->vip_within)
         Violate(kVipBit, v.down_since + spec_->vip_within);
     }
-    if (spec_->converges && converges) {
-      const bool in_time = ok_ && std::max(ok_since_, t0_) - t0_ <= spec_->converge_within;
-      if (!in_time) Violate(kConvergesBit, t0_ + spec_->converge_within);
-    }
+  }
+
+  // `converges` (EvalConverges, ConvergedFrom): whether every VRID has
+  // exactly one MASTER (or none that could be) now, and whether a run of
+  // such instants started since the last call (and when).
+  bool ok() const { return ok_; }
+  bool TakeOkStart(Time* since) {
+    if (!ok_started_) return false;
+    ok_started_ = false;
+    *since = ok_since_;
+    return true;
   }
 
   std::uint32_t violated() const { return violated_; }
@@ -355,12 +359,7 @@ class Monitor final : public TraceSink {
       w->Put(v.held_once);
       w->Put(v.down_since != kNever ? now - v.down_since : -1);
     }
-    if (spec_->converges) {
-      const Time left = t0_ + spec_->converge_within - now;
-      w->Put(ok_);
-      w->Put(left >= 0 ? left : -1);
-      w->Put(left < 0 && ok_ && ok_since_ <= t0_ + spec_->converge_within);
-    }
+    if (spec_->converges) w->Put(ok_);
   }
 
  private:
@@ -462,7 +461,10 @@ class Monitor final : public TraceSink {
       }
       all_ok = all_ok && (masters_.size() == 1 || (masters_.empty() && eligible_.empty()));
     }
-    if (all_ok && !ok_) ok_since_ = t;
+    if (all_ok && !ok_) {
+      ok_since_ = t;
+      ok_started_ = true;
+    }
     ok_ = all_ok;
   }
 
@@ -478,7 +480,7 @@ class Monitor final : public TraceSink {
   // converges
   bool ok_ = false;
   Time ok_since_ = 0;
-  Time t0_ = 0;
+  bool ok_started_ = false;
   // Scratch of Point (not state).
   std::vector<int> masters_, eligible_, holders_;
 };
@@ -486,35 +488,49 @@ class Monitor final : public TraceSink {
 // ---------------------------------------------------------------------------
 // The search.
 
+// The schedules so far that lead to one world, in classes that `converges`
+// tells apart: when their last fault was over (t0, TrialBuilder::
+// SettleTime) and whether the world's current run of converged instants
+// started too late for it. Everything else about them is the world's.
+struct Entry {
+  FaultSchedule rep;             // the smallest schedule of the class so far
+  std::vector<int> open_faults;  // index in `rep` of each open window (World::open_types order)
+  Time t0 = 0;
+  bool late = false;  // converged now, but only since after t0 + within
+  ScheduleCount count = 1;
+};
+
 struct World {
   std::unique_ptr<ScenarioRun> run;
   Monitor monitor;
-  FaultSchedule rep;             // the smallest schedule so far that leads here
-  std::vector<int> open_types;   // alphabet indices of the open windows, ascending
-  std::vector<int> open_faults;  // their index in `rep`
+  std::vector<int> open_types;  // alphabet indices of the open windows, ascending
   int used = 0;
-  ScheduleCount count = 1;  // schedules so far that lead here
+  std::vector<Entry> entries;  // sorted by (t0, late), each pair once
   vrrp::StateKey key;
   std::uint64_t hash = 0;
   bool keyed = false;
   bool first_fault_child = false;  // a child of the fault-free world with its first fault
 
   World(std::unique_ptr<ScenarioRun> r, const Monitor& m) : run(std::move(r)), monitor(m) {
+    entries.emplace_back();
     Attach();
   }
   World(const World& o)
       : run(std::make_unique<ScenarioRun>(*o.run)),
         monitor(o.monitor),
-        rep(o.rep),
         open_types(o.open_types),
-        open_faults(o.open_faults),
         used(o.used),
-        count(o.count) {
+        entries(o.entries) {
     Attach();
   }
   void Attach() {
     run->AddSink(&monitor);
     monitor.Bind(&run->simulation());
+  }
+  ScheduleCount count() const {
+    ScheduleCount n = 0;
+    for (const auto& e : entries) n += e.count;
+    return n;
   }
 };
 
@@ -536,6 +552,30 @@ bool ScheduleLess(const FaultSchedule& a, const FaultSchedule& b) {
     if (FaultLess(b[i], a[i])) return false;
   }
   return false;
+}
+
+// Merges the entries of equal (t0, late): their schedules behave the same
+// from here on. The smaller schedule stays the class's example.
+void Canonicalize(std::vector<Entry>* es) {
+  std::stable_sort(es->begin(), es->end(), [](const Entry& a, const Entry& b) {
+    return a.t0 != b.t0 ? a.t0 < b.t0 : a.late < b.late;
+  });
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < es->size(); ++i) {
+    Entry& e = (*es)[i];
+    if (out > 0 && (*es)[out - 1].t0 == e.t0 && (*es)[out - 1].late == e.late) {
+      Entry& x = (*es)[out - 1];
+      x.count += e.count;
+      if (ScheduleLess(e.rep, x.rep)) {
+        x.rep.swap(e.rep);
+        x.open_faults.swap(e.open_faults);
+      }
+      continue;
+    }
+    if (out != i) (*es)[out] = std::move(e);
+    ++out;
+  }
+  es->resize(out);
 }
 
 std::uint64_t HashKey(const vrrp::StateKey& k) {
@@ -641,6 +681,14 @@ class Search {
   void Branch(World* w, Time g, const std::vector<int>& closes,
               const std::vector<int>& opens) const;
   void Advance(World* w, int k, Stats* st) const;
+  // After the monitor saw a run of converged instants start: which entries
+  // it is too late for.
+  void UpdateLate(World* w) const {
+    Time since = 0;
+    if (!w->monitor.TakeOkStart(&since)) return;
+    for (Entry& e : w->entries) e.late = since > e.t0 + spec_.converge_within;
+    Canonicalize(&w->entries);
+  }
   // Runs worlds that have no choice left to the end and adds up their
   // verdicts (in their order; on `jobs` threads).
   void RunLeaves(std::vector<std::unique_ptr<World>>* worlds, Duration duration,
@@ -830,8 +878,7 @@ void Search::RunLeaves(std::vector<std::unique_ptr<World>>* worlds, Duration dur
     const auto& n = out_->properties[i].name;
     prop_bit[i] = n == "no_split_brain"  ? kSplitBit
                   : n == "vip_available" ? kVipBit
-                  : n == "converges"     ? kConvergesBit
-                                         : 0u;
+                                         : 0u;  // converges: per entry
   }
   // Every world runs to the end (on `jobs` threads), then the verdicts are
   // added up in the worlds' order.
@@ -845,9 +892,8 @@ void Search::RunLeaves(std::vector<std::unique_ptr<World>>* worlds, Duration dur
         const std::uint64_t before = w.run->simulation().events_processed();
         w.run->RunToEnd(duration - 1);
         w.monitor.Sync(duration - 1);
-        bool apart = false;
-        for (int t : w.open_types) apart = apart || KeepsApart(types_[static_cast<std::size_t>(t)]);
-        w.monitor.Finish(duration, !apart);
+        UpdateLate(&w);
+        w.monitor.Finish(duration);
         events[j] += w.run->simulation().events_processed() - before;
         w.run.reset();  // the memory goes as soon as the verdict is known
       }
@@ -867,14 +913,24 @@ void Search::RunLeaves(std::vector<std::unique_ptr<World>>* worlds, Duration dur
       continue;
     }
     ++out_->leaves;
-    *total += w.count;
-    for (std::size_t i = 0; i < out_->properties.size(); ++i) {
-      auto& pr = out_->properties[i];
-      if (!pr.checked || !(w.monitor.violated() & prop_bit[i])) continue;
-      pr.violating += w.count;
-      if (!pr.has_example || ScheduleLess(w.rep, pr.example)) {
-        pr.example = w.rep;
-        pr.has_example = true;
+    // `converges` is left out of a trial whose schedule keeps the cluster
+    // apart to the end (TrialBuilder::KeepsApartForever).
+    bool apart = false;
+    for (int t : w.open_types) apart = apart || KeepsApart(types_[static_cast<std::size_t>(t)]);
+    for (const Entry& e : w.entries) {
+      *total += e.count;
+      for (std::size_t i = 0; i < out_->properties.size(); ++i) {
+        auto& pr = out_->properties[i];
+        if (!pr.checked) continue;
+        const bool violated = pr.name == "converges"
+                                  ? spec_.converges && !apart && (!w.monitor.ok() || e.late)
+                                  : (w.monitor.violated() & prop_bit[i]) != 0;
+        if (!violated) continue;
+        pr.violating += e.count;
+        if (!pr.has_example || ScheduleLess(e.rep, pr.example)) {
+          pr.example = e.rep;
+          pr.has_example = true;
+        }
       }
     }
     wp.reset();
@@ -884,41 +940,54 @@ void Search::RunLeaves(std::vector<std::unique_ptr<World>>* worlds, Duration dur
 
 void Search::Branch(World* c, Time g, const std::vector<int>& closes,
                     const std::vector<int>& opens) const {
+  if (closes.empty() && opens.empty()) return;
+  // Every entry makes the same choice. The operations are made once, from
+  // the first entry (the entries differ only in when earlier faults were).
   std::vector<ScenarioOp> ops;
   Time settle = g;
   // Closing windows first, in schedule order, then the new faults (as
   // TrialBuilder orders the operations of one instant).
-  for (int i : closes) {
-    Fault& f = c->rep[static_cast<std::size_t>(c->open_faults[static_cast<std::size_t>(i)])];
-    f.length = g - f.at;
-    auto more = v_.trials->FaultOpsOf(
-        f, static_cast<std::size_t>(c->open_faults[static_cast<std::size_t>(i)]), true);
-    for (auto& op : more) ops.push_back(std::move(op));
+  for (std::size_t e = 0; e < c->entries.size(); ++e) {
+    Entry& en = c->entries[e];
+    for (int i : closes) {
+      const auto fi = static_cast<std::size_t>(en.open_faults[static_cast<std::size_t>(i)]);
+      Fault& f = en.rep[fi];
+      f.length = g - f.at;
+      if (e == 0)
+        for (auto& op : v_.trials->FaultOpsOf(f, fi, true)) ops.push_back(std::move(op));
+    }
+    for (int i = static_cast<int>(closes.size()) - 1; i >= 0; --i)
+      en.open_faults.erase(en.open_faults.begin() +
+                           static_cast<std::ptrdiff_t>(closes[static_cast<std::size_t>(i)]));
   }
-  for (int i = static_cast<int>(closes.size()) - 1; i >= 0; --i) {
-    const auto at = static_cast<std::size_t>(closes[static_cast<std::size_t>(i)]);
-    c->open_faults.erase(c->open_faults.begin() + static_cast<std::ptrdiff_t>(at));
-    c->open_types.erase(c->open_types.begin() + static_cast<std::ptrdiff_t>(at));
-  }
+  for (int i = static_cast<int>(closes.size()) - 1; i >= 0; --i)
+    c->open_types.erase(c->open_types.begin() +
+                        static_cast<std::ptrdiff_t>(closes[static_cast<std::size_t>(i)]));
   for (int t : opens) {
     const FaultType& ft = types_[static_cast<std::size_t>(t)];
-    c->rep.push_back(MakeFault(ft, g));
-    const std::size_t fi = c->rep.size() - 1;
-    auto more = v_.trials->FaultOpsOf(c->rep[fi], fi, false);
-    for (auto& op : more) ops.push_back(std::move(op));
-    if (ft.window()) {
-      auto pos = std::lower_bound(c->open_types.begin(), c->open_types.end(), t);
-      const auto at = pos - c->open_types.begin();
-      c->open_types.insert(pos, t);
-      c->open_faults.insert(c->open_faults.begin() + at, static_cast<int>(fi));
+    const auto pos =
+        std::lower_bound(c->open_types.begin(), c->open_types.end(), t) - c->open_types.begin();
+    for (std::size_t e = 0; e < c->entries.size(); ++e) {
+      Entry& en = c->entries[e];
+      en.rep.push_back(MakeFault(ft, g));
+      const std::size_t fi = en.rep.size() - 1;
+      if (e == 0) {
+        for (auto& op : v_.trials->FaultOpsOf(en.rep[fi], fi, false)) ops.push_back(std::move(op));
+        settle = std::max(settle, TrialBuilder::OverAt(en.rep[fi]));
+      }
+      if (ft.window()) en.open_faults.insert(en.open_faults.begin() + pos, static_cast<int>(fi));
     }
-    settle = std::max(settle, TrialBuilder::OverAt(c->rep[fi]));
+    if (ft.window()) c->open_types.insert(c->open_types.begin() + pos, t);
     ++c->used;
   }
-  if (!closes.empty() || !opens.empty()) {
-    c->run->AddTimelineOps(ops);
-    c->monitor.Settle(settle);
+  c->run->AddTimelineOps(ops);
+  // The last fault is over at `settle` or later for every entry: a run of
+  // converged instants that started before cannot be late.
+  for (Entry& en : c->entries) {
+    en.t0 = std::max(en.t0, settle);
+    en.late = false;
   }
+  Canonicalize(&c->entries);
 }
 
 void Search::Expand(std::unique_ptr<World> wp, int k, Time g,
@@ -927,7 +996,7 @@ void Search::Expand(std::unique_ptr<World> wp, int k, Time g,
   World* w = wp.get();
   const std::vector<std::vector<int>> open_sets =
       OpenSets(static_cast<int>(types_.size()), w->open_types, b.max_faults - w->used);
-  const int o = static_cast<int>(w->open_faults.size());
+  const int o = static_cast<int>(w->open_types.size());
   const std::uint32_t close_sets = 1u << o;
   const std::size_t total = static_cast<std::size_t>(close_sets) * open_sets.size();
   std::size_t done = 0;
@@ -955,6 +1024,7 @@ void Search::Advance(World* w, int k, Stats* st) const {
   const std::uint64_t before = w->run->simulation().events_processed();
   w->run->RunUntil(until);
   w->monitor.Sync(until);
+  UpdateLate(w);
   st->events += w->run->simulation().events_processed() - before;
   ++st->branches;
   w->keyed = false;
@@ -979,12 +1049,9 @@ void Search::Merge(std::unique_ptr<World> w, int k) {
     for (std::uint32_t i : bucket) {
       World& x = *next_[i];
       if (x.key != w->key) continue;
-      x.count += w->count;
+      for (auto& e : w->entries) x.entries.push_back(std::move(e));
+      Canonicalize(&x.entries);
       ++out_->merges;
-      if (ScheduleLess(w->rep, x.rep)) {
-        x.rep.swap(w->rep);
-        x.open_faults.swap(w->open_faults);
-      }
       return;
     }
     bucket.push_back(static_cast<std::uint32_t>(next_.size()));
