@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <thread>
 #include <unordered_map>
@@ -797,7 +798,6 @@ bool Search::Run(std::string* error) {
   }
   const Duration duration = clean.duration;
   ScheduleCount total = 0;
-  std::vector<std::unique_ptr<World>> retired;
   for (int k = 0; k < instants_; ++k) {
     const Time g = b.window_from + static_cast<Time>(k) * b.grid;
     next_.clear();
@@ -845,20 +845,6 @@ bool Search::Run(std::string* error) {
     frontier.swap(next_);
     out_->states += frontier.size();
     out_->peak_states = std::max<std::uint64_t>(out_->peak_states, frontier.size());
-    // A world with no fault left to open or close has no choice at the
-    // instants to come: it runs to the end now rather than one instant at a
-    // time (its steady state skipped), and its schedules are decided.
-    if (k + 1 < instants_) {
-      std::size_t kept = 0;
-      for (auto& w : frontier) {
-        if (w->used == b.max_faults && w->open_types.empty())
-          retired.push_back(std::move(w));
-        else
-          frontier[kept++] = std::move(w);
-      }
-      frontier.resize(kept);
-      RunLeaves(&retired, duration, &total);
-    }
   }
 
   RunLeaves(&frontier, duration, &total);
