@@ -774,6 +774,17 @@ class Reader {
   bool bfd_vrrp_active_ = false;                      // the VRRP process reads this block
   std::map<std::string, std::string> bfd_instances_;  // the BFD process's: name -> neighbour
   bool missing_interface_ = false;
+  // garp_group blocks read so far (keepalived's garp_delay list): each one's
+  // aggregation group number (0 until an `interfaces` block sets it), whether
+  // it has a delay, whether it was removed; and the group each interface was
+  // given to (an index into garp_groups_).
+  struct GarpGroup {
+    int aggregation = 0;
+    bool has_delay = false;
+    bool removed = false;
+  };
+  std::vector<GarpGroup> garp_groups_;
+  std::map<std::string, std::size_t> garp_group_of_;
   // Static track groups (`track_group NAME { ... }`, their bodies skipped) read so far.
   std::vector<std::string> track_groups_;
   // Per group: where it is named, its `group` members and whether it has them.
@@ -4107,6 +4118,104 @@ void Reader::LvsHandlers(HandlerMap* h, CloserMap* close) {
              "Warning - track group " + name + " has empty group block");
     else
       track_group_has_list_.back() = true;
+  };
+  // garp_group { garp_interval T  gna_interval T  interface IF  interfaces { IF... } },
+  // read as keepalived 2.2.7's VRRP process reads it (every message checked
+  // with -t, keepalived_t/garp_groups). Words after `garp_group` are ignored.
+  H[{"", "garp_group"}] = [this](const LogicalLine&) { garp_groups_.emplace_back(); };
+  for (const char* kw : {"garp_interval", "gna_interval"}) {
+    const std::string name = kw;
+    H[{"garp_group", name}] = [this, name](const LogicalLine& l) {
+      if (!Need(l, 1)) return;
+      Duration d{};
+      if (!ReadDecimal(l, 1, 0, INT_MAX, &d)) {
+        Report(Severity::kError, l.Where(1),
+               "garp_group " + name + " '" + l.tokens[1].text + "' invalid");
+        return;
+      }
+      // keepalived logs "The ... is very large" for a second or more: not by -t.
+      garp_groups_.back().has_delay = true;
+    };
+  }
+  H[{"garp_group", "interface"}] = [this](const LogicalLine& l) {
+    if (!Need(l, 1)) return;
+    const std::string& name = l.tokens[1].text;
+    if (!KnownInterface(name)) {
+      Report(Severity::kError, l.Where(1),
+             "WARNING - interface " + name + " specified for garp_group doesn't exist");
+      missing_interface_ = true;
+      return;
+    }
+    if (garp_group_of_.count(name) != 0) {
+      Report(Severity::kError, l.Where(1),
+             "garp_group already specified for " + name + " - ignoring");
+      return;
+    }
+    garp_group_of_[name] = garp_groups_.size() - 1;
+  };
+  H[{"garp_group", "interfaces"}] = [this](const LogicalLine& l) {
+    LogicalLine names;  // the block's words, as keepalived's read_value_block() gathers them
+    ReadValueBlock(l, [&names](LogicalLine& v) {
+      names.tokens.insert(names.tokens.end(), v.tokens.begin(), v.tokens.end());
+    });
+    if (fatal_) return;
+    names.file = last_where_.file;
+    names.line = last_where_.line;
+    if (names.tokens.empty()) {
+      Report(Severity::kError, last_where_, "Warning - empty garp_group interfaces block");
+      return;
+    }
+    GarpGroup& g = garp_groups_.back();
+    g.aggregation = 1;
+    for (std::size_t k = 0; k + 1 < garp_groups_.size(); ++k)
+      if (!garp_groups_[k].removed && garp_groups_[k].aggregation != 0) ++g.aggregation;
+    // Every message at the block's last line (it is read whole first).
+    for (Token& t : names.tokens) t.column = last_where_.column;
+    for (const Token& t : names.tokens) {
+      if (!KnownInterface(t.text)) {
+        Report(Severity::kError, last_where_,
+               "WARNING - interface " + t.text + " specified for garp_group doesn't exist");
+        missing_interface_ = true;
+        continue;
+      }
+      if (garp_group_of_.count(t.text) != 0) {
+        // 2.2.7 names the block's second word here, whichever is the duplicate;
+        // a block of one word has none: "missing a parameter", which stops the
+        // VRRP process (checked with -t).
+        if (!Need(names, 1)) return;
+        Report(Severity::kError, last_where_,
+               "garp_group already specified for " + names.tokens[1].text + " - ignoring");
+        continue;
+      }
+      garp_group_of_[t.text] = garp_groups_.size() - 1;
+    }
+  };
+  C[{"", "garp_group"}] = [this]() {
+    GarpGroup& g = garp_groups_.back();
+    if (g.has_delay) return;
+    Report(
+        Severity::kError, last_where_,
+        "garp group " + std::to_string(g.aggregation) + " does not have any delay set - removing");
+    g.removed = true;
+    const std::size_t index = garp_groups_.size() - 1;
+    std::erase_if(garp_group_of_, [index](const auto& e) { return e.second == index; });
+  };
+  // linkbeat_interfaces { IF [MII|ETHTOOL|IOCTL] ... }: keepalived 2.2.7's
+  // alloc_linkbeat_interface() on each line (checked with -t,
+  // keepalived_t/linkbeat_interfaces). An unknown interface does not give
+  // the "Non-existent interface" line.
+  H[{"", "linkbeat_interfaces"}] = [this](const LogicalLine& l) {
+    ReadValueBlock(l, [this](LogicalLine& v) {
+      if (!KnownInterface(v.tokens[0].text)) {
+        Report(Severity::kError, v.Where(),
+               "unknown interface " + v.tokens[0].text + " specified for linkbeat interface");
+        return;
+      }
+      if (v.tokens.size() < 2) return;
+      const std::string& type = v.tokens[1].text;
+      if ((type != "MII" && type != "ETHTOOL" && type != "IOCTL") || v.tokens.size() > 2)
+        Report(Severity::kError, v.Where(1), "extra characters " + type + " in linkbeat interface");
+    });
   };
   H[{"", "static_ipaddress"}] = [this](const LogicalLine& l) {
     ReadValueBlock(l, [this](LogicalLine& v) { VipLine(v, false, true); });
