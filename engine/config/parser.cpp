@@ -582,8 +582,10 @@ class Reader {
       }
       bool any = false;
       for (const auto& [member, where] : track_group_members_[g]) {
+        // (A structured binding cannot be captured by clang 14.)
+        const std::string& name_of = member;
         const bool known = std::any_of(raw_.instances.begin(), raw_.instances.end(),
-                                       [&](const RawInstance& in) { return in.v.name == member; });
+                                       [&](const RawInstance& in) { return in.v.name == name_of; });
         any = any || known;
         if (!known)
           Report(Severity::kWarning, where,

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
-#include <cstdlib>
+#include <cstdio>
 #include <memory>
 #include <thread>
 #include <unordered_map>
