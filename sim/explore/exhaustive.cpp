@@ -695,7 +695,7 @@ class Search {
   void RunLeaves(std::vector<std::unique_ptr<World>>* worlds, Duration duration,
                  ScheduleCount* total);
   // Adds a child to the next instant's worlds, or merges it into an equal one.
-  void Merge(std::unique_ptr<World> w, int k);
+  void Merge(std::unique_ptr<World> w);
 
   const ExploreSetup& setup_;
   const ExploreVariant& v_;
@@ -831,7 +831,7 @@ bool Search::Run(std::string* error) {
           if (o_.shards > 0 && c->first_fault_child &&
               static_cast<int>(dealt_++ % static_cast<std::uint64_t>(o_.shards)) != o_.shard - 1)
             continue;
-          Merge(std::move(c), k);
+          Merge(std::move(c));
         }
       }
       pos += batch;
@@ -1046,8 +1046,7 @@ void Search::Advance(World* w, int k, Stats* st) const {
   w->hash = HashKey(w->key);
 }
 
-void Search::Merge(std::unique_ptr<World> w, int k) {
-  (void)k;
+void Search::Merge(std::unique_ptr<World> w) {
   if (w->keyed) {
     auto& bucket = index_[w->hash];
     for (std::uint32_t i : bucket) {
