@@ -441,7 +441,13 @@ int RunExploreCommand(const ExploreCommandOptions& o, std::ostream& out, std::os
              "instants)\n";
       return 2;
     }
-    if (!eo.duration) eo.duration = xo.bound.window_to + eo.quiet.value_or(60 * vrrp::kSecond);
+    if (!eo.duration) {
+      // After the window the search steps a grid step at a time to the
+      // run's end: the run lasts a whole number of them.
+      const vrrp::Duration span =
+          xo.bound.window_to + eo.quiet.value_or(60 * vrrp::kSecond) - xo.bound.window_from;
+      eo.duration = xo.bound.window_from + (span + *grid - 1) / *grid * *grid;
+    }
     eo.no_prefix = true;
     xo.dedup = !o.no_dedup;
     xo.max_states = o.max_states;

@@ -4,9 +4,9 @@
 #include <bit>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <thread>
-#include <unordered_map>
 
 #include "engine/state_key.h"
 #include "sim/core/rng.h"
@@ -199,6 +199,26 @@ ScheduleCount CountSchedules(const std::vector<FaultType>& types, int instants, 
   return t.Get(0, 0, max_faults);
 }
 
+bool FaultLess(const Fault& a, const Fault& b) {
+  if (a.at != b.at) return a.at < b.at;
+  if (a.kind != b.kind) return a.kind < b.kind;
+  if (a.node != b.node) return a.node < b.node;
+  if (a.peer != b.peer) return a.peer < b.peer;
+  if (a.name != b.name) return a.name < b.name;
+  const Duration la = a.length.value_or(kNever), lb = b.length.value_or(kNever);
+  return la < lb;
+}
+
+// Fewest faults, then the earliest (fault by fault).
+bool ScheduleLess(const FaultSchedule& a, const FaultSchedule& b) {
+  if (a.size() != b.size()) return a.size() < b.size();
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (FaultLess(a[i], b[i])) return true;
+    if (FaultLess(b[i], a[i])) return false;
+  }
+  return false;
+}
+
 namespace {
 
 // Every set of at most `budget` types (of `types`) that are not open, the
@@ -249,7 +269,7 @@ struct MonitorSpec {
   Duration converge_within = 0;
 };
 
-constexpr std::uint32_t kSplitBit = 1, kVipBit = 2;
+constexpr std::uint32_t kSplitBit = 1, kVipBit = 2, kConvergeBit = 4;
 
 class Monitor final : public TraceSink {
  public:
@@ -329,6 +349,17 @@ class Monitor final : public TraceSink {
       if (v.down_since != kNever && end - v.down_since > spec_->vip_within)
         Violate(kVipBit, v.down_since + spec_->vip_within);
     }
+  }
+
+  // The violations Finish(end) would leave, without finishing.
+  // REQUIRES: Sync(end - 1).
+  std::uint32_t ViolatedAtEnd(Time end) const {
+    std::uint32_t bits = violated_;
+    for (const Vrid& v : vrids_) {
+      if (v.split_open && end - v.split_since > spec_->split_tolerance) bits |= kSplitBit;
+      if (v.down_since != kNever && end - v.down_since > spec_->vip_within) bits |= kVipBit;
+    }
+    return bits;
   }
 
   // `converges` (EvalConverges, ConvergedFrom): whether every VRID has
@@ -489,105 +520,6 @@ class Monitor final : public TraceSink {
 // ---------------------------------------------------------------------------
 // The search.
 
-// The schedules so far that lead to one world, in classes that `converges`
-// tells apart: when their last fault was over (t0, TrialBuilder::
-// SettleTime) and whether the world's current run of converged instants
-// started too late for it. Everything else about them is the world's.
-struct Entry {
-  FaultSchedule rep;             // the smallest schedule of the class so far
-  std::vector<int> open_faults;  // index in `rep` of each open window (World::open_types order)
-  Time t0 = 0;
-  bool late = false;  // converged now, but only since after t0 + within
-  ScheduleCount count = 1;
-};
-
-struct World {
-  std::unique_ptr<ScenarioRun> run;
-  Monitor monitor;
-  std::vector<int> open_types;  // alphabet indices of the open windows, ascending
-  int used = 0;
-  std::vector<Entry> entries;  // sorted by (t0, late), each pair once
-  vrrp::StateKey key;
-  std::uint64_t hash = 0;
-  bool keyed = false;
-  bool first_fault_child = false;  // a child of the fault-free world with its first fault
-
-  World(std::unique_ptr<ScenarioRun> r, const Monitor& m) : run(std::move(r)), monitor(m) {
-    entries.emplace_back();
-    Attach();
-  }
-  World(const World& o)
-      : run(std::make_unique<ScenarioRun>(*o.run)),
-        monitor(o.monitor),
-        open_types(o.open_types),
-        used(o.used),
-        entries(o.entries) {
-    Attach();
-  }
-  void Attach() {
-    run->AddSink(&monitor);
-    monitor.Bind(&run->simulation());
-  }
-  ScheduleCount count() const {
-    ScheduleCount n = 0;
-    for (const auto& e : entries) n += e.count;
-    return n;
-  }
-};
-
-bool FaultLess(const Fault& a, const Fault& b) {
-  if (a.at != b.at) return a.at < b.at;
-  if (a.kind != b.kind) return a.kind < b.kind;
-  if (a.node != b.node) return a.node < b.node;
-  if (a.peer != b.peer) return a.peer < b.peer;
-  if (a.name != b.name) return a.name < b.name;
-  const Duration la = a.length.value_or(kNever), lb = b.length.value_or(kNever);
-  return la < lb;
-}
-
-// Fewest faults, then the earliest (fault by fault).
-bool ScheduleLess(const FaultSchedule& a, const FaultSchedule& b) {
-  if (a.size() != b.size()) return a.size() < b.size();
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (FaultLess(a[i], b[i])) return true;
-    if (FaultLess(b[i], a[i])) return false;
-  }
-  return false;
-}
-
-// Merges the entries of equal (t0, late): their schedules behave the same
-// from here on. The smaller schedule stays the class's example.
-void Canonicalize(std::vector<Entry>* es) {
-  std::stable_sort(es->begin(), es->end(), [](const Entry& a, const Entry& b) {
-    return a.t0 != b.t0 ? a.t0 < b.t0 : a.late < b.late;
-  });
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < es->size(); ++i) {
-    Entry& e = (*es)[i];
-    if (out > 0 && (*es)[out - 1].t0 == e.t0 && (*es)[out - 1].late == e.late) {
-      Entry& x = (*es)[out - 1];
-      x.count += e.count;
-      if (ScheduleLess(e.rep, x.rep)) {
-        x.rep.swap(e.rep);
-        x.open_faults.swap(e.open_faults);
-      }
-      continue;
-    }
-    if (out != i) (*es)[out] = std::move(e);
-    ++out;
-  }
-  es->resize(out);
-}
-
-std::uint64_t HashKey(const vrrp::StateKey& k) {
-  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ k.size();
-  for (std::int64_t x : k) {
-    h ^= static_cast<std::uint64_t>(x) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-    h *= 0xbf58476d1ce4e5b9ull;
-  }
-  return h ^ (h >> 31);
-}
-
 Fault MakeFault(const FaultType& t, Time at) {
   Fault f;
   f.kind = t.kind;
@@ -657,7 +589,121 @@ FaultSchedule SampleOne(const std::vector<FaultType>& types_, const CompletionTa
   return rep;
 }
 
+// Two independent 64-bit hashes of a key: states are told apart by the
+// pair (a model checker's hash compaction; for ten million states the
+// chance that two different ones share both is below 10^-24).
+void HashKey(const vrrp::StateKey& k, std::uint64_t* h1, std::uint64_t* h2) {
+  std::uint64_t a = 0x9e3779b97f4a7c15ull ^ k.size(), b = 0xc2b2ae3d27d4eb4full + k.size();
+  for (std::int64_t x : k) {
+    const auto v = static_cast<std::uint64_t>(x);
+    a ^= v + 0x9e3779b97f4a7c15ull + (a << 6) + (a >> 2);
+    a *= 0xbf58476d1ce4e5b9ull;
+    b = (b ^ (v * 0x94d049bb133111ebull)) * 0xff51afd7ed558ccdull;
+    b ^= b >> 29;
+  }
+  *h1 = a ^ (a >> 31);
+  *h2 = b ^ (b >> 32);
+}
+
+// A schedule so far, compactly (one per state and instant): each fault's
+// type, the instant it opened and the instant it closed (kStillOpen: open,
+// or an instant fault), in the order they opened.
+constexpr int kMaxFaults = 4;
+constexpr std::uint32_t kStillOpen = 0xffffffffu;
+struct Slot {
+  std::uint32_t at = 0, close = kStillOpen;
+  std::uint16_t type = 0;
+};
+struct Rep {
+  std::uint8_t n = 0;
+  Slot s[kMaxFaults];
+};
+
+// One choice at an instant: which open windows close (bit i: the i-th
+// open type) and which types open (ascending).
+struct Choice {
+  std::uint32_t closes = 0;
+  std::vector<int> opens;
+  Duration settle = 0;  // after the instant: when the faults it opens are over (restart)
+  bool none() const { return closes == 0 && opens.empty(); }
+};
+
+// The choices of every state with the same faults used and open windows,
+// in the order of the search (nothing first).
+struct ChoiceTable {
+  int used = 0;
+  std::vector<int> open_types;
+  std::vector<Choice> choices;
+  bool apart = false;  // a partition or block is open (converges is not asked)
+};
+
+// A world: the simulation, the property monitors and which faults are open.
+struct World {
+  std::unique_ptr<ScenarioRun> run;
+  Monitor monitor;
+  std::vector<int> open_types;  // alphabet indices of the open windows, ascending
+  int used = 0;
+  Time ok_since = kNever;  // a run of converged instants started then, in the last step
+  vrrp::StateKey key;
+  std::uint64_t h1 = 0, h2 = 0;
+  bool keyed = false;
+
+  World(std::unique_ptr<ScenarioRun> r, const Monitor& m) : run(std::move(r)), monitor(m) {
+    Attach();
+  }
+  World(const World& o)
+      : run(std::make_unique<ScenarioRun>(*o.run)),
+        monitor(o.monitor),
+        open_types(o.open_types),
+        used(o.used) {
+    Attach();
+  }
+  void Attach() {
+    run->AddSink(&monitor);
+    monitor.Bind(&run->simulation());
+  }
+};
+
+// What the search keeps of a state once its world is gone.
+struct StateInfo {
+  std::uint64_t h1 = 0, h2 = 0;
+  std::uint64_t edges = 0;  // its children, edges_[edges, edges + edge_count), in choice order
+  std::uint32_t edge_count = 0;
+  std::uint32_t table = 0;
+  std::uint8_t expanded = 0;  // 0: not yet; 1: nothing-chosen only (after the window); 2: all
+  std::uint8_t end_bits = 0;  // the properties it violates if the run ends here
+};
+
+// A bit of StateInfo::end_bits: not converged (some VRID without exactly one
+// MASTER, or a partition or block open: `converges` is not asked then).
+constexpr std::uint32_t kUnsettledBit = 8;
+
+// The schedules that reach a state at one instant, in classes that
+// `converges` tells apart: when their last fault was over (t0, TrialBuilder::
+// SettleTime; every t0 long enough ago is the same) and whether the state's
+// current run of converged instants started too late for it. Each class
+// with the number of its schedules and the smallest of them.
+struct LayerEntry {
+  std::uint32_t id = 0;
+  Time t0 = 0;
+  bool late = false;
+  std::uint32_t next_same = 0;  // the next class of the same state + 1 (0: none)
+  ScheduleCount count = 0;
+  Rep rep;
+};
+
 // One variant's search.
+//
+// The world's future depends only on its state, whatever the instant (the
+// key holds every time relative to now), so a state's children are
+// simulated once, the first time the state is reached, and kept as edges
+// of a graph. The schedules are then counted instant by instant along the
+// edges: the states reached at instant k+1 are the children of those at k,
+// each with the number of schedules that lead to it and the smallest of
+// them. After the window only "nothing" is chosen, until the run's end;
+// there each state's verdicts are known from its monitors. A state that
+// recurs (the cluster's steady state after a fault, at any instant) costs
+// one simulated grid step per choice for all of its occurrences.
 class Search {
  public:
   Search(const ExploreSetup& setup, const ExploreVariant& v, const ExhaustiveOptions& o,
@@ -673,29 +719,22 @@ class Search {
 
  private:
   struct Stats {
-    std::uint64_t events = 0, branches = 0;
+    std::uint64_t events = 0, steps = 0;
   };
-  // The children of a world at instant k (time g), each run to the next
-  // instant and keyed. Thread-safe (reads only the search's constants).
-  void Expand(std::unique_ptr<World> w, int k, Time g, std::vector<std::unique_ptr<World>>* out,
-              Stats* st) const;
-  void Branch(World* w, Time g, const std::vector<int>& closes,
-              const std::vector<int>& opens) const;
-  void Advance(World* w, int k, Stats* st) const;
-  // After the monitor saw a run of converged instants start: which entries
-  // it is too late for.
-  void UpdateLate(World* w) const {
-    Time since = 0;
-    if (!w->monitor.TakeOkStart(&since)) return;
-    for (Entry& e : w->entries) e.late = since > e.t0 + spec_.converge_within;
-    Canonicalize(&w->entries);
-  }
-  // Runs worlds that have no choice left to the end and adds up their
-  // verdicts (in their order; on `jobs` threads).
-  void RunLeaves(std::vector<std::unique_ptr<World>>* worlds, Duration duration,
-                 ScheduleCount* total);
-  // Adds a child to the next instant's worlds, or merges it into an equal one.
-  void Merge(std::unique_ptr<World> w);
+  // The children of a world at the instant at time g, one per choice of
+  // `table` (only the first, nothing, when `all` is false), each run to
+  // `until` and keyed. Thread-safe (reads only the search's constants).
+  void Expand(std::unique_ptr<World> w, const ChoiceTable& table, bool all, Time g, Time until,
+              std::vector<std::unique_ptr<World>>* out, Stats* st) const;
+  void Branch(World* w, Time g, const ChoiceTable& table, const Choice& c) const;
+  void Advance(World* w, Time until, Stats* st) const;
+  std::uint32_t TableFor(int used, const std::vector<int>& open);
+  // The state of a child world: an existing one (the world goes) or a new
+  // one (the world stays until the state is expanded).
+  std::uint32_t Intern(std::unique_ptr<World> w, bool* fresh);
+  Rep Apply(const Rep& r, const ChoiceTable& t, const Choice& c, std::uint32_t k) const;
+  bool RepLess(const Rep& a, const Rep& b) const;
+  FaultSchedule ScheduleOf(const Rep& r) const;
 
   const ExploreSetup& setup_;
   const ExploreVariant& v_;
@@ -703,13 +742,137 @@ class Search {
   ExhaustiveVariantResult* out_;
   MonitorSpec spec_;
   std::vector<FaultType> types_;
+  std::vector<int> rank_;  // the types' order as FaultLess has it
   std::unique_ptr<CompletionTable> completions_;
   int instants_ = 0;
-  std::vector<std::unique_ptr<World>> next_;
   ScheduleCount covered_ = 0;
-  std::uint64_t dealt_ = 0;  // first-fault children dealt out so far (sharding)
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> index_;
+  std::uint64_t dealt_ = 0;  // first-fault choices dealt out so far (sharding)
+
+  std::vector<std::unique_ptr<ChoiceTable>> tables_;
+  std::map<std::pair<int, std::vector<int>>, std::uint32_t> table_index_;
+  std::vector<StateInfo> states_;
+  std::vector<std::uint32_t> edges_;
+  std::vector<Time> edge_ok_;  // by edge: when a run of converged instants started, after the
+                               // step's start (kNever: none)
+  std::vector<std::unique_ptr<World>> worlds_;  // by state: its world until it is expanded
+  std::uint64_t held_ = 0;                      // worlds in worlds_
+  std::vector<std::uint32_t> slots_;            // open addressing: state id + 1
 };
+
+std::uint32_t Search::TableFor(int used, const std::vector<int>& open) {
+  auto key = std::make_pair(used, open);
+  auto it = table_index_.find(key);
+  if (it != table_index_.end()) return it->second;
+  auto t = std::make_unique<ChoiceTable>();
+  t->used = used;
+  t->open_types = open;
+  for (int x : open) t->apart = t->apart || KeepsApart(types_[static_cast<std::size_t>(x)]);
+  const auto open_sets =
+      OpenSets(static_cast<int>(types_.size()), open, o_.bound.max_faults - used);
+  const std::uint32_t close_sets = 1u << open.size();
+  for (std::uint32_t cm = 0; cm < close_sets; ++cm)
+    for (const auto& os : open_sets) {
+      Duration settle = 0;
+      for (int x : os)
+        settle = std::max(settle, TrialBuilder::OverAt(MakeFault(types_[static_cast<std::size_t>(x)], 0)));
+      t->choices.push_back({cm, os, settle});
+    }
+  const auto index = static_cast<std::uint32_t>(tables_.size());
+  tables_.push_back(std::move(t));
+  table_index_.emplace(std::move(key), index);
+  return index;
+}
+
+std::uint32_t Search::Intern(std::unique_ptr<World> w, bool* fresh) {
+  if (o_.dedup && w->keyed) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = w->h1 & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == 0) break;
+      const StateInfo& s = states_[slots_[i] - 1];
+      if (s.h1 == w->h1 && s.h2 == w->h2) {
+        *fresh = false;
+        return slots_[i] - 1;
+      }
+    }
+  }
+  *fresh = true;
+  const auto id = static_cast<std::uint32_t>(states_.size());
+  StateInfo s;
+  s.h1 = w->h1;
+  s.h2 = w->h2;
+  s.table = TableFor(w->used, w->open_types);
+  const Time now = w->run->now();
+  std::uint32_t bits = w->monitor.ViolatedAtEnd(now + 1);
+  if (tables_[s.table]->apart || !w->monitor.ok()) bits |= kUnsettledBit;
+  s.end_bits = static_cast<std::uint8_t>(bits);
+  states_.push_back(s);
+  worlds_.push_back(std::move(w));
+  ++held_;
+  if (o_.dedup && worlds_.back()->keyed) {
+    if (2 * states_.size() > slots_.size()) {  // grow: at most half full
+      std::vector<std::uint32_t> grown(slots_.size() * 2, 0);
+      const std::size_t mask = grown.size() - 1;
+      for (std::uint32_t v : slots_) {
+        if (v == 0) continue;
+        std::size_t i = states_[v - 1].h1 & mask;
+        while (grown[i] != 0) i = (i + 1) & mask;
+        grown[i] = v;
+      }
+      slots_.swap(grown);
+    }
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = s.h1 & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = id + 1;
+  }
+  return id;
+}
+
+Rep Search::Apply(const Rep& r, const ChoiceTable& t, const Choice& c, std::uint32_t k) const {
+  Rep out = r;
+  for (std::size_t i = 0; i < t.open_types.size(); ++i) {
+    if (!(c.closes & (1u << i))) continue;
+    const auto type = static_cast<std::uint16_t>(t.open_types[i]);
+    for (int j = 0; j < out.n; ++j)
+      if (out.s[j].type == type && out.s[j].close == kStillOpen) {
+        out.s[j].close = k;
+        break;
+      }
+  }
+  for (int type : c.opens) {
+    Slot& s = out.s[out.n++];
+    s.at = k;
+    s.close = kStillOpen;
+    s.type = static_cast<std::uint16_t>(type);
+  }
+  return out;
+}
+
+// ScheduleLess on the schedules the reps stand for.
+bool Search::RepLess(const Rep& a, const Rep& b) const {
+  if (a.n != b.n) return a.n < b.n;
+  for (int i = 0; i < a.n; ++i) {
+    const Slot &x = a.s[i], &y = b.s[i];
+    if (x.at != y.at) return x.at < y.at;
+    if (x.type != y.type) return rank_[x.type] < rank_[y.type];
+    if (x.close != y.close) return x.close < y.close;  // the same start: the shorter first
+  }
+  return false;
+}
+
+FaultSchedule Search::ScheduleOf(const Rep& r) const {
+  const auto& b = o_.bound;
+  FaultSchedule out;
+  for (int i = 0; i < r.n; ++i) {
+    const Slot& s = r.s[i];
+    const FaultType& t = types_[s.type];
+    Fault f = MakeFault(t, b.window_from + static_cast<Time>(s.at) * b.grid);
+    if (t.window() && s.close != kStillOpen)
+      f.length = static_cast<Duration>(s.close - s.at) * b.grid;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
 
 bool Search::Run(std::string* error) {
   const auto& b = o_.bound;
@@ -766,6 +929,17 @@ bool Search::Run(std::string* error) {
     *error = "no fault of the chosen kinds has a target in this cluster";
     return false;
   }
+  {
+    std::vector<int> order(types_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::sort(order.begin(), order.end(), [&](int x, int y) {
+      return FaultLess(MakeFault(types_[static_cast<std::size_t>(x)], 0),
+                       MakeFault(types_[static_cast<std::size_t>(y)], 0));
+    });
+    rank_.assign(types_.size(), 0);
+    for (std::size_t i = 0; i < order.size(); ++i)
+      rank_[static_cast<std::size_t>(order[i])] = static_cast<int>(i);
+  }
   instants_ = static_cast<int>((b.window_to - b.window_from) / b.grid) + 1;
   const int windows = CountWindows(types_);
   completions_ = std::make_unique<CompletionTable>(
@@ -776,97 +950,186 @@ bool Search::Run(std::string* error) {
   // The fault-free world at the first instant.
   Scenario clean;
   v_.trials->Build({}, {}, &clean);
+  const Duration duration = clean.duration;
+  if ((duration - b.window_from) % b.grid != 0) {
+    *error = "the run's length (" + FormatTime(duration) + ") must be the window's start (" +
+             FormatTime(b.window_from) + ") plus a whole number of grid steps (" +
+             FormatTime(b.grid) + "): after the window the search goes on a grid step at a time";
+    return false;
+  }
+  const int layers = static_cast<int>((duration - b.window_from) / b.grid);
   RunOptions ro;
   ro.seed = setup_.seed;
   ro.metrics = false;
   ro.record_events = false;
-  auto run = std::make_unique<ScenarioRun>(clean, ro);
-  Monitor proto(clean, &spec_);
-  std::vector<std::unique_ptr<World>> frontier;
-  frontier.push_back(std::make_unique<World>(std::move(run), proto));
-  World& first = *frontier.front();
-  if (b.window_from > 0) first.run->RunUntil(b.window_from - 1);
-  {
-    vrrp::StateKey k;
-    if (!first.run->simulation().SearchStateKey(&k)) {
-      *error =
-          "--exhaustive enumerates deterministic runs only, and this cluster draws random "
-          "numbers (link loss or jitter, or a node's wakeup_jitter); take them out, or explore "
-          "it with random schedules";
-      return false;
-    }
+  auto first = std::make_unique<World>(std::make_unique<ScenarioRun>(clean, ro),
+                                       Monitor(clean, &spec_));
+  if (b.window_from > 0) first->run->RunUntil(b.window_from - 1);
+  first->keyed = first->run->simulation().SearchStateKey(&first->key);
+  if (!first->keyed) {
+    *error =
+        "--exhaustive enumerates deterministic runs only, and this cluster draws random "
+        "numbers (link loss or jitter, or a node's wakeup_jitter); take them out, or explore "
+        "it with random schedules";
+    return false;
   }
-  const Duration duration = clean.duration;
-  ScheduleCount total = 0;
-  std::vector<std::unique_ptr<World>> retired;
-  for (int k = 0; k < instants_; ++k) {
+  {
+    vrrp::StateKeyWriter wr(&first->key, 1);
+    wr.Put(1);  // the first world: no other state is one not yet run
+  }
+  HashKey(first->key, &first->h1, &first->h2);
+  slots_.assign(1024, 0);
+  bool fresh = false;
+  std::vector<LayerEntry> cur, next;
+  cur.push_back({Intern(std::move(first), &fresh), 0, false, 0, 1, Rep{}});
+  std::vector<std::uint32_t> pos;  // by state: its index in `next` + 1
+
+  const std::size_t jobs = static_cast<std::size_t>(std::max(1, o_.jobs));
+  for (int k = 0; k < layers; ++k) {
+    const bool window = k < instants_;
+    const std::uint8_t need = window ? 2 : 1;
     const Time g = b.window_from + static_cast<Time>(k) * b.grid;
-    next_.clear();
-    index_.clear();
-    // Batches of worlds branch on `jobs` threads, each on a contiguous
-    // slice; their children join the next instant's worlds in the order of
-    // the worlds they came from, so the search is the same for any number
-    // of threads.
-    const std::size_t jobs = static_cast<std::size_t>(std::max(1, o_.jobs));
-    for (std::size_t pos = 0; pos < frontier.size();) {
-      const std::size_t batch = std::min(frontier.size() - pos, jobs * 64);
+    const Time until = g + b.grid - 1;
+    // The states reached now that have not been expanded (as far as they
+    // need to be), in the order they were reached; their children are
+    // simulated in batches on `jobs` threads and join the graph in that
+    // order, so the search is the same for any number of threads.
+    std::vector<std::uint32_t> todo;
+    pos.resize(states_.size(), 0);
+    for (const LayerEntry& e : cur)
+      if (states_[e.id].expanded < need && pos[e.id] == 0) {
+        pos[e.id] = 1;  // once for all its classes
+        todo.push_back(e.id);
+      }
+    for (std::uint32_t id : todo) pos[id] = 0;
+    for (std::size_t at = 0; at < todo.size();) {
+      const std::size_t batch = std::min(todo.size() - at, jobs * 16);
       const std::size_t slice = (batch + jobs - 1) / jobs;
-      std::vector<std::vector<std::unique_ptr<World>>> outs(jobs);
+      std::vector<std::vector<std::unique_ptr<World>>> outs(batch);
       std::vector<Stats> stats(jobs);
       auto work = [&](std::size_t j) {
-        for (std::size_t i = pos + j * slice; i < std::min(pos + batch, pos + (j + 1) * slice); ++i)
-          Expand(std::move(frontier[i]), k, g, &outs[j], &stats[j]);
+        for (std::size_t i = j * slice; i < std::min(batch, (j + 1) * slice); ++i) {
+          const std::uint32_t id = todo[at + i];
+          Expand(std::move(worlds_[id]), *tables_[states_[id].table], window, g, until, &outs[i],
+                 &stats[j]);
+        }
       };
       std::vector<std::thread> threads;
       for (std::size_t j = 1; j < jobs && j * slice < batch; ++j) threads.emplace_back(work, j);
       work(0);
       for (auto& t : threads) t.join();
-      for (std::size_t j = 0; j < jobs; ++j) {
-        out_->events += stats[j].events;
-        out_->branches += stats[j].branches;
-        for (auto& c : outs[j]) {
-          // Sharded: the fault-free world's children with a first fault are
-          // dealt out to the shards in turn; every shard follows the
-          // fault-free world itself.
-          if (o_.shards > 0 && c->first_fault_child &&
-              static_cast<int>(dealt_++ % static_cast<std::uint64_t>(o_.shards)) != o_.shard - 1)
-            continue;
-          Merge(std::move(c));
-        }
+      for (const Stats& st : stats) {
+        out_->events += st.events;
+        (window ? out_->branches : out_->after_steps) += st.steps;
       }
-      pos += batch;
-      if (next_.size() > o_.max_states) {
-        *error = "more than " + std::to_string(o_.max_states) + " distinct states at " +
+      for (std::size_t i = 0; i < batch; ++i) {
+        const std::uint32_t id = todo[at + i];
+        --held_;
+        std::vector<std::uint32_t> children;
+        const std::size_t edges = edges_.size();
+        for (auto& c : outs[i]) {
+          edge_ok_.push_back(c->ok_since == kNever ? kNever : c->ok_since - g);
+          edges_.push_back(Intern(std::move(c), &fresh));
+          if (!fresh) ++out_->merges;
+        }
+        StateInfo& s = states_[id];
+        s.edges = edges;
+        s.edge_count = static_cast<std::uint32_t>(edges_.size() - edges);
+        s.expanded = need;
+      }
+      at += batch;
+      if (held_ > o_.max_states) {
+        *error = "more than " + std::to_string(o_.max_states) + " new states at " +
                  FormatTime(g) +
-                 " (each a copy of the simulation): a coarser --grid, a shorter --window, "
-                 "fewer --faults or --max-faults, --shard, or a higher --max-states";
+                 " (each a copy of the simulation until it is expanded): a coarser --grid, a "
+                 "shorter --window, fewer --faults or --max-faults, --shard, or a higher "
+                 "--max-states";
         return false;
       }
     }
-    frontier.swap(next_);
-    out_->states += frontier.size();
-    out_->peak_states = std::max<std::uint64_t>(out_->peak_states, frontier.size());
-    // A world with no fault left to open or close has no choice at the
-    // instants to come: it runs to the end now rather than one instant at a
-    // time (its steady state skipped), and its schedules are decided. (It
-    // costs a few per cent more instructions than stepping such worlds on
-    // with the others, where some merge later, but keeps the worlds held at
-    // one instant about 3x fewer: memory decides how long a window can be.)
-    if (k + 1 < instants_) {
-      std::size_t kept = 0;
-      for (auto& w : frontier) {
-        if (w->used == b.max_faults && w->open_types.empty())
-          retired.push_back(std::move(w));
-        else
-          frontier[kept++] = std::move(w);
+    // The schedules follow the edges.
+    pos.resize(states_.size(), 0);
+    next.clear();
+    for (const LayerEntry& e : cur) {
+      const StateInfo& s = states_[e.id];
+      const ChoiceTable& t = *tables_[s.table];
+      const std::uint32_t n = window ? s.edge_count : 1;
+      for (std::uint32_t j = 0; j < n; ++j) {
+        const Choice& c = t.choices[j];
+        // Sharded: the choices that start the first fault are dealt out
+        // to the shards in turn; every shard follows the fault-free world.
+        if (o_.shards > 0 && t.used == 0 && !c.opens.empty() &&
+            static_cast<int>(dealt_++ % static_cast<std::uint64_t>(o_.shards)) != o_.shard - 1)
+          continue;
+        const std::uint32_t child = edges_[s.edges + j];
+        const Rep rep = c.none() ? e.rep : Apply(e.rep, t, c, static_cast<std::uint32_t>(k));
+        // The class of `converges` (as World::t0 and late were before).
+        Time t0 = 0;
+        bool late = false;
+        if (spec_.converges) {
+          t0 = c.none() ? e.t0 : std::max(e.t0, g + c.settle);
+          late = c.none() && e.late;
+          const Time ok = edge_ok_[s.edges + j];
+          if (ok != kNever) late = g + ok > t0 + spec_.converge_within;
+          // A t0 that long ago makes every run of converged instants from
+          // now on late: they are all the same.
+          t0 = std::max(t0, until - spec_.converge_within - 1);
+        }
+        // The state's classes at the next instant: pos[child] links the first.
+        std::uint32_t at = pos[child], last = 0;
+        while (at != 0 && (next[at - 1].t0 != t0 || next[at - 1].late != late)) {
+          last = at;
+          at = next[at - 1].next_same;
+        }
+        if (at == 0) {
+          next.push_back({child, t0, late, 0, e.count, rep});
+          const auto added = static_cast<std::uint32_t>(next.size());
+          (last == 0 ? pos[child] : next[last - 1].next_same) = added;
+          continue;
+        }
+        LayerEntry& x = next[at - 1];
+        x.count += e.count;
+        if (RepLess(rep, x.rep)) x.rep = rep;
       }
-      frontier.resize(kept);
-      RunLeaves(&retired, duration, &total);
     }
+    for (const LayerEntry& e : next) pos[e.id] = 0;
+    cur.swap(next);
+    out_->peak_states = std::max<std::uint64_t>(out_->peak_states, cur.size());
   }
 
-  RunLeaves(&frontier, duration, &total);
+  // The end of the run: each state's verdicts.
+  std::vector<std::uint32_t> prop_bit(out_->properties.size(), 0);
+  for (std::size_t i = 0; i < out_->properties.size(); ++i) {
+    const auto& n = out_->properties[i].name;
+    prop_bit[i] = n == "no_split_brain"  ? kSplitBit
+                  : n == "vip_available" ? kVipBit
+                  : n == "converges"     ? kConvergeBit
+                                         : 0u;
+  }
+  ScheduleCount total = 0;
+  for (const LayerEntry& e : cur) {
+    // Sharded: the schedule without faults is shard 1's.
+    if (o_.shards > 0 && e.rep.n == 0 && o_.shard != 1) continue;
+    total += e.count;
+    std::uint32_t bits = states_[e.id].end_bits;
+    if (spec_.converges && (e.late || (bits & kUnsettledBit)) &&
+        !tables_[states_[e.id].table]->apart)
+      bits |= kConvergeBit;
+    for (std::size_t i = 0; i < out_->properties.size(); ++i) {
+      auto& pr = out_->properties[i];
+      if (!pr.checked || !(bits & prop_bit[i])) continue;
+      pr.violating += e.count;
+      FaultSchedule s = ScheduleOf(e.rep);
+      if (!pr.has_example || ScheduleLess(s, pr.example)) {
+        pr.example = std::move(s);
+        pr.has_example = true;
+      }
+    }
+  }
+  out_->states = states_.size();
+  out_->end_states = cur.size();
   covered_ = total;
+  worlds_.clear();
   if (o_.shards == 0 && total != out_->schedules) {
     *error = "internal error: the search covered " + CountText(total) + " schedules of " +
              CountText(out_->schedules);
@@ -875,165 +1138,54 @@ bool Search::Run(std::string* error) {
   return true;
 }
 
-void Search::RunLeaves(std::vector<std::unique_ptr<World>>* worlds, Duration duration,
-                       ScheduleCount* total) {
-  std::vector<std::size_t> prop_bit(out_->properties.size(), 0);
-  for (std::size_t i = 0; i < out_->properties.size(); ++i) {
-    const auto& n = out_->properties[i].name;
-    prop_bit[i] = n == "no_split_brain"  ? kSplitBit
-                  : n == "vip_available" ? kVipBit
-                                         : 0u;  // converges: per entry
-  }
-  // Every world runs to the end (on `jobs` threads), then the verdicts are
-  // added up in the worlds' order.
-  {
-    const std::size_t jobs = static_cast<std::size_t>(std::max(1, o_.jobs));
-    const std::size_t slice = (worlds->size() + jobs - 1) / jobs;
-    std::vector<std::uint64_t> events(jobs, 0);
-    auto work = [&](std::size_t j) {
-      for (std::size_t i = j * slice; i < std::min(worlds->size(), (j + 1) * slice); ++i) {
-        World& w = *(*worlds)[i];
-        const std::uint64_t before = w.run->simulation().events_processed();
-        w.run->RunToEnd(duration - 1);
-        w.monitor.Sync(duration - 1);
-        UpdateLate(&w);
-        w.monitor.Finish(duration);
-        events[j] += w.run->simulation().events_processed() - before;
-        w.run.reset();  // the memory goes as soon as the verdict is known
-      }
-    };
-    std::vector<std::thread> threads;
-    for (std::size_t j = 1; j < jobs && j * slice < worlds->size(); ++j)
-      threads.emplace_back(work, j);
-    work(0);
-    for (auto& t : threads) t.join();
-    for (std::uint64_t e : events) out_->events += e;
-  }
-  for (auto& wp : *worlds) {
-    World& w = *wp;
-    // Sharded: the schedule without faults is shard 1's.
-    if (o_.shards > 0 && w.used == 0 && o_.shard != 1) {
-      wp.reset();
+void Search::Branch(World* c, Time g, const ChoiceTable& t, const Choice& ch) const {
+  if (ch.none()) return;
+  // Closing windows first, in the order of the open types, then the new
+  // faults (as TrialBuilder orders the operations of one instant).
+  std::vector<ScenarioOp> ops;
+  std::vector<int> open;
+  for (std::size_t i = 0; i < t.open_types.size(); ++i) {
+    if (!(ch.closes & (1u << i))) {
+      open.push_back(t.open_types[i]);
       continue;
     }
-    ++out_->leaves;
-    // `converges` is left out of a trial whose schedule keeps the cluster
-    // apart to the end (TrialBuilder::KeepsApartForever).
-    bool apart = false;
-    for (int t : w.open_types) apart = apart || KeepsApart(types_[static_cast<std::size_t>(t)]);
-    for (const Entry& e : w.entries) {
-      *total += e.count;
-      for (std::size_t i = 0; i < out_->properties.size(); ++i) {
-        auto& pr = out_->properties[i];
-        if (!pr.checked) continue;
-        const bool violated = pr.name == "converges"
-                                  ? spec_.converges && !apart && (!w.monitor.ok() || e.late)
-                                  : (w.monitor.violated() & prop_bit[i]) != 0;
-        if (!violated) continue;
-        pr.violating += e.count;
-        if (!pr.has_example || ScheduleLess(e.rep, pr.example)) {
-          pr.example = e.rep;
-          pr.has_example = true;
-        }
-      }
-    }
-    wp.reset();
+    Fault f = MakeFault(types_[static_cast<std::size_t>(t.open_types[i])], g - 1);
+    f.length = 1;  // ends at g
+    for (auto& op : v_.trials->FaultOpsOf(f, 0, true)) ops.push_back(std::move(op));
   }
-  worlds->clear();
-}
-
-void Search::Branch(World* c, Time g, const std::vector<int>& closes,
-                    const std::vector<int>& opens) const {
-  if (closes.empty() && opens.empty()) return;
-  // Every entry makes the same choice. The operations are made once, from
-  // the first entry (the entries differ only in when earlier faults were).
-  std::vector<ScenarioOp> ops;
-  Time settle = g;
-  // Closing windows first, in schedule order, then the new faults (as
-  // TrialBuilder orders the operations of one instant).
-  for (std::size_t e = 0; e < c->entries.size(); ++e) {
-    Entry& en = c->entries[e];
-    for (int i : closes) {
-      const auto fi = static_cast<std::size_t>(en.open_faults[static_cast<std::size_t>(i)]);
-      Fault& f = en.rep[fi];
-      f.length = g - f.at;
-      if (e == 0)
-        for (auto& op : v_.trials->FaultOpsOf(f, fi, true)) ops.push_back(std::move(op));
-    }
-    for (int i = static_cast<int>(closes.size()) - 1; i >= 0; --i)
-      en.open_faults.erase(en.open_faults.begin() +
-                           static_cast<std::ptrdiff_t>(closes[static_cast<std::size_t>(i)]));
-  }
-  for (int i = static_cast<int>(closes.size()) - 1; i >= 0; --i)
-    c->open_types.erase(c->open_types.begin() +
-                        static_cast<std::ptrdiff_t>(closes[static_cast<std::size_t>(i)]));
-  for (int t : opens) {
-    const FaultType& ft = types_[static_cast<std::size_t>(t)];
-    const auto pos =
-        std::lower_bound(c->open_types.begin(), c->open_types.end(), t) - c->open_types.begin();
-    for (std::size_t e = 0; e < c->entries.size(); ++e) {
-      Entry& en = c->entries[e];
-      en.rep.push_back(MakeFault(ft, g));
-      const std::size_t fi = en.rep.size() - 1;
-      if (e == 0) {
-        for (auto& op : v_.trials->FaultOpsOf(en.rep[fi], fi, false)) ops.push_back(std::move(op));
-        settle = std::max(settle, TrialBuilder::OverAt(en.rep[fi]));
-      }
-      if (ft.window()) en.open_faults.insert(en.open_faults.begin() + pos, static_cast<int>(fi));
-    }
-    if (ft.window()) c->open_types.insert(c->open_types.begin() + pos, t);
+  for (int type : ch.opens) {
+    const FaultType& ft = types_[static_cast<std::size_t>(type)];
+    const Fault f = MakeFault(ft, g);
+    for (auto& op : v_.trials->FaultOpsOf(f, 0, false)) ops.push_back(std::move(op));
+    if (ft.window()) open.insert(std::lower_bound(open.begin(), open.end(), type), type);
     ++c->used;
   }
+  c->open_types = std::move(open);
   c->run->AddTimelineOps(ops);
-  // The last fault is over at `settle` or later for every entry: a run of
-  // converged instants that started before cannot be late.
-  for (Entry& en : c->entries) {
-    en.t0 = std::max(en.t0, settle);
-    en.late = false;
-  }
-  Canonicalize(&c->entries);
 }
 
-void Search::Expand(std::unique_ptr<World> wp, int k, Time g,
-                    std::vector<std::unique_ptr<World>>* out, Stats* st) const {
-  const auto& b = o_.bound;
+void Search::Expand(std::unique_ptr<World> wp, const ChoiceTable& table, bool all, Time g,
+                    Time until, std::vector<std::unique_ptr<World>>* out, Stats* st) const {
+  const std::size_t n = all ? table.choices.size() : 1;
   World* w = wp.get();
-  const std::vector<std::vector<int>> open_sets =
-      OpenSets(static_cast<int>(types_.size()), w->open_types, b.max_faults - w->used);
-  const int o = static_cast<int>(w->open_types.size());
-  const std::uint32_t close_sets = 1u << o;
-  const std::size_t total = static_cast<std::size_t>(close_sets) * open_sets.size();
-  std::size_t done = 0;
-  for (std::uint32_t cm = 0; cm < close_sets; ++cm) {
-    std::vector<int> closes;
-    for (int i = 0; i < o; ++i)
-      if (cm & (1u << i)) closes.push_back(i);
-    for (const auto& opens : open_sets) {
-      // The last choice takes the world itself rather than a copy.
-      const bool last = ++done == total;
-      std::unique_ptr<World> child = last ? std::move(wp) : std::make_unique<World>(*w);
-      const bool fault_free = w->used == 0;
-      Branch(child.get(), g, closes, opens);
-      child->first_fault_child = fault_free && child->used > 0;
-      Advance(child.get(), k, st);
-      out->push_back(std::move(child));
-      if (last) return;
-    }
+  for (std::size_t j = 0; j < n; ++j) {
+    // The last choice takes the world itself rather than a copy.
+    std::unique_ptr<World> child = j + 1 == n ? std::move(wp) : std::make_unique<World>(*w);
+    Branch(child.get(), g, table, table.choices[j]);
+    Advance(child.get(), until, st);
+    out->push_back(std::move(child));
   }
 }
 
-void Search::Advance(World* w, int k, Stats* st) const {
-  const auto& b = o_.bound;
-  const Time until = b.window_from + static_cast<Time>(k + 1) * b.grid - 1;
+void Search::Advance(World* w, Time until, Stats* st) const {
   const std::uint64_t before = w->run->simulation().events_processed();
   w->run->RunUntil(until);
   w->monitor.Sync(until);
-  UpdateLate(w);
+  Time since = 0;
+  w->ok_since = w->monitor.TakeOkStart(&since) ? since : kNever;
   st->events += w->run->simulation().events_processed() - before;
-  ++st->branches;
-  w->keyed = false;
-  if (!o_.dedup) return;
-  w->keyed = w->run->simulation().SearchStateKey(&w->key);
+  ++st->steps;
+  w->keyed = o_.dedup && w->run->simulation().SearchStateKey(&w->key);
   if (!w->keyed) return;
   {
     // The writer settles the key's size when it goes.
@@ -1042,26 +1194,10 @@ void Search::Advance(World* w, int k, Stats* st) const {
     wr.Put(w->used);
     wr.Put(static_cast<std::int64_t>(w->open_types.size()));
     for (int t : w->open_types) wr.Put(t);
+    wr.Put(0);
   }
-  w->hash = HashKey(w->key);
+  HashKey(w->key, &w->h1, &w->h2);
 }
-
-void Search::Merge(std::unique_ptr<World> w) {
-  if (w->keyed) {
-    auto& bucket = index_[w->hash];
-    for (std::uint32_t i : bucket) {
-      World& x = *next_[i];
-      if (x.key != w->key) continue;
-      for (auto& e : w->entries) x.entries.push_back(std::move(e));
-      Canonicalize(&x.entries);
-      ++out_->merges;
-      return;
-    }
-    bucket.push_back(static_cast<std::uint32_t>(next_.size()));
-  }
-  next_.push_back(std::move(w));
-}
-
 }  // namespace
 
 bool RunExhaustive(const ExploreSetup& setup, const ExhaustiveOptions& options,
@@ -1069,6 +1205,11 @@ bool RunExhaustive(const ExploreSetup& setup, const ExhaustiveOptions& options,
   const auto& b = options.bound;
   if (b.max_faults < 0 || b.grid <= 0 || b.window_from < 0 || b.window_to < b.window_from) {
     *error = "the bound needs --max-faults >= 0, a grid above 0 and a window FROM <= TO";
+    return false;
+  }
+  if (b.max_faults > kMaxFaults) {
+    *error = "--exhaustive enumerates schedules of at most " + std::to_string(kMaxFaults) +
+             " faults (--max-faults)";
     return false;
   }
   for (FaultKind k : options.kinds)
@@ -1180,7 +1321,8 @@ bool MergeExhaustive(ExhaustiveResult* a, const ExhaustiveResult& b, std::string
     x.states += y.states;
     x.peak_states = std::max(x.peak_states, y.peak_states);
     x.branches += y.branches;
-    x.leaves += y.leaves;
+    x.after_steps += y.after_steps;
+    x.end_states += y.end_states;
     x.events += y.events;
     x.merges += y.merges;
     x.confirmed = x.confirmed && y.confirmed;
@@ -1256,14 +1398,16 @@ std::string ExhaustiveReport(const ExploreSetup& setup, const ExhaustiveResult& 
       out += "(merged from " + std::to_string(r.merged_shards) +
              " shards: the search's figures below are their sums; a shard merges only its own "
              "states)\n";
-    out += "search: " + std::to_string(vr.states) + " distinct states over " +
-           std::to_string(r.instants) + " instants (at most " + std::to_string(vr.peak_states) +
-           " at one), " + std::to_string(vr.branches) + " branches, " + std::to_string(vr.leaves) +
-           " runs to the end, " + std::to_string(vr.events) + " events\n";
+    out += "search: " + std::to_string(vr.states) + " distinct states (at most " +
+           std::to_string(vr.peak_states) + " reached at one instant, " +
+           std::to_string(vr.end_states) + " at the end of the run), " +
+           std::to_string(vr.branches) + " grid steps simulated in the window and " +
+           std::to_string(vr.after_steps) + " after it, " + std::to_string(vr.events) +
+           " events\n";
     out += "prefix sharing and deduplication: " + std::to_string(vr.branches) +
-           " branches of one grid step instead of " + CountText(vr.tree_branches) +
+           " grid steps in the window instead of " + CountText(vr.tree_branches) +
            " (the prefix tree) and " + CountText(vr.schedules) + " runs from time 0; " +
-           std::to_string(vr.merges) + " branches reached a state already explored\n";
+           std::to_string(vr.merges) + " steps reached a state already known\n";
   }
   if (timings) {
     char buf[256];

@@ -66,6 +66,11 @@ std::vector<FaultType> BuildAlphabet(const ExploreTargets& targets,
                                      const std::vector<FaultKind>& kinds);
 std::string TypeText(const FaultType& t, const std::vector<std::string>& node_names);
 
+// The order of counterexamples: fewest faults, then the earliest, fault by
+// fault (start, kind, node, peer, name, then the shorter).
+bool FaultLess(const Fault& a, const Fault& b);
+bool ScheduleLess(const FaultSchedule& a, const FaultSchedule& b);
+
 // The number of schedules within the bound: instants = the grid's instants
 // in the window, `types` the alphabet.
 ScheduleCount CountSchedules(const std::vector<FaultType>& types, int instants, int max_faults);
@@ -117,14 +122,15 @@ struct ExhaustiveVariantResult {
   std::string variant;
   std::vector<FaultType> alphabet;
   ScheduleCount schedules = 0;    // within the bound
-  std::uint64_t states = 0;       // distinct worlds explored over all instants
-  std::uint64_t peak_states = 0;  // most worlds held at one instant
-  std::uint64_t branches = 0;     // copies run from one instant to the next
-  std::uint64_t leaves = 0;       // worlds run to the end
+  std::uint64_t states = 0;       // distinct states (over all instants)
+  std::uint64_t peak_states = 0;  // most states reached at one instant
+  std::uint64_t branches = 0;     // grid steps simulated in the window (one per state and choice)
+  std::uint64_t after_steps = 0;  // grid steps simulated after the window, to the run's end
+  std::uint64_t end_states = 0;   // states reached at the run's end
   std::uint64_t events = 0;       // simulated events (search)
-  // Branches that reached a world already explored at that instant (each
-  // saves the subtree of its prefix), and the size of the prefix tree
-  // (every branch without merging).
+  // Children that were a state already known (each saves the subtree of
+  // its prefix), and the size of the prefix tree (every branch without
+  // merging).
   std::uint64_t merges = 0;
   ScheduleCount tree_branches = 0;
   std::vector<ExhaustivePropertyResult> properties;

@@ -225,7 +225,7 @@ bool MergeShards(std::vector<ShardInput> shards, ExploreHeader* header, ExploreR
 
 namespace {
 
-constexpr const char* kExhaustiveFormat = "vrrpsim-exhaustive-shard/1";
+constexpr const char* kExhaustiveFormat = "vrrpsim-exhaustive-shard/2";
 
 ScheduleCount CountFrom(const json& j) {
   const std::string t = j.get<std::string>();
@@ -269,7 +269,8 @@ std::string WriteExhaustiveShardJson(const std::string& identity, int shard, int
     x["states"] = v.states;
     x["peak_states"] = v.peak_states;
     x["branches"] = v.branches;
-    x["leaves"] = v.leaves;
+    x["after_steps"] = v.after_steps;
+    x["end_states"] = v.end_states;
     x["events"] = v.events;
     x["merges"] = v.merges;
     x["tree_branches"] = CountText(v.tree_branches);
@@ -329,7 +330,8 @@ bool ReadExhaustiveShardJson(const std::string& text, std::string* identity, int
       v.states = x.at("states").get<std::uint64_t>();
       v.peak_states = x.at("peak_states").get<std::uint64_t>();
       v.branches = x.at("branches").get<std::uint64_t>();
-      v.leaves = x.at("leaves").get<std::uint64_t>();
+      v.after_steps = x.at("after_steps").get<std::uint64_t>();
+      v.end_states = x.at("end_states").get<std::uint64_t>();
       v.events = x.at("events").get<std::uint64_t>();
       v.merges = x.at("merges").get<std::uint64_t>();
       v.tree_branches = CountFrom(x.at("tree_branches"));
