@@ -4,6 +4,8 @@
 #include <bit>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <array>
 #include <map>
 #include <memory>
 #include <thread>
@@ -797,6 +799,11 @@ std::uint32_t Search::Intern(std::unique_ptr<World> w, bool* fresh) {
   }
   *fresh = true;
   const auto id = static_cast<std::uint32_t>(states_.size());
+  if (std::getenv("VRRPSIM_EXH_KEYS") && w->used == 2 && w->open_types.empty() && id % 50 == 0) {
+    static FILE* f = std::fopen("/tmp/u2keys.txt", "w");
+    for (auto x : w->key) std::fprintf(f, "%lld ", (long long)x);
+    std::fprintf(f, "\n");
+  }
   StateInfo s;
   s.h1 = w->h1;
   s.h2 = w->h2;
@@ -985,6 +992,7 @@ bool Search::Run(std::string* error) {
   std::vector<std::uint32_t> pos;  // by state: its index in `next` + 1
 
   const std::size_t jobs = static_cast<std::size_t>(std::max(1, o_.jobs));
+  double dbg_count = 0;
   for (int k = 0; k < layers; ++k) {
     const bool window = k < instants_;
     const std::uint8_t need = window ? 2 : 1;
@@ -1048,6 +1056,7 @@ bool Search::Run(std::string* error) {
       }
     }
     // The schedules follow the edges.
+    const auto dbg_t1 = std::chrono::steady_clock::now();
     pos.resize(states_.size(), 0);
     next.clear();
     for (const LayerEntry& e : cur) {
@@ -1093,10 +1102,23 @@ bool Search::Run(std::string* error) {
       }
     }
     for (const LayerEntry& e : next) pos[e.id] = 0;
+    dbg_count += std::chrono::duration<double>(std::chrono::steady_clock::now() - dbg_t1).count();
     cur.swap(next);
     out_->peak_states = std::max<std::uint64_t>(out_->peak_states, cur.size());
   }
 
+  if (std::getenv("VRRPSIM_EXH_DEBUG")) {
+    std::fprintf(stderr, "counting %.2f s\n", dbg_count);
+    std::map<std::pair<int,int>, std::array<std::uint64_t,3>> by;
+    for (const auto& st : states_) {
+      const auto& t = *tables_[st.table];
+      auto& x = by[{t.used, (int)t.open_types.size()}];
+      ++x[0];
+      x[1] += st.edge_count;
+      x[2] += st.expanded == 2 ? (st.edge_count ? st.edge_count - 1 : 0) : 0;
+    }
+    for (auto& [k, x] : by) std::fprintf(stderr, "u%d/o%d states %llu steps %llu copies %llu\n", k.first, k.second, (unsigned long long)x[0], (unsigned long long)x[1], (unsigned long long)x[2]);
+  }
   // The end of the run: each state's verdicts.
   std::vector<std::uint32_t> prop_bit(out_->properties.size(), 0);
   for (std::size_t i = 0; i < out_->properties.size(); ++i) {
@@ -1185,7 +1207,18 @@ void Search::Advance(World* w, Time until, Stats* st) const {
   w->ok_since = w->monitor.TakeOkStart(&since) ? since : kNever;
   st->events += w->run->simulation().events_processed() - before;
   ++st->steps;
-  w->keyed = o_.dedup && w->run->simulation().SearchStateKey(&w->key);
+  // A script whose check mode no fault to come can change (no check of it
+  // in the alphabet, or every fault used and its own check not open).
+  const Simulation::ScriptFilter may_change = [&](int host, std::string_view script) {
+    for (std::size_t t = 0; t < types_.size(); ++t) {
+      const FaultType& ft = types_[t];
+      if (ft.kind != FaultKind::kCheck || ft.node != host || ft.name != script) continue;
+      return w->used < o_.bound.max_faults ||
+             std::binary_search(w->open_types.begin(), w->open_types.end(), static_cast<int>(t));
+    }
+    return false;
+  };
+  w->keyed = o_.dedup && w->run->simulation().SearchStateKey(&w->key, &may_change);
   if (!w->keyed) return;
   {
     // The writer settles the key's size when it goes.
