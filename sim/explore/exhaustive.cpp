@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <array>
+#include <limits>
 #include <map>
 #include <memory>
 #include <thread>
@@ -610,11 +611,11 @@ void HashKey(const vrrp::StateKey& k, std::uint64_t* h1, std::uint64_t* h2) {
 // A schedule so far, compactly (one per state and instant): each fault's
 // type, the instant it opened and the instant it closed (kStillOpen: open,
 // or an instant fault), in the order they opened.
+// (Instants and types in 16 bits: RunExhaustive refuses more.)
 constexpr int kMaxFaults = 4;
-constexpr std::uint32_t kStillOpen = 0xffffffffu;
+constexpr std::uint16_t kStillOpen = 0xffff;
 struct Slot {
-  std::uint32_t at = 0, close = kStillOpen;
-  std::uint16_t type = 0;
+  std::uint16_t at = 0, close = kStillOpen, type = 0;
 };
 struct Rep {
   std::uint8_t n = 0;
@@ -685,12 +686,13 @@ constexpr std::uint32_t kUnsettledBit = 8;
 // SettleTime; every t0 long enough ago is the same) and whether the state's
 // current run of converged instants started too late for it. Each class
 // with the number of its schedules and the smallest of them.
+// (Counts in 64 bits: RunExhaustive refuses bounds with more schedules.)
 struct LayerEntry {
-  std::uint32_t id = 0;
   Time t0 = 0;
-  bool late = false;
+  std::uint64_t count = 0;
+  std::uint32_t id = 0;
   std::uint32_t next_same = 0;  // the next class of the same state + 1 (0: none)
-  ScheduleCount count = 0;
+  bool late = false;
   Rep rep;
 };
 
@@ -734,7 +736,7 @@ class Search {
   // The state of a child world: an existing one (the world goes) or a new
   // one (the world stays until the state is expanded).
   std::uint32_t Intern(std::unique_ptr<World> w, bool* fresh);
-  Rep Apply(const Rep& r, const ChoiceTable& t, const Choice& c, std::uint32_t k) const;
+  Rep Apply(const Rep& r, const ChoiceTable& t, const Choice& c, std::uint16_t k) const;
   bool RepLess(const Rep& a, const Rep& b) const;
   FaultSchedule ScheduleOf(const Rep& r) const;
 
@@ -835,7 +837,7 @@ std::uint32_t Search::Intern(std::unique_ptr<World> w, bool* fresh) {
   return id;
 }
 
-Rep Search::Apply(const Rep& r, const ChoiceTable& t, const Choice& c, std::uint32_t k) const {
+Rep Search::Apply(const Rep& r, const ChoiceTable& t, const Choice& c, std::uint16_t k) const {
   Rep out = r;
   for (std::size_t i = 0; i < t.open_types.size(); ++i) {
     if (!(c.closes & (1u << i))) continue;
@@ -952,6 +954,14 @@ bool Search::Run(std::string* error) {
   completions_ = std::make_unique<CompletionTable>(
       windows, static_cast<int>(types_.size()) - windows, instants_, b.max_faults);
   out_->schedules = completions_->Get(0, 0, b.max_faults);
+  if (out_->schedules > std::numeric_limits<std::uint64_t>::max() ||
+      static_cast<std::size_t>(instants_) >= kStillOpen || types_.size() >= kStillOpen) {
+    *error = "the bound holds " + CountText(out_->schedules) + " schedules over " +
+             std::to_string(instants_) + " instants and " + std::to_string(types_.size()) +
+             " fault types: --exhaustive counts up to 2^64 - 1 schedules, 65534 instants and "
+             "65534 types";
+    return false;
+  }
   out_->tree_branches = completions_->TreeBranches();
 
   // The fault-free world at the first instant.
@@ -988,7 +998,7 @@ bool Search::Run(std::string* error) {
   slots_.assign(1024, 0);
   bool fresh = false;
   std::vector<LayerEntry> cur, next;
-  cur.push_back({Intern(std::move(first), &fresh), 0, false, 0, 1, Rep{}});
+  cur.push_back({0, 1, Intern(std::move(first), &fresh), 0, false, Rep{}});
   std::vector<std::uint32_t> pos;  // by state: its index in `next` + 1
 
   const std::size_t jobs = static_cast<std::size_t>(std::max(1, o_.jobs));
@@ -1071,7 +1081,7 @@ bool Search::Run(std::string* error) {
             static_cast<int>(dealt_++ % static_cast<std::uint64_t>(o_.shards)) != o_.shard - 1)
           continue;
         const std::uint32_t child = edges_[s.edges + j];
-        const Rep rep = c.none() ? e.rep : Apply(e.rep, t, c, static_cast<std::uint32_t>(k));
+        const Rep rep = c.none() ? e.rep : Apply(e.rep, t, c, static_cast<std::uint16_t>(k));
         // The class of `converges` (as World::t0 and late were before).
         Time t0 = 0;
         bool late = false;
@@ -1091,7 +1101,7 @@ bool Search::Run(std::string* error) {
           at = next[at - 1].next_same;
         }
         if (at == 0) {
-          next.push_back({child, t0, late, 0, e.count, rep});
+          next.push_back({t0, e.count, child, 0, late, rep});
           const auto added = static_cast<std::uint32_t>(next.size());
           (last == 0 ? pos[child] : next[last - 1].next_same) = added;
           continue;
