@@ -4,8 +4,6 @@
 #include <bit>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <array>
 #include <limits>
 #include <map>
 #include <memory>
@@ -344,7 +342,7 @@ class Monitor final : public TraceSink {
 
   // The end of the run (events at `end` are past the checkers' horizon).
   // REQUIRES: Sync(end - 1). `converges` is the schedules' own business
-  // (World::Entry): it depends on when each one's last fault was over.
+  // (LayerEntry): it depends on when each one's last fault was over.
   void Finish(Time end) {
     for (Vrid& v : vrids_) {
       if (v.split_open && end - v.split_since > spec_->split_tolerance)
@@ -778,7 +776,8 @@ std::uint32_t Search::TableFor(int used, const std::vector<int>& open) {
     for (const auto& os : open_sets) {
       Duration settle = 0;
       for (int x : os)
-        settle = std::max(settle, TrialBuilder::OverAt(MakeFault(types_[static_cast<std::size_t>(x)], 0)));
+        settle = std::max(settle,
+                          TrialBuilder::OverAt(MakeFault(types_[static_cast<std::size_t>(x)], 0)));
       t->choices.push_back({cm, os, settle});
     }
   const auto index = static_cast<std::uint32_t>(tables_.size());
@@ -801,11 +800,6 @@ std::uint32_t Search::Intern(std::unique_ptr<World> w, bool* fresh) {
   }
   *fresh = true;
   const auto id = static_cast<std::uint32_t>(states_.size());
-  if (std::getenv("VRRPSIM_EXH_KEYS") && w->used == 2 && w->open_types.empty() && id % 50 == 0) {
-    static FILE* f = std::fopen("/tmp/u2keys.txt", "w");
-    for (auto x : w->key) std::fprintf(f, "%lld ", (long long)x);
-    std::fprintf(f, "\n");
-  }
   StateInfo s;
   s.h1 = w->h1;
   s.h2 = w->h2;
@@ -979,8 +973,8 @@ bool Search::Run(std::string* error) {
   ro.seed = setup_.seed;
   ro.metrics = false;
   ro.record_events = false;
-  auto first = std::make_unique<World>(std::make_unique<ScenarioRun>(clean, ro),
-                                       Monitor(clean, &spec_));
+  auto first =
+      std::make_unique<World>(std::make_unique<ScenarioRun>(clean, ro), Monitor(clean, &spec_));
   if (b.window_from > 0) first->run->RunUntil(b.window_from - 1);
   first->keyed = first->run->simulation().SearchStateKey(&first->key);
   if (!first->keyed) {
@@ -1002,7 +996,6 @@ bool Search::Run(std::string* error) {
   std::vector<std::uint32_t> pos;  // by state: its index in `next` + 1
 
   const std::size_t jobs = static_cast<std::size_t>(std::max(1, o_.jobs));
-  double dbg_count = 0;
   for (int k = 0; k < layers; ++k) {
     const bool window = k < instants_;
     const std::uint8_t need = window ? 2 : 1;
@@ -1057,8 +1050,7 @@ bool Search::Run(std::string* error) {
       }
       at += batch;
       if (held_ > o_.max_states) {
-        *error = "more than " + std::to_string(o_.max_states) + " new states at " +
-                 FormatTime(g) +
+        *error = "more than " + std::to_string(o_.max_states) + " new states at " + FormatTime(g) +
                  " (each a copy of the simulation until it is expanded): a coarser --grid, a "
                  "shorter --window, fewer --faults or --max-faults, --shard, or a higher "
                  "--max-states";
@@ -1066,7 +1058,6 @@ bool Search::Run(std::string* error) {
       }
     }
     // The schedules follow the edges.
-    const auto dbg_t1 = std::chrono::steady_clock::now();
     pos.resize(states_.size(), 0);
     next.clear();
     for (const LayerEntry& e : cur) {
@@ -1112,23 +1103,10 @@ bool Search::Run(std::string* error) {
       }
     }
     for (const LayerEntry& e : next) pos[e.id] = 0;
-    dbg_count += std::chrono::duration<double>(std::chrono::steady_clock::now() - dbg_t1).count();
     cur.swap(next);
     out_->peak_states = std::max<std::uint64_t>(out_->peak_states, cur.size());
   }
 
-  if (std::getenv("VRRPSIM_EXH_DEBUG")) {
-    std::fprintf(stderr, "counting %.2f s\n", dbg_count);
-    std::map<std::pair<int,int>, std::array<std::uint64_t,3>> by;
-    for (const auto& st : states_) {
-      const auto& t = *tables_[st.table];
-      auto& x = by[{t.used, (int)t.open_types.size()}];
-      ++x[0];
-      x[1] += st.edge_count;
-      x[2] += st.expanded == 2 ? (st.edge_count ? st.edge_count - 1 : 0) : 0;
-    }
-    for (auto& [k, x] : by) std::fprintf(stderr, "u%d/o%d states %llu steps %llu copies %llu\n", k.first, k.second, (unsigned long long)x[0], (unsigned long long)x[1], (unsigned long long)x[2]);
-  }
   // The end of the run: each state's verdicts.
   std::vector<std::uint32_t> prop_bit(out_->properties.size(), 0);
   for (std::size_t i = 0; i < out_->properties.size(); ++i) {
@@ -1445,8 +1423,7 @@ std::string ExhaustiveReport(const ExploreSetup& setup, const ExhaustiveResult& 
            std::to_string(vr.peak_states) + " reached at one instant, " +
            std::to_string(vr.end_states) + " at the end of the run), " +
            std::to_string(vr.branches) + " grid steps simulated in the window and " +
-           std::to_string(vr.after_steps) + " after it, " + std::to_string(vr.events) +
-           " events\n";
+           std::to_string(vr.after_steps) + " after it, " + std::to_string(vr.events) + " events\n";
     out += "prefix sharing and deduplication: " + std::to_string(vr.branches) +
            " grid steps in the window instead of " + CountText(vr.tree_branches) +
            " (the prefix tree) and " + CountText(vr.schedules) + " runs from time 0; " +

@@ -8,16 +8,21 @@
 // later instant of the grid or never. Two schedules differ in a type, an
 // instant or a close.
 //
-// How: the search walks the grid instants in order, holding the distinct
-// worlds reached so far (a world: the simulation, the property monitors and
-// which faults are open; equal Simulation::SearchStateKey and monitor keys
-// are the same world, explored once). At each instant every world branches
-// into one copy per choice (which open faults close, which types open);
-// each copy runs to the next instant. Schedules that share their first
-// faults share those copies (prefix sharing); schedules whose worlds
-// become equal merge (deduplication), counting how many schedules each
-// world stands for. After the last instant every world runs to the end of
-// the run and the monitors give the verdicts.
+// How: a world (the simulation, the property monitors and which faults are
+// open) is identified by its state: Simulation::SearchStateKey, the
+// monitors' keys and the faults used and open, every time relative to now.
+// The future of a world depends only on its state, whatever the instant, so
+// the search builds a graph of states: the first time a state is reached,
+// one copy of its world per choice (which open faults close, which types
+// open) runs one grid step, and each copy's state is an edge. The schedules
+// are then counted along the edges, instant by instant, each state reached
+// at an instant standing for every schedule that leads there (prefix
+// sharing and deduplication at once); after the window only "nothing" is
+// chosen until the run's end, where each state's monitors give the
+// verdicts. The cluster's states recur at many instants (its steady states
+// after a fault, whenever the fault came), so most are simulated once for
+// all of them. Scripts no fault to come can touch, once settled, leave
+// their timing out of the state (Simulation::SearchStateKey).
 //
 // The monitors (ExhaustiveMonitor in exhaustive.cpp) decide no_split_brain,
 // vip_available and converges as their expectations do on a finished run
@@ -87,9 +92,10 @@ struct ExhaustiveOptions {
   // counts add up to the whole search's, and the smallest of their examples
   // is its example (MergeExhaustive).
   int shard = 0, shards = 0;
-  // The most worlds held at one instant (each holds a copy of the
-  // simulation, about 25 KiB for a pair): past it the search stops with an
-  // error rather than exhaust memory.
+  // The most worlds held at once (each a copy of the simulation, about
+  // 25 KiB for a pair, kept from the instant its state is first reached to
+  // the next, when it is expanded): past it the search stops with an error
+  // rather than exhaust memory.
   std::uint64_t max_states = 400000;
 };
 
