@@ -1195,18 +1195,12 @@ void Search::Advance(World* w, Time until, Stats* st) const {
   w->ok_since = w->monitor.TakeOkStart(&since) ? since : kNever;
   st->events += w->run->simulation().events_processed() - before;
   ++st->steps;
-  // A script whose check mode no fault to come can change (no check of it
-  // in the alphabet, or every fault used and its own check not open).
-  const Simulation::ScriptFilter may_change = [&](int host, std::string_view script) {
-    for (std::size_t t = 0; t < types_.size(); ++t) {
-      const FaultType& ft = types_[t];
-      if (ft.kind != FaultKind::kCheck || ft.node != host || ft.name != script) continue;
-      return w->used < o_.bound.max_faults ||
-             std::binary_search(w->open_types.begin(), w->open_types.end(), static_cast<int>(t));
-    }
-    return false;
-  };
-  w->keyed = o_.dedup && w->run->simulation().SearchStateKey(&w->key, &may_change);
+  // (Simulation::SearchStateKey can leave settled scripts' timing out of
+  // the key, but merging on it made shards disagree with the whole search:
+  // a settled script's no-op wakeup re-arms its host's timer and so changes
+  // the order of simultaneous timer events, which matters with link latency
+  // 0. Not used until simultaneous events are ordered by host.)
+  w->keyed = o_.dedup && w->run->simulation().SearchStateKey(&w->key);
   if (!w->keyed) return;
   {
     // The writer settles the key's size when it goes.
