@@ -1195,11 +1195,6 @@ void Search::Advance(World* w, Time until, Stats* st) const {
   w->ok_since = w->monitor.TakeOkStart(&since) ? since : kNever;
   st->events += w->run->simulation().events_processed() - before;
   ++st->steps;
-  // (Simulation::SearchStateKey can leave settled scripts' timing out of
-  // the key, but merging on it made shards disagree with the whole search:
-  // a settled script's no-op wakeup re-arms its host's timer and so changes
-  // the order of simultaneous timer events, which matters with link latency
-  // 0. Not used until simultaneous events are ordered by host.)
   w->keyed = o_.dedup && w->run->simulation().SearchStateKey(&w->key);
   if (!w->keyed) return;
   {

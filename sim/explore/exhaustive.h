@@ -21,8 +21,7 @@
 // chosen until the run's end, where each state's monitors give the
 // verdicts. The cluster's states recur at many instants (its steady states
 // after a fault, whenever the fault came), so most are simulated once for
-// all of them. Scripts no fault to come can touch, once settled, leave
-// their timing out of the state (Simulation::SearchStateKey).
+// all of them.
 //
 // The monitors (ExhaustiveMonitor in exhaustive.cpp) decide no_split_brain,
 // vip_available and converges as their expectations do on a finished run
