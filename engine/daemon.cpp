@@ -1454,7 +1454,40 @@ void Daemon::OnTrackFile(Time now, std::string_view name, std::int64_t value, Ac
 // Every field of the run-time state is either encoded below or named in a
 // comment as left out, and these sizes make a new field fail the build until
 // it is (x86-64, libstdc++: the only ABI this is built for).
-void Daemon::AppendState(Time now, StateKeyWriter* out) const {
+std::uint64_t Daemon::SettledScripts(std::uint64_t candidates, std::uint64_t succeeding) const {
+  const Impl& d = *impl_;
+  std::uint64_t out = 0;
+  for (std::size_t s = 0; s < d.scripts.size() && s < 64; ++s) {
+    const std::uint64_t bit = std::uint64_t{1} << s;
+    if (!(candidates & bit)) continue;
+    const ScriptRuntime& sr = d.scripts[s];
+    const bool ok = (succeeding & bit) != 0;
+    // At the counter's end for `ok`: another such result changes nothing
+    // (ScriptCounter::Apply) but the logged status, which only logs read.
+    const int end = ok ? sr.cfg->rise + sr.cfg->fall - 1 : 0;
+    if (sr.counter.reported() && sr.counter.ok() == ok && sr.counter.counter() == end &&
+        sr.have_status && sr.outstanding == 0)
+      out |= bit;
+  }
+  return out;
+}
+
+Time Daemon::NextDeadlineWithout(std::uint64_t settled) const {
+  const Impl& d = *impl_;
+  if (settled == 0) return d.next_deadline;
+  if (!d.started || d.stopped) return kNever;
+  Time t = d.timer_tree.min_time();
+  for (std::size_t s = 0; s < d.scripts.size(); ++s)
+    if (s >= 64 || !(settled & (std::uint64_t{1} << s))) t = std::min(t, d.scripts[s].next_run);
+  return std::min(t, d.garp_thread_at);
+}
+
+int Daemon::script_count() const { return static_cast<int>(impl_->scripts.size()); }
+const std::string& Daemon::script_name(int s) const {
+  return impl_->scripts[static_cast<std::size_t>(s)].cfg->name;
+}
+
+void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) const {
   static_assert(sizeof(InstanceRuntime) == 312 && sizeof(ScriptRuntime) == 48 &&
                     sizeof(GroupRuntime) == 40 && sizeof(Impl) == 320,
                 "a run-time field was added: encode it here (or say why not) and in ShiftTime");
@@ -1466,12 +1499,18 @@ void Daemon::AppendState(Time now, StateKeyWriter* out) const {
   put(d.started);
   put(d.stopped);
   put(ahead(d.start_time + d.config->global.startup_delay));  // read only as `now < delay_end`
-  put(rel(d.next_deadline));
+  put(rel(NextDeadlineWithout(settled)));
   put(rel(d.garp_thread_at));
   for (Time t : d.garp_next) put(ahead(t));  // read only as `now < garp_next`
   for (const HostInterface& i : d.ifs) put(i.up);
   for (std::int64_t v : d.file_values) put(v);
-  for (const ScriptRuntime& sr : d.scripts) {  // cfg: configuration
+  for (std::size_t s = 0; s < d.scripts.size(); ++s) {  // cfg: configuration
+    const ScriptRuntime& sr = d.scripts[s];
+    if (s < 64 && (settled & (std::uint64_t{1} << s))) {
+      put(-7);  // settled: its results change nothing, whenever it runs
+      put(sr.counter.ok());
+      continue;
+    }
     put(sr.counter.counter());
     put(sr.counter.reported());
     put(sr.counter.ok());

@@ -118,7 +118,22 @@ class Daemon {
   // time, the startup delay, a preempt delay that has run out), so that a
   // steady state repeats exactly. The simulator compares them to detect a
   // periodic steady state (sim/scenario/runner.cpp).
-  void AppendState(Time now, StateKeyWriter* out) const;
+  void AppendState(Time now, StateKeyWriter* out) const { AppendState(now, out, 0); }
+
+  // The scripts (bit s: the s-th vrrp_script, in configuration order; the
+  // first 64) among `candidates` whose results can no longer change
+  // anything: a result came back, none is outstanding, and the counter sits
+  // at its end for the result they will keep giving (bit s of `succeeding`:
+  // success). A driver that knows their results will not change may leave
+  // them out of the state: their runs are then no-ops.
+  std::uint64_t SettledScripts(std::uint64_t candidates, std::uint64_t succeeding) const;
+  // AppendState without the `settled` scripts' timing (their next run), and
+  // with the next deadline among everything else.
+  void AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) const;
+  // The next deadline without the `settled` scripts' runs.
+  Time NextDeadlineWithout(std::uint64_t settled) const;
+  int script_count() const;
+  const std::string& script_name(int s) const;
 
   // Moves every instant the daemon holds (deadlines, pacing times, its
   // start) `d` later: the daemon then acts from now + d as it would have

@@ -130,14 +130,14 @@ void Scheduler::MarkEmpty(std::uint16_t id) {
   if (slot_bits_[level] == 0) level_bits_ &= ~(1u << level);
 }
 
-EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload) {
+EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload, std::uint16_t group) {
   assert(at >= now_);
-  // A sequence number that reached the lane bits would break the ordering;
-  // at one event per nanosecond that takes over two years of wall time.
-  assert(next_seq_ < (std::uint64_t{1} << kLaneShift));
+  // A sequence number that reached the group bits would break the ordering;
+  // at 20 M events per second that takes 15 hours of one run.
+  assert(next_seq_ < (std::uint64_t{1} << kGroupShift));
   const std::uint32_t r = AllocRecord();
   records_[r].payload = payload;
-  const Entry f{at, Order(lane, next_seq_++), r};
+  const Entry f{at, Order(lane, group, next_seq_++), r};
   records_[r].order = f.order;
   records_[r].at = at;
   ++size_;
@@ -167,13 +167,15 @@ Time Scheduler::PendingTime(EventHandle h) const {
   return IsPending(h) ? records_[h.slot].at : kNever;
 }
 
-EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayload payload) {
-  if (!IsPending(h)) return Schedule(at, lane, payload);
+EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayload payload,
+                                  std::uint16_t group) {
+  if (!IsPending(h)) return Schedule(at, lane, payload, group);
+  assert(next_seq_ < (std::uint64_t{1} << kGroupShift));
   assert(at >= now_);
   Record& rec = records_[h.slot];
   if (flat_) {
     rec.payload = payload;
-    const Entry f{at, Order(lane, next_seq_++), h.slot};
+    const Entry f{at, Order(lane, group, next_seq_++), h.slot};
     rec.order = f.order;
     rec.at = at;
     heap_[rec.index] = f;
@@ -186,7 +188,7 @@ EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayloa
   }
   if (!radix_) {
     rec.payload = payload;
-    const Entry f{at, Order(lane, next_seq_++), h.slot};
+    const Entry f{at, Order(lane, group, next_seq_++), h.slot};
     rec.order = f.order;
     rec.at = at;
     if (Before(f, heap_[rec.index])) {
@@ -208,13 +210,13 @@ EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayloa
     if (cached_min_ != kNever && at < cached_min_) cached_min_ = at;
     f.at = at;
     rec.at = at;
-    rec.order = Order(lane, next_seq_++);
+    rec.order = Order(lane, group, next_seq_++);
     rec.payload = payload;
     return h;
   }
   Unfile(h.slot);
   rec.payload = payload;
-  rec.order = Order(lane, next_seq_++);
+  rec.order = Order(lane, group, next_seq_++);
   rec.at = at;
   File(at, h.slot);
   return h;

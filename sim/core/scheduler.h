@@ -1,9 +1,12 @@
 // The simulator's pending-event set: an indexed 4-ary heap while the queue
 // is small, a monotone radix bucket queue once it is large.
 //
-// Events are ordered by (time, lane, sequence number). The sequence number is
-// assigned when an event is scheduled or re-armed, so simultaneous events in
-// the same lane run in the order they were (re)scheduled. Lanes give a fixed
+// Events are ordered by (time, lane, group, sequence number). The sequence
+// number is assigned when an event is scheduled or re-armed, so simultaneous
+// events in the same lane and group run in the order they were
+// (re)scheduled; a group (0 unless given) orders simultaneous events of one
+// lane by what they are about instead (the simulator: host timers by host,
+// so that when a timer was re-armed does not decide the order). Lanes give a fixed
 // order to different kinds of simultaneous events (see Lane below), which
 // keepalived leaves to epoll and a simulator must decide (semantics doc §19.1).
 // The order is total, so both representations pop exactly the same sequence.
@@ -139,12 +142,13 @@ class Scheduler {
   void ForEachPending(F&& f) const;
 
   // REQUIRES: at >= now() (events are never scheduled in the past).
-  EventHandle Schedule(Time at, Lane lane, EventPayload payload);
+  EventHandle Schedule(Time at, Lane lane, EventPayload payload, std::uint16_t group = 0);
 
   // Moves a pending event to a new time (new sequence number). If the handle
   // is stale, schedules a fresh event instead and returns its handle.
   // REQUIRES: at >= now().
-  EventHandle Reschedule(EventHandle h, Time at, Lane lane, EventPayload payload);
+  EventHandle Reschedule(EventHandle h, Time at, Lane lane, EventPayload payload,
+                         std::uint16_t group = 0);
 
   // Returns false if the handle was stale (already fired or cancelled).
   bool Cancel(EventHandle h);
@@ -175,6 +179,7 @@ class Scheduler {
   static constexpr std::size_t kToHeap = 12;  // back to the flat array
   static constexpr std::uint32_t kArity = 4;
   static constexpr int kLaneShift = 56;
+  static constexpr int kGroupShift = 40;  // sequence numbers below 2^40
 
   // A filed event: its time inline, so that finding a slot's minimum and
   // re-filing it read the bucket sequentially (16 bytes per event).
@@ -207,8 +212,9 @@ class Scheduler {
     std::uint32_t generation = 0;
   };
 
-  static std::uint64_t Order(Lane lane, std::uint64_t seq) {
-    return (static_cast<std::uint64_t>(lane) << kLaneShift) | seq;
+  static std::uint64_t Order(Lane lane, std::uint16_t group, std::uint64_t seq) {
+    return (static_cast<std::uint64_t>(lane) << kLaneShift) |
+           (static_cast<std::uint64_t>(group) << kGroupShift) | seq;
   }
   std::uint32_t AllocRecord();
   // The bucket id an event at `at` is filed under now (kNowList if at == now_).

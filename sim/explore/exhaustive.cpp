@@ -759,6 +759,9 @@ class Search {
   std::vector<std::unique_ptr<World>> worlds_;  // by state: its world until it is expanded
   std::uint64_t held_ = 0;                      // worlds in worlds_
   std::vector<std::uint32_t> slots_;            // open addressing: state id + 1
+  std::vector<int> world_layer_;                // by state: the instant its world is at
+  std::vector<char> expanding_;                 // by state: expanded at the current instant
+  int intern_layer_ = 0;                        // the instant of the worlds being interned
 };
 
 std::uint32_t Search::TableFor(int used, const std::vector<int>& open) {
@@ -794,7 +797,15 @@ std::uint32_t Search::Intern(std::unique_ptr<World> w, bool* fresh) {
       const StateInfo& s = states_[slots_[i] - 1];
       if (s.h1 == w->h1 && s.h2 == w->h2) {
         *fresh = false;
-        return slots_[i] - 1;
+        // Not expanded yet: it will be at the next instant, from the world
+        // that reached it last. (A shard's first-fault child that was not
+        // its to follow waited with a world of an earlier instant.)
+        const std::uint32_t id = slots_[i] - 1;
+        if (s.expanded == 0 && worlds_[id] && !expanding_[id] && world_layer_[id] < intern_layer_) {
+          worlds_[id] = std::move(w);
+          world_layer_[id] = intern_layer_;
+        }
+        return id;
       }
     }
   }
@@ -810,6 +821,8 @@ std::uint32_t Search::Intern(std::unique_ptr<World> w, bool* fresh) {
   s.end_bits = static_cast<std::uint8_t>(bits);
   states_.push_back(s);
   worlds_.push_back(std::move(w));
+  world_layer_.push_back(intern_layer_);
+  expanding_.push_back(0);
   ++held_;
   if (o_.dedup && worlds_.back()->keyed) {
     if (2 * states_.size() > slots_.size()) {  // grow: at most half full
@@ -1012,7 +1025,15 @@ bool Search::Run(std::string* error) {
         pos[e.id] = 1;  // once for all its classes
         todo.push_back(e.id);
       }
-    for (std::uint32_t id : todo) pos[id] = 0;
+    for (std::uint32_t id : todo) {
+      pos[id] = 0;
+      expanding_[id] = 1;
+      if (!worlds_[id] || world_layer_[id] != k) {
+        *error = "internal error: state " + std::to_string(id) + " has no world of instant " +
+                 std::to_string(k) + " to expand";
+        return false;
+      }
+    }
     for (std::size_t at = 0; at < todo.size();) {
       const std::size_t batch = std::min(todo.size() - at, jobs * 16);
       const std::size_t slice = (batch + jobs - 1) / jobs;
@@ -1033,6 +1054,7 @@ bool Search::Run(std::string* error) {
         out_->events += st.events;
         (window ? out_->branches : out_->after_steps) += st.steps;
       }
+      intern_layer_ = k + 1;
       for (std::size_t i = 0; i < batch; ++i) {
         const std::uint32_t id = todo[at + i];
         --held_;
@@ -1057,6 +1079,7 @@ bool Search::Run(std::string* error) {
         return false;
       }
     }
+    for (std::uint32_t id : todo) expanding_[id] = 0;
     // The schedules follow the edges.
     pos.resize(states_.size(), 0);
     next.clear();
@@ -1195,7 +1218,18 @@ void Search::Advance(World* w, Time until, Stats* st) const {
   w->ok_since = w->monitor.TakeOkStart(&since) ? since : kNever;
   st->events += w->run->simulation().events_processed() - before;
   ++st->steps;
-  w->keyed = o_.dedup && w->run->simulation().SearchStateKey(&w->key);
+  // A script whose check mode no fault to come can change (no check of it
+  // in the alphabet, or every fault used and its own check not open).
+  const Simulation::ScriptFilter may_change = [&](int host, std::string_view script) {
+    for (std::size_t t = 0; t < types_.size(); ++t) {
+      const FaultType& ft = types_[t];
+      if (ft.kind != FaultKind::kCheck || ft.node != host || ft.name != script) continue;
+      return w->used < o_.bound.max_faults ||
+             std::binary_search(w->open_types.begin(), w->open_types.end(), static_cast<int>(t));
+    }
+    return false;
+  };
+  w->keyed = o_.dedup && w->run->simulation().SearchStateKey(&w->key, &may_change);
   if (!w->keyed) return;
   {
     // The writer settles the key's size when it goes.
@@ -1204,7 +1238,10 @@ void Search::Advance(World* w, Time until, Stats* st) const {
     wr.Put(w->used);
     wr.Put(static_cast<std::int64_t>(w->open_types.size()));
     for (int t : w->open_types) wr.Put(t);
-    wr.Put(0);
+    // Sharded: the fault-free world is a state of its own at every
+    // instant, so that its first-fault children (dealt out per instant) are
+    // simulated at the instant they are followed.
+    wr.Put(o_.shards > 0 && w->used == 0 ? until : 0);
   }
   HashKey(w->key, &w->h1, &w->h2);
 }

@@ -352,14 +352,44 @@ bool Simulation::SteadyStateKey(vrrp::StateKey* key) const {
   return true;
 }
 
-bool Simulation::SearchStateKey(vrrp::StateKey* key) const {
+bool Simulation::SearchStateKey(vrrp::StateKey* key, const ScriptFilter* may_change) const {
   key->clear();
   if (!SteadyStateKeyable()) return false;
-  AppendWorldKey(true, key);
+  AppendWorldKey(true, key, may_change);
   return true;
 }
 
-void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key) const {
+bool Simulation::ScriptSucceeds(const Host& h, const std::string& name) const {
+  const auto& broken = h.spec->failing_scripts;
+  if (std::find(broken.begin(), broken.end(), name) != broken.end()) return false;
+  auto it = h.checks.find(name);
+  return it == h.checks.end() || it->second == CheckMode::kSucceed;
+}
+
+void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
+                                const ScriptFilter* may_change) const {
+  // Scripts whose runs change nothing (SearchStateKey), by host, and the
+  // host's next deadline without them (where its timer would be).
+  thread_local std::vector<std::uint64_t> settled;
+  thread_local std::vector<Time> relevant;
+  settled.assign(hosts_.size(), 0);
+  relevant.assign(hosts_.size(), kNever);
+  if (may_change) {
+    for (std::size_t i = 0; i < hosts_.size(); ++i) {
+      const Host& h = *hosts_[i];
+      if (!h.daemon) continue;
+      const vrrp::Daemon& d = *h.daemon;
+      std::uint64_t frozen = 0, ok = 0;
+      for (int s = 0; s < d.script_count() && s < 64; ++s) {
+        const std::string& name = d.script_name(s);
+        if ((*may_change)(static_cast<int>(i), name)) continue;
+        frozen |= std::uint64_t{1} << s;
+        if (ScriptSucceeds(h, name)) ok |= std::uint64_t{1} << s;
+      }
+      settled[i] = frozen ? d.SettledScripts(frozen, ok) : 0;
+      if (settled[i]) relevant[i] = d.NextDeadlineWithout(settled[i]);
+    }
+  }
   // Pending events in the order they will run, with times relative to now
   // and what they carry in place of pool indices and counters.
   struct Pending {
@@ -371,7 +401,19 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key) const {
   thread_local std::vector<Pending> pending;  // reused: no allocation per key
   pending.clear();
   scheduler_.ForEachPending([&](const Event& e) {
-    if (inputs || !IsOperationLane(e.lane)) pending.push_back({e.at, e.lane, e.seq, e.payload});
+    if (!inputs && IsOperationLane(e.lane)) return;
+    const std::uint32_t h = e.payload.target;
+    if (h < settled.size() && settled[h] != 0) {
+      // A settled script's wakeup is where the host's other deadlines are;
+      // its results (none outstanding) are stale ones, kept.
+      if (e.payload.kind == kEvHostTimer) {
+        const Time at = relevant[h] == kNever ? kNever : std::max(relevant[h], now_);
+        if (at == kNever) return;
+        pending.push_back({at, e.lane, e.seq, e.payload});
+        return;
+      }
+    }
+    pending.push_back({e.at, e.lane, e.seq, e.payload});
   });
   std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     return a.at != b.at ? a.at < b.at : a.lane != b.lane ? a.lane < b.lane : a.seq < b.seq;
@@ -412,8 +454,10 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key) const {
     const Host& h = *hp;
     put(h.powered);
     put(h.daemon.has_value());
-    put(h.timer.valid() && scheduler_.IsPending(h.timer));
-    if (h.daemon) h.daemon->AppendState(now_, &writer);
+    const std::size_t hi = static_cast<std::size_t>(&hp - hosts_.data());
+    put(h.timer.valid() && scheduler_.IsPending(h.timer) &&
+        (settled[hi] == 0 || relevant[hi] != kNever));
+    if (h.daemon) h.daemon->AppendState(now_, &writer, settled[hi]);
     // The configured addresses in the order they were added (the order
     // removals are reported in); the table's tombstones and hash positions
     // are its own business.
@@ -1027,8 +1071,12 @@ void Simulation::RearmHostTimer(int host) {
   // master's own advert re-arming the same instant): leave the event where
   // it is rather than give it a new place among simultaneous timers.
   if (scheduler_.PendingTime(h.timer) == fire) return;
+  // Simultaneous host timers run in host order, not in the order they were
+  // armed: a wakeup that changes nothing (a settled script's run) then does
+  // not reorder what comes later (exhaustive exploration relies on it).
   h.timer = scheduler_.Reschedule(h.timer, fire, Lane::kTimer,
-                                  EventPayload{kEvHostTimer, static_cast<std::uint32_t>(host), 0});
+                                  EventPayload{kEvHostTimer, static_cast<std::uint32_t>(host), 0},
+                                  static_cast<std::uint16_t>(host));
 }
 
 void Simulation::ProcessActions(Time now, int host, bool reload) {

@@ -165,7 +165,14 @@ class Simulation {
   // filters, check modes, power, pauses, the configuration each host runs).
   // False (key empty) where random draws lie ahead (see SteadyStateKey) or
   // a host is paused.
-  bool SearchStateKey(vrrp::StateKey* key) const;
+  //
+  // `may_change(host, script)`: whether inputs to come may still change that
+  // script's check mode (nullptr: any may). The others, once settled
+  // (Daemon::SettledScripts) for the results their mode gives, leave their
+  // timing out of the key: their runs change nothing, so runs that differ
+  // only in when those scripts run behave the same.
+  using ScriptFilter = std::function<bool(int host, std::string_view script)>;
+  bool SearchStateKey(vrrp::StateKey* key, const ScriptFilter* may_change = nullptr) const;
   // A cheap hash of part of that key (the pending events' relative times
   // and kinds, each instance's state and priority) for finding candidates:
   // equal keys have equal hashes, not the reverse. 0 when SteadyStateKey
@@ -266,7 +273,11 @@ class Simulation {
   // No paused host and no random draws ahead (see SteadyStateKey).
   bool SteadyStateKeyable() const;
   // SteadyStateKey's encoding; `inputs`: SearchStateKey's as well.
-  void AppendWorldKey(bool inputs, vrrp::StateKey* key) const;
+  void AppendWorldKey(bool inputs, vrrp::StateKey* key,
+                      const ScriptFilter* may_change = nullptr) const;
+  // Whether a run of the host's script would succeed with the check modes
+  // as they are.
+  bool ScriptSucceeds(const Host& h, const std::string& name) const;
 
   std::uint64_t seed_;
   SimulationOptions options_;
