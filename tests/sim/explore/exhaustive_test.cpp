@@ -348,10 +348,11 @@ TEST(Exhaustive, MergedShardsGiveTheWholeSearchsVerdicts) {
 }
 
 // States are shared across instants and a state's children are simulated
-// from whichever world reached it first; a shard reaches a different set of
-// states first. If two worlds with equal keys could behave differently,
-// the shards' sum would differ from the whole search (it did, for a rule
-// that left settled scripts' timing out of the key).
+// from a world that reached it; a shard reaches a different set of states,
+// and follows a first-fault child only at the instants dealt to it. If two
+// worlds with equal keys could behave differently, or a state were expanded
+// from a world of another instant (as a shard's first-fault child once
+// was), the shards' sum would differ from the whole search.
 TEST(Exhaustive, ShardsOfTheSeedPairAgreeWithTheWholeSearch) {
   ScenarioLoad load =
       LoadScenarioFile(std::string(VRRPSIM_SOURCE_DIR) + "/scenarios/explore/master-backup.yaml");
