@@ -61,7 +61,7 @@ void BM_BackupReceivesAdvert(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_BackupReceivesAdvert)->Arg(0)->Arg(1)->ArgNames({"logs"});
+BENCHMARK(BM_BackupReceivesAdvert)->Arg(0)->Arg(1)->ArgNames({"logs"})->UseRealTime();
 
 // A MASTER's advert timer: one advert out per expiry.
 void BM_MasterAdvertTimer(benchmark::State& state) {
@@ -78,7 +78,7 @@ void BM_MasterAdvertTimer(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_MasterAdvertTimer)->Arg(0)->Arg(1)->ArgNames({"logs"});
+BENCHMARK(BM_MasterAdvertTimer)->Arg(0)->Arg(1)->ArgNames({"logs"})->UseRealTime();
 
 // A MASTER answering a lower-priority advert (R17.4: advert + GARPs).
 void BM_MasterReceivesLowerAdvert(benchmark::State& state) {
@@ -95,7 +95,7 @@ void BM_MasterReceivesLowerAdvert(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_MasterReceivesLowerAdvert);
+BENCHMARK(BM_MasterReceivesLowerAdvert)->UseRealTime();
 
 // BACKUP -> MASTER (timeout: advert, VIPs, GARPs, notify) -> BACKUP (better advert).
 void BM_FullTransitionCycle(benchmark::State& state) {
@@ -111,7 +111,7 @@ void BM_FullTransitionCycle(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_FullTransitionCycle);
+BENCHMARK(BM_FullTransitionCycle)->UseRealTime();
 
 void BM_ParseSeedConfig(benchmark::State& state) {
   std::ifstream in(std::string(VRRPSIM_SOURCE_DIR) +
@@ -125,6 +125,6 @@ void BM_ParseSeedConfig(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * conf.size()));
 }
-BENCHMARK(BM_ParseSeedConfig);
+BENCHMARK(BM_ParseSeedConfig)->UseRealTime();
 
 }  // namespace

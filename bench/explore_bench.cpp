@@ -71,7 +71,7 @@ void BM_Explore_SeedPair(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(runs), benchmark::Counter::kIsRate);
   state.counters["events/run"] = static_cast<double>(events) / static_cast<double>(runs ? runs : 1);
 }
-BENCHMARK(BM_Explore_SeedPair)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Explore_SeedPair)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Explore_Jobs(benchmark::State& state) {
   const SeedPair& s = Seed();
@@ -120,7 +120,7 @@ void BM_Explore_SnapshotCopy(benchmark::State& state) {
     benchmark::DoNotOptimize(&copy);
   }
 }
-BENCHMARK(BM_Explore_SnapshotCopy);
+BENCHMARK(BM_Explore_SnapshotCopy)->UseRealTime();
 
 // Peak RSS (KiB, Linux ru_maxrss) and current RSS (KiB, /proc/self/statm).
 long PeakRssKiB() {
@@ -177,7 +177,8 @@ BENCHMARK(BM_Explore_Memory)
     ->Arg(1000000)
     ->ArgNames({"schedules"})
     ->Iterations(1)
-    ->Unit(benchmark::kSecond);
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 // A reload, a crash of the primary (its VIP stays, R46, while node2 takes
 // over) and a check failure, in a 10-minute run: shrinks to the crash alone,
@@ -220,6 +221,6 @@ void BM_Explore_Shrink3(benchmark::State& state) {
   state.counters["simulations"] = runs;
   state.counters["faults_left"] = static_cast<double>(left);
 }
-BENCHMARK(BM_Explore_Shrink3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Explore_Shrink3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

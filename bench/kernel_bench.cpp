@@ -51,22 +51,22 @@ vsim::Time VrrpLike(const vsim::Event& e, Rng& rng) {
 void BM_HoldRadixQueue(benchmark::State& state) {
   Hold(state, vsim::QueueMode::kAdaptive, 1, 1'000'000, Uniform);
 }
-BENCHMARK(BM_HoldRadixQueue)->Arg(100)->Arg(10'000)->Arg(1'000'000);
+BENCHMARK(BM_HoldRadixQueue)->Arg(100)->Arg(10'000)->Arg(1'000'000)->UseRealTime();
 
 void BM_HoldIndexedHeap(benchmark::State& state) {
   Hold(state, vsim::QueueMode::kHeap, 1, 1'000'000, Uniform);
 }
-BENCHMARK(BM_HoldIndexedHeap)->Arg(100)->Arg(10'000)->Arg(1'000'000);
+BENCHMARK(BM_HoldIndexedHeap)->Arg(100)->Arg(10'000)->Arg(1'000'000)->UseRealTime();
 
 void BM_HoldVrrpRadixQueue(benchmark::State& state) {
   Hold(state, vsim::QueueMode::kAdaptive, 3, 3'609'375, VrrpLike);
 }
-BENCHMARK(BM_HoldVrrpRadixQueue)->Arg(10'000);
+BENCHMARK(BM_HoldVrrpRadixQueue)->Arg(10'000)->UseRealTime();
 
 void BM_HoldVrrpIndexedHeap(benchmark::State& state) {
   Hold(state, vsim::QueueMode::kHeap, 3, 3'609'375, VrrpLike);
 }
-BENCHMARK(BM_HoldVrrpIndexedHeap)->Arg(10'000);
+BENCHMARK(BM_HoldVrrpIndexedHeap)->Arg(10'000)->UseRealTime();
 
 struct PqEvent {
   vsim::Time at;
@@ -89,7 +89,7 @@ void BM_HoldStdPriorityQueue(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_HoldStdPriorityQueue)->Arg(100)->Arg(10'000)->Arg(1'000'000);
+BENCHMARK(BM_HoldStdPriorityQueue)->Arg(100)->Arg(10'000)->Arg(1'000'000)->UseRealTime();
 
 // `n` timers at [0, 1 s), with their handles.
 std::vector<vsim::EventHandle> Timers(Scheduler& s, Rng& rng, std::uint32_t n) {
@@ -127,12 +127,12 @@ constexpr auto Rearm = [](Scheduler& s, vsim::EventHandle& x, vsim::Time at) {
 void BM_RearmRadixQueue(benchmark::State& state) {
   MoveTimers(state, vsim::QueueMode::kAdaptive, 2, Rearm);
 }
-BENCHMARK(BM_RearmRadixQueue)->Arg(100)->Arg(10'000);
+BENCHMARK(BM_RearmRadixQueue)->Arg(100)->Arg(10'000)->UseRealTime();
 
 void BM_RearmIndexedHeap(benchmark::State& state) {
   MoveTimers(state, vsim::QueueMode::kHeap, 2, Rearm);
 }
-BENCHMARK(BM_RearmIndexedHeap)->Arg(100)->Arg(10'000);
+BENCHMARK(BM_RearmIndexedHeap)->Arg(100)->Arg(10'000)->UseRealTime();
 
 // Cancel a timer and schedule a fresh one (a stopped instance's timers, a
 // cancelled restart).
@@ -144,12 +144,12 @@ constexpr auto CancelSchedule = [](Scheduler& s, vsim::EventHandle& x, vsim::Tim
 void BM_CancelScheduleRadixQueue(benchmark::State& state) {
   MoveTimers(state, vsim::QueueMode::kAdaptive, 4, CancelSchedule);
 }
-BENCHMARK(BM_CancelScheduleRadixQueue)->Arg(100)->Arg(10'000);
+BENCHMARK(BM_CancelScheduleRadixQueue)->Arg(100)->Arg(10'000)->UseRealTime();
 
 void BM_CancelScheduleIndexedHeap(benchmark::State& state) {
   MoveTimers(state, vsim::QueueMode::kHeap, 4, CancelSchedule);
 }
-BENCHMARK(BM_CancelScheduleIndexedHeap)->Arg(100)->Arg(10'000);
+BENCHMARK(BM_CancelScheduleIndexedHeap)->Arg(100)->Arg(10'000)->UseRealTime();
 
 // The hold model with a re-arm of a random pending event after every hold:
 // events close to firing have been re-filed to lower levels, so this is the
@@ -173,10 +173,10 @@ void HoldRearm(benchmark::State& state, vsim::QueueMode mode) {
 void BM_HoldRearmRadixQueue(benchmark::State& state) {
   HoldRearm(state, vsim::QueueMode::kAdaptive);
 }
-BENCHMARK(BM_HoldRearmRadixQueue)->Arg(10'000);
+BENCHMARK(BM_HoldRearmRadixQueue)->Arg(10'000)->UseRealTime();
 
 void BM_HoldRearmIndexedHeap(benchmark::State& state) { HoldRearm(state, vsim::QueueMode::kHeap); }
-BENCHMARK(BM_HoldRearmIndexedHeap)->Arg(10'000);
+BENCHMARK(BM_HoldRearmIndexedHeap)->Arg(10'000)->UseRealTime();
 
 // The same with std::priority_queue needs tombstones: the stale entry stays
 // in the heap until it surfaces, so the heap grows with every re-arm.
@@ -200,6 +200,6 @@ void BM_RearmStdPriorityQueueTombstones(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.counters["pending"] = static_cast<double>(q.size());
 }
-BENCHMARK(BM_RearmStdPriorityQueueTombstones)->Arg(100)->Arg(10'000);
+BENCHMARK(BM_RearmStdPriorityQueueTombstones)->Arg(100)->Arg(10'000)->UseRealTime();
 
 }  // namespace

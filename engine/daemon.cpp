@@ -34,6 +34,9 @@ struct Daemon::Impl {
   // address's vip, ...) stay valid in the copy; Reload installs a new one.
   std::shared_ptr<const Config> config;
   std::vector<HostInterface> ifs;
+  // Per interface: the first index with its name (ifs never changes after
+  // construction but for `up`).
+  std::vector<int> if_first;
   DaemonOptions opt;
 
   std::vector<InstanceRuntime> insts;
@@ -57,6 +60,7 @@ struct Daemon::Impl {
 
   Impl(std::shared_ptr<const Config> c, HostIdentity host, DaemonOptions o)
       : config(std::move(c)), ifs(std::move(host.interfaces)), opt(o) {
+    for (const HostInterface& h : ifs) if_first.push_back(FindIfIndex(h.name));
     Build();
   }
 
@@ -127,6 +131,7 @@ struct Daemon::Impl {
       const VrrpInstance& c = config->instances[i];
       v.cfg = &c;
       v.index = static_cast<int>(i);
+      v.rx_if = c.interface.empty() ? kAnyInterface : FindIfIndex(c.interface);
       v.base_priority = c.priority;
       v.effective_priority = c.priority;
       v.adver_int = c.advert_int;
@@ -232,7 +237,7 @@ struct Daemon::Impl {
     if (v.sands == t) return;
     v.sands = t;
     Touch(v);
-    out->emplace_back(TimerArmed{v.index, t});
+    if (opt.report_timers) out->emplace_back(TimerArmed{v.index, t});
   }
 
   // At least 1 µs: a v3 master may advertise an interval of 0, which
@@ -705,14 +710,17 @@ struct Daemon::Impl {
 
   // ------------------------------------------------------------ receiving
 
-  int Demux(const VrrpAdvert& a, std::string_view ifname) const {
+  // `ifindex` >= 0: the receiving interface as the first of the host's
+  // interfaces with its name (compared as integers); else `ifname`.
+  int Demux(const VrrpAdvert& a, int ifindex, std::string_view ifname) const {
     const bool mcast = a.dst.is_multicast();
     int fallback = -1;
     int first_unicast = -1;
     for (int index : vrid_index[a.vrid]) {
       const InstanceRuntime& v = insts[index];
       const VrrpInstance& c = *v.cfg;
-      if (!c.interface.empty() && c.interface != ifname) continue;
+      if (v.rx_if != kAnyInterface && (ifindex >= 0 ? v.rx_if != ifindex : c.interface != ifname))
+        continue;
       if (mcast) {
         if (!c.is_unicast()) return v.index;
         continue;
@@ -1319,11 +1327,12 @@ struct Daemon::Impl {
 
   // `datagram` is the raw packet when the driver gave bytes (OnPacket), empty
   // otherwise; only the AH ICV check needs it.
-  void OnDecoded(const DecodedPacket& pkt, std::string_view ifname,
+  // `ifindex`: see Demux.
+  void OnDecoded(const DecodedPacket& pkt, int ifindex, std::string_view ifname,
                  std::span<const std::uint8_t> datagram = {}) {
     if (!started || stopped || !pkt.ok()) return;
     raw = datagram;
-    const int idx = Demux(pkt.advert, ifname);
+    const int idx = Demux(pkt.advert, ifindex, ifname);
     if (idx < 0) {
       if (config->global.log_unknown_vrids)
         Log(-1, "Unknown VRID(", Str(pkt.advert.vrid), ") received on interface(",
@@ -1425,12 +1434,20 @@ void Daemon::Reload(Time now, std::shared_ptr<const Config> config, Actions* out
 
 void Daemon::OnPacket(Time now, std::span<const std::uint8_t> datagram, std::string_view ifname,
                       Actions* out) {
-  impl_->Call(now, out, [&] { impl_->OnDecoded(DecodeIpv4(datagram), ifname, datagram); });
+  impl_->Call(now, out, [&] { impl_->OnDecoded(DecodeIpv4(datagram), -1, ifname, datagram); });
 }
 
 void Daemon::OnDecoded(Time now, const DecodedPacket& packet, std::string_view ifname,
                        Actions* out) {
-  impl_->Call(now, out, [&] { impl_->OnDecoded(packet, ifname); });
+  impl_->Call(now, out, [&] { impl_->OnDecoded(packet, -1, ifname); });
+}
+
+void Daemon::OnDecoded(Time now, const DecodedPacket& packet, int ifindex, Actions* out) {
+  // REQUIRES: ifindex < the host's interface count.
+  impl_->Call(now, out, [&] {
+    const auto i = static_cast<std::size_t>(ifindex);
+    impl_->OnDecoded(packet, impl_->if_first[i], impl_->ifs[i].name);
+  });
 }
 
 void Daemon::OnTimer(Time now, Actions* out) {
@@ -1489,7 +1506,7 @@ const std::string& Daemon::script_name(int s) const {
 
 void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) const {
   static_assert(sizeof(InstanceRuntime) == 312 && sizeof(ScriptRuntime) == 48 &&
-                    sizeof(GroupRuntime) == 40 && sizeof(Impl) == 320,
+                    sizeof(GroupRuntime) == 40 && sizeof(Impl) == 344,
                 "a run-time field was added: encode it here (or say why not) and in ShiftTime");
   const Impl& d = *impl_;
   auto rel = [&](Time t) { return t == kNever ? INT64_MIN : t - now; };
@@ -1523,7 +1540,7 @@ void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) c
     put(static_cast<int>(g.state));
     put(static_cast<int>(g.notified));
   }
-  // Left out of an instance: cfg, index, group, track_ifs, scripts, files,
+  // Left out of an instance: cfg, index, group, rx_if, track_ifs, scripts, files,
   // the addresses' vip/dev/excluded/tracked and the advert template (set by
   // construction and Reload only), ip_id (never read back).
   for (const InstanceRuntime& v : d.insts) {

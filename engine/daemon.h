@@ -48,6 +48,10 @@ struct DaemonOptions {
   // keepalived's -D (detailed logging). It changes behaviour in one place in
   // 2.2.7: the v3 master_adver_int reset on becoming MASTER (R12).
   bool detailed_logging = false;
+  // Emit TimerArmed actions. A driver that asks NextDeadline() after every
+  // call (the simulator) has no use for them, and a backup re-arms on every
+  // advert it receives.
+  bool report_timers = true;
 };
 
 struct CheckResult {
@@ -98,6 +102,10 @@ class Daemon {
                 Actions* out);
   // Same, for a packet the driver already decoded (the simulator skips the bytes).
   void OnDecoded(Time now, const DecodedPacket& packet, std::string_view ifname, Actions* out);
+  // Same, on the interface at `ifindex` in the HostIdentity the daemon was
+  // built with: no interface names compared per packet.
+  // REQUIRES: 0 <= ifindex < that identity's interface count.
+  void OnDecoded(Time now, const DecodedPacket& packet, int ifindex, Actions* out);
 
   // REQUIRES: now >= the deadline that made the driver call (calling early is harmless).
   void OnTimer(Time now, Actions* out);

@@ -46,10 +46,16 @@ struct InstalledAddress {
   bool garp_pending = false;  // a paced GARP is queued for it (R53)
 };
 
+// InstanceRuntime::rx_if of an instance with no interface configured.
+inline constexpr int kAnyInterface = -2;
+
 struct InstanceRuntime {
   const VrrpInstance* cfg = nullptr;
   int index = -1;
   int group = -1;
+  // cfg->interface as the first host interface of that name (kAnyInterface:
+  // none configured; -1: not on this host), for receiving by index.
+  int rx_if = -1;
 
   State state = State::kInit;
   State wantstate = State::kBackup;  // R3

@@ -14,6 +14,21 @@ constexpr std::size_t kVrrpHeaderLength = 8;
 constexpr std::size_t kV2AuthLength = 8;
 constexpr std::size_t kAhHeaderLength = 24;  // RFC 2402 header as keepalived sends it
 
+// A number or an address in a log line, formatted only when the line is
+// wanted: an advert that fails validation is not rare (a peer with another
+// advert_int fails every advert), and with logs off nothing may be built.
+struct Num {
+  std::int64_t v;
+  explicit Num(std::int64_t value) : v(value) {}
+};
+struct Addr {
+  Ipv4 a;
+};
+
+void Append(std::string* log, std::string_view s) { log->append(s); }
+void Append(std::string* log, Num n) { log->append(std::to_string(n.v)); }
+void Append(std::string* log, Addr a) { log->append(a.a.ToString()); }
+
 // Writes "(<inst>) <text>" into *log if logging; returns false so callers can
 // `return Fail(...)`.
 template <typename... Parts>
@@ -21,12 +36,10 @@ bool Fail(std::string* log, const VrrpInstance& cfg, const Parts&... parts) {
   if (log != nullptr) {
     log->clear();
     log->append("(").append(cfg.name).append(") ");
-    (log->append(parts), ...);
+    (Append(log, parts), ...);
   }
   return false;
 }
-
-std::string Num(std::int64_t v) { return std::to_string(v); }
 
 std::uint32_t ByteSwap(std::uint32_t v) {
   return (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
@@ -106,8 +119,8 @@ bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
         // keepalived prints both as raw network-order words on a
         // little-endian host, and without the instance prefix.
         if (log != nullptr) {
-          *log = "IPSEC AH : invalid IPSEC SPI value. " + Num(ByteSwap(adv.src.value)) +
-                 " and expect " + Num(ByteSwap(pkt.ah_spi));
+          *log = "IPSEC AH : invalid IPSEC SPI value. " + std::to_string(ByteSwap(adv.src.value)) +
+                 " and expect " + std::to_string(ByteSwap(pkt.ah_spi));
         }
         return false;
       }
@@ -164,7 +177,7 @@ bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
     for (const VirtualAddress& vip : cfg.vips) {
       if (!ContainsAddress(adv, vip.addr)) {
         return Fail(log, cfg, "ip address associated with VRID ", Num(cfg.vrid),
-                    " not present in MASTER advert : ", vip.addr.ToString());
+                    " not present in MASTER advert : ", Addr{vip.addr});
       }
     }
 
@@ -178,7 +191,7 @@ bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
       for (const UnicastPeer& p : cfg.unicast_peers)
         if (p.addr == adv.src) peer = &p;
       if (peer == nullptr) {
-        return Fail(log, cfg, "unicast source address ", adv.src.ToString(), " not a unicast peer");
+        return Fail(log, cfg, "unicast source address ", Addr{adv.src}, " not a unicast peer");
       }
       if (adv.ttl < peer->min_ttl || adv.ttl > peer->max_ttl) {
         return Fail(log, cfg, "TTL/HL ", Num(adv.ttl), " not in range ", Num(peer->min_ttl), " - ",

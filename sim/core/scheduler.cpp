@@ -18,7 +18,6 @@ Scheduler::Scheduler(const Scheduler& o)
       radix_(o.radix_),
       flat_(o.flat_),
       heap_(o.heap_),
-      min_pos_(o.min_pos_),
       size_(o.size_),
       next_seq_(o.next_seq_),
       now_(o.now_),
@@ -144,10 +143,8 @@ EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload, std::u
   if (radix_) {
     File(at, r);
   } else if (flat_) {
-    const auto pos = static_cast<std::uint32_t>(heap_.size());
     heap_.push_back(f);
-    records_[r].index = pos;
-    if (pos == 0 || Before(f, heap_[min_pos_])) min_pos_ = pos;
+    FlatSettle(static_cast<std::uint32_t>(heap_.size() - 1));
     if (size_ > kToRadix) ToRadix();
   } else {
     heap_.push_back(f);
@@ -179,11 +176,7 @@ EventHandle Scheduler::Reschedule(EventHandle h, Time at, Lane lane, EventPayloa
     rec.order = f.order;
     rec.at = at;
     heap_[rec.index] = f;
-    if (rec.index == min_pos_) {
-      FlatRescan();  // the minimum moved: it may not be the minimum any more
-    } else if (Before(f, heap_[min_pos_])) {
-      min_pos_ = rec.index;
-    }
+    FlatSettle(rec.index);
     return h;
   }
   if (!radix_) {
@@ -233,7 +226,7 @@ bool Scheduler::Cancel(EventHandle h) {
 
 Time Scheduler::next_time() const {
   if (size_ == 0) return kNever;
-  if (!radix_) return heap_[flat_ ? min_pos_ : 0].at;
+  if (!radix_) return flat_ ? heap_.back().at : heap_[0].at;
   if (now_head_ < now_list_.size()) return now_;
   if (cached_min_ == kNever) {
     const std::vector<Filed>& bucket = (*buckets_)[LowestBucket()];
@@ -288,8 +281,8 @@ Event Scheduler::Pop() {
   std::uint32_t r;
   std::uint64_t order;
   if (flat_) {
-    const Entry top = heap_[min_pos_];
-    FlatRemoveAt(min_pos_);
+    const Entry top = heap_.back();  // no other entry moves
+    heap_.pop_back();
     r = top.rec;
     order = top.order;
     now_ = top.at;
@@ -401,30 +394,42 @@ bool Scheduler::ShiftTimes(Duration d, Lane keep) {
   }
   now_ += d;
   cached_min_ = kNever;
-  if (!heap_.empty()) FlatRescan();
+  FlatSort();
   return true;
 }
 
-void Scheduler::FlatRescan() {
+void Scheduler::FlatSort() {
+  std::sort(heap_.begin(), heap_.end(),
+            [](const Entry& a, const Entry& b) { return Before(b, a); });
   const auto n = static_cast<std::uint32_t>(heap_.size());
-  std::uint32_t best = 0;
-  for (std::uint32_t i = 1; i < n; ++i)
-    if (Before(heap_[i], heap_[best])) best = i;
-  min_pos_ = best;
+  for (std::uint32_t i = 0; i < n; ++i) records_[heap_[i].rec].index = i;
+}
+
+void Scheduler::FlatSettle(std::uint32_t pos) {
+  // Insertion sort of one entry (latest first): toward the back while it
+  // is earlier than its successor, toward the front while its predecessor
+  // is earlier than it. A new delivery is the earliest event (it stays at
+  // the back); a timer armed anew passes the few events due before it.
+  const Entry e = heap_[pos];
+  const auto n = static_cast<std::uint32_t>(heap_.size());
+  while (pos + 1 < n && Before(e, heap_[pos + 1])) {
+    heap_[pos] = heap_[pos + 1];
+    records_[heap_[pos].rec].index = pos;
+    ++pos;
+  }
+  while (pos > 0 && Before(heap_[pos - 1], e)) {
+    heap_[pos] = heap_[pos - 1];
+    records_[heap_[pos].rec].index = pos;
+    --pos;
+  }
+  heap_[pos] = e;
+  records_[e.rec].index = pos;
 }
 
 void Scheduler::FlatRemoveAt(std::uint32_t pos) {
-  const auto last = static_cast<std::uint32_t>(heap_.size() - 1);
-  if (pos != last) {
-    heap_[pos] = heap_[last];
-    records_[heap_[pos].rec].index = pos;
-  }
-  heap_.pop_back();
-  if (pos == min_pos_) {
-    FlatRescan();
-  } else if (min_pos_ == last) {
-    min_pos_ = pos;  // the minimum was the last entry, moved into the hole
-  }
+  heap_.erase(heap_.begin() + pos);
+  const auto n = static_cast<std::uint32_t>(heap_.size());
+  for (std::uint32_t i = pos; i < n; ++i) records_[heap_[i].rec].index = i;
 }
 
 // ---- switching modes (records and handles stay as they are)
@@ -456,9 +461,7 @@ void Scheduler::ToHeap() {
   }
   level_bits_ = 0;
   cached_min_ = kNever;
-  const auto n = static_cast<std::uint32_t>(heap_.size());
-  for (std::uint32_t i = 0; i < n; ++i) records_[heap_[i].rec].index = i;
-  FlatRescan();
+  FlatSort();
 }
 
 }  // namespace vsim

@@ -256,8 +256,11 @@ class Scheduler {
   void SiftUp(std::uint32_t pos, Entry e);
   void SiftDown(std::uint32_t pos, Entry e);
   void HeapRemoveAt(std::uint32_t pos);
-  // Flat mode (adaptive, small): heap_ unsorted, min_pos_ its minimum.
-  void FlatRescan();
+  // Flat mode (adaptive, small): heap_ sorted latest first, so the
+  // minimum is its last entry.
+  void FlatSort();
+  // Moves the entry at `pos` (its key just set) to its place in the order.
+  void FlatSettle(std::uint32_t pos);
   void FlatRemoveAt(std::uint32_t pos);
   void ToRadix();
   void ToHeap();
@@ -277,9 +280,8 @@ class Scheduler {
   std::vector<Filed> scratch_;
   QueueMode mode_;
   bool radix_;
-  bool flat_;                  // small mode of kAdaptive: heap_ is unsorted, see min_pos_
-  std::vector<Entry> heap_;    // small mode only
-  std::uint32_t min_pos_ = 0;  // flat mode: position of the minimum in heap_
+  bool flat_;                // small mode of kAdaptive: heap_ is sorted, minimum last
+  std::vector<Entry> heap_;  // small mode only
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
   Time now_ = 0;

@@ -198,15 +198,16 @@ struct Simulation::Host {
   Rng wakeup_rng;
   Time jitter_for = kNever;
   Duration jitter = 0;
-  // Per instance index: the last advert it sent and what decoding its bytes
-  // gave. An advert equal to it but for the IP ID (a steady MASTER's every
-  // advert) decodes to the same packet with that IP ID (the ID is in no
-  // other decoded field and the encoder's header checksum is always right),
-  // so it skips the codec.
+  // Per instance index: the last advert it sent and the in-flight frame
+  // that holds what decoding its bytes gave (the memo keeps one reference).
+  // An advert equal to it but for the IP ID (a steady MASTER's every advert)
+  // decodes to the same packet but for that ID (the ID is in no other
+  // decoded field and the encoder's header checksum is always right), and
+  // no receiver reads a received IP ID: it is sent as the same frame,
+  // without the codec and without copying the decoded packet.
   struct AdvertMemo {
-    bool valid = false;
     vrrp::VrrpAdvert sent;
-    vrrp::DecodedPacket decoded;
+    std::uint32_t slot = kNoFrame;  // in_flight_ index, kNoFrame = none
   };
   std::vector<AdvertMemo> advert_memo;
 
@@ -313,7 +314,7 @@ bool Simulation::SteadyStateKeyable() const {
   // (HostSpec::failing_scripts, like the rest of the spec, is constant input:
   // the same in every period, so it needs no key.)
   static_assert(sizeof(Host) == 640, "a host field was added: key it or say why not");
-  static_assert(sizeof(Simulation) == 888, "a field was added: key it or say why not");
+  static_assert(sizeof(Simulation) == 880, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter > 0 || (h->daemon && h->paused)) return false;
   return !topology_.has_random_directions();
@@ -801,6 +802,7 @@ void Simulation::StartDaemon(Time now, int host) {
   vrrp::DaemonOptions opts;
   opts.emit_logs = options_.emit_logs;
   opts.detailed_logging = options_.detailed_logging;
+  opts.report_timers = false;  // RearmHostTimer asks NextDeadline() after every call
   h.daemon.emplace(h.config, std::move(identity), opts);
   ++h.generation;
   h.paused = false;
@@ -817,7 +819,7 @@ void Simulation::CrashDaemon(Time, int host) {
   h.timer = {};
   for (auto& [iface, slot] : h.paused_rx) {
     (void)iface;
-    if (--in_flight_[slot].refs == 0) free_in_flight_.push_back(slot);
+    ReleaseFrame(slot);
   }
   h.paused_rx.clear();
   h.paused = false;
@@ -979,8 +981,10 @@ void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {
       Emit(std::move(te));
     }
     actions_.clear();
-    h.daemon->OnDecoded(now, f.packet, topology_.iface_name(iface), &actions_);
-    if (--f.refs == 0) free_in_flight_.push_back(slot);
+    // A host's interfaces are added together (AddHost), in the order its
+    // daemon's HostIdentity lists them.
+    h.daemon->OnDecoded(now, f.packet, iface - h.ifaces.front(), &actions_);
+    ReleaseFrame(slot);
     ProcessActions(now, host);
     return;
   }
@@ -993,7 +997,11 @@ void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {
     te.detail = !link_up ? "interface-down" : "daemon-not-running";
     Emit(std::move(te));
   }
-  if (--f.refs == 0) free_in_flight_.push_back(slot);
+  ReleaseFrame(slot);
+}
+
+void Simulation::ReleaseFrame(std::uint32_t slot) {
+  if (--in_flight_[slot].refs == 0) free_in_flight_.push_back(slot);
 }
 
 void Simulation::HostTimer(Time now, int host) {
@@ -1109,36 +1117,37 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
         Emit(std::move(te));
       }
       if (iface < 0) continue;
-      std::uint32_t slot;
-      if (!free_in_flight_.empty()) {
-        slot = free_in_flight_.back();
-        free_in_flight_.pop_back();
-      } else {
-        in_flight_.emplace_back();
-        slot = static_cast<std::uint32_t>(in_flight_.size() - 1);
-      }
-      InFlight& f = in_flight_[slot];
       // Through the real codec: what a receiver sees is what was encoded
       // (memoised per instance, see Host::AdvertMemo).
       const auto mi = static_cast<std::size_t>(send->instance);
       if (mi >= h.advert_memo.size()) h.advert_memo.resize(mi + 1);
       Host::AdvertMemo& memo = h.advert_memo[mi];
-      if (memo.valid) {
+      if (memo.slot != kNoFrame) {
         memo.sent.ip_id = send->advert.ip_id;
-        memo.valid = memo.sent == send->advert;
+        if (!(memo.sent == send->advert)) {
+          ReleaseFrame(memo.slot);
+          memo.slot = kNoFrame;
+        }
       }
-      if (memo.valid) {
-        f.packet = memo.decoded;
-        f.packet.advert.ip_id = send->advert.ip_id;
-      } else {
+      if (memo.slot == kNoFrame) {
+        std::uint32_t fresh;
+        if (!free_in_flight_.empty()) {
+          fresh = free_in_flight_.back();
+          free_in_flight_.pop_back();
+        } else {
+          in_flight_.emplace_back();
+          fresh = static_cast<std::uint32_t>(in_flight_.size() - 1);
+        }
+        InFlight& nf = in_flight_[fresh];
         vrrp::EncodeIpv4(send->advert, &bytes);
-        f.packet = vrrp::DecodeIpv4(bytes);
+        nf.packet = vrrp::DecodeIpv4(bytes);
+        nf.src_host = host;
+        nf.refs = 1;  // the memo's
         memo.sent = send->advert;
-        memo.decoded = f.packet;
-        memo.valid = true;
+        memo.slot = fresh;
       }
-      f.src_host = host;
-      f.refs = 0;
+      const std::uint32_t slot = memo.slot;
+      InFlight& f = in_flight_[slot];
       deliveries_.clear();
       drops_.clear();
       network_.Send(now, iface, send->advert.dst, &deliveries_,
@@ -1159,7 +1168,6 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
         te.detail = DropReasonName(d.reason);
         Emit(std::move(te));
       }
-      if (f.refs == 0) free_in_flight_.push_back(slot);
     } else if (const auto* add = std::get_if<vrrp::AddVip>(&action)) {
       const int vrid = vrid_of(add->instance);
       // An address is configured once per host: adding it again (a second

@@ -249,6 +249,7 @@ class Simulation {
  private:
   struct Host;
   struct InFlight;
+  static constexpr std::uint32_t kNoFrame = UINT32_MAX;
 
   void Dispatch(const Event& e);
   void ApplyOperation(Time now, const Operation& op);
@@ -268,6 +269,9 @@ class Simulation {
   // the VIPs clients may ask for).
   void SetHostConfig(int host, std::shared_ptr<const vrrp::Config> config);
   void RearmHostTimer(int host);
+  // Drops one reference to in-flight frame `slot` (a delivery done or
+  // abandoned, or an advert memo moving on); frees it at the last.
+  void ReleaseFrame(std::uint32_t slot);
   void Emit(TraceEvent e);
   void RemoveAllVips(Time now, int host, const char* why);
   // No paused host and no random draws ahead (see SteadyStateKey).
