@@ -282,14 +282,18 @@ struct Daemon::Impl {
       }
       return;
     }
-    SendAdvert s{v.index, v.advert};
-    s.advert.priority = static_cast<std::uint8_t>(priority);
-    s.advert.ip_id = v.ip_id;
-    s.advert.ah_seq = v.ah_seq;
-    s.advert.src = v.src;
-    s.advert.dst = c.mcast_dst;
-    s.advert.ttl = kVrrpTtl;
-    out->emplace_back(std::move(s));
+    // Built in place: an advert is the largest action, moved it would be
+    // copied once more.
+    SendAdvert& s = std::get<SendAdvert>(out->emplace_back(std::in_place_type<SendAdvert>));
+    s.instance = v.index;
+    s.advert = v.advert;
+    VrrpAdvert& a = s.advert;
+    a.priority = static_cast<std::uint8_t>(priority);
+    a.ip_id = v.ip_id;
+    a.ah_seq = v.ah_seq;
+    a.src = v.src;
+    a.dst = c.mcast_dst;
+    a.ttl = kVrrpTtl;
   }
 
   // `repeat` rounds of one GARP per VIP then per eVIP (R50); nothing unless

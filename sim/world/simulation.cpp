@@ -623,8 +623,7 @@ int Simulation::client_reaches(int client_host, vrrp::Ipv4 vip) const {
   return it == c.arp.end() ? -1 : it->second.reached;
 }
 
-void Simulation::UpdateClients(Time now) {
-  if (!has_clients_) return;
+void Simulation::UpdateClientsSlow(Time now) {
   auto holds = [&](int host, vrrp::Ipv4 vip) { return hosts_[host]->vips.contains(vip); };
   for (int c = 0; c < host_count(); ++c) {
     Host& client = *hosts_[c];

@@ -258,7 +258,12 @@ class Simulation {
   void ScriptResult(Time now, int host, std::uint64_t data);
   void PauseEnd(Time now, int host);
   void ClientRearp(Time now, int host, std::uint64_t vip);
-  void UpdateClients(Time now);
+  // Called after everything that may move a VIP or change who hears whom
+  // (several times per event): the test inline, the work out of line.
+  void UpdateClients(Time now) {
+    if (has_clients_) UpdateClientsSlow(now);
+  }
+  void UpdateClientsSlow(Time now);
 
   void StartDaemon(Time now, int host);
   void CrashDaemon(Time now, int host);
