@@ -139,18 +139,23 @@ class StreamSink : public TraceSink {
  public:
   StreamSink(const std::vector<HostInfo>& hosts, Spill* json, TextReportWriter* text)
       : json_(hosts), spill_(json), text_(text) {
-    if (spill_) buffer_.reserve(kFlush + 4096);
+    if (spill_) buffer_.resize(kFlush);
   }
   void OnEvent(const TraceEvent& e) override {
     if (spill_) {
-      json_.Append(e, &buffer_);
-      if (buffer_.size() >= kFlush) Flush();
+      // Serialised in place into a buffer with room for the event.
+      const std::size_t need = json_.MaxBytes(e);
+      if (used_ + need > buffer_.size()) {
+        Flush();
+        if (need > buffer_.size()) buffer_.resize(need);
+      }
+      used_ = static_cast<std::size_t>(json_.Write(e, buffer_.data() + used_) - buffer_.data());
     }
     if (text_) text_->OnEvent(e);
   }
   void Flush() {
-    if (spill_ && !buffer_.empty()) spill_->Write(buffer_);
-    buffer_.clear();
+    if (spill_ && used_ > 0) spill_->Write(std::string_view(buffer_.data(), used_));
+    used_ = 0;
   }
   std::uint64_t count() const { return json_.count(); }
 
@@ -160,6 +165,7 @@ class StreamSink : public TraceSink {
   Spill* spill_;
   TextReportWriter* text_;
   std::string buffer_;
+  std::size_t used_ = 0;
 };
 
 // The scenario a job runs: the variant's (as RunVariant runs it).

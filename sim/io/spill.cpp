@@ -95,6 +95,15 @@ void Spill::SpillMemory() {
 }
 
 void Spill::Write(std::string_view data) {
+  if (fd_ >= 0 && memory_.empty() && data.size() >= memory_limit_ / 64) {
+    // Already in the file: a large piece goes there without another copy.
+    if (!error_.empty()) return;
+    if (!WriteAllFd(fd_, data))
+      error_ = std::string("cannot write a temporary file: ") + std::strerror(errno);
+    else
+      file_size_ += data.size();
+    return;
+  }
   memory_.append(data);
   if (memory_.size() >= memory_limit_) SpillMemory();
 }
@@ -123,7 +132,14 @@ bool Spill::ForEach(const std::function<void(std::string_view)>& fn) {
 }
 
 bool Spill::CopyTo(ByteSink& out, int indent) {
-  if (indent <= 0) return ForEach([&](std::string_view s) { out.Write(s); });
+  if (indent <= 0) {
+    // A spilled trace is gigabytes: file to file in the kernel if it can.
+    if (fd_ >= 0 && error_.empty() && out.CopyFromFile(fd_, 0, file_size_)) {
+      if (!memory_.empty()) out.Write(memory_);
+      return true;
+    }
+    return ForEach([&](std::string_view s) { out.Write(s); });
+  }
   const std::string pad(static_cast<std::size_t>(indent), ' ');
   return ForEach([&](std::string_view s) {
     // Newlines only separate JSON lines (strings have theirs escaped).
@@ -214,6 +230,49 @@ void StreamedFile::Write(std::string_view data) {
   if (!buffer_.empty() && !WriteAllFd(fd_, buffer_)) Fail(errno);
   buffer_.clear();
   if (error_.empty() && !WriteAllFd(fd_, data)) Fail(errno);
+}
+
+bool StreamedFile::CopyFromFile(int fd, std::uint64_t offset, std::uint64_t length) {
+  if (!error_.empty() || pending_ || fd_ < 0) return false;
+  if (!buffer_.empty() && !WriteAllFd(fd_, buffer_)) {
+    Fail(errno);
+    buffer_.clear();
+    return true;  // the error stands for the copy too
+  }
+  buffer_.clear();
+  auto in = static_cast<off_t>(offset);
+  while (length > 0) {
+    const ssize_t n = ::copy_file_range(fd, &in, fd_, nullptr, length, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      // Not supported here (another file system before Linux 5.3, ...): the
+      // rest through memory.
+      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+        std::string buf(kChunk, '\0');
+        while (length > 0) {
+          const ssize_t r =
+              ::pread(fd, buf.data(),
+                      static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, length)), in);
+          if (r < 0 && errno == EINTR) continue;
+          if (r <= 0) {
+            Fail(r < 0 ? errno : EIO);
+            return true;
+          }
+          if (!WriteAllFd(fd_, std::string_view(buf.data(), static_cast<std::size_t>(r)))) {
+            Fail(errno);
+            return true;
+          }
+          in += r;
+          length -= static_cast<std::uint64_t>(r);
+        }
+        return true;
+      }
+      Fail(n < 0 ? errno : EIO);
+      return true;
+    }
+    length -= static_cast<std::uint64_t>(n);
+  }
+  return true;
 }
 
 bool StreamedFile::Commit(std::string* error) {

@@ -26,6 +26,15 @@ class ByteSink {
  public:
   virtual ~ByteSink() = default;
   virtual void Write(std::string_view data) = 0;
+  // Writes `length` bytes of file `fd` from `offset` on, if this sink can do
+  // so without them passing through memory (copy_file_range); false (nothing
+  // written) otherwise.
+  virtual bool CopyFromFile(int fd, std::uint64_t offset, std::uint64_t length) {
+    (void)fd;
+    (void)offset;
+    (void)length;
+    return false;
+  }
 };
 
 // An std::ostream's bytes.
@@ -122,6 +131,7 @@ class StreamedFile : public ByteSink {
   // `spill_dir`: where a device's bytes wait (a temporary directory).
   void Open(const std::string& path, const std::string& spill_dir);
   void Write(std::string_view data) override;
+  bool CopyFromFile(int fd, std::uint64_t offset, std::uint64_t length) override;
   // Where temporary files beside the output go (its directory), or "" for
   // a device or pipe.
   const std::string& directory() const { return dir_; }

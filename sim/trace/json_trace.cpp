@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <limits>
 #include <map>
@@ -915,7 +916,8 @@ namespace {
 // replaced). Printable ASCII other than '"' and '\\' goes through as it is
 // (0x7f too: nlohmann escapes it only with ensure_ascii); anything else is
 // left to nlohmann itself, so that the bytes cannot differ.
-void AppendQuoted(std::string_view s, std::string* out) {
+template <typename Out>
+void AppendQuoted(std::string_view s, Out* out) {
   bool plain = true;
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
@@ -930,8 +932,8 @@ void AppendQuoted(std::string_view s, std::string* out) {
     out->push_back('"');
     return;
   }
-  out->append(
-      ordered_json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  out->append(std::string_view(
+      ordered_json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
 }
 
 std::string Quoted(std::string_view s) {
@@ -940,10 +942,11 @@ std::string Quoted(std::string_view s) {
   return out;
 }
 
-void AppendInt(std::int64_t v, std::string* out) {
+template <typename Out>
+void AppendInt(std::int64_t v, Out* out) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out->append(buf, static_cast<std::size_t>(r.ptr - buf));
+  out->append(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
 }
 
 // The quoted names of an enum's values (they are few and dense, as in
@@ -972,7 +975,8 @@ const std::string& ReasonQuoted(vrrp::Reason r) {
 }
 
 // Ipv4::ToString, quoted, without a string of its own.
-void AppendAddress(vrrp::Ipv4 a, std::string* out) {
+template <typename Out>
+void AppendAddress(vrrp::Ipv4 a, Out* out) {
   char buf[18];
   char* p = buf;
   *p++ = '"';
@@ -981,13 +985,31 @@ void AppendAddress(vrrp::Ipv4 a, std::string* out) {
     if (shift) *p++ = '.';
   }
   *p++ = '"';
-  out->append(buf, static_cast<std::size_t>(p - buf));
+  out->append(std::string_view(buf, static_cast<std::size_t>(p - buf)));
 }
 
 // A literal's bytes, without measuring it at run time.
+template <typename Out, std::size_t N>
+void Lit(Out* out, const char (&s)[N]) {
+  out->append(std::string_view(s, N - 1));
+}
+
+// Bytes written at a cursor with room enough (TraceEventJson::MaxBytes):
+// no capacity check per piece, and a literal's memcpy has a constant size.
+struct RawOut {
+  char* p;
+  [[gnu::always_inline]] void append(std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  }
+  [[gnu::always_inline]] void push_back(char c) { *p++ = c; }
+};
+
+// A literal at a cursor: a copy of constant size, a few moves once inlined.
 template <std::size_t N>
-void Lit(std::string* out, const char (&s)[N]) {
-  out->append(s, N - 1);
+[[gnu::always_inline]] inline void Lit(RawOut* out, const char (&s)[N]) {
+  std::memcpy(out->p, s, N - 1);
+  out->p += N - 1;
 }
 
 // Keys at the indentation of a single run's event members (three spaces).
@@ -998,12 +1020,33 @@ void Lit(std::string* out, const char (&s)[N]) {
 TraceEventJson::TraceEventJson(const std::vector<HostInfo>& hosts) {
   for (const auto& h : hosts) {
     hosts_.push_back(Quoted(h.name));
+    max_name_ = std::max(max_name_, hosts_.back().size());
     instances_.emplace_back();
-    for (const auto& i : h.instances) instances_.back().push_back(Quoted(i));
+    for (const auto& i : h.instances) {
+      instances_.back().push_back(Quoted(i));
+      max_name_ = std::max(max_name_, instances_.back().back().size());
+    }
   }
 }
 
 void TraceEventJson::Append(const TraceEvent& e, std::string* out) {
+  const std::size_t old = out->size();
+  out->resize(old + MaxBytes(e));
+  char* end = Write(e, out->data() + old);
+  out->resize(static_cast<std::size_t>(end - out->data()));
+}
+
+std::size_t TraceEventJson::MaxBytes(const TraceEvent& e) const {
+  // Keys, punctuation and numbers of the longest event (a transition: ten
+  // members) are well under 1 KiB; a name is written at most twice (host and
+  // peer), an escaped byte takes at most 6 ("\u00XX"; U+FFFD for an
+  // invalid one takes 3).
+  return 1024 + 2 * max_name_ + 6 * e.detail.size();
+}
+
+char* TraceEventJson::Write(const TraceEvent& e, char* at) {
+  RawOut raw{at};
+  RawOut* out = &raw;
   static const std::string kEmpty = "\"\"";
   // EventJson's HostName / InstanceName: "" when out of range.
   auto host = [&](int h) -> const std::string& {
@@ -1023,40 +1066,40 @@ void TraceEventJson::Append(const TraceEvent& e, std::string* out) {
   Lit(out, VSIM_KEY("t"));
   AppendInt(e.t, out);
   Lit(out, "," VSIM_KEY("kind"));
-  out->append(KindQuoted(e.kind));
+  out->append(std::string_view(KindQuoted(e.kind)));
   if (e.host >= 0) {
     Lit(out, "," VSIM_KEY("host"));
-    out->append(host(e.host));
+    out->append(std::string_view(host(e.host)));
   }
   // The members in EventJson's order.
   switch (e.kind) {
     case TraceKind::kTransition:
       Lit(out, "," VSIM_KEY("instance"));
-      out->append(instance(e.host, e.instance));
+      out->append(std::string_view(instance(e.host, e.instance)));
       Lit(out, "," VSIM_KEY("vrid"));
       AppendInt(e.vrid, out);
       Lit(out, "," VSIM_KEY("from"));
-      out->append(StateQuoted(e.from));
+      out->append(std::string_view(StateQuoted(e.from)));
       Lit(out, "," VSIM_KEY("to"));
-      out->append(StateQuoted(e.to));
+      out->append(std::string_view(StateQuoted(e.to)));
       Lit(out, "," VSIM_KEY("priority"));
       AppendInt(e.priority, out);
       Lit(out, "," VSIM_KEY("reason"));
-      out->append(ReasonQuoted(e.reason));
+      out->append(std::string_view(ReasonQuoted(e.reason)));
       break;
     case TraceKind::kGroupTransition:
       Lit(out, "," VSIM_KEY("group"));
       AppendInt(e.instance, out);
       Lit(out, "," VSIM_KEY("from"));
-      out->append(StateQuoted(e.from));
+      out->append(std::string_view(StateQuoted(e.from)));
       Lit(out, "," VSIM_KEY("to"));
-      out->append(StateQuoted(e.to));
+      out->append(std::string_view(StateQuoted(e.to)));
       Lit(out, "," VSIM_KEY("reason"));
-      out->append(ReasonQuoted(e.reason));
+      out->append(std::string_view(ReasonQuoted(e.reason)));
       break;
     case TraceKind::kPriority:
       Lit(out, "," VSIM_KEY("instance"));
-      out->append(instance(e.host, e.instance));
+      out->append(std::string_view(instance(e.host, e.instance)));
       Lit(out, "," VSIM_KEY("vrid"));
       AppendInt(e.vrid, out);
       Lit(out, "," VSIM_KEY("from"));
@@ -1069,7 +1112,7 @@ void TraceEventJson::Append(const TraceEvent& e, std::string* out) {
     case TraceKind::kGarp:
       if (e.instance >= 0) {
         Lit(out, "," VSIM_KEY("instance"));
-        out->append(instance(e.host, e.instance));
+        out->append(std::string_view(instance(e.host, e.instance)));
       }
       Lit(out, "," VSIM_KEY("vrid"));
       AppendInt(e.vrid, out);
@@ -1079,7 +1122,7 @@ void TraceEventJson::Append(const TraceEvent& e, std::string* out) {
     case TraceKind::kAdvertSent:
       if (e.instance >= 0) {
         Lit(out, "," VSIM_KEY("instance"));
-        out->append(instance(e.host, e.instance));
+        out->append(std::string_view(instance(e.host, e.instance)));
       }
       Lit(out, "," VSIM_KEY("vrid"));
       AppendInt(e.vrid, out);
@@ -1096,7 +1139,7 @@ void TraceEventJson::Append(const TraceEvent& e, std::string* out) {
       AppendInt(e.priority, out);
       if (e.peer_host >= 0) {
         Lit(out, "," VSIM_KEY("peer"));
-        out->append(host(e.peer_host));
+        out->append(std::string_view(host(e.peer_host)));
       }
       break;
     case TraceKind::kScriptResult:
@@ -1109,7 +1152,7 @@ void TraceEventJson::Append(const TraceEvent& e, std::string* out) {
     case TraceKind::kOperation:
       if (e.peer_host >= 0) {
         Lit(out, "," VSIM_KEY("peer"));
-        out->append(host(e.peer_host));
+        out->append(std::string_view(host(e.peer_host)));
       }
       break;
     case TraceKind::kClientView:
@@ -1117,7 +1160,7 @@ void TraceEventJson::Append(const TraceEvent& e, std::string* out) {
       AppendAddress(e.addr, out);
       Lit(out, "," VSIM_KEY("reaches"));
       if (e.peer_host >= 0)
-        out->append(host(e.peer_host));
+        out->append(std::string_view(host(e.peer_host)));
       else
         Lit(out, "null");
       break;
@@ -1125,7 +1168,7 @@ void TraceEventJson::Append(const TraceEvent& e, std::string* out) {
     case TraceKind::kLog:
       if (e.instance >= 0) {
         Lit(out, "," VSIM_KEY("instance"));
-        out->append(instance(e.host, e.instance));
+        out->append(std::string_view(instance(e.host, e.instance)));
       }
       break;
   }
@@ -1134,6 +1177,7 @@ void TraceEventJson::Append(const TraceEvent& e, std::string* out) {
     AppendQuoted(e.detail, out);
   }
   Lit(out, "\n  }");
+  return raw.p;
 }
 
 #undef VSIM_KEY

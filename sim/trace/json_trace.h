@@ -57,9 +57,14 @@ class TraceEventJson {
   // Appends `e` as an element of a single run's "events" array: "\n" before
   // the first, ",\n" before the others.
   void Append(const TraceEvent& e, std::string* out);
+  // The same into a buffer with room for MaxBytes(e) at `at`: returns the
+  // end of what it wrote.
+  std::size_t MaxBytes(const TraceEvent& e) const;
+  char* Write(const TraceEvent& e, char* at);
   std::uint64_t count() const { return count_; }
 
  private:
+  std::size_t max_name_ = 2;                         // the longest quoted host or instance name
   std::vector<std::string> hosts_;                   // quoted, escaped
   std::vector<std::vector<std::string>> instances_;  // [host][instance], quoted
   std::uint64_t count_ = 0;

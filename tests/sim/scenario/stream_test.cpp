@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
+#include "sim/io/file_io.h"
 #include "sim/io/spill.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
@@ -213,6 +214,29 @@ TEST(StreamedFile, RenamesIntoPlaceAtCommitAndReportsErrorsThen) {
   std::fclose(fp);
   EXPECT_EQ(std::string(buf, n), "hello world\n");
   std::remove(path.c_str());
+
+  // A spilled file copied in the kernel (copy_file_range), between writes.
+  {
+    Spill spill(dir, 16);
+    std::string all;
+    for (int i = 0; i < 1000; ++i) {
+      const std::string piece = "event " + std::to_string(i) + "\n";
+      spill.Write(piece);
+      all += piece;
+    }
+    ASSERT_TRUE(spill.spilled());
+    StreamedFile f;
+    f.Open(path, dir);
+    f.Write("head\n");
+    ASSERT_TRUE(spill.CopyTo(f));
+    f.Write("tail\n");
+    std::string error;
+    ASSERT_TRUE(f.Commit(&error)) << error;
+    std::string back;
+    ASSERT_TRUE(ReadRegularFile(path, 1 << 20, &back, &error)) << error;
+    EXPECT_EQ(back, "head\n" + all + "tail\n");
+    std::remove(path.c_str());
+  }
 
   StreamedFile bad;
   bad.Open(dir, dir);  // a directory
