@@ -1005,6 +1005,20 @@ struct RawOut {
   [[gnu::always_inline]] void push_back(char c) { *p++ = c; }
 };
 
+[[gnu::always_inline]] inline void AppendInt(std::int64_t v, RawOut* out) {
+  out->p = std::to_chars(out->p, out->p + 24, v).ptr;
+}
+
+// A name at a cursor: `padded` is followed by at least 32 readable bytes
+// (TraceEventJson's arena), so a short one is one copy of constant size.
+[[gnu::always_inline]] inline void AppendName(const char* padded, std::uint32_t size, RawOut* out) {
+  if (size <= 32)
+    std::memcpy(out->p, padded, 32);
+  else
+    std::memcpy(out->p, padded, size);
+  out->p += size;
+}
+
 // A literal at a cursor: a copy of constant size, a few moves once inlined.
 template <std::size_t N>
 [[gnu::always_inline]] inline void Lit(RawOut* out, const char (&s)[N]) {
@@ -1018,13 +1032,24 @@ template <std::size_t N>
 }  // namespace
 
 TraceEventJson::TraceEventJson(const std::vector<HostInfo>& hosts) {
+  auto add = [&](const std::string& quoted) {
+    names_.push_back(
+        {static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(quoted.size())});
+    arena_ += quoted;
+    arena_.append(32, '\0');  // AppendName reads 32 bytes
+    max_name_ = std::max(max_name_, quoted.size());
+  };
+  add("\"\"");  // names_[0]: a name out of range
+  for (int k = 0; k < 64; ++k) add(KindQuoted(static_cast<TraceKind>(k)));
+  for (int k = 0; k < 64; ++k) add(StateQuoted(static_cast<vrrp::State>(k)));
+  for (int k = 0; k < 64; ++k) add(ReasonQuoted(static_cast<vrrp::Reason>(k)));
   for (const auto& h : hosts) {
-    hosts_.push_back(Quoted(h.name));
-    max_name_ = std::max(max_name_, hosts_.back().size());
-    instances_.emplace_back();
+    host_name_.push_back(names_.size());
+    add(Quoted(h.name));
+    instance_name_.emplace_back();
     for (const auto& i : h.instances) {
-      instances_.back().push_back(Quoted(i));
-      max_name_ = std::max(max_name_, instances_.back().back().size());
+      instance_name_.back().push_back(names_.size());
+      add(Quoted(i));
     }
   }
 }
@@ -1047,17 +1072,21 @@ std::size_t TraceEventJson::MaxBytes(const TraceEvent& e) const {
 char* TraceEventJson::Write(const TraceEvent& e, char* at) {
   RawOut raw{at};
   RawOut* out = &raw;
-  static const std::string kEmpty = "\"\"";
-  // EventJson's HostName / InstanceName: "" when out of range.
-  auto host = [&](int h) -> const std::string& {
-    return h >= 0 && h < static_cast<int>(hosts_.size()) ? hosts_[static_cast<std::size_t>(h)]
-                                                         : kEmpty;
+  auto name = [&](std::size_t index) __attribute__((always_inline)) {
+    const Name& n = names_[index];
+    AppendName(arena_.data() + n.offset, n.size, out);
   };
-  auto instance = [&](int h, int i) -> const std::string& {
-    if (h >= 0 && h < static_cast<int>(instances_.size()) && i >= 0 &&
-        i < static_cast<int>(instances_[static_cast<std::size_t>(h)].size()))
-      return instances_[static_cast<std::size_t>(h)][static_cast<std::size_t>(i)];
-    return kEmpty;
+  // EventJson's HostName / InstanceName: "" when out of range.
+  auto host = [&](int h) __attribute__((always_inline)) {
+    name(h >= 0 && h < static_cast<int>(host_name_.size()) ? host_name_[static_cast<std::size_t>(h)]
+                                                           : 0);
+  };
+  auto instance = [&](int h, int i) {
+    if (h >= 0 && h < static_cast<int>(instance_name_.size()) && i >= 0 &&
+        i < static_cast<int>(instance_name_[static_cast<std::size_t>(h)].size()))
+      name(instance_name_[static_cast<std::size_t>(h)][static_cast<std::size_t>(i)]);
+    else
+      name(0);
   };
   if (count_++ == 0)
     Lit(out, "\n  {");
@@ -1066,40 +1095,40 @@ char* TraceEventJson::Write(const TraceEvent& e, char* at) {
   Lit(out, VSIM_KEY("t"));
   AppendInt(e.t, out);
   Lit(out, "," VSIM_KEY("kind"));
-  out->append(std::string_view(KindQuoted(e.kind)));
+  name(1 + (static_cast<std::size_t>(e.kind) & 63));
   if (e.host >= 0) {
     Lit(out, "," VSIM_KEY("host"));
-    out->append(std::string_view(host(e.host)));
+    host(e.host);
   }
   // The members in EventJson's order.
   switch (e.kind) {
     case TraceKind::kTransition:
       Lit(out, "," VSIM_KEY("instance"));
-      out->append(std::string_view(instance(e.host, e.instance)));
+      instance(e.host, e.instance);
       Lit(out, "," VSIM_KEY("vrid"));
       AppendInt(e.vrid, out);
       Lit(out, "," VSIM_KEY("from"));
-      out->append(std::string_view(StateQuoted(e.from)));
+      name(65 + (static_cast<std::size_t>(e.from) & 63));
       Lit(out, "," VSIM_KEY("to"));
-      out->append(std::string_view(StateQuoted(e.to)));
+      name(65 + (static_cast<std::size_t>(e.to) & 63));
       Lit(out, "," VSIM_KEY("priority"));
       AppendInt(e.priority, out);
       Lit(out, "," VSIM_KEY("reason"));
-      out->append(std::string_view(ReasonQuoted(e.reason)));
+      name(129 + (static_cast<std::size_t>(e.reason) & 63));
       break;
     case TraceKind::kGroupTransition:
       Lit(out, "," VSIM_KEY("group"));
       AppendInt(e.instance, out);
       Lit(out, "," VSIM_KEY("from"));
-      out->append(std::string_view(StateQuoted(e.from)));
+      name(65 + (static_cast<std::size_t>(e.from) & 63));
       Lit(out, "," VSIM_KEY("to"));
-      out->append(std::string_view(StateQuoted(e.to)));
+      name(65 + (static_cast<std::size_t>(e.to) & 63));
       Lit(out, "," VSIM_KEY("reason"));
-      out->append(std::string_view(ReasonQuoted(e.reason)));
+      name(129 + (static_cast<std::size_t>(e.reason) & 63));
       break;
     case TraceKind::kPriority:
       Lit(out, "," VSIM_KEY("instance"));
-      out->append(std::string_view(instance(e.host, e.instance)));
+      instance(e.host, e.instance);
       Lit(out, "," VSIM_KEY("vrid"));
       AppendInt(e.vrid, out);
       Lit(out, "," VSIM_KEY("from"));
@@ -1112,7 +1141,7 @@ char* TraceEventJson::Write(const TraceEvent& e, char* at) {
     case TraceKind::kGarp:
       if (e.instance >= 0) {
         Lit(out, "," VSIM_KEY("instance"));
-        out->append(std::string_view(instance(e.host, e.instance)));
+        instance(e.host, e.instance);
       }
       Lit(out, "," VSIM_KEY("vrid"));
       AppendInt(e.vrid, out);
@@ -1122,7 +1151,7 @@ char* TraceEventJson::Write(const TraceEvent& e, char* at) {
     case TraceKind::kAdvertSent:
       if (e.instance >= 0) {
         Lit(out, "," VSIM_KEY("instance"));
-        out->append(std::string_view(instance(e.host, e.instance)));
+        instance(e.host, e.instance);
       }
       Lit(out, "," VSIM_KEY("vrid"));
       AppendInt(e.vrid, out);
@@ -1139,7 +1168,7 @@ char* TraceEventJson::Write(const TraceEvent& e, char* at) {
       AppendInt(e.priority, out);
       if (e.peer_host >= 0) {
         Lit(out, "," VSIM_KEY("peer"));
-        out->append(std::string_view(host(e.peer_host)));
+        host(e.peer_host);
       }
       break;
     case TraceKind::kScriptResult:
@@ -1152,7 +1181,7 @@ char* TraceEventJson::Write(const TraceEvent& e, char* at) {
     case TraceKind::kOperation:
       if (e.peer_host >= 0) {
         Lit(out, "," VSIM_KEY("peer"));
-        out->append(std::string_view(host(e.peer_host)));
+        host(e.peer_host);
       }
       break;
     case TraceKind::kClientView:
@@ -1160,7 +1189,7 @@ char* TraceEventJson::Write(const TraceEvent& e, char* at) {
       AppendAddress(e.addr, out);
       Lit(out, "," VSIM_KEY("reaches"));
       if (e.peer_host >= 0)
-        out->append(std::string_view(host(e.peer_host)));
+        host(e.peer_host);
       else
         Lit(out, "null");
       break;
@@ -1168,7 +1197,7 @@ char* TraceEventJson::Write(const TraceEvent& e, char* at) {
     case TraceKind::kLog:
       if (e.instance >= 0) {
         Lit(out, "," VSIM_KEY("instance"));
-        out->append(std::string_view(instance(e.host, e.instance)));
+        instance(e.host, e.instance);
       }
       break;
   }

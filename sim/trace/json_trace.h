@@ -64,9 +64,16 @@ class TraceEventJson {
   std::uint64_t count() const { return count_; }
 
  private:
-  std::size_t max_name_ = 2;                         // the longest quoted host or instance name
-  std::vector<std::string> hosts_;                   // quoted, escaped
-  std::vector<std::vector<std::string>> instances_;  // [host][instance], quoted
+  std::size_t max_name_ = 2;  // the longest quoted host or instance name
+  // Every quoted name (kinds, states, reasons, hosts, instances), each
+  // followed by 32 bytes of padding: a short one is copied in one piece.
+  struct Name {
+    std::uint32_t offset, size;
+  };
+  std::string arena_;
+  std::vector<Name> names_;
+  std::vector<std::size_t> host_name_;                   // index in names_
+  std::vector<std::vector<std::size_t>> instance_name_;  // [host][instance]
   std::uint64_t count_ = 0;
 };
 
