@@ -172,6 +172,7 @@ class StreamSink : public TraceSink {
 struct JobScenario {
   std::optional<Scenario> variant_scenario;
   const Scenario* sc;
+  JobScenario(const JobScenario&) = delete;  // `sc` may point into itself
   JobScenario(const Scenario& scenario, const Variant* variant) : sc(&scenario) {
     if (variant) {
       variant_scenario = VariantScenario(scenario, *variant);
