@@ -207,6 +207,9 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--check-determinism", run.check_determinism,
                     "Run each scenario twice and compare the trace hashes");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Leave out the timeline");
+  run_cmd
+      ->add_option("-j,--jobs", run.jobs, "Runs at once (default: every core; output as with -j 1)")
+      ->check(Exact(1, 1024));
   run_cmd->add_flag("--strict", run.strict,
                     "Exit 2 when a node configuration has a keepalived error (a value ignored "
                     "or defaulted), not only a fatal one; the scenarios still run");

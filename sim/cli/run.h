@@ -22,6 +22,7 @@ struct RunCommandOptions {
   bool quiet = false;    // no timeline, only metrics and expectations
   std::string variant;   // run this matrix variant instead of the base run ("all": every one)
   bool strict = false;   // a node configuration error (not only a fatal one) is bad input
+  int jobs = 0;          // runs at once; 0 = every core. Output is the same for every value.
 };
 
 // Exit status: 0 every expectation passed, 1 an expectation failed (or the

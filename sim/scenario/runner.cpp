@@ -18,18 +18,20 @@ namespace {
 
 // Keeps the run's trace events (unless `out` is null) and counts them: the
 // steady-state skip needs to know that nothing was recorded in a period.
+// Keeps only the kinds in `keep` (RunOptions::keep_kinds), but counts all.
 struct Recorder : TraceSink {
   std::vector<TraceEvent>* out;
+  std::uint32_t keep = ~std::uint32_t{0};
   std::uint64_t count = 0;
   explicit Recorder(std::vector<TraceEvent>* o) : out(o) {}
   Recorder(const Recorder&) = delete;
   void OnEvent(const TraceEvent& e) override {
     ++count;
-    if (out) out->push_back(e);
+    if (out && (keep & TraceKindBit(e.kind))) out->push_back(e);
   }
   void TakeEvent(TraceEvent&& e) override {
     ++count;
-    if (out) out->push_back(std::move(e));
+    if (out && (keep & TraceKindBit(e.kind))) out->push_back(std::move(e));
   }
 };
 
@@ -131,6 +133,7 @@ struct ScenarioRun::Impl {
   // Points the simulation's observers at this run's own.
   void Attach() {
     recorder.out = options.record_events ? &result.events : nullptr;
+    recorder.keep = options.keep_kinds;
     sim.AddSink(&split);
     sim.AddSink(&recorder);  // last: it takes each event (TraceSink::TakeEvent)
     if (want_connectivity) sim.SetAfterOperation([this](Time t) { SampleConnectivity(t); });
@@ -440,6 +443,7 @@ void ScenarioRun::RunUntil(Time until) { impl_->sim.RunUntil(until); }
 void ScenarioRun::RunToEnd(Time end) { impl_->RunToEnd(end); }
 void ScenarioRun::AddSink(TraceSink* sink) { impl_->sim.AddSink(sink); }
 const Simulation& ScenarioRun::simulation() const { return impl_->sim; }
+const RunResult& ScenarioRun::partial() const { return impl_->result; }
 Time ScenarioRun::now() const { return impl_->sim.now(); }
 
 bool ScenarioRun::Reseed(std::uint64_t seed) {

@@ -14,6 +14,7 @@
 #include "engine/time.h"
 #include "sim/scenario/run_result.h"
 #include "sim/scenario/scenario.h"
+#include "sim/world/trace_event.h"
 
 namespace vsim {
 
@@ -39,7 +40,23 @@ struct RunOptions {
   // expectations need them). Off: they only reach the run's sinks
   // (exhaustive exploration observes a run with monitors of its own).
   bool record_events = true;
+  // Which of them RunResult::events keeps: bit (1 << TraceKind). The
+  // others still reach every sink (and count for the steady-state skip).
+  // `vrrpsim run` streams every event to its outputs and keeps only
+  // kStateEventKinds, which is all that metrics, expectations, the split-
+  // brain detector and the end of the reports read: memory then grows with
+  // state changes, not with adverts, drops, scripts or logs.
+  std::uint32_t keep_kinds = ~std::uint32_t{0};
 };
+
+constexpr std::uint32_t TraceKindBit(TraceKind k) {
+  return std::uint32_t{1} << static_cast<int>(k);
+}
+inline constexpr std::uint32_t kStateEventKinds =
+    TraceKindBit(TraceKind::kOperation) | TraceKindBit(TraceKind::kTransition) |
+    TraceKindBit(TraceKind::kGroupTransition) | TraceKindBit(TraceKind::kPriority) |
+    TraceKindBit(TraceKind::kVipAdded) | TraceKindBit(TraceKind::kVipRemoved) |
+    TraceKindBit(TraceKind::kGarp) | TraceKindBit(TraceKind::kClientView);
 
 // A run in progress: a scenario's world, its observers and what they have
 // seen so far. A copy is a snapshot that goes on independently, exactly as
@@ -97,6 +114,9 @@ class ScenarioRun {
   // the run does not carry it: the copier attaches its own.
   void AddSink(TraceSink* sink);
   const Simulation& simulation() const;
+  // The result so far: scenario, file, seed, duration and hosts are set from
+  // the start (a streaming writer's header), events as kept.
+  const RunResult& partial() const;
 
   // Runs to the end of `sc` (its duration) and evaluates its metrics and
   // expectations. The run is over afterwards.

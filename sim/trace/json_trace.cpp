@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <limits>
 #include <map>
@@ -118,7 +120,7 @@ ordered_json EventJson(const RunResult& run, const TraceEvent& e) {
   return j;
 }
 
-ordered_json RunJson(const RunResult& run) {
+ordered_json RunJson(const RunResult& run, bool with_events = true) {
   ordered_json j;
   j["scenario"] = run.scenario;
   j["file"] = run.file;
@@ -142,7 +144,8 @@ ordered_json RunJson(const RunResult& run) {
   }
   j["hosts"] = hosts;
   ordered_json events = ordered_json::array();
-  for (const auto& e : run.events) events.push_back(EventJson(run, e));
+  if (with_events)
+    for (const auto& e : run.events) events.push_back(EventJson(run, e));
   j["events"] = events;
   ordered_json sb = ordered_json::array();
   for (const auto& iv : run.split_brain) {
@@ -904,5 +907,335 @@ TraceRead ReadTraceJson(const std::string& text, const std::string& filename) {
 }
 
 std::uint64_t TraceHash(const RunResult& run) { return Fnv1a64(TraceJson(run)); }
+
+// --- streaming ---------------------------------------------------------------
+
+namespace {
+
+// A string as nlohmann's dump writes it (ensure_ascii off, invalid UTF-8
+// replaced). Printable ASCII other than '"' and '\\' goes through as it is
+// (0x7f too: nlohmann escapes it only with ensure_ascii); anything else is
+// left to nlohmann itself, so that the bytes cannot differ.
+template <typename Out>
+void AppendQuoted(std::string_view s, Out* out) {
+  bool plain = true;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u > 0x7f || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out->push_back('"');
+    out->append(s);
+    out->push_back('"');
+    return;
+  }
+  out->append(std::string_view(
+      ordered_json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+}
+
+std::string Quoted(std::string_view s) {
+  std::string out;
+  AppendQuoted(s, &out);
+  return out;
+}
+
+template <typename Out>
+void AppendInt(std::int64_t v, Out* out) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+}
+
+// The quoted names of an enum's values (they are few and dense, as in
+// ParseEnum), built once.
+template <typename NameFn>
+std::vector<std::string> QuotedNames(NameFn name) {
+  std::vector<std::string> out;
+  for (int i = 0; i < 64; ++i) out.push_back(Quoted(name(i)));
+  return out;
+}
+
+const std::string& KindQuoted(TraceKind k) {
+  static const std::vector<std::string> names =
+      QuotedNames([](int i) { return TraceKindName(static_cast<TraceKind>(i)); });
+  return names[static_cast<std::size_t>(k) & 63];
+}
+const std::string& StateQuoted(vrrp::State s) {
+  static const std::vector<std::string> names =
+      QuotedNames([](int i) { return vrrp::StateName(static_cast<vrrp::State>(i)); });
+  return names[static_cast<std::size_t>(s) & 63];
+}
+const std::string& ReasonQuoted(vrrp::Reason r) {
+  static const std::vector<std::string> names =
+      QuotedNames([](int i) { return vrrp::ReasonName(static_cast<vrrp::Reason>(i)); });
+  return names[static_cast<std::size_t>(r) & 63];
+}
+
+// Ipv4::ToString, quoted, without a string of its own.
+template <typename Out>
+void AppendAddress(vrrp::Ipv4 a, Out* out) {
+  char buf[18];
+  char* p = buf;
+  *p++ = '"';
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    p = std::to_chars(p, buf + sizeof buf, (a.value >> shift) & 0xff).ptr;
+    if (shift) *p++ = '.';
+  }
+  *p++ = '"';
+  out->append(std::string_view(buf, static_cast<std::size_t>(p - buf)));
+}
+
+// A literal's bytes, without measuring it at run time.
+template <typename Out, std::size_t N>
+void Lit(Out* out, const char (&s)[N]) {
+  out->append(std::string_view(s, N - 1));
+}
+
+// Bytes written at a cursor with room enough (TraceEventJson::MaxBytes):
+// no capacity check per piece, and a literal's memcpy has a constant size.
+struct RawOut {
+  char* p;
+  [[gnu::always_inline]] void append(std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  }
+  [[gnu::always_inline]] void push_back(char c) { *p++ = c; }
+};
+
+[[gnu::always_inline]] inline void AppendInt(std::int64_t v, RawOut* out) {
+  out->p = std::to_chars(out->p, out->p + 24, v).ptr;
+}
+
+// A name at a cursor: `padded` is followed by at least 32 readable bytes
+// (TraceEventJson's arena), so a short one is one copy of constant size.
+[[gnu::always_inline]] inline void AppendName(const char* padded, std::uint32_t size, RawOut* out) {
+  if (size <= 32)
+    std::memcpy(out->p, padded, 32);
+  else
+    std::memcpy(out->p, padded, size);
+  out->p += size;
+}
+
+// A literal at a cursor: a copy of constant size, a few moves once inlined.
+template <std::size_t N>
+[[gnu::always_inline]] inline void Lit(RawOut* out, const char (&s)[N]) {
+  std::memcpy(out->p, s, N - 1);
+  out->p += N - 1;
+}
+
+// Keys at the indentation of a single run's event members (three spaces).
+#define VSIM_KEY(k) "\n   \"" k "\": "
+
+}  // namespace
+
+TraceEventJson::TraceEventJson(const std::vector<HostInfo>& hosts) {
+  auto add = [&](const std::string& quoted) {
+    names_.push_back(
+        {static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(quoted.size())});
+    arena_ += quoted;
+    arena_.append(32, '\0');  // AppendName reads 32 bytes
+    max_name_ = std::max(max_name_, quoted.size());
+  };
+  add("\"\"");  // names_[0]: a name out of range
+  for (int k = 0; k < 64; ++k) add(KindQuoted(static_cast<TraceKind>(k)));
+  for (int k = 0; k < 64; ++k) add(StateQuoted(static_cast<vrrp::State>(k)));
+  for (int k = 0; k < 64; ++k) add(ReasonQuoted(static_cast<vrrp::Reason>(k)));
+  for (const auto& h : hosts) {
+    host_name_.push_back(names_.size());
+    add(Quoted(h.name));
+    instance_name_.emplace_back();
+    for (const auto& i : h.instances) {
+      instance_name_.back().push_back(names_.size());
+      add(Quoted(i));
+    }
+  }
+}
+
+void TraceEventJson::Append(const TraceEvent& e, std::string* out) {
+  const std::size_t old = out->size();
+  out->resize(old + MaxBytes(e));
+  char* end = Write(e, out->data() + old);
+  out->resize(static_cast<std::size_t>(end - out->data()));
+}
+
+std::size_t TraceEventJson::MaxBytes(const TraceEvent& e) const {
+  // Keys, punctuation and numbers of the longest event (a transition: ten
+  // members) are well under 1 KiB; a name is written at most twice (host and
+  // peer), an escaped byte takes at most 6 ("\u00XX"; U+FFFD for an
+  // invalid one takes 3).
+  return 1024 + 2 * max_name_ + 6 * e.detail.size();
+}
+
+char* TraceEventJson::Write(const TraceEvent& e, char* at) {
+  RawOut raw{at};
+  RawOut* out = &raw;
+  auto name = [&](std::size_t index) __attribute__((always_inline)) {
+    const Name& n = names_[index];
+    AppendName(arena_.data() + n.offset, n.size, out);
+  };
+  // EventJson's HostName / InstanceName: "" when out of range.
+  auto host = [&](int h) __attribute__((always_inline)) {
+    name(h >= 0 && h < static_cast<int>(host_name_.size()) ? host_name_[static_cast<std::size_t>(h)]
+                                                           : 0);
+  };
+  auto instance = [&](int h, int i) {
+    if (h >= 0 && h < static_cast<int>(instance_name_.size()) && i >= 0 &&
+        i < static_cast<int>(instance_name_[static_cast<std::size_t>(h)].size()))
+      name(instance_name_[static_cast<std::size_t>(h)][static_cast<std::size_t>(i)]);
+    else
+      name(0);
+  };
+  if (count_++ == 0)
+    Lit(out, "\n  {");
+  else
+    Lit(out, ",\n  {");
+  Lit(out, VSIM_KEY("t"));
+  AppendInt(e.t, out);
+  Lit(out, "," VSIM_KEY("kind"));
+  name(1 + (static_cast<std::size_t>(e.kind) & 63));
+  if (e.host >= 0) {
+    Lit(out, "," VSIM_KEY("host"));
+    host(e.host);
+  }
+  // The members in EventJson's order.
+  switch (e.kind) {
+    case TraceKind::kTransition:
+      Lit(out, "," VSIM_KEY("instance"));
+      instance(e.host, e.instance);
+      Lit(out, "," VSIM_KEY("vrid"));
+      AppendInt(e.vrid, out);
+      Lit(out, "," VSIM_KEY("from"));
+      name(65 + (static_cast<std::size_t>(e.from) & 63));
+      Lit(out, "," VSIM_KEY("to"));
+      name(65 + (static_cast<std::size_t>(e.to) & 63));
+      Lit(out, "," VSIM_KEY("priority"));
+      AppendInt(e.priority, out);
+      Lit(out, "," VSIM_KEY("reason"));
+      name(129 + (static_cast<std::size_t>(e.reason) & 63));
+      break;
+    case TraceKind::kGroupTransition:
+      Lit(out, "," VSIM_KEY("group"));
+      AppendInt(e.instance, out);
+      Lit(out, "," VSIM_KEY("from"));
+      name(65 + (static_cast<std::size_t>(e.from) & 63));
+      Lit(out, "," VSIM_KEY("to"));
+      name(65 + (static_cast<std::size_t>(e.to) & 63));
+      Lit(out, "," VSIM_KEY("reason"));
+      name(129 + (static_cast<std::size_t>(e.reason) & 63));
+      break;
+    case TraceKind::kPriority:
+      Lit(out, "," VSIM_KEY("instance"));
+      instance(e.host, e.instance);
+      Lit(out, "," VSIM_KEY("vrid"));
+      AppendInt(e.vrid, out);
+      Lit(out, "," VSIM_KEY("from"));
+      AppendInt(e.value, out);
+      Lit(out, "," VSIM_KEY("priority"));
+      AppendInt(e.priority, out);
+      break;
+    case TraceKind::kVipAdded:
+    case TraceKind::kVipRemoved:
+    case TraceKind::kGarp:
+      if (e.instance >= 0) {
+        Lit(out, "," VSIM_KEY("instance"));
+        instance(e.host, e.instance);
+      }
+      Lit(out, "," VSIM_KEY("vrid"));
+      AppendInt(e.vrid, out);
+      Lit(out, "," VSIM_KEY("address"));
+      AppendAddress(e.addr, out);
+      break;
+    case TraceKind::kAdvertSent:
+      if (e.instance >= 0) {
+        Lit(out, "," VSIM_KEY("instance"));
+        instance(e.host, e.instance);
+      }
+      Lit(out, "," VSIM_KEY("vrid"));
+      AppendInt(e.vrid, out);
+      Lit(out, "," VSIM_KEY("priority"));
+      AppendInt(e.priority, out);
+      Lit(out, "," VSIM_KEY("address"));
+      AppendAddress(e.addr, out);
+      break;
+    case TraceKind::kAdvertReceived:
+    case TraceKind::kPacketDropped:
+      Lit(out, "," VSIM_KEY("vrid"));
+      AppendInt(e.vrid, out);
+      Lit(out, "," VSIM_KEY("priority"));
+      AppendInt(e.priority, out);
+      if (e.peer_host >= 0) {
+        Lit(out, "," VSIM_KEY("peer"));
+        host(e.peer_host);
+      }
+      break;
+    case TraceKind::kScriptResult:
+      Lit(out, "," VSIM_KEY("ok"));
+      if (e.value != 0)
+        Lit(out, "true");
+      else
+        Lit(out, "false");
+      break;
+    case TraceKind::kOperation:
+      if (e.peer_host >= 0) {
+        Lit(out, "," VSIM_KEY("peer"));
+        host(e.peer_host);
+      }
+      break;
+    case TraceKind::kClientView:
+      Lit(out, "," VSIM_KEY("address"));
+      AppendAddress(e.addr, out);
+      Lit(out, "," VSIM_KEY("reaches"));
+      if (e.peer_host >= 0)
+        host(e.peer_host);
+      else
+        Lit(out, "null");
+      break;
+    case TraceKind::kScriptRun:
+    case TraceKind::kLog:
+      if (e.instance >= 0) {
+        Lit(out, "," VSIM_KEY("instance"));
+        instance(e.host, e.instance);
+      }
+      break;
+  }
+  if (!e.detail.empty()) {
+    Lit(out, "," VSIM_KEY("detail"));
+    AppendQuoted(e.detail, out);
+  }
+  Lit(out, "\n  }");
+  return raw.p;
+}
+
+#undef VSIM_KEY
+
+TraceJsonParts TraceJsonAround(const RunResult& run, bool in_runs, bool has_events) {
+  std::string text;
+  if (in_runs) {
+    ordered_json j = Envelope();
+    ordered_json arr = ordered_json::array();
+    arr.push_back(RunJson(run, false));
+    j["runs"] = arr;
+    text = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // The run object alone: between "runs": [\n and \n ]\n}.
+    const std::size_t begin = text.find("\"runs\": [\n") + 10;
+    text = text.substr(begin, text.size() - 5 - begin);
+  } else {
+    ordered_json j = Envelope();
+    const ordered_json body = RunJson(run, false);
+    for (const auto& item : body.items()) j[item.key()] = item.value();
+    text = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
+  }
+  // The member at the start of its line: a string's newlines are escaped,
+  // so nothing in a name can look like it.
+  const std::string key = in_runs ? "\n   \"events\": [" : "\n \"events\": [";
+  const std::size_t at = text.find(key + "]");
+  TraceJsonParts parts;
+  parts.head = text.substr(0, at + key.size());
+  parts.tail = (has_events ? (in_runs ? "\n   " : "\n ") : "") + text.substr(at + key.size());
+  return parts;
+}
 
 }  // namespace vsim

@@ -20,28 +20,24 @@ std::string FormatMetric(const RunResult& run, const Metric& m) {
 
 namespace {
 
-struct Column {
-  int host;
-  int instance;
-  std::string label;
-};
-
 std::string Pad(std::string s, std::size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
   return s;
 }
 
-std::string HostName(const RunResult& run, int host) {
-  return host >= 0 && host < static_cast<int>(run.hosts.size()) ? run.hosts[host].name : "?";
+std::string HostName(const std::vector<HostInfo>& hosts, int host) {
+  return host >= 0 && host < static_cast<int>(hosts.size()) ? hosts[host].name : "?";
 }
 
-std::string InstanceName(const RunResult& run, int host, int instance) {
-  if (host < 0 || host >= static_cast<int>(run.hosts.size())) return "?";
-  const auto& names = run.hosts[host].instances;
+std::string HostName(const RunResult& run, int host) { return HostName(run.hosts, host); }
+
+std::string InstanceName(const std::vector<HostInfo>& hosts, int host, int instance) {
+  if (host < 0 || host >= static_cast<int>(hosts.size())) return "?";
+  const auto& names = hosts[host].instances;
   return instance >= 0 && instance < static_cast<int>(names.size()) ? names[instance] : "?";
 }
 
-std::string Describe(const RunResult& run, const TraceEvent& e) {
+std::string Describe(const std::vector<HostInfo>& run, const TraceEvent& e) {
   const std::string host = HostName(run, e.host);
   switch (e.kind) {
     case TraceKind::kOperation:
@@ -110,53 +106,62 @@ bool Shown(const TraceEvent& e, const TextReportOptions& o) {
 
 }  // namespace
 
-void WriteTextReport(const RunResult& run, const TextReportOptions& options, std::ostream& out) {
-  out << "scenario " << run.scenario;
-  if (!run.variant.empty()) out << " [" << run.variant << "]";
-  out << "  seed " << run.seed << "  duration " << FormatTime(run.duration) << "\n";
-
-  if (options.timeline) {
-    std::vector<Column> columns;
-    for (int h = 0; h < static_cast<int>(run.hosts.size()); ++h) {
-      const auto& info = run.hosts[h];
-      for (int i = 0; i < static_cast<int>(info.instances.size()); ++i)
-        columns.push_back(
-            {h, i, info.instances.size() == 1 ? info.name : info.name + "/" + info.instances[i]});
-    }
-    // Wide enough for the longest label and for "MASTER*" / "(dead)".
-    std::size_t width = 10;
-    for (const auto& c : columns) width = std::max(width, c.label.size() + 2);
-    std::vector<std::string> cell(columns.size(), "-");
-    auto column_of = [&](int host, int instance) {
-      for (std::size_t c = 0; c < columns.size(); ++c)
-        if (columns[c].host == host && columns[c].instance == instance) return static_cast<int>(c);
-      return -1;
-    };
-
-    out << "\n" << Pad("time", 14);
-    for (const auto& c : columns) out << Pad(c.label, width);
-    out << "event\n";
-    for (const auto& e : run.events) {
-      if (!Shown(e, options)) continue;
-      int changed = -1;
-      if (e.kind == TraceKind::kTransition) {
-        changed = column_of(e.host, e.instance);
-        if (changed >= 0) cell[changed] = vrrp::StateName(e.to);
-      } else if (e.kind == TraceKind::kOperation && e.host >= 0 &&
-                 (e.op == static_cast<int>(OpKind::kCrash) ||
-                  e.op == static_cast<int>(OpKind::kPowerOff))) {
-        // A killed daemon notifies nothing; show its columns as gone.
-        for (std::size_t c = 0; c < columns.size(); ++c)
-          if (columns[c].host == e.host) cell[c] = "(dead)";
-      }
-      std::string t = FormatTime(e.t);
-      out << std::string(t.size() < 12 ? 12 - t.size() : 0, ' ') << t << "  ";
-      for (std::size_t c = 0; c < columns.size(); ++c)
-        out << Pad(cell[c] + (static_cast<int>(c) == changed ? "*" : ""), width);
-      out << Describe(run, e) << "\n";
-    }
+TextReportWriter::TextReportWriter(const RunResult& run, const TextReportOptions& options,
+                                   std::ostream& out)
+    : options_(options), out_(out), hosts_(run.hosts) {
+  out_ << "scenario " << run.scenario;
+  if (!run.variant.empty()) out_ << " [" << run.variant << "]";
+  out_ << "  seed " << run.seed << "  duration " << FormatTime(run.duration) << "\n";
+  if (!options_.timeline) return;
+  for (int h = 0; h < static_cast<int>(hosts_.size()); ++h) {
+    const auto& info = hosts_[h];
+    for (int i = 0; i < static_cast<int>(info.instances.size()); ++i)
+      columns_.push_back(
+          {h, i, info.instances.size() == 1 ? info.name : info.name + "/" + info.instances[i]});
   }
+  // Wide enough for the longest label and for "MASTER*" / "(dead)".
+  width_ = 10;
+  for (const auto& c : columns_) width_ = std::max(width_, c.label.size() + 2);
+  cell_.assign(columns_.size(), "-");
+  out_ << "\n" << Pad("time", 14);
+  for (const auto& c : columns_) out_ << Pad(c.label, width_);
+  out_ << "event\n";
+}
 
+void TextReportWriter::OnEvent(const TraceEvent& e) {
+  if (!options_.timeline || !Shown(e, options_)) return;
+  auto column_of = [&](int host, int instance) {
+    for (std::size_t c = 0; c < columns_.size(); ++c)
+      if (columns_[c].host == host && columns_[c].instance == instance) return static_cast<int>(c);
+    return -1;
+  };
+  int changed = -1;
+  if (e.kind == TraceKind::kTransition) {
+    changed = column_of(e.host, e.instance);
+    if (changed >= 0) cell_[changed] = vrrp::StateName(e.to);
+  } else if (e.kind == TraceKind::kOperation && e.host >= 0 &&
+             (e.op == static_cast<int>(OpKind::kCrash) ||
+              e.op == static_cast<int>(OpKind::kPowerOff))) {
+    // A killed daemon notifies nothing; show its columns as gone.
+    for (std::size_t c = 0; c < columns_.size(); ++c)
+      if (columns_[c].host == e.host) cell_[c] = "(dead)";
+  }
+  std::string t = FormatTime(e.t);
+  out_ << std::string(t.size() < 12 ? 12 - t.size() : 0, ' ') << t << "  ";
+  for (std::size_t c = 0; c < columns_.size(); ++c)
+    out_ << Pad(cell_[c] + (static_cast<int>(c) == changed ? "*" : ""), width_);
+  out_ << Describe(hosts_, e) << "\n";
+}
+
+void TextReportWriter::Finish(const RunResult& run) { WriteTextReportEnd(run, out_); }
+
+void WriteTextReport(const RunResult& run, const TextReportOptions& options, std::ostream& out) {
+  TextReportWriter writer(run, options, out);
+  for (const auto& e : run.events) writer.OnEvent(e);
+  writer.Finish(run);
+}
+
+void WriteTextReportEnd(const RunResult& run, std::ostream& out) {
   out << "\nsplit-brain: ";
   if (run.split_brain.empty()) {
     out << "none\n";
