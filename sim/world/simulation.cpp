@@ -570,12 +570,16 @@ void Simulation::SetHostConfig(int host, std::shared_ptr<const vrrp::Config> con
       if (topology_.iface_name(iface) == inst.interface) found = iface;
     h.instance_iface.push_back(found);
   }
+  // Inserted in place (a binary search, usually an append): re-sorting the
+  // whole list per host made adding n hosts with their own VIPs O(n^2 log n).
+  auto add = [&](vrrp::Ipv4 vip) {
+    const auto it = std::lower_bound(all_vips_.begin(), all_vips_.end(), vip);
+    if (it == all_vips_.end() || *it != vip) all_vips_.insert(it, vip);
+  };
   for (const auto& inst : h.config->instances) {
-    for (const auto& vip : inst.vips) all_vips_.push_back(vip.addr);
-    for (const auto& vip : inst.evips) all_vips_.push_back(vip.addr);
+    for (const auto& vip : inst.vips) add(vip.addr);
+    for (const auto& vip : inst.evips) add(vip.addr);
   }
-  std::sort(all_vips_.begin(), all_vips_.end());
-  all_vips_.erase(std::unique(all_vips_.begin(), all_vips_.end()), all_vips_.end());
 }
 
 int Simulation::AddClient(ClientSpec spec) {
