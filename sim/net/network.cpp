@@ -1,5 +1,8 @@
 #include "sim/net/network.h"
 
+#include <algorithm>
+#include <optional>
+
 namespace vsim {
 
 const char* DropReasonName(DropReason r) {
@@ -23,8 +26,8 @@ Network::Network(const Network& o, Topology* topology)
       seed_(o.seed_),
       link_rngs_(o.link_rngs_),
       link_rng_ready_(o.link_rng_ready_),
-      blocked_(o.blocked_),
-      blocked_hosts_(o.blocked_hosts_),
+      partitions_(o.partitions_),
+      pairs_(o.pairs_),
       link_draws_(o.link_draws_),
       frame_(o.frame_) {}
 
@@ -47,14 +50,13 @@ Rng& Network::LinkRng(int directed_link) {
     link_rng_ready_.resize(static_cast<std::size_t>(directed_link) + 1, false);
   }
   if (!link_rng_ready_[directed_link]) {
-    // Name the stream after the link's endpoints, not its index.
+    // Name the stream after the link's endpoints, not its index (a trunk
+    // has no interface: its index names it).
     const int link = directed_link / 2;
     std::string name = "link:";
-    for (int i = 0; i < topology_->iface_count(); ++i) {
-      if (topology_->iface_link(i) == link) {
-        name += topology_->host_name(topology_->iface_host(i)) + "/" + topology_->iface_name(i);
-        name += "~" + topology_->segment_name(topology_->iface_segment(i));
-      }
+    if (const int i = topology_->link_iface(link); i >= 0) {
+      name += topology_->host_name(topology_->iface_host(i)) + "/" + topology_->iface_name(i);
+      name += "~" + topology_->segment_name(topology_->iface_segment(i));
     }
     name += "#" + std::to_string(link) + (directed_link % 2 ? ":rev" : ":fwd");
     link_rngs_[directed_link] = Rng::Stream(seed_, name);
@@ -64,32 +66,67 @@ Rng& Network::LinkRng(int directed_link) {
 }
 
 void Network::SetBlocked(int from_host, int to_host, bool blocked) {
-  const int n = topology_->host_count();
-  if (n != blocked_hosts_) {
-    std::vector<std::uint8_t> grown(static_cast<std::size_t>(n) * n, 0);
-    for (int a = 0; a < blocked_hosts_; ++a)
-      for (int b = 0; b < blocked_hosts_; ++b) grown[a * n + b] = blocked_[a * blocked_hosts_ + b];
-    blocked_.swap(grown);
-    blocked_hosts_ = n;
+  // Unblocking a pair no partition separates is the default: nothing to keep.
+  if (!blocked && !Separated(from_host, to_host)) {
+    pairs_.erase(PairKey(from_host, to_host));
+  } else {
+    pairs_[PairKey(from_host, to_host)] = blocked;
   }
-  blocked_[from_host * n + to_host] = blocked ? 1 : 0;
 }
 
-bool Network::blocked(int from_host, int to_host) const {
-  if (from_host >= blocked_hosts_ || to_host >= blocked_hosts_) return false;
-  return blocked_[from_host * blocked_hosts_ + to_host] != 0;
+bool Network::Separated(int from_host, int to_host) const {
+  for (const auto& group : partitions_) {
+    const int n = static_cast<int>(group.size());
+    const int a = from_host < n ? group[from_host] : -1;
+    const int b = to_host < n ? group[to_host] : -1;
+    if (a >= 0 && b >= 0 && a != b) return true;
+  }
+  return false;
+}
+
+bool Network::BlockedSlow(int from_host, int to_host) const {
+  if (!pairs_.empty()) {
+    const auto it = pairs_.find(PairKey(from_host, to_host));
+    if (it != pairs_.end()) return it->second;
+  }
+  return Separated(from_host, to_host);
 }
 
 void Network::Partition(const std::vector<std::vector<int>>& groups) {
+  int hosts = 0;
+  for (const auto& g : groups)
+    for (int h : g) hosts = std::max(hosts, h + 1);
+  std::vector<int> group(static_cast<std::size_t>(hosts), -1);
+  bool twice = false;  // a host in two groups (the loader forbids it)
   for (std::size_t g = 0; g < groups.size(); ++g)
-    for (std::size_t h = 0; h < groups.size(); ++h) {
-      if (g == h) continue;
-      for (int a : groups[g])
-        for (int b : groups[h]) SetBlocked(a, b, true);
+    for (int h : groups[g]) {
+      if (group[h] >= 0 && group[h] != static_cast<int>(g)) twice = true;
+      group[h] = static_cast<int>(g);
     }
+  if (twice) {
+    // One group per host cannot say it: block pair by pair, as it means.
+    for (std::size_t g = 0; g < groups.size(); ++g)
+      for (std::size_t h = 0; h < groups.size(); ++h) {
+        if (g == h) continue;
+        for (int a : groups[g])
+          for (int b : groups[h]) SetBlocked(a, b, true);
+      }
+    return;
+  }
+  // Every pair the partition separates is blocked from now on, whatever an
+  // earlier SetBlocked said.
+  std::erase_if(pairs_, [&](const auto& kv) {
+    const int a = static_cast<int>(kv.first >> 32), b = static_cast<int>(kv.first & 0xffffffffu);
+    return a < hosts && b < hosts && group[a] >= 0 && group[b] >= 0 && group[a] != group[b];
+  });
+  if (std::find(partitions_.begin(), partitions_.end(), group) == partitions_.end())
+    partitions_.push_back(std::move(group));
 }
 
-void Network::Heal() { std::fill(blocked_.begin(), blocked_.end(), 0); }
+void Network::Heal() {
+  partitions_.clear();
+  pairs_.clear();
+}
 
 void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery>* out,
                    std::vector<Drop>* drops) {
@@ -107,13 +144,15 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
     frame_ = 1;
   }
 
+  const bool filtered = any_blocked();
   auto deliver = [&](const Route& r) {
-    if (blocked(src_host, topo.iface_host(r.dst_iface))) {
+    if (filtered && BlockedSlow(src_host, topo.iface_host(r.dst_iface))) {
       if (drops) drops->push_back({r.dst_iface, DropReason::kPartition, -1});
       return;
     }
     Duration extra = 0;
-    for (int dl : r.directed_links) {
+    for (std::size_t k = 0, n = r.link_count(); k < n; ++k) {
+      const int dl = r.directed_link(k);
       Draw& draw = link_draws_[dl];
       if (draw.frame != frame_) {
         // First receiver behind this link: the frame crosses it now.
@@ -137,11 +176,11 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
   };
 
   if (dst.is_multicast()) {
-    for (const Route& r : topo.Broadcast(src_iface)) deliver(r);
+    topo.ForEachReceiver(src_iface, deliver);
     return;
   }
   const int dst_iface = topo.FindInterfaceByAddress(dst);
-  const Route* r = dst_iface >= 0 ? topo.Unicast(src_iface, dst_iface) : nullptr;
+  const std::optional<Route> r = dst_iface >= 0 ? topo.Unicast(src_iface, dst_iface) : std::nullopt;
   if (!r) {
     if (drops) drops->push_back({dst_iface, DropReason::kNoRoute, -1});
     return;

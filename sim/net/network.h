@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/ipv4.h"
@@ -64,7 +65,11 @@ class Network {
 
   // One-way filter: frames from host `from` do not reach host `to`.
   void SetBlocked(int from_host, int to_host, bool blocked);
-  bool blocked(int from_host, int to_host) const;
+  bool blocked(int from_host, int to_host) const {
+    return any_blocked() && BlockedSlow(from_host, to_host);
+  }
+  // Whether some filter is in place (cheap: asked per frame and receiver).
+  bool any_blocked() const { return !partitions_.empty() || !pairs_.empty(); }
   // Symmetric partition: hosts in different groups cannot hear each other;
   // hosts not listed keep their connectivity to everyone.
   void Partition(const std::vector<std::vector<int>>& groups);
@@ -75,13 +80,24 @@ class Network {
 
  private:
   Rng& LinkRng(int directed_link);
+  bool BlockedSlow(int from_host, int to_host) const;
+  bool Separated(int from_host, int to_host) const;  // by some partition
+  static std::uint64_t PairKey(int from_host, int to_host) {
+    return (static_cast<std::uint64_t>(from_host) << 32) | static_cast<std::uint32_t>(to_host);
+  }
 
   Topology* topology_;
   std::uint64_t seed_;
   std::vector<Rng> link_rngs_;
   std::vector<bool> link_rng_ready_;
-  std::vector<std::uint8_t> blocked_;  // host x host
-  int blocked_hosts_ = 0;
+  // Filters, in memory proportional to what the operations named (a host x
+  // host matrix was 100 MB at 10,000 hosts). A pair is blocked if `pairs_`
+  // says so, else if some partition puts the two hosts in different groups.
+  // Per partition: each host's group, -1 if not listed.
+  std::vector<std::vector<int>> partitions_;
+  // Explicit one-way settings (SetBlocked), overriding the partitions:
+  // a lookup table only, never iterated.
+  std::unordered_map<std::uint64_t, bool> pairs_;
   // Per-frame memo of link draws, indexed by directed link; an entry is
   // this frame's when its `frame` is frame_. (A list searched per receiver
   // made a multicast frame to n hosts cost O(n^2): a third of scenario (b).)

@@ -314,7 +314,9 @@ bool Simulation::SteadyStateKeyable() const {
   // (HostSpec::failing_scripts, like the rest of the spec, is constant input:
   // the same in every period, so it needs no key.)
   static_assert(sizeof(Host) == 640, "a host field was added: key it or say why not");
-  static_assert(sizeof(Simulation) == 880, "a field was added: key it or say why not");
+  // (1104 since issue 17: the topology's name and address indexes, the
+  // network's sparse filters, keyed through Network::blocked.)
+  static_assert(sizeof(Simulation) == 1104, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter > 0 || (h->daemon && h->paused)) return false;
   return !topology_.has_random_directions();
@@ -514,10 +516,12 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
       put(loss);
     }
   }
+  // Every host pair only when some filter is set: O(hosts^2) otherwise.
   const int n = host_count();
-  for (int a = 0; a < n; ++a)
-    for (int b = 0; b < n; ++b)
-      if (network_.blocked(a, b)) put(a * n + b);
+  if (network_.any_blocked())
+    for (int a = 0; a < n; ++a)
+      for (int b = 0; b < n; ++b)
+        if (network_.blocked(a, b)) put(a * n + b);
   put(-1);
 }
 
@@ -567,12 +571,16 @@ void Simulation::SetHostConfig(int host, std::shared_ptr<const vrrp::Config> con
       if (topology_.iface_name(iface) == inst.interface) found = iface;
     h.instance_iface.push_back(found);
   }
+  // Inserted in place (a binary search, usually an append): re-sorting the
+  // whole list per host made adding n hosts with their own VIPs O(n^2 log n).
+  auto add = [&](vrrp::Ipv4 vip) {
+    const auto it = std::lower_bound(all_vips_.begin(), all_vips_.end(), vip);
+    if (it == all_vips_.end() || *it != vip) all_vips_.insert(it, vip);
+  };
   for (const auto& inst : h.config->instances) {
-    for (const auto& vip : inst.vips) all_vips_.push_back(vip.addr);
-    for (const auto& vip : inst.evips) all_vips_.push_back(vip.addr);
+    for (const auto& vip : inst.vips) add(vip.addr);
+    for (const auto& vip : inst.evips) add(vip.addr);
   }
-  std::sort(all_vips_.begin(), all_vips_.end());
-  all_vips_.erase(std::unique(all_vips_.begin(), all_vips_.end()), all_vips_.end());
 }
 
 int Simulation::AddClient(ClientSpec spec) {
