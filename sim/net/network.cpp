@@ -176,6 +176,16 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
   };
 
   if (dst.is_multicast()) {
+    if (!filtered && !topo.has_random_directions()) {
+      // Nothing to draw and nothing to filter (every frame of a run without
+      // loss, jitter or partitions): each receiver gets the frame after its
+      // route's fixed latency. The draw memo is not needed: every draw
+      // would be "not lost, no extra delay" and no stream is drawn from.
+      topo.ForEachReceiver(src_iface, [&](const Route& r) {
+        out->push_back({r.dst_iface, now + r.base_latency});
+      });
+      return;
+    }
     topo.ForEachReceiver(src_iface, deliver);
     return;
   }

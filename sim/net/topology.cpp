@@ -105,9 +105,6 @@ void Topology::SetDirection(int directed_link, LinkDirection d) {
   cur = d;
 }
 
-const LinkDirection& Topology::direction(int directed_link) const {
-  return links_[directed_link / 2].dir[directed_link % 2];
-}
 
 int Topology::FindHost(const std::string& name) const {
   const auto it = host_index_.find(name);

@@ -86,7 +86,9 @@ class Topology {
   // The interface a link connects; -1 for a trunk.
   int link_iface(int link) const { return links_[link].iface; }
   void SetDirection(int directed_link, LinkDirection d);
-  const LinkDirection& direction(int directed_link) const;
+  const LinkDirection& direction(int directed_link) const {
+    return links_[directed_link / 2].dir[directed_link % 2];
+  }
   // Whether some direction draws random numbers per frame (loss or jitter).
   // Kept as a count because the simulator asks every simulated second.
   bool has_random_directions() const { return random_directions_ > 0; }
