@@ -977,11 +977,16 @@ const std::string& ReasonQuoted(vrrp::Reason r) {
 // Ipv4::ToString, quoted, without a string of its own.
 template <typename Out>
 void AppendAddress(vrrp::Ipv4 a, Out* out) {
+  // Digits written by hand: std::to_chars's error path (ptr == last) made
+  // GCC 12 at -O3 warn of a write past the buffer that cannot happen.
   char buf[18];
   char* p = buf;
   *p++ = '"';
   for (int shift = 24; shift >= 0; shift -= 8) {
-    p = std::to_chars(p, buf + sizeof buf, (a.value >> shift) & 0xff).ptr;
+    const unsigned v = (a.value >> shift) & 0xffu;
+    if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+    if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+    *p++ = static_cast<char>('0' + v % 10);
     if (shift) *p++ = '.';
   }
   *p++ = '"';
