@@ -126,7 +126,11 @@ void BM_E_LinkChange(benchmark::State& state) {
   // not fire within the benchmark, or it would time elections instead.
   if (sim.now() > Seconds(2)) state.SkipWithError("ran into the elections");
 }
-BENCHMARK(BM_E_LinkChange)->Arg(1000)->ArgNames({"hosts"})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_E_LinkChange)
+    ->Arg(1000)
+    ->ArgNames({"hosts"})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 
 // (f) like scenario_bench's (b) with 100 times the hosts: one VRID, every
 // host in it, priorities 1..250 rotating (ties go to the higher address).
