@@ -13,16 +13,6 @@ namespace vsim {
 
 namespace {
 
-std::string KindOf(mode_t m) {
-  if (S_ISREG(m)) return "a regular file";
-  if (S_ISDIR(m)) return "a directory";
-  if (S_ISFIFO(m)) return "a named pipe";
-  if (S_ISCHR(m)) return "a character device";
-  if (S_ISBLK(m)) return "a block device";
-  if (S_ISSOCK(m)) return "a socket";
-  return "not a regular file";
-}
-
 // The reason an open or stat failed, worded for a message.
 std::string OpenError(int err) {
   switch (err) {
@@ -70,7 +60,7 @@ bool WriteInPlace(const std::string& path, const std::string& content, std::stri
   struct stat st {};
   if (::fstat(fd, &st) == 0 &&
       (S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISBLK(st.st_mode))) {
-    *error = "cannot write " + path + ": it is " + KindOf(st.st_mode);
+    *error = "cannot write " + path + ": it is " + FileKindName(st.st_mode);
     ::close(fd);
     return false;
   }
@@ -81,18 +71,6 @@ bool WriteInPlace(const std::string& path, const std::string& content, std::stri
   if (::close(fd) != 0 && ok) ok = false;
   if (!ok) *error = "cannot write " + path + ": " + std::strerror(e);
   return ok;
-}
-
-std::string DirName(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-std::string BaseName(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 // Absolute, normalised, with the symbolic links of the existing part
@@ -109,9 +87,31 @@ std::string NormalPath(const std::string& path) {
 
 }  // namespace
 
+std::string FileKindName(mode_t m) {
+  if (S_ISREG(m)) return "a regular file";
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISFIFO(m)) return "a named pipe";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a regular file";
+}
+
+std::string DirName(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string BaseName(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 std::string DescribeFileType(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) return KindOf(st.st_mode);
+  if (::stat(path.c_str(), &st) == 0) return FileKindName(st.st_mode);
   if (errno == ELOOP) return "a symbolic link loop";
   return "";
 }
@@ -126,7 +126,7 @@ bool ReadRegularFile(const std::string& path, std::size_t max_bytes, std::string
     return false;
   }
   if (!S_ISREG(st.st_mode)) {
-    *error = "is " + KindOf(st.st_mode) + ", not a regular file";
+    *error = "is " + FileKindName(st.st_mode) + ", not a regular file";
     return false;
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -136,7 +136,7 @@ bool ReadRegularFile(const std::string& path, std::size_t max_bytes, std::string
   }
   // Again on what was opened: the path may have been swapped meanwhile.
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    *error = "is " + KindOf(st.st_mode) + ", not a regular file";
+    *error = "is " + FileKindName(st.st_mode) + ", not a regular file";
     ::close(fd);
     return false;
   }
@@ -181,7 +181,7 @@ bool WriteFileAtomically(const std::string& path, const std::string& content, st
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) return WriteInPlace(path, content, error);
     if (!S_ISREG(st.st_mode)) {
-      *error = "cannot write " + path + ": it is " + KindOf(st.st_mode);
+      *error = "cannot write " + path + ": it is " + FileKindName(st.st_mode);
       return false;
     }
     mode = st.st_mode & 07777;

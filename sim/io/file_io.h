@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace vsim {
@@ -27,6 +28,13 @@ bool ReadRegularFile(const std::string& path, std::size_t max_bytes, std::string
 // pipe", "a character device", "a block device", "a socket", "a symbolic link
 // loop", or "" when it does not exist (or cannot be looked at).
 std::string DescribeFileType(const std::string& path);
+
+// The words the readers and writers use for a file's type ("a directory",
+// "a named pipe", ...), so that every message about one reads the same.
+std::string FileKindName(mode_t mode);
+// The directory part of `path` ("." for a bare name) and its last component.
+std::string DirName(const std::string& path);
+std::string BaseName(const std::string& path);
 
 // Writes `content` to `path`.
 // - A new or existing regular file is written atomically: a temporary file in

@@ -18,13 +18,6 @@ using vrrp::Severity;
 
 namespace {
 
-std::string DirName(const std::string& path) {
-  std::size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 // Reads a configuration file: a regular file only (a FIFO would block, a
 // device never end), capped before it is read.
 bool ReadFile(const std::string& path, const std::string& shown, std::size_t limit,

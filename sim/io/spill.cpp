@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/io/file_io.h"
+
 namespace vsim {
 
 namespace {
@@ -26,30 +28,6 @@ bool WriteAllFd(int fd, std::string_view data) {
     done += static_cast<std::size_t>(n);
   }
   return true;
-}
-
-// The words of file_io.cpp's messages: they must read the same whether the
-// file is written at once or streamed.
-std::string KindOf(mode_t m) {
-  if (S_ISREG(m)) return "a regular file";
-  if (S_ISDIR(m)) return "a directory";
-  if (S_ISFIFO(m)) return "a named pipe";
-  if (S_ISCHR(m)) return "a character device";
-  if (S_ISBLK(m)) return "a block device";
-  if (S_ISSOCK(m)) return "a socket";
-  return "not a regular file";
-}
-
-std::string DirName(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-std::string BaseName(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
@@ -189,7 +167,7 @@ void StreamedFile::Open(const std::string& path, const std::string& spill_dir) {
       if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
         in_place_ = true;
       } else if (!S_ISREG(st.st_mode)) {
-        error_ = "cannot write " + path + ": it is " + KindOf(st.st_mode);
+        error_ = "cannot write " + path + ": it is " + FileKindName(st.st_mode);
         return;
       } else {
         mode_ = st.st_mode & 07777;
@@ -291,7 +269,7 @@ bool StreamedFile::Commit(std::string* error) {
       struct stat st {};
       if (::fstat(fd, &st) == 0 &&
           (S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISBLK(st.st_mode))) {
-        error_ = "cannot write " + path_ + ": it is " + KindOf(st.st_mode);
+        error_ = "cannot write " + path_ + ": it is " + FileKindName(st.st_mode);
         ::close(fd);
       } else {
         const int flags = ::fcntl(fd, F_GETFL);

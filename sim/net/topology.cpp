@@ -105,7 +105,6 @@ void Topology::SetDirection(int directed_link, LinkDirection d) {
   cur = d;
 }
 
-
 int Topology::FindHost(const std::string& name) const {
   const auto it = host_index_.find(name);
   return it == host_index_.end() ? -1 : it->second;
