@@ -339,6 +339,37 @@ Event Scheduler::Pop() {
   return e;
 }
 
+Lane Scheduler::next_lane() {
+  assert(size_ > 0);
+  std::uint64_t order;
+  if (flat_) {
+    order = heap_.back().order;
+  } else if (!radix_) {
+    order = heap_[0].order;
+  } else if (now_head_ < now_list_.size()) {
+    order = now_list_[now_head_].order;
+  } else {
+    // As Pop: open slots until the earliest event is known; Pop then takes
+    // it from where this left it.
+    now_list_.clear();
+    now_head_ = 0;
+    for (;;) {
+      const std::uint16_t id = LowestBucket();
+      const std::vector<Filed>& bucket = (*buckets_)[id];
+      if (bucket.size() == 1) {
+        order = records_[bucket[0].rec].order;
+        break;
+      }
+      OpenSlot(id);
+      if (!now_list_.empty()) {
+        order = now_list_[0].order;
+        break;
+      }
+    }
+  }
+  return static_cast<Lane>(order >> kLaneShift);
+}
+
 // ---- small mode: indexed 4-ary heap
 
 void Scheduler::SiftUp(std::uint32_t pos, Entry e) {

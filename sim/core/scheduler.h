@@ -172,6 +172,12 @@ class Scheduler {
   // REQUIRES: !empty(). Removes the earliest event and advances now().
   Event Pop();
 
+  // The lane of the earliest event (what the simulator needs to order its
+  // host timers, kept outside, against an event at the same instant). Not
+  // const: in radix mode it may open the earliest slot, as Pop would, which
+  // moves now() up to at most next_time(). REQUIRES: !empty().
+  Lane next_lane();
+
  private:
   static constexpr int kDigitBits = 6;
   static constexpr int kSlots = 1 << kDigitBits;  // per level: one 64-bit bitmap word

@@ -183,7 +183,6 @@ struct Simulation::Host {
   bool powered = true;
   bool paused = false;
   std::vector<std::pair<int, std::uint32_t>> paused_rx;  // (iface, in-flight slot)
-  EventHandle timer;
   Duration wakeup_jitter = 0;  // spec.wakeup_jitter, next to the timer (read on every re-arm)
   std::map<std::string, CheckMode> checks;  // ordered: deterministic
   // checks' answer per script index of the current configuration (a run
@@ -277,6 +276,7 @@ Simulation::Simulation(const Simulation& o)
     : seed_(o.seed_),
       options_(o.options_),
       scheduler_(o.scheduler_),
+      timers_(o.timers_),
       topology_(o.topology_),
       network_(o.network_, &topology_),
       operations_(o.operations_),
@@ -293,6 +293,7 @@ Simulation::Simulation(const Simulation& o)
 
 bool Simulation::ShiftTime(Duration d) {
   if (!scheduler_.ShiftTimes(d, Lane::kLateOperation)) return false;
+  timers_.Shift(d);
   for (auto& h : hosts_)
     if (h->daemon) h->daemon->ShiftTime(d);
   now_ += d;
@@ -313,10 +314,11 @@ bool Simulation::SteadyStateKeyable() const {
   // it is (x86-64, libstdc++).
   // (HostSpec::failing_scripts, like the rest of the spec, is constant input:
   // the same in every period, so it needs no key.)
-  static_assert(sizeof(Host) == 640, "a host field was added: key it or say why not");
+  static_assert(sizeof(Host) == 632, "a host field was added: key it or say why not");
   // (1104 since issue 17: the topology's name and address indexes, the
-  // network's sparse filters, keyed through Network::blocked.)
-  static_assert(sizeof(Simulation) == 1104, "a field was added: key it or say why not");
+  // network's sparse filters, keyed through Network::blocked; 1176 with the
+  // host timers out of the scheduler, keyed as pending events.)
+  static_assert(sizeof(Simulation) == 1176, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter > 0 || (h->daemon && h->paused)) return false;
   return !topology_.has_random_directions();
@@ -333,6 +335,12 @@ std::uint64_t Simulation::SteadyStateHash() const {
     std::uint64_t x = static_cast<std::uint64_t>(e.at - now_) * 0x9e3779b97f4a7c15ull;
     x ^= (static_cast<std::uint64_t>(e.lane) << 56) ^ (std::uint64_t{e.payload.kind} << 40) ^
          e.payload.target;
+    events += x * 0xbf58476d1ce4e5b9ull + (x >> 29);
+  });
+  timers_.ForEachArmed([&](int host, Time at) {
+    std::uint64_t x = static_cast<std::uint64_t>(at - now_) * 0x9e3779b97f4a7c15ull;
+    x ^= (static_cast<std::uint64_t>(Lane::kTimer) << 56) ^ (std::uint64_t{kEvHostTimer} << 40) ^
+         static_cast<std::uint32_t>(host);
     events += x * 0xbf58476d1ce4e5b9ull + (x >> 29);
   });
   mix(events);
@@ -405,18 +413,17 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
   pending.clear();
   scheduler_.ForEachPending([&](const Event& e) {
     if (!inputs && IsOperationLane(e.lane)) return;
-    const std::uint32_t h = e.payload.target;
-    if (h < settled.size() && settled[h] != 0) {
-      // A settled script's wakeup is where the host's other deadlines are;
-      // its results (none outstanding) are stale ones, kept.
-      if (e.payload.kind == kEvHostTimer) {
-        const Time at = relevant[h] == kNever ? kNever : std::max(relevant[h], now_);
-        if (at == kNever) return;
-        pending.push_back({at, e.lane, e.seq, e.payload});
-        return;
-      }
-    }
     pending.push_back({e.at, e.lane, e.seq, e.payload});
+  });
+  // Host timers, simultaneous ones in host order (the order they run in).
+  timers_.ForEachArmed([&](int host, Time at) {
+    const auto h = static_cast<std::uint32_t>(host);
+    if (settled[h] != 0) {
+      // A settled script's wakeup is where the host's other deadlines are.
+      at = relevant[h] == kNever ? kNever : std::max(relevant[h], now_);
+      if (at == kNever) return;
+    }
+    pending.push_back({at, Lane::kTimer, h, EventPayload{kEvHostTimer, h, 0}});
   });
   std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     return a.at != b.at ? a.at < b.at : a.lane != b.lane ? a.lane < b.lane : a.seq < b.seq;
@@ -458,7 +465,7 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
     put(h.powered);
     put(h.daemon.has_value());
     const std::size_t hi = static_cast<std::size_t>(&hp - hosts_.data());
-    put(h.timer.valid() && scheduler_.IsPending(h.timer) &&
+    put(timers_.wanted(static_cast<int>(hi)) != kNever &&
         (settled[hi] == 0 || relevant[hi] != kNever));
     if (h.daemon) h.daemon->AppendState(now_, &writer, settled[hi]);
     // The configured addresses in the order they were added (the order
@@ -556,6 +563,7 @@ int Simulation::AddHost(HostSpec spec) {
   h->wakeup_jitter = h->spec->wakeup_jitter;
   h->wakeup_rng = Rng::Stream(seed_, "wakeup:" + h->name);
   hosts_.push_back(std::move(h));
+  timers_.Resize(host_count());
   SetHostConfig(id, std::move(config));
   return id;
 }
@@ -715,7 +723,21 @@ void Simulation::Schedule(Operation op, Time at, bool late) {
 }
 
 void Simulation::RunUntil(Time until) {
-  while (!scheduler_.empty() && scheduler_.next_time() <= until) {
+  for (;;) {
+    // The next event: the scheduler's or the earliest host timer, whichever
+    // comes first in (time, lane) order (host timers are Lane::kTimer).
+    const Time ts = scheduler_.next_time();
+    const Time tt = timers_.top_time();
+    if (tt < ts || (tt == ts && tt != kNever && scheduler_.next_lane() > Lane::kTimer)) {
+      if (tt > until) break;
+      const int host = timers_.top_owner();
+      timers_.PopTop();
+      now_ = tt;
+      ++events_processed_;
+      HostTimer(tt, host);
+      continue;
+    }
+    if (ts > until) break;  // also: both empty (kNever)
     const Event e = scheduler_.Pop();
     now_ = e.at;
     ++events_processed_;
@@ -741,9 +763,6 @@ void Simulation::Dispatch(const Event& e) {
     case kEvDeliver:
       Deliver(e.at, host, static_cast<int>(e.payload.data >> 32),
               static_cast<std::uint32_t>(e.payload.data));
-      break;
-    case kEvHostTimer:
-      HostTimer(e.at, host);
       break;
     case kEvScriptResult:
       ScriptResult(e.at, host, e.payload.data);
@@ -822,8 +841,7 @@ void Simulation::StartDaemon(Time now, int host) {
 void Simulation::CrashDaemon(Time, int host) {
   Host& h = *hosts_[host];
   h.daemon.reset();
-  scheduler_.Cancel(h.timer);
-  h.timer = {};
+  timers_.Set(host, kNever);
   for (auto& [iface, slot] : h.paused_rx) {
     (void)iface;
     ReleaseFrame(slot);
@@ -1013,7 +1031,7 @@ void Simulation::ReleaseFrame(std::uint32_t slot) {
 
 void Simulation::HostTimer(Time now, int host) {
   Host& h = *hosts_[host];
-  h.timer = {};
+  timers_.Set(host, kNever);  // consumed (PauseEnd calls this directly)
   if (!h.daemon || h.paused) return;
   actions_.clear();
   h.daemon->OnTimer(now, &actions_);
@@ -1069,8 +1087,7 @@ void Simulation::RearmHostTimer(int host) {
   if (!h.daemon) return;
   const Time t = h.daemon->NextDeadline();
   if (t == kNever) {
-    scheduler_.Cancel(h.timer);
-    h.timer = {};
+    timers_.Set(host, kNever);
     return;
   }
   Time fire = t;
@@ -1081,17 +1098,10 @@ void Simulation::RearmHostTimer(int host) {
     }
     fire = t + h.jitter;
   }
-  fire = std::max(fire, now_);
-  // Most calls find the deadline unchanged (a backup's script result, a
-  // master's own advert re-arming the same instant): leave the event where
-  // it is rather than give it a new place among simultaneous timers.
-  if (scheduler_.PendingTime(h.timer) == fire) return;
   // Simultaneous host timers run in host order, not in the order they were
   // armed: a wakeup that changes nothing (a settled script's run) then does
   // not reorder what comes later (exhaustive exploration relies on it).
-  h.timer = scheduler_.Reschedule(h.timer, fire, Lane::kTimer,
-                                  EventPayload{kEvHostTimer, static_cast<std::uint32_t>(host), 0},
-                                  static_cast<std::uint16_t>(host));
+  timers_.Set(host, std::max(fire, now_));
 }
 
 void Simulation::ProcessActions(Time now, int host, bool reload) {

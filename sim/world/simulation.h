@@ -23,6 +23,7 @@
 
 #include "engine/config/model.h"
 #include "engine/daemon.h"
+#include "sim/core/deadline_heap.h"
 #include "sim/core/scheduler.h"
 #include "sim/net/network.h"
 #include "sim/net/topology.h"
@@ -291,6 +292,10 @@ class Simulation {
   std::uint64_t seed_;
   SimulationOptions options_;
   Scheduler scheduler_;
+  // Each host's daemon timer (Lane::kTimer order: after deliveries, before
+  // observers, simultaneous ones by host), outside the scheduler: see
+  // sim/core/deadline_heap.h.
+  DeadlineHeap timers_;
   Topology topology_;
   Network network_;
   std::vector<std::unique_ptr<Host>> hosts_;
