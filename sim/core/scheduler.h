@@ -85,7 +85,10 @@ enum class Lane : std::uint8_t {
   // in progress (ScenarioRun::AddOperations, exhaustive exploration).
   kLateOperation = 1,
   kDelivery = 2,  // packet receptions, before timers (semantics doc §19.1)
-  kTimer = 3,     // engine deadlines (advert / master-down / script timers)
+  // Engine deadlines (advert / master-down / script timers). The simulator
+  // keeps its host timers outside the queue (sim/core/deadline_heap.h) and
+  // runs them in this lane's place: after deliveries, before observers.
+  kTimer = 3,
   kObserver = 4,  // sampling and end-of-run bookkeeping
 };
 // Operations: inputs of the world, not part of its steady state.

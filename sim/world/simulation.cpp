@@ -21,6 +21,7 @@ enum EventKind : std::uint32_t {
   kEvPauseEnd = 5,
   kEvClientRearp = 6,
   kEvRestartStart = 7,
+  kEvDeliverBatch = 8,  // data: Simulation::batches_ index; keyed as its kEvDeliver events
 };
 
 constexpr std::uint8_t kUnknownCheck = 0xff;  // Host::check_by_script: not looked up yet
@@ -282,6 +283,8 @@ Simulation::Simulation(const Simulation& o)
       operations_(o.operations_),
       in_flight_(o.in_flight_),
       free_in_flight_(o.free_in_flight_),
+      batches_(o.batches_),
+      free_batches_(o.free_batches_),
       all_vips_(o.all_vips_),
       has_clients_(o.has_clients_),
       now_(o.now_),
@@ -318,7 +321,8 @@ bool Simulation::SteadyStateKeyable() const {
   // (1104 since issue 17: the topology's name and address indexes, the
   // network's sparse filters, keyed through Network::blocked; 1176 with the
   // host timers out of the scheduler, keyed as pending events.)
-  static_assert(sizeof(Simulation) == 1176, "a field was added: key it or say why not");
+  // (1224: batched deliveries, keyed as the deliveries they stand for.)
+  static_assert(sizeof(Simulation) == 1224, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter > 0 || (h->daemon && h->paused)) return false;
   return !topology_.has_random_directions();
@@ -330,18 +334,22 @@ std::uint64_t Simulation::SteadyStateHash() const {
   auto mix = [&](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ull; };
   // Pending events in any order: an order-free sum of their own hashes.
   std::uint64_t events = 0;
+  auto add = [&](Time at, Lane lane, std::uint32_t kind, std::uint32_t target) {
+    std::uint64_t x = static_cast<std::uint64_t>(at - now_) * 0x9e3779b97f4a7c15ull;
+    x ^= (static_cast<std::uint64_t>(lane) << 56) ^ (std::uint64_t{kind} << 40) ^ target;
+    events += x * 0xbf58476d1ce4e5b9ull + (x >> 29);
+  };
   scheduler_.ForEachPending([&](const Event& e) {
     if (IsOperationLane(e.lane)) return;
-    std::uint64_t x = static_cast<std::uint64_t>(e.at - now_) * 0x9e3779b97f4a7c15ull;
-    x ^= (static_cast<std::uint64_t>(e.lane) << 56) ^ (std::uint64_t{e.payload.kind} << 40) ^
-         e.payload.target;
-    events += x * 0xbf58476d1ce4e5b9ull + (x >> 29);
+    if (e.payload.kind == kEvDeliverBatch) {  // as the deliveries it stands for
+      for (int iface : batches_[e.payload.data].ifaces)
+        add(e.at, e.lane, kEvDeliver, static_cast<std::uint32_t>(topology_.iface_host(iface)));
+      return;
+    }
+    add(e.at, e.lane, e.payload.kind, e.payload.target);
   });
   timers_.ForEachArmed([&](int host, Time at) {
-    std::uint64_t x = static_cast<std::uint64_t>(at - now_) * 0x9e3779b97f4a7c15ull;
-    x ^= (static_cast<std::uint64_t>(Lane::kTimer) << 56) ^ (std::uint64_t{kEvHostTimer} << 40) ^
-         static_cast<std::uint32_t>(host);
-    events += x * 0xbf58476d1ce4e5b9ull + (x >> 29);
+    add(at, Lane::kTimer, kEvHostTimer, static_cast<std::uint32_t>(host));
   });
   mix(events);
   for (const auto& hp : hosts_) {
@@ -408,11 +416,23 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
     Lane lane;
     std::uint64_t seq;
     EventPayload payload;
+    std::uint32_t sub = 0;  // a batch's receivers share its seq: their order
   };
   thread_local std::vector<Pending> pending;  // reused: no allocation per key
   pending.clear();
   scheduler_.ForEachPending([&](const Event& e) {
     if (!inputs && IsOperationLane(e.lane)) return;
+    if (e.payload.kind == kEvDeliverBatch) {
+      // Keyed as the deliveries it stands for (the same state either way).
+      const Batch& b = batches_[e.payload.data];
+      for (std::uint32_t i = 0; i < b.ifaces.size(); ++i) {
+        const int iface = b.ifaces[i];
+        const EventPayload one{kEvDeliver, static_cast<std::uint32_t>(topology_.iface_host(iface)),
+                               (static_cast<std::uint64_t>(iface) << 32) | b.slot};
+        pending.push_back({e.at, e.lane, e.seq, one, i});
+      }
+      return;
+    }
     pending.push_back({e.at, e.lane, e.seq, e.payload});
   });
   // Host timers, simultaneous ones in host order (the order they run in).
@@ -426,7 +446,10 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
     pending.push_back({at, Lane::kTimer, h, EventPayload{kEvHostTimer, h, 0}});
   });
   std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
-    return a.at != b.at ? a.at < b.at : a.lane != b.lane ? a.lane < b.lane : a.seq < b.seq;
+    return a.at != b.at       ? a.at < b.at
+           : a.lane != b.lane ? a.lane < b.lane
+           : a.seq != b.seq   ? a.seq < b.seq
+                              : a.sub < b.sub;
   });
   vrrp::StateKeyWriter writer(key, 256);
   auto put = [&writer](std::int64_t v) { writer.Put(v); };
@@ -764,6 +787,9 @@ void Simulation::Dispatch(const Event& e) {
       Deliver(e.at, host, static_cast<int>(e.payload.data >> 32),
               static_cast<std::uint32_t>(e.payload.data));
       break;
+    case kEvDeliverBatch:
+      DeliverBatch(e.at, static_cast<std::uint32_t>(e.payload.data));
+      break;
     case kEvScriptResult:
       ScriptResult(e.at, host, e.payload.data);
       break;
@@ -1025,6 +1051,20 @@ void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {
   ReleaseFrame(slot);
 }
 
+void Simulation::DeliverBatch(Time now, std::uint32_t batch) {
+  // One event for the queue, one per receiver for the count: events_processed
+  // is what it was with one event per delivery.
+  const std::size_t n = batches_[batch].ifaces.size();
+  events_processed_ += n - 1;
+  const std::uint32_t slot = batches_[batch].slot;
+  for (std::size_t i = 0; i < n; ++i) {
+    // By index: a delivery may send, and a send may add batches.
+    const int iface = batches_[batch].ifaces[i];
+    Deliver(now, topology_.iface_host(iface), iface, slot);
+  }
+  free_batches_.push_back(batch);
+}
+
 void Simulation::ReleaseFrame(std::uint32_t slot) {
   if (--in_flight_[slot].refs == 0) free_in_flight_.push_back(slot);
 }
@@ -1169,12 +1209,40 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       drops_.clear();
       network_.Send(now, iface, send->advert.dst, &deliveries_,
                     options_.record_packets ? &drops_ : nullptr);
-      for (const Delivery& d : deliveries_) {
-        ++f.refs;
-        scheduler_.Schedule(
-            d.at, Lane::kDelivery,
-            EventPayload{kEvDeliver, static_cast<std::uint32_t>(topology_.iface_host(d.dst_iface)),
-                         (static_cast<std::uint64_t>(d.dst_iface) << 32) | slot});
+      // Receivers that get the frame at the same instant share one event
+      // (a segment of N hosts: one queue operation per advert, not N-1).
+      // The order is the same: their events would have had consecutive
+      // sequence numbers at one (time, lane), with nothing between them,
+      // and what a delivery schedules at that instant and lane comes after
+      // the rest of them either way. Runs of one time in delivery order:
+      // all of them without jitter.
+      const std::size_t n = deliveries_.size();
+      f.refs += static_cast<int>(n);
+      for (std::size_t i = 0; i < n;) {
+        const Delivery& d = deliveries_[i];
+        std::size_t j = i + 1;
+        while (j < n && deliveries_[j].at == d.at) ++j;
+        const auto dst_host = static_cast<std::uint32_t>(topology_.iface_host(d.dst_iface));
+        if (j - i == 1) {
+          scheduler_.Schedule(d.at, Lane::kDelivery,
+                              EventPayload{kEvDeliver, dst_host,
+                                           (static_cast<std::uint64_t>(d.dst_iface) << 32) | slot});
+        } else {
+          std::uint32_t b;
+          if (!free_batches_.empty()) {
+            b = free_batches_.back();
+            free_batches_.pop_back();
+          } else {
+            b = static_cast<std::uint32_t>(batches_.size());
+            batches_.emplace_back();
+          }
+          Batch& batch = batches_[b];
+          batch.slot = slot;
+          batch.ifaces.clear();
+          for (std::size_t k = i; k < j; ++k) batch.ifaces.push_back(deliveries_[k].dst_iface);
+          scheduler_.Schedule(d.at, Lane::kDelivery, EventPayload{kEvDeliverBatch, dst_host, b});
+        }
+        i = j;
       }
       for (const Drop& d : drops_) {
         TraceEvent te = At(now, TraceKind::kPacketDropped,

@@ -255,6 +255,8 @@ class Simulation {
   void Dispatch(const Event& e);
   void ApplyOperation(Time now, const Operation& op);
   void Deliver(Time now, int host, int iface, std::uint32_t packet);
+  // Delivers one frame to every receiver of batches_[batch], in order.
+  void DeliverBatch(Time now, std::uint32_t batch);
   void HostTimer(Time now, int host);
   void ScriptResult(Time now, int host, std::uint64_t data);
   void PauseEnd(Time now, int host);
@@ -302,6 +304,14 @@ class Simulation {
   std::vector<Operation> operations_;  // indexed by event data
   std::vector<InFlight> in_flight_;
   std::vector<std::uint32_t> free_in_flight_;
+  // Receivers that get one frame at the same instant (a multicast advert on
+  // a segment), queued as one event: see ProcessActions.
+  struct Batch {
+    std::uint32_t slot = 0;   // in_flight_ index; each receiver holds a reference
+    std::vector<int> ifaces;  // receiving interfaces, in delivery order
+  };
+  std::vector<Batch> batches_;
+  std::vector<std::uint32_t> free_batches_;
   std::vector<TraceSink*> sinks_;
   std::function<void(Time)> after_operation_;
   std::vector<vrrp::Ipv4> all_vips_;  // every VIP of every host config, sorted
