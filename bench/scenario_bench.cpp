@@ -68,7 +68,8 @@ void Report(benchmark::State& state, std::uint64_t events, vrrp::Duration simula
 }
 
 // (b) and (c): n hosts with `instances` VRRP instances each, all on one segment.
-void RunGroup(benchmark::State& state, int hosts, int instances, bool trace) {
+void RunGroup(benchmark::State& state, int hosts, int instances, bool trace,
+              vrrp::Duration duration = Seconds(3600)) {
   std::vector<vrrp::Config> configs;
   for (int h = 0; h < hosts; ++h) configs.push_back(ParseOrDie(Instances(1, instances, 0, h)));
   std::uint64_t events = 0;
@@ -94,11 +95,11 @@ void RunGroup(benchmark::State& state, int hosts, int instances, bool trace) {
       start.host = id;
       sim.Schedule(start, 0);
     }
-    sim.RunUntil(Seconds(3600));
+    sim.RunUntil(duration);
     events += sim.events_processed();
     benchmark::DoNotOptimize(keep.events.data());
   }
-  Report(state, events, Seconds(3600));
+  Report(state, events, duration);
 }
 
 void BM_B_100Hosts1Instance1h(benchmark::State& state) {
@@ -121,6 +122,17 @@ BENCHMARK(BM_C_100Hosts100Instances1h)
     ->UseRealTime()
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
+
+// (c) for one simulated minute: the size to profile (callgrind takes about
+// fifty times as long as a run; the hour of (c) would take hours there).
+void BM_C_100Hosts100Instances1min(benchmark::State& state) {
+  RunGroup(state, 100, 100, state.range(0) != 0, Seconds(60));
+}
+BENCHMARK(BM_C_100Hosts100Instances1min)
+    ->Arg(0)
+    ->ArgNames({"trace"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // (a) the seed's master-backup scenario file as `vrrpsim run` runs it: its
 // timeline (node1's check fails at 20 s and recovers at 40 s) and node
@@ -222,5 +234,14 @@ void BM_D_Random2Node10min(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_D_Random2Node10min)->Arg(0)->Arg(1)->ArgNames({"trace"})->UseRealTime();
+// The same first 500 scenarios every time, in one batch: what callgrind
+// counts per run is then comparable between builds (the timed variants run
+// as many as fit, in batches that each restart the sequence).
+BENCHMARK(BM_D_Random2Node10min)
+    ->Name("BM_D_Random2Node10min_First500")
+    ->Arg(1)
+    ->ArgNames({"trace"})
+    ->Iterations(500)
+    ->UseRealTime();
 
 }  // namespace

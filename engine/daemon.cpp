@@ -164,6 +164,7 @@ struct Daemon::Impl {
         }
       }
       for (std::size_t k = 0; k < n; ++k) adv.addresses.push_back(c.vips[k].addr);
+      v.quick = QuickValidationFor(c);
     }
     for (const SyncGroup& g : config->sync_groups) {
       GroupRuntime gr;
@@ -741,6 +742,9 @@ struct Daemon::Impl {
   }
 
   bool Validate(InstanceRuntime& v, const DecodedPacket& pkt, bool check_vip_addr) {
+    // A peer's advert in the common case, without the full checks (nor
+    // their log line, which only a failure writes).
+    if (SurelyValid(v.quick, v.advert, pkt, check_vip_addr)) return true;
     ValidateOptions vo;
     vo.check_vip_addr = check_vip_addr;
     vo.global_check_unicast_src = config->global.check_unicast_src;
@@ -1509,7 +1513,9 @@ const std::string& Daemon::script_name(int s) const {
 }
 
 void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) const {
-  static_assert(sizeof(InstanceRuntime) == 312 && sizeof(ScriptRuntime) == 48 &&
+  // (InstanceRuntime::quick, like cfg, follows from the configuration: not
+  // encoded.)
+  static_assert(sizeof(InstanceRuntime) == 320 && sizeof(ScriptRuntime) == 48 &&
                     sizeof(GroupRuntime) == 40 && sizeof(Impl) == 344,
                 "a run-time field was added: encode it here (or say why not) and in ShiftTime");
   const Impl& d = *impl_;

@@ -14,6 +14,7 @@
 #include "engine/time.h"
 #include "engine/vrrp/action.h"
 #include "engine/vrrp/tracker.h"
+#include "engine/vrrp/validate.h"
 
 namespace vrrp {
 
@@ -88,6 +89,8 @@ struct InstanceRuntime {
 
   Ipv4 src;  // advert source address (R16)
   bool src_ok = false;
+
+  QuickValidation quick;  // QuickValidationFor(*cfg), for SurelyValid
 
   std::vector<InterfaceRef> track_ifs;
   std::vector<ScriptRef> scripts;

@@ -50,7 +50,10 @@ inline void TimerTree::Set(int leaf, Time t, int kind) {
   for (i /= 2; i >= 1; i /= 2) {
     const Key& l = nodes_[2 * i];
     const Key& r = nodes_[2 * i + 1];
-    nodes_[i] = Less(r, l) ? r : l;
+    const Key& win = Less(r, l) ? r : l;
+    // Unchanged here, unchanged above.
+    if (win.t == nodes_[i].t && win.tie == nodes_[i].tie) return;
+    nodes_[i] = win;
   }
 }
 

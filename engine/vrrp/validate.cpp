@@ -10,8 +10,8 @@ namespace vrrp {
 
 namespace {
 
-constexpr std::size_t kVrrpHeaderLength = 8;
-constexpr std::size_t kV2AuthLength = 8;
+constexpr std::size_t kVrrpHeaderLength = kAdvertHeaderBytes;
+constexpr std::size_t kV2AuthLength = kV2AuthBytes;
 constexpr std::size_t kAhHeaderLength = 24;  // RFC 2402 header as keepalived sends it
 
 // A number or an address in a log line, formatted only when the line is
@@ -62,6 +62,22 @@ bool ContainsAddress(const VrrpAdvert& adv, Ipv4 addr) {
 }
 
 }  // namespace
+
+QuickValidation QuickValidationFor(const VrrpInstance& cfg) {
+  QuickValidation q;
+  // Unicast instances check TTL ranges and sources; AH and PASS compare
+  // more than the template holds; a v2 interval that is no whole number of
+  // seconds matches no interval field; more VIPs than an advert carries
+  // would not all be in the template.
+  q.usable =
+      !cfg.is_unicast() && cfg.vips.size() <= static_cast<std::size_t>(kMaxVrrpAddresses) &&
+      cfg.auth_type != AuthType::kAh &&  // row 1 wants an AH header even in v3
+      (cfg.version == 3 || (cfg.version == 2 && cfg.auth_type == AuthType::kNone &&
+                            cfg.advert_int % kSecond == 0 && cfg.advert_int / kSecond <= 0xffff));
+  if (q.usable && cfg.version == 2)
+    q.v2_interval = static_cast<std::uint16_t>(cfg.advert_int / kSecond);
+  return q;
+}
 
 bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
                     const ValidateOptions& options, std::string* log) {

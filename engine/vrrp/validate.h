@@ -2,6 +2,8 @@
 // order and with its log wording.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -26,6 +28,41 @@ struct ValidateOptions {
   bool ah_icv_ok = false;
   std::uint32_t* ah_rx_seq = nullptr;
 };
+
+// Lengths ValidateAdvert checks the received length against.
+inline constexpr std::size_t kAdvertHeaderBytes = 8;  // VRRP header
+inline constexpr std::size_t kV2AuthBytes = 8;        // v2 authentication data
+
+// ValidateAdvert's common case in a few comparisons: for a multicast
+// instance without AH or PASS authentication whose VIPs all fit in an
+// advert, a well-formed advert carrying exactly the instance's own version,
+// authentication type, interval and address list (its peers' adverts, when
+// their configurations agree) passes every check; the receive path of a
+// backup tries this first. The summary is taken once per configuration.
+struct QuickValidation {
+  bool usable = false;
+  std::uint16_t v2_interval = 0;  // v2: the interval field (seconds) the checks accept
+};
+QuickValidation QuickValidationFor(const VrrpInstance& cfg);
+
+// True only if ValidateAdvert(cfg, pkt, options with `check_vip_addr`) would
+// be true, where `q` = QuickValidationFor(cfg) and `own` is an advert with
+// cfg's version, authentication type and VIPs (the instance's own template);
+// false says nothing. REQUIRES: pkt.ok().
+inline bool SurelyValid(const QuickValidation& q, const VrrpAdvert& own, const DecodedPacket& pkt,
+                        bool check_vip_addr) {
+  const VrrpAdvert& a = pkt.advert;
+  const std::size_t expected = pkt.ip_header_length + kAdvertHeaderBytes + 4u * a.count +
+                               (a.version == 2 ? kV2AuthBytes : 0);
+  return q.usable && !pkt.has_ah && pkt.received_length == expected &&
+         pkt.ip_total_length == pkt.received_length && pkt.checksum_ok && a.ttl == 255 &&
+         a.type == 1 && a.version == own.version &&
+         (a.version == 3 || (a.auth_type_raw == 0 && a.adver_int == q.v2_interval)) &&
+         a.dst.is_multicast() &&
+         (!check_vip_addr ||
+          (a.count == own.addresses.size() && a.addresses.size() == own.addresses.size() &&
+           std::equal(own.addresses.begin(), own.addresses.end(), a.addresses.begin())));
+}
 
 // Returns true if `pkt` passes every check for instance `cfg`. On failure,
 // when `log` is non-null, *log receives the line keepalived prints (prefixed

@@ -1145,6 +1145,11 @@ void Simulation::RearmHostTimer(int host) {
 }
 
 void Simulation::ProcessActions(Time now, int host, bool reload) {
+  if (actions_.empty()) {  // most deliveries: a backup's advert
+    RearmHostTimer(host);
+    UpdateClients(now);
+    return;
+  }
   Host& h = *hosts_[host];
   const vrrp::Config& config = *h.config;
   const int count = static_cast<int>(config.instances.size());
