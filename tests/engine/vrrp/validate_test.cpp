@@ -144,5 +144,121 @@ TEST(Rules, R13_UnknownVridSilentUnlessLogged) {
   EXPECT_TRUE(h2.Take(true, true).empty());
 }
 
+// SurelyValid (the backup's fast path) may only say yes where
+// ValidateAdvert says yes: every row's field mutated at random, for
+// instances the quick summary covers and some it does not.
+TEST(Validate, SurelyValidImpliesValid) {
+  std::vector<VrrpInstance> cfgs;
+  VrrpInstance v2 = MakeInstance();
+  cfgs.push_back(v2);
+  VrrpInstance two = v2;
+  VirtualAddress second;
+  second.addr = Ip("10.0.0.101");
+  two.vips.push_back(second);
+  cfgs.push_back(two);
+  VrrpInstance v3 = v2;
+  v3.version = 3;
+  cfgs.push_back(v3);
+  VrrpInstance pass = v2;
+  pass.auth_type = AuthType::kPass;
+  pass.auth_pass = "pw";
+  cfgs.push_back(pass);
+  VrrpInstance ah3 = v3;
+  ah3.auth_type = AuthType::kAh;
+  cfgs.push_back(ah3);
+  VrrpInstance odd = v2;
+  odd.advert_int = kSecond * 3 / 2;
+  cfgs.push_back(odd);
+  VrrpInstance uni = v2;
+  uni.unicast_peers.push_back(UnicastPeer{});
+  uni.unicast_peers.back().addr = Ip("10.0.0.2");
+  cfgs.push_back(uni);
+
+  std::uint64_t x = 0x9e3779b97f4a7c15ull;
+  auto rnd = [&x](std::uint64_t n) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x % n;
+  };
+  int quick = 0;
+  for (const VrrpInstance& cfg : cfgs) {
+    const QuickValidation q = QuickValidationFor(cfg);
+    VrrpAdvert own;  // the instance's template, as the daemon builds it
+    own.version = static_cast<std::uint8_t>(cfg.version);
+    for (const VirtualAddress& a : cfg.vips) own.addresses.push_back(a.addr);
+    own.count = static_cast<std::uint8_t>(own.addresses.size());
+    AdvertSpec base = Adv().Version(cfg.version).Interval(cfg.version == 3 ? 100 : 1);
+    std::vector<const char*> addrs;
+    for (const VirtualAddress& a : cfg.vips)
+      addrs.push_back(a.addr == Ip("10.0.0.100") ? "10.0.0.100" : "10.0.0.101");
+    base.Addrs(addrs);
+    for (int round = 0; round < 3000; ++round) {
+      DecodedPacket p = MakePacket(base);
+      VrrpAdvert& a = p.advert;
+      for (int m = static_cast<int>(rnd(3)); m > 0; --m) {
+        switch (rnd(13)) {
+          case 0:
+            p.has_ah = !p.has_ah;
+            break;
+          case 1:
+            p.received_length += rnd(2) ? 4 : -4;
+            break;
+          case 2:
+            a.ttl = static_cast<std::uint8_t>(rnd(256));
+            break;
+          case 3:
+            a.version = static_cast<std::uint8_t>(2 + rnd(2));
+            break;
+          case 4:
+            a.auth_type_raw = static_cast<std::uint8_t>(rnd(4));
+            break;
+          case 5:
+            a.adver_int = static_cast<std::uint16_t>(rnd(4));
+            break;
+          case 6:
+            a.type = static_cast<std::uint8_t>(rnd(3));
+            break;
+          case 7:
+            a.count = static_cast<std::uint8_t>(rnd(4));
+            break;
+          case 8:
+            if (!a.addresses.empty()) a.addresses[rnd(a.addresses.size())] = Ip("10.0.0.7");
+            break;
+          case 9:
+            if (a.addresses.size() > 1) std::swap(a.addresses[0], a.addresses[1]);
+            break;
+          case 10:
+            p.ip_total_length = static_cast<std::uint16_t>(p.ip_total_length + 1);
+            break;
+          case 11:
+            p.checksum_ok = false;
+            break;
+          default:
+            a.dst = rnd(2) ? Ip("10.0.0.1") : Ip("224.0.0.18");
+            break;
+        }
+      }
+      for (bool vip : {true, false}) {
+        if (!SurelyValid(q, own, p, vip)) continue;
+        ++quick;
+        ValidateOptions o;
+        o.check_vip_addr = vip;
+        std::string log;
+        ASSERT_TRUE(ValidateAdvert(cfg, p, o, &log))
+            << cfg.name << " v" << cfg.version << " round " << round << ": " << log;
+      }
+    }
+    // The unmutated advert of a covered instance takes the fast path.
+    EXPECT_EQ(SurelyValid(q, own, MakePacket(base), true), q.usable) << cfg.version;
+  }
+  EXPECT_GT(quick, 1000);  // the fast path was exercised
+  EXPECT_TRUE(QuickValidationFor(cfgs[0]).usable);
+  EXPECT_FALSE(QuickValidationFor(pass).usable);
+  EXPECT_FALSE(QuickValidationFor(ah3).usable);
+  EXPECT_FALSE(QuickValidationFor(odd).usable);
+  EXPECT_FALSE(QuickValidationFor(uni).usable);
+}
+
 }  // namespace
 }  // namespace vrrp
