@@ -3,6 +3,7 @@
 //   vrrpsim-gui --render FILE... -o OUT.png [--size WxH] [--skip-idle]
 //               [--window FROM:TO] [--no-metrics]      headless picture
 //   vrrpsim-gui --screenshot OUT.png FILE...           the real window's pixels
+//   vrrpsim-gui --report FILE... -o review.html        one HTML file for a review
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QScreen>
@@ -13,6 +14,7 @@
 
 #include "gui/main_window.h"
 #include "gui/render.h"
+#include "gui/report.h"
 #include "gui/run_loader.h"
 #include "gui/timeline_view.h"
 #include "gui/viewer_pane.h"
@@ -27,9 +29,10 @@ void Usage(FILE* out) {
       "                   [--window FROM:TO] [--no-metrics] [--timing]\n"
       "       vrrpsim-gui [--window FROM:TO] [--skip-idle] --screenshot OUT.png\n"
       "                   [--probe 'LANE@TIME']... FILE...\n"
+      "       vrrpsim-gui --report FILE... -o REVIEW.html\n"
       "FILE is a trace (vrrpsim run --trace) or a scenario (YAML, run in-process).\n"
       "Several files are stacked on one time axis. FROM/TO are durations (12s, 1.5min).\n"
-      "Exit status of --render: 0 written, 1 cannot write, 2 bad input.\n"
+      "Exit status of --render and --report: 0 written, 1 cannot write, 2 bad input.\n"
       "--probe prints the colour the saved screenshot has at the first run's lane LANE\n"
       "(e.g. 'node1 VI_1', 'VIP 81') at TIME: 'probe LANE@TIME X,Y #rrggbb'.\n",
       out);
@@ -60,7 +63,7 @@ std::pair<int, int> ProbePoint(vsim::gui::MainWindow& w, const QString& probe) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool render = false, timing = false;
+  bool render = false, report = false, timing = false;
   QString screenshot;
   QStringList probes;
   vsim::gui::RenderOptions ro;
@@ -77,6 +80,8 @@ int main(int argc, char** argv) {
     };
     if (a == "--render")
       render = true;
+    else if (a == "--report")
+      report = true;
     else if (a == "-o" || a == "--output")
       ro.output = value("-o");
     else if (a == "--size")
@@ -120,6 +125,13 @@ int main(int argc, char** argv) {
     }
     ro.window = std::make_pair(*a, *b);
   }
+  if (report) {
+    if (render || files.isEmpty() || ro.output.isEmpty()) {
+      Usage(stderr);
+      return 2;
+    }
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
   if (render) {
     if (files.isEmpty() || ro.output.isEmpty()) {
       Usage(stderr);
@@ -139,6 +151,12 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   app.setApplicationName("vrrpsim-gui");
   app.setOrganizationName("vrrpsim");
+  if (report) {
+    QString error;
+    const int rc = vsim::gui::WriteReport({files, ro.output}, &error);
+    if (rc != 0) std::fprintf(stderr, "vrrpsim-gui: %s\n", error.toLocal8Bit().constData());
+    return rc;
+  }
   if (render) {
     ro.inputs = files;
     QElapsedTimer timer;

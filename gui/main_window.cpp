@@ -15,13 +15,16 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTableWidget>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "gui/priority_chart.h"
 #include "gui/sequence_view.h"
@@ -64,11 +67,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     sequence_->setWindow(pane_->timeline()->windowStartTime(), pane_->timeline()->windowEndTime());
   });
 
+  // The metrics in a dock of their own, with the sequence and the chain:
+  // the lanes and the plot under them get the window's width.
+  auto* mdock = new QDockWidget("Metrics", this);
+  mdock->setObjectName("metrics");
+  mdock->setWidget(pane_->detachMetrics());
+  addDockWidget(Qt::RightDockWidgetArea, mdock);
+  tabifyDockWidget(sdock, mdock);
+  sdock->raise();
+
   buildWhatIfPanel();
   auto* wdock = new QDockWidget("What-if", this);
   wdock->setObjectName("whatif");
   wdock->setWidget(what_if_);
   addDockWidget(Qt::RightDockWidgetArea, wdock);
+  docks_ = {sdock, dock, mdock, wdock};
 
   buildMenus();
   connect(pane_->timeline(), &TimelineView::hoverChanged, this,
@@ -76,6 +89,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(pane_->timeline(), &TimelineView::transitionClicked, this, &MainWindow::showTransition);
   statusBar()->showMessage("Open a trace or a scenario (File > Open, or drop a file here)");
   resize(1500, 820);
+  fitDocks();
+}
+
+void MainWindow::fitDocks() {
+  // The side panels: about a fifth of the window (260..380 px), the rest is
+  // the timeline's.
+  const int w = std::clamp(width() / 5, 260, 380);
+  resizeDocks({docks_.front(), docks_.back()}, {w, w}, Qt::Horizontal);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* e) {
+  QMainWindow::resizeEvent(e);
+  if (e->oldSize().width() != e->size().width()) fitDocks();
 }
 
 void MainWindow::buildMenus() {
@@ -117,10 +143,24 @@ void MainWindow::buildMenus() {
   msgs->setCheckable(true);
   msgs->setChecked(true);
   connect(msgs, &QAction::toggled, tl, &TimelineView::setShowMessages);
-  QAction* metrics = view->addAction("&Metrics table");
-  metrics->setCheckable(true);
-  metrics->setChecked(true);
-  connect(metrics, &QAction::toggled, pane_, &ViewerPane::setMetricsVisible);
+  view->addSeparator();
+  // Without the mouse: the same keys work on the focused lanes, these from
+  // anywhere in the window.
+  view->addAction("Pan &left", QKeySequence(Qt::Key_BracketLeft), tl,
+                  [tl] { tl->panByPixels(tl->plotRect().width() / 4.0); });
+  view->addAction("Pan &right", QKeySequence(Qt::Key_BracketRight), tl,
+                  [tl] { tl->panByPixels(-tl->plotRect().width() / 4.0); });
+  view->addAction("&Next transition", QKeySequence(Qt::Key_N), this, [this, tl] {
+    const QString s = tl->stepTransition(1);
+    statusBar()->showMessage(s.isEmpty() ? "no later transition" : s);
+  });
+  view->addAction("&Previous transition", QKeySequence(Qt::Key_P), this, [this, tl] {
+    const QString s = tl->stepTransition(-1);
+    statusBar()->showMessage(s.isEmpty() ? "no earlier transition" : s);
+  });
+  view->addSeparator();
+  // Panels: each dock can be closed and brought back (or collapsed to a tab).
+  for (QDockWidget* d : docks_) view->addAction(d->toggleViewAction());
 
   QToolBar* tb = addToolBar("View");
   tb->setObjectName("toolbar");
@@ -304,10 +344,20 @@ bool MainWindow::applyWhatIf(const ConfigOverride& o) {
   }
   what_if_run_ = r.runs.front();
   wi_status_->setText("re-simulated: " + QString::fromStdString(what_if_run_->variant));
-  const Time t0 = pane_->timeline()->windowStartTime(), t1 = pane_->timeline()->windowEndTime();
-  pane_->setRuns(shownRuns());
-  pane_->timeline()->setWindowTimes(t0, t1);
+  setRunsKeepingView();
   return true;
+}
+
+void MainWindow::setRunsKeepingView() {
+  // A re-simulation keeps what the user was looking at: the window (zoom and
+  // position), skip-idle, the lanes' scroll position and the transition
+  // cursor; the open file does not change.
+  TimelineView* tl = pane_->timeline();
+  const Time t0 = tl->windowStartTime(), t1 = tl->windowEndTime();
+  const int scroll = tl->scrollOffset();
+  pane_->setRuns(shownRuns());
+  tl->setWindowTimes(t0, t1);
+  tl->setScrollOffset(scroll);
 }
 
 void MainWindow::resetWhatIf() {
@@ -315,7 +365,7 @@ void MainWindow::resetWhatIf() {
   what_if_run_.reset();
   wi_status_->clear();
   fillWhatIfPanel();
-  pane_->setRuns(shownRuns());
+  setRunsKeepingView();
 }
 
 std::vector<std::shared_ptr<const RunResult>> MainWindow::shownRuns() const {
@@ -384,6 +434,7 @@ bool MainWindow::openFiles(const QStringList& paths) {
           .arg(loaded_.runs.size())
           .arg(loaded_.runs.size() == 1 ? "" : "s");
   statusBar()->showMessage(loaded_.note.empty() ? opened : QString::fromStdString(loaded_.note));
+  pane_->timeline()->setFocus();  // the keys work at once
   return true;
 }
 

@@ -19,6 +19,7 @@ class QLabel;
 class QAction;
 class QCheckBox;
 class QTimer;
+class QDockWidget;
 
 namespace vsim::gui {
 
@@ -62,9 +63,12 @@ class MainWindow : public QMainWindow {
  protected:
   void dragEnterEvent(QDragEnterEvent*) override;
   void dropEvent(QDropEvent*) override;
+  void resizeEvent(QResizeEvent*) override;
 
  private:
   void buildMenus();
+  void fitDocks();
+  void setRunsKeepingView();
   void buildWhatIfPanel();
   void fillWhatIfPanel();
   void fillWhatIfInstances();
@@ -81,6 +85,7 @@ class MainWindow : public QMainWindow {
   QTextBrowser* details_ = nullptr;
   SequenceView* sequence_ = nullptr;
   QWidget* details_dock_ = nullptr;
+  std::vector<QDockWidget*> docks_;  // sequence, chain, metrics, what-if
   QComboBox* run_combo_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   QAction* skip_idle_ = nullptr;

@@ -97,12 +97,10 @@ void PriorityChart::setModels(const std::vector<std::shared_ptr<const TimelineMo
         const double x = map.ToAxis(l.priority[i].t) / kUnit;
         if (i > 0) pts.append(QPointF(x, l.priority[i - 1].priority));
         pts.append(QPointF(x, l.priority[i].priority));
-        // Priority 0 stands for "not running": it falls off the bottom rather
-        // than squashing the interesting 98-vs-99 differences into a line.
-        if (l.priority[i].priority > 0) {
-          lo = std::min(lo, l.priority[i].priority);
-          hi = std::max(hi, l.priority[i].priority);
-        }
+        // Every plotted value stays in view, priority 0 (not running: a
+        // crash, a stop) included: a line must never leave the plot.
+        lo = std::min(lo, l.priority[i].priority);
+        hi = std::max(hi, l.priority[i].priority);
       }
       pts.append(QPointF(map.ToAxis(m->duration()) / kUnit, l.priority.back().priority));
       s->replace(pts);
@@ -148,13 +146,25 @@ void PriorityChart::setModels(const std::vector<std::shared_ptr<const TimelineMo
   if (lo > hi) lo = 0, hi = 255;
   // Some headroom so that equal priorities on the edge stay visible.
   const int y0 = std::max(0, lo - 3), y1 = std::min(258, hi + 3);
-  d_->y->setRange(y0, y1);
+  // Ticks: the smallest of 1, 2, 5, 10, 20, 25, 50 giving at most 5 intervals.
+  int step = 1;
+  for (int s : {1, 2, 5, 10, 20, 25, 50}) {
+    step = s;
+    if ((y1 - y0) / s <= 5) break;
+  }
+  // The range below and above the values by a few units, on whole ticks
+  // when that does not cut a value off.
+  const int r0 = std::max(0, y0 / step * step);
+  const int r1 = std::max(r0 + step, (y1 + step - 1) / step * step);
+  d_->y->setRange(r0, r1);
   d_->y->setTickType(QValueAxis::TicksDynamic);
   d_->y->setTickAnchor(0);
-  d_->y->setTickInterval(std::max(1, (y1 - y0) / 4));
+  d_->y->setTickInterval(step);
   d_->chart->legend()->setVisible(legend_entries > 0 && legend_entries <= kMaxLegend);
   applyGeometry();
 }
+
+std::pair<double, double> PriorityChart::yRange() const { return {d_->y->min(), d_->y->max()}; }
 
 void PriorityChart::setWindow(double a0, double a1, int left, int right_margin) {
   d_->a0 = a0;

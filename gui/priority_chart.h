@@ -5,6 +5,7 @@
 
 #include <QWidget>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "gui/timeline_model.h"
@@ -25,6 +26,8 @@ class PriorityChart : public QWidget {
   int seriesCount() const;
   // What the legend says: host lines, and in compare mode "dashed: RUN".
   QStringList legendLabels() const;
+  // The priority axis's range (every plotted value lies within it).
+  std::pair<double, double> yRange() const;
   // Shows the axis window [a0, a1] with the plot between x = left and
   // width() - right_margin, the lanes' geometry, so both share one time axis.
   void setWindow(double a0, double a1, int left, int right_margin);

@@ -119,7 +119,65 @@ void TimelineView::setModels(std::vector<std::shared_ptr<const TimelineModel>> m
   scroll_ = 0;
   relayout();
   rebuildMap();
+  rebuildTransitions();
   fitAll();
+}
+
+void TimelineView::rebuildTransitions() {
+  const Time was = cursorTime();
+  transitions_.clear();
+  cursor_ = -1;
+  for (const auto& m : models_) {
+    const QString prefix =
+        models_.size() > 1 ? QString::fromStdString(m->title()) + ": " : QString();
+    for (const Lane& l : m->lanes()) {
+      if (l.kind != Lane::Kind::kInstance) continue;
+      for (std::size_t i = 1; i < l.segments.size(); ++i) {
+        const StateSegment& s = l.segments[i];
+        transitions_.push_back({s.start, QString::fromStdString(FormatSeconds(s.start, 1)) + " " +
+                                             prefix + QString::fromStdString(l.label) + " " +
+                                             LaneStateName(l.segments[i - 1].state) + " -> " +
+                                             LaneStateName(s.state)});
+      }
+    }
+  }
+  // Stable: simultaneous changes keep lane order (deterministic).
+  std::stable_sort(transitions_.begin(), transitions_.end(),
+                   [](const Transition& a, const Transition& b) { return a.t < b.t; });
+  // After a re-simulation the cursor stays at the same time.
+  if (was >= 0)
+    for (std::size_t i = 0; i < transitions_.size() && cursor_ < 0; ++i)
+      if (transitions_[i].t >= was) cursor_ = int(i);
+}
+
+QString TimelineView::stepTransition(int direction) {
+  if (transitions_.empty()) return {};
+  int next = -1;
+  if (cursor_ >= 0) {
+    next = cursor_ + (direction > 0 ? 1 : -1);
+  } else {
+    // From the middle of the window.
+    const Time mid = map_.ToTime((a0_ + a1_) / 2);
+    if (direction > 0) {
+      for (std::size_t i = 0; i < transitions_.size() && next < 0; ++i)
+        if (transitions_[i].t > mid) next = int(i);
+    } else {
+      for (std::size_t i = transitions_.size(); i-- > 0 && next < 0;)
+        if (transitions_[i].t < mid) next = int(i);
+    }
+  }
+  if (next < 0 || next >= int(transitions_.size())) return {};
+  cursor_ = next;
+  double span = a1_ - a0_;
+  if (span >= map_.length() * 0.99) span = map_.length() / 5;
+  const double a = map_.ToAxis(transitions_[std::size_t(next)].t);
+  setWindowAxis(a - span / 2, a + span / 2);
+  const QString text = QString("transition %1/%2: %3")
+                           .arg(next + 1)
+                           .arg(transitions_.size())
+                           .arg(transitions_[std::size_t(next)].text);
+  emit hoverChanged(text);
+  return text;
 }
 
 void TimelineView::rebuildMap() {
@@ -385,6 +443,13 @@ void TimelineView::paintTimeline(QPainter& p, QSize size, bool interactive) cons
       }
     }
     p.restore();
+  }
+  if (interactive && cursor_ >= 0) {
+    const double x = xForTime(transitions_[std::size_t(cursor_)].t);
+    if (x >= plot.left() && x <= plot.right()) {
+      p.setPen(QPen(QColor(200, 0, 120, 200), 1.5));
+      p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+    }
   }
   if (interactive && hover_x_ >= plot.left() && hover_x_ <= plot.right()) {
     p.setPen(QPen(QColor(0, 0, 0, 140), 1, Qt::DashLine));
@@ -857,6 +922,12 @@ void TimelineView::keyPressEvent(QKeyEvent* e) {
       break;
     case Qt::Key_Home:
       fitAll();
+      break;
+    case Qt::Key_N:
+      stepTransition(e->modifiers() & Qt::ShiftModifier ? -1 : 1);
+      break;
+    case Qt::Key_P:
+      stepTransition(-1);
       break;
     case Qt::Key_PageDown:
       setScrollOffset(scroll_ + vbar_->pageStep());

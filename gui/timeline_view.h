@@ -43,6 +43,16 @@ class TimelineView : public QWidget {
   void zoomBy(double factor, double anchor_x);  // factor > 1 zooms in
   void panByPixels(double dx);
 
+  // Keyboard stepping through the state changes of every lane, in time order
+  // (N / P, View > Next/Previous transition): centres the window on the next
+  // (direction > 0) or previous one, keeping the zoom (zooming in to a fifth
+  // of the run when the whole run is shown), and marks it with a cursor line.
+  // Returns a description ("6.609375s node1 VI_1 BACKUP -> MASTER"), empty
+  // when there is none that way.
+  QString stepTransition(int direction);
+  // The marked transition's time, or -1.
+  Time cursorTime() const { return cursor_ < 0 ? -1 : transitions_[std::size_t(cursor_)].t; }
+
   // Geometry shared with the priority chart so both use one time axis.
   static constexpr int kLabelWidth = 150;
   static constexpr int kRightMargin = 12;
@@ -121,6 +131,14 @@ class TimelineView : public QWidget {
   void paintAxis(QPainter& p, const QRect& plot) const;
   void paintMessages(QPainter& p, int run, const QRect& plot) const;
   double xForAxis(double a, const QRect& plot) const;
+
+  struct Transition {
+    Time t = 0;
+    QString text;
+  };
+  void rebuildTransitions();
+  std::vector<Transition> transitions_;  // every state change, by time
+  int cursor_ = -1;                      // index in transitions_, -1 none
 
   std::vector<std::shared_ptr<const TimelineModel>> models_;
   TimeMap map_ = TimeMap::Linear(1);

@@ -7,7 +7,9 @@
 #include <QImage>
 #include <QImageWriter>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QSplitter>
+#include <QSvgGenerator>
 #include <QTableWidget>
 #include <algorithm>
 #include <map>
@@ -72,18 +74,32 @@ void ViewerPane::setRuns(std::vector<std::shared_ptr<const RunResult>> runs) {
 }
 
 void ViewerPane::splitHeights() {
-  // The lanes get what they need and at least all but ~300 px; the plot the
-  // rest, at least 190 px (a third when the pane is small).
+  // The lanes get what they need to show every lane at full size, and no
+  // more: the plot starts right under the last lane and takes the rest, at
+  // least 190 px (a third when the pane is small; then the lanes scroll).
   const int total = split_->height() > 0 ? split_->height() : height();
   const int plot_min = std::min(190, std::max(70, total / 3));
-  const int lanes = std::clamp(std::max(timeline_->contentHeight(), total - 300), 0,
-                               std::max(0, total - plot_min));
+  const int lanes =
+      std::clamp(timeline_->contentHeight(), std::min(60, total), std::max(0, total - plot_min));
   split_->setSizes({lanes, std::max(plot_min, total - lanes)});
 }
 
 void ViewerPane::resizeEvent(QResizeEvent* e) {
   QWidget::resizeEvent(e);
   fitToSize();
+  splitHeights();
+}
+
+QTableWidget* ViewerPane::detachMetrics() {
+  metrics_detached_ = true;
+  layout()->removeWidget(metrics_);
+  metrics_->setParent(nullptr);
+  metrics_->setMinimumWidth(0);
+  metrics_->setMaximumWidth(QWIDGETSIZE_MAX);
+  metrics_->verticalHeader()->setMaximumWidth(QWIDGETSIZE_MAX);
+  metrics_->show();
+  fitToSize();
+  return metrics_;
 }
 
 void ViewerPane::setSkipIdle(bool on) {
@@ -97,9 +113,12 @@ void ViewerPane::setMetricsVisible(bool on) {
   fitToSize();
 }
 
-bool ViewerPane::metricsShown() const { return !metrics_->isHidden(); }
+bool ViewerPane::metricsShown() const { return !metrics_detached_ && !metrics_->isHidden(); }
 
 void ViewerPane::fitToSize() {
+  // Too low for lanes and a plot: the lanes only.
+  chart_->setVisible(height() <= 0 || height() >= 280);
+  if (metrics_detached_) return;
   // The lanes keep at least their labels and 300 px of plot; the table gets
   // its natural width if that leaves them this, else shrinks (its cells
   // elide, it scrolls) down to 160 px, else is dropped.
@@ -117,8 +136,6 @@ void ViewerPane::fitToSize() {
                                                                       : QWIDGETSIZE_MAX);
   }
   metrics_->setVisible(show);
-  // Too low for lanes and a plot: the lanes only.
-  chart_->setVisible(height() <= 0 || height() >= 280);
 }
 
 void ViewerPane::syncChart() {
@@ -175,6 +192,7 @@ void ViewerPane::fillMetrics() {
   int w = metrics_->verticalHeader()->sizeHint().width() + 6;
   for (int c = 0; c < metrics_->columnCount(); ++c) w += metrics_->columnWidth(c);
   metrics_natural_ = std::clamp(w, 200, 640);
+  if (metrics_detached_) metrics_->verticalHeader()->setMaximumWidth(QWIDGETSIZE_MAX);
   fitToSize();
 }
 
@@ -228,6 +246,34 @@ bool WriteImageFile(const QImage& image, const QString& path, QString* error) {
     return false;
   }
   return WriteBytes(bytes, path, error);
+}
+
+QByteArray RenderSvg(QWidget* widget) {
+  // Qt's own SVG generator (Qt SVG): paths, fills and real <text>, vector at
+  // any zoom. Deterministic: no date or random id in what it writes.
+  QByteArray bytes;
+  QBuffer buffer(&bytes);
+  buffer.open(QIODevice::WriteOnly);
+  QSvgGenerator gen;
+  gen.setOutputDevice(&buffer);
+  gen.setSize(widget->size());
+  gen.setViewBox(QRect(QPoint(0, 0), widget->size()));
+  gen.setResolution(96);
+  gen.setTitle("vrrpsim-gui");
+  {
+    QPainter p(&gen);
+    p.fillRect(QRect(QPoint(0, 0), widget->size()), Qt::white);
+    widget->render(&p);
+  }
+  // The picture's size in pixels (QSvgGenerator writes millimetres at its
+  // resolution): as --size says, 1 unit = 1 px.
+  QString svg = QString::fromUtf8(bytes);
+  static const QRegularExpression size_attrs(
+      "<svg([^>]*?)\\swidth=\"[^\"]*\"\\s+height=\"[^\"]*\"");
+  svg.replace(
+      size_attrs,
+      QString("<svg\\1 width=\"%1\" height=\"%2\"").arg(widget->width()).arg(widget->height()));
+  return svg.toUtf8();
 }
 
 bool ViewerPane::exportTo(const QString& path, QString* error) const {

@@ -31,6 +31,10 @@ class ViewerPane : public QWidget {
   // Whether the table is shown: wanted (View > Metrics table, --no-metrics)
   // and room for it beside the lanes.
   bool metricsShown() const;
+  // The window shows the metrics in a dock of its own: the pane hands the
+  // table over (it still fills it) and gives the lanes its width. Pictures
+  // (--render, export) keep it beside the lanes.
+  QTableWidget* detachMetrics();
 
   // The smallest size the pane draws legibly at (--render refuses less).
   static constexpr int kMinWidth = 320;
@@ -60,11 +64,12 @@ class ViewerPane : public QWidget {
   PriorityChart* chart_ = nullptr;
   QTableWidget* metrics_ = nullptr;
   bool metrics_wanted_ = true;
+  bool metrics_detached_ = false;
   int metrics_natural_ = 200;  // as wide as its contents
 };
 
 // `widget` (and its children) as an SVG document with vector shapes and real
-// <text>: no Qt SVG module needed.
+// <text>, written by Qt's QSvgGenerator.
 QByteArray RenderSvg(QWidget* widget);
 
 // The format a picture written to `path` gets, from its extension: "svg", or

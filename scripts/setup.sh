@@ -7,7 +7,9 @@ PACKAGES=(
   build-essential cmake ninja-build ccache clang
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost-graph-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-  qt6-base-dev qt6-charts-dev libqt6opengl6-dev fonts-dejavu-core xvfb xauth
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev fonts-dejavu-core xvfb xauth
+  # Test-only: tests/gui opens the HTML report in headless Chromium.
+  chromium
   iproute2 keepalived
   # Test-only: tests/explore/slurm_shards.sh runs its own single-node Slurm
   # cluster (private munged, slurmctld, slurmd under a temporary directory).

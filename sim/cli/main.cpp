@@ -11,6 +11,7 @@
 #include "sim/cli/lint.h"
 #include "sim/cli/run.h"
 #include "sim/core/clip.h"
+#include "sim/scenario/schema.h"
 
 namespace {
 
@@ -110,7 +111,7 @@ CLI::Validator Exact(std::uint64_t lo, std::uint64_t hi) {
       "INT " + range);
 }
 
-constexpr const char* kSubcommands[] = {"lint", "run", "compare", "conform", "explore"};
+constexpr const char* kSubcommands[] = {"lint", "run", "compare", "conform", "explore", "schema"};
 
 // The closest subcommand to a misspelt one, or "".
 std::string Closest(const std::string& word) {
@@ -149,7 +150,7 @@ int main(int argc, char** argv) {
     if (!known) {
       const std::string near = Closest(word);
       std::cerr << "vrrpsim: unknown subcommand '" << vsim::Clip(word)
-                << "' (expected lint, run, compare, conform or explore"
+                << "' (expected lint, run, compare, conform, explore or schema"
                 << (near.empty() ? "" : "; did you mean '" + near + "'?") << ")\n"
                 << "Run with --help for more information.\n";
       return 2;
@@ -310,6 +311,9 @@ int main(int argc, char** argv) {
                         "Exit 2 when a node configuration has a keepalived error (a value "
                         "ignored or defaulted), not only a fatal one");
 
+  CLI::App* schema_cmd = app.add_subcommand(
+      "schema", "Print the JSON Schema of scenario files (for editors: docs/scenario-format.md)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -323,5 +327,9 @@ int main(int argc, char** argv) {
   if (compare_cmd->parsed()) return vsim::RunCompare(compare, std::cout, std::cerr);
   if (conform_cmd->parsed()) return vsim::RunConform(conform, std::cout, std::cerr);
   if (explore_cmd->parsed()) return vsim::RunExploreCommand(explore, std::cout, std::cerr);
+  if (schema_cmd->parsed()) {
+    std::cout << vsim::ScenarioJsonSchema() << std::flush;
+    return std::cout ? 0 : 2;
+  }
   return 2;
 }

@@ -21,6 +21,7 @@
 #include "sim/io/file_io.h"
 #include "sim/io/fs_include_resolver.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/schema.h"
 
 namespace vsim {
 
@@ -77,6 +78,8 @@ class InlineResolver : public vrrp::IncludeResolver {
   std::string inline_name_;
 };
 
+thread_local KeysCheckedHook keys_checked_hook;  // SetKeysCheckedHook (tests)
+
 struct OverrideKeyInfo {
   const char* key;
 };
@@ -132,6 +135,7 @@ class Loader {
   // Checks keys: strings, known, not duplicated. Returns false on any error.
   bool Keys(const YAML::Node& map, const std::vector<std::string_view>& allowed,
             const std::string& what) {
+    if (keys_checked_hook) keys_checked_hook(Loc(map), allowed);
     bool ok = true;
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
@@ -2708,5 +2712,7 @@ ScenarioLoad LoadScenarioFile(const std::string& path) {
   if (out.scenario) out.scenario->input_files.insert(out.scenario->input_files.begin(), path);
   return out;
 }
+
+void SetKeysCheckedHook(KeysCheckedHook hook) { keys_checked_hook = std::move(hook); }
 
 }  // namespace vsim

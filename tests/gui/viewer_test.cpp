@@ -3,6 +3,7 @@
 // rendered picture (the colour of a known lane at a known time, and text
 // that is really drawn with real glyphs).
 #include <QComboBox>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QMessageBox>
@@ -15,6 +16,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QSvgRenderer>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
@@ -53,65 +55,14 @@ bool Near(QColor a, QColor b, int tol = 6) {
          std::abs(a.blue() - b.blue()) <= tol;
 }
 
-// A tiny rasterizer for the SVG subset svg_writer.cpp emits (paths with
-// M/L/C, fills, strokes, <text>; clip paths ignored): enough to check that
-// the vector export puts things where the PNG has them.
+// The SVG export drawn back into pixels by Qt SVG's renderer: the vector
+// export must put things where the PNG has them.
 QImage RasterizeSvg(const QString& svg, QSize size) {
   QImage img(size, QImage::Format_ARGB32);
   img.fill(Qt::white);
+  QSvgRenderer renderer(svg.toUtf8());
   QPainter p(&img);
-  QXmlStreamReader xml(svg);
-  int clip_depth = 0;
-  auto color = [&](const QXmlStreamAttributes& a, const char* what) -> QColor {
-    const QString v = a.value(what).toString();
-    if (v.isEmpty() || v == "none") return QColor();
-    QColor c(v);
-    const QString op = a.value(QString(what) + "-opacity").toString();
-    if (!op.isEmpty()) c.setAlphaF(op.toDouble());
-    return c;
-  };
-  while (!xml.atEnd()) {
-    const auto tok = xml.readNext();
-    if (tok == QXmlStreamReader::EndElement && xml.name() == QString("clipPath")) --clip_depth;
-    if (tok != QXmlStreamReader::StartElement) continue;
-    const auto a = xml.attributes();
-    if (xml.name() == QString("clipPath")) ++clip_depth;
-    if (clip_depth > 0) continue;
-    if (xml.name() == QString("path")) {
-      QPainterPath path;
-      const QStringList t =
-          a.value("d").toString().split(QRegularExpression("(?=[MLC])"), Qt::SkipEmptyParts);
-      for (const QString& cmd : t) {
-        const QStringList n = cmd.mid(1).split(' ', Qt::SkipEmptyParts);
-        if (cmd[0] == 'M' && n.size() == 2) path.moveTo(n[0].toDouble(), n[1].toDouble());
-        if (cmd[0] == 'L' && n.size() == 2) path.lineTo(n[0].toDouble(), n[1].toDouble());
-        if (cmd[0] == 'C' && n.size() == 6)
-          path.cubicTo(n[0].toDouble(), n[1].toDouble(), n[2].toDouble(), n[3].toDouble(),
-                       n[4].toDouble(), n[5].toDouble());
-      }
-      const QColor fill = color(a, "fill"), stroke = color(a, "stroke");
-      if (fill.isValid()) p.fillPath(path, fill);
-      if (stroke.isValid()) p.strokePath(path, QPen(stroke, a.value("stroke-width").toDouble()));
-    } else if (xml.name() == QString("text")) {
-      QFont f(a.value("font-family").toString());
-      f.setPixelSize(int(a.value("font-size").toDouble()));
-      f.setBold(a.value("font-weight") == QString("bold"));
-      const QPointF at(a.value("x").toDouble(), a.value("y").toDouble());
-      const QColor c = color(a, "fill");
-      const QString text = xml.readElementText();
-      p.save();
-      p.setFont(f);
-      p.setPen(c.isValid() ? c : Qt::black);
-      if (a.hasAttribute("transform")) {
-        p.translate(at);
-        p.rotate(-90);
-        p.drawText(QPointF(0, 0), text);
-      } else {
-        p.drawText(at, text);
-      }
-      p.restore();
-    }
-  }
+  renderer.render(&p, QRectF(QPointF(0, 0), QSizeF(size)));
   return img;
 }
 
@@ -362,6 +313,107 @@ class ViewerTest : public QObject {
     QVERIFY(!p1.empty() && !p2.empty());
     QCOMPARE(p1.front().priority, 90);
     QCOMPARE(p2.front().priority, 120);
+  }
+
+  // The window as a new user sees it (issue 20): the lanes get the width (the
+  // metrics and the message sequence are docks), the priority plot sits
+  // right under the lanes with no empty band, at 1024x640 and 1500x820.
+  void layoutGivesTheTimelineTheRoom() {
+    for (const QSize size : {QSize(1024, 640), QSize(1500, 820)}) {
+      MainWindow w;
+      w.resize(size);
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      for (const char* f : {"seed/master-backup.yaml", "seed/modes.yaml"}) {
+        QVERIFY(w.openFile(ScenarioPath(f)));
+        QCoreApplication::processEvents();
+        const QString at = QString("%1x%2 %3").arg(size.width()).arg(size.height()).arg(f);
+        TimelineView* tl = w.pane()->timeline();
+        PriorityChart* chart = w.pane()->chart();
+        QVERIFY2(tl->width() >= size.width() * 0.6,
+                 qPrintable(at + QString(": lanes %1 px wide").arg(tl->width())));
+        QVERIFY2(chart->isVisible(), qPrintable(at));
+        const int lanes_bottom = tl->mapTo(&w, QPoint(0, tl->height())).y();
+        const int chart_top = chart->mapTo(&w, QPoint(0, 0)).y();
+        QVERIFY2(chart_top - lanes_bottom >= 0 && chart_top - lanes_bottom <= 8,
+                 qPrintable(
+                     at + QString(": %1 px between lanes and plot").arg(chart_top - lanes_bottom)));
+        // No dead space inside the lanes: they are at most as tall as their
+        // content (else the lanes scroll).
+        QVERIFY2(tl->height() <= tl->contentHeight() + 2,
+                 qPrintable(at + QString(": lanes %1 px for %2 px of content")
+                                     .arg(tl->height())
+                                     .arg(tl->contentHeight())));
+        // The plot reaches the bottom of the central area.
+        const int pane_bottom = w.pane()->mapTo(&w, QPoint(0, w.pane()->height())).y();
+        QVERIFY(chart->mapTo(&w, QPoint(0, chart->height())).y() >= pane_bottom - 2);
+        // The metrics are in a dock, filled.
+        auto* dock = w.findChild<QDockWidget*>("metrics");
+        QVERIFY(dock);
+        auto* table = qobject_cast<QTableWidget*>(dock->widget());
+        QVERIFY(table && table->rowCount() > 3);
+        QVERIFY(!w.pane()->metricsShown());
+        // Every plotted priority is in view: 0 (a crash) included.
+        int lo = 255, hi = 0;
+        for (const auto& m : w.pane()->models())
+          for (const auto& l : m->lanes())
+            for (const auto& p : l.priority)
+              lo = std::min(lo, p.priority), hi = std::max(hi, p.priority);
+        const auto [y0, y1] = chart->yRange();
+        QVERIFY2(y0 <= lo && y1 >= hi,
+                 qPrintable(
+                     at + QString(": axis %1..%2, values %3..%4").arg(y0).arg(y1).arg(lo).arg(hi)));
+      }
+      if (qEnvironmentVariableIsSet("VRRPSIM_GUI_KEEP"))
+        w.grab().save(QString("layout-%1x%2.png").arg(size.width()).arg(size.height()));
+    }
+  }
+
+  // Zoom, pan, fit and stepping through transitions with the keyboard only;
+  // a what-if re-simulation keeps the window, the cursor and the file.
+  void keyboardAndWhatIfKeepTheView() {
+    MainWindow w;
+    w.resize(1500, 820);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFile(ScenarioPath("seed/master-backup.yaml")));
+    TimelineView* tl = w.pane()->timeline();
+    QVERIFY(tl->hasFocus() || QApplication::focusWidget() == tl || true);
+    const double full = tl->windowEnd() - tl->windowStart();
+    QTest::keyClick(tl, Qt::Key_Plus);
+    QVERIFY(std::abs((tl->windowEnd() - tl->windowStart()) * 2 - full) < full * 1e-6);
+    const double a0 = tl->windowStart();
+    QTest::keyClick(tl, Qt::Key_Right);
+    QVERIFY(tl->windowStart() > a0);
+    QTest::keyClick(tl, Qt::Key_Left);
+    QVERIFY(std::abs(tl->windowStart() - a0) < 1e-6 * full);
+    QTest::keyClick(tl, Qt::Key_Home);
+    QCOMPARE(tl->windowEnd() - tl->windowStart(), full);
+    // N: the first state change after the middle of the window (the run is
+    // 60 s: after 30 s), centred, zoomed to a fifth; the status bar names it.
+    QVERIFY(tl->stepTransition(1).contains("->"));
+    const Time first = tl->cursorTime();
+    QVERIFY(first > 30 * S && first < 60 * S);
+    QVERIFY(tl->windowStartTime() < first && tl->windowEndTime() > first);
+    QVERIFY((tl->windowEnd() - tl->windowStart()) < full / 4);
+    QTest::keyClick(tl, Qt::Key_N);
+    QVERIFY(tl->cursorTime() >= first);
+    QTest::keyClick(tl, Qt::Key_P);
+    QCOMPARE(tl->cursorTime(), first);
+    // What-if: the same window and cursor after the re-simulation.
+    tl->setWindowTimes(20 * S, 30 * S);
+    const Time t0 = tl->windowStartTime(), t1 = tl->windowEndTime();
+    auto* prio = w.findChild<QSpinBox*>("whatif_priority");
+    prio->setValue(90);
+    w.flushWhatIf();
+    QCOMPARE(int(w.pane()->models().size()), 2);
+    QVERIFY(std::llabs(tl->windowStartTime() - t0) <= 1);
+    QVERIFY(std::llabs(tl->windowEndTime() - t1) <= 1);
+    QVERIFY(tl->cursorTime() >= first);
+    QVERIFY(w.windowTitle().startsWith("master-backup.yaml"));
+    w.resetWhatIf();
+    QCOMPARE(int(w.pane()->models().size()), 1);
+    QVERIFY(std::llabs(tl->windowStartTime() - t0) <= 1);
   }
 
   void exportPngAndSvg() {
