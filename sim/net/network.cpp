@@ -135,6 +135,36 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
     if (drops) drops->push_back({-1, DropReason::kInterfaceDown, -1});
     return;
   }
+  const bool filtered = any_blocked();
+  if (dst.is_multicast() && !filtered && !topo.has_random_directions()) {
+    // Nothing to draw and nothing to filter (every frame of a run without
+    // loss, jitter or partitions): each receiver gets the frame after its
+    // route's fixed latency. The draw memo is not needed: every draw
+    // would be "not lost, no extra delay" and no stream is drawn from.
+    const auto si = static_cast<std::size_t>(src_iface);
+    if (fanout_.size() <= si) fanout_.resize(si + 1);
+    Fanout& f = fanout_[si];
+    if (f.version != topo.version()) {
+      f.to.clear();
+      f.version = topo.version();
+      f.large = false;
+      topo.ForEachReceiver(src_iface, [&](const Route& r) {
+        f.to.push_back({r.dst_iface, r.base_latency});
+      });
+      if (f.to.size() > kFanoutCacheMax) {
+        f.large = true;
+        f.to = {};
+      }
+    }
+    if (f.large) {
+      topo.ForEachReceiver(src_iface, [&](const Route& r) {
+        out->push_back({r.dst_iface, now + r.base_latency});
+      });
+      return;
+    }
+    for (const Delivery& d : f.to) out->push_back({d.dst_iface, now + d.at});
+    return;
+  }
   const int src_host = topo.iface_host(src_iface);
   // Directed link ids are link * 2 (+1 for the reverse direction).
   const auto directed_links = static_cast<std::size_t>(topo.link_count()) * 2;
@@ -144,7 +174,6 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
     frame_ = 1;
   }
 
-  const bool filtered = any_blocked();
   auto deliver = [&](const Route& r) {
     if (filtered && BlockedSlow(src_host, topo.iface_host(r.dst_iface))) {
       if (drops) drops->push_back({r.dst_iface, DropReason::kPartition, -1});
@@ -176,16 +205,6 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
   };
 
   if (dst.is_multicast()) {
-    if (!filtered && !topo.has_random_directions()) {
-      // Nothing to draw and nothing to filter (every frame of a run without
-      // loss, jitter or partitions): each receiver gets the frame after its
-      // route's fixed latency. The draw memo is not needed: every draw
-      // would be "not lost, no extra delay" and no stream is drawn from.
-      topo.ForEachReceiver(src_iface, [&](const Route& r) {
-        out->push_back({r.dst_iface, now + r.base_latency});
-      });
-      return;
-    }
     topo.ForEachReceiver(src_iface, deliver);
     return;
   }

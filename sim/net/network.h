@@ -108,6 +108,19 @@ class Network {
   };
   std::vector<Draw> link_draws_;
   std::uint32_t frame_ = 0;
+  // Per source interface: where its multicast frames go, and after which
+  // fixed latency, while nothing is drawn or filtered (most frames of most
+  // runs); valid for one topology version. Only domains of up to
+  // kFanoutCacheMax receivers are kept (a larger one costs more per
+  // receiver than per frame, and 10,000 masters would hold 10^8 entries).
+  // Not copied with the network: rebuilt on first use.
+  static constexpr std::size_t kFanoutCacheMax = 64;
+  struct Fanout {
+    std::uint64_t version = UINT64_MAX;
+    bool large = false;        // more than kFanoutCacheMax: not kept
+    std::vector<Delivery> to;  // `at` holds the latency
+  };
+  std::vector<Fanout> fanout_;
 };
 
 }  // namespace vsim
