@@ -190,7 +190,7 @@ std::string TimelineLine(const ObservedEvent& e) {
   return t + "  " + p + " " + EventLine(e);
 }
 
-void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out) {
+void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out, bool timeline) {
   const CaptureCounts& c = a.counts;
   out << "capture " << a.file << "  link " << a.link_type << "  packets " << c.packets << " (VRRP "
       << c.vrrp << ", ARP " << c.arp << ", gratuitous " << c.garp << ")";
@@ -202,7 +202,7 @@ void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out) {
                              " IPv6 VRRP/ICMPv6 packets: IPv6 is not decoded yet)"
                        : std::string())
         << "\n";
-  if (!a.events.empty()) {
+  if (timeline && !a.events.empty()) {
     out << "\n        time  packet   event\n";
     for (const auto& e : a.events) out << TimelineLine(e) << "\n";
   }

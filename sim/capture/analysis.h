@@ -58,7 +58,8 @@ std::string EventLine(const ObservedEvent& e);
 // "  12.345678s  #123     " + EventLine.
 std::string TimelineLine(const ObservedEvent& e);
 
-void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out);
+// `timeline`: false leaves the timeline out (-q).
+void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out, bool timeline = true);
 void WriteCaptureJson(const CaptureAnalysis& a, std::ostream& out);
 // `text` as the inside of a JSON string.
 std::string JsonEscape(const std::string& text);

@@ -291,7 +291,9 @@ void Observer::CheckSplit(Group& g) {
 }
 
 void Observer::CheckMismatch(Group& g, Ipv4 src, const Source& s, Time t, std::uint64_t packet) {
-  for (const auto& [ip, o] : g.sources) {
+  for (const auto& entry : g.sources) {
+    const Ipv4 ip = entry.first;  // a plain variable: lambdas capture it (clang 14)
+    const Source& o = entry.second;
     if (ip == src || o.version == 0) continue;
     auto report = [&](int what, ObservedKind kind, std::string detail) {
       const Ipv4 lo = std::min(ip, src), hi = std::max(ip, src);

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,7 +109,15 @@ std::unique_ptr<PcapSource> PcapSource::OpenLive(const std::string& iface, std::
     return nullptr;
   }
   pcap_freecode(&prog);
+  // Non-blocking + poll: in immediate mode libpcap's own timeout does not
+  // return from a read on a quiet interface, and --for must end on time.
+  if (pcap_setnonblock(p, 1, errbuf) != 0 || pcap_get_selectable_fd(p) < 0) {
+    *error = std::string("cannot poll the interface: ") + errbuf;
+    pcap_close(p);
+    return nullptr;
+  }
   std::unique_ptr<PcapSource> s(new PcapSource);
+  s->live_ = true;
   s->impl_ = new Impl{p};
   s->link_type_ = pcap_datalink(p);
   return s;
@@ -122,7 +131,14 @@ std::string PcapSource::LinkTypeName() const {
 PcapSource::Status PcapSource::Next(RawPacket* out, std::string* error) {
   pcap_pkthdr* h = nullptr;
   const u_char* data = nullptr;
-  const int rc = pcap_next_ex(impl_->pcap, &h, &data);
+  int rc = pcap_next_ex(impl_->pcap, &h, &data);
+  if (rc == 0 && live_) {
+    pollfd pfd{};
+    pfd.fd = pcap_get_selectable_fd(impl_->pcap);
+    pfd.events = POLLIN;
+    if (::poll(&pfd, 1, 100) <= 0) return Status::kTimeout;  // quiet, or a signal
+    rc = pcap_next_ex(impl_->pcap, &h, &data);
+  }
   if (rc == 1) {
     out->ts_us = static_cast<std::int64_t>(h->ts.tv_sec) * 1'000'000 + h->ts.tv_usec;
     out->bytes = {data, h->caplen};

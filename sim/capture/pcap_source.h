@@ -46,6 +46,7 @@ class PcapSource {
   struct Impl;
   Impl* impl_ = nullptr;
   int link_type_ = 0;
+  bool live_ = false;
 };
 
 }  // namespace vsim::capture

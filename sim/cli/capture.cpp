@@ -62,13 +62,7 @@ int RunCaptureCommand(const CaptureCommandOptions& o, std::ostream& out, std::os
   if (o.format == "json") {
     capture::WriteCaptureJson(a, out);
   } else {
-    if (o.quiet) {
-      capture::CaptureAnalysis summary = a;
-      summary.events.clear();
-      capture::WriteCaptureText(summary, out);
-    } else {
-      capture::WriteCaptureText(a, out);
-    }
+    capture::WriteCaptureText(a, out, !o.quiet);
   }
   for (const auto& [p, w] : a.warnings)
     err << o.file << ": packet " << p << ": warning: " << w << "\n";
