@@ -204,7 +204,9 @@ void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out, bool timeline
         << "\n";
   if (timeline && !a.events.empty()) {
     out << "\n        time  packet   event\n";
-    for (const auto& e : a.events) out << TimelineLine(e) << "\n";
+    for (const auto& e : a.events)
+      if (e.kind != ObservedKind::kMasterEnd || e.detail != "end-of-capture")
+        out << TimelineLine(e) << "\n";
   }
   if (!a.groups.empty()) {
     out << "\nper VRID:\n";
