@@ -15,7 +15,7 @@ using test::EthVrrp;
 using vrrp::Ipv4;
 
 constexpr std::uint64_t kMacA = 0x020000000001, kMacB = 0x020000000002, kMacC = 0x020000000003;
-const Ipv4 kA(10, 250, 0, 1), kB(10, 250, 0, 2), kC(10, 250, 0, 3);
+const Ipv4 kA(10, 250, 0, 1), kB(10, 250, 0, 2);
 
 Time Ms(double ms) { return static_cast<Time>(ms * 1000); }
 
