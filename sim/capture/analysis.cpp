@@ -135,7 +135,7 @@ bool AnalyzeCaptureFile(const std::string& path, CaptureAnalysis* out, std::stri
   out->start_us = clock.start();
   out->duration = t;
   out->counts = obs.counts();
-  out->events = obs.SortedEvents();
+  out->events = obs.TakeSortedEvents();
   out->masters = obs.masters();
   std::stable_sort(out->masters.begin(), out->masters.end(),
                    [](const MasterInterval& a, const MasterInterval& b) {
@@ -259,14 +259,9 @@ std::string JsonEscape(const std::string& text) {
   return quoted.substr(1, quoted.size() - 2);
 }
 
+// Streamed: the arrays (which grow with the capture's state changes) one
+// element per line, never as one JSON tree.
 void WriteCaptureJson(const CaptureAnalysis& a, std::ostream& out) {
-  ordered_json j;
-  j["format"] = "vrrpsim-capture";
-  j["version"] = 1;
-  j["file"] = a.file;
-  j["link_type"] = a.link_type;
-  j["start_us"] = a.start_us;
-  j["duration_us"] = a.duration;
   ordered_json c;
   c["packets"] = a.counts.packets;
   c["vrrp"] = a.counts.vrrp;
@@ -275,12 +270,19 @@ void WriteCaptureJson(const CaptureAnalysis& a, std::ostream& out) {
   c["ipv6"] = a.counts.ipv6;
   c["bad"] = a.counts.bad;
   c["invalid_adverts"] = a.counts.invalid_adverts;
-  j["counts"] = c;
-  ordered_json events = ordered_json::array();
-  for (const auto& e : a.events) events.push_back(EventJson(e));
-  j["events"] = events;
-  ordered_json masters = ordered_json::array();
-  for (const auto& m : a.masters) {
+  out << "{\n \"format\": \"vrrpsim-capture\",\n \"version\": 1,\n \"file\": "
+      << Dump(ordered_json(a.file), -1)
+      << ",\n \"link_type\": " << Dump(ordered_json(a.link_type), -1)
+      << ",\n \"start_us\": " << a.start_us << ",\n \"duration_us\": " << a.duration
+      << ",\n \"counts\": " << Dump(c, -1);
+  auto array = [&out](const char* key, std::size_t n, const auto& element) {
+    out << ",\n \"" << key << "\": [";
+    for (std::size_t i = 0; i < n; ++i) out << (i == 0 ? "\n  " : ",\n  ") << Dump(element(i), -1);
+    out << (n == 0 ? "]" : "\n ]");
+  };
+  array("events", a.events.size(), [&](std::size_t i) { return EventJson(a.events[i]); });
+  array("masters", a.masters.size(), [&](std::size_t i) {
+    const MasterInterval& m = a.masters[i];
     ordered_json mj;
     DomainJson(m.domain, &mj);
     mj["vrid"] = m.vrid;
@@ -295,11 +297,10 @@ void WriteCaptureJson(const CaptureAnalysis& a, std::ostream& out) {
     mj["adverts"] = m.adverts;
     mj["end"] = m.end;
     if (!m.by.is_zero()) mj["by"] = m.by.ToString();
-    masters.push_back(mj);
-  }
-  j["masters"] = masters;
-  ordered_json sbs = ordered_json::array();
-  for (const auto& sb : a.split_brains) {
+    return mj;
+  });
+  array("split_brain", a.split_brains.size(), [&](std::size_t i) {
+    const ObservedSplitBrain& sb = a.split_brains[i];
     ordered_json s;
     DomainJson(sb.domain, &s);
     s["vrid"] = sb.vrid;
@@ -310,20 +311,16 @@ void WriteCaptureJson(const CaptureAnalysis& a, std::ostream& out) {
     s["to"] = sb.to;
     s["from_packet"] = sb.from_packet;
     s["to_packet"] = sb.to_packet;
-    sbs.push_back(s);
-  }
-  j["split_brain"] = sbs;
-  ordered_json warns = ordered_json::array();
-  for (const auto& [p, w] : a.warnings) {
+    return s;
+  });
+  array("warnings", a.warnings.size(), [&](std::size_t i) {
     ordered_json wj;
-    wj["packet"] = p;
-    wj["message"] = w;
-    warns.push_back(wj);
-  }
-  j["warnings"] = warns;
-  j["warnings_total"] = a.warnings_total;
-  j["alerts"] = a.alerts;
-  out << Dump(j, 1) << "\n";
+    wj["packet"] = a.warnings[i].first;
+    wj["message"] = a.warnings[i].second;
+    return wj;
+  });
+  out << ",\n \"warnings_total\": " << a.warnings_total << ",\n \"alerts\": " << a.alerts
+      << "\n}\n";
 }
 
 RunResult ObservedRun(const CaptureAnalysis& a) {

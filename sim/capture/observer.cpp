@@ -111,6 +111,15 @@ std::vector<ObservedEvent> Observer::SortedEvents() const {
   return v;
 }
 
+std::vector<ObservedEvent> Observer::TakeSortedEvents() {
+  std::vector<ObservedEvent> v = std::move(events_);
+  events_.clear();
+  std::stable_sort(v.begin(), v.end(), [](const ObservedEvent& a, const ObservedEvent& b) {
+    return a.t < b.t || (a.t == b.t && a.packet < b.packet);
+  });
+  return v;
+}
+
 std::vector<std::tuple<Domain, int, std::vector<Ipv4>>> Observer::Groups() const {
   std::vector<std::tuple<Domain, int, std::vector<Ipv4>>> out;
   for (const auto& [key, g] : groups_) {

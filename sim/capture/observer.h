@@ -121,6 +121,8 @@ class Observer {
 
   // Every event so far, in time order (then decision order).
   std::vector<ObservedEvent> SortedEvents() const;
+  // The same, moved out (the observer's own list is left empty).
+  std::vector<ObservedEvent> TakeSortedEvents();
   const std::vector<MasterInterval>& masters() const { return masters_; }
   const std::vector<ObservedSplitBrain>& split_brains() const { return split_brains_; }
   const CaptureCounts& counts() const { return counts_; }
