@@ -6,11 +6,12 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache clang
   libgtest-dev libgmock-dev libbenchmark-dev
-  libboost-graph-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libboost-graph-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libpcap-dev
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev fonts-dejavu-core xvfb xauth
-  # Test-only: tests/gui opens the HTML report in headless Chromium.
+  # Test-only: tests/gui opens the HTML report in headless Chromium;
+  # tests/capture/live_watch.sh captures real keepalived with tcpdump.
   chromium
-  iproute2 keepalived
+  iproute2 keepalived tcpdump
   # Test-only: tests/explore/slurm_shards.sh runs its own single-node Slurm
   # cluster (private munged, slurmctld, slurmd under a temporary directory).
   slurm-wlm munge

@@ -46,6 +46,11 @@ echo "== conformance live mode (real keepalived 2.2.7 in network namespaces)"
 # divergence between the simulator and the real daemon.
 bash tests/conformance/record/live.sh build/release
 
+echo "== capture and watch against real keepalived 2.2.7 in network namespaces"
+# Skips (exit 0, with a message) without root, `ip netns`, keepalived or
+# tcpdump; fails when `vrrpsim watch`/`capture` disagree with the daemons.
+bash tests/capture/live_watch.sh build/release
+
 echo "== g++ and clang give identical traces (every shipped scenario x seeds)"
 # Written by tests/robustness (Determinism.*) in each build tree.
 if ! cmp build/release/tests/trace_hashes.txt build/clang/tests/trace_hashes.txt; then

@@ -1,7 +1,9 @@
 #include "sim/cli/conform.h"
 
+#include <fstream>
 #include <iostream>
 
+#include "sim/capture/conform_observed.h"
 #include "sim/conform/conform.h"
 #include "sim/core/clip.h"
 #include "sim/io/file_io.h"
@@ -23,6 +25,17 @@ std::string TraceVariant(const std::string& v) {
   return v;
 }
 
+// A pcap or pcapng file (by its first four bytes), not a trace.
+bool LooksLikeCapture(const std::string& path) {
+  if (DescribeFileType(path) != "a regular file") return false;
+  std::ifstream in(path, std::ios::binary);
+  unsigned char m[4] = {};
+  if (!in.read(reinterpret_cast<char*>(m), 4)) return false;
+  const std::uint32_t le = m[0] | (m[1] << 8) | (m[2] << 16) | (std::uint32_t{m[3]} << 24);
+  return le == 0xa1b2c3d4 || le == 0xd4c3b2a1 || le == 0xa1b23c4d || le == 0x4d3cb2a1 ||
+         le == 0x0a0d0d0a;
+}
+
 }  // namespace
 
 int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& err) {
@@ -40,6 +53,33 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
       return 2;
     }
     scenario = VariantScenario(scenario, *v);
+  }
+  // A capture of the real run (issue 19): compared as observed on the wire.
+  if (LooksLikeCapture(o.real_path)) {
+    Duration tolerance = 100 * vrrp::kMillisecond;
+    if (!o.tolerance.empty()) {
+      std::string error;
+      auto t = ParseDuration(o.tolerance, &error);
+      if (!t || *t < 0 || *t > kMaxDuration) {
+        err << "vrrpsim conform: --tolerance: "
+            << (t ? "'" + Clip(o.tolerance) + "' must be from 0 to 30d" : error) << "\n";
+        return 2;
+      }
+      tolerance = *t;
+    }
+    if (o.format == "json") {
+      err << "vrrpsim conform: --format json is not available with a capture (" << o.real_path
+          << "); the text report only\n";
+      return 2;
+    }
+    capture::CaptureAnalysis real;
+    if (std::string error; !capture::AnalyzeCaptureFile(o.real_path, &real, &error)) {
+      err << "vrrpsim conform: " << o.real_path << ": error: " << error << "\n";
+      return 2;
+    }
+    const capture::ObservedConform r = capture::ConformWithCapture(scenario, real, tolerance);
+    out << r.text;
+    return r.passed ? 0 : 1;
   }
   // A regular file only, its size checked before it is read: a named pipe
   // would block and /dev/zero never end.
@@ -72,6 +112,12 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
   // not a divergence.
   for (std::size_t i = 0; i < read.runs.size(); ++i) {
     const RunResult& run = read.runs[i];
+    if (run.observed) {
+      err << "vrrpsim conform: " << o.real_path << ": run " << i + 1
+          << " is an observed trace (vrrpsim capture --trace): give the capture itself, --real "
+             "FILE.pcap\n";
+      return 2;
+    }
     if (run.scenario != scenario.name) {
       err << "vrrpsim conform: " << o.real_path << ": run " << i + 1 << " is of scenario '"
           << Clip(run.scenario) << "', not '" << scenario.name << "' (" << o.scenario << ")\n";

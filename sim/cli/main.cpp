@@ -6,6 +6,7 @@
 #include <iostream>
 #include <vector>
 
+#include "sim/cli/capture.h"
 #include "sim/cli/conform.h"
 #include "sim/cli/explore.h"
 #include "sim/cli/lint.h"
@@ -84,6 +85,25 @@ as a CI regression test. See docs/explore.md.
 
 Exit status: 0 no property violated, 1 violations found, 2 bad input.)";
 
+constexpr const char* kCaptureExamples = R"(
+Examples:
+  vrrpsim capture incident.pcapng                    # timeline, per-VRID masters, alerts
+  vrrpsim capture incident.pcap --format json        # the same as JSON
+  vrrpsim capture incident.pcap --trace seen.json    # observed trace: vrrpsim-gui, conform --real
+  tcpdump -i eth0 -w vrrp.pcap 'vrrp or arp'         # how to make one
+
+Exit status: 0 no alert, 1 an alert (split brain, master lost, mismatch, VRID
+collision), 2 bad input. See docs/capture.md.)";
+
+constexpr const char* kWatchExamples = R"(
+Examples:
+  vrrpsim watch eth0                                 # until Ctrl-C
+  vrrpsim watch eth0 --for 30s --expect-one-master   # a scripted check
+  vrrpsim watch eth0 --format json                   # one JSON object per line
+
+Needs CAP_NET_RAW (root, or setcap cap_net_raw+ep on the binary).
+Exit status: 0 fine, 1 --expect-one-master failed, 2 bad input or no access.)";
+
 // A decimal whole number from `lo` to `hi`, digits only. CLI11 2.1 converts
 // with strtoull(base 0), which takes "-1" and "18446744073709551616" as
 // 2^64-1 and "010" as 8; this check runs on the text before that.
@@ -111,7 +131,8 @@ CLI::Validator Exact(std::uint64_t lo, std::uint64_t hi) {
       "INT " + range);
 }
 
-constexpr const char* kSubcommands[] = {"lint", "run", "compare", "conform", "explore", "schema"};
+constexpr const char* kSubcommands[] = {"lint",    "run",     "compare", "conform",
+                                        "explore", "capture", "watch",   "schema"};
 
 // The closest subcommand to a misspelt one, or "".
 std::string Closest(const std::string& word) {
@@ -150,7 +171,7 @@ int main(int argc, char** argv) {
     if (!known) {
       const std::string near = Closest(word);
       std::cerr << "vrrpsim: unknown subcommand '" << vsim::Clip(word)
-                << "' (expected lint, run, compare, conform, explore or schema"
+                << "' (expected lint, run, compare, conform, explore, capture, watch or schema"
                 << (near.empty() ? "" : "; did you mean '" + near + "'?") << ")\n"
                 << "Run with --help for more information.\n";
       return 2;
@@ -311,6 +332,32 @@ int main(int argc, char** argv) {
                         "Exit 2 when a node configuration has a keepalived error (a value "
                         "ignored or defaulted), not only a fatal one");
 
+  vsim::CaptureCommandOptions capture;
+  CLI::App* capture_cmd = app.add_subcommand(
+      "capture",
+      "Read a pcap/pcapng capture: who was MASTER when, split brain, lost masters, mismatches");
+  capture_cmd->footer(kCaptureExamples);
+  capture_cmd->add_option("file", capture.file, "Capture file (pcap or pcapng)")->required();
+  capture_cmd->add_option("--format", capture.format, "Output: text or json (summary)")
+      ->check(CLI::IsMember({"text", "json"}));
+  capture_cmd->add_option("--trace", capture.trace_path, "Write the observed trace (JSON) here");
+  capture_cmd->add_option("--perfetto", capture.perfetto_path,
+                          "Write Chrome/Perfetto Trace Event JSON here");
+  capture_cmd->add_flag("-q,--quiet", capture.quiet, "Leave out the timeline");
+
+  vsim::WatchCommandOptions watch;
+  CLI::App* watch_cmd = app.add_subcommand(
+      "watch", "Watch VRRP on a live interface: state changes and alerts as they happen");
+  watch_cmd->footer(kWatchExamples);
+  watch_cmd->add_option("interface", watch.iface, "Network interface (needs CAP_NET_RAW)")
+      ->required();
+  watch_cmd->add_option("--format", watch.format, "Output: text or json (one object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  watch_cmd->add_option("--for", watch.for_duration, "Stop after this long, e.g. 30s");
+  watch_cmd->add_flag("--expect-one-master", watch.expect_one_master,
+                      "Exit 1 unless every VRID seen has exactly one MASTER at the end and "
+                      "there was no split brain");
+
   CLI::App* schema_cmd = app.add_subcommand(
       "schema", "Print the JSON Schema of scenario files (for editors: docs/scenario-format.md)");
 
@@ -331,5 +378,7 @@ int main(int argc, char** argv) {
     std::cout << vsim::ScenarioJsonSchema() << std::flush;
     return std::cout ? 0 : 2;
   }
+  if (capture_cmd->parsed()) return vsim::RunCaptureCommand(capture, std::cout, std::cerr);
+  if (watch_cmd->parsed()) return vsim::RunWatchCommand(watch, std::cout, std::cerr);
   return 2;
 }

@@ -51,6 +51,9 @@ struct RunResult {
   std::string scenario;  // scenario name
   std::string file;      // scenario file path
   std::string variant;   // matrix variant name, "" for the base run
+  // Observed on the wire (`vrrpsim capture`/`watch`), not simulated: hosts
+  // are the VRRP sources seen, MASTER means advertising (docs/trace-format.md).
+  bool observed = false;
   std::uint64_t seed = 0;
   Time duration = 0;
   std::vector<HostInfo> hosts;

@@ -125,6 +125,7 @@ ordered_json RunJson(const RunResult& run, bool with_events = true) {
   j["scenario"] = run.scenario;
   j["file"] = run.file;
   j["variant"] = run.variant;
+  if (run.observed) j["observed"] = true;  // only then: simulated traces stay byte for byte
   j["seed"] = run.seed;
   j["duration_us"] = run.duration;
   j["events_processed"] = run.events_processed;
@@ -633,6 +634,7 @@ struct Reader {
     Get(j, "scenario", &run->scenario, at);
     Get(j, "file", &run->file, at, false);
     Get(j, "variant", &run->variant, at, false);
+    Get(j, "observed", &run->observed, at, false);
     Get(j, "seed", &run->seed, at);
     // The scenario's limit (30 days): beyond it a trace is not one vrrpsim
     // writes, and times near 2^63 overflow whoever computes with them.

@@ -1,0 +1,73 @@
+// A capture file, read and understood: the offline driver of the Observer,
+// and the outputs of `vrrpsim capture` (text and JSON summaries, the
+// observed trace). docs/capture.md.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "sim/capture/observer.h"
+#include "sim/scenario/run_result.h"
+
+namespace vsim::capture {
+
+// At most this many per-packet warnings are kept (the rest are counted).
+inline constexpr std::size_t kMaxWarnings = 100;
+
+struct CaptureAnalysis {
+  std::string file;
+  std::string link_type;       // libpcap's name
+  std::int64_t start_us = -1;  // the first packet's timestamp (µs since the epoch), -1: none
+  Time duration = 0;           // from the first packet to the last
+  CaptureCounts counts;
+  std::vector<std::pair<std::uint64_t, std::string>> warnings;  // (packet, text), the first 100
+  std::uint64_t warnings_total = 0;
+  std::vector<ObservedEvent> events;  // time order
+  std::vector<MasterInterval> masters;
+  std::vector<ObservedSplitBrain> split_brains;
+  std::vector<std::tuple<Domain, int, std::vector<vrrp::Ipv4>>> groups;
+  std::uint64_t alerts = 0;
+
+  void Warn(std::uint64_t packet, std::string text);
+};
+
+// Feeds one raw packet's time to the analysis: `t` relative to the first
+// packet, clamped (with a warning) when the capture's clock goes backwards.
+class Clock {
+ public:
+  Time Relative(std::int64_t ts_us, std::uint64_t packet, CaptureAnalysis* a);
+  std::int64_t start() const { return start_; }
+
+ private:
+  std::int64_t start_ = -1;
+  Time last_ = 0;
+};
+
+// Reads `path` (pcap or pcapng) and infers what happened. False + `*error`
+// when the file cannot be read as a capture at all (not a regular file, not
+// pcap/pcapng, a link type without Ethernet/IPv4); a capture that breaks off
+// (truncated, corrupt) keeps what was read and gets a warning.
+bool AnalyzeCaptureFile(const std::string& path, CaptureAnalysis* out, std::string* error);
+
+// One line for an event, as `capture` and `watch` print it (no time column).
+std::string EventLine(const ObservedEvent& e);
+// "  12.345678s  #123     " + EventLine.
+std::string TimelineLine(const ObservedEvent& e);
+
+// `timeline`: false leaves the timeline out (-q).
+void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out, bool timeline = true);
+void WriteCaptureJson(const CaptureAnalysis& a, std::ostream& out);
+// `text` as the inside of a JSON string.
+std::string JsonEscape(const std::string& text);
+// One event as a JSON object on one line (watch --format json).
+std::string EventJsonLine(const ObservedEvent& e);
+
+// The observed trace (docs/trace-format.md, "Observed traces"): hosts are
+// the advertising sources, one instance per VRID they advertised.
+RunResult ObservedRun(const CaptureAnalysis& a);
+
+}  // namespace vsim::capture

@@ -1,0 +1,252 @@
+// Capture files end to end (sim/capture/analysis.h): pcap and pcapng files
+// written in the test, and every kind of bad input.
+#include "sim/capture/analysis.h"
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/trace/json_trace.h"
+#include "tests/sim/capture/pcap_util.h"
+
+namespace vsim::capture {
+namespace {
+
+using test::Advert;
+using test::EthGarp;
+using test::EthVrrp;
+using test::kEpoch;
+using test::Pkt;
+
+constexpr std::uint64_t kMacA = 0x020000000001, kMacB = 0x020000000002;
+
+class CaptureFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("vrrpsim-capture-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // A failover: A (100) for 10 s, silent, B (90) from 13.61 s, GARPs.
+  static std::vector<Pkt> Failover() {
+    std::vector<Pkt> v;
+    for (int s = 0; s <= 10; ++s)
+      v.push_back({kEpoch + s * 1'000'000, EthVrrp(Advert("10.250.0.1", 51, 100), kMacA)});
+    v.push_back({kEpoch + 10'000, EthGarp("10.250.0.100", kMacA)});
+    std::stable_sort(v.begin(), v.end(),
+                     [](const Pkt& a, const Pkt& b) { return a.ts_us < b.ts_us; });
+    for (int s = 0; s <= 6; ++s)
+      v.push_back(
+          {kEpoch + 13'610'000 + s * 1'000'000, EthVrrp(Advert("10.250.0.2", 51, 90), kMacB)});
+    v.push_back({kEpoch + 13'620'000, EthGarp("10.250.0.100", kMacB)});
+    std::stable_sort(v.begin(), v.end(),
+                     [](const Pkt& a, const Pkt& b) { return a.ts_us < b.ts_us; });
+    return v;
+  }
+
+  std::filesystem::path dir_;
+};
+
+std::string Text(const CaptureAnalysis& a) {
+  std::ostringstream s;
+  WriteCaptureText(a, s);
+  return s.str();
+}
+
+TEST_F(CaptureFile, PcapFailoverTimelineAndSummary) {
+  test::WritePcap(Path("f.pcap"), Failover());
+  CaptureAnalysis a;
+  std::string error;
+  ASSERT_TRUE(AnalyzeCaptureFile(Path("f.pcap"), &a, &error)) << error;
+  EXPECT_EQ(a.link_type, "EN10MB");
+  EXPECT_EQ(a.counts.packets, 20u);
+  EXPECT_EQ(a.counts.vrrp, 18u);
+  EXPECT_EQ(a.start_us, kEpoch);
+  EXPECT_EQ(a.duration, 19'610'000);
+  ASSERT_EQ(a.masters.size(), 2u);
+  EXPECT_EQ(a.alerts, 1u);  // the master lost
+  const std::string text = Text(a);
+  EXPECT_NE(text.find("10.250.0.1 MASTER prio 100"), std::string::npos) << text;
+  EXPECT_NE(text.find("! master lost"), std::string::npos) << text;
+  EXPECT_NE(text.find("VIP moved: 10.250.0.100 from 02:00:00:00:00:01 to 02:00:00:00:00:02"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("from 2025-12-06T05:46:40.000000Z"), std::string::npos) << text;
+  // Deterministic: the same bytes again.
+  CaptureAnalysis b;
+  ASSERT_TRUE(AnalyzeCaptureFile(Path("f.pcap"), &b, &error));
+  EXPECT_EQ(text, Text(b));
+  std::ostringstream j1, j2;
+  WriteCaptureJson(a, j1);
+  WriteCaptureJson(b, j2);
+  EXPECT_EQ(j1.str(), j2.str());
+  EXPECT_NE(j1.str().find("\"format\": \"vrrpsim-capture\""), std::string::npos);
+}
+
+TEST_F(CaptureFile, ObservedTraceReadsBack) {
+  test::WritePcap(Path("f.pcap"), Failover());
+  CaptureAnalysis a;
+  std::string error;
+  ASSERT_TRUE(AnalyzeCaptureFile(Path("f.pcap"), &a, &error)) << error;
+  const RunResult run = ObservedRun(a);
+  EXPECT_TRUE(run.observed);
+  ASSERT_EQ(run.hosts.size(), 2u);
+  EXPECT_EQ(run.hosts[0].name, "10.250.0.1");
+  EXPECT_EQ(run.hosts[0].instances[0], "vrid 51");
+  const std::string json = TraceJson(run);
+  EXPECT_NE(json.find("\"observed\": true"), std::string::npos);
+  const TraceRead back = ReadTraceJson(json, "observed.json");
+  ASSERT_TRUE(back.ok()) << (back.diagnostics.empty() ? "" : back.diagnostics[0].ToString());
+  ASSERT_EQ(back.runs.size(), 1u);
+  EXPECT_TRUE(back.runs[0].observed);
+  EXPECT_EQ(TraceJson(back.runs[0]), json);
+  int transitions = 0;
+  for (const auto& e : back.runs[0].events) transitions += e.kind == TraceKind::kTransition;
+  EXPECT_EQ(transitions, 3);  // A up, A down (silent), B up
+}
+
+// A minimal pcapng (section header, one interface, enhanced packet blocks):
+// written here because libpcap writes only pcap.
+void WritePcapng(const std::string& path, const std::vector<Pkt>& pkts) {
+  std::string out;
+  auto u32 = [&](std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
+  auto u16 = [&](std::uint16_t v) { out.append(reinterpret_cast<const char*>(&v), 2); };
+  u32(0x0a0d0d0a);
+  u32(28);
+  u32(0x1a2b3c4d);
+  u16(1);
+  u16(0);
+  u32(0xffffffff);
+  u32(0xffffffff);
+  u32(28);
+  u32(1);
+  u32(20);
+  u16(1);
+  u16(0);
+  u32(65535);
+  u32(20);  // IDB, EN10MB, µs
+  for (const auto& p : pkts) {
+    const std::uint32_t pad = (4 - p.bytes.size() % 4) % 4;
+    const std::uint32_t len = 32 + static_cast<std::uint32_t>(p.bytes.size()) + pad;
+    u32(6);
+    u32(len);
+    u32(0);
+    u32(static_cast<std::uint32_t>(static_cast<std::uint64_t>(p.ts_us) >> 32));
+    u32(static_cast<std::uint32_t>(p.ts_us));
+    u32(static_cast<std::uint32_t>(p.bytes.size()));
+    u32(static_cast<std::uint32_t>(p.bytes.size()));
+    out.append(reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size());
+    out.append(pad, '\0');
+    u32(len);
+  }
+  std::ofstream(path, std::ios::binary) << out;
+}
+
+TEST_F(CaptureFile, PcapngGivesTheSameAnalysisAsPcap) {
+  test::WritePcap(Path("f.pcap"), Failover());
+  WritePcapng(Path("f.pcapng"), Failover());
+  CaptureAnalysis a, b;
+  std::string error;
+  ASSERT_TRUE(AnalyzeCaptureFile(Path("f.pcap"), &a, &error)) << error;
+  ASSERT_TRUE(AnalyzeCaptureFile(Path("f.pcapng"), &b, &error)) << error;
+  b.file = a.file;
+  EXPECT_EQ(Text(a), Text(b));
+}
+
+TEST_F(CaptureFile, TruncatedCaptureKeepsWhatWasReadAndWarns) {
+  test::WritePcap(Path("f.pcap"), Failover());
+  std::filesystem::resize_file(Path("f.pcap"), std::filesystem::file_size(Path("f.pcap")) - 20);
+  CaptureAnalysis a;
+  std::string error;
+  ASSERT_TRUE(AnalyzeCaptureFile(Path("f.pcap"), &a, &error)) << error;
+  EXPECT_EQ(a.counts.packets, 19u);
+  ASSERT_FALSE(a.warnings.empty());
+  EXPECT_EQ(a.warnings.back().first, 20u);
+  EXPECT_NE(a.warnings.back().second.find("breaks off"), std::string::npos)
+      << a.warnings.back().second;
+}
+
+TEST_F(CaptureFile, SnapLengthCutsAreWarningsWithThePacketNumber) {
+  auto v = Failover();
+  v[3].wire_length = static_cast<std::uint32_t>(v[3].bytes.size());
+  v[3].bytes.resize(14 + 24);
+  test::WritePcap(Path("f.pcap"), v);
+  CaptureAnalysis a;
+  std::string error;
+  ASSERT_TRUE(AnalyzeCaptureFile(Path("f.pcap"), &a, &error)) << error;
+  ASSERT_EQ(a.warnings.size(), 1u);
+  EXPECT_EQ(a.warnings[0].first, 4u);
+  EXPECT_NE(a.warnings[0].second.find("snap length"), std::string::npos) << a.warnings[0].second;
+}
+
+TEST_F(CaptureFile, ClockGoingBackwardsIsClampedWithAWarning) {
+  auto v = Failover();
+  v[5].ts_us = v[4].ts_us - 500'000;
+  test::WritePcap(Path("f.pcap"), v);
+  CaptureAnalysis a;
+  std::string error;
+  ASSERT_TRUE(AnalyzeCaptureFile(Path("f.pcap"), &a, &error)) << error;
+  ASSERT_EQ(a.warnings.size(), 1u);
+  EXPECT_EQ(a.warnings[0].first, 6u);
+  EXPECT_NE(a.warnings[0].second.find("before the previous packet"), std::string::npos);
+}
+
+TEST_F(CaptureFile, NoVrrpIsSaidSo) {
+  test::WritePcap(Path("f.pcap"), {{kEpoch, EthGarp("10.250.0.7", kMacA)}});
+  CaptureAnalysis a;
+  std::string error;
+  ASSERT_TRUE(AnalyzeCaptureFile(Path("f.pcap"), &a, &error)) << error;
+  EXPECT_EQ(a.counts.vrrp, 0u);
+  EXPECT_NE(Text(a).find("no VRRP advertisement in this capture"), std::string::npos);
+}
+
+TEST_F(CaptureFile, BadInputsAreRefusedWithWhatTheyAre) {
+  CaptureAnalysis a;
+  std::string error;
+  EXPECT_FALSE(AnalyzeCaptureFile(Path("missing.pcap"), &a, &error));
+  EXPECT_EQ(error, "no such file");
+  EXPECT_FALSE(AnalyzeCaptureFile(dir_.string(), &a, &error));
+  EXPECT_EQ(error, "is a directory, not a capture file");
+  ASSERT_EQ(::mkfifo(Path("fifo").c_str(), 0600), 0);
+  EXPECT_FALSE(AnalyzeCaptureFile(Path("fifo"), &a, &error));  // never blocks
+  EXPECT_EQ(error, "is a named pipe, not a capture file");
+  EXPECT_FALSE(AnalyzeCaptureFile("/dev/zero", &a, &error));
+  EXPECT_EQ(error, "is a character device, not a capture file");
+  std::ofstream(Path("empty.pcap")).close();
+  EXPECT_FALSE(AnalyzeCaptureFile(Path("empty.pcap"), &a, &error));
+  EXPECT_NE(error.find("is empty"), std::string::npos) << error;
+  std::ofstream(Path("text.pcap")) << "vrrp_instance VI_1 {\n  state MASTER\n}\n";
+  EXPECT_FALSE(AnalyzeCaptureFile(Path("text.pcap"), &a, &error));
+  EXPECT_NE(error.find("expected pcap or pcapng"), std::string::npos) << error;
+  test::WritePcap(Path("wifi.pcap"), {{kEpoch, std::vector<std::uint8_t>(40, 0)}}, 105);
+  EXPECT_FALSE(AnalyzeCaptureFile(Path("wifi.pcap"), &a, &error));
+  EXPECT_NE(error.find("link type IEEE802_11 is not supported"), std::string::npos) << error;
+}
+
+TEST_F(CaptureFile, GarbageAfterAValidHeaderNeverCrashes) {
+  test::WritePcap(Path("f.pcap"), Failover());
+  std::string bytes;
+  {
+    std::ifstream in(Path("f.pcap"), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // Flip bytes all over the packet area, one file per position.
+  for (std::size_t pos = 24; pos < bytes.size(); pos += 13) {
+    std::string b = bytes;
+    b[pos] = static_cast<char>(b[pos] ^ 0x5a);
+    std::ofstream(Path("g.pcap"), std::ios::binary) << b;
+    CaptureAnalysis a;
+    std::string error;
+    AnalyzeCaptureFile(Path("g.pcap"), &a, &error);  // any outcome but a crash
+  }
+}
+
+}  // namespace
+}  // namespace vsim::capture
