@@ -36,6 +36,21 @@ bool LooksLikeCapture(const std::string& path) {
          le == 0x0a0d0d0a;
 }
 
+// --tolerance: empty leaves *t as it is. False (with the message on `err`)
+// if it is no duration from 0 to 30 days.
+bool ParseTolerance(const std::string& text, Duration* t, std::ostream& err) {
+  if (text.empty()) return true;
+  std::string error;
+  auto d = ParseDuration(text, &error);
+  if (!d || *d < 0 || *d > kMaxDuration) {
+    err << "vrrpsim conform: --tolerance: "
+        << (d ? "'" + Clip(text) + "' must be from 0 to 30d" : error) << "\n";
+    return false;
+  }
+  *t = *d;
+  return true;
+}
+
 }  // namespace
 
 int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& err) {
@@ -57,16 +72,7 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
   // A capture of the real run (issue 19): compared as observed on the wire.
   if (LooksLikeCapture(o.real_path)) {
     Duration tolerance = 100 * vrrp::kMillisecond;
-    if (!o.tolerance.empty()) {
-      std::string error;
-      auto t = ParseDuration(o.tolerance, &error);
-      if (!t || *t < 0 || *t > kMaxDuration) {
-        err << "vrrpsim conform: --tolerance: "
-            << (t ? "'" + Clip(o.tolerance) + "' must be from 0 to 30d" : error) << "\n";
-        return 2;
-      }
-      tolerance = *t;
-    }
+    if (!ParseTolerance(o.tolerance, &tolerance, err)) return 2;
     if (o.format == "json") {
       err << "vrrpsim conform: --format json is not available with a capture (" << o.real_path
           << "); the text report only\n";
@@ -98,16 +104,7 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
   }
   ConformOptions options;
   options.align_inputs = !o.no_align;
-  if (!o.tolerance.empty()) {
-    std::string error;
-    auto t = ParseDuration(o.tolerance, &error);
-    if (!t || *t < 0 || *t > kMaxDuration) {
-      err << "vrrpsim conform: --tolerance: "
-          << (t ? "'" + Clip(o.tolerance) + "' must be from 0 to 30d" : error) << "\n";
-      return 2;
-    }
-    options.tolerance = *t;
-  }
+  if (!ParseTolerance(o.tolerance, &options.tolerance, err)) return 2;
   // A trace of another scenario, or of another variant, is the wrong input,
   // not a divergence.
   for (std::size_t i = 0; i < read.runs.size(); ++i) {
