@@ -143,8 +143,14 @@ EventHandle Scheduler::Schedule(Time at, Lane lane, EventPayload payload, std::u
   if (radix_) {
     File(at, r);
   } else if (flat_) {
+    // Most often the earliest (a delivery): it stays at the back.
+    const bool earliest = heap_.empty() || Before(f, heap_.back());
     heap_.push_back(f);
-    FlatSettle(static_cast<std::uint32_t>(heap_.size() - 1));
+    if (earliest) {
+      records_[r].index = static_cast<std::uint32_t>(heap_.size() - 1);
+    } else {
+      FlatSettle(static_cast<std::uint32_t>(heap_.size() - 1));
+    }
     if (size_ > kToRadix) ToRadix();
   } else {
     heap_.push_back(f);
@@ -224,7 +230,7 @@ bool Scheduler::Cancel(EventHandle h) {
   return true;
 }
 
-Time Scheduler::next_time() const {
+Time Scheduler::NextTimeSlow() const {
   if (size_ == 0) return kNever;
   if (!radix_) return flat_ ? heap_.back().at : heap_[0].at;
   if (now_head_ < now_list_.size()) return now_;

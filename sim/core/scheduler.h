@@ -168,7 +168,10 @@ class Scheduler {
   std::size_t size() const { return size_; }
   // Time of the earliest pending event; kNever if none. Cached between
   // changes, so asking before every Pop costs nothing extra.
-  Time next_time() const;
+  Time next_time() const {
+    if (flat_) return size_ == 0 ? kNever : heap_.back().at;  // the common case, inline
+    return NextTimeSlow();
+  }
   // Time of the last popped event (the simulation clock).
   Time now() const { return now_; }
 
@@ -229,6 +232,7 @@ class Scheduler {
     return (static_cast<std::uint64_t>(lane) << kLaneShift) |
            (static_cast<std::uint64_t>(group) << kGroupShift) | seq;
   }
+  Time NextTimeSlow() const;
   std::uint32_t AllocRecord();
   // The bucket id an event at `at` is filed under now (kNowList if at == now_).
   std::uint16_t BucketOf(Time at) const;
