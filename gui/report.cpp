@@ -331,9 +331,8 @@ int WriteReport(const ReportOptions& options, QString* error) {
     if (!in.text.empty()) {
       const int lines = int(std::count(in.text.begin(), in.text.end(), '\n'));
       h += QString("<details%1><summary>The scenario file, %2 lines (%3)</summary>\n<pre>")
-               .arg(lines <= 80 || QFileInfo(in.path).fileName().startsWith("finding-")
-                        ? " open"
-                        : "")
+               .arg(lines <= 80 || QFileInfo(in.path).fileName().startsWith("finding-") ? " open"
+                                                                                        : "")
                .arg(lines)
                .arg(Esc(in.path));
       h += Esc(in.text) + "</pre></details>\n";
