@@ -69,7 +69,7 @@ struct GeneratedCapture {
         const std::uint64_t mac =
             0x020000000000ull | (std::uint64_t(v) << 8) | std::uint64_t(n + 1);
         advert[v][n] = Frame(mac, 0x0800, vrrp::EncodeIpv4(a));
-        garp[v][n] = Garp(mac, a.addresses[0]);
+        garp[v][n] = Garp(mac, a.addresses[0].v4());
       }
     pcap_t* dead =
         pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_MICRO);

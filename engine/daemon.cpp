@@ -839,7 +839,8 @@ struct Daemon::Impl {
     if (Validate(v, pkt, true)) {
       const int p = a.priority;
       int l = v.effective_priority;
-      const int cmp = a.src.value < v.src.value ? -1 : (a.src.value > v.src.value ? 1 : 0);
+      // IPv4: host-order integers; IPv6: memcmp() order (IpAddress, R17).
+      const int cmp = a.src < v.src ? -1 : (v.src < a.src ? 1 : 0);
       const bool better = p > l || (p == l && cmp > 0);
       // R17.1 and higher_prio_send_advert: the advert goes out before any log.
       if (p == 0 || (c.higher_prio_send_advert && better)) SendAdverts(v, v.effective_priority);
@@ -1055,7 +1056,7 @@ struct Daemon::Impl {
   void InitSource(InstanceRuntime& v) const {
     const VrrpInstance& c = *v.cfg;
     const HostInterface* own = c.interface.empty() ? nullptr : FindIf(c.interface);
-    std::optional<Ipv4> explicit_src = c.is_unicast() ? c.unicast_src_ip : c.mcast_src_ip;
+    std::optional<IpAddress> explicit_src = c.is_unicast() ? c.unicast_src_ip : c.mcast_src_ip;
     v.src_ok = false;
     if (explicit_src && !explicit_src->is_zero()) {
       v.src = *explicit_src;
@@ -1515,7 +1516,7 @@ const std::string& Daemon::script_name(int s) const {
 void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) const {
   // (InstanceRuntime::quick, like cfg, follows from the configuration: not
   // encoded.)
-  static_assert(sizeof(InstanceRuntime) == 320 && sizeof(ScriptRuntime) == 48 &&
+  static_assert(sizeof(InstanceRuntime) == 448 && sizeof(ScriptRuntime) == 48 &&
                     sizeof(GroupRuntime) == 40 && sizeof(Impl) == 344,
                 "a run-time field was added: encode it here (or say why not) and in ShiftTime");
   const Impl& d = *impl_;
@@ -1574,8 +1575,8 @@ void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) c
     put(v.garp_pending);
     put(v.shortened_by_prio0);
     put(v.have_last_master);
-    put(v.last_master.value);
-    put(v.src.value);
+    for (const IpAddress* x : {&v.last_master, &v.src})
+      for (int w = 0; w < (x->is_v4() ? 1 : 4); ++w) put(x->word(w));
     put(v.src_ok);
     for (const InstalledAddress& a : v.addresses) put(a.garp_pending);
     put(v.ah_seq);

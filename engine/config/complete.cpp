@@ -409,7 +409,7 @@ class Completer {
     for (const auto& in : raw_.instances) {
       const std::string N = "(" + in.v.name + ")";
       if (in.v.vrid == 0) return Fatal(in.v.where, N + " the virtual router id must be set");
-      if (in.v.interface.empty() && in.v.unicast_peers.empty() && in.v.unicast_peers6.empty())
+      if (in.v.interface.empty() && in.v.unicast_peers.empty())
         return Fatal(in.v.where, N + " Unknown interface!");
     }
     return true;
@@ -543,15 +543,14 @@ class Completer {
     if (v.auth_type == AuthType::kNone) v.auth_pass.clear();
 
     // Unicast without peers falls back to multicast (R56).
-    if (in.unicast_keyword && v.unicast_peers.empty() && v.unicast_peers6.empty() &&
-        !v.unicast_fault_no_peer) {
+    if (in.unicast_keyword && v.unicast_peers.empty() && !v.unicast_fault_no_peer) {
       Report(Severity::kWarning, v.where,
              N + " A unicast keyword has been specified without any unicast peers. Defaulting to "
                  "multicast. This usage is deprecated - please update your configuration.");
     }
 
     if (v.interface.empty()) {
-      if (!v.unicast_src_ip && v.unicast_src_ip6.empty())
+      if (!v.unicast_src_ip)
         return Fatal(v.where, N + ": Unicast instances must have unicast_src_ip or interface");
     }
 
@@ -670,7 +669,7 @@ class Completer {
 
     v.skip_check_adv_addr = in.skip_check_adv_addr.value_or(g.skip_check_adv_addr);
     v.check_unicast_src = in.check_unicast_src.value_or(g.check_unicast_src);
-    v.mcast_dst = in.mcast_dst.value_or(g.mcast_group4);
+    v.mcast_dst = in.mcast_dst.value_or(v.ipv6 ? g.mcast_group6 : IpAddress(g.mcast_group4));
 
     // R6: advert interval rounding per version.
     Duration adv = in.advert_int.value_or(0);
@@ -785,15 +784,13 @@ class Completer {
         const VrrpInstance& a = cfg_.instances[i];
         const VrrpInstance& b = cfg_.instances[j];
         if (a.vrid != b.vrid || a.interface != b.interface || a.ipv6 != b.ipv6) continue;
-        const bool ua = !a.unicast_peers.empty() || !a.unicast_peers6.empty();
-        const bool ub = !b.unicast_peers.empty() || !b.unicast_peers6.empty();
+        const bool ua = !a.unicast_peers.empty();
+        const bool ub = !b.unicast_peers.empty();
         if (ua != ub) continue;
         if (ua) {
           bool overlap = false;
           for (const auto& pa : a.unicast_peers)
             for (const auto& pb : b.unicast_peers) overlap |= pa.addr == pb.addr;
-          for (const auto& pa : a.unicast_peers6)
-            for (const auto& pb : b.unicast_peers6) overlap |= pa == pb;
           if (!overlap) continue;
         }
         Fatal(b.where, a.name + " and " + b.name + " both use VRID " + std::to_string(a.vrid) +

@@ -45,7 +45,7 @@ struct RawInstance {
   std::optional<int> down_timer_adverts;
   std::optional<bool> lower_prio_no_advert, higher_prio_send_advert, skip_check_adv_addr,
       strict_mode, accept, notify_priority_changes, check_unicast_src;
-  std::optional<Ipv4> mcast_dst;
+  std::optional<IpAddress> mcast_dst;
   bool unicast_keyword = false;     // a unicast_* keyword or block was seen
   std::optional<bool> family_ipv6;  // set by the instance's first address
   bool auth_given = false;

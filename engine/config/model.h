@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/diagnostic.h"
+#include "engine/ip_address.h"
 #include "engine/ipv4.h"
 #include "engine/time.h"
 
@@ -52,6 +53,7 @@ struct GlobalDefs {
   bool higher_prio_send_advert = false;
   int down_timer_adverts = 3;
   Ipv4 mcast_group4 = kVrrpMulticastGroup;
+  IpAddress mcast_group6 = kVrrpMulticastGroup6;
   bool check_unicast_src = false;
   bool skip_check_adv_addr = false;
   bool notify_priority_changes = false;
@@ -86,8 +88,7 @@ struct TrackFile {
 };
 
 struct VirtualAddress {
-  Ipv4 addr;          // IPv4 only
-  std::string addr6;  // an IPv6 address as written (without prefix); empty = IPv4
+  IpAddress addr;  // IPv4 or IPv6
   int prefix_len = 32;
   std::string dev;    // empty = the instance's interface
   std::string label;  // e.g. eth0:1
@@ -95,7 +96,7 @@ struct VirtualAddress {
   std::string scope;  // as written, empty = global
   bool no_track = false;
   Location where;
-  bool is_ipv6() const { return !addr6.empty(); }
+  bool is_ipv6() const { return addr.is_v6(); }
 };
 
 // One line of `track_interface { ... }`. weight 0 = FAULT trigger (R32).
@@ -121,7 +122,7 @@ struct TrackedFile {
 };
 
 struct UnicastPeer {
-  Ipv4 addr;
+  IpAddress addr;
   int min_ttl = 0;
   int max_ttl = 255;
 };
@@ -160,11 +161,11 @@ struct VrrpInstance {
   std::vector<TrackedFile> track_files;
   bool dont_track_primary = false;
 
-  std::optional<Ipv4> unicast_src_ip;
+  std::optional<IpAddress> unicast_src_ip;
   std::vector<UnicastPeer> unicast_peers;  // empty = multicast
   int unicast_ttl = 255;
-  std::optional<Ipv4> mcast_src_ip;
-  Ipv4 mcast_dst = kVrrpMulticastGroup;
+  std::optional<IpAddress> mcast_src_ip;
+  IpAddress mcast_dst = kVrrpMulticastGroup;  // ff02::12 for an IPv6 instance
   bool check_unicast_src = false;
   bool unicast_fault_no_peer = false;
 
@@ -182,12 +183,9 @@ struct VrrpInstance {
   std::string sync_group;  // name of the group this instance belongs to, if any
 
   // IPv6 (the family of its first address: unicast_src_ip, mcast_src_ip,
-  // mcast_dst_ip, a unicast peer or a VIP). Read for lint; the simulator
-  // refuses an IPv6 instance (docs/scenario-format.md). IPv6 unicast peers and
-  // source are kept as written.
+  // mcast_dst_ip, a unicast peer or a VIP). Every address above except eVIPs
+  // is of this family.
   bool ipv6 = false;
-  std::vector<std::string> unicast_peers6;
-  std::string unicast_src_ip6;
 
   bool is_unicast() const { return !unicast_peers.empty(); }
   bool is_owner() const { return priority == 255; }

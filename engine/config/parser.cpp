@@ -834,7 +834,7 @@ void Reader::VipLine(LogicalLine& v, bool excluded, bool static_addr) {
       Report(Severity::kError, v.Where(), "VRRP parsed invalid IP " + addr + ". skipping IP...");
       return;
     }
-    vip.addr6 = host;
+    vip.addr = *IpAddress::Parse(host);
   } else {
     std::optional<Ipv4> ip = Ipv4::Parse(host);
     if (!ip) {
@@ -970,7 +970,7 @@ void Reader::VipLine(LogicalLine& v, bool excluded, bool static_addr) {
     vip.broadcast.reset();
   } else if (brd_sign != 0 && vip.prefix_len <= 30) {
     const std::uint32_t mask = 0xffffffffU >> vip.prefix_len;
-    const std::uint32_t a = vip.addr.value;
+    const std::uint32_t a = vip.addr.v4().value;
     vip.broadcast = Ipv4(brd_sign > 0 ? (a | mask) : (a & ~mask));
   } else if (brd_sign != 0) {
     Report(Severity::kError, v.Where(),
@@ -1797,8 +1797,8 @@ void Reader::UnicastPeerLine(LogicalLine& v) {
   RawInstance& in = Inst();
   const std::string& text = v.tokens[0].text;
   const bool v6 = text.find(':') != std::string::npos;
-  auto ip = Ipv4::Parse(text);
-  if (v6 ? !IsIpv6Literal(text) : !ip) {
+  const std::optional<IpAddress> ip = IpAddress::Parse(text);
+  if (!ip) {
     Report(Severity::kError, v.Where(),
            "Configuration error: VRRP instance[" + in.v.name + "] malformed unicast peer address[" +
                text + "]. Skipping...");
@@ -1808,10 +1808,6 @@ void Reader::UnicastPeerLine(LogicalLine& v) {
     Report(Severity::kError, v.Where(),
            "Configuration error: VRRP instance[" + in.v.name + "] and unicast peer address[" +
                text + "] MUST be of the same family !!! Skipping...");
-    return;
-  }
-  if (v6) {
-    in.v.unicast_peers6.push_back(text);
     return;
   }
   UnicastPeer peer;
@@ -2014,7 +2010,7 @@ void Reader::BuildTables() {
                 Report(Severity::kError, l.Where(), "default_interface requires interface name");
             }),
       value("vrrp_mcast_group6",
-            [this](const LogicalLine& l) {
+            [this, &G](const LogicalLine& l) {
               if (!Need(l, 1)) return;
               const std::string& t = l.tokens[1].text;
               std::string why;
@@ -2030,6 +2026,8 @@ void Reader::BuildTables() {
               else if (!why.empty())
                 Report(Severity::kError, l.Where(1),
                        "vrrp_mcast_group6 [" + t + "] " + why + ". Skipping");
+              else
+                G.g.mcast_group6 = *IpAddress::Parse(t);
             }),
       g_flag("vrrp_check_unicast_src", &G.g.check_unicast_src),
       g_flag("vrrp_skip_check_adv_addr", &G.g.skip_check_adv_addr),
@@ -2381,18 +2379,15 @@ void Reader::BuildTables() {
     return value(
         kw, [this, member](const LogicalLine& l) { SetNotify(l, &(Inst().v.*member), IName()); });
   };
-  // unicast_src_ip / mcast_src_ip: `set` gets the IPv4 address, or nullopt
-  // and the text for an IPv6 one.
-  auto i_addr = [&, this](
-                    std::string kw,
-                    std::function<void(RawInstance&, std::optional<Ipv4>, const std::string&)> set,
-                    std::string what) {
+  // unicast_src_ip / mcast_src_ip: `set` gets the address (IPv4 or IPv6).
+  auto i_addr = [&, this](std::string kw, std::function<void(RawInstance&, IpAddress)> set,
+                          std::string what) {
     return value(kw, [this, set, what](const LogicalLine& l) {
       if (!Need(l, 1)) return;
       const std::string& text = l.tokens[1].text;
       const bool v6 = text.find(':') != std::string::npos;
-      auto ip = Ipv4::Parse(text);
-      if (v6 ? !IsIpv6Literal(text) : !ip) {
+      const std::optional<IpAddress> ip = IpAddress::Parse(text);
+      if (!ip) {
         Report(Severity::kError, l.Where(1),
                "Configuration error: VRRP instance[" + Inst().v.name + "] malformed " + what +
                    " address[" + text + "]. Skipping...");
@@ -2404,7 +2399,7 @@ void Reader::BuildTables() {
                    " address[" + text + "] MUST be of the same family !!! Skipping...");
         return;
       }
-      set(Inst(), ip, text);
+      set(Inst(), *ip);
     });
   };
 
@@ -2552,11 +2547,8 @@ void Reader::BuildTables() {
       i_flag("dont_track_primary", [](RawInstance& in) { in.v.dont_track_primary = true; }),
       i_addr(
           "unicast_src_ip",
-          [](RawInstance& in, std::optional<Ipv4> ip, const std::string& text) {
-            if (ip)
-              in.v.unicast_src_ip = ip;
-            else
-              in.v.unicast_src_ip6 = text;
+          [](RawInstance& in, IpAddress ip) {
+            in.v.unicast_src_ip = ip;
             in.unicast_keyword = true;
           },
           "src"),
@@ -2578,11 +2570,7 @@ void Reader::BuildTables() {
               Inst().v.unicast_ttl = static_cast<int>(v);
             }),
       i_addr(
-          "mcast_src_ip",
-          [](RawInstance& in, std::optional<Ipv4> ip, const std::string&) {
-            if (ip) in.v.mcast_src_ip = ip;
-          },
-          "src"),
+          "mcast_src_ip", [](RawInstance& in, IpAddress ip) { in.v.mcast_src_ip = ip; }, "src"),
       value("mcast_dst_ip",
             [this](const LogicalLine& l) {
               if (!Need(l, 1)) return;
@@ -2593,6 +2581,8 @@ void Reader::BuildTables() {
                   Report(Severity::kError, l.Where(1),
                          IName() + " mcast dest address " + text +
                              " MUST match VRRP instance family. Skipping...");
+                else
+                  Inst().mcast_dst = IpAddress::Parse(text);
                 return;
               }
               auto ip = Ipv4::Parse(text);

@@ -44,12 +44,12 @@ void Store32(std::uint8_t* p, std::uint32_t v) {
 // Unfolded one's-complement partial sum of the RFC 5798 section 5.2.8
 // pseudo-header: source, destination, zero, protocol, VRRP length. Fed to
 // InternetChecksum as its initial value.
-std::uint32_t PseudoHeaderSum(Ipv4 src, Ipv4 dst, std::size_t vrrp_length) {
+std::uint32_t PseudoHeaderSum(const IpAddress& src, const IpAddress& dst, std::size_t vrrp_length) {
   std::uint32_t sum = 0;
-  sum += src.value >> 16;
-  sum += src.value & 0xffff;
-  sum += dst.value >> 16;
-  sum += dst.value & 0xffff;
+  sum += src.word(0) >> 16;
+  sum += src.word(0) & 0xffff;
+  sum += dst.word(0) >> 16;
+  sum += dst.word(0) & 0xffff;
   sum += kIpProtoVrrp;
   // The length field is 16 bits; an absurd buffer is only ever checked, never
   // trusted, so truncating it here merely yields "checksum bad".
@@ -134,7 +134,7 @@ std::size_t ExpectedVrrpLength(int version, int count) {
   return kVrrpHeaderLength + addresses + (version == 3 ? 0 : kV2AuthLength);
 }
 
-static_assert(sizeof(VrrpAdvert) == 72 && sizeof(DecodedPacket) == 152,
+static_assert(sizeof(VrrpAdvert) == 168 && sizeof(DecodedPacket) == 248,
               "a packet field was added: encode it in AppendPacketState");
 
 void AppendPacketState(const DecodedPacket& p, StateKeyWriter* w) {
@@ -142,8 +142,8 @@ void AppendPacketState(const DecodedPacket& p, StateKeyWriter* w) {
   std::int64_t auth = 0;
   for (std::uint8_t b : a.auth_data) auth = (auth << 8) | b;
   for (std::int64_t v : {std::int64_t{static_cast<int>(p.error)},
-                         std::int64_t{a.src.value},
-                         std::int64_t{a.dst.value},
+                         std::int64_t{a.src.word(0)},
+                         std::int64_t{a.dst.word(0)},
                          std::int64_t{a.ttl},
                          std::int64_t{a.version},
                          std::int64_t{a.type},
@@ -173,7 +173,7 @@ void AppendPacketState(const DecodedPacket& p, StateKeyWriter* w) {
                          std::int64_t{p.ah_spi},
                          static_cast<std::int64_t>(a.addresses.size())})
     w->Put(v);
-  for (std::size_t i = 0; i < a.addresses.size(); ++i) w->Put(a.addresses[i].value);
+  for (std::size_t i = 0; i < a.addresses.size(); ++i) w->Put(a.addresses[i].word(0));
 }
 
 DecodedPacket DecodeIpv4(std::span<const std::uint8_t> datagram) {
@@ -280,7 +280,7 @@ DecodedPacket DecodeIpv4(std::span<const std::uint8_t> datagram) {
   const std::size_t present = std::min<std::size_t>(adv.count, room);
   adv.addresses.reserve(present);
   for (std::size_t i = 0; i < present; ++i) {
-    adv.addresses.emplace_back(Load32(v + kVrrpHeaderLength + 4 * i));
+    adv.addresses.push_back(Ipv4(Load32(v + kVrrpHeaderLength + 4 * i)));
   }
   out.addresses_complete = present == adv.count;
   if (!v3 && out.addresses_complete) {
@@ -330,15 +330,15 @@ void EncodeIpv4(const VrrpAdvert& advert, std::vector<std::uint8_t>* out) {
   // p[6..7]: flags/fragment offset 0 (keepalived does not set DF).
   p[8] = advert.ttl;
   p[9] = ah ? kIpProtoAh : kIpProtoVrrp;
-  Store32(p + 12, advert.src.value);
-  Store32(p + 16, advert.dst.value);
+  Store32(p + 12, advert.src.word(0));
+  Store32(p + 16, advert.dst.word(0));
   Store16(p + 10, InternetChecksum(std::span<const std::uint8_t>(p, kIpv4HeaderLength)));
 
   if (ah) {
     std::uint8_t* a = p + kIpv4HeaderLength;
     a[0] = kIpProtoVrrp;                                      // next header
     a[1] = static_cast<std::uint8_t>(kVrrpAhLength / 4 - 2);  // length in words - 2
-    Store32(a + 4, advert.src.value);                         // SPI: keepalived uses saddr
+    Store32(a + 4, advert.src.word(0));                       // SPI: keepalived uses saddr
     Store32(a + 8, advert.ah_seq);
     // a[12..23]: ICV (HMAC-MD5-96), not modelled: zero.
   }
@@ -355,7 +355,7 @@ void EncodeIpv4(const VrrpAdvert& advert, std::vector<std::uint8_t>* out) {
     v[5] = static_cast<std::uint8_t>(advert.adver_int);
   }
   for (std::size_t i = 0; i < naddr; ++i) {
-    Store32(v + kVrrpHeaderLength + 4 * i, advert.addresses[i].value);
+    Store32(v + kVrrpHeaderLength + 4 * i, advert.addresses[i].word(0));
   }
   if (!v3 && !ah) {
     std::memcpy(v + kVrrpHeaderLength + 4 * naddr, advert.auth_data.data(), kV2AuthLength);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/config/model.h"
+#include "engine/ip_address.h"
 #include "engine/ipv4.h"
 #include "engine/packet/address_list.h"
 #include "engine/state_key.h"
@@ -30,9 +31,9 @@ inline constexpr int kMaxVrrpAddresses = 255;
 
 // The fields of an advertisement, as sent or as received.
 struct VrrpAdvert {
-  // IPv4 header fields that matter.
-  Ipv4 src;
-  Ipv4 dst;
+  // IP header fields that matter.
+  IpAddress src;
+  IpAddress dst;
   std::uint8_t ttl = kVrrpTtl;
 
   // VRRP header.

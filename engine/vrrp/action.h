@@ -65,7 +65,7 @@ struct RemoveVip {
 // One gratuitous ARP request for `vip` on `dev` (sender IP = target IP = vip).
 struct SendGarp {
   int instance = -1;
-  Ipv4 vip;
+  IpAddress vip;
   std::string dev;
 };
 

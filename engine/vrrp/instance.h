@@ -85,9 +85,9 @@ struct InstanceRuntime {
   bool shortened_by_prio0 = false;  // the running deadline came from R14.1
 
   bool have_last_master = false;  // for skip_check_adv_addr (R13)
-  Ipv4 last_master;
+  IpAddress last_master;
 
-  Ipv4 src;  // advert source address (R16)
+  IpAddress src;  // advert source address (R16)
   bool src_ok = false;
 
   QuickValidation quick;  // QuickValidationFor(*cfg), for SurelyValid

@@ -22,7 +22,7 @@ struct Num {
   explicit Num(std::int64_t value) : v(value) {}
 };
 struct Addr {
-  Ipv4 a;
+  IpAddress a;
 };
 
 void Append(std::string* log, std::string_view s) { log->append(s); }
@@ -55,8 +55,8 @@ bool PasswordMatches(const VrrpInstance& cfg, const VrrpAdvert& adv) {
   return true;
 }
 
-bool ContainsAddress(const VrrpAdvert& adv, Ipv4 addr) {
-  for (const Ipv4& a : adv.addresses)
+bool ContainsAddress(const VrrpAdvert& adv, const IpAddress& addr) {
+  for (const IpAddress& a : adv.addresses)
     if (a == addr) return true;
   return false;
 }
@@ -131,12 +131,13 @@ bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
                     "IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad "
                     "password !");
       }
-      if (pkt.ah_spi != adv.src.value) {
+      if (pkt.ah_spi != adv.src.word(0)) {
         // keepalived prints both as raw network-order words on a
         // little-endian host, and without the instance prefix.
         if (log != nullptr) {
-          *log = "IPSEC AH : invalid IPSEC SPI value. " + std::to_string(ByteSwap(adv.src.value)) +
-                 " and expect " + std::to_string(ByteSwap(pkt.ah_spi));
+          *log = "IPSEC AH : invalid IPSEC SPI value. " +
+                 std::to_string(ByteSwap(adv.src.word(0))) + " and expect " +
+                 std::to_string(ByteSwap(pkt.ah_spi));
         }
         return false;
       }

@@ -382,7 +382,8 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
   Group& g = *gp;
   AdvanceGroup(g, t);  // anything stale closes before this advert counts
   const Time adv = AdverIntUs(a);
-  auto [sit, fresh_source] = g.sources.try_emplace(a.src);
+  const Ipv4 src = a.src.v4();  // frames are decoded as IPv4 (sim/capture/frame.cpp)
+  auto [sit, fresh_source] = g.sources.try_emplace(src);
   Source& s = sit->second;
 
   if (a.priority == 0) {
@@ -392,10 +393,10 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
     e.kind = ObservedKind::kPriorityZero;
     e.domain = g.domain;
     e.vrid = g.vrid;
-    e.source = a.src;
+    e.source = src;
     e.detail = "graceful stop (keepalived shutting down or going to FAULT)";
     Emit(std::move(e));
-    if (s.active) Close(g, a.src, s, t, packet, "priority-0", Ipv4{});
+    if (s.active) Close(g, src, s, t, packet, "priority-0", Ipv4{});
     s.next_sup = s.next_any = -1;
     if (s.version == 0) {
       s.version = a.version;
@@ -406,20 +407,22 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
 
   // Other sources learn of a later advert (who superseded them).
   for (auto& [ip, o] : g.sources) {
-    if (ip == a.src) continue;
+    if (ip == src) continue;
     if (o.next_any < 0) {
       o.next_any = t;
       o.next_any_packet = packet;
-      o.next_any_src = a.src;
+      o.next_any_src = src;
     }
-    if (o.next_sup < 0 && Beats(a.priority, a.src, o.priority, ip)) {
+    if (o.next_sup < 0 && Beats(a.priority, src, o.priority, ip)) {
       o.next_sup = t;
       o.next_sup_packet = packet;
-      o.next_sup_src = a.src;
+      o.next_sup_src = src;
     }
   }
 
-  std::vector<Ipv4> vips(a.addresses.begin(), a.addresses.end());
+  std::vector<Ipv4> vips;
+  vips.reserve(a.addresses.size());
+  for (const vrrp::IpAddress& x : a.addresses) vips.push_back(x.v4());
   std::sort(vips.begin(), vips.end());
   vips.erase(std::unique(vips.begin(), vips.end()), vips.end());
   const bool params_changed = fresh_source || s.version != a.version || s.adver_int != adv ||
@@ -440,7 +443,7 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
     e.kind = ObservedKind::kMaster;
     e.domain = g.domain;
     e.vrid = g.vrid;
-    e.source = a.src;
+    e.source = src;
     e.priority = a.priority;
     e.value = adv;
     e.detail = "v" + std::to_string(a.version) + " adver_int " + FormatTime(adv) + " auth " +
@@ -456,7 +459,7 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
       e.kind = ObservedKind::kPriority;
       e.domain = g.domain;
       e.vrid = g.vrid;
-      e.source = a.src;
+      e.source = src;
       e.priority = a.priority;
       e.value = s.priority;
       Emit(std::move(e));
@@ -468,7 +471,7 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
       e.kind = ObservedKind::kInterval;
       e.domain = g.domain;
       e.vrid = g.vrid;
-      e.source = a.src;
+      e.source = src;
       e.priority = a.priority;
       e.value = s.adver_int;
       e.detail = FormatTime(s.adver_int) + " -> " + FormatTime(adv);
@@ -499,7 +502,7 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
     s.auth_data = a.auth_data;
     for (const Ipv4 v : vips) vip_vrid_.try_emplace({g.domain, v}, g.vrid);
     s.vips = std::move(vips);
-    CheckMismatch(g, a.src, s, t, packet);
+    CheckMismatch(g, src, s, t, packet);
   }
   if (g.active >= 2) CheckSplit(g);
 }

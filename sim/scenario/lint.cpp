@@ -36,9 +36,9 @@ std::string AuthText(const vrrp::VrrpInstance& v) {
   return "?";
 }
 
-std::vector<std::uint32_t> Vips(const vrrp::VrrpInstance& v) {
-  std::vector<std::uint32_t> out;
-  for (const auto& a : v.vips) out.push_back(a.addr.value);
+std::vector<vrrp::IpAddress> Vips(const vrrp::VrrpInstance& v) {
+  std::vector<vrrp::IpAddress> out;
+  for (const auto& a : v.vips) out.push_back(a.addr);
   return out;
 }
 
@@ -106,10 +106,10 @@ vrrp::Diagnostics LintScenario(const Scenario& sc) {
   // One address configured by instances of different VRIDs: they are
   // separate virtual routers, so each has its own MASTER and the address ends
   // up on two hosts (a duplicate IP that no split-brain per VRID shows).
-  std::map<std::uint32_t, std::vector<Member>> by_address;
+  std::map<vrrp::IpAddress, std::vector<Member>> by_address;
   for (const auto& [key, members] : groups)
     for (const auto& m : members)
-      for (const auto& a : m.inst->vips) by_address[a.addr.value].push_back(m);
+      for (const auto& a : m.inst->vips) by_address[a.addr].push_back(m);
   for (const auto& [addr, members] : by_address) {
     for (std::size_t i = 1; i < members.size(); ++i) {
       const Member& a = members.front();
@@ -117,10 +117,10 @@ vrrp::Diagnostics LintScenario(const Scenario& sc) {
       if (a.node == b.node ||
           (a.inst->vrid == b.inst->vrid && a.inst->is_unicast() == b.inst->is_unicast()))
         continue;
-      warn(b, "virtual address " + vrrp::Ipv4(addr).ToString() + " is configured by " + Who(sc, a) +
-                  " (VRID " + std::to_string(a.inst->vrid) +
-                  (a.inst->is_unicast() ? ", unicast" : "") + ") and " + Who(sc, b) + " (VRID " +
-                  std::to_string(b.inst->vrid) + (b.inst->is_unicast() ? ", unicast" : "") +
+      warn(b, "virtual address " + addr.ToString() + " is configured by " + Who(sc, a) + " (VRID " +
+                  std::to_string(a.inst->vrid) + (a.inst->is_unicast() ? ", unicast" : "") +
+                  ") and " + Who(sc, b) + " (VRID " + std::to_string(b.inst->vrid) +
+                  (b.inst->is_unicast() ? ", unicast" : "") +
                   "): separate virtual routers, each with its own MASTER, so the address is on "
                   "two hosts at once; give them the same virtual_router_id");
       break;
@@ -219,22 +219,22 @@ vrrp::Diagnostics LintScenario(const Scenario& sc) {
     }
     // Unicast peers should be exactly the other nodes' source addresses.
     if (key.first) {
-      std::map<std::uint32_t, const Member*> source;  // address -> member
+      std::map<vrrp::IpAddress, const Member*> source;  // address -> member
       for (const Member& m : members) {
-        vrrp::Ipv4 src;
+        vrrp::IpAddress src;
         if (m.inst->unicast_src_ip) {
           src = *m.inst->unicast_src_ip;
         } else {
           for (const auto& ni : sc.nodes[m.node].interfaces)
             if (ni.name == m.inst->interface) src = ni.address;
         }
-        source[src.value] = &m;
+        source[src] = &m;
       }
       for (const Member& m : members) {
-        std::set<std::uint32_t> peers;
+        std::set<vrrp::IpAddress> peers;
         for (const auto& p : m.inst->unicast_peers) {
-          peers.insert(p.addr.value);
-          auto it = source.find(p.addr.value);
+          peers.insert(p.addr);
+          auto it = source.find(p.addr);
           if (it == source.end())
             warn(m, V + Who(sc, m) + " has unicast_peer " + p.addr.ToString() +
                         " which is not the source address of any other node with this VRID");
@@ -244,8 +244,8 @@ vrrp::Diagnostics LintScenario(const Scenario& sc) {
         }
         for (const auto& [addr, other] : source) {
           if (other->node == m.node || peers.count(addr)) continue;
-          warn(m, V + Who(sc, m) + " does not list " + Who(sc, *other) + " (" +
-                      vrrp::Ipv4(addr).ToString() + ") as a unicast_peer: it never sends to it");
+          warn(m, V + Who(sc, m) + " does not list " + Who(sc, *other) + " (" + addr.ToString() +
+                      ") as a unicast_peer: it never sends to it");
         }
       }
     }

@@ -557,7 +557,7 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     } else {
       for (const auto* list : {&in.vips, &in.evips})
         for (const auto& a : *list)
-          if (what.empty() && a.is_ipv6()) what = "has the IPv6 address " + a.addr6;
+          if (what.empty() && a.is_ipv6()) what = "has the IPv6 address " + a.addr.ToString();
     }
     if (!what.empty()) {
       Error(in.where, "node " + node_name + ": vrrp_instance " + in.name + " " + what +

@@ -610,8 +610,8 @@ void Simulation::SetHostConfig(int host, std::shared_ptr<const vrrp::Config> con
     if (it == all_vips_.end() || *it != vip) all_vips_.insert(it, vip);
   };
   for (const auto& inst : h.config->instances) {
-    for (const auto& vip : inst.vips) add(vip.addr);
-    for (const auto& vip : inst.evips) add(vip.addr);
+    for (const auto& vip : inst.vips) add(vip.addr.v4());
+    for (const auto& vip : inst.evips) add(vip.addr.v4());
   }
 }
 
@@ -827,8 +827,8 @@ void Simulation::StartDaemon(Time now, int host) {
   if (!h.vips.empty()) {
     std::vector<std::uint32_t> own;  // sorted: one lookup per leftover, not a scan
     for (const auto& inst : h.config->instances) {
-      for (const auto& vip : inst.vips) own.push_back(vip.addr.value);
-      for (const auto& vip : inst.evips) own.push_back(vip.addr.value);
+      for (const auto& vip : inst.vips) own.push_back(vip.addr.v4().value);
+      for (const auto& vip : inst.evips) own.push_back(vip.addr.v4().value);
     }
     std::sort(own.begin(), own.end());
     VipTable keep;
@@ -1029,7 +1029,7 @@ void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {
       te.peer_host = f.src_host;
       te.vrid = f.packet.advert.vrid;
       te.priority = f.packet.advert.priority;
-      te.addr = f.packet.advert.src;
+      te.addr = f.packet.advert.src.v4();
       Emit(std::move(te));
     }
     actions_.clear();
@@ -1176,7 +1176,7 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
         te.instance = trace_index(send->instance);
         te.vrid = send->advert.vrid;
         te.priority = send->advert.priority;
-        te.addr = send->advert.dst;
+        te.addr = send->advert.dst.v4();
         Emit(std::move(te));
       }
       if (iface < 0) continue;
@@ -1213,7 +1213,7 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       InFlight& f = in_flight_[slot];
       deliveries_.clear();
       drops_.clear();
-      network_.Send(now, iface, send->advert.dst, &deliveries_,
+      network_.Send(now, iface, send->advert.dst.v4(), &deliveries_,
                     options_.record_packets ? &drops_ : nullptr);
       // Receivers that get the frame at the same instant share one event
       // (a segment of N hosts: one queue operation per advert, not N-1).
@@ -1263,20 +1263,20 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       const int vrid = vrid_of(add->instance);
       // An address is configured once per host: adding it again (a second
       // instance with the same VIP) changes nothing anyone can observe.
-      if (!h.vips.add({add->vip.addr, add->dev, vrid})) continue;
+      if (!h.vips.add({add->vip.addr.v4(), add->dev, vrid})) continue;
       TraceEvent te = At(now, TraceKind::kVipAdded, host);
       te.instance = trace_index(add->instance);
       te.vrid = vrid;
-      te.addr = add->vip.addr;
+      te.addr = add->vip.addr.v4();
       te.detail = add->dev;
       Emit(std::move(te));
     } else if (const auto* rm = std::get_if<vrrp::RemoveVip>(&action)) {
       const int vrid = vrid_of(rm->instance);
-      if (!h.vips.remove(rm->vip.addr)) continue;
+      if (!h.vips.remove(rm->vip.addr.v4())) continue;
       TraceEvent te = At(now, TraceKind::kVipRemoved, host);
       te.instance = trace_index(rm->instance);
       te.vrid = vrid;
-      te.addr = rm->vip.addr;
+      te.addr = rm->vip.addr.v4();
       te.detail = rm->dev;
       Emit(std::move(te));
     } else if (const auto* garp = std::get_if<vrrp::SendGarp>(&action)) {
@@ -1284,7 +1284,7 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
         for (int c = 0; c < host_count(); ++c) {
           Host& client = *hosts_[c];
           if (!client.is_client || !Hears(host, c)) continue;
-          Host::ArpEntry& entry = client.arp[garp->vip.value];
+          Host::ArpEntry& entry = client.arp[garp->vip.v4().value];
           entry.host = host;
           scheduler_.Cancel(entry.rearp);
           entry.rearp = {};
@@ -1293,7 +1293,7 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       TraceEvent te = At(now, TraceKind::kGarp, host);
       te.instance = trace_index(garp->instance);
       te.vrid = vrid_of(garp->instance);
-      te.addr = garp->vip;
+      te.addr = garp->vip.v4();
       te.detail = garp->dev;
       Emit(std::move(te));
     } else if (const auto* n = std::get_if<vrrp::Notify>(&action)) {

@@ -472,11 +472,11 @@ void CheckVariantConfig(const std::string& text, const std::string& what,
 
 void CollectAddresses(const vrrp::Config& c, std::set<std::uint32_t>* out) {
   for (const auto& inst : c.instances) {
-    for (const auto& v : inst.vips) out->insert(v.addr.value);
-    for (const auto& v : inst.evips) out->insert(v.addr.value);
-    if (inst.unicast_src_ip) out->insert(inst.unicast_src_ip->value);
-    if (inst.mcast_src_ip) out->insert(inst.mcast_src_ip->value);
-    for (const auto& p : inst.unicast_peers) out->insert(p.addr.value);
+    for (const auto& v : inst.vips) out->insert(v.addr.v4().value);
+    for (const auto& v : inst.evips) out->insert(v.addr.v4().value);
+    if (inst.unicast_src_ip) out->insert(inst.unicast_src_ip->v4().value);
+    if (inst.mcast_src_ip) out->insert(inst.mcast_src_ip->v4().value);
+    for (const auto& p : inst.unicast_peers) out->insert(p.addr.v4().value);
   }
 }
 
@@ -963,8 +963,8 @@ RealRun ConvertRun(const vsim::Scenario& sc, const std::string& rundir) {
   std::map<std::uint32_t, int> vip_vrid;
   auto add_vips = [&](const vrrp::Config& c) {
     for (const auto& inst : c.instances) {
-      for (const auto& v : inst.vips) vip_vrid[v.addr.value] = inst.vrid;
-      for (const auto& v : inst.evips) vip_vrid[v.addr.value] = inst.vrid;
+      for (const auto& v : inst.vips) vip_vrid[v.addr.v4().value] = inst.vrid;
+      for (const auto& v : inst.evips) vip_vrid[v.addr.v4().value] = inst.vrid;
     }
   };
   for (const auto& n : sc.nodes) add_vips(n.config);

@@ -198,7 +198,7 @@ TEST(Decode, Ah) {
   EXPECT_TRUE(d.has_ah);
   EXPECT_EQ(d.ah_length, 24u);
   EXPECT_EQ(d.ah_next_header, 112);
-  EXPECT_EQ(d.ah_spi, a.src.value);
+  EXPECT_EQ(d.ah_spi, a.src.word(0));
   EXPECT_EQ(d.advert.ah_seq, 5u);
   EXPECT_EQ(d.vrrp_length, 20u);
   EXPECT_TRUE(d.checksum_ok);
