@@ -218,6 +218,9 @@ class Simulation {
   // Operation-lane events processed so far (scenario operations, restarts'
   // starts, pauses' ends), whether or not they changed anything.
   std::uint64_t inputs_processed() const { return inputs_processed_; }
+  // Trace events emitted so far, with or without sinks to take them
+  // (RunSkippingRepeats: a period that emitted none may repeat).
+  std::uint64_t trace_events_emitted() const { return trace_events_emitted_; }
 
   // Introspection.
   int host_count() const { return static_cast<int>(hosts_.size()); }
@@ -323,6 +326,7 @@ class Simulation {
   Time now_ = 0;
   std::uint64_t events_processed_ = 0;
   std::uint64_t inputs_processed_ = 0;
+  std::uint64_t trace_events_emitted_ = 0;
 };
 
 }  // namespace vsim
