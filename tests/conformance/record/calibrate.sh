@@ -9,6 +9,9 @@
 # Usage (as root):
 #   tests/conformance/record/calibrate.sh [--samples N] [--subnet N] [--load idle|cpu|both]
 #                                         OUT.json
+#   (environment: CALIBRATE_RAW=PREFIX also writes each condition's raw
+#   samples to PREFIX.idle.json / PREFIX.cpu.json; CALIBRATE_KEEP=1 keeps
+#   the work directory)
 #
 #   --samples N  samples per distribution and load condition (default 300)
 #   --subnet N   1..254: addresses 10.250.N.0/24, namespaces vsim-cal-N-* (default 200)
@@ -30,7 +33,7 @@ while [[ $# -gt 0 ]]; do
     --samples) SAMPLES="$2"; shift 2 ;;
     --subnet) SUBNET="$2"; shift 2 ;;
     --load) LOAD="$2"; shift 2 ;;
-    -h|--help) sed -n 2,22p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,25p "$0"; exit 0 ;;
     -*) echo "calibrate.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac

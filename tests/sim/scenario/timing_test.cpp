@@ -151,7 +151,7 @@ TEST(Timing, ErrorsSayWhereAndWhat) {
             std::string::npos);
   EXPECT_NE(Errors(Pair("timing: [1ms]\n")).find("timing must be ideal, measured, or a mapping"),
             std::string::npos);
-  EXPECT_NE(Errors(Pair("timing: {profile: ../../etc/passwd}\n")).find("outside the scenario"),
+  EXPECT_NE(Errors(Pair("timing: {profile: /etc/passwd}\n")).find("outside the scenario"),
             std::string::npos);
 }
 
