@@ -255,6 +255,7 @@ ScenarioRun::Impl::Impl(const Scenario& sc, const RunOptions& opt)
     spec.config = sc.nodes[h].config;
     spec.script_runtime = sc.nodes[h].script_runtime;
     spec.wakeup_jitter = sc.nodes[h].wakeup_jitter.value_or(sc.wakeup_jitter);
+    spec.timing = sc.nodes[h].timing.value_or(sc.timing);
     for (const auto& script : spec.config.scripts)
       if (vrrp::ScriptAlwaysFails(script.script, sc.nodes[h].shell))
         spec.failing_scripts.push_back(script.name);
