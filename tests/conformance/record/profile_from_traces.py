@@ -19,13 +19,8 @@ import os
 import sys
 
 
-def quantiles(samples):
-    s = sorted(samples)
-    out = {}
-    for q in [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 100]:
-        i = min(len(s) - 1, (q * (len(s) - 1) + 50) // 100)
-        out[f"p{q}"] = f"{s[i]}us"
-    return {"quantiles": out}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from calibrate import quantiles  # noqa: E402  (the same quantiles as calibrate.sh's)
 
 
 def startup_samples(path):
