@@ -704,7 +704,10 @@ ConformReport ConformMedian(const Scenario& scenario, const std::vector<RunResul
     return rep;
   }
   int min_agree = seeds;
-  for (const auto& [host, first_items] : reals[0]) {
+  for (const auto& entry : reals[0]) {
+    // A named reference, not a structured binding: clang 14 cannot capture
+    // those in the lambda below.
+    const std::string& host = entry.first;
     for (int which = 0; which < 2; ++which) {
       const char* what = which == 0 ? "transition" : "VIP change";
       auto pick = [&](const std::map<std::string, HostItems>& m) -> const std::vector<Item>* {
