@@ -20,6 +20,7 @@
 #include "sim/observe/split_brain.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
+#include "sim/world/fast_forward.h"
 #include "sim/world/simulation.h"
 
 namespace {
@@ -68,8 +69,10 @@ void Report(benchmark::State& state, std::uint64_t events, vrrp::Duration simula
 }
 
 // (b) and (c): n hosts with `instances` VRRP instances each, all on one segment.
+// `ff`: the steady-state repeats skipped (RunSkippingRepeats), as `vrrpsim
+// run` runs a scenario; otherwise every event simulated.
 void RunGroup(benchmark::State& state, int hosts, int instances, bool trace,
-              vrrp::Duration duration = Seconds(3600)) {
+              vrrp::Duration duration = Seconds(3600), bool ff = false) {
   std::vector<vrrp::Config> configs;
   for (int h = 0; h < hosts; ++h) configs.push_back(ParseOrDie(Instances(1, instances, 0, h)));
   std::uint64_t events = 0;
@@ -95,7 +98,10 @@ void RunGroup(benchmark::State& state, int hosts, int instances, bool trace,
       start.host = id;
       sim.Schedule(start, 0);
     }
-    sim.RunUntil(duration);
+    if (ff)
+      events += vsim::RunSkippingRepeats(sim, duration);
+    else
+      sim.RunUntil(duration);
     events += sim.events_processed();
     benchmark::DoNotOptimize(keep.events.data());
   }
@@ -130,6 +136,27 @@ void BM_C_100Hosts100Instances1min(benchmark::State& state) {
 }
 BENCHMARK(BM_C_100Hosts100Instances1min)
     ->Arg(0)
+    ->ArgNames({"trace"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// (b) and (c) as `vrrpsim run` runs them: once the groups have settled, the
+// repeats of their one-second period are skipped (RunSkippingRepeats).
+void BM_B_100Hosts1Instance1h_FastForward(benchmark::State& state) {
+  RunGroup(state, 100, 1, state.range(0) != 0, Seconds(3600), true);
+}
+BENCHMARK(BM_B_100Hosts1Instance1h_FastForward)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgNames({"trace"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+void BM_C_100Hosts100Instances1h_FastForward(benchmark::State& state) {
+  RunGroup(state, 100, 100, state.range(0) != 0, Seconds(3600), true);
+}
+BENCHMARK(BM_C_100Hosts100Instances1h_FastForward)
+    ->Arg(0)
+    ->Arg(1)
     ->ArgNames({"trace"})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
@@ -177,8 +204,16 @@ BENCHMARK(BM_A_SeedMasterBackup1h)
 
 // (d) exploration: random two-node policies and faults, 10 simulated minutes
 // each. Configs are parsed once per policy shape (a real explorer would too).
+//   trace:1  every trace event kept and the split-brain detector attached
+//            (state changes, VIPs, GARPs, priorities, operations; not
+//            adverts); trace:0 no sink at all.
+//   ff:1     the steady-state repeats skipped (RunSkippingRepeats), as
+//            `vrrpsim run` and `vrrpsim explore` run; ff:0 every event
+//            simulated.
+// events/s counts the events of the whole run, skipped repeats included.
 void BM_D_Random2Node10min(benchmark::State& state) {
   const bool trace = state.range(0) != 0;
+  const bool ff = state.range(1) != 0;
   std::vector<vrrp::Config> pool;
   for (int p = 0; p < 16; ++p) {
     const int prio = 50 + p * 10;
@@ -224,7 +259,10 @@ void BM_D_Random2Node10min(benchmark::State& state) {
       back.host = op.host;
       sim.Schedule(back, Seconds(500));
     }
-    sim.RunUntil(Seconds(600));
+    if (ff)
+      events += vsim::RunSkippingRepeats(sim, Seconds(600));
+    else
+      sim.RunUntil(Seconds(600));
     events += sim.events_processed();
     benchmark::DoNotOptimize(keep.events.data());
   }
@@ -233,14 +271,18 @@ void BM_D_Random2Node10min(benchmark::State& state) {
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_D_Random2Node10min)->Arg(0)->Arg(1)->ArgNames({"trace"})->UseRealTime();
+BENCHMARK(BM_D_Random2Node10min)
+    ->ArgsProduct({{0, 1}, {0, 1}})
+    ->ArgNames({"trace", "ff"})
+    ->UseRealTime();
 // The same first 500 scenarios every time, in one batch: what callgrind
 // counts per run is then comparable between builds (the timed variants run
 // as many as fit, in batches that each restart the sequence).
 BENCHMARK(BM_D_Random2Node10min)
     ->Name("BM_D_Random2Node10min_First500")
-    ->Arg(1)
-    ->ArgNames({"trace"})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->ArgNames({"trace", "ff"})
     ->Iterations(500)
     ->UseRealTime();
 

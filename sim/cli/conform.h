@@ -14,7 +14,11 @@ struct ConformCommandOptions {
   std::string tolerance;        // --tolerance, e.g. "100ms" ("" = default)
   std::string format = "text";  // text | json
   bool no_align = false;        // --no-align: nominal times only
-  bool verbose = false;         // -v: every matched item with both times
+  // --timing ideal|measured: every node's timing profile, replacing the
+  // scenario's (docs/scenario-format.md "Timing"). With --no-align and a
+  // profile, medians over seeds are compared (ConformMedian).
+  std::string timing;
+  bool verbose = false;  // -v: every matched item with both times
 };
 
 // Exit status: 0 conformant, 1 a divergence, 2 bad input (including a trace

@@ -216,6 +216,11 @@ int main(int argc, char** argv) {
       app.add_subcommand("run", "Run scenario files: timeline, split-brain, metrics, expectations");
   run_cmd->footer(kRunExamples);
   run_cmd->add_option("files", run.files, "Scenario files (YAML)")->required();
+  run_cmd
+      ->add_option("--seeds", run.seeds,
+                   "Run N seeds from --seed (or the scenario's) on: metrics as p50/p95/max and "
+                   "expectations as passes over the seeds (with timing: measured)")
+      ->check(CLI::Range(1, 1000000));
   run_cmd->add_option("--seed", run.seed, "Override the scenario's seed (0 to 2^64-1)")
       ->check(Exact(0, UINT64_MAX));
   run_cmd->add_option("--format", run.format, "Output: text (report) or json (trace)")
@@ -266,6 +271,9 @@ int main(int argc, char** argv) {
   conform_cmd->add_option("--tolerance", conform.tolerance, "Time tolerance floor (default 100ms)");
   conform_cmd->add_option("--format", conform.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  conform_cmd->add_option("--timing", conform.timing,
+                          "ideal or measured: every node's timing profile, replacing the "
+                          "scenario's (with --no-align: medians over seeds, 10ms floor)");
   conform_cmd->add_flag("--no-align", conform.no_align,
                         "Compare with the scenario's own times, not the real operation times");
   conform_cmd->add_flag("-v,--verbose", conform.verbose,

@@ -16,6 +16,7 @@
 #include "sim/io/spill.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/seed_ensemble.h"
 #include "sim/scenario/variant_scenario.h"
 #include "sim/trace/json_trace.h"
 #include "sim/trace/perfetto.h"
@@ -335,6 +336,12 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
     err << "vrrpsim run: --format must be text or json, not '" << options.format << "'\n";
     return 2;
   }
+  if (options.seeds > 0 && (!options.trace_path.empty() || !options.perfetto_path.empty() ||
+                            !options.junit_path.empty() || options.check_determinism)) {
+    err << "vrrpsim run: --seeds reports the distribution over seeds; it does not write "
+           "--trace, --perfetto or --junit, nor check determinism (run one --seed for those)\n";
+    return 2;
+  }
   if (!options.perfetto_path.empty() && options.files.size() != 1) {
     err << "vrrpsim run: --perfetto takes exactly one scenario file\n";
     return 2;
@@ -414,6 +421,27 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
     }
   }
 
+  if (options.seeds > 0) {
+    // The distribution over seeds (sim/scenario/seed_ensemble.h): one block
+    // (text) or object (json) per run of the matrix.
+    int seeds_status = bad.empty() ? 0 : 2;
+    if (options.format == "json" && jobs.size() != 1) out << "[";
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      const Scenario& sc = *jobs[i].first;
+      const SeedEnsemble e = RunSeedEnsemble(sc, jobs[i].second, options.seed.value_or(sc.seed),
+                                             options.seeds, run_options);
+      if (!e.passed()) seeds_status = std::max(seeds_status, 1);
+      if (options.format == "json") {
+        if (i) out << ",\n";
+        WriteSeedEnsembleJson(e, out);
+      } else {
+        if (i) out << "\n";
+        WriteSeedEnsembleText(e, out);
+      }
+    }
+    if (options.format == "json") out << (jobs.size() != 1 ? "]\n" : "\n");
+    return seeds_status;
+  }
   if (!options.perfetto_path.empty() && jobs.size() > 1) {
     err << "vrrpsim run: --perfetto writes one run, and " << scenarios[0].file << " has "
         << jobs.size() << " matrix variants: pick one with --variant NAME (or base)\n";

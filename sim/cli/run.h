@@ -23,6 +23,9 @@ struct RunCommandOptions {
   std::string variant;   // run this matrix variant instead of the base run ("all": every one)
   bool strict = false;   // a node configuration error (not only a fatal one) is bad input
   int jobs = 0;          // runs at once; 0 = every core. Output is the same for every value.
+  // --seeds N: run seeds (--seed or the scenario's) .. + N - 1 and report
+  // metrics and expectations as their distribution over the seeds (issue 21).
+  int seeds = 0;
 };
 
 // Exit status: 0 every expectation passed, 1 an expectation failed (or the

@@ -98,6 +98,19 @@ Scenario AlignScenario(const Scenario& scenario, const RunResult& real,
 ConformReport Conform(const Scenario& scenario, const std::vector<RunResult>& real,
                       const ConformOptions& options = {});
 
+// Whether some node has a timing profile (`timing:`, sim/world/timing_profile.h).
+bool HasTimingProfile(const Scenario& scenario);
+
+// Nominal prediction under a timing profile (issue 21, `vrrpsim conform
+// --no-align` with `timing: measured`): the scenario's own input times, run
+// with `options.ensemble_seeds` seeds. Per host, the sequence of transitions
+// and of VIP changes must be the real runs' in most seeds; each item's
+// median over those seeds must lie within max(options.tolerance, the item's
+// real spread) of its median over the real runs. One ConformRun holds the
+// result (max_deviation = the largest |simulated median - real median|).
+ConformReport ConformMedian(const Scenario& scenario, const std::vector<RunResult>& real,
+                            const ConformOptions& options);
+
 // The comparison alone: `simulated[i]` is compared with `real[i]`; `nominal`
 // is the scenario's own run (for the nominal deviation).
 ConformReport CompareRuns(const RunResult& nominal, const std::vector<RunResult>& simulated,

@@ -22,6 +22,7 @@
 #include "sim/io/fs_include_resolver.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/schema.h"
+#include "sim/scenario/timing_reader.h"
 
 namespace vsim {
 
@@ -265,6 +266,18 @@ class Loader {
       return std::nullopt;
     }
     return d;
+  }
+  // A `timing:` value (sim/scenario/timing_reader.h); false on an error.
+  bool Timing(const YAML::Node& n, std::shared_ptr<const TimingProfile>* out) {
+    TimingReadContext ctx;
+    ctx.file = file_;
+    ctx.base_dir = base_dir_;
+    ctx.error = [&](const Location& where, std::string msg) { Error(where, std::move(msg)); };
+    ctx.keys_checked = [&](const Location& where, const std::vector<std::string_view>& keys) {
+      if (keys_checked_hook) keys_checked_hook(where, keys);
+    };
+    ctx.files_read = &sc_.input_files;
+    return ReadTiming(n, ctx, out);
   }
   std::optional<TimeRef> TimeR(const YAML::Node& n, const std::string& what) {
     auto s = Str(n, what);
@@ -598,7 +611,7 @@ void Loader::Nodes(const YAML::Node& n) {
     }
     Keys(item,
          {"name", "config", "config_file", "address", "interface", "segment", "interfaces",
-          "script_runtime", "wakeup_jitter", "start", "config_id", "shell"},
+          "script_runtime", "wakeup_jitter", "timing", "start", "config_id", "shell"},
          what);
     if (auto v = Find(item, "name")) {
       if (auto s = NameOf(*v, "node name")) {
@@ -695,6 +708,10 @@ void Loader::Nodes(const YAML::Node& n) {
       if (auto d = Dur(*v, "script_runtime")) node.script_runtime = *d;
     }
     if (auto v = Find(item, "wakeup_jitter")) node.wakeup_jitter = WakeupJitter(*v);
+    if (auto v = Find(item, "timing")) {
+      std::shared_ptr<const TimingProfile> t;
+      if (Timing(*v, &t)) node.timing = std::move(t);
+    }
     if (auto v = Find(item, "start")) {
       if (v->IsScalar() && (v->Scalar() == "never" || v->Scalar() == "false" ||
                             v->Scalar() == "no" || v->Scalar() == "off")) {
@@ -2444,7 +2461,7 @@ std::optional<Scenario> Loader::Load(const YAML::Node& root) {
   if (!IsMap(root, "a scenario")) return std::nullopt;
   Keys(root,
        {"name", "description", "seed", "duration", "network", "nodes", "timeline", "expect",
-        "matrix", "wakeup_jitter", "explore"},
+        "matrix", "wakeup_jitter", "timing", "explore"},
        "the scenario");
   if (auto v = Find(root, "name")) {
     if (auto s = Str(*v, "name")) sc_.name = *s;
@@ -2483,6 +2500,7 @@ std::optional<Scenario> Loader::Load(const YAML::Node& root) {
   if (auto v = Find(root, "wakeup_jitter")) {
     if (auto d = WakeupJitter(*v)) sc_.wakeup_jitter = *d;
   }
+  if (auto v = Find(root, "timing")) Timing(*v, &sc_.timing);
   if (auto v = Find(root, "nodes"))
     Nodes(*v);
   else

@@ -10,27 +10,24 @@
 #include "sim/observe/split_brain.h"
 #include "sim/scenario/expectations.h"
 #include "sim/scenario/variant_scenario.h"
+#include "sim/world/fast_forward.h"
 #include "sim/world/simulation.h"
 
 namespace vsim {
 
 namespace {
 
-// Keeps the run's trace events (unless `out` is null) and counts them: the
-// steady-state skip needs to know that nothing was recorded in a period.
-// Keeps only the kinds in `keep` (RunOptions::keep_kinds), but counts all.
+// Keeps the run's trace events (unless `out` is null), only the kinds in
+// `keep` (RunOptions::keep_kinds).
 struct Recorder : TraceSink {
   std::vector<TraceEvent>* out;
   std::uint32_t keep = ~std::uint32_t{0};
-  std::uint64_t count = 0;
   explicit Recorder(std::vector<TraceEvent>* o) : out(o) {}
   Recorder(const Recorder&) = delete;
   void OnEvent(const TraceEvent& e) override {
-    ++count;
     if (out && (keep & TraceKindBit(e.kind))) out->push_back(e);
   }
   void TakeEvent(TraceEvent&& e) override {
-    ++count;
     if (out && (keep & TraceKindBit(e.kind))) out->push_back(std::move(e));
   }
 };
@@ -126,7 +123,6 @@ struct ScenarioRun::Impl {
         n_nodes(o.n_nodes),
         want_connectivity(o.want_connectivity),
         skipped_events(o.skipped_events) {
-    recorder.count = o.recorder.count;
     Attach();
   }
 
@@ -162,96 +158,14 @@ struct ScenarioRun::Impl {
   // Events counted for the steady-state repeats RunToEnd skipped.
   std::uint64_t skipped_events = 0;
 
-  // sim.RunUntil(end), skipping the repeats of a steady state
-  // (fast_forward). At every whole second it takes the world's key
-  // (Simulation::SteadyStateKey: everything but the inputs still to come,
-  // relative to now) and a cheap hash of part of it (SteadyStateHash). When
-  // the key equals one taken at an earlier second s with no trace event and
-  // no input in between, the world repeats with period P = t - s and
-  // records nothing in a period until the next input: the world m whole
-  // periods later, just before that input (or the end), is this one shifted
-  // by m * P (Simulation::ShiftTime), and those periods hold m times the
-  // events of the last one. Then the run goes on event by event.
-  //
-  // Why a key every second rather than only on a hash match: the key of s
-  // is gone by the time a hash matches at t, and confirming a match instead
-  // (a key now, compared one period later) simulated one more period after
-  // every input; with adverts every 2 s and checks every 3 s that is 6 s of
-  // events, more than the keys cost (bench/README.md). The hash still
-  // spares comparing keys at every second.
+  // sim.RunUntil(end), skipping the repeats of a steady state when
+  // options.fast_forward (sim/world/fast_forward.h).
   void RunToEnd(Time end) {
     if (!options.fast_forward) {
       sim.RunUntil(end);
       return;
     }
-    constexpr Duration kStep = vrrp::kSecond;
-    constexpr std::size_t kKeep = 64;  // periods up to a minute
-    struct Seen {
-      Time t = 0;
-      std::uint64_t hash = 0;
-      std::uint64_t events = 0;  // sim.events_processed() at t
-      vrrp::StateKey key;
-    };
-    // The keys since the last trace event or input, a ring:
-    // seen[(first + i) % kKeep]. The buffers are the thread's: a run takes
-    // a key every quiet simulated second.
-    thread_local std::vector<Seen> seen(kKeep);
-    std::size_t first = 0, count = 0;
-    std::uint64_t recorded = recorder.count;
-    std::uint64_t inputs = sim.inputs_processed();
-    for (Time t = (sim.now() / kStep + 1) * kStep; t < end; t += kStep) {
-      sim.RunUntil(t);
-      // An input that changed nothing (the end of a pause of a daemon that
-      // has gone since) records nothing, but it is no repeat either.
-      if (recorder.count != recorded || sim.inputs_processed() != inputs) {
-        count = 0;
-        recorded = recorder.count;
-        inputs = sim.inputs_processed();
-      }
-      const std::uint64_t h = sim.SteadyStateHash();
-      if (h == 0) {
-        count = 0;
-        continue;
-      }
-      if (count == kKeep) {  // the oldest key makes room
-        first = (first + 1) % kKeep;
-        --count;
-      }
-      Seen& here = seen[(first + count) % kKeep];
-      bool keyed = false;
-      const Seen* repeat = nullptr;
-      for (std::size_t i = count; i-- > 0;) {  // the shortest period first
-        const Seen& s = seen[(first + i) % kKeep];
-        if (s.hash != h) continue;
-        if (!keyed) keyed = sim.SteadyStateKey(&here.key);
-        if (keyed && s.key == here.key) {
-          repeat = &s;
-          break;
-        }
-      }
-      if (repeat) {
-        const Duration period = t - repeat->t;
-        const Time next_input = sim.NextPendingOperation();
-        const Time horizon = next_input == kNever ? end : std::min(end, next_input - 1);
-        const std::int64_t periods = (horizon - t) / period;
-        const std::uint64_t per_period = sim.events_processed() - repeat->events;
-        if (periods > 0 && sim.ShiftTime(periods * period)) {
-          skipped_events += static_cast<std::uint64_t>(periods) * per_period;
-          t += periods * period;
-        }
-        count = 0;
-        continue;
-      }
-      if (!keyed && !sim.SteadyStateKey(&here.key)) {
-        count = 0;
-        continue;
-      }
-      here.t = t;
-      here.hash = h;
-      here.events = sim.events_processed();
-      ++count;
-    }
-    sim.RunUntil(end);
+    skipped_events += RunSkippingRepeats(sim, end);
   }
 
   static bool WantsConnectivity(const Scenario& sc, const RunOptions& opt) {
@@ -341,6 +255,7 @@ ScenarioRun::Impl::Impl(const Scenario& sc, const RunOptions& opt)
     spec.config = sc.nodes[h].config;
     spec.script_runtime = sc.nodes[h].script_runtime;
     spec.wakeup_jitter = sc.nodes[h].wakeup_jitter.value_or(sc.wakeup_jitter);
+    spec.timing = sc.nodes[h].timing.value_or(sc.timing);
     for (const auto& script : spec.config.scripts)
       if (vrrp::ScriptAlwaysFails(script.script, sc.nodes[h].shell))
         spec.failing_scripts.push_back(script.name);

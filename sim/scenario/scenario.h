@@ -24,6 +24,7 @@
 #include "sim/net/topology.h"
 #include "sim/scenario/explore_spec.h"
 #include "sim/world/simulation.h"
+#include "sim/world/timing_profile.h"
 
 namespace vsim {
 
@@ -83,7 +84,9 @@ struct ScenarioNode {
   std::vector<NodeInterface> interfaces;
   Duration script_runtime = 0;
   std::optional<Duration> wakeup_jitter;  // unset: the scenario's wakeup_jitter
-  std::optional<Time> start = Time{0};    // nullopt: only started by a timeline op
+  // `timing:` (unset: the scenario's); a null profile is `ideal`.
+  std::optional<std::shared_ptr<const TimingProfile>> timing;
+  std::optional<Time> start = Time{0};  // nullopt: only started by a timeline op
   // keepalived's configuration id (`keepalived -i`, `@ID` lines): by default
   // the node's name, as keepalived's default is the host name.
   std::string config_id;
@@ -215,6 +218,8 @@ struct Scenario {
   Duration duration = 0;
   // Default of every node's wakeup_jitter (HostSpec::wakeup_jitter).
   Duration wakeup_jitter = 0;
+  // Default of every node's timing profile (`timing:`; null = ideal).
+  std::shared_ptr<const TimingProfile> timing;
   std::vector<ScenarioNode> nodes;
   std::vector<std::string> segments;  // declared (empty = created on use)
   std::vector<Trunk> trunks;

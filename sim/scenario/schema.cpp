@@ -143,6 +143,29 @@ J Definitions() {
   d["linkDirection"] = Obj(
       {{"latency", Ref("duration")}, {"jitter", Ref("duration")}, {"loss", Ref("probability")}});
   d["linkParams"] = LinkParamsProps(Obj({}));
+  // Timing profiles (issue 21, sim/scenario/timing_reader.h).
+  d["delay"] = {
+      {"description",
+       "a delay: a duration, {quantiles: {p0: .., p50: .., p100: ..}} or {samples: [..]}"},
+      {"anyOf",
+       {Ref("duration"),
+        Obj({{"quantiles",
+              {{"type", "object"},
+               {"propertyNames", {{"pattern", "^p(100|[0-9]{1,2})(\\.[0-9]{1,4})?$"}}},
+               {"additionalProperties", Ref("duration")}}},
+             {"samples", Arr(Ref("duration"), 1, 100000)}})}}};
+  d["timing"] = {
+      {"description",
+       "how late the real daemon acts (docs/scenario-format.md, Timing): ideal (default), "
+       "measured, or a profile"},
+      {"anyOf",
+       {Enum({"ideal", "measured"}),
+        Obj({{"profile", Str("ideal, measured, or a profile file (JSON/YAML) relative to the "
+                             "scenario file")},
+             {"startup", Ref("delay")},
+             {"check_delay", Ref("delay")},
+             {"advert_delay", Ref("delay")},
+             {"timer_wakeup", Ref("delay")}})}}};
   d["interface"] =
       Obj({{"name", Ref("name")}, {"address", Ref("ipv4")}, {"segment", Ref("name")}}, {"name"});
   d["node"] = Obj(
@@ -155,6 +178,7 @@ J Definitions() {
        {"interfaces", Arr(Ref("interface"), 1, 64)},
        {"script_runtime", Ref("duration")},
        {"wakeup_jitter", Ref("duration")},
+       {"timing", Ref("timing")},
        {"start",
         {{"anyOf", {Ref("duration"), Enum({"never", "false", "no", "off"}), {{"const", false}}}}}},
        {"config_id", Str("as keepalived -i")},
@@ -374,6 +398,7 @@ std::string ScenarioJsonSchema() {
                 {"expect", Arr(Ref("expectation"))},
                 {"matrix", Ref("matrix")},
                 {"wakeup_jitter", Ref("duration")},
+                {"timing", Ref("timing")},
                 {"explore", Ref("explore")}},
                {"name", "duration", "nodes"});
   for (auto it = root.begin(); it != root.end(); ++it) s[it.key()] = it.value();

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "engine/vrrp/action.h"
+#include "sim/scenario/timing_reader.h"
 
 namespace vsim {
 
@@ -79,6 +81,29 @@ std::string DoubleQuoted(std::string_view s) {
 }
 
 std::string Scalar(std::string_view s) { return PlainSafe(s) ? std::string(s) : DoubleQuoted(s); }
+
+// A timing profile: `ideal`, `measured`, or self-contained inline quantiles
+// (a profile file's path would not resolve from where the output is written).
+std::string TimingText(const std::shared_ptr<const TimingProfile>& t) {
+  if (!t || t->ideal()) return "ideal";
+  if (t->source == "measured") {
+    auto m = MeasuredProfile();
+    if (m && *m == *t) return "measured";
+  }
+  std::string out = "{";
+  const std::pair<const char*, const Distribution*> parts[] = {{"startup", &t->startup},
+                                                               {"check_delay", &t->check_delay},
+                                                               {"advert_delay", &t->advert_delay},
+                                                               {"timer_wakeup", &t->timer_wakeup}};
+  bool first = true;
+  for (const auto& [key, d] : parts) {
+    if (d->zero()) continue;
+    if (!first) out += ", ";
+    first = false;
+    out += std::string(key) + ": " + FormatDistribution(*d);
+  }
+  return out + "}";
+}
 
 // Text a literal block scalar carries unchanged: printable characters and
 // tabs on lines broken by '\n' only (YAML turns "\r\n" and "\r" into "\n"),
@@ -392,6 +417,7 @@ void Writer::Nodes() {
       out_ += "    script_runtime: " + Dur(node.script_runtime, what + " script_runtime") + "\n";
     if (node.wakeup_jitter)
       out_ += "    wakeup_jitter: " + Dur(*node.wakeup_jitter, what + " wakeup_jitter") + "\n";
+    if (node.timing) out_ += "    timing: " + TimingText(*node.timing) + "\n";
     if (!node.start)
       out_ += "    start: never\n";
     else if (*node.start != 0)
@@ -1020,6 +1046,7 @@ bool Writer::Write(const WriteScenarioOptions& options, std::string* out, std::s
   out_ += "duration: " + Dur(sc_.duration, "duration") + "\n";
   if (sc_.wakeup_jitter != 0)
     out_ += "wakeup_jitter: " + Dur(sc_.wakeup_jitter, "wakeup_jitter") + "\n";
+  if (sc_.timing) out_ += "timing: " + TimingText(sc_.timing) + "\n";
   if (sc_.nodes.empty()) Fail("no nodes");
   Network();
   Nodes();

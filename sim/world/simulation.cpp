@@ -25,6 +25,7 @@ enum EventKind : std::uint32_t {
 };
 
 constexpr std::uint8_t kUnknownCheck = 0xff;  // Host::check_by_script: not looked up yet
+constexpr Duration kProfileWakeup = -1;       // Host::wakeup_jitter: the timing profile's delays
 
 struct Vip {
   vrrp::Ipv4 addr;
@@ -183,8 +184,11 @@ struct Simulation::Host {
   std::optional<vrrp::Daemon> daemon;
   bool powered = true;
   bool paused = false;
+  bool timing_drawn = false;  // the timing profile drew from wakeup_rng (random_drawn)
   std::vector<std::pair<int, std::uint32_t>> paused_rx;  // (iface, in-flight slot)
-  Duration wakeup_jitter = 0;  // spec.wakeup_jitter, next to the timer (read on every re-arm)
+  // spec.wakeup_jitter, next to the timer (read on every re-arm); -1: the
+  // timing profile's delays (kProfileWakeup).
+  Duration wakeup_jitter = 0;
   std::map<std::string, CheckMode> checks;  // ordered: deterministic
   // checks' answer per script index of the current configuration (a run
   // names its script by index and name), filled on first use; cleared when
@@ -289,7 +293,8 @@ Simulation::Simulation(const Simulation& o)
       has_clients_(o.has_clients_),
       now_(o.now_),
       events_processed_(o.events_processed_),
-      inputs_processed_(o.inputs_processed_) {
+      inputs_processed_(o.inputs_processed_),
+      trace_events_emitted_(o.trace_events_emitted_) {
   hosts_.reserve(o.hosts_.size());
   for (const auto& h : o.hosts_) hosts_.push_back(std::make_unique<Host>(*h));
 }
@@ -322,10 +327,11 @@ bool Simulation::SteadyStateKeyable() const {
   // network's sparse filters, keyed through Network::blocked; 1176 with the
   // host timers out of the scheduler, keyed as pending events.)
   // (1224: batched deliveries, keyed as the deliveries they stand for;
-  // 1248: the network's fan-out cache, derived from the topology.)
-  static_assert(sizeof(Simulation) == 1248, "a field was added: key it or say why not");
+  // 1248: the network's fan-out cache, derived from the topology; 1256:
+  // the count of trace events emitted, a statistic nothing acts on.)
+  static_assert(sizeof(Simulation) == 1256, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
-    if (h->wakeup_jitter > 0 || (h->daemon && h->paused)) return false;
+    if (h->wakeup_jitter != 0 || h->spec->timing || (h->daemon && h->paused)) return false;
   return !topology_.has_random_directions();
 }
 
@@ -558,7 +564,7 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
 
 bool Simulation::random_drawn() const {
   for (const auto& h : hosts_)
-    if (h->jitter_for != kNever) return true;  // a wake-up delay was drawn
+    if (h->jitter_for != kNever || h->timing_drawn) return true;  // a delay was drawn
   return network_.random_drawn();
 }
 
@@ -585,6 +591,7 @@ int Simulation::AddHost(HostSpec spec) {
   spec.config = {};
   h->spec = std::make_shared<const HostSpec>(std::move(spec));
   h->wakeup_jitter = h->spec->wakeup_jitter;
+  if (h->spec->timing && h->spec->timing->delays_timers()) h->wakeup_jitter = kProfileWakeup;
   h->wakeup_rng = Rng::Stream(seed_, "wakeup:" + h->name);
   hosts_.push_back(std::move(h));
   timers_.Resize(host_count());
@@ -772,6 +779,7 @@ void Simulation::RunUntil(Time until) {
 }
 
 void Simulation::Emit(TraceEvent e) {
+  ++trace_events_emitted_;
   if (sinks_.empty()) return;
   for (std::size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->OnEvent(e);
   sinks_.back()->TakeEvent(std::move(e));
@@ -800,7 +808,7 @@ void Simulation::Dispatch(const Event& e) {
     case kEvClientRearp:
       ClientRearp(e.at, host, e.payload.data);
       break;
-    case kEvRestartStart:
+    case kEvRestartStart:  // also a start delayed by a timing profile's start-up
       hosts_[host]->restart = {};
       if (hosts_[host]->powered) StartDaemon(e.at, host);
       break;
@@ -865,6 +873,42 @@ void Simulation::StartDaemon(Time now, int host) {
   ProcessActions(now, host);
 }
 
+void Simulation::RequestStart(Time now, int host) {
+  Host& h = *hosts_[host];
+  if (!h.spec->timing || h.spec->timing->startup.zero() || !h.powered || h.daemon || h.is_client) {
+    StartDaemon(now, host);
+    return;
+  }
+  // keepalived is exec'd now and reaches its first state (and arms its
+  // timers) the profile's start-up time later; a stop, crash, power change or
+  // restart before that cancels it, as it cancels a restart's start.
+  h.timing_drawn = true;
+  const Duration startup = h.spec->timing->startup.Draw(h.wakeup_rng);
+  h.restart =
+      scheduler_.Schedule(now + startup, Lane::kLateOperation,
+                          EventPayload{kEvRestartStart, static_cast<std::uint32_t>(host), 0});
+}
+
+Duration Simulation::ProfileWakeup(Host& h, Time deadline) {
+  // A MASTER's advert timer (the deadline is a MASTER instance's) is late by
+  // advert_delay, every other timer by timer_wakeup; the daemon re-arms from
+  // the moment it acts, so the delays accumulate (R9).
+  const TimingProfile& t = *h.spec->timing;
+  const Distribution* d = &t.timer_wakeup;
+  if (!t.advert_delay.zero()) {
+    const int n = h.daemon->instance_count();
+    for (int i = 0; i < n; ++i)
+      if (h.daemon->state(i) == vrrp::State::kMaster &&
+          h.daemon->instance_deadline(i) == deadline) {
+        d = &t.advert_delay;
+        break;
+      }
+  }
+  if (d->zero()) return 0;
+  h.timing_drawn = true;
+  return d->Draw(h.wakeup_rng);
+}
+
 void Simulation::CrashDaemon(Time, int host) {
   Host& h = *hosts_[host];
   h.daemon.reset();
@@ -903,7 +947,7 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
   };
   switch (op.kind) {
     case OpKind::kStart:
-      StartDaemon(now, op.host);
+      RequestStart(now, op.host);
       break;
     case OpKind::kStop:
       if (h->daemon) {
@@ -925,11 +969,16 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
         // The stopped keepalived exits about a second after SIGTERM (R45);
         // only then can the new one start (measured: 1.05 s from SIGTERM to
         // the new daemon's first notification, edges/power-file-and-lossy-link).
+        Duration startup = 0;  // a timing profile's start-up of the new daemon
+        if (h->spec->timing && !h->spec->timing->startup.zero()) {
+          h->timing_drawn = true;
+          startup = h->spec->timing->startup.Draw(h->wakeup_rng);
+        }
         h->restart = scheduler_.Schedule(
-            now + kRestartExitDelay, Lane::kLateOperation,
+            now + kRestartExitDelay + startup, Lane::kLateOperation,
             EventPayload{kEvRestartStart, static_cast<std::uint32_t>(op.host), 0});
       } else {
-        StartDaemon(now, op.host);
+        RequestStart(now, op.host);
       }
       break;
     case OpKind::kReload: {
@@ -958,7 +1007,7 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
       if (!h->powered) {
         h->powered = true;
         for (int iface : h->ifaces) topology_.SetLinkUp(topology_.iface_link(iface), true);
-        StartDaemon(now, op.host);
+        RequestStart(now, op.host);
       }
       break;
     case OpKind::kPause:
@@ -1132,10 +1181,11 @@ void Simulation::RearmHostTimer(int host) {
     return;
   }
   Time fire = t;
-  if (h.wakeup_jitter > 0) {
+  if (h.wakeup_jitter != 0) {  // one predictable branch: 0 unless jitter or a profile
     if (t != h.jitter_for) {
       h.jitter_for = t;
-      h.jitter = h.wakeup_rng.Between(0, h.wakeup_jitter);
+      h.jitter =
+          h.wakeup_jitter > 0 ? h.wakeup_rng.Between(0, h.wakeup_jitter) : ProfileWakeup(h, t);
     }
     fire = t + h.jitter;
   }
@@ -1328,7 +1378,11 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
                                                              : it->second);
       }
       const auto mode = static_cast<CheckMode>(h.check_by_script[si]);
-      const Duration took = mode == CheckMode::kTimeout ? run->timeout : h.spec->script_runtime;
+      Duration took = mode == CheckMode::kTimeout ? run->timeout : h.spec->script_runtime;
+      if (h.spec->timing && !h.spec->timing->check_delay.zero()) {  // the run starts late
+        h.timing_drawn = true;
+        took += h.spec->timing->check_delay.Draw(h.wakeup_rng);
+      }
       if (options_.record_packets) {
         TraceEvent te = At(now, TraceKind::kScriptRun, host);
         te.detail = run->name;

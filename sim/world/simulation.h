@@ -27,6 +27,7 @@
 #include "sim/core/scheduler.h"
 #include "sim/net/network.h"
 #include "sim/net/topology.h"
+#include "sim/world/timing_profile.h"
 #include "sim/world/trace_event.h"
 
 namespace vsim {
@@ -55,6 +56,10 @@ struct HostSpec {
   // phase-locked forever, which no real pair does (docs/conformance.md,
   // edges/vrid-collision).
   Duration wakeup_jitter = 0;
+  // How late the real daemon does things (sim/world/timing_profile.h): its
+  // start-up, script runs and timers, drawn from the same stream. Null: the
+  // rules' exact times (`ideal`). Its timer delays replace wakeup_jitter.
+  std::shared_ptr<const TimingProfile> timing;
   // vrrp_scripts (by name) that the host's /bin/sh cannot run as written: they
   // fail every time, whatever the timeline says (engine/config/script_advice.h).
   std::vector<std::string> failing_scripts;
@@ -218,6 +223,9 @@ class Simulation {
   // Operation-lane events processed so far (scenario operations, restarts'
   // starts, pauses' ends), whether or not they changed anything.
   std::uint64_t inputs_processed() const { return inputs_processed_; }
+  // Trace events emitted so far, with or without sinks to take them
+  // (RunSkippingRepeats: a period that emitted none may repeat).
+  std::uint64_t trace_events_emitted() const { return trace_events_emitted_; }
 
   // Introspection.
   int host_count() const { return static_cast<int>(hosts_.size()); }
@@ -277,6 +285,10 @@ class Simulation {
   // the VIPs clients may ask for).
   void SetHostConfig(int host, std::shared_ptr<const vrrp::Config> config);
   void RearmHostTimer(int host);
+  // Timing profiles (issue 21): the start op's start, delayed by the host's
+  // start-up time; a deadline's wake-up delay.
+  void RequestStart(Time now, int host);
+  Duration ProfileWakeup(Host& h, Time deadline);
   // Drops one reference to in-flight frame `slot` (a delivery done or
   // abandoned, or an advert memo moving on); frees it at the last.
   void ReleaseFrame(std::uint32_t slot);
@@ -323,6 +335,7 @@ class Simulation {
   Time now_ = 0;
   std::uint64_t events_processed_ = 0;
   std::uint64_t inputs_processed_ = 0;
+  std::uint64_t trace_events_emitted_ = 0;
 };
 
 }  // namespace vsim

@@ -1,0 +1,98 @@
+// A host timing profile: how late a real keepalived does what the rules say it
+// does at an exact instant (issue 21).
+//
+// The rules (shared/docs/vrrp-semantics.md) give exact times: a daemon is
+// BACKUP the instant it is started, a check's result is known `script_runtime`
+// after its schedule, a MASTER's next advert is due exactly `advert_int` after
+// the previous one fired (R9). A real keepalived 2.2.7 needs 10-45 ms (more
+// under load) from exec to its first state, runs its checks some ms late, and
+// acts on every timer some µs to ms late, re-arming from that moment (so a
+// MASTER's adverts drift by the sum of those delays). The default profile is
+// `ideal` (every delay 0: the rules' exact values, readable scenarios); a
+// profile makes the simulator predict what a real daemon on a given machine
+// does, drawing each delay from the host's own random stream.
+//
+//   Distribution d = Distribution::FromQuantiles({{0, 1000}, {500000, 12000}, {1000000, 45000}});
+//   Duration late = d.Draw(rng);   // piecewise-linear inverse CDF
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/time.h"
+#include "sim/core/rng.h"
+
+namespace vsim {
+
+using vrrp::Duration;
+
+// A distribution of non-negative delays, given as points of its inverse
+// cumulative distribution function: (quantile in millionths, value in µs),
+// sorted by quantile from 0 to 1'000'000, values non-decreasing; a draw
+// interpolates linearly between the two points around a uniform quantile.
+// Integer arithmetic only: the same draws on every compiler and platform.
+class Distribution {
+ public:
+  static constexpr std::int64_t kOne = 1'000'000;   // quantile 1
+  using Point = std::pair<std::int64_t, Duration>;  // (quantile, value)
+
+  Distribution() = default;  // always 0
+  static Distribution Constant(Duration v);
+  // REQUIRES: ValidPoints(points).
+  static Distribution FromPoints(std::vector<Point> points);
+  // An empirical distribution: the sorted samples at equally spaced quantiles.
+  // REQUIRES: at least one sample, all >= 0.
+  static Distribution FromSamples(std::vector<Duration> samples);
+  // "" if `points` can define a distribution, else why not.
+  static std::string CheckPoints(const std::vector<Point>& points);
+
+  // Always 0: draws nothing.
+  bool zero() const { return points_.empty(); }
+  // The same value every time: draws nothing.
+  bool constant() const { return points_.size() <= 1; }
+  // One value; consumes one random number unless constant().
+  Duration Draw(Rng& rng) const;
+  // The value at quantile q (millionths, clamped to [0, kOne]).
+  Duration Quantile(std::int64_t q) const;
+  const std::vector<Point>& points() const { return points_; }
+  bool operator==(const Distribution&) const = default;
+
+ private:
+  std::vector<Point> points_;  // empty: 0; one point: that constant
+};
+
+struct TimingProfile {
+  // Where it came from, as written: "measured", a profile file's path, or ""
+  // for an inline profile (the scenario writer writes it back).
+  std::string source;
+  std::string name;         // the profile's own name (a file's `name:`)
+  std::string description;  // free text (a file's `description:`)
+  // exec -> the first state (keepalived's startup: its timers are armed then).
+  Distribution startup;
+  // How late each vrrp_script run starts after its schedule (its result is
+  // that much later).
+  Distribution check_delay;
+  // How late a MASTER's advert timer is acted on; the next advert is due
+  // advert_int after that moment (R9), so these delays accumulate.
+  Distribution advert_delay;
+  // How late every other timer (master-down, preempt delay, script
+  // schedules, ...) is acted on.
+  Distribution timer_wakeup;
+
+  bool ideal() const {
+    return startup.zero() && check_delay.zero() && advert_delay.zero() && timer_wakeup.zero();
+  }
+  // Delays some timer (advert or other): Simulation draws per deadline.
+  bool delays_timers() const { return !advert_delay.zero() || !timer_wakeup.zero(); }
+  bool operator==(const TimingProfile&) const = default;
+};
+
+// The built-in `measured` profile: data/timing/measured.json, compiled in so
+// a fresh clone has it (its text: MeasuredProfileText()). Parsed by
+// sim/scenario (ReadTimingProfileText), which caches it.
+const char* MeasuredProfileText();
+
+}  // namespace vsim
