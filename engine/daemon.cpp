@@ -137,6 +137,16 @@ struct Daemon::Impl {
       v.adver_int = c.advert_int;
       v.master_adver_int = c.advert_int;
       v.wantstate = c.initial_state == InitialState::kMaster ? State::kMaster : State::kBackup;
+      v.version = static_cast<std::uint8_t>(c.version);
+      v.unicast = c.is_unicast();
+      v.nopreempt = c.nopreempt;
+      v.skip_check_adv_addr = c.skip_check_adv_addr || config->global.skip_check_adv_addr;
+      v.lower_prio_no_advert = c.lower_prio_no_advert;
+      v.higher_prio_send_advert = c.higher_prio_send_advert;
+      v.auth_ah = c.version == 2 && c.auth_type == AuthType::kAh;
+      v.down_timer_adverts = c.down_timer_adverts;
+      v.preempt_delay = c.preempt_delay;
+      v.garp_master_refresh = c.garp_master_refresh;
       AddTrackers(v, c.track_interfaces, c.track_scripts, c.track_files, true);
       for (const VirtualAddress& a : c.vips) {
         const std::string& dev = a.dev.empty() ? c.interface : a.dev;
@@ -149,6 +159,7 @@ struct Daemon::Impl {
       VrrpAdvert& adv = v.advert;
       adv.version = static_cast<std::uint8_t>(c.version);
       adv.type = 1;
+      adv.dst = c.mcast_dst;  // a unicast send sets its peer's
       adv.vrid = static_cast<std::uint8_t>(c.vrid);
       const std::size_t n = std::min<std::size_t>(c.vips.size(), kMaxVrrpAddresses);
       adv.count = static_cast<std::uint8_t>(n);
@@ -193,11 +204,19 @@ struct Daemon::Impl {
     timer_tree.Reset(static_cast<int>(insts.size()));
     vrid_index.assign(256, {});
     for (const InstanceRuntime& v : insts) vrid_index[v.cfg->vrid & 0xff].push_back(v.index);
+    vrid_one.assign(256, -1);
+    for (int vrid = 0; vrid < 256; ++vrid) {
+      const std::vector<int>& list = vrid_index[vrid];
+      if (!list.empty()) vrid_one[vrid] = list.size() == 1 ? list[0] : -2;
+    }
   }
 
   // Instances by VRID, configuration order: the receive path looks only at
   // the instances that can match.
   std::vector<std::vector<int>> vrid_index;
+  // Per VRID: its only instance, -1 = none, -2 = several (see vrid_index).
+  // One load for the usual configuration, where a VRID names one instance.
+  std::vector<int> vrid_one;
 
   // Every write of an instance's deadlines goes through here (or SetSands),
   // so the timer tree always knows the earliest one.
@@ -247,11 +266,11 @@ struct Daemon::Impl {
   // it keeps every call returning with its next deadline in the future
   // (fuzz finding F7).
   Duration Mdi(const InstanceRuntime& v) const {
-    return std::max<Duration>(1, MasterDownInterval(v.cfg->version, v.effective_priority,
-                                                    v.master_adver_int, v.cfg->down_timer_adverts));
+    return std::max<Duration>(1, MasterDownInterval(v.version, v.effective_priority,
+                                                    v.master_adver_int, v.down_timer_adverts));
   }
   Duration Skew(const InstanceRuntime& v) const {
-    return SkewTime(v.cfg->version, v.effective_priority, v.master_adver_int);
+    return SkewTime(v.version, v.effective_priority, v.master_adver_int);
   }
 
   // R5: master-down deadlines computed during the startup delay count from
@@ -267,10 +286,10 @@ struct Daemon::Impl {
   }
 
   void SendAdverts(InstanceRuntime& v, int priority) {
-    const VrrpInstance& c = *v.cfg;
     v.ip_id = NextIpId(v.ip_id);
-    if (c.version == 2 && c.auth_type == AuthType::kAh) ++v.ah_seq;
-    if (c.is_unicast()) {
+    if (v.auth_ah) ++v.ah_seq;
+    if (v.unicast) {
+      const VrrpInstance& c = *v.cfg;
       for (const UnicastPeer& p : c.unicast_peers) {
         SendAdvert s{v.index, v.advert};
         s.advert.priority = static_cast<std::uint8_t>(priority);
@@ -283,17 +302,16 @@ struct Daemon::Impl {
       }
       return;
     }
-    // Built in place: an advert is the largest action, moved it would be
-    // copied once more.
-    SendAdvert& s = std::get<SendAdvert>(out->emplace_back(std::in_place_type<SendAdvert>));
-    s.instance = v.index;
-    s.advert = v.advert;
+    // Built in place, copied from the template (not default-built, then
+    // assigned): an advert is the largest action, moved it would be copied
+    // once more.
+    SendAdvert& s =
+        std::get<SendAdvert>(out->emplace_back(std::in_place_type<SendAdvert>, v.index, v.advert));
     VrrpAdvert& a = s.advert;
     a.priority = static_cast<std::uint8_t>(priority);
     a.ip_id = v.ip_id;
     a.ah_seq = v.ah_seq;
     a.src = v.src;
-    a.dst = c.mcast_dst;
     a.ttl = kVrrpTtl;
   }
 
@@ -718,20 +736,24 @@ struct Daemon::Impl {
   // `ifindex` >= 0: the receiving interface as the first of the host's
   // interfaces with its name (compared as integers); else `ifname`.
   int Demux(const VrrpAdvert& a, int ifindex, std::string_view ifname) const {
+    const int one = vrid_one[a.vrid];
+    if (one == -1) return -1;
+    const std::span<const int> candidates = one >= 0 ? std::span<const int>(&vrid_one[a.vrid], 1)
+                                                     : std::span<const int>(vrid_index[a.vrid]);
     const bool mcast = a.dst.is_multicast();
     int fallback = -1;
     int first_unicast = -1;
-    for (int index : vrid_index[a.vrid]) {
+    for (int index : candidates) {
       const InstanceRuntime& v = insts[index];
-      const VrrpInstance& c = *v.cfg;
-      if (v.rx_if != kAnyInterface && (ifindex >= 0 ? v.rx_if != ifindex : c.interface != ifname))
+      if (v.rx_if != kAnyInterface &&
+          (ifindex >= 0 ? v.rx_if != ifindex : v.cfg->interface != ifname))
         continue;
       if (mcast) {
-        if (!c.is_unicast()) return v.index;
+        if (!v.unicast) return v.index;
         continue;
       }
-      if (c.is_unicast()) {
-        for (const UnicastPeer& p : c.unicast_peers)
+      if (v.unicast) {
+        for (const UnicastPeer& p : v.cfg->unicast_peers)
           if (p.addr == a.src) return v.index;
         if (first_unicast < 0) first_unicast = v.index;
       } else if (fallback < 0) {
@@ -775,7 +797,7 @@ struct Daemon::Impl {
 
   // R12. `by` is "master" in BACKUP and "new master" when a MASTER yields.
   void LearnInterval(InstanceRuntime& v, const VrrpAdvert& a, const char* by) {
-    if (v.cfg->version != 3) return;
+    if (v.version != 3) return;
     const Duration learned = AdvertIntervalFromField(3, a.adver_int);
     if (learned == v.master_adver_int) return;
     if (opt.detailed_logging)
@@ -787,8 +809,7 @@ struct Daemon::Impl {
   // R11, R12, R14, R26.
   void BackupRx(InstanceRuntime& v, const DecodedPacket& pkt) {
     const VrrpAdvert& a = pkt.advert;
-    const bool skip = (v.cfg->skip_check_adv_addr || config->global.skip_check_adv_addr) &&
-                      v.have_last_master && a.src == v.last_master;
+    const bool skip = v.skip_check_adv_addr && v.have_last_master && a.src == v.last_master;
     auto discard = [&] { v.ms_down_timer = std::max<Duration>(0, v.sands - now); };
     if (!Validate(v, pkt, !skip)) return discard();
     const int p = a.priority;
@@ -800,9 +821,9 @@ struct Daemon::Impl {
       SetSands(v, BackupBase() + v.ms_down_timer);
       return;
     }
-    const Duration delay = v.cfg->preempt_delay;
+    const Duration delay = v.preempt_delay;
     const bool in_window = delay > 0 && (!v.preempt_running || now < v.preempt_time);
-    if (v.cfg->nopreempt || p >= l || in_window) {
+    if (v.nopreempt || p >= l || in_window) {
       if (delay > 0) {
         if (p < l && !v.preempt_running) {
           v.preempt_running = true;
@@ -834,8 +855,7 @@ struct Daemon::Impl {
   // R10, R17, R51.
   void MasterRx(InstanceRuntime& v, const DecodedPacket& pkt) {
     const VrrpAdvert& a = pkt.advert;
-    const VrrpInstance& c = *v.cfg;
-    const bool lnpa = c.lower_prio_no_advert;
+    const bool lnpa = v.lower_prio_no_advert;
     if (Validate(v, pkt, true)) {
       const int p = a.priority;
       int l = v.effective_priority;
@@ -843,7 +863,7 @@ struct Daemon::Impl {
       const int cmp = a.src < v.src ? -1 : (v.src < a.src ? 1 : 0);
       const bool better = p > l || (p == l && cmp > 0);
       // R17.1 and higher_prio_send_advert: the advert goes out before any log.
-      if (p == 0 || (c.higher_prio_send_advert && better)) SendAdverts(v, v.effective_priority);
+      if (p == 0 || (v.higher_prio_send_advert && better)) SendAdverts(v, v.effective_priority);
       if (p == 0) {
         if (opt.detailed_logging) ILog(v, "Master received priority 0 message");
       } else {
@@ -921,9 +941,9 @@ struct Daemon::Impl {
     SendAdverts(v, v.effective_priority);
     // R52: refresh rides on the periodic advert; "strictly after" in the
     // daemon is met by its timer's latency, so exact time uses >=.
-    if (v.cfg->garp_master_refresh > 0 && now >= v.garp_refresh_at) {
+    if (v.garp_master_refresh > 0 && now >= v.garp_refresh_at) {
       GarpBatch(v, v.cfg->garp_master_refresh_repeat);
-      v.garp_refresh_at = now + v.cfg->garp_master_refresh;
+      v.garp_refresh_at = now + v.garp_master_refresh;
     }
     SetSands(v, now + v.adver_int);
   }
@@ -1337,15 +1357,22 @@ struct Daemon::Impl {
   // `datagram` is the raw packet when the driver gave bytes (OnPacket), empty
   // otherwise; only the AH ICV check needs it.
   // `ifindex`: see Demux.
-  void OnDecoded(const DecodedPacket& pkt, int ifindex, std::string_view ifname,
+  // `host_if` >= 0: received on ifs[host_if] (its name is read only when
+  // needed: on the advert path, the interface is compared by index); else
+  // on the interface named `ifname`.
+  void OnDecoded(const DecodedPacket& pkt, int host_if, std::string_view ifname,
                  std::span<const std::uint8_t> datagram = {}) {
     if (!started || stopped || !pkt.ok()) return;
     raw = datagram;
+    const int ifindex = host_if >= 0 ? if_first[static_cast<std::size_t>(host_if)] : -1;
     const int idx = Demux(pkt.advert, ifindex, ifname);
     if (idx < 0) {
-      if (config->global.log_unknown_vrids)
+      if (config->global.log_unknown_vrids) {
+        const std::string_view name =
+            host_if >= 0 ? std::string_view(ifs[static_cast<std::size_t>(host_if)].name) : ifname;
         Log(-1, "Unknown VRID(", Str(pkt.advert.vrid), ") received on interface(",
-            std::string(ifname), "). ignoring...");
+            std::string(name), "). ignoring...");
+      }
       return;
     }
     InstanceRuntime& v = insts[idx];
@@ -1452,11 +1479,8 @@ void Daemon::OnDecoded(Time now, const DecodedPacket& packet, std::string_view i
 }
 
 void Daemon::OnDecoded(Time now, const DecodedPacket& packet, int ifindex, Actions* out) {
-  // REQUIRES: ifindex < the host's interface count.
-  impl_->Call(now, out, [&] {
-    const auto i = static_cast<std::size_t>(ifindex);
-    impl_->OnDecoded(packet, impl_->if_first[i], impl_->ifs[i].name);
-  });
+  // REQUIRES: 0 <= ifindex < the host's interface count.
+  impl_->Call(now, out, [&] { impl_->OnDecoded(packet, ifindex, {}); });
 }
 
 void Daemon::OnTimer(Time now, Actions* out) {
@@ -1514,10 +1538,12 @@ const std::string& Daemon::script_name(int s) const {
 }
 
 void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) const {
-  // (InstanceRuntime::quick, like cfg, follows from the configuration: not
-  // encoded.)
-  static_assert(sizeof(InstanceRuntime) == 448 && sizeof(ScriptRuntime) == 48 &&
-                    sizeof(GroupRuntime) == 40 && sizeof(Impl) == 344,
+  // (InstanceRuntime::quick and its copies of configuration fields (version
+  // to auth_ah, down_timer_adverts, preempt_delay, garp_master_refresh),
+  // like cfg, follow from the configuration: not encoded; nor is Impl's
+  // vrid_one, like vrid_index.)
+  static_assert(sizeof(InstanceRuntime) == 512 && sizeof(ScriptRuntime) == 48 &&
+                    sizeof(GroupRuntime) == 40 && sizeof(Impl) == 368,
                 "a run-time field was added: encode it here (or say why not) and in ShiftTime");
   const Impl& d = *impl_;
   auto rel = [&](Time t) { return t == kNever ? INT64_MIN : t - now; };

@@ -44,6 +44,10 @@ const char* ReasonName(Reason r);  // "startup", "master-down-timer", ...
 
 // Send one advertisement. For unicast instances there is one action per peer.
 struct SendAdvert {
+  SendAdvert() = default;
+  // Lets an Actions vector build one in place from an instance's template.
+  SendAdvert(int i, const VrrpAdvert& a) : instance(i), advert(a) {}
+
   int instance = -1;
   VrrpAdvert advert;  // src/dst/ttl filled in; EncodeIpv4(advert) gives the bytes
 };

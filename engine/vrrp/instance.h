@@ -50,63 +50,81 @@ struct InstalledAddress {
 // InstanceRuntime::rx_if of an instance with no interface configured.
 inline constexpr int kAnyInterface = -2;
 
-struct InstanceRuntime {
-  const VrrpInstance* cfg = nullptr;
-  int index = -1;
-  int group = -1;
-  // cfg->interface as the first host interface of that name (kAnyInterface:
-  // none configured; -1: not on this host), for receiving by index.
-  int rx_if = -1;
-
+// Laid out for the advert paths (issue 17). A backup receiving its master's
+// advert reads and writes lines A and B and the line of the advert
+// template's addresses; a master's advert timer reads A, C and the template.
+// The configuration (a 1 KiB VrrpInstance), the tracker and address vectors
+// are touched only when something changes: the fields the advert paths need
+// from it are copied here. Aligned to a cache line, so that the lines are
+// what the comments say.
+struct alignas(64) InstanceRuntime {
+  // ---- line A: state, flags, priority, the instance timer
   State state = State::kInit;
   State wantstate = State::kBackup;  // R3
   State notified = State::kInit;     // last state announced by a Notify
-
-  int base_priority = 100;
+  bool preempt_running = false;      // R26
+  bool shortened_by_prio0 = false;   // the running deadline came from R14.1
+  bool have_last_master = false;     // for skip_check_adv_addr (R13)
+  bool vipset = false;
+  bool own_fault = false;     // cached: some fault source is active (R40)
+  bool pending = false;       // cached: weight-0 scripts yet to report (R43)
+  bool garp_pending = false;  // some address has a queued GARP (R53)
+  bool src_ok = false;
+  // A peer uses the pre-1.3.6 v3 unicast checksum (logged once).
+  bool old_unicast_checksum = false;
+  // Copies of *cfg's fields (Build sets them; they follow from the
+  // configuration, as cfg does).
+  std::uint8_t version = 2;
+  bool unicast = false;  // cfg->is_unicast()
+  bool nopreempt = false;
+  bool skip_check_adv_addr = false;  // the instance's or the global option
+  bool lower_prio_no_advert = false;
+  bool higher_prio_send_advert = false;
+  bool auth_ah = false;  // version 2 with auth_type AH
+  // cfg->interface as the first host interface of that name (kAnyInterface:
+  // none configured; -1: not on this host), for receiving by index.
+  int rx_if = -1;
+  int index = -1;
   int effective_priority = 100;
-  Duration adver_int = kSecond;
+  int down_timer_adverts = 3;           // cfg's
+  QuickValidation quick;                // QuickValidationFor(*cfg), for SurelyValid
+  Time sands = kNever;                  // the single instance timer
   Duration master_adver_int = kSecond;  // R12
   Duration ms_down_timer = 0;           // R11, R33
-  Time sands = kNever;                  // the single instance timer
 
-  bool preempt_running = false;  // R26
-  Time preempt_time = 0;
-
-  bool vipset = false;
-  bool own_fault = false;  // cached: some fault source is active (R40)
-  bool pending = false;    // cached: weight-0 scripts yet to report (R43)
-
+  // ---- line B: what else a received advert may read or write
+  Duration preempt_delay = 0;  // cfg's
   // GARP schedule (R50-R52): these are separate keepalived threads, not sands.
   Time garp_delay_at = kNever;
   Time garp_lower_at = kNever;
-  Time garp_refresh_at = kNever;
-  bool garp_pending = false;  // some address has a queued GARP (R53)
-
-  bool shortened_by_prio0 = false;  // the running deadline came from R14.1
-
-  bool have_last_master = false;  // for skip_check_adv_addr (R13)
   IpAddress last_master;
-
-  IpAddress src;  // advert source address (R16)
-  bool src_ok = false;
-
-  QuickValidation quick;  // QuickValidationFor(*cfg), for SurelyValid
-
-  std::vector<InterfaceRef> track_ifs;
-  std::vector<ScriptRef> scripts;
-  std::vector<FileRef> files;
-  std::vector<InstalledAddress> addresses;  // VIPs then eVIPs, configuration order
-
-  VrrpAdvert advert;  // template: everything but priority/dst/ttl
-
+  int group = -1;
+  int base_priority = 100;
   // IPv4 ID of the last send round (0 = none yet) and the AH sequence
   // number; keepalived advances both once per round (all unicast peers of
   // a round share them).
   std::uint16_t ip_id = 0;
   std::uint32_t ah_seq = 0;
   std::uint32_t ah_rx_seq = 0;  // highest AH sequence number accepted (replay check)
-  // A peer uses the pre-1.3.6 v3 unicast checksum (logged once).
-  bool old_unicast_checksum = false;
+
+  // ---- line C: the advert timer's
+  Duration adver_int = kSecond;
+  Time preempt_time = 0;
+  Time garp_refresh_at = kNever;
+  Duration garp_master_refresh = 0;  // cfg's
+  IpAddress src;                     // advert source address (R16)
+
+  // ---- lines D, E: the template of every advert it sends: everything but
+  // priority, src, ttl, ip_id, ah_seq and a unicast peer's dst. Line aligned:
+  // the address list is line E.
+  alignas(64) VrrpAdvert advert;
+
+  // ---- cold: read when the configuration or a tracked object matters
+  const VrrpInstance* cfg = nullptr;
+  std::vector<InterfaceRef> track_ifs;
+  std::vector<ScriptRef> scripts;
+  std::vector<FileRef> files;
+  std::vector<InstalledAddress> addresses;  // VIPs then eVIPs, configuration order
 };
 
 struct GroupRuntime {

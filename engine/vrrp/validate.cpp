@@ -74,6 +74,7 @@ QuickValidation QuickValidationFor(const VrrpInstance& cfg) {
       cfg.auth_type != AuthType::kAh &&  // row 1 wants an AH header even in v3
       (cfg.version == 3 || (cfg.version == 2 && cfg.auth_type == AuthType::kNone &&
                             cfg.advert_int % kSecond == 0 && cfg.advert_int / kSecond <= 0xffff));
+  q.version = static_cast<std::uint8_t>(cfg.version);
   if (q.usable && cfg.version == 2)
     q.v2_interval = static_cast<std::uint16_t>(cfg.advert_int / kSecond);
   return q;

@@ -41,6 +41,7 @@ inline constexpr std::size_t kV2AuthBytes = 8;        // v2 authentication data
 // backup tries this first. The summary is taken once per configuration.
 struct QuickValidation {
   bool usable = false;
+  std::uint8_t version = 2;       // cfg.version (here, so the check reads one cache line less)
   std::uint16_t v2_interval = 0;  // v2: the interval field (seconds) the checks accept
 };
 QuickValidation QuickValidationFor(const VrrpInstance& cfg);
@@ -56,7 +57,7 @@ inline bool SurelyValid(const QuickValidation& q, const VrrpAdvert& own, const D
                                (a.version == 2 ? kV2AuthBytes : 0);
   return q.usable && !pkt.has_ah && pkt.received_length == expected &&
          pkt.ip_total_length == pkt.received_length && pkt.checksum_ok && a.ttl == 255 &&
-         a.type == 1 && a.version == own.version &&
+         a.type == 1 && a.version == q.version &&
          (a.version == 3 || (a.auth_type_raw == 0 && a.adver_int == q.v2_interval)) &&
          a.dst.is_multicast() &&
          (!check_vip_addr ||

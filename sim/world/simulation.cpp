@@ -170,6 +170,16 @@ const char* OpKindName(OpKind k) {
 }
 
 struct Simulation::Host {
+  // First: what every delivery and re-arm reads (one cache line).
+  std::optional<vrrp::Daemon> daemon;
+  bool powered = true;
+  bool paused = false;
+  bool timing_drawn = false;  // the timing profile drew from wakeup_rng (random_drawn)
+  int first_iface = -1;       // ifaces.front(): a delivery's interface position
+  // spec.wakeup_jitter, next to the timer (read on every re-arm); -1: the
+  // timing profile's delays (kProfileWakeup).
+  Duration wakeup_jitter = 0;
+
   std::string name;
   // Shared with the host's snapshots: nothing changes them after AddHost.
   // (spec->config is empty: the configuration is `config`.)
@@ -181,14 +191,7 @@ struct Simulation::Host {
   // reload's actions name the instances it removed past the new ones.
   std::shared_ptr<const vrrp::Config> reloaded_from;
   std::vector<int> reloaded_iface;
-  std::optional<vrrp::Daemon> daemon;
-  bool powered = true;
-  bool paused = false;
-  bool timing_drawn = false;  // the timing profile drew from wakeup_rng (random_drawn)
   std::vector<std::pair<int, std::uint32_t>> paused_rx;  // (iface, in-flight slot)
-  // spec.wakeup_jitter, next to the timer (read on every re-arm); -1: the
-  // timing profile's delays (kProfileWakeup).
-  Duration wakeup_jitter = 0;
   std::map<std::string, CheckMode> checks;  // ordered: deterministic
   // checks' answer per script index of the current configuration (a run
   // names its script by index and name), filled on first use; cleared when
@@ -586,6 +589,7 @@ int Simulation::AddHost(HostSpec spec) {
     const int iface = topology_.AddInterface(id, ifs.name, ifs.address);
     topology_.ConnectInterface(iface, seg, ifs.up, ifs.down);
     h->ifaces.push_back(iface);
+    if (h->first_iface < 0) h->first_iface = iface;
   }
   auto config = std::make_shared<const vrrp::Config>(std::move(spec.config));
   spec.config = {};
@@ -1084,7 +1088,7 @@ void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {
     actions_.clear();
     // A host's interfaces are added together (AddHost), in the order its
     // daemon's HostIdentity lists them.
-    h.daemon->OnDecoded(now, f.packet, iface - h.ifaces.front(), &actions_);
+    h.daemon->OnDecoded(now, f.packet, iface - h.first_iface, &actions_);
     ReleaseFrame(slot);
     ProcessActions(now, host);
     return;
