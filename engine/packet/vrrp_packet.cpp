@@ -135,7 +135,8 @@ std::size_t ExpectedVrrpLength(int version, int count) {
 }
 
 static_assert(sizeof(VrrpAdvert) == 168 && sizeof(DecodedPacket) == 248,
-              "a packet field was added: encode it in AppendPacketState");
+              "a packet field was added: encode it in AppendPacketState (and compare it in "
+              "VrrpAdvert's operator==)");
 
 void AppendPacketState(const DecodedPacket& p, StateKeyWriter* w) {
   const VrrpAdvert& a = p.advert;
