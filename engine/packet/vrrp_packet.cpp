@@ -114,6 +114,8 @@ const char* DecodeErrorName(DecodeError e) {
       return "truncated-vrrp";
     case DecodeError::kFragment:
       return "fragment";
+    case DecodeError::kNotIpv6:
+      return "not-ipv6";
   }
   return "unknown";
 }

@@ -91,6 +91,7 @@ enum class DecodeError {
   kNotVrrp,            // protocol is neither 112 nor 51 (AH)
   kTruncatedVrrp,      // not even the 8-byte VRRP header fits
   kFragment,           // MF set or fragment offset != 0
+  kNotIpv6,            // DecodeIpv6 (vrrp_packet6.h): version nibble != 6
 };
 
 const char* DecodeErrorName(DecodeError e);
