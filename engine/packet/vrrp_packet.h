@@ -8,6 +8,7 @@
 //     recorded in the result so that the instance can apply keepalived's
 //     validation order (R13) and log the same reason keepalived logs.
 //   * Encode: builds the exact bytes keepalived 2.2.7 sends.
+// IPv6 packets: vrrp_packet6.h (same VrrpAdvert / DecodedPacket).
 #pragma once
 
 #include <array>
