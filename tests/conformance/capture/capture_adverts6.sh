@@ -252,6 +252,20 @@ add_case v3_ip6_global_v2 53 "    state BACKUP
         fd00:250:1::53/64
     }" "    vrrp_version 2"
 
+# An IPv4 instance with an IPv6 excluded address: which announcements does
+# the eVIP get? (No IPv6 advert: only na_ and the log are written.)
+add_case v2_ip4_with_ip6_evip 54 "    state BACKUP
+    interface eth0
+    virtual_router_id 54
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        10.250.1.54/16
+    }
+    virtual_ipaddress_excluded {
+        fd00:250:1::54/64
+    }"
+
 for name in "${CASES[@]}"; do
   num="${CASE_NUM[${name}]}"
   add_host6 "h${num}" "${num}"

@@ -124,13 +124,14 @@ def main():
         with open(os.path.join(case_dir, "state")) as f:
             state = f.read().strip()
         chosen = periodic[:MAX_PERIODIC] + prio0
-        if not chosen:
+        if not chosen and not nas:
             # A config keepalived refuses never enters a state: only its log is kept.
             if state != "UNKNOWN":
                 print("%s: no advert captured" % name, file=sys.stderr)
                 failed = True
             continue
-        t_first = adverts[0][0]
+        # An IPv4 instance sends no IPv6 advert: its NAs are timed from the first NA.
+        t_first = adverts[0][0] if adverts else nas[0][0]
         counts = [
             "# adverts sent by this node in the capture: %d periodic/forced, %d priority-0;"
             % (len(periodic), len(prio0)),
@@ -144,16 +145,18 @@ def main():
         for ts, ip in chosen:
             lines.append("# +%.3fs %s" % (ts - t_first, describe_advert(ip)))
             lines.append(ip.hex())
-        with open(os.path.join(args.out, name + ".hex"), "w") as f:
-            f.write("\n".join(lines) + "\n")
-        print("wrote %s.hex (%d packets)" % (name, len(chosen)))
+        if chosen:
+            with open(os.path.join(args.out, name + ".hex"), "w") as f:
+                f.write("\n".join(lines) + "\n")
+            print("wrote %s.hex (%d packets)" % (name, len(chosen)))
         if not nas:
             continue
         lines = header("na_" + name, "unsolicited neighbour advertisements", args, num,
                        case_dir, state, counts + [
                            "#   stored below: every NA, one IPv6 packet per line (Ethernet"
                            " header stripped);",
-                           "#   +t from the node's first advert (its first as MASTER)."])
+                           "#   +t from the node's first IPv6 advert (its first as MASTER),"
+                           " or from its first NA if it sent none."])
         for ts, ip in nas:
             lines.append("# +%.3fs %s" % (ts - t_first, describe_na(ip)))
             lines.append(ip.hex())

@@ -234,6 +234,39 @@ TEST(Ipv6Captures, UnsolicitedNeighbourAdvertsAsCaptured) {
   }
 }
 
+// An IPv4 instance's IPv6 excluded address gets neighbour advertisements,
+// each round the VIP's GARP then the eVIP's NA, with keepalived's log lines
+// in keepalived's order (captured: v2_ip4_with_ip6_evip).
+TEST(Ipv6Captures, AnIpv6ExcludedAddressOfAnIpv4InstanceGetsNeighbourAdverts) {
+  const Capture6 na = Load("na_v2_ip4_with_ip6_evip");
+  ASSERT_EQ(na.packets.size(), 10u);
+  DaemonOptions o;
+  o.detailed_logging = true;
+  DaemonRun run(na, o);  // the NA file's header holds the config
+  ASSERT_TRUE(run.ok());
+  run.Start();
+  run.RunUntil(20 * kSecond);
+  std::vector<Garp> six;
+  for (const Garp& g : run.garps)
+    if (g.vip.is_v6()) six.push_back(g);
+  ASSERT_EQ(six.size(), 10u);
+  for (std::size_t i = 0; i < six.size(); ++i) {
+    EXPECT_EQ(six[i].vip, Ip6("fd00:250:1::54"));
+    const double ours = static_cast<double>(six[i].at - six[0].at) / kSecond;
+    EXPECT_GE(na.packets[i].rel_s, ours) << "#" << i;
+    EXPECT_LT(na.packets[i].rel_s, ours + 0.1) << "#" << i;
+  }
+  std::ifstream log(std::string(VRRPSIM_TEST_DATA_DIR) + "/captures/ipv6/v2_ip4_with_ip6_evip.log");
+  std::vector<std::string> want, got;
+  for (std::string line; std::getline(log, line);) {
+    // "Mon Dec  7 08:14:34 2026: " before each line.
+    if (line.find("Sending") != std::string::npos) want.push_back(line.substr(26));
+  }
+  for (const std::string& l : run.logs)
+    if (l.find("Sending") != std::string::npos) got.push_back(l);
+  EXPECT_EQ(got, want);
+}
+
 // A BACKUP IPv6 instance (node 99 running v3_ip6_mcast's config) and real
 // adverts from node 41.
 class Ipv6Receive : public ::testing::Test {
