@@ -377,5 +377,79 @@ TEST(Ipv6Source, NoLinkLocalAddressIsAFault) {
   EXPECT_EQ(without.state(0), State::kFault);
 }
 
+// An IPv6 unicast instance takes the peer's adverts as they arrive: hop
+// limit 64 (no hop-limit check for unicast, R13 row 3), demultiplexed by the
+// peer's IPv6 address (captured bytes of v3_ip6_unicast, received by its peer).
+TEST(Ipv6Unicast, ThePeersAdvertWithHopLimit64IsAccepted) {
+  ParseResult r = ParseConfig(
+      "vrrp_instance VI_43 {\n"
+      "    state BACKUP\n"
+      "    interface eth0\n"
+      "    virtual_router_id 43\n"
+      "    priority 100\n"
+      "    unicast_src_ip fd00:250::2\n"
+      "    unicast_peer {\n"
+      "        fd00:250::43\n"
+      "    }\n"
+      "    virtual_ipaddress {\n"
+      "        fd00:250:1::43/64\n"
+      "    }\n"
+      "}\n",
+      "keepalived.conf");
+  ASSERT_TRUE(r.ok());
+  Daemon d(std::move(r.config), HostFor(2));
+  Actions a;
+  d.Start(0, &a);
+  const Time before = d.instance_deadline(0);
+  const Capture6 c = Load("v3_ip6_unicast");
+  ASSERT_EQ(c.packets.at(0).bytes[7], 64);
+  a.clear();
+  d.OnPacket(kSecond, c.packets.at(0).bytes, "eth0", &a);
+  EXPECT_GT(d.instance_deadline(0), before);
+  for (const Action& x : a) EXPECT_FALSE(std::holds_alternative<LogLine>(x));
+}
+
+// Two IPv6 daemons through the real codec: the higher priority one becomes
+// MASTER, the other stays BACKUP, and the master's adverts keep it there.
+TEST(Ipv6BytesPath, TwoNodesElectOneMaster) {
+  const Capture6 c = Load("v3_ip6_mcast");
+  auto config = [&](int prio) {
+    std::string conf = c.conf;
+    const std::size_t at = conf.find("priority 100");
+    conf.replace(at, 12, "priority " + std::to_string(prio));
+    ParseResult r = ParseConfig(conf, "keepalived.conf");
+    EXPECT_TRUE(r.ok());
+    return r.config;
+  };
+  std::vector<Daemon> d;
+  d.emplace_back(config(100), HostFor(61));
+  d.emplace_back(config(150), HostFor(62));
+  std::vector<Actions> pending(2);
+  for (int i = 0; i < 2; ++i) d[i].Start(i * kMillisecond, &pending[i]);
+  std::vector<std::uint8_t> bytes;
+  // Deliver each node's adverts to the other 1 ms later, for 20 s.
+  Time now = 0;
+  while (now < 20 * kSecond) {
+    for (int i = 0; i < 2; ++i) {
+      Actions out = std::move(pending[i]);
+      pending[i].clear();
+      for (const Action& x : out) {
+        if (const auto* s = std::get_if<SendAdvert>(&x)) {
+          EncodeAdvert(s->advert, &bytes);
+          ASSERT_EQ(bytes[0] >> 4, 6);
+          d[1 - i].OnPacket(now + kMillisecond, bytes, "eth0", &pending[1 - i]);
+        }
+      }
+    }
+    const Time next = std::min(d[0].NextDeadline(), d[1].NextDeadline());
+    ASSERT_NE(next, kNever);
+    now = std::max(now + kMillisecond, next);
+    for (int i = 0; i < 2; ++i)
+      if (d[i].NextDeadline() <= now) d[i].OnTimer(now, &pending[i]);
+  }
+  EXPECT_EQ(d[0].state(0), State::kBackup);
+  EXPECT_EQ(d[1].state(0), State::kMaster);
+}
+
 }  // namespace
 }  // namespace vrrp
