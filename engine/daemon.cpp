@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "engine/packet/vrrp_packet6.h"
 #include "engine/vrrp/instance.h"
 #include "engine/vrrp/timer_tree.h"
 #include "engine/vrrp/timers.h"
@@ -297,7 +298,9 @@ struct Daemon::Impl {
         s.advert.ah_seq = v.ah_seq;
         s.advert.src = v.src;
         s.advert.dst = p.addr;
-        s.advert.ttl = static_cast<std::uint8_t>(c.unicast_ttl);
+        // keepalived 2.2.7 applies unicast_ttl to IPv4 only; IPv6 unicast
+        // adverts leave with the kernel's default hop limit (captured).
+        s.advert.ttl = c.ipv6 ? kIpv6DefaultUnicastHops : static_cast<std::uint8_t>(c.unicast_ttl);
         out->emplace_back(std::move(s));
       }
       return;
@@ -323,7 +326,10 @@ struct Daemon::Impl {
     for (int r = 0; r < repeat; ++r) {
       for (InstalledAddress& a : v.addresses) {
         if (detail && r == 0)
-          ILog(v, "Sending/queueing gratuitous ARPs on ", a.dev, " for ", a.vip->addr.ToString());
+          ILog(v,
+               a.vip->addr.is_v6() ? "Sending/queueing Unsolicited Neighbour Adverts on "
+                                   : "Sending/queueing gratuitous ARPs on ",
+               a.dev, " for ", a.vip->addr.ToString());
         SendOrQueueGarp(v, a);
       }
     }
@@ -331,8 +337,12 @@ struct Daemon::Impl {
 
   void EmitGarp(const InstanceRuntime& v, const InstalledAddress& a) {
     out->emplace_back(SendGarp{v.index, a.vip->addr, a.dev});
+    // An IPv6 VIP gets an unsolicited neighbour advertisement instead (R50).
     if (opt.detailed_logging)
-      Log(-1, "Sending gratuitous ARP on ", a.dev, " for ", a.vip->addr.ToString());
+      Log(-1,
+          a.vip->addr.is_v6() ? "Sending unsolicited Neighbour Advert on "
+                              : "Sending gratuitous ARP on ",
+          a.dev, " for ", a.vip->addr.ToString());
   }
 
   // R53 pacing (global vrrp_garp_interval): a GARP asked for while its
@@ -457,7 +467,8 @@ struct Daemon::Impl {
     const HostInterface* own = c.interface.empty() ? nullptr : FindIf(c.interface);
     // An interface the host lacks is modelled as "no IPv4 address".
     if ((!c.interface.empty() && own == nullptr) || !v.src_ok) {
-      add(" (no IPv4 address for interface)");
+      // IPv6: no link-local address (keepalived's wording, seen in user logs).
+      add(c.ipv6 ? " (no IPv6 address for interface)" : " (no IPv4 address for interface)");
     } else if (own != nullptr && !own->up && !c.dont_track_primary) {
       add(" (interface " + c.interface + " down)");
     }
@@ -748,6 +759,7 @@ struct Daemon::Impl {
       if (v.rx_if != kAnyInterface &&
           (ifindex >= 0 ? v.rx_if != ifindex : v.cfg->interface != ifname))
         continue;
+      if (c.ipv6 != a.src.is_v6()) continue;  // one socket per family
       if (mcast) {
         if (!v.unicast) return v.index;
         continue;
@@ -786,7 +798,7 @@ struct Daemon::Impl {
       ok = ValidateAdvert(*v.cfg, pkt, vo, nullptr);
     } else {
       ok = ValidateAdvert(*v.cfg, pkt, vo, &scratch);
-      if (!ok) out->emplace_back(LogLine{v.index, scratch});
+      if (!ok && !scratch.empty()) out->emplace_back(LogLine{v.index, scratch});
     }
     if (ok && !pkt.checksum_ok && !v.old_unicast_checksum) {
       v.old_unicast_checksum = true;
@@ -1038,6 +1050,10 @@ struct Daemon::Impl {
     start_time = now;
     for (InstanceRuntime& v : insts) {
       InitSource(v);
+      const VrrpInstance& c = *v.cfg;
+      if (c.ipv6 && !c.is_unicast() && !c.strict_mode && !c.vips.empty() &&
+          !c.vips[0].addr.is_link_local_v6())
+        ILog(v, "the first IPv6 VIP address should be link local");  // captured
       v.effective_priority = ComputeEffective(v);
       v.own_fault = ComputeFault(v, nullptr);
       v.pending = ComputePending(v);
@@ -1081,6 +1097,9 @@ struct Daemon::Impl {
     if (explicit_src && !explicit_src->is_zero()) {
       v.src = *explicit_src;
       v.src_ok = true;
+    } else if (own != nullptr && c.ipv6) {
+      v.src = own->link_local6;  // keepalived's IPv6 source: the link-local address
+      v.src_ok = !own->link_local6.is_zero();
     } else if (own != nullptr && !own->primary.is_zero()) {
       v.src = own->primary;
       v.src_ok = true;
@@ -1363,6 +1382,9 @@ struct Daemon::Impl {
   void OnDecoded(const DecodedPacket& pkt, int host_if, std::string_view ifname,
                  std::span<const std::uint8_t> datagram = {}) {
     if (!started || stopped || !pkt.ok()) return;
+    // IPv6: the kernel verifies the checksum (keepalived sets IPV6_CHECKSUM)
+    // and drops a bad one before keepalived sees anything.
+    if (!pkt.checksum_ok && pkt.advert.src.is_v6()) return;
     raw = datagram;
     const int ifindex = host_if >= 0 ? if_first[static_cast<std::size_t>(host_if)] : -1;
     const int idx = Demux(pkt.advert, ifindex, ifname);
@@ -1470,7 +1492,7 @@ void Daemon::Reload(Time now, std::shared_ptr<const Config> config, Actions* out
 
 void Daemon::OnPacket(Time now, std::span<const std::uint8_t> datagram, std::string_view ifname,
                       Actions* out) {
-  impl_->Call(now, out, [&] { impl_->OnDecoded(DecodeIpv4(datagram), -1, ifname, datagram); });
+  impl_->Call(now, out, [&] { impl_->OnDecoded(DecodeAdvert(datagram), -1, ifname, datagram); });
 }
 
 void Daemon::OnDecoded(Time now, const DecodedPacket& packet, std::string_view ifname,

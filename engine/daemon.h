@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/config/model.h"
@@ -33,9 +34,21 @@
 namespace vrrp {
 
 struct HostInterface {
+  HostInterface() = default;
+  // Drivers write {name, primary, up}; the constructor (rather than an
+  // aggregate) lets link_local6 be added without touching each of them.
+  HostInterface(std::string n, Ipv4 p, bool u = true, IpAddress ll6 = IpAddress())  // NOLINT
+      : name(std::move(n)), primary(p), up(u), link_local6(ll6) {}
+
   std::string name;  // "eth0"
   Ipv4 primary;      // primary IPv4 address (advert source)
   bool up = true;
+  // The interface's IPv6 link-local address: the source of an IPv6
+  // instance's adverts unless unicast_src_ip / mcast_src_ip names one
+  // (keepalived 2.2.7, tests/data/captures/ipv6). Zero: none, and an IPv6
+  // instance without an explicit source then has no usable source (as an IPv4
+  // one on an interface without an address).
+  IpAddress link_local6;
 };
 
 struct HostIdentity {

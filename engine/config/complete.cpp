@@ -494,16 +494,23 @@ class Completer {
     const RawSyncGroup* group = GroupOf(in);
 
     v.strict_mode = in.strict_mode.value_or(g.vrrp_strict);
-    v.version = in.version.value_or(g.vrrp_version);
-    // An IPv6 instance is VRRPv3 whatever `version` says (no message; checked
-    // with -t: IPv6 with AH gives the v3 authentication message).
-    if (v.ipv6) v.version = 3;
+    // An IPv6 instance is VRRPv3 unless `version 2` came before its family was
+    // known (the parser refuses it after): the global vrrp_version does not
+    // apply to it (captured: tests/data/captures/ipv6, v3_ip6_global_v2 and
+    // v3_ip6_asked_v2_pass).
+    v.version = in.version.value_or(v.ipv6 ? 3 : g.vrrp_version);
 
     if (v.vips.empty()) {
       if (v.version == 3 || v.strict_mode)
         return Fatal(v.where, N + " No VIP specified; at least one is required");
       Report(Severity::kWarning, v.where, N + " No VIP specified; at least one is sensible");
     }
+    // RFC 5798 wants a multicast IPv6 instance's first address link-local;
+    // keepalived insists only in strict mode (otherwise the VRRP process logs
+    // "should", Daemon::Start).
+    if (v.ipv6 && !v.is_unicast() && v.strict_mode && !v.vips.empty() &&
+        !v.vips[0].addr.is_link_local_v6())
+      Report(Severity::kError, v.where, N + " the first IPv6 VIP address must be link local");
 
     // R2: priority from state, state from priority.
     v.priority = in.priority.value_or(in.state == InitialState::kMaster ? 255 : 100);

@@ -2481,7 +2481,33 @@ void Reader::BuildTables() {
                 Report(Severity::kError, l.Where(1), IName() + ": Version must be either 2 or 3");
                 return;
               }
-              Inst().version = static_cast<int>(v);
+              // keepalived 2.2.7 refuses a second, different version, and
+              // version 2 once the family is known to be IPv6 (an address
+              // earlier in the block, or native_ipv6). Given before the
+              // family is known, version 2 stays: VRRPv2 over IPv6 (captured,
+              // tests/data/captures/ipv6/README.md).
+              RawInstance& in = Inst();
+              if ((in.version && *in.version != static_cast<int>(v)) ||
+                  (v == 2 && in.family_ipv6.value_or(false))) {
+                Report(Severity::kError, l.Where(0),
+                       IName() + " vrrp_version " + std::to_string(v) +
+                           " conflicts with configured or deduced version " +
+                           std::to_string(in.version.value_or(0)) + "; ignoring.");
+                return;
+              }
+              in.version = static_cast<int>(v);
+            }),
+      value("native_ipv6",
+            [this](const LogicalLine& l) {
+              RawInstance& in = Inst();
+              if (in.family_ipv6 && !*in.family_ipv6) {
+                Report(Severity::kError, l.Where(0),
+                       IName() + " Cannot specify native_ipv6 with IPv4 addresses");
+                return;
+              }
+              in.family_ipv6 = true;
+              in.v.ipv6 = true;
+              in.version = 3;
             }),
       i_flag("nopreempt", [](RawInstance& in) { in.v.nopreempt = true; }),
       i_flag("preempt", [](RawInstance& in) { in.v.nopreempt = false; }),
@@ -2648,9 +2674,9 @@ void Reader::BuildTables() {
               BoolArg(l, "Invalid vrrp_instance smtp_alert parameter ", "");
             }),
   };
-  for (const char* k : {"use_vmac", "vmac_xmit_base", "use_vmac_addr", "native_ipv6",
-                        "promote_secondaries", "linkbeat_use_polling", "kernel_rx_buf_size",
-                        "debug", "garp_extra_if", "old_unicast_checksum", "track_src_ip"})
+  for (const char* k : {"use_vmac", "vmac_xmit_base", "use_vmac_addr", "promote_secondaries",
+                        "linkbeat_use_polling", "kernel_rx_buf_size", "debug", "garp_extra_if",
+                        "old_unicast_checksum", "track_src_ip"})
     instance_.push_back(ignored(k));
   for (const char* k : {"track_process", "track_bfd"}) instance_.push_back(ignored_block(k));
 

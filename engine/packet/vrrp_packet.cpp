@@ -114,6 +114,8 @@ const char* DecodeErrorName(DecodeError e) {
       return "truncated-vrrp";
     case DecodeError::kFragment:
       return "fragment";
+    case DecodeError::kNotIpv6:
+      return "not-ipv6";
   }
   return "unknown";
 }
@@ -175,6 +177,13 @@ void AppendPacketState(const DecodedPacket& p, StateKeyWriter* w) {
                          static_cast<std::int64_t>(a.addresses.size())})
     w->Put(v);
   for (std::size_t i = 0; i < a.addresses.size(); ++i) w->Put(a.addresses[i].word(0));
+  // IPv6 (vrrp_packet6.h): the other three words of every address.
+  if (a.src.is_v6() || a.dst.is_v6()) {
+    for (const IpAddress* x : {&a.src, &a.dst})
+      for (int k = 1; k < 4; ++k) w->Put(x->word(k));
+    for (std::size_t i = 0; i < a.addresses.size(); ++i)
+      for (int k = 1; k < 4; ++k) w->Put(a.addresses[i].word(k));
+  }
 }
 
 DecodedPacket DecodeIpv4(std::span<const std::uint8_t> datagram) {

@@ -8,6 +8,7 @@
 //     recorded in the result so that the instance can apply keepalived's
 //     validation order (R13) and log the same reason keepalived logs.
 //   * Encode: builds the exact bytes keepalived 2.2.7 sends.
+// IPv6 packets: vrrp_packet6.h (same VrrpAdvert / DecodedPacket).
 #pragma once
 
 #include <array>
@@ -106,6 +107,7 @@ enum class DecodeError {
   kNotVrrp,            // protocol is neither 112 nor 51 (AH)
   kTruncatedVrrp,      // not even the 8-byte VRRP header fits
   kFragment,           // MF set or fragment offset != 0
+  kNotIpv6,            // DecodeIpv6 (vrrp_packet6.h): version nibble != 6
 };
 
 const char* DecodeErrorName(DecodeError e);

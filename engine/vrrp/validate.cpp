@@ -84,9 +84,15 @@ bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
                     const ValidateOptions& options, std::string* log) {
   assert(pkt.ok());
   const VrrpAdvert& adv = pkt.advert;
+  // IPv6 (vrrp_packet6.h): keepalived's raw IPv6 socket hands over the VRRP
+  // payload only, so its lengths exclude the IPv6 header; addresses are 16
+  // bytes and no auth bytes follow, whatever the version; the AH (row 1) and
+  // IPv4 total-length (row 12) checks are IPv4 only, and the kernel has
+  // already dropped a bad checksum (row 13) without a word.
+  const bool v6 = adv.src.is_v6();
 
   // 1. AH header present iff auth_type AH.
-  const bool want_ah = cfg.auth_type == AuthType::kAh;
+  const bool want_ah = cfg.auth_type == AuthType::kAh && !v6;
   if (pkt.has_ah != want_ah) {
     if (pkt.has_ah) return Fail(log, cfg, "Received AH header but auth type not AH");
     return Fail(log, cfg, "No AH header but auth type is AH");
@@ -95,12 +101,13 @@ bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
   // 2. The received length must be exactly what the header announces
   // (computed from the packet's own version and count fields).
   std::size_t expected = pkt.ip_header_length + (want_ah ? kAhHeaderLength : 0) +
-                         kVrrpHeaderLength + 4u * adv.count +
-                         (adv.version == 2 ? kV2AuthLength : 0);
+                         kVrrpHeaderLength + (v6 ? 16u : 4u) * adv.count +
+                         (adv.version == 2 && !v6 ? kV2AuthLength : 0);
   if (pkt.received_length != expected) {
+    const std::size_t shown = v6 ? pkt.ip_header_length : 0;
     return Fail(log, cfg, "vrrp packet too ", pkt.received_length > expected ? "long" : "short",
-                ", length ", Num(static_cast<std::int64_t>(pkt.received_length)), " and expect ",
-                Num(static_cast<std::int64_t>(expected)));
+                ", length ", Num(static_cast<std::int64_t>(pkt.received_length - shown)),
+                " and expect ", Num(static_cast<std::int64_t>(expected - shown)));
   }
 
   // 3. TTL 255, not checked for unicast instances.
@@ -171,7 +178,7 @@ bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
   }
 
   // 12. IPv4 total length field.
-  if (pkt.ip_total_length != pkt.received_length) {
+  if (!v6 && pkt.ip_total_length != pkt.received_length) {
     return Fail(log, cfg, "ip_tot_len mismatch against received length. ", Num(pkt.ip_total_length),
                 " and received ", Num(static_cast<std::int64_t>(pkt.received_length)));
   }
@@ -179,6 +186,10 @@ bool ValidateAdvert(const VrrpInstance& cfg, const DecodedPacket& pkt,
   // 13. Checksum. keepalived 2.2.7 also accepts, for v3 unicast, the
   // pre-1.3.6 checksum whose pseudo-header always names 224.0.0.18.
   const bool old_unicast_ok = cfg.version == 3 && cfg.is_unicast() && pkt.checksum_ok_old_unicast;
+  if (!pkt.checksum_ok && v6) {
+    if (log != nullptr) log->clear();  // the kernel's silent drop
+    return false;
+  }
   if (!pkt.checksum_ok && !old_unicast_ok) {
     return Fail(log, cfg, cfg.version == 3 ? "Invalid VRRPv3 checksum" : "Invalid VRRPv2 checksum");
   }
