@@ -145,6 +145,7 @@ struct Daemon::Impl {
       v.lower_prio_no_advert = c.lower_prio_no_advert;
       v.higher_prio_send_advert = c.higher_prio_send_advert;
       v.auth_ah = c.version == 2 && c.auth_type == AuthType::kAh;
+      v.ipv6 = c.ipv6;
       v.down_timer_adverts = c.down_timer_adverts;
       v.preempt_delay = c.preempt_delay;
       v.garp_master_refresh = c.garp_master_refresh;
@@ -759,7 +760,7 @@ struct Daemon::Impl {
       if (v.rx_if != kAnyInterface &&
           (ifindex >= 0 ? v.rx_if != ifindex : v.cfg->interface != ifname))
         continue;
-      if (c.ipv6 != a.src.is_v6()) continue;  // one socket per family
+      if (v.ipv6 != a.src.is_v6()) continue;  // one socket per family
       if (mcast) {
         if (!v.unicast) return v.index;
         continue;
@@ -1561,7 +1562,7 @@ const std::string& Daemon::script_name(int s) const {
 
 void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) const {
   // (InstanceRuntime::quick and its copies of configuration fields (version
-  // to auth_ah, down_timer_adverts, preempt_delay, garp_master_refresh),
+  // to ipv6, down_timer_adverts, preempt_delay, garp_master_refresh),
   // like cfg, follow from the configuration: not encoded; nor is Impl's
   // vrid_one, like vrid_index.)
   static_assert(sizeof(InstanceRuntime) == 512 && sizeof(ScriptRuntime) == 48 &&

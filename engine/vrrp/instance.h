@@ -81,6 +81,7 @@ struct alignas(64) InstanceRuntime {
   bool lower_prio_no_advert = false;
   bool higher_prio_send_advert = false;
   bool auth_ah = false;  // version 2 with auth_type AH
+  bool ipv6 = false;     // cfg->ipv6: the family of its adverts
   // cfg->interface as the first host interface of that name (kAnyInterface:
   // none configured; -1: not on this host), for receiving by index.
   int rx_if = -1;
