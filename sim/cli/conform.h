@@ -14,7 +14,8 @@ struct ConformCommandOptions {
   std::string tolerance;        // --tolerance, e.g. "100ms" ("" = default)
   std::string format = "text";  // text | json
   bool no_align = false;        // --no-align: nominal times only
-  // --timing ideal|measured: every node's timing profile, replacing the
+  // --timing ideal|measured|FILE: every node's timing profile (FILE: a
+  // profile file, as calibrate.sh writes it), replacing the
   // scenario's (docs/scenario-format.md "Timing"). With --no-align and a
   // profile, medians over seeds are compared (ConformMedian).
   std::string timing;

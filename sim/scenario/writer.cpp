@@ -92,6 +92,7 @@ std::string TimingText(const std::shared_ptr<const TimingProfile>& t) {
   }
   std::string out = "{";
   const std::pair<const char*, const Distribution*> parts[] = {{"startup", &t->startup},
+                                                               {"startup_gap", &t->startup_gap},
                                                                {"check_delay", &t->check_delay},
                                                                {"advert_delay", &t->advert_delay},
                                                                {"timer_wakeup", &t->timer_wakeup}};
