@@ -131,6 +131,7 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
   }
   ConformOptions options;
   options.align_inputs = !o.no_align;
+  if (o.seeds > 0) options.ensemble_seeds = options.median_seeds = o.seeds;
   if (!ParseTolerance(o.tolerance, &options.tolerance, err)) return 2;
   // A trace of another scenario, or of another variant, is the wrong input,
   // not a divergence.

@@ -20,6 +20,9 @@ struct ConformCommandOptions {
   // profile, medians over seeds are compared (ConformMedian).
   std::string timing;
   bool verbose = false;  // -v: every matched item with both times
+  // --seeds N: how many seeds an ensemble or median comparison runs (0: the
+  // defaults, ConformOptions::ensemble_seeds and median_seeds).
+  int seeds = 0;
 };
 
 // Exit status: 0 conformant, 1 a divergence, 2 bad input (including a trace

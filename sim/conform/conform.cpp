@@ -699,7 +699,7 @@ ConformReport ConformMedian(const Scenario& scenario, const std::vector<RunResul
   rep.scenario = scenario.name;
   rep.tolerance = options.tolerance;
   ConformRun run;
-  const int seeds = std::max(1, options.ensemble_seeds);
+  const int seeds = std::max(1, options.median_seeds);
   std::vector<std::map<std::string, HostItems>> sims;
   for (int k = 0; k < seeds; ++k) {
     RunOptions o;
