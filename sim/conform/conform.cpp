@@ -449,13 +449,16 @@ Scenario AlignScenario(const Scenario& sc, const RunResult& real, std::vector<st
   }
   std::stable_sort(a.timeline.begin(), a.timeline.end(),
                    [](const ScenarioOp& x, const ScenarioOp& y) { return x.at < y.at; });
-  // Every start is now the real daemon's effective start: a timing profile's
-  // start-up (and its queue) would count it twice. Its other delays stay.
+  // Every start is now the real daemon's effective start and every operation
+  // its real time: a timing profile's start-up (and its queue) and its
+  // operation delay would count them twice. Its other delays stay.
   auto without_startup = [](std::shared_ptr<const TimingProfile>* t) {
-    if (!*t || ((*t)->startup.zero() && (*t)->startup_gap.zero())) return;
+    if (!*t || ((*t)->startup.zero() && (*t)->startup_gap.zero() && (*t)->operation_delay.zero()))
+      return;
     TimingProfile p = **t;
     p.startup = {};
     p.startup_gap = {};
+    p.operation_delay = {};
     *t = p.ideal() ? nullptr : std::make_shared<const TimingProfile>(std::move(p));
   };
   without_startup(&a.timing);

@@ -164,6 +164,7 @@ J Definitions() {
                              "scenario file")},
              {"startup", Ref("delay")},
              {"startup_gap", Ref("delay")},
+             {"operation_delay", Ref("delay")},
              {"check_delay", Ref("delay")},
              {"advert_delay", Ref("delay")},
              {"timer_wakeup", Ref("delay")}})}}};

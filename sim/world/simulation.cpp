@@ -750,6 +750,27 @@ std::vector<vrrp::Ipv4> Simulation::host_vips(int host) const {
 }
 
 void Simulation::Schedule(Operation op, Time at, bool late) {
+  // A timing profile's operation_delay: the operation lands that much late
+  // (a start's lateness is its start-up).
+  if (op.kind != OpKind::kStart && op.kind != OpKind::kPowerOn) {
+    Host* from = nullptr;
+    auto delays = [](const Host& h) {
+      return h.spec->timing && !h.spec->timing->operation_delay.zero();
+    };
+    if (op.host >= 0 && static_cast<std::size_t>(op.host) < hosts_.size()) {
+      if (delays(*hosts_[op.host])) from = hosts_[op.host].get();
+    } else {
+      for (auto& h : hosts_)
+        if (delays(*h)) {
+          from = h.get();
+          break;
+        }
+    }
+    if (from) {
+      from->timing_drawn = true;
+      at += from->spec->timing->operation_delay.Draw(from->wakeup_rng);
+    }
+  }
   operations_.push_back(std::move(op));
   scheduler_.Schedule(at, late ? Lane::kLateOperation : Lane::kOperation,
                       EventPayload{kEvOperation, 0, operations_.size() - 1});

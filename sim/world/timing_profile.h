@@ -80,6 +80,11 @@ struct TimingProfile {
   // profiled start is done no earlier than the previous one's done time plus
   // a draw from it (a queue, in operation order). 0: independent starts.
   Distribution startup_gap;
+  // How late each timeline operation but a start takes effect after its
+  // scenario time: the tool that applies it (record.sh: p50 8 ms) and the
+  // daemon's reaction. Drawn from the operation's node's profile (an
+  // operation on no node, a partition or heal: the first node that has one).
+  Distribution operation_delay;
   // How late each periodic vrrp_script run starts after its schedule; the
   // next run is due `interval` after that moment (R34, E20), so these delays
   // accumulate. The result comes `script_runtime` after the late start. The
@@ -93,8 +98,8 @@ struct TimingProfile {
   Distribution timer_wakeup;
 
   bool ideal() const {
-    return startup.zero() && startup_gap.zero() && check_delay.zero() && advert_delay.zero() &&
-           timer_wakeup.zero();
+    return startup.zero() && startup_gap.zero() && operation_delay.zero() && check_delay.zero() &&
+           advert_delay.zero() && timer_wakeup.zero();
   }
   // Delays some timer (advert, script run or other): Simulation draws per
   // deadline.

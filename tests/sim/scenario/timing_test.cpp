@@ -1,6 +1,7 @@
 // Timing profiles in scenarios (issue 21): the `timing:` syntax, its errors,
 // the built-in `measured` profile, what each delay does to a run, and
 // `vrrpsim run --seeds` (sim/scenario/seed_ensemble.h).
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -266,6 +267,18 @@ TEST(Timing, SimultaneousStartsQueueWithStartupGap) {
   // A draw longer than the queue's wins.
   const RunResult slow = RunScenario(Load(Pair("timing: {startup: 30ms, startup_gap: 1ms}\n")));
   EXPECT_EQ(FirstTransition(slow, 1, vrrp::State::kBackup), 31000);
+}
+
+TEST(Timing, OperationDelayMakesOperationsLandLate) {
+  // The check failure at 20 s lands 7 ms late; node starts are not delayed
+  // by it (their lateness is the start-up).
+  const RunResult r = RunScenario(Load(Pair("timing: {operation_delay: 7ms}\n")));
+  std::vector<Time> ops;
+  for (const auto& e : r.events)
+    if (e.kind == TraceKind::kOperation) ops.push_back(e.t);
+  EXPECT_NE(std::find(ops.begin(), ops.end(), 20007000), ops.end());
+  EXPECT_EQ(std::find(ops.begin(), ops.end(), 20 * vrrp::kSecond), ops.end());
+  EXPECT_EQ(FirstTransition(r, 0, vrrp::State::kBackup), 0);
 }
 
 TEST(Timing, MeasuredRunsDifferBySeedAndRepeatBySeed) {
