@@ -967,7 +967,11 @@ struct Daemon::Impl {
       Log(-1, "Track script ", sr.cfg->name, " is already running, expect idle - skipping run");
     ++sr.outstanding;
     out->emplace_back(RunScript{s, sr.cfg->name, sr.cfg->timeout});
-    sr.next_run += std::max<Duration>(sr.cfg->interval, 1);
+    // R34 (E20): the next run is due `interval` after the moment this one was
+    // launched, not after its schedule: a late wake-up shifts every later run
+    // (keepalived re-arms the timer when the run starts), and a stalled
+    // daemon runs an overdue script once, not once per missed interval.
+    sr.next_run = now + std::max<Duration>(sr.cfg->interval, 1);
   }
 
   void RunTimers() {
@@ -1558,6 +1562,11 @@ Time Daemon::NextDeadlineWithout(std::uint64_t settled) const {
 int Daemon::script_count() const { return static_cast<int>(impl_->scripts.size()); }
 const std::string& Daemon::script_name(int s) const {
   return impl_->scripts[static_cast<std::size_t>(s)].cfg->name;
+}
+Time Daemon::script_deadline(int s) const {
+  const Impl& d = *impl_;
+  if (!d.started || d.stopped) return kNever;
+  return d.scripts[static_cast<std::size_t>(s)].next_run;
 }
 
 void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) const {

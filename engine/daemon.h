@@ -155,6 +155,9 @@ class Daemon {
   Time NextDeadlineWithout(std::uint64_t settled) const;
   int script_count() const;
   const std::string& script_name(int s) const;
+  // When the s-th vrrp_script runs next (kNever when the daemon is not
+  // running); every run re-arms it `interval` after the moment it ran (R34).
+  Time script_deadline(int s) const;
 
   // Moves every instant the daemon holds (deadlines, pacing times, its
   // start) `d` later: the daemon then acts from now + d as it would have

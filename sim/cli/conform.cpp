@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "sim/capture/conform_observed.h"
 #include "sim/conform/conform.h"
@@ -71,12 +72,28 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
     scenario = VariantScenario(scenario, *v);
   }
   if (!o.timing.empty()) {
-    if (o.timing != "ideal" && o.timing != "measured") {
-      err << "vrrpsim conform: --timing must be ideal or measured, not '" << Clip(o.timing)
-          << "' (a profile file: write timing: {profile: FILE} in the scenario)\n";
-      return 2;
+    std::shared_ptr<const TimingProfile> timing;
+    if (o.timing == "measured") {
+      timing = MeasuredProfile();
+    } else if (o.timing != "ideal") {
+      // A profile file (calibrate.sh's output): a regular file of at most
+      // kMaxProfileBytes, anywhere (it is the user's own argument).
+      std::string text, error;
+      if (!ReadRegularFile(o.timing, kMaxProfileBytes, &text, &error)) {
+        err << "vrrpsim conform: --timing must be ideal, measured or a profile file; '"
+            << Clip(o.timing) << "' could not be read: " << error << "\n";
+        return 2;
+      }
+      TimingProfile p;
+      std::vector<vrrp::Diagnostic> errors;
+      if (!ReadTimingProfileText(text, o.timing, &errors, &p)) {
+        for (const auto& d : errors) err << d.ToString() << "\n";
+        return 2;
+      }
+      p.source = o.timing;
+      if (!p.ideal()) timing = std::make_shared<const TimingProfile>(std::move(p));
     }
-    scenario.timing = o.timing == "measured" ? MeasuredProfile() : nullptr;
+    scenario.timing = std::move(timing);
     for (auto& n : scenario.nodes) n.timing.reset();
   }
   // A capture of the real run (issue 19): compared as observed on the wire.
@@ -114,6 +131,7 @@ int RunConform(const ConformCommandOptions& o, std::ostream& out, std::ostream& 
   }
   ConformOptions options;
   options.align_inputs = !o.no_align;
+  if (o.seeds > 0) options.ensemble_seeds = options.median_seeds = o.seeds;
   if (!ParseTolerance(o.tolerance, &options.tolerance, err)) return 2;
   // A trace of another scenario, or of another variant, is the wrong input,
   // not a divergence.

@@ -14,11 +14,15 @@ struct ConformCommandOptions {
   std::string tolerance;        // --tolerance, e.g. "100ms" ("" = default)
   std::string format = "text";  // text | json
   bool no_align = false;        // --no-align: nominal times only
-  // --timing ideal|measured: every node's timing profile, replacing the
+  // --timing ideal|measured|FILE: every node's timing profile (FILE: a
+  // profile file, as calibrate.sh writes it), replacing the
   // scenario's (docs/scenario-format.md "Timing"). With --no-align and a
   // profile, medians over seeds are compared (ConformMedian).
   std::string timing;
   bool verbose = false;  // -v: every matched item with both times
+  // --seeds N: how many seeds an ensemble or median comparison runs (0: the
+  // defaults, ConformOptions::ensemble_seeds and median_seeds).
+  int seeds = 0;
 };
 
 // Exit status: 0 conformant, 1 a divergence, 2 bad input (including a trace

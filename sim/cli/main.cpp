@@ -272,8 +272,14 @@ int main(int argc, char** argv) {
   conform_cmd->add_option("--format", conform.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   conform_cmd->add_option("--timing", conform.timing,
-                          "ideal or measured: every node's timing profile, replacing the "
-                          "scenario's (with --no-align: medians over seeds, 10ms floor)");
+                          "ideal, measured or a profile file (calibrate.sh's JSON): every "
+                          "node's timing profile, replacing the scenario's (with --no-align: "
+                          "medians over seeds, 10ms floor)");
+  conform_cmd
+      ->add_option("--seeds", conform.seeds,
+                   "Seeds of a wakeup_jitter ensemble (default 32) or of the medians with "
+                   "--no-align and a timing profile (default 128)")
+      ->check(CLI::Range(1, 100000));
   conform_cmd->add_flag("--no-align", conform.no_align,
                         "Compare with the scenario's own times, not the real operation times");
   conform_cmd->add_flag("-v,--verbose", conform.verbose,

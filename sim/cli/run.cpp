@@ -424,12 +424,16 @@ int RunRun(const RunCommandOptions& options, std::ostream& out, std::ostream& er
   if (options.seeds > 0) {
     // The distribution over seeds (sim/scenario/seed_ensemble.h): one block
     // (text) or object (json) per run of the matrix.
+    // The seeds of each run on -j threads (output as with -j 1).
     int seeds_status = bad.empty() ? 0 : 2;
+    const int seed_threads =
+        options.jobs > 0 ? options.jobs
+                         : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     if (options.format == "json" && jobs.size() != 1) out << "[";
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       const Scenario& sc = *jobs[i].first;
       const SeedEnsemble e = RunSeedEnsemble(sc, jobs[i].second, options.seed.value_or(sc.seed),
-                                             options.seeds, run_options);
+                                             options.seeds, run_options, seed_threads);
       if (!e.passed()) seeds_status = std::max(seeds_status, 1);
       if (options.format == "json") {
         if (i) out << ",\n";

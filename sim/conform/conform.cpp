@@ -449,6 +449,21 @@ Scenario AlignScenario(const Scenario& sc, const RunResult& real, std::vector<st
   }
   std::stable_sort(a.timeline.begin(), a.timeline.end(),
                    [](const ScenarioOp& x, const ScenarioOp& y) { return x.at < y.at; });
+  // Every start is now the real daemon's effective start and every operation
+  // its real time: a timing profile's start-up (and its queue) and its
+  // operation delay would count them twice. Its other delays stay.
+  auto without_startup = [](std::shared_ptr<const TimingProfile>* t) {
+    if (!*t || ((*t)->startup.zero() && (*t)->startup_gap.zero() && (*t)->operation_delay.zero()))
+      return;
+    TimingProfile p = **t;
+    p.startup = {};
+    p.startup_gap = {};
+    p.operation_delay = {};
+    *t = p.ideal() ? nullptr : std::make_shared<const TimingProfile>(std::move(p));
+  };
+  without_startup(&a.timing);
+  for (auto& n : a.nodes)
+    if (n.timing) without_startup(&*n.timing);
   return a;
 }
 
@@ -687,7 +702,7 @@ ConformReport ConformMedian(const Scenario& scenario, const std::vector<RunResul
   rep.scenario = scenario.name;
   rep.tolerance = options.tolerance;
   ConformRun run;
-  const int seeds = std::max(1, options.ensemble_seeds);
+  const int seeds = std::max(1, options.median_seeds);
   std::vector<std::map<std::string, HostItems>> sims;
   for (int k = 0; k < seeds; ++k) {
     RunOptions o;

@@ -163,6 +163,8 @@ J Definitions() {
         Obj({{"profile", Str("ideal, measured, or a profile file (JSON/YAML) relative to the "
                              "scenario file")},
              {"startup", Ref("delay")},
+             {"startup_gap", Ref("delay")},
+             {"operation_delay", Ref("delay")},
              {"check_delay", Ref("delay")},
              {"advert_delay", Ref("delay")},
              {"timer_wakeup", Ref("delay")}})}}};

@@ -1,9 +1,11 @@
 #include "sim/scenario/seed_ensemble.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <ostream>
+#include <thread>
 #include <utility>
 
 #include "sim/core/time_text.h"
@@ -56,7 +58,7 @@ std::int64_t NearestRank(const std::vector<std::int64_t>& sorted, int p) {
 }
 
 SeedEnsemble RunSeedEnsemble(const Scenario& scenario, const Variant* variant,
-                             std::uint64_t first_seed, int seeds, RunOptions options) {
+                             std::uint64_t first_seed, int seeds, RunOptions options, int threads) {
   SeedEnsemble e;
   e.scenario = scenario.name;
   e.file = scenario.file;
@@ -68,9 +70,31 @@ SeedEnsemble RunSeedEnsemble(const Scenario& scenario, const Variant* variant,
   std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> values;
   std::map<std::pair<std::string, std::string>, bool> is_duration;
   std::vector<bool> failed;  // per expectation: some seed failed it
+  // The runs, on `threads` workers (each takes the next seed); what a run
+  // adds is folded in below in seed order, so the figures and the first
+  // failing seed are the same for any number of threads.
+  std::vector<RunResult> results(static_cast<std::size_t>(std::max(seeds, 0)));
+  const int workers = std::clamp(threads, 1, std::max(seeds, 1));
+  std::atomic<int> next{0};
+  auto work = [&] {
+    RunOptions mine = options;
+    for (int i = next++; i < seeds; i = next++) {
+      mine.seed = first_seed + static_cast<std::uint64_t>(i);
+      RunResult r = RunVariant(scenario, variant, mine);
+      std::vector<TraceEvent>().swap(r.events);  // only metrics and expectations are kept
+      results[static_cast<std::size_t>(i)] = std::move(r);
+    }
+  };
+  if (workers <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < workers; ++t) pool.emplace_back(work);
+    for (auto& t : pool) t.join();
+  }
   for (int i = 0; i < seeds; ++i) {
     options.seed = first_seed + static_cast<std::uint64_t>(i);
-    const RunResult r = RunVariant(scenario, variant, options);
+    const RunResult& r = results[static_cast<std::size_t>(i)];
     for (const Metric& m : r.metrics) {
       const auto key = std::make_pair(m.name, m.subject);
       auto& v = values[key];

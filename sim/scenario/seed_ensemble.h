@@ -57,9 +57,11 @@ struct SeedEnsemble {
 std::int64_t NearestRank(const std::vector<std::int64_t>& sorted, int p);
 
 // Runs seeds first_seed .. first_seed + seeds - 1 of the variant (nullptr:
-// the base run). `options.seed` is ignored.
+// the base run) on `threads` threads; the result is the same for any number
+// of threads. `options.seed` is ignored.
 SeedEnsemble RunSeedEnsemble(const Scenario& scenario, const Variant* variant,
-                             std::uint64_t first_seed, int seeds, RunOptions options = {});
+                             std::uint64_t first_seed, int seeds, RunOptions options = {},
+                             int threads = 1);
 
 void WriteSeedEnsembleText(const SeedEnsemble& e, std::ostream& out);
 // One JSON object (no trailing newline).

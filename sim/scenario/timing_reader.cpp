@@ -13,8 +13,8 @@
 namespace vsim {
 namespace {
 
-constexpr std::string_view kDistributionKeys[] = {"startup", "check_delay", "advert_delay",
-                                                  "timer_wakeup"};
+constexpr std::string_view kDistributionKeys[] = {"startup",     "startup_gap",  "operation_delay",
+                                                  "check_delay", "advert_delay", "timer_wakeup"};
 
 class Reader {
  public:
@@ -163,7 +163,7 @@ class Reader {
     return Distribution::FromSamples(std::move(samples));
   }
 
-  // The four distributions of a mapping (absent keys leave `p` as it is).
+  // The six distributions of a mapping (absent keys leave `p` as it is).
   void Distributions(const YAML::Node& map, TimingProfile* p) {
     for (std::string_view key : kDistributionKeys) {
       const YAML::Node v = map[std::string(key)];
@@ -171,6 +171,8 @@ class Reader {
       auto d = Dist(v, "timing " + std::string(key));
       if (!d) continue;
       if (key == "startup") p->startup = *d;
+      if (key == "startup_gap") p->startup_gap = *d;
+      if (key == "operation_delay") p->operation_delay = *d;
       if (key == "check_delay") p->check_delay = *d;
       if (key == "advert_delay") p->advert_delay = *d;
       if (key == "timer_wakeup") p->timer_wakeup = *d;
@@ -181,13 +183,14 @@ class Reader {
   void File(const YAML::Node& root, TimingProfile* p) {
     if (!root.IsMap()) {
       Error(root,
-            "a timing profile must be a mapping of startup, check_delay, advert_delay, "
-            "timer_wakeup (and name, description, recorded)");
+            "a timing profile must be a mapping of startup, startup_gap, operation_delay, "
+            "check_delay, "
+            "advert_delay, timer_wakeup (and name, description, recorded)");
       return;
     }
     if (!Keys(root,
-              {"name", "description", "recorded", "startup", "check_delay", "advert_delay",
-               "timer_wakeup"},
+              {"name", "description", "recorded", "startup", "startup_gap", "operation_delay",
+               "check_delay", "advert_delay", "timer_wakeup"},
               "a timing profile"))
       return;
     for (const char* key : {"name", "description"}) {
@@ -304,11 +307,15 @@ bool ReadTiming(const YAML::Node& n, TimingReadContext& ctx,
   }
   if (!n.IsMap()) {
     r.Error(n,
-            "timing must be ideal, measured, or a mapping of profile, startup, check_delay, "
-            "advert_delay, timer_wakeup");
+            "timing must be ideal, measured, or a mapping of profile, startup, startup_gap, "
+            "operation_delay, "
+            "check_delay, advert_delay, timer_wakeup");
     return false;
   }
-  if (!r.Keys(n, {"profile", "startup", "check_delay", "advert_delay", "timer_wakeup"}, "timing"))
+  if (!r.Keys(n,
+              {"profile", "startup", "startup_gap", "operation_delay", "check_delay",
+               "advert_delay", "timer_wakeup"},
+              "timing"))
     return false;
   if (const YAML::Node base = n["profile"]; base.IsDefined()) {
     if (!base.IsScalar()) {

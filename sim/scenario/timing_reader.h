@@ -48,7 +48,7 @@ bool ReadTiming(const YAML::Node& n, TimingReadContext& ctx,
                 std::shared_ptr<const TimingProfile>* out);
 
 // Reads a profile file's text (JSON or YAML: a mapping of name, description,
-// recorded, and the four distributions). `path` is for messages.
+// recorded, and the six distributions). `path` is for messages.
 bool ReadTimingProfileText(std::string_view text, const std::string& path,
                            std::vector<vrrp::Diagnostic>* errors, TimingProfile* out);
 

@@ -91,10 +91,13 @@ std::string TimingText(const std::shared_ptr<const TimingProfile>& t) {
     if (m && *m == *t) return "measured";
   }
   std::string out = "{";
-  const std::pair<const char*, const Distribution*> parts[] = {{"startup", &t->startup},
-                                                               {"check_delay", &t->check_delay},
-                                                               {"advert_delay", &t->advert_delay},
-                                                               {"timer_wakeup", &t->timer_wakeup}};
+  const std::pair<const char*, const Distribution*> parts[] = {
+      {"startup", &t->startup},
+      {"startup_gap", &t->startup_gap},
+      {"operation_delay", &t->operation_delay},
+      {"check_delay", &t->check_delay},
+      {"advert_delay", &t->advert_delay},
+      {"timer_wakeup", &t->timer_wakeup}};
   bool first = true;
   for (const auto& [key, d] : parts) {
     if (d->zero()) continue;

@@ -331,8 +331,10 @@ bool Simulation::SteadyStateKeyable() const {
   // host timers out of the scheduler, keyed as pending events.)
   // (1224: batched deliveries, keyed as the deliveries they stand for;
   // 1248: the network's fan-out cache, derived from the topology; 1256:
-  // the count of trace events emitted, a statistic nothing acts on.)
-  static_assert(sizeof(Simulation) == 1256, "a field was added: key it or say why not");
+  // the count of trace events emitted, a statistic nothing acts on; 1272:
+  // the timing profile's start-up queue, only used with a profile, which
+  // makes a world unkeyable below.)
+  static_assert(sizeof(Simulation) == 1272, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter != 0 || h->spec->timing || (h->daemon && h->paused)) return false;
   return !topology_.has_random_directions();
@@ -752,6 +754,27 @@ std::vector<vrrp::Ipv4> Simulation::host_vips(int host) const {
 }
 
 void Simulation::Schedule(Operation op, Time at, bool late) {
+  // A timing profile's operation_delay: the operation lands that much late
+  // (a start's lateness is its start-up).
+  if (op.kind != OpKind::kStart && op.kind != OpKind::kPowerOn) {
+    Host* from = nullptr;
+    auto delays = [](const Host& h) {
+      return h.spec->timing && !h.spec->timing->operation_delay.zero();
+    };
+    if (op.host >= 0 && static_cast<std::size_t>(op.host) < hosts_.size()) {
+      if (delays(*hosts_[op.host])) from = hosts_[op.host].get();
+    } else {
+      for (auto& h : hosts_)
+        if (delays(*h)) {
+          from = h.get();
+          break;
+        }
+    }
+    if (from) {
+      from->timing_drawn = true;
+      at += from->spec->timing->operation_delay.Draw(from->wakeup_rng);
+    }
+  }
   operations_.push_back(std::move(op));
   scheduler_.Schedule(at, late ? Lane::kLateOperation : Lane::kOperation,
                       EventPayload{kEvOperation, 0, operations_.size() - 1});
@@ -887,7 +910,13 @@ void Simulation::RequestStart(Time now, int host) {
   // timers) the profile's start-up time later; a stop, crash, power change or
   // restart before that cancels it, as it cancels a restart's start.
   h.timing_drawn = true;
-  const Duration startup = h.spec->timing->startup.Draw(h.wakeup_rng);
+  Duration startup = h.spec->timing->startup.Draw(h.wakeup_rng);
+  // Daemons started in the same instant start one after another (startup_gap).
+  const Distribution& gap = h.spec->timing->startup_gap;
+  if (!gap.zero() && start_group_at_ == now && start_group_done_ != kNever)
+    startup = std::max(startup, start_group_done_ + gap.Draw(h.wakeup_rng) - now);
+  start_group_at_ = now;
+  start_group_done_ = now + startup;
   h.restart =
       scheduler_.Schedule(now + startup, Lane::kLateOperation,
                           EventPayload{kEvRestartStart, static_cast<std::uint32_t>(host), 0});
@@ -895,8 +924,10 @@ void Simulation::RequestStart(Time now, int host) {
 
 Duration Simulation::ProfileWakeup(Host& h, Time deadline) {
   // A MASTER's advert timer (the deadline is a MASTER instance's) is late by
-  // advert_delay, every other timer by timer_wakeup; the daemon re-arms from
-  // the moment it acts, so the delays accumulate (R9).
+  // advert_delay, a vrrp_script's run by check_delay, every other timer by
+  // timer_wakeup; the daemon re-arms from the moment it acts, so the delays
+  // accumulate (R9, R34). An advert that falls due with a script run draws
+  // advert_delay.
   const TimingProfile& t = *h.spec->timing;
   const Distribution* d = &t.timer_wakeup;
   if (!t.advert_delay.zero()) {
@@ -905,6 +936,14 @@ Duration Simulation::ProfileWakeup(Host& h, Time deadline) {
       if (h.daemon->state(i) == vrrp::State::kMaster &&
           h.daemon->instance_deadline(i) == deadline) {
         d = &t.advert_delay;
+        break;
+      }
+  }
+  if (d == &t.timer_wakeup && !t.check_delay.zero()) {
+    const int n = h.daemon->script_count();
+    for (int s = 0; s < n; ++s)
+      if (h.daemon->script_deadline(s) == deadline) {
+        d = &t.check_delay;
         break;
       }
   }
@@ -1382,11 +1421,9 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
                                                              : it->second);
       }
       const auto mode = static_cast<CheckMode>(h.check_by_script[si]);
-      Duration took = mode == CheckMode::kTimeout ? run->timeout : h.spec->script_runtime;
-      if (h.spec->timing && !h.spec->timing->check_delay.zero()) {  // the run starts late
-        h.timing_drawn = true;
-        took += h.spec->timing->check_delay.Draw(h.wakeup_rng);
-      }
+      // A profile's check_delay made this run late already (ProfileWakeup):
+      // the daemon ran it when it woke up and re-armed from then (R34).
+      const Duration took = mode == CheckMode::kTimeout ? run->timeout : h.spec->script_runtime;
       if (options_.record_packets) {
         TraceEvent te = At(now, TraceKind::kScriptRun, host);
         te.detail = run->name;

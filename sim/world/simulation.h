@@ -333,6 +333,11 @@ class Simulation {
   std::vector<Delivery> deliveries_;
   std::vector<Drop> drops_;
   Time now_ = 0;
+  // The last profiled start request (RequestStart): its instant and when
+  // that daemon starts; a start in the same instant queues behind it
+  // (TimingProfile::startup_gap).
+  Time start_group_at_ = vrrp::kNever;
+  Time start_group_done_ = vrrp::kNever;
   std::uint64_t events_processed_ = 0;
   std::uint64_t inputs_processed_ = 0;
   std::uint64_t trace_events_emitted_ = 0;

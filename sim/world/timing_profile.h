@@ -4,10 +4,11 @@
 // The rules (shared/docs/vrrp-semantics.md) give exact times: a daemon is
 // BACKUP the instant it is started, a check's result is known `script_runtime`
 // after its schedule, a MASTER's next advert is due exactly `advert_int` after
-// the previous one fired (R9). A real keepalived 2.2.7 needs 10-45 ms (more
-// under load) from exec to its first state, runs its checks some ms late, and
-// acts on every timer some µs to ms late, re-arming from that moment (so a
-// MASTER's adverts drift by the sum of those delays). The default profile is
+// the previous one fired (R9), a script's next run `interval` after the
+// previous one ran (R34). A real keepalived 2.2.7 needs 10-45 ms (more under
+// load) from exec to its first state and acts on every timer some µs to ms
+// late, re-arming from that moment (so a MASTER's adverts and its scripts'
+// runs drift by the sum of those delays, E20). The default profile is
 // `ideal` (every delay 0: the rules' exact values, readable scenarios); a
 // profile makes the simulator predict what a real daemon on a given machine
 // does, drawing each delay from the host's own random stream.
@@ -72,21 +73,39 @@ struct TimingProfile {
   std::string description;  // free text (a file's `description:`)
   // exec -> the first state (keepalived's startup: its timers are armed then).
   Distribution startup;
-  // How late each vrrp_script run starts after its schedule (its result is
-  // that much later).
+  // Starts requested in the same instant (several nodes' `start` at one
+  // time) do not start independently: in the recordings the second daemon
+  // reaches its first state a gap after the first (p50 12 ms), not at a time
+  // of its own. With this set, a start in the same instant as another
+  // profiled start is done no earlier than the previous one's done time plus
+  // a draw from it (a queue, in operation order). 0: independent starts.
+  Distribution startup_gap;
+  // How late each timeline operation but a start takes effect after its
+  // scenario time: the tool that applies it (record.sh: p50 8 ms) and the
+  // daemon's reaction. Drawn from the operation's node's profile (an
+  // operation on no node, a partition or heal: the first node that has one).
+  Distribution operation_delay;
+  // How late each periodic vrrp_script run starts after its schedule; the
+  // next run is due `interval` after that moment (R34, E20), so these delays
+  // accumulate. The result comes `script_runtime` after the late start. The
+  // first run at start-up (and a reload's) is not delayed.
   Distribution check_delay;
   // How late a MASTER's advert timer is acted on; the next advert is due
   // advert_int after that moment (R9), so these delays accumulate.
   Distribution advert_delay;
-  // How late every other timer (master-down, preempt delay, script
-  // schedules, ...) is acted on.
+  // How late every other timer (master-down, preempt delay, GARP batches,
+  // ...) is acted on.
   Distribution timer_wakeup;
 
   bool ideal() const {
-    return startup.zero() && check_delay.zero() && advert_delay.zero() && timer_wakeup.zero();
+    return startup.zero() && startup_gap.zero() && operation_delay.zero() && check_delay.zero() &&
+           advert_delay.zero() && timer_wakeup.zero();
   }
-  // Delays some timer (advert or other): Simulation draws per deadline.
-  bool delays_timers() const { return !advert_delay.zero() || !timer_wakeup.zero(); }
+  // Delays some timer (advert, script run or other): Simulation draws per
+  // deadline.
+  bool delays_timers() const {
+    return !advert_delay.zero() || !check_delay.zero() || !timer_wakeup.zero();
+  }
   bool operator==(const TimingProfile&) const = default;
 };
 

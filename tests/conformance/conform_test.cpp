@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <gtest/gtest.h>
+#include <memory>
 #include <string>
 
 #include "sim/scenario/runner.h"
@@ -205,6 +206,34 @@ TEST(Conform, AlignmentUsesRealOperationTimesAndDaemonStarts) {
   ASSERT_EQ(a.timeline.size(), 1u);
   EXPECT_EQ(a.timeline[0].at, 10007000);
   EXPECT_EQ(a.timeline[0].duration, 10002000);
+}
+
+TEST(Conform, AlignedStartsAreNotDelayedByTheProfileAgain) {
+  // The aligned start is the real daemon's first notification: a profile's
+  // start-up is already in it. Its other delays stay.
+  Scenario sc = Load("scenarios/edges/vm-freeze.yaml");
+  const RunResult real = RunScenario(sc);
+  TimingProfile p;
+  p.startup = Distribution::Constant(30000);
+  p.startup_gap = Distribution::Constant(5000);
+  p.advert_delay = Distribution::Constant(100);
+  sc.timing = std::make_shared<const TimingProfile>(p);
+  TimingProfile only_startup;
+  only_startup.startup = Distribution::Constant(40000);
+  sc.nodes[1].timing = std::make_shared<const TimingProfile>(only_startup);
+  std::vector<std::string> notes;
+  const Scenario a = AlignScenario(sc, real, &notes);
+  EXPECT_TRUE(notes.empty());
+  ASSERT_TRUE(a.timing);
+  EXPECT_TRUE(a.timing->startup.zero());
+  EXPECT_TRUE(a.timing->startup_gap.zero());
+  EXPECT_EQ(a.timing->advert_delay, p.advert_delay);
+  ASSERT_TRUE(a.nodes[1].timing.has_value());
+  EXPECT_FALSE(*a.nodes[1].timing);  // nothing left: ideal
+  // The aligned run starts node2 when the real one did.
+  const RunResult sim = RunScenario(a);
+  EXPECT_EQ(sim.events[FindTransition(sim, "node2", vrrp::State::kBackup)].t,
+            real.events[FindTransition(real, "node2", vrrp::State::kBackup)].t);
 }
 
 TEST(Conform, MismatchedOperationsFallBackToNominalTimes) {

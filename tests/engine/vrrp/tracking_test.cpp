@@ -116,7 +116,7 @@ TEST(Rules, R34_ScriptScheduleAndRiseFall) {
   Harness h(std::move(c));
   h.Start(0);
   EXPECT_THAT(h.Take(true, true), ElementsAre("t=0 RunScript chk"));  // R43: silent
-  // Runs every interval from the previous scheduled start.
+  // Runs every interval from the previous run (on time here: from its schedule).
   h.Check(30000, "chk", CheckResult{});
   h.RunUntil(Seconds(2));
   h.Check(Seconds(2) + 30000, "chk", CheckResult{});
@@ -136,6 +136,48 @@ TEST(Rules, R34_ScriptScheduleAndRiseFall) {
   EXPECT_EQ(h.daemon().state(0), State::kFault);
   h.Check(Seconds(8), "chk", CheckResult{});
   EXPECT_EQ(h.daemon().state(0), State::kBackup);
+}
+
+TEST(Rules, R34_LateRunRearmsFromWhenItRan) {
+  // E20: keepalived re-arms the script timer when a run is launched, so a
+  // late wake-up delays every later run (drift), and the script's own run
+  // time does not (a run still going does not hold the schedule back).
+  VrrpInstance v = MakeInstance();
+  v.track_scripts.push_back({"chk", 0, false});
+  Config c = MakeConfig({v});
+  c.scripts.push_back(Script("chk", 1, 1));
+  Harness h(std::move(c));
+  h.Start(0);
+  EXPECT_EQ(h.daemon().script_deadline(0), kSecond);
+  h.Timer(kSecond + 1500);  // woken 1.5 ms late
+  EXPECT_EQ(h.daemon().script_deadline(0), 2 * kSecond + 1500);
+  h.Timer(2 * kSecond + 3000);  // 1.5 ms late again: 3 ms in all
+  EXPECT_EQ(h.daemon().script_deadline(0), 3 * kSecond + 3000);
+  std::vector<std::string> got = h.Take();
+  EXPECT_THAT(got, ::testing::Contains("t=1001500 RunScript chk"));
+  EXPECT_THAT(got, ::testing::Contains("t=2003000 RunScript chk"));
+  // Results arriving long after the launch change nothing in the schedule.
+  h.Check(2 * kSecond + 900000, "chk", CheckResult{});
+  EXPECT_EQ(h.daemon().script_deadline(0), 3 * kSecond + 3000);
+}
+
+TEST(Rules, R34_StalledDaemonRunsAnOverdueScriptOnce) {
+  // A daemon that wakes 5.5 s after the run was due (a paused VM, P1) runs
+  // the script once and re-arms from then: no catch-up runs.
+  VrrpInstance v = MakeInstance();
+  v.track_scripts.push_back({"chk", 0, false});
+  Config c = MakeConfig({v});
+  c.scripts.push_back(Script("chk", 1, 1));
+  Harness h(std::move(c));
+  h.Start(0);
+  h.Check(10000, "chk", CheckResult{});
+  h.Clear();
+  h.Timer(6 * kSecond + 500000);  // also its master-down timer: MASTER
+  std::vector<std::string> runs;
+  for (const std::string& line : h.Take())
+    if (line.find("RunScript") != std::string::npos) runs.push_back(line);
+  EXPECT_THAT(runs, ElementsAre("t=6500000 RunScript chk"));
+  EXPECT_EQ(h.daemon().script_deadline(0), 7 * kSecond + 500000);
 }
 
 TEST(Rules, R34_ScriptLogLines) {

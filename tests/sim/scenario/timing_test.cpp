@@ -1,6 +1,7 @@
 // Timing profiles in scenarios (issue 21): the `timing:` syntax, its errors,
 // the built-in `measured` profile, what each delay does to a run, and
 // `vrrpsim run --seeds` (sim/scenario/seed_ensemble.h).
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -224,16 +225,60 @@ TEST(Timing, AdvertDelayAccumulatesOverAMastersAdverts) {
   for (std::size_t i = 1; i < sent.size(); ++i) EXPECT_EQ(sent[i] - sent[i - 1], 1001000);
 }
 
-TEST(Timing, CheckDelayMakesEveryScriptResultLater) {
-  auto drop = [](const RunResult& r) {
-    for (const auto& e : r.events)
-      if (e.kind == TraceKind::kPriority && e.host == 0 && e.priority == 80) return e.t;
-    return Time{-1};
-  };
-  const Time a = drop(RunScenario(Load(Pair(""))));
-  const Time b = drop(RunScenario(Load(Pair("timing: {check_delay: 20ms}\n"))));
-  ASSERT_GE(a, 20 * vrrp::kSecond);
-  EXPECT_EQ(b - a, 20000);  // the failing run's result is 20 ms late
+TEST(Timing, CheckDelayAccumulatesAsTheDaemonRearmsFromTheRun) {
+  // R34 (E20): each periodic run is 20 ms late and the next one is due a
+  // second after it ran, so run k is at k * 1.02 s; the first, at start, is
+  // not delayed.
+  RunOptions o;
+  o.record_packets = true;
+  const RunResult r = RunScenario(Load(Pair("timing: {check_delay: 20ms}\n")), o);
+  std::vector<Time> runs;
+  for (const auto& e : r.events)
+    if (e.kind == TraceKind::kScriptRun && e.host == 0) runs.push_back(e.t);
+  ASSERT_GE(runs.size(), 25u);
+  for (std::size_t k = 0; k < 25; ++k) EXPECT_EQ(runs[k], static_cast<Time>(k) * 1020000) << k;
+  // The failure set at 20 s is seen by the first run after it, at 20.4 s.
+  Time drop = -1;
+  for (const auto& e : r.events)
+    if (e.kind == TraceKind::kPriority && e.host == 0 && e.priority == 80) {
+      drop = e.t;
+      break;
+    }
+  EXPECT_EQ(drop, 20400000);
+  // Ideal timing: on the second, as before.
+  const RunResult ideal = RunScenario(Load(Pair("")), o);
+  runs.clear();
+  for (const auto& e : ideal.events)
+    if (e.kind == TraceKind::kScriptRun && e.host == 0) runs.push_back(e.t);
+  ASSERT_GE(runs.size(), 25u);
+  for (std::size_t k = 0; k < 25; ++k) EXPECT_EQ(runs[k], static_cast<Time>(k) * vrrp::kSecond);
+}
+
+TEST(Timing, SimultaneousStartsQueueWithStartupGap) {
+  // Both nodes start at 0: node1 after its 30 ms start-up, node2 no earlier
+  // than 12 ms after node1 (in operation order).
+  const RunResult r = RunScenario(Load(Pair("timing: {startup: 30ms, startup_gap: 12ms}\n")));
+  EXPECT_EQ(FirstTransition(r, 0, vrrp::State::kBackup), 30000);
+  EXPECT_EQ(FirstTransition(r, 1, vrrp::State::kBackup), 42000);
+  // Without the gap, independent starts: both at 30 ms.
+  const RunResult apart = RunScenario(Load(Pair("timing: {startup: 30ms}\n")));
+  EXPECT_EQ(FirstTransition(apart, 0, vrrp::State::kBackup), 30000);
+  EXPECT_EQ(FirstTransition(apart, 1, vrrp::State::kBackup), 30000);
+  // A draw longer than the queue's wins.
+  const RunResult slow = RunScenario(Load(Pair("timing: {startup: 30ms, startup_gap: 1ms}\n")));
+  EXPECT_EQ(FirstTransition(slow, 1, vrrp::State::kBackup), 31000);
+}
+
+TEST(Timing, OperationDelayMakesOperationsLandLate) {
+  // The check failure at 20 s lands 7 ms late; node starts are not delayed
+  // by it (their lateness is the start-up).
+  const RunResult r = RunScenario(Load(Pair("timing: {operation_delay: 7ms}\n")));
+  std::vector<Time> ops;
+  for (const auto& e : r.events)
+    if (e.kind == TraceKind::kOperation) ops.push_back(e.t);
+  EXPECT_NE(std::find(ops.begin(), ops.end(), 20007000), ops.end());
+  EXPECT_EQ(std::find(ops.begin(), ops.end(), 20 * vrrp::kSecond), ops.end());
+  EXPECT_EQ(FirstTransition(r, 0, vrrp::State::kBackup), 0);
 }
 
 TEST(Timing, MeasuredRunsDifferBySeedAndRepeatBySeed) {
@@ -297,10 +342,15 @@ TEST(SeedEnsemble, MetricsAsADistributionOverSeeds) {
   EXPECT_NE(text.str().find("failover_time [down]"), std::string::npos) << text.str();
   EXPECT_NE(text.str().find("PASS  20/20"), std::string::npos) << text.str();
   EXPECT_NE(json.str().find("\"p95\": "), std::string::npos) << json.str();
-  // The same seeds, the same figures.
+  // The same seeds, the same figures; also on several threads.
   std::ostringstream again;
   WriteSeedEnsembleJson(RunSeedEnsemble(sc, nullptr, 1, 20), again);
   EXPECT_EQ(json.str(), again.str());
+  for (int threads : {2, 3, 8}) {
+    std::ostringstream parallel;
+    WriteSeedEnsembleJson(RunSeedEnsemble(sc, nullptr, 1, 20, {}, threads), parallel);
+    EXPECT_EQ(json.str(), parallel.str()) << threads;
+  }
 }
 
 TEST(SeedEnsemble, AFailingSeedIsNamed) {
