@@ -192,7 +192,7 @@ struct Simulation::Host {
   std::shared_ptr<const vrrp::Config> reloaded_from;
   std::vector<int> reloaded_iface;
   std::vector<std::pair<int, std::uint32_t>> paused_rx;  // (iface, in-flight slot)
-  std::map<std::string, CheckMode> checks;  // ordered: deterministic
+  std::map<std::string, CheckMode> checks;               // ordered: deterministic
   // checks' answer per script index of the current configuration (a run
   // names its script by index and name), filled on first use; cleared when
   // `checks` or the configuration changes. kUnknownCheck = not looked up.
