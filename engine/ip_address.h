@@ -114,7 +114,8 @@ class IpAddress {
 
   std::uint32_t w_[4] = {0, 0, 0, 0};
   IpFamily family_ = IpFamily::kV4;
-  std::uint8_t zero_[3] = {0, 0, 0};  // explicit padding, never written: see operator==
+  // Explicit padding, never written: see operator== (which reads it as bytes).
+  [[maybe_unused]] std::uint8_t zero_[3] = {0, 0, 0};
 };
 
 // keepalived's VRRP groups: 224.0.0.18 and ff02::12 (R55).

@@ -7,6 +7,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "engine/packet/byte_order.h"
 #include "engine/packet/md5.h"
 
 namespace vrrp {
@@ -19,27 +20,6 @@ constexpr std::uint8_t kIpVersion4 = 4;
 constexpr std::uint16_t kIpFlagMoreFragments = 0x2000;
 constexpr std::uint16_t kIpFragOffsetMask = 0x1fff;
 constexpr std::uint16_t kV3IntervalMask = 0x0fff;
-
-std::uint16_t Load16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
-
-std::uint32_t Load32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
-         p[3];
-}
-
-void Store16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-
-void Store32(std::uint8_t* p, std::uint32_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 24);
-  p[1] = static_cast<std::uint8_t>(v >> 16);
-  p[2] = static_cast<std::uint8_t>(v >> 8);
-  p[3] = static_cast<std::uint8_t>(v);
-}
 
 // Unfolded one's-complement partial sum of the RFC 5798 section 5.2.8
 // pseudo-header: source, destination, zero, protocol, VRRP length. Fed to

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "engine/packet/byte_order.h"
+
 namespace vrrp {
 
 namespace {
@@ -21,29 +23,6 @@ constexpr std::uint8_t kNextHopByHop = 0;
 constexpr std::uint8_t kNextRouting = 43;
 constexpr std::uint8_t kNextFragment = 44;
 constexpr std::uint8_t kNextDestOptions = 60;
-
-// Byte helpers. The IPv4 codec has its own in its translation unit; they are
-// repeated here so that the IPv4 path stays exactly as it was.
-std::uint16_t Load16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
-
-std::uint32_t Load32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
-         p[3];
-}
-
-void Store16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-
-void Store32(std::uint8_t* p, std::uint32_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 24);
-  p[1] = static_cast<std::uint8_t>(v >> 16);
-  p[2] = static_cast<std::uint8_t>(v >> 8);
-  p[3] = static_cast<std::uint8_t>(v);
-}
 
 IpAddress LoadAddress6(const std::uint8_t* p) {
   return IpAddress::V6Words(Load32(p), Load32(p + 4), Load32(p + 8), Load32(p + 12));

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "engine/packet/byte_order.h"
+
 namespace vsim::capture {
 namespace {
 
@@ -11,13 +13,8 @@ constexpr std::uint16_t kEtherIpv6 = 0x86dd;
 constexpr std::uint16_t kEtherVlan = 0x8100;
 constexpr std::uint16_t kEtherQinQ = 0x88a8;
 
-std::uint16_t Be16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((std::uint16_t{p[0]} << 8) | p[1]);
-}
-std::uint32_t Be32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
-         p[3];
-}
+using vrrp::Load16;
+using vrrp::Load32;
 std::uint64_t Mac(const std::uint8_t* p) {
   std::uint64_t m = 0;
   for (int i = 0; i < 6; ++i) m = (m << 8) | p[i];
@@ -35,12 +32,12 @@ void DecodeNetwork(std::uint16_t type, const std::uint8_t* p, const std::uint8_t
   for (int tags = 0; (type == kEtherVlan || type == kEtherQinQ); ++tags) {
     if (end - p < 4) return Bad(out, "VLAN tag cut short");
     if (tags >= 2) return;  // deeper stacks: not VRRP as far as we know
-    const int vid = Be16(p) & 0x0fff;
+    const int vid = Load16(p) & 0x0fff;
     if (tags == 0)
       out->domain.vlan = vid;
     else
       out->domain.inner_vlan = vid;
-    type = Be16(p + 2);
+    type = Load16(p + 2);
     p += 4;
   }
   const auto size = static_cast<std::size_t>(end - p);
@@ -54,7 +51,7 @@ void DecodeNetwork(std::uint16_t type, const std::uint8_t* p, const std::uint8_t
     if ((p[0] >> 4) != 4 || (p[9] != vrrp::kIpProtoVrrp && p[9] != vrrp::kIpProtoAh)) return;
     // Trailing Ethernet padding: the datagram is what its total length says.
     std::size_t len = size;
-    const std::size_t total = Be16(p + 2);
+    const std::size_t total = Load16(p + 2);
     if (total >= vrrp::kIpv4HeaderLength && total < len) len = total;
     out->vrrp = vrrp::DecodeIpv4({p, len});
     if (!out->vrrp.ok()) {
@@ -66,14 +63,14 @@ void DecodeNetwork(std::uint16_t type, const std::uint8_t* p, const std::uint8_t
   }
   if (type == kEtherArp) {
     if (size < 8) return Bad(out, "ARP header cut short");
-    if (Be16(p) != 1 || Be16(p + 2) != kEtherIpv4 || p[4] != 6 || p[5] != 4)
+    if (Load16(p) != 1 || Load16(p + 2) != kEtherIpv4 || p[4] != 6 || p[5] != 4)
       return;  // not IPv4 over Ethernet
     if (size < 28)
       return Bad(out, "ARP message cut short (" + std::to_string(size) + " of 28 bytes)");
-    out->arp.op = Be16(p + 6);
+    out->arp.op = Load16(p + 6);
     out->arp.sender_mac = Mac(p + 8);
-    out->arp.sender_ip = vrrp::Ipv4(Be32(p + 14));
-    out->arp.target_ip = vrrp::Ipv4(Be32(p + 24));
+    out->arp.sender_ip = vrrp::Ipv4(Load32(p + 14));
+    out->arp.target_ip = vrrp::Ipv4(Load32(p + 24));
     out->kind = FrameKind::kArp;
     return;
   }
@@ -124,20 +121,20 @@ void DecodeFrame(int link_type, std::span<const std::uint8_t> bytes, Frame* out)
       if (n < 14)
         return Bad(out, "Ethernet header cut short (" + std::to_string(n) + " of 14 bytes)");
       out->src_mac = Mac(p + 6);
-      return DecodeNetwork(Be16(p + 12), p + 14, end, out);
+      return DecodeNetwork(Load16(p + 12), p + 14, end, out);
     case kLinkLinuxSll:
       if (n < 16)
         return Bad(out,
                    "Linux cooked (SLL) header cut short (" + std::to_string(n) + " of 16 bytes)");
-      if (Be16(p + 4) == 6) out->src_mac = Mac(p + 6);
-      return DecodeNetwork(Be16(p + 14), p + 16, end, out);
+      if (Load16(p + 4) == 6) out->src_mac = Mac(p + 6);
+      return DecodeNetwork(Load16(p + 14), p + 16, end, out);
     case kLinkLinuxSll2:
       if (n < 20)
         return Bad(out,
                    "Linux cooked (SLL2) header cut short (" + std::to_string(n) + " of 20 bytes)");
-      out->domain.ifindex = Be32(p + 4);
+      out->domain.ifindex = Load32(p + 4);
       if (p[11] == 6) out->src_mac = Mac(p + 12);
-      return DecodeNetwork(Be16(p), p + 20, end, out);
+      return DecodeNetwork(Load16(p), p + 20, end, out);
     case kLinkRaw:
     case kLinkRawIpv4:
       if (n >= 1 && (p[0] >> 4) == 6) return DecodeNetwork(kEtherIpv6, p, end, out);
