@@ -207,9 +207,9 @@ struct Daemon::Impl {
     vrid_index.assign(256, {});
     for (const InstanceRuntime& v : insts) vrid_index[v.cfg->vrid & 0xff].push_back(v.index);
     vrid_one.assign(256, -1);
-    for (int vrid = 0; vrid < 256; ++vrid) {
-      const std::vector<int>& list = vrid_index[vrid];
-      if (!list.empty()) vrid_one[vrid] = list.size() == 1 ? list[0] : -2;
+    for (const InstanceRuntime& v : insts) {
+      int& one = vrid_one[v.cfg->vrid & 0xff];
+      one = one == -1 ? v.index : -2;
     }
   }
 
