@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/ipv4.h"
+#include "engine/ip_address.h"
 #include "engine/time.h"
 #include "sim/core/rng.h"
 #include "sim/net/topology.h"
@@ -62,6 +62,12 @@ class Network {
   // non-null) in interface-id order.
   void Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery>* out,
             std::vector<Drop>* drops);
+  // The same for an IPv6 frame (ff02::12 and every ff00::/8 group: the whole
+  // broadcast domain; unicast: the interface with that address, link-local
+  // or global), with the same latency, jitter, loss and filters: a link's
+  // draws are per frame, whatever its family.
+  void Send6(Time now, int src_iface, const vrrp::IpAddress& dst, std::vector<Delivery>* out,
+             std::vector<Drop>* drops);
 
   // One-way filter: frames from host `from` do not reach host `to`.
   void SetBlocked(int from_host, int to_host, bool blocked);
@@ -80,6 +86,10 @@ class Network {
 
  private:
   Rng& LinkRng(int directed_link);
+  // Send's work once the family is known: `dst_iface` is the unicast
+  // destination (-1: unknown), unused for multicast.
+  void SendTo(Time now, int src_iface, bool multicast, int dst_iface, std::vector<Delivery>* out,
+              std::vector<Drop>* drops);
   bool BlockedSlow(int from_host, int to_host) const;
   bool Separated(int from_host, int to_host) const;  // by some partition
   static std::uint64_t PairKey(int from_host, int to_host) {

@@ -40,6 +40,17 @@ int Topology::AddInterface(int host, std::string name, vrrp::Ipv4 address) {
   return id;
 }
 
+void Topology::AddAddress6(int iface, const vrrp::IpAddress& address) {
+  assert(iface >= 0 && iface < iface_count() && address.is_v6());
+  if (address.is_link_local_v6()) {
+    if (link_local6_.size() <= static_cast<std::size_t>(iface))
+      link_local6_.resize(static_cast<std::size_t>(iface) + 1);
+    if (link_local6_[iface].is_zero()) link_local6_[iface] = address;
+  }
+  address6_index_.emplace(address, iface);  // keeps the lowest interface
+  ++version_;
+}
+
 int Topology::AddSegment(std::string name) {
   const int id = segment_count();
   segment_index_.emplace(name, id);
@@ -124,6 +135,11 @@ int Topology::FindInterface(int host, const std::string& name) const {
 int Topology::FindInterfaceByAddress(vrrp::Ipv4 address) const {
   const auto it = address_index_.find(address.value);
   return it == address_index_.end() ? -1 : it->second;
+}
+
+int Topology::FindInterfaceByAddress6(const vrrp::IpAddress& address) const {
+  const auto it = address6_index_.find(address);
+  return it == address6_index_.end() ? -1 : it->second;
 }
 
 const Topology::SegTable& Topology::Table(int seg) const {

@@ -24,13 +24,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "engine/ipv4.h"
+#include "engine/ip_address.h"
 #include "engine/time.h"
 
 namespace vsim {
@@ -73,6 +74,10 @@ class Topology {
   int AddHost(std::string name);
   // REQUIRES: host is valid. Returns the interface id (global, dense).
   int AddInterface(int host, std::string name, vrrp::Ipv4 address);
+  // Gives an interface an IPv6 address (unicast frames to it reach the
+  // interface). The first link-local one is the interface's link-local
+  // address (iface_link_local6).
+  void AddAddress6(int iface, const vrrp::IpAddress& address);
   int AddSegment(std::string name);
   // Connects an interface to a segment. `up` is the interface->segment
   // direction, `down` the segment->interface direction. Returns the link id.
@@ -102,6 +107,11 @@ class Topology {
   int iface_host(int iface) const { return ifaces_[iface].host; }
   const std::string& iface_name(int iface) const { return ifaces_[iface].name; }
   vrrp::Ipv4 iface_address(int iface) const { return ifaces_[iface].address; }
+  // The interface's IPv6 link-local address; zero if it has none.
+  vrrp::IpAddress iface_link_local6(int iface) const {
+    return static_cast<std::size_t>(iface) < link_local6_.size() ? link_local6_[iface]
+                                                                 : vrrp::IpAddress();
+  }
   int iface_segment(int iface) const { return ifaces_[iface].segment; }
   int iface_link(int iface) const { return ifaces_[iface].link; }
   // Lookups through hash indexes (never iterated): the lowest id wins when
@@ -110,6 +120,12 @@ class Topology {
   int FindSegment(const std::string& name) const;
   int FindInterface(int host, const std::string& name) const;
   int FindInterfaceByAddress(vrrp::Ipv4 address) const;
+  // Either family.
+  int FindInterfaceByAddress(const vrrp::IpAddress& address) const {
+    return address.is_v4() ? FindInterfaceByAddress(address.v4())
+                           : FindInterfaceByAddress6(address);
+  }
+  int FindInterfaceByAddress6(const vrrp::IpAddress& address) const;
 
   // Calls f(const Route&) for every other interface in the source's
   // broadcast domain whose link is up, in interface-id order
@@ -181,6 +197,9 @@ class Topology {
   std::unordered_map<std::string, int> host_index_;
   std::unordered_map<std::string, int> segment_index_;
   std::unordered_map<std::uint32_t, int> address_index_;
+  // IPv6 (few: a handful per host, looked up per unicast IPv6 frame).
+  std::vector<vrrp::IpAddress> link_local6_;  // per interface, zero = none
+  std::map<vrrp::IpAddress, int> address6_index_;
   std::uint64_t version_ = 0;
   int random_directions_ = 0;  // directions with loss or jitter
 
