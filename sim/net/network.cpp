@@ -128,10 +128,10 @@ void Network::Heal() {
   pairs_.clear();
 }
 
-[[gnu::always_inline]] inline void Network::SendTo(Time now, int src_iface, bool multicast,
-                                                   int dst_iface, std::vector<Delivery>* out,
-                                                   std::vector<Drop>* drops) {
+void Network::SendResolved(Time now, int src_iface, int dst_iface, std::vector<Delivery>* out,
+                           std::vector<Drop>* drops) {
   const Topology& topo = *topology_;
+  const bool multicast = dst_iface == kToDomain;
   if (topo.iface_link(src_iface) < 0 || !topo.link_up(topo.iface_link(src_iface))) {
     if (drops) drops->push_back({-1, DropReason::kInterfaceDown, -1});
     return;
@@ -219,16 +219,13 @@ void Network::Heal() {
 
 void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery>* out,
                    std::vector<Drop>* drops) {
-  const bool multicast = dst.is_multicast();
-  SendTo(now, src_iface, multicast, multicast ? -1 : topology_->FindInterfaceByAddress(dst), out,
-         drops);
+  SendResolved(now, src_iface,
+               dst.is_multicast() ? kToDomain : topology_->FindInterfaceByAddress(dst), out, drops);
 }
 
 void Network::Send6(Time now, int src_iface, const vrrp::IpAddress& dst, std::vector<Delivery>* out,
                     std::vector<Drop>* drops) {
-  const bool multicast = dst.is_multicast();
-  SendTo(now, src_iface, multicast, multicast ? -1 : topology_->FindInterfaceByAddress(dst), out,
-         drops);
+  SendResolved(now, src_iface, Resolve(dst), out, drops);
 }
 
 }  // namespace vsim

@@ -68,6 +68,19 @@ class Network {
   // draws are per frame, whatever its family.
   void Send6(Time now, int src_iface, const vrrp::IpAddress& dst, std::vector<Delivery>* out,
              std::vector<Drop>* drops);
+  // Send's work once the destination is resolved, whatever its family:
+  // kToDomain (multicast: the whole broadcast domain) or unicast to
+  // `dst_iface` (Topology::FindInterfaceByAddress; -1: unknown, dropped as
+  // kNoRoute). For a sender that keeps the resolution (the simulator's
+  // advert memo: addresses do not change once hosts are added). One int,
+  // not a flag and an int: six arguments stay in registers.
+  static constexpr int kToDomain = -2;
+  void SendResolved(Time now, int src_iface, int dst_iface, std::vector<Delivery>* out,
+                    std::vector<Drop>* drops);
+  // The destination SendResolved takes for `dst`.
+  int Resolve(const vrrp::IpAddress& dst) const {
+    return dst.is_multicast() ? kToDomain : topology_->FindInterfaceByAddress(dst);
+  }
 
   // One-way filter: frames from host `from` do not reach host `to`.
   void SetBlocked(int from_host, int to_host, bool blocked);
@@ -86,10 +99,6 @@ class Network {
 
  private:
   Rng& LinkRng(int directed_link);
-  // Send's work once the family is known: `dst_iface` is the unicast
-  // destination (-1: unknown), unused for multicast.
-  void SendTo(Time now, int src_iface, bool multicast, int dst_iface, std::vector<Delivery>* out,
-              std::vector<Drop>* drops);
   bool BlockedSlow(int from_host, int to_host) const;
   bool Separated(int from_host, int to_host) const;  // by some partition
   static std::uint64_t PairKey(int from_host, int to_host) {

@@ -108,10 +108,7 @@ class Topology {
   const std::string& iface_name(int iface) const { return ifaces_[iface].name; }
   vrrp::Ipv4 iface_address(int iface) const { return ifaces_[iface].address; }
   // The interface's IPv6 link-local address; zero if it has none.
-  vrrp::IpAddress iface_link_local6(int iface) const {
-    return static_cast<std::size_t>(iface) < link_local6_.size() ? link_local6_[iface]
-                                                                 : vrrp::IpAddress();
-  }
+  vrrp::IpAddress iface_link_local6(int iface) const { return ifaces_[iface].link_local6; }
   int iface_segment(int iface) const { return ifaces_[iface].segment; }
   int iface_link(int iface) const { return ifaces_[iface].link; }
   // Lookups through hash indexes (never iterated): the lowest id wins when
@@ -150,6 +147,7 @@ class Topology {
     vrrp::Ipv4 address;
     int segment = -1;
     int link = -1;
+    vrrp::IpAddress link_local6;  // zero: none
   };
   struct Segment {
     std::string name;
@@ -197,9 +195,14 @@ class Topology {
   std::unordered_map<std::string, int> host_index_;
   std::unordered_map<std::string, int> segment_index_;
   std::unordered_map<std::uint32_t, int> address_index_;
-  // IPv6 (few: a handful per host, looked up per unicast IPv6 frame).
-  std::vector<vrrp::IpAddress> link_local6_;  // per interface, zero = none
-  std::map<vrrp::IpAddress, int> address6_index_;
+  // IPv6 addresses other than the interfaces' first link-local ones (kept
+  // in Iface), in the order they were added, and the index of both, built
+  // on the first lookup after a change: an IPv4-only run never builds it
+  // (no allocation per host for addresses nobody asks for).
+  std::vector<std::pair<vrrp::IpAddress, int>> addresses6_;
+  mutable std::map<vrrp::IpAddress, int> address6_index_;
+  mutable std::size_t indexed_ifaces_ = 0;  // ifaces_ whose link-local is indexed
+  mutable std::size_t indexed6_ = 0;        // addresses6_ entries indexed
   std::uint64_t version_ = 0;
   int random_directions_ = 0;  // directions with loss or jitter
 

@@ -224,9 +224,12 @@ struct Simulation::Host {
   // decoded field and the encoder's header checksum is always right), and
   // no receiver reads a received IP ID: it is sent as the same frame,
   // without the codec and without copying the decoded packet.
+  // It also keeps where the advert goes, resolved once per template (the
+  // family decided there, at the edge): hosts' addresses never change.
   struct AdvertMemo {
     vrrp::VrrpAdvert sent;
     std::uint32_t slot = kNoFrame;  // in_flight_ index, kNoFrame = none
+    int dst = -1;                   // Network::Resolve of its destination
   };
   std::vector<AdvertMemo> advert_memo;
 
@@ -347,11 +350,11 @@ bool Simulation::SteadyStateKeyable() const {
   // 1248: the network's fan-out cache, derived from the topology; 1256:
   // the count of trace events emitted, a statistic nothing acts on; 1272:
   // the timing profile's start-up queue, only used with a profile, which
-  // makes a world unkeyable below; 1368, issue 18: the topology's IPv6
+  // makes a world unkeyable below; 1384, issue 18: the topology's IPv6
   // addresses, constant input like its IPv4 index, and rearp_v6_, the
   // names of IPv6 VIPs in re-ARP events: append-only, the same VIP always
   // gets the same name, and the arp entries key the VIPs themselves.)
-  static_assert(sizeof(Simulation) == 1368, "a field was added: key it or say why not");
+  static_assert(sizeof(Simulation) == 1384, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter != 0 || h->spec->timing || (h->daemon && h->paused)) return false;
   return !topology_.has_random_directions();
@@ -1345,13 +1348,15 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
           fresh = static_cast<std::uint32_t>(in_flight_.size() - 1);
         }
         InFlight& nf = in_flight_[fresh];
-        if (send->advert.dst.is_v4()) {
+        const vrrp::IpAddress& dst = send->advert.dst;
+        if (dst.is_v4()) {
           vrrp::EncodeIpv4(send->advert, &bytes);
           nf.packet = vrrp::DecodeIpv4(bytes);
         } else {
           vrrp::EncodeIpv6(send->advert, &bytes);
           nf.packet = vrrp::DecodeIpv6(bytes);
         }
+        memo.dst = network_.Resolve(dst);
         nf.src_host = host;
         nf.refs = 1;  // the memo's
         memo.sent = send->advert;
@@ -1361,13 +1366,8 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       InFlight& f = in_flight_[slot];
       deliveries_.clear();
       drops_.clear();
-      if (send->advert.dst.is_v4()) {
-        network_.Send(now, iface, send->advert.dst.v4(), &deliveries_,
-                      options_.record_packets ? &drops_ : nullptr);
-      } else {
-        network_.Send6(now, iface, send->advert.dst, &deliveries_,
-                       options_.record_packets ? &drops_ : nullptr);
-      }
+      network_.SendResolved(now, iface, memo.dst, &deliveries_,
+                            options_.record_packets ? &drops_ : nullptr);
       // Receivers that get the frame at the same instant share one event
       // (a segment of N hosts: one queue operation per advert, not N-1).
       // The order is the same: their events would have had consecutive
