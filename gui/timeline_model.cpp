@@ -344,7 +344,7 @@ void TimelineModel::BuildVipLanes() {
     l.kind = Lane::Kind::kVip;
     l.vrid = vrid;
     l.label = "VIP " + std::to_string(vrid);
-    std::map<int, std::map<std::uint32_t, int>> held;  // host -> address -> count
+    std::map<int, std::map<vrrp::IpAddress, int>> held;  // host -> address -> count
     l.holders.push_back({0, 0, {}});
     const auto& events = run_->events;
     for (std::size_t k = 0; k < events.size(); ++k) {
@@ -353,9 +353,9 @@ void TimelineModel::BuildVipLanes() {
         continue;
       auto& per_host = held[e.host];
       if (e.kind == TraceKind::kVipAdded) {
-        per_host[e.addr.value] = 1;
+        per_host[e.addr] = 1;
       } else {
-        per_host.erase(e.addr.value);
+        per_host.erase(e.addr);
       }
       std::vector<int> now;
       for (const auto& [h, addrs] : held)

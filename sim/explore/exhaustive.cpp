@@ -306,7 +306,7 @@ class Monitor final : public TraceSink {
         break;
       case TraceKind::kVipAdded: {
         Vrid& v = Slot(e.vrid);
-        const std::pair<int, std::uint32_t> held{e.host, e.addr.value};
+        const std::pair<int, vrrp::IpAddress> held{e.host, e.addr};
         if (std::find(v.held.begin(), v.held.end(), held) == v.held.end()) {
           v.held.insert(std::upper_bound(v.held.begin(), v.held.end(), held), held);
         }
@@ -314,7 +314,7 @@ class Monitor final : public TraceSink {
       }
       case TraceKind::kVipRemoved: {
         Vrid& v = Slot(e.vrid);
-        const std::pair<int, std::uint32_t> held{e.host, e.addr.value};
+        const std::pair<int, vrrp::IpAddress> held{e.host, e.addr};
         auto it = std::find(v.held.begin(), v.held.end(), held);
         if (it != v.held.end()) v.held.erase(it);
         break;
@@ -386,7 +386,10 @@ class Monitor final : public TraceSink {
       w->Put(static_cast<std::int64_t>(v.held.size()));
       for (const auto& [h, a] : v.held) {
         w->Put(h);
-        w->Put(a);
+        if (a.is_v6()) w->Put(-6);  // hosts are >= 0: no IPv4 key reads the same
+        w->Put(a.word(0));
+        if (a.is_v6())
+          for (int k = 1; k < 4; ++k) w->Put(a.word(k));
       }
       w->Put(v.split_open ? now - v.split_since : -1);
       w->Put(v.held_once);
@@ -398,7 +401,7 @@ class Monitor final : public TraceSink {
  private:
   struct Vrid {
     int vrid = 0;
-    std::vector<std::pair<int, std::uint32_t>> held;  // (host, address), sorted
+    std::vector<std::pair<int, vrrp::IpAddress>> held;  // (host, address), sorted
     bool split_open = false;
     Time split_since = 0;
     bool held_once = false;

@@ -128,15 +128,16 @@ void Network::Heal() {
   pairs_.clear();
 }
 
-void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery>* out,
-                   std::vector<Drop>* drops) {
+void Network::SendResolved(Time now, int src_iface, int dst_iface, std::vector<Delivery>* out,
+                           std::vector<Drop>* drops) {
   const Topology& topo = *topology_;
+  const bool multicast = dst_iface == kToDomain;
   if (topo.iface_link(src_iface) < 0 || !topo.link_up(topo.iface_link(src_iface))) {
     if (drops) drops->push_back({-1, DropReason::kInterfaceDown, -1});
     return;
   }
   const bool filtered = any_blocked();
-  if (dst.is_multicast() && !filtered && !topo.has_random_directions()) {
+  if (multicast && !filtered && !topo.has_random_directions()) {
     // Nothing to draw and nothing to filter (every frame of a run without
     // loss, jitter or partitions): each receiver gets the frame after its
     // route's fixed latency. The draw memo is not needed: every draw
@@ -204,17 +205,27 @@ void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery
     out->push_back({r.dst_iface, now + r.base_latency + extra});
   };
 
-  if (dst.is_multicast()) {
+  if (multicast) {
     topo.ForEachReceiver(src_iface, deliver);
     return;
   }
-  const int dst_iface = topo.FindInterfaceByAddress(dst);
   const std::optional<Route> r = dst_iface >= 0 ? topo.Unicast(src_iface, dst_iface) : std::nullopt;
   if (!r) {
     if (drops) drops->push_back({dst_iface, DropReason::kNoRoute, -1});
     return;
   }
   deliver(*r);
+}
+
+void Network::Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery>* out,
+                   std::vector<Drop>* drops) {
+  SendResolved(now, src_iface,
+               dst.is_multicast() ? kToDomain : topology_->FindInterfaceByAddress(dst), out, drops);
+}
+
+void Network::Send6(Time now, int src_iface, const vrrp::IpAddress& dst, std::vector<Delivery>* out,
+                    std::vector<Drop>* drops) {
+  SendResolved(now, src_iface, Resolve(dst), out, drops);
 }
 
 }  // namespace vsim

@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/ipv4.h"
+#include "engine/ip_address.h"
 #include "engine/time.h"
 #include "sim/core/rng.h"
 #include "sim/net/topology.h"
@@ -62,6 +62,25 @@ class Network {
   // non-null) in interface-id order.
   void Send(Time now, int src_iface, vrrp::Ipv4 dst, std::vector<Delivery>* out,
             std::vector<Drop>* drops);
+  // The same for an IPv6 frame (ff02::12 and every ff00::/8 group: the whole
+  // broadcast domain; unicast: the interface with that address, link-local
+  // or global), with the same latency, jitter, loss and filters: a link's
+  // draws are per frame, whatever its family.
+  void Send6(Time now, int src_iface, const vrrp::IpAddress& dst, std::vector<Delivery>* out,
+             std::vector<Drop>* drops);
+  // Send's work once the destination is resolved, whatever its family:
+  // kToDomain (multicast: the whole broadcast domain) or unicast to
+  // `dst_iface` (Topology::FindInterfaceByAddress; -1: unknown, dropped as
+  // kNoRoute). For a sender that keeps the resolution (the simulator's
+  // advert memo: addresses do not change once hosts are added). One int,
+  // not a flag and an int: six arguments stay in registers.
+  static constexpr int kToDomain = -2;
+  void SendResolved(Time now, int src_iface, int dst_iface, std::vector<Delivery>* out,
+                    std::vector<Drop>* drops);
+  // The destination SendResolved takes for `dst`.
+  int Resolve(const vrrp::IpAddress& dst) const {
+    return dst.is_multicast() ? kToDomain : topology_->FindInterfaceByAddress(dst);
+  }
 
   // One-way filter: frames from host `from` do not reach host `to`.
   void SetBlocked(int from_host, int to_host, bool blocked);

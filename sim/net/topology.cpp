@@ -33,11 +33,20 @@ int Topology::AddHost(std::string name) {
 int Topology::AddInterface(int host, std::string name, vrrp::Ipv4 address) {
   assert(host >= 0 && host < host_count());
   const int id = iface_count();
-  ifaces_.push_back({host, std::move(name), address});
+  ifaces_.push_back({host, std::move(name), address, -1, -1, vrrp::IpAddress()});
   hosts_[host].ifaces.push_back(id);
   address_index_.emplace(address.value, id);
   ++version_;
   return id;
+}
+
+void Topology::AddAddress6(int iface, const vrrp::IpAddress& address) {
+  assert(iface >= 0 && iface < iface_count() && address.is_v6());
+  if (address.is_link_local_v6() && ifaces_[iface].link_local6.is_zero())
+    ifaces_[iface].link_local6 = address;
+  else
+    addresses6_.emplace_back(address, iface);
+  ++version_;
 }
 
 int Topology::AddSegment(std::string name) {
@@ -124,6 +133,25 @@ int Topology::FindInterface(int host, const std::string& name) const {
 int Topology::FindInterfaceByAddress(vrrp::Ipv4 address) const {
   const auto it = address_index_.find(address.value);
   return it == address_index_.end() ? -1 : it->second;
+}
+
+int Topology::FindInterfaceByAddress6(const vrrp::IpAddress& address) const {
+  if (indexed_ifaces_ < ifaces_.size() || indexed6_ < addresses6_.size()) {
+    // Rebuilt whole, so that the lowest interface wins whatever the order
+    // the addresses came in.
+    address6_index_.clear();
+    for (std::size_t i = 0; i < ifaces_.size(); ++i)
+      if (!ifaces_[i].link_local6.is_zero())
+        address6_index_.emplace(ifaces_[i].link_local6, static_cast<int>(i));
+    for (const auto& [a, i] : addresses6_) {
+      auto [it, fresh] = address6_index_.emplace(a, i);
+      if (!fresh && i < it->second) it->second = i;
+    }
+    indexed_ifaces_ = ifaces_.size();
+    indexed6_ = addresses6_.size();
+  }
+  const auto it = address6_index_.find(address);
+  return it == address6_index_.end() ? -1 : it->second;
 }
 
 const Topology::SegTable& Topology::Table(int seg) const {

@@ -24,13 +24,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "engine/ipv4.h"
+#include "engine/ip_address.h"
 #include "engine/time.h"
 
 namespace vsim {
@@ -73,6 +74,10 @@ class Topology {
   int AddHost(std::string name);
   // REQUIRES: host is valid. Returns the interface id (global, dense).
   int AddInterface(int host, std::string name, vrrp::Ipv4 address);
+  // Gives an interface an IPv6 address (unicast frames to it reach the
+  // interface). The first link-local one is the interface's link-local
+  // address (iface_link_local6).
+  void AddAddress6(int iface, const vrrp::IpAddress& address);
   int AddSegment(std::string name);
   // Connects an interface to a segment. `up` is the interface->segment
   // direction, `down` the segment->interface direction. Returns the link id.
@@ -102,6 +107,8 @@ class Topology {
   int iface_host(int iface) const { return ifaces_[iface].host; }
   const std::string& iface_name(int iface) const { return ifaces_[iface].name; }
   vrrp::Ipv4 iface_address(int iface) const { return ifaces_[iface].address; }
+  // The interface's IPv6 link-local address; zero if it has none.
+  vrrp::IpAddress iface_link_local6(int iface) const { return ifaces_[iface].link_local6; }
   int iface_segment(int iface) const { return ifaces_[iface].segment; }
   int iface_link(int iface) const { return ifaces_[iface].link; }
   // Lookups through hash indexes (never iterated): the lowest id wins when
@@ -110,6 +117,12 @@ class Topology {
   int FindSegment(const std::string& name) const;
   int FindInterface(int host, const std::string& name) const;
   int FindInterfaceByAddress(vrrp::Ipv4 address) const;
+  // Either family.
+  int FindInterfaceByAddress(const vrrp::IpAddress& address) const {
+    return address.is_v4() ? FindInterfaceByAddress(address.v4())
+                           : FindInterfaceByAddress6(address);
+  }
+  int FindInterfaceByAddress6(const vrrp::IpAddress& address) const;
 
   // Calls f(const Route&) for every other interface in the source's
   // broadcast domain whose link is up, in interface-id order
@@ -134,6 +147,7 @@ class Topology {
     vrrp::Ipv4 address;
     int segment = -1;
     int link = -1;
+    vrrp::IpAddress link_local6;  // zero: none
   };
   struct Segment {
     std::string name;
@@ -181,6 +195,14 @@ class Topology {
   std::unordered_map<std::string, int> host_index_;
   std::unordered_map<std::string, int> segment_index_;
   std::unordered_map<std::uint32_t, int> address_index_;
+  // IPv6 addresses other than the interfaces' first link-local ones (kept
+  // in Iface), in the order they were added, and the index of both, built
+  // on the first lookup after a change: an IPv4-only run never builds it
+  // (no allocation per host for addresses nobody asks for).
+  std::vector<std::pair<vrrp::IpAddress, int>> addresses6_;
+  mutable std::map<vrrp::IpAddress, int> address6_index_;
+  mutable std::size_t indexed_ifaces_ = 0;  // ifaces_ whose link-local is indexed
+  mutable std::size_t indexed6_ = 0;        // addresses6_ entries indexed
   std::uint64_t version_ = 0;
   int random_directions_ = 0;  // directions with loss or jitter
 

@@ -42,10 +42,10 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
     int vrid = 0;
     bool listed = false;  // has an entry in by_vrid_ (history)
     std::vector<Snapshot> history;
-    std::vector<int> masters;                         // per host: instances of the VRID in MASTER
-    std::vector<int> eligible;                        // per host: instances in MASTER or BACKUP
-    std::vector<std::pair<int, std::uint32_t>> held;  // (host, address), unique
-    std::vector<std::uint32_t> addrs;                 // ever added, unique
+    std::vector<int> masters;                           // per host: instances of the VRID in MASTER
+    std::vector<int> eligible;                          // per host: instances in MASTER or BACKUP
+    std::vector<std::pair<int, vrrp::IpAddress>> held;  // (host, address), unique
+    std::vector<vrrp::IpAddress> addrs;                 // ever added, unique
     bool touched = false;
   };
   std::vector<Vrid> vs;
@@ -65,13 +65,13 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
   }
   // Per address: the hosts holding it now (sorted, unique) and its history.
   struct Addr {
-    std::uint32_t addr = 0;
+    vrrp::IpAddress addr;
     std::vector<int> hosts;
     std::vector<std::pair<Time, std::vector<int>>> history;
     bool touched = false;
   };
   std::vector<Addr> as;
-  auto addr_slot = [&](std::uint32_t addr) -> Addr& {
+  auto addr_slot = [&](const vrrp::IpAddress& addr) -> Addr& {
     for (Addr& x : as)
       if (x.addr == addr) return x;
     Addr& x = as.emplace_back();
@@ -169,11 +169,11 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
         break;
       case TraceKind::kVipAdded: {
         Vrid& v = slot(e.vrid);
-        const std::pair<int, std::uint32_t> held{e.host, e.addr.value};
+        const std::pair<int, vrrp::IpAddress> held{e.host, e.addr};
         if (std::find(v.held.begin(), v.held.end(), held) == v.held.end()) v.held.push_back(held);
-        if (std::find(v.addrs.begin(), v.addrs.end(), e.addr.value) == v.addrs.end())
-          v.addrs.push_back(e.addr.value);
-        Addr& x = addr_slot(e.addr.value);
+        if (std::find(v.addrs.begin(), v.addrs.end(), e.addr) == v.addrs.end())
+          v.addrs.push_back(e.addr);
+        Addr& x = addr_slot(e.addr);
         auto it = std::lower_bound(x.hosts.begin(), x.hosts.end(), e.host);
         if (it == x.hosts.end() || *it != e.host) x.hosts.insert(it, e.host);
         x.touched = true;
@@ -188,10 +188,10 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
       }
       case TraceKind::kVipRemoved: {
         Vrid& v = slot(e.vrid);
-        const std::pair<int, std::uint32_t> held{e.host, e.addr.value};
+        const std::pair<int, vrrp::IpAddress> held{e.host, e.addr};
         auto hit = std::find(v.held.begin(), v.held.end(), held);
         if (hit != v.held.end()) v.held.erase(hit);
-        Addr& x = addr_slot(e.addr.value);
+        Addr& x = addr_slot(e.addr);
         auto it = std::lower_bound(x.hosts.begin(), x.hosts.end(), e.host);
         if (it != x.hosts.end() && *it == e.host) x.hosts.erase(it);
         x.touched = true;
@@ -212,7 +212,7 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
   for (Vrid& v : vs) {
     if (v.listed) by_vrid_.emplace(v.vrid, std::move(v.history));
     if (!v.addrs.empty())
-      vrid_addrs_.emplace(v.vrid, std::set<std::uint32_t>(v.addrs.begin(), v.addrs.end()));
+      vrid_addrs_.emplace(v.vrid, std::set<vrrp::IpAddress>(v.addrs.begin(), v.addrs.end()));
   }
   for (Addr& x : as)
     if (!x.history.empty()) addr_holders_.emplace(x.addr, std::move(x.history));
@@ -259,18 +259,18 @@ int RunTimeline::PriorityAt(int host, int instance, Time t) const {
   return p ? *p : 0;
 }
 
-std::vector<int> RunTimeline::HoldersOf(vrrp::Ipv4 addr, Time t) const {
-  auto it = addr_holders_.find(addr.value);
+std::vector<int> RunTimeline::HoldersOf(const vrrp::IpAddress& addr, Time t) const {
+  auto it = addr_holders_.find(addr);
   if (it == addr_holders_.end()) return {};
   const std::vector<int>* p = LastAtOrBefore(it->second, t);
   return p ? *p : std::vector<int>{};
 }
 
-std::vector<vrrp::Ipv4> RunTimeline::AddressesOf(int vrid) const {
-  std::vector<vrrp::Ipv4> out;
+std::vector<vrrp::IpAddress> RunTimeline::AddressesOf(int vrid) const {
+  std::vector<vrrp::IpAddress> out;
   auto it = vrid_addrs_.find(vrid);
   if (it != vrid_addrs_.end())
-    for (std::uint32_t a : it->second) out.emplace_back(a);
+    for (const vrrp::IpAddress& a : it->second) out.push_back(a);
   return out;
 }
 

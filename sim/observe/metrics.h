@@ -55,9 +55,9 @@ class RunTimeline {
   vrrp::State StateAt(int host, int instance, Time t) const;
   int PriorityAt(int host, int instance, Time t) const;  // 0 if never reported
   // Hosts holding one address at t, sorted.
-  std::vector<int> HoldersOf(vrrp::Ipv4 addr, Time t) const;
+  std::vector<int> HoldersOf(const vrrp::IpAddress& addr, Time t) const;
   // Addresses ever added for the VRID, sorted.
-  std::vector<vrrp::Ipv4> AddressesOf(int vrid) const;
+  std::vector<vrrp::IpAddress> AddressesOf(int vrid) const;
 
  private:
   Time end_;
@@ -65,8 +65,8 @@ class RunTimeline {
   std::map<int, std::vector<Snapshot>> by_vrid_;
   std::vector<std::vector<std::vector<Change>>> changes_;             // [host][instance]
   std::vector<std::vector<std::vector<std::pair<Time, int>>>> prio_;  // [host][instance]
-  std::map<std::uint32_t, std::vector<std::pair<Time, std::vector<int>>>> addr_holders_;
-  std::map<int, std::set<std::uint32_t>> vrid_addrs_;
+  std::map<vrrp::IpAddress, std::vector<std::pair<Time, std::vector<int>>>> addr_holders_;
+  std::map<int, std::set<vrrp::IpAddress>> vrid_addrs_;
 };
 
 // One operation of the timeline, as the metrics see it.

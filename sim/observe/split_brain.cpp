@@ -30,13 +30,13 @@ void SplitBrainDetector::OnEvent(const TraceEvent& e) {
     case TraceKind::kVipRemoved: {
       const Key key{domain_ ? domain_(e.host, e.vrid) : 0, e.vrid};
       Group& g = groups_[key];
-      auto& holders = g.vip_holders[e.addr.value];
+      auto& holders = g.vip_holders[e.addr];
       Bump(holders, e.host, e.kind == TraceKind::kVipAdded ? +1 : -1);
       if (holders.size() >= 2)
-        g.duplicated.insert(e.addr.value);
+        g.duplicated.insert(e.addr);
       else
-        g.duplicated.erase(e.addr.value);
-      if (holders.empty()) g.vip_holders.erase(e.addr.value);
+        g.duplicated.erase(e.addr);
+      if (holders.empty()) g.vip_holders.erase(e.addr);
       Update(e.t, key, g);
       return;
     }
@@ -89,7 +89,7 @@ void SplitBrainDetector::Update(Time t, const Key& key, Group& g) {
       }
     };
     add(g.masters);
-    for (const std::uint32_t addr : g.duplicated) add(g.vip_holders.at(addr));
+    for (const vrrp::IpAddress& addr : g.duplicated) add(g.vip_holders.at(addr));
   } else if (g.open >= 0) {
     Close(g, t);
   }

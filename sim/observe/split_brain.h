@@ -48,11 +48,11 @@ class SplitBrainDetector : public TraceSink {
   };
   struct Group {
     std::map<int, int> masters;  // host -> number of its instances in MASTER
-    std::map<std::uint32_t, std::map<int, int>> vip_holders;  // address -> host -> count
+    std::map<vrrp::IpAddress, std::map<int, int>> vip_holders;  // address -> host -> count
     // The addresses two or more hosts hold: kept as VIPs come and go, so an
     // event costs O(log VIPs), not a scan of every VIP (100,000 VIPs in one
     // instance made a run quadratic).
-    std::set<std::uint32_t> duplicated;
+    std::set<vrrp::IpAddress> duplicated;
     int open = -1;                      // index into intervals_, -1 if none
     Time masters_since = vrrp::kNever;  // start of the current two-MASTER run
     Time vips_since = vrrp::kNever;     // start of the current duplicate-address run

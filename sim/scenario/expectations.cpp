@@ -765,14 +765,14 @@ void EvalTransitions(Ctx& c) {
 void EvalClient(Ctx& c) {
   const ScenarioClient& client = c.sc.clients[static_cast<std::size_t>(c.e.client)];
   const int host = static_cast<int>(c.sc.nodes.size()) + c.e.client;
-  std::set<std::uint32_t> seen;
+  std::set<vrrp::IpAddress> seen;
   for (const auto& ev : c.run.events)
-    if (ev.kind == TraceKind::kClientView && ev.host == host) seen.insert(ev.addr.value);
-  vrrp::Ipv4 vip;
+    if (ev.kind == TraceKind::kClientView && ev.host == host) seen.insert(ev.addr);
+  vrrp::IpAddress vip;
   if (c.e.address) {
     vip = *c.e.address;
   } else if (seen.size() == 1) {
-    vip = vrrp::Ipv4(*seen.begin());
+    vip = *seen.begin();
   } else {
     c.r.description = "client " + client.name;
     Fail(c, seen.empty() ? "the client never reached any VIP"
@@ -783,7 +783,7 @@ void EvalClient(Ctx& c) {
   for (const auto& ev : c.run.events)
     if (ev.kind == TraceKind::kClientView && ev.host == host && ev.addr == vip)
       steps.emplace_back(ev.t, ev.peer_host);
-  if (!seen.count(vip.value)) {
+  if (!seen.count(vip)) {
     c.r.description = "client " + client.name + " traffic for " + vip.ToString();
     Fail(c, "client " + client.name + " never had traffic for " + vip.ToString() +
                 " (not an address of any node's configuration?)");

@@ -226,7 +226,7 @@ vrrp::Diagnostics LintScenario(const Scenario& sc) {
           src = *m.inst->unicast_src_ip;
         } else {
           for (const auto& ni : sc.nodes[m.node].interfaces)
-            if (ni.name == m.inst->interface) src = ni.address;
+            if (ni.name == m.inst->interface) src = m.inst->ipv6 ? ni.link_local6 : ni.address;
         }
         source[src] = &m;
       }

@@ -188,6 +188,40 @@ class Loader {
     }
     return n.Scalar();
   }
+  // A map's `link_local6` (one fe80::/10 address) and `address6` (one IPv6
+  // address or a list of them, not link-local, multicast or ::).
+  void Ipv6Keys(const YAML::Node& map, const std::string& what, vrrp::IpAddress* link_local,
+                std::vector<vrrp::IpAddress>* globals) {
+    if (auto v = Find(map, "link_local6")) {
+      if (auto s = Str(*v, what + " link_local6")) {
+        auto a = vrrp::IpAddress::Parse(*s);
+        if (!a || !a->is_link_local_v6())
+          Error(*v, what + " link_local6: '" + *s +
+                        "' is not an IPv6 link-local address (fe80::/10, e.g. fe80::1)");
+        else
+          *link_local = *a;
+      }
+    }
+    if (auto v = Find(map, "address6")) {
+      std::vector<YAML::Node> items;
+      if (v->IsSequence()) {
+        for (const auto& x : *v) items.push_back(x);
+      } else {
+        items.push_back(*v);
+      }
+      for (const auto& x : items) {
+        auto s = Str(x, what + " address6");
+        if (!s) continue;
+        auto a = vrrp::IpAddress::Parse(*s);
+        if (!a || !a->is_v6() || a->is_zero() || a->is_multicast() || a->is_link_local_v6())
+          Error(x, what + " address6: '" + *s +
+                       "' is not a global or unique-local IPv6 address (e.g. fd00::1; a "
+                       "link-local one goes in link_local6)");
+        else
+          globals->push_back(*a);
+      }
+    }
+  }
   std::optional<std::string> NameOf(const YAML::Node& n, const std::string& what) {
     auto s = Str(n, what);
     if (!s) return std::nullopt;
@@ -380,7 +414,8 @@ class Loader {
   std::int64_t budget_ = kVisitBudget;
   std::uint64_t config_bytes_ = 0;  // ChargeConfig
   bool config_over_ = false;
-  std::vector<TimeRef> pending_refs_;  // every time reference, checked after the timeline
+  std::vector<TimeRef> pending_refs_;     // every time reference, checked after the timeline
+  std::set<vrrp::IpAddress> addresses6_;  // every node's and client's IPv6 address
   std::vector<std::pair<std::string, Location>> variant_refs_;
 };
 
@@ -562,23 +597,6 @@ std::optional<vrrp::Config> Loader::NodeConfig(const YAML::Node& map, const std:
     ++errors_;
     return std::nullopt;
   }
-  // The reader reads IPv6 as keepalived does; the simulator has no IPv6 yet.
-  for (const auto& in : config.instances) {
-    std::string what;
-    if (in.ipv6) {
-      what = "is an IPv6 instance";
-    } else {
-      for (const auto* list : {&in.vips, &in.evips})
-        for (const auto& a : *list)
-          if (what.empty() && a.is_ipv6()) what = "has the IPv6 address " + a.addr.ToString();
-    }
-    if (!what.empty()) {
-      Error(in.where, "node " + node_name + ": vrrp_instance " + in.name + " " + what +
-                          ": vrrpsim reads IPv6 configurations (lint) but does not simulate "
-                          "IPv6 - refused");
-      return std::nullopt;
-    }
-  }
   return config;
 }
 
@@ -610,8 +628,9 @@ void Loader::Nodes(const YAML::Node& n) {
       continue;
     }
     Keys(item,
-         {"name", "config", "config_file", "address", "interface", "segment", "interfaces",
-          "script_runtime", "wakeup_jitter", "timing", "start", "config_id", "shell"},
+         {"name", "config", "config_file", "address", "address6", "link_local6", "interface",
+          "segment", "interfaces", "script_runtime", "wakeup_jitter", "timing", "start",
+          "config_id", "shell"},
          what);
     if (auto v = Find(item, "name")) {
       if (auto s = NameOf(*v, "node name")) {
@@ -627,6 +646,7 @@ void Loader::Nodes(const YAML::Node& n) {
   }
   // Pass 2: everything else.
   std::set<std::uint32_t> addresses;
+  std::set<vrrp::IpAddress>& addresses6 = addresses6_;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const YAML::Node& item = items[i];
     if (!item.IsMap()) continue;
@@ -657,7 +677,10 @@ void Loader::Nodes(const YAML::Node& n) {
           ni.address = default_address(k);
           const std::string w = label + " interface " + std::to_string(k + 1);
           ++k;
-          if (!IsMap(f, w) || !Keys(f, {"name", "address", "segment"}, w)) continue;
+          if (!IsMap(f, w) ||
+              !Keys(f, {"name", "address", "address6", "link_local6", "segment"}, w))
+            continue;
+          Ipv6Keys(f, w, &ni.link_local6, &ni.addresses6);
           if (auto v = Find(f, "name")) {
             if (auto s = NameOf(*v, "interface name")) ni.name = *s;
           } else {
@@ -696,7 +719,22 @@ void Loader::Nodes(const YAML::Node& n) {
             ni.address = *a;
         }
       }
+      Ipv6Keys(item, label, &ni.link_local6, &ni.addresses6);
       node.interfaces.push_back(ni);
+    }
+    if (interfaces) {
+      for (const char* key : {"address6", "link_local6"})
+        if (auto v = Find(item, key))
+          Error(*v, label + ": with 'interfaces', give '" + key + "' per interface");
+    }
+    for (std::size_t k = 0; k < node.interfaces.size(); ++k) {
+      NodeInterface& ni = node.interfaces[k];
+      if (ni.link_local6.is_zero()) ni.link_local6 = DefaultLinkLocal6(i, k);
+      if (!addresses6.insert(ni.link_local6).second)
+        Error(item, label + ": address " + ni.link_local6.ToString() + " is used twice");
+      for (const auto& a : ni.addresses6)
+        if (!addresses6.insert(a).second)
+          Error(item, label + ": address " + a.ToString() + " is used twice");
     }
     for (const auto& ni : node.interfaces) {
       if (!addresses.insert(ni.address.value).second)
@@ -812,7 +850,8 @@ void Loader::Network(const YAML::Node& n) {
       for (const auto& c : *clients) {
         if (!Spend()) return;
         if (!IsMap(c, "client") ||
-            !Keys(c, {"name", "address", "segment", "arp_recovery"}, "client"))
+            !Keys(c, {"name", "address", "address6", "link_local6", "segment", "arp_recovery"},
+                  "client"))
           continue;
         ScenarioClient client;
         client.where = Loc(c);
@@ -851,6 +890,20 @@ void Loader::Network(const YAML::Node& n) {
           continue;
         }
         client.address = *ip;
+        {
+          std::vector<vrrp::IpAddress> globals;
+          Ipv6Keys(c, "client " + client.name, &client.link_local6, &globals);
+          if (globals.size() > 1) Error(c, "client " + client.name + ": one address6 at most");
+          if (!globals.empty()) client.address6 = globals.front();
+          if (client.link_local6.is_zero())
+            client.link_local6 = DefaultLinkLocal6(sc_.nodes.size() + sc_.clients.size(), 0);
+          for (const vrrp::IpAddress* a : {&client.link_local6, &client.address6})
+            if (!a->is_zero() && !addresses6_.insert(*a).second) {
+              Error(c, "client " + client.name + ": address " + a->ToString() + " is already used");
+              used = true;
+            }
+          if (used) continue;
+        }
         if (auto seg = Find(c, "segment")) {
           auto s = NameOf(*seg, "segment");
           if (!s) continue;
@@ -1554,9 +1607,9 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
       }
       if (auto v = Find(params, "address")) {
         auto s = Str(*v, "address");
-        auto a = s ? vrrp::Ipv4::Parse(*s) : std::nullopt;
+        auto a = s ? vrrp::IpAddress::Parse(*s) : std::nullopt;
         if (!a) {
-          if (s) Error(*v, w + ": address '" + *s + "' is not an IPv4 address");
+          if (s) Error(*v, w + ": address '" + *s + "' is not an IP address");
           ok = false;
         } else {
           e.address = a;
@@ -1598,9 +1651,9 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
         need("node", "the node expected, or none");
       if (auto v = Find(params, "address")) {
         auto s = Str(*v, "address");
-        auto a = s ? vrrp::Ipv4::Parse(*s) : std::nullopt;
+        auto a = s ? vrrp::IpAddress::Parse(*s) : std::nullopt;
         if (!a) {
-          if (s) Error(*v, w + ": address '" + *s + "' is not an IPv4 address");
+          if (s) Error(*v, w + ": address '" + *s + "' is not an IP address");
           ok = false;
         } else {
           e.address = a;

@@ -61,7 +61,7 @@ std::map<std::string, int> SegmentDomains(const Scenario& sc) {
 void AddClientMetrics(RunResult& result, Time end) {
   struct Track {
     int host;
-    std::uint32_t vip;
+    vrrp::IpAddress vip;
     Time lost_since = vrrp::kNever;
     bool reached_once = false;
     Duration lost = 0;
@@ -71,9 +71,9 @@ void AddClientMetrics(RunResult& result, Time end) {
     if (e.kind != TraceKind::kClientView) continue;
     Track* t = nullptr;
     for (auto& x : tracks)
-      if (x.host == e.host && x.vip == e.addr.value) t = &x;
+      if (x.host == e.host && x.vip == e.addr) t = &x;
     if (!t) {
-      tracks.push_back(Track{e.host, e.addr.value});
+      tracks.push_back(Track{e.host, e.addr});
       t = &tracks.back();
     }
     if (e.peer_host >= 0) {
@@ -89,8 +89,7 @@ void AddClientMetrics(RunResult& result, Time end) {
     const Duration lost = t.lost + (t.lost_since != vrrp::kNever ? end - t.lost_since : 0);
     result.metrics.push_back(Metric{
         "client_downtime",
-        result.hosts[static_cast<std::size_t>(t.host)].name + " " + vrrp::Ipv4(t.vip).ToString(),
-        lost, true});
+        result.hosts[static_cast<std::size_t>(t.host)].name + " " + t.vip.ToString(), lost, true});
   }
 }
 
@@ -263,6 +262,8 @@ ScenarioRun::Impl::Impl(const Scenario& sc, const RunOptions& opt)
       HostInterfaceSpec is;
       is.name = ni.name;
       is.address = ni.address;
+      is.link_local6 = ni.link_local6;
+      is.addresses6 = ni.addresses6;
       is.segment = ni.segment;
       is.up = ni.up;
       is.down = ni.down;
@@ -275,6 +276,8 @@ ScenarioRun::Impl::Impl(const Scenario& sc, const RunOptions& opt)
     ClientSpec spec;
     spec.name = c.name;
     spec.address = c.address;
+    spec.link_local6 = c.link_local6;
+    spec.address6 = c.address6;
     spec.segment = c.segment;
     spec.arp_recovery = c.arp_recovery;
     sim.AddClient(std::move(spec));

@@ -67,10 +67,22 @@ std::optional<TimeRef> ParseTimeRef(std::string_view text, std::string* error);
 struct NodeInterface {
   std::string name = "eth0";
   vrrp::Ipv4 address;
+  // IPv6: the link-local address (an IPv6 instance's advert source; the
+  // loader fills in DefaultLinkLocal6 when none is written) and global ones.
+  vrrp::IpAddress link_local6;
+  std::vector<vrrp::IpAddress> addresses6;
   std::string segment = "lan";
   LinkDirection up;    // node -> segment
   LinkDirection down;  // segment -> node
 };
+
+// The link-local address a host's k-th interface gets unless the scenario
+// names one: fe80::<host + 1> (k = 0), fe80::<k>:<host + 1> (k > 0), where
+// `host` counts the nodes, then the clients, from 0. Unique network-wide.
+inline vrrp::IpAddress DefaultLinkLocal6(std::size_t host, std::size_t k) {
+  return vrrp::IpAddress::V6Words(0xfe800000u, 0, static_cast<std::uint32_t>(k),
+                                  static_cast<std::uint32_t>(host) + 1);
+}
 
 struct ScenarioNode {
   std::string name;
@@ -101,6 +113,8 @@ struct ScenarioNode {
 struct ScenarioClient {
   std::string name;
   vrrp::Ipv4 address;
+  vrrp::IpAddress link_local6;  // filled in as a node's
+  vrrp::IpAddress address6;     // zero: none
   std::string segment = "lan";
   Duration arp_recovery = 8 * vrrp::kSecond;
   vrrp::Location where;
@@ -173,12 +187,12 @@ struct ExpectedStep {
 struct Expectation {
   ExpectKind kind = ExpectKind::kState;
   vrrp::Location where;
-  std::vector<std::string> variants;  // "" list = every run
-  int node = -1;                      // -1: none given
-  bool node_none = false;             // `node: none` (master/vip: nobody)
-  std::string instance;               // "" = by vrid, or the node's only instance
-  int vrid = 0;                       // 0 = the scenario's only VRID
-  std::optional<vrrp::Ipv4> address;  // vip: one address
+  std::vector<std::string> variants;       // "" list = every run
+  int node = -1;                           // -1: none given
+  bool node_none = false;                  // `node: none` (master/vip: nobody)
+  std::string instance;                    // "" = by vrid, or the node's only instance
+  int vrid = 0;                            // 0 = the scenario's only VRID
+  std::optional<vrrp::IpAddress> address;  // vip: one address (IPv4 or IPv6)
   vrrp::State state = vrrp::State::kMaster;
   std::optional<TimeRef> at;
   std::optional<Window> during;

@@ -128,6 +128,11 @@ J Definitions() {
                {"pattern", "^[A-Za-z][A-Za-z0-9_.-]{0,63}$"},
                {"description", "letters, digits, '_', '-', '.'; starting with a letter"}};
   d["ipv4"] = {{"type", "string"}, {"pattern", "^[0-9]{1,3}(\\.[0-9]{1,3}){3}$"}};
+  // IPv6 (issue 18): hex groups and colons (inet_pton's syntax, checked by
+  // the loader), optionally ending in a dotted quad.
+  d["ipv6"] = {{"type", "string"}, {"pattern", "^[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*$"}};
+  d["ip"] = {{"anyOf", {Ref("ipv4"), Ref("ipv6")}}};
+  d["ipv6List"] = {{"anyOf", {Ref("ipv6"), Arr(Ref("ipv6"), 1, 64)}}};
   d["bool"] = {{"description", "true/false, on/off or yes/no"},
                {"anyOf",
                 {{{"type", "boolean"}},
@@ -168,13 +173,19 @@ J Definitions() {
              {"check_delay", Ref("delay")},
              {"advert_delay", Ref("delay")},
              {"timer_wakeup", Ref("delay")}})}}};
-  d["interface"] =
-      Obj({{"name", Ref("name")}, {"address", Ref("ipv4")}, {"segment", Ref("name")}}, {"name"});
+  d["interface"] = Obj({{"name", Ref("name")},
+                        {"address", Ref("ipv4")},
+                        {"address6", Ref("ipv6List")},
+                        {"link_local6", Ref("ipv6")},
+                        {"segment", Ref("name")}},
+                       {"name"});
   d["node"] = Obj(
       {{"name", Ref("name")},
        {"config", Str("the node's keepalived.conf, verbatim (config: |)")},
        {"config_file", Str("a keepalived.conf, relative to the scenario file")},
        {"address", Ref("ipv4")},
+       {"address6", Ref("ipv6List")},
+       {"link_local6", Ref("ipv6")},
        {"interface", Ref("name")},
        {"segment", Ref("name")},
        {"interfaces", Arr(Ref("interface"), 1, 64)},
@@ -190,6 +201,8 @@ J Definitions() {
   d["trunk"] = LinkParamsProps(Obj({{"between", Arr(Ref("name"), 2, 2)}}, {"between"}));
   d["client"] = Obj({{"name", Ref("name")},
                      {"address", Ref("ipv4")},
+                     {"address6", Ref("ipv6")},
+                     {"link_local6", Ref("ipv6")},
                      {"segment", Ref("name")},
                      {"arp_recovery", Ref("duration")}},
                     {"name"});
@@ -244,7 +257,7 @@ J Definitions() {
   ex.push_back(Expect("vip",
                       {{"node", Ref("name")},
                        {"vrid", Int(1, 255)},
-                       {"address", Ref("ipv4")},
+                       {"address", Ref("ip")},
                        {"at", at},
                        {"from", at},
                        {"to", at}},
@@ -302,7 +315,7 @@ J Definitions() {
                                 {"master", Ref("name")}}));
   ex.push_back(Expect("client",
                       {{"name", Ref("name")},
-                       {"address", Ref("ipv4")},
+                       {"address", Ref("ip")},
                        {"reaches", Ref("name")},
                        {"at", at},
                        {"from", at},

@@ -392,6 +392,10 @@ void Writer::Network() {
       Flow f;
       f.Add("name", Scalar(c.name));
       f.Add("address", c.address.ToString());
+      const std::size_t n = sc_.nodes.size() + static_cast<std::size_t>(&c - sc_.clients.data());
+      if (!c.link_local6.is_zero() && c.link_local6 != DefaultLinkLocal6(n, 0))
+        f.Add("link_local6", '"' + c.link_local6.ToString() + '"');
+      if (!c.address6.is_zero()) f.Add("address6", '"' + c.address6.ToString() + '"');
       f.Add("segment", Scalar(c.segment));
       f.Add("arp_recovery", Dur(c.arp_recovery, "client " + c.name + " arp_recovery"));
       out_ += "    - " + f.Str() + "\n";
@@ -410,6 +414,15 @@ void Writer::Nodes() {
       Flow f;
       f.Add("name", Scalar(ni.name));
       f.Add("address", ni.address.ToString());
+      const std::size_t n = static_cast<std::size_t>(&node - sc_.nodes.data());
+      const std::size_t k = static_cast<std::size_t>(&ni - node.interfaces.data());
+      if (!ni.link_local6.is_zero() && ni.link_local6 != DefaultLinkLocal6(n, k))
+        f.Add("link_local6", '"' + ni.link_local6.ToString() + '"');
+      if (!ni.addresses6.empty()) {
+        std::vector<std::string> list;
+        for (const auto& a : ni.addresses6) list.push_back('"' + a.ToString() + '"');
+        f.Add("address6", FlowSeq(list));
+      }
       f.Add("segment", Scalar(ni.segment));
       out_ += "      - " + f.Str() + "\n";
     }

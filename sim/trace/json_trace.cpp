@@ -741,7 +741,7 @@ struct Reader {
         if (Get(ej, "reason", &s, ew, false) && !ParseEnum(s, vrrp::ReasonName, &e.reason))
           Error(ew.Key("reason"), ew.text + ": unknown reason \"" + Clip(s) + "\"");
         if (Get(ej, "address", &s, ew, false)) {
-          auto a = vrrp::Ipv4::Parse(s);
+          auto a = vrrp::IpAddress::Parse(s);
           if (!a)
             Error(ew.Key("address"), ew.text + ": bad address \"" + Clip(s) + "\"");
           else
@@ -978,7 +978,13 @@ const std::string& ReasonQuoted(vrrp::Reason r) {
 
 // Ipv4::ToString, quoted, without a string of its own.
 template <typename Out>
-void AppendAddress(vrrp::Ipv4 a, Out* out) {
+void AppendAddress(const vrrp::IpAddress& ip, Out* out) {
+  if (ip.is_v6()) {  // RFC 5952 text, as IpAddress::ToString writes it
+    const std::string text = '"' + ip.ToString() + '"';
+    out->append(std::string_view(text));
+    return;
+  }
+  const vrrp::Ipv4 a = ip.v4();
   // Digits written by hand: std::to_chars's error path (ptr == last) made
   // GCC 12 at -O3 warn of a write past the buffer that cannot happen.
   char buf[18];

@@ -98,6 +98,7 @@ void WritePerfettoJson(const RunResult& run, std::ostream& out) {
         ordered_json x;
         x["name"] = std::string(e.kind == TraceKind::kVipAdded     ? "+"
                                 : e.kind == TraceKind::kVipRemoved ? "-"
+                                : e.addr.is_v6()                   ? "na "
                                                                    : "garp ") +
                     e.addr.ToString();
         x["cat"] = TraceKindName(e.kind);

@@ -60,7 +60,8 @@ std::string Describe(const std::vector<HostInfo>& run, const TraceEvent& e) {
     case TraceKind::kVipRemoved:
       return host + " - " + e.addr.ToString() + (e.detail.empty() ? "" : " (" + e.detail + ")");
     case TraceKind::kGarp:
-      return host + " garp " + e.addr.ToString();
+      // An IPv6 address: an unsolicited neighbour advertisement (where IPv4 sends GARP).
+      return host + (e.addr.is_v6() ? " na " : " garp ") + e.addr.ToString();
     case TraceKind::kAdvertSent:
       return host + " > advert vrid " + std::to_string(e.vrid) + " prio " +
              std::to_string(e.priority) + " to " + e.addr.ToString();

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "engine/packet/vrrp_packet.h"
+#include "engine/packet/vrrp_packet6.h"
 #include "sim/core/time_text.h"
 
 namespace vsim {
@@ -28,7 +29,7 @@ constexpr std::uint8_t kUnknownCheck = 0xff;  // Host::check_by_script: not look
 constexpr Duration kProfileWakeup = -1;       // Host::wakeup_jitter: the timing profile's delays
 
 struct Vip {
-  vrrp::Ipv4 addr;
+  vrrp::IpAddress addr;
   std::string dev;
   int vrid = 0;
   bool live = true;  // false: removed, waiting for VipTable's compaction
@@ -39,19 +40,30 @@ struct Vip {
 // leaves a tombstone, so adding or removing one of 100,000 VIPs costs O(1),
 // not a scan of them all (issue 14). The hash map is only looked up, never
 // iterated: nothing about the output depends on its order.
+// A hash of an address for lookup tables that are never iterated.
+struct IpHash {
+  std::size_t operator()(const vrrp::IpAddress& a) const {
+    std::uint64_t h = a.word(0);
+    if (a.is_v6())
+      h = (h * 0x9e3779b97f4a7c15ull) ^ (std::uint64_t{a.word(1)} << 32 | a.word(2)) ^
+          (std::uint64_t{a.word(3)} * 0xff51afd7ed558ccdull);
+    return static_cast<std::size_t>(h);
+  }
+};
+
 class VipTable {
  public:
-  bool contains(vrrp::Ipv4 addr) const { return where_.count(addr.value) != 0; }
+  bool contains(const vrrp::IpAddress& addr) const { return where_.count(addr) != 0; }
   bool empty() const { return where_.empty(); }
   // False if `v.addr` is configured already.
   bool add(Vip v) {
-    if (!where_.emplace(v.addr.value, items_.size()).second) return false;
+    if (!where_.emplace(v.addr, items_.size()).second) return false;
     items_.push_back(std::move(v));
     return true;
   }
   // False if `addr` was not configured.
-  bool remove(vrrp::Ipv4 addr) {
-    const auto it = where_.find(addr.value);
+  bool remove(const vrrp::IpAddress& addr) {
+    const auto it = where_.find(addr);
     if (it == where_.end()) return false;
     items_[it->second].live = false;
     where_.erase(it);
@@ -75,13 +87,13 @@ class VipTable {
     kept.reserve(where_.size());
     for (Vip& v : items_)
       if (v.live) {
-        where_[v.addr.value] = kept.size();
+        where_[v.addr] = kept.size();
         kept.push_back(std::move(v));
       }
     items_.swap(kept);
   }
   std::vector<Vip> items_;
-  std::unordered_map<std::uint32_t, std::size_t> where_;  // live address -> index in items_
+  std::unordered_map<vrrp::IpAddress, std::size_t, IpHash> where_;  // live address -> index
 };
 
 // A trace event about `host` at `t`; the caller fills in the kind's fields.
@@ -212,9 +224,12 @@ struct Simulation::Host {
   // decoded field and the encoder's header checksum is always right), and
   // no receiver reads a received IP ID: it is sent as the same frame,
   // without the codec and without copying the decoded packet.
+  // It also keeps where the advert goes, resolved once per template (the
+  // family decided there, at the edge): hosts' addresses never change.
   struct AdvertMemo {
     vrrp::VrrpAdvert sent;
     std::uint32_t slot = kNoFrame;  // in_flight_ index, kNoFrame = none
+    int dst = -1;                   // Network::Resolve of its destination
   };
   std::vector<AdvertMemo> advert_memo;
 
@@ -226,7 +241,7 @@ struct Simulation::Host {
     int reached = -1;  // host the client's traffic reaches now (last reported)
     EventHandle rearp;
   };
-  std::map<std::uint32_t, ArpEntry> arp;  // by VIP
+  std::map<vrrp::IpAddress, ArpEntry> arp;  // by VIP (IPv4: ARP; IPv6: neighbour cache)
 };
 
 struct Simulation::InFlight {
@@ -293,6 +308,7 @@ Simulation::Simulation(const Simulation& o)
       batches_(o.batches_),
       free_batches_(o.free_batches_),
       all_vips_(o.all_vips_),
+      rearp_v6_(o.rearp_v6_),
       has_clients_(o.has_clients_),
       now_(o.now_),
       events_processed_(o.events_processed_),
@@ -325,7 +341,8 @@ bool Simulation::SteadyStateKeyable() const {
   // it is (x86-64, libstdc++).
   // (HostSpec::failing_scripts, like the rest of the spec, is constant input:
   // the same in every period, so it needs no key.)
-  static_assert(sizeof(Host) == 632, "a host field was added: key it or say why not");
+  // (672 since issue 18: ClientSpec's IPv6 addresses, constant input.)
+  static_assert(sizeof(Host) == 672, "a host field was added: key it or say why not");
   // (1104 since issue 17: the topology's name and address indexes, the
   // network's sparse filters, keyed through Network::blocked; 1176 with the
   // host timers out of the scheduler, keyed as pending events.)
@@ -333,8 +350,11 @@ bool Simulation::SteadyStateKeyable() const {
   // 1248: the network's fan-out cache, derived from the topology; 1256:
   // the count of trace events emitted, a statistic nothing acts on; 1272:
   // the timing profile's start-up queue, only used with a profile, which
-  // makes a world unkeyable below.)
-  static_assert(sizeof(Simulation) == 1272, "a field was added: key it or say why not");
+  // makes a world unkeyable below; 1384, issue 18: the topology's IPv6
+  // addresses, constant input like its IPv4 index, and rearp_v6_, the
+  // names of IPv6 VIPs in re-ARP events: append-only, the same VIP always
+  // gets the same name, and the arp entries key the VIPs themselves.)
+  static_assert(sizeof(Simulation) == 1384, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter != 0 || h->spec->timing || (h->daemon && h->paused)) return false;
   return !topology_.has_random_directions();
@@ -507,8 +527,13 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
     // removals are reported in); the table's tombstones and hash positions
     // are its own business.
     h.vips.for_each([&](const Vip& v) {
-      put(1);
-      put(v.addr.value);
+      if (v.addr.is_v4()) {
+        put(1);
+        put(v.addr.word(0));
+      } else {
+        put(2);
+        for (int k = 0; k < 4; ++k) put(v.addr.word(k));
+      }
       put(v.vrid);
       put(static_cast<std::int64_t>(v.dev.size()));
       for (std::size_t i = 0; i < v.dev.size(); i += 8) {
@@ -521,7 +546,9 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
     put(0);
     put(static_cast<std::int64_t>(h.arp.size()));
     for (const auto& [vip, entry] : h.arp) {
-      put(vip);
+      put(vip.word(0));
+      if (vip.is_v6())
+        for (int k = 1; k < 4; ++k) put(vip.word(k));
       put(entry.host);
       put(entry.reached);
       put(scheduler_.IsPending(entry.rearp));
@@ -589,6 +616,16 @@ int Simulation::AddHost(HostSpec spec) {
     int seg = topology_.FindSegment(ifs.segment);
     if (seg < 0) seg = topology_.AddSegment(ifs.segment);
     const int iface = topology_.AddInterface(id, ifs.name, ifs.address);
+    // IPv6: the link-local address (by default fe80::<host id + 1> on the
+    // first interface, fe80::<k>:<host id + 1> on the k-th after it: unique
+    // in the whole network, so unicast to one needs no scope) and the global
+    // ones.
+    const auto k = static_cast<std::uint32_t>(h->ifaces.size());
+    vrrp::IpAddress ll = ifs.link_local6;
+    if (ll.is_zero())
+      ll = vrrp::IpAddress::V6Words(0xfe800000u, 0, k, static_cast<std::uint32_t>(id) + 1);
+    topology_.AddAddress6(iface, ll);
+    for (const vrrp::IpAddress& a : ifs.addresses6) topology_.AddAddress6(iface, a);
     topology_.ConnectInterface(iface, seg, ifs.up, ifs.down);
     h->ifaces.push_back(iface);
     if (h->first_iface < 0) h->first_iface = iface;
@@ -618,13 +655,13 @@ void Simulation::SetHostConfig(int host, std::shared_ptr<const vrrp::Config> con
   }
   // Inserted in place (a binary search, usually an append): re-sorting the
   // whole list per host made adding n hosts with their own VIPs O(n^2 log n).
-  auto add = [&](vrrp::Ipv4 vip) {
+  auto add = [&](const vrrp::IpAddress& vip) {
     const auto it = std::lower_bound(all_vips_.begin(), all_vips_.end(), vip);
     if (it == all_vips_.end() || *it != vip) all_vips_.insert(it, vip);
   };
   for (const auto& inst : h.config->instances) {
-    for (const auto& vip : inst.vips) add(vip.addr.v4());
-    for (const auto& vip : inst.evips) add(vip.addr.v4());
+    for (const auto& vip : inst.vips) add(vip.addr);
+    for (const auto& vip : inst.evips) add(vip.addr);
   }
 }
 
@@ -633,6 +670,8 @@ int Simulation::AddClient(ClientSpec spec) {
   host.name = spec.name;
   HostInterfaceSpec eth0;
   eth0.address = spec.address;
+  eth0.link_local6 = spec.link_local6;
+  if (!spec.address6.is_zero()) eth0.addresses6.push_back(spec.address6);
   eth0.segment = spec.segment;
   eth0.up = spec.up;
   eth0.down = spec.down;
@@ -670,19 +709,21 @@ bool Simulation::HearsAtAll(int from_host, int to_host) const {
   return false;
 }
 
-int Simulation::client_reaches(int client_host, vrrp::Ipv4 vip) const {
+int Simulation::client_reaches(int client_host, const vrrp::IpAddress& vip) const {
   const Host& c = *hosts_[client_host];
-  auto it = c.arp.find(vip.value);
+  auto it = c.arp.find(vip);
   return it == c.arp.end() ? -1 : it->second.reached;
 }
 
 void Simulation::UpdateClientsSlow(Time now) {
-  auto holds = [&](int host, vrrp::Ipv4 vip) { return hosts_[host]->vips.contains(vip); };
+  auto holds = [&](int host, const vrrp::IpAddress& vip) {
+    return hosts_[host]->vips.contains(vip);
+  };
   for (int c = 0; c < host_count(); ++c) {
     Host& client = *hosts_[c];
     if (!client.is_client) continue;
-    for (vrrp::Ipv4 vip : all_vips_) {
-      Host::ArpEntry& entry = client.arp[vip.value];
+    for (const vrrp::IpAddress& vip : all_vips_) {
+      Host::ArpEntry& entry = client.arp[vip];
       const char* why = "";
       if (entry.host >= 0) {
         if (holds(entry.host, vip) && Hears(c, entry.host)) {
@@ -693,7 +734,7 @@ void Simulation::UpdateClientsSlow(Time now) {
           if (!scheduler_.IsPending(entry.rearp))
             entry.rearp = scheduler_.Schedule(
                 now + client.client.arp_recovery, Lane::kObserver,
-                EventPayload{kEvClientRearp, static_cast<std::uint32_t>(c), vip.value});
+                EventPayload{kEvClientRearp, static_cast<std::uint32_t>(c), RearpKey(vip)});
           why = "cached host does not answer";
         }
       } else {
@@ -717,9 +758,20 @@ void Simulation::UpdateClientsSlow(Time now) {
   }
 }
 
-void Simulation::ClientRearp(Time now, int host, std::uint64_t vip) {
+std::uint64_t Simulation::RearpKey(const vrrp::IpAddress& vip) {
+  if (vip.is_v4()) return vip.word(0);
+  // IPv6: 2^32 + its index in rearp_v6_ (append-only: the index is stable).
+  auto it = std::find(rearp_v6_.begin(), rearp_v6_.end(), vip);
+  if (it == rearp_v6_.end()) it = rearp_v6_.insert(rearp_v6_.end(), vip);
+  return (std::uint64_t{1} << 32) + static_cast<std::uint64_t>(it - rearp_v6_.begin());
+}
+
+void Simulation::ClientRearp(Time now, int host, std::uint64_t key) {
   Host& client = *hosts_[host];
-  Host::ArpEntry& entry = client.arp[static_cast<std::uint32_t>(vip)];
+  const vrrp::IpAddress vip = key >> 32
+                                  ? rearp_v6_[key - (std::uint64_t{1} << 32)]
+                                  : vrrp::IpAddress(vrrp::Ipv4(static_cast<std::uint32_t>(key)));
+  Host::ArpEntry& entry = client.arp[vip];
   entry.rearp = {};
   entry.host = -1;  // the probes failed: the entry is dropped and re-resolved
   UpdateClients(now);
@@ -747,8 +799,8 @@ int Simulation::priority(int host, int instance) const {
   return h.daemon ? h.daemon->effective_priority(instance) : 0;
 }
 
-std::vector<vrrp::Ipv4> Simulation::host_vips(int host) const {
-  std::vector<vrrp::Ipv4> out;
+std::vector<vrrp::IpAddress> Simulation::host_vips(int host) const {
+  std::vector<vrrp::IpAddress> out;
   hosts_[host]->vips.for_each([&](const Vip& v) { out.push_back(v.addr); });
   return out;
 }
@@ -860,15 +912,15 @@ void Simulation::StartDaemon(Time now, int host) {
   // A starting keepalived removes the addresses of its own VIPs that a crashed
   // predecessor left configured (R46).
   if (!h.vips.empty()) {
-    std::vector<std::uint32_t> own;  // sorted: one lookup per leftover, not a scan
+    std::vector<vrrp::IpAddress> own;  // sorted: one lookup per leftover, not a scan
     for (const auto& inst : h.config->instances) {
-      for (const auto& vip : inst.vips) own.push_back(vip.addr.v4().value);
-      for (const auto& vip : inst.evips) own.push_back(vip.addr.v4().value);
+      for (const auto& vip : inst.vips) own.push_back(vip.addr);
+      for (const auto& vip : inst.evips) own.push_back(vip.addr);
     }
     std::sort(own.begin(), own.end());
     VipTable keep;
     h.vips.for_each([&](const Vip& v) {
-      if (std::binary_search(own.begin(), own.end(), v.addr.value)) {
+      if (std::binary_search(own.begin(), own.end(), v.addr)) {
         TraceEvent te = At(now, TraceKind::kVipRemoved, host);
         te.vrid = v.vrid;
         te.addr = v.addr;
@@ -885,7 +937,8 @@ void Simulation::StartDaemon(Time now, int host) {
   for (int iface : h.ifaces) {
     const int link = topology_.iface_link(iface);
     identity.interfaces.push_back({topology_.iface_name(iface), topology_.iface_address(iface),
-                                   link >= 0 && topology_.link_up(link)});
+                                   link >= 0 && topology_.link_up(link),
+                                   topology_.iface_link_local6(iface)});
   }
   vrrp::DaemonOptions opts;
   opts.emit_logs = options_.emit_logs;
@@ -1121,7 +1174,7 @@ void Simulation::Deliver(Time now, int host, int iface, std::uint32_t slot) {
       te.peer_host = f.src_host;
       te.vrid = f.packet.advert.vrid;
       te.priority = f.packet.advert.priority;
-      te.addr = f.packet.advert.src.v4();
+      te.addr = f.packet.advert.src;
       Emit(std::move(te));
     }
     actions_.clear();
@@ -1269,7 +1322,7 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
         te.instance = trace_index(send->instance);
         te.vrid = send->advert.vrid;
         te.priority = send->advert.priority;
-        te.addr = send->advert.dst.v4();
+        te.addr = send->advert.dst;
         Emit(std::move(te));
       }
       if (iface < 0) continue;
@@ -1295,8 +1348,15 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
           fresh = static_cast<std::uint32_t>(in_flight_.size() - 1);
         }
         InFlight& nf = in_flight_[fresh];
-        vrrp::EncodeIpv4(send->advert, &bytes);
-        nf.packet = vrrp::DecodeIpv4(bytes);
+        const vrrp::IpAddress& dst = send->advert.dst;
+        if (dst.is_v4()) {
+          vrrp::EncodeIpv4(send->advert, &bytes);
+          nf.packet = vrrp::DecodeIpv4(bytes);
+        } else {
+          vrrp::EncodeIpv6(send->advert, &bytes);
+          nf.packet = vrrp::DecodeIpv6(bytes);
+        }
+        memo.dst = network_.Resolve(dst);
         nf.src_host = host;
         nf.refs = 1;  // the memo's
         memo.sent = send->advert;
@@ -1306,8 +1366,8 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       InFlight& f = in_flight_[slot];
       deliveries_.clear();
       drops_.clear();
-      network_.Send(now, iface, send->advert.dst.v4(), &deliveries_,
-                    options_.record_packets ? &drops_ : nullptr);
+      network_.SendResolved(now, iface, memo.dst, &deliveries_,
+                            options_.record_packets ? &drops_ : nullptr);
       // Receivers that get the frame at the same instant share one event
       // (a segment of N hosts: one queue operation per advert, not N-1).
       // The order is the same: their events would have had consecutive
@@ -1356,20 +1416,20 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       const int vrid = vrid_of(add->instance);
       // An address is configured once per host: adding it again (a second
       // instance with the same VIP) changes nothing anyone can observe.
-      if (!h.vips.add({add->vip.addr.v4(), add->dev, vrid})) continue;
+      if (!h.vips.add({add->vip.addr, add->dev, vrid})) continue;
       TraceEvent te = At(now, TraceKind::kVipAdded, host);
       te.instance = trace_index(add->instance);
       te.vrid = vrid;
-      te.addr = add->vip.addr.v4();
+      te.addr = add->vip.addr;
       te.detail = add->dev;
       Emit(std::move(te));
     } else if (const auto* rm = std::get_if<vrrp::RemoveVip>(&action)) {
       const int vrid = vrid_of(rm->instance);
-      if (!h.vips.remove(rm->vip.addr.v4())) continue;
+      if (!h.vips.remove(rm->vip.addr)) continue;
       TraceEvent te = At(now, TraceKind::kVipRemoved, host);
       te.instance = trace_index(rm->instance);
       te.vrid = vrid;
-      te.addr = rm->vip.addr.v4();
+      te.addr = rm->vip.addr;
       te.detail = rm->dev;
       Emit(std::move(te));
     } else if (const auto* garp = std::get_if<vrrp::SendGarp>(&action)) {
@@ -1377,7 +1437,9 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
         for (int c = 0; c < host_count(); ++c) {
           Host& client = *hosts_[c];
           if (!client.is_client || !Hears(host, c)) continue;
-          Host::ArpEntry& entry = client.arp[garp->vip.v4().value];
+          // A GARP updates the ARP cache, an unsolicited NA (an IPv6 VIP)
+          // the neighbour cache: the same model.
+          Host::ArpEntry& entry = client.arp[garp->vip];
           entry.host = host;
           scheduler_.Cancel(entry.rearp);
           entry.rearp = {};
@@ -1386,7 +1448,7 @@ void Simulation::ProcessActions(Time now, int host, bool reload) {
       TraceEvent te = At(now, TraceKind::kGarp, host);
       te.instance = trace_index(garp->instance);
       te.vrid = vrid_of(garp->instance);
-      te.addr = garp->vip.v4();
+      te.addr = garp->vip;
       te.detail = garp->dev;
       Emit(std::move(te));
     } else if (const auto* n = std::get_if<vrrp::Notify>(&action)) {

@@ -35,6 +35,12 @@ namespace vsim {
 struct HostInterfaceSpec {
   std::string name = "eth0";
   vrrp::Ipv4 address;
+  // IPv6: the link-local address (the source of an IPv6 instance's adverts);
+  // zero: fe80::<host id + 1> on a host's first interface and
+  // fe80::<k>:<host id + 1> on its k-th after that, unique network-wide.
+  vrrp::IpAddress link_local6;
+  // IPv6 global (or unique local) addresses, reachable by unicast.
+  std::vector<vrrp::IpAddress> addresses6;
   std::string segment = "lan";  // created on first use
   LinkDirection up;             // host -> segment
   LinkDirection down;           // segment -> host
@@ -80,6 +86,8 @@ struct HostSpec {
 struct ClientSpec {
   std::string name;
   vrrp::Ipv4 address;
+  vrrp::IpAddress link_local6;  // zero: the default (HostInterfaceSpec)
+  vrrp::IpAddress address6;     // zero: none
   std::string segment = "lan";
   LinkDirection up, down;
   Duration arp_recovery = 8 * vrrp::kSecond;
@@ -237,9 +245,9 @@ class Simulation {
   int priority(int host, int instance) const;
   // Addresses configured on the host beyond its primaries (VIPs, also those
   // left behind by a crash).
-  std::vector<vrrp::Ipv4> host_vips(int host) const;
+  std::vector<vrrp::IpAddress> host_vips(int host) const;
   // Host whose copy of `vip` a client's traffic reaches now; -1 if nobody.
-  int client_reaches(int client_host, vrrp::Ipv4 vip) const;
+  int client_reaches(int client_host, const vrrp::IpAddress& vip) const;
   // Whether a frame `from_host` sends can reach `to_host` now: both powered,
   // a path of up links, no partition or one-way block between them (loss
   // and latency do not matter).
@@ -268,7 +276,10 @@ class Simulation {
   void HostTimer(Time now, int host);
   void ScriptResult(Time now, int host, std::uint64_t data);
   void PauseEnd(Time now, int host);
-  void ClientRearp(Time now, int host, std::uint64_t vip);
+  void ClientRearp(Time now, int host, std::uint64_t key);
+  // A client re-ARP event's data for `vip`: the IPv4 address, or 2^32 + an
+  // index in rearp_v6_.
+  std::uint64_t RearpKey(const vrrp::IpAddress& vip);
   // Called after everything that may move a VIP or change who hears whom
   // (several times per event): the test inline, the work out of line.
   void UpdateClients(Time now) {
@@ -326,7 +337,8 @@ class Simulation {
   std::vector<std::uint32_t> free_batches_;
   std::vector<TraceSink*> sinks_;
   std::function<void(Time)> after_operation_;
-  std::vector<vrrp::Ipv4> all_vips_;  // every VIP of every host config, sorted
+  std::vector<vrrp::IpAddress> all_vips_;  // every VIP of every host config, sorted
+  std::vector<vrrp::IpAddress> rearp_v6_;  // IPv6 VIPs named by re-ARP events (RearpKey)
   bool has_clients_ = false;
   vrrp::Actions actions_;                   // reused buffer
   std::vector<std::uint8_t> packet_bytes_;  // reused: each advert's encoding

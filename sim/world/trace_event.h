@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/ipv4.h"
+#include "engine/ip_address.h"
 #include "engine/time.h"
 #include "engine/vrrp/action.h"
 
@@ -47,9 +47,9 @@ struct TraceEvent {
   int priority = 0;
   std::int64_t value = 0;
   vrrp::Reason reason = vrrp::Reason::kNone;
-  vrrp::Ipv4 addr;
-  int peer_host = -1;  // sender (received/dropped) or receiver
-  int op = -1;         // kOperation: the OpKind, as an int
+  vrrp::IpAddress addr;  // IPv4 or IPv6 (an IPv6 instance's VIP, source, ff02::12)
+  int peer_host = -1;    // sender (received/dropped) or receiver
+  int op = -1;           // kOperation: the OpKind, as an int
   std::string detail;
 };
 

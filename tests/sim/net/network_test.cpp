@@ -47,6 +47,46 @@ TEST_F(OneSegment, UnicastReachesOnlyThePeer) {
   EXPECT_EQ(drops[0].reason, DropReason::kNoRoute);
 }
 
+// IPv6 (issue 18): ff02::12 reaches the whole segment as 224.0.0.18 does;
+// unicast goes to the interface owning the link-local or global address.
+TEST_F(OneSegment, Ipv6MulticastAndUnicastFollowTheSameRoutes) {
+  const auto ll = [](std::uint32_t n) { return vrrp::IpAddress::V6Words(0xfe800000u, 0, 0, n); };
+  for (int k = 0; k < 3; ++k) {
+    topo.AddAddress6(i[k], ll(static_cast<std::uint32_t>(k + 1)));
+    topo.AddAddress6(i[k], *vrrp::IpAddress::Parse("fd00::" + std::to_string(k + 1)));
+  }
+  EXPECT_EQ(topo.iface_link_local6(i[1]), ll(2));
+  Network net(&topo, 1);
+  std::vector<Delivery> out;
+  std::vector<Drop> drops;
+  net.Send6(1000, i[0], vrrp::kVrrpMulticastGroup6, &out, &drops);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].dst_iface, i[1]);
+  EXPECT_EQ(out[0].at, 1200);
+  EXPECT_EQ(out[1].dst_iface, i[2]);
+  out.clear();
+  net.Send6(0, i[0], ll(3), &out, &drops);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].dst_iface, i[2]);
+  out.clear();
+  net.Send6(0, i[0], *vrrp::IpAddress::Parse("fd00::2"), &out, &drops);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].dst_iface, i[1]);
+  out.clear();
+  net.Send6(0, i[0], *vrrp::IpAddress::Parse("fd00::99"), &out, &drops);
+  EXPECT_TRUE(out.empty());
+  ASSERT_EQ(drops.size(), 1u);
+  EXPECT_EQ(drops[0].reason, DropReason::kNoRoute);
+  // Filters apply whatever the family.
+  drops.clear();
+  net.SetBlocked(h[0], h[1], true);
+  net.Send6(0, i[0], vrrp::kVrrpMulticastGroup6, &out, &drops);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].dst_iface, i[2]);
+  ASSERT_EQ(drops.size(), 1u);
+  EXPECT_EQ(drops[0].reason, DropReason::kPartition);
+}
+
 TEST_F(OneSegment, LinkDownRemovesHostAndRoutesAreRecomputedOnlyOnChange) {
   Network net(&topo, 1);
   std::vector<Delivery> out;

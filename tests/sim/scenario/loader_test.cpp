@@ -625,18 +625,67 @@ TEST(LoaderConfigId, NodeNameIsTheDefaultConfigId) {
   EXPECT_EQ(l.scenario->nodes[2].config.instances.at(0).priority, 150);
 }
 
-TEST(LoaderIpv6, AnIpv6InstanceIsRefusedWithAClearMessage) {
-  ScenarioLoad l = LoadScenarioText(
-      "name: c\nduration: 5s\nnodes:\n  - name: node1\n    address: 10.0.0.1\n    config: |\n"
+// Issue 18: IPv6 instances load; interfaces get link-local addresses (by
+// default fe80::<host number>) and optional global ones.
+TEST(LoaderIpv6, AnIpv6InstanceLoadsWithDefaultAndGivenAddresses) {
+  const std::string inst =
+      "    config: |\n"
       "      vrrp_instance VI_6 {\n          interface eth0\n          virtual_router_id 51\n"
-      "          virtual_ipaddress {\n              fd00::1/64\n          }\n      }\n",
+      "          virtual_ipaddress {\n              fd00::100/64\n          }\n      }\n";
+  ScenarioLoad l = LoadScenarioText(
+      "name: c\nduration: 5s\nnetwork:\n  clients:\n    - {name: c1, address: 10.0.0.50, "
+      "address6: \"fd00::50\"}\nnodes:\n  - name: node1\n    address: 10.0.0.1\n" +
+          inst +
+          "  - name: node2\n    address: 10.0.0.2\n    address6: [\"fd00::2\", \"2001:db8::2\"]\n"
+          "    link_local6: \"fe80::aa\"\n" +
+          inst,
       "c.yaml", ".");
-  EXPECT_FALSE(l.ok());
-  bool found = false;
-  for (const auto& d : l.diagnostics)
-    found |= d.message.find("is an IPv6 instance") != std::string::npos &&
-             d.cls == vrrp::DiagClass::kVrrpsim;
-  EXPECT_TRUE(found);
+  for (const auto& d : l.diagnostics) ADD_FAILURE() << d.ToString();
+  ASSERT_TRUE(l.ok());
+  const Scenario& sc = *l.scenario;
+  EXPECT_TRUE(sc.nodes[0].config.instances.at(0).ipv6);
+  EXPECT_EQ(sc.nodes[0].interfaces[0].link_local6, *vrrp::IpAddress::Parse("fe80::1"));
+  EXPECT_TRUE(sc.nodes[0].interfaces[0].addresses6.empty());
+  EXPECT_EQ(sc.nodes[1].interfaces[0].link_local6, *vrrp::IpAddress::Parse("fe80::aa"));
+  EXPECT_EQ(sc.nodes[1].interfaces[0].addresses6,
+            (std::vector<vrrp::IpAddress>{*vrrp::IpAddress::Parse("fd00::2"),
+                                          *vrrp::IpAddress::Parse("2001:db8::2")}));
+  EXPECT_EQ(sc.clients[0].link_local6, *vrrp::IpAddress::Parse("fe80::3"));
+  EXPECT_EQ(sc.clients[0].address6, *vrrp::IpAddress::Parse("fd00::50"));
+}
+
+TEST(LoaderIpv6, BadAndRepeatedIpv6AddressesAreErrors) {
+  auto load = [](const std::string& extra1, const std::string& extra2) {
+    return LoadScenarioText(
+        "name: c\nduration: 5s\nnodes:\n  - name: node1\n    address: "
+        "10.0.0.1\n" +
+            extra1 +
+            "    config: |\n      vrrp_instance VI_1 {\n          interface "
+            "eth0\n          virtual_router_id 51\n      }\n"
+            "  - name: node2\n    address: 10.0.0.2\n" +
+            extra2 +
+            "    config: |\n      vrrp_instance VI_1 {\n          interface "
+            "eth0\n          virtual_router_id 51\n      }\n",
+        "c.yaml", ".");
+  };
+  auto has = [](const ScenarioLoad& l, const std::string& text) {
+    for (const auto& d : l.diagnostics)
+      if (d.message.find(text) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(load("", "").ok());
+  ScenarioLoad a = load("    address6: \"fe80::9\"\n", "");
+  EXPECT_FALSE(a.ok());
+  EXPECT_TRUE(has(a, "link-local one goes in link_local6"));
+  ScenarioLoad b = load("    link_local6: \"fd00::1\"\n", "");
+  EXPECT_FALSE(b.ok());
+  EXPECT_TRUE(has(b, "is not an IPv6 link-local address"));
+  ScenarioLoad c = load("", "    link_local6: \"fe80::1\"\n");  // node1's default
+  EXPECT_FALSE(c.ok());
+  EXPECT_TRUE(has(c, "fe80::1 is used twice"));
+  ScenarioLoad d = load("    address6: \"fd00::7\"\n", "    address6: \"fd00::7\"\n");
+  EXPECT_FALSE(d.ok());
+  EXPECT_TRUE(has(d, "fd00::7 is used twice"));
 }
 
 }  // namespace

@@ -98,7 +98,7 @@ TEST(Reload, RemovedMasterInstanceHandsOverAfterSkewAndKeptOneStays) {
                             }));
   EXPECT_EQ(sim.state(n1, 0), State::kMaster);
   EXPECT_EQ(sim.host_config(n1).instances.size(), 1u);
-  EXPECT_EQ(sim.host_vips(n1), (std::vector<Ipv4>{Ipv4(10, 250, 0, 100)}));
+  EXPECT_EQ(sim.host_vips(n1), (std::vector<vrrp::IpAddress>{Ipv4(10, 250, 0, 100)}));
 }
 
 TEST(Reload, OfAStoppedDaemonOnlyStoresTheConfigForTheNextStart) {

@@ -309,5 +309,51 @@ TEST(Simulation, PauseHoldsReceivedAdvertsUntilResume) {
     EXPECT_FALSE(e.kind == TraceKind::kTransition && e.host == n2 && e.to == State::kMaster);
 }
 
+// IPv6 (issue 18): an IPv6 pair elects and fails over as an IPv4 one, its
+// adverts go from the default link-local addresses to ff02::12 through the
+// IPv6 codec, and its NAs move a client's neighbour cache.
+TEST(Simulation, Ipv6PairElectsFromLinkLocalAndNeighbourAdvertsMoveTheClient) {
+  auto v6 = [](int priority) {
+    return "vrrp_instance VI_6 {\n interface eth0\n virtual_router_id 60\n priority " +
+           std::to_string(priority) +
+           "\n advert_int 1\n virtual_ipaddress {\n  fd00:10::100/64\n }\n}\n";
+  };
+  Simulation sim(1, SimulationOptions{true, false, false});
+  Recorder rec;
+  sim.AddSink(&rec);
+  const int n1 = sim.AddHost(Host("node1", 1, Parse(v6(100))));
+  const int n2 = sim.AddHost(Host("node2", 2, Parse(v6(90))));
+  ClientSpec c;
+  c.name = "client1";
+  c.address = Ipv4(10, 250, 0, 50);
+  const int client = sim.AddClient(c);
+  EXPECT_EQ(sim.topology().iface_link_local6(sim.topology().FindInterface(n2, "eth0")),
+            *vrrp::IpAddress::Parse("fe80::2"));
+  sim.Schedule(Op(OpKind::kStart, n1), 0);
+  sim.Schedule(Op(OpKind::kStart, n2), 0);
+  sim.Schedule(Op(OpKind::kStop, n1), Seconds(10));
+  sim.RunUntil(Seconds(20));
+  const vrrp::IpAddress vip = *vrrp::IpAddress::Parse("fd00:10::100");
+  EXPECT_EQ(rec.Transitions(sim),
+            (std::vector<std::string>{"0 node1 INIT->BACKUP", "0 node2 INIT->BACKUP",
+                                      "3609375 node1 BACKUP->MASTER", "10000000 node1 MASTER->STOP",
+                                      "10648437 node2 BACKUP->MASTER"}));
+  EXPECT_EQ(sim.host_vips(n2), (std::vector<vrrp::IpAddress>{vip}));
+  EXPECT_EQ(sim.client_reaches(client, vip), n2);
+  int received = 0, na = 0;
+  for (const auto& e : rec.events) {
+    if (e.kind == TraceKind::kAdvertSent) {
+      EXPECT_EQ(e.addr, vrrp::kVrrpMulticastGroup6);
+    }
+    if (e.kind == TraceKind::kAdvertReceived && e.host == n2) {
+      EXPECT_EQ(e.addr, *vrrp::IpAddress::Parse("fe80::1"));
+      ++received;
+    }
+    if (e.kind == TraceKind::kGarp && e.addr == vip) ++na;
+  }
+  EXPECT_GT(received, 5);
+  EXPECT_GT(na, 0);
+}
+
 }  // namespace
 }  // namespace vsim
