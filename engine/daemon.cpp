@@ -46,11 +46,22 @@ struct Daemon::Impl {
   std::vector<std::int64_t> file_values;
   std::vector<Time> garp_next;   // per host interface: earliest next GARP (R53)
   Time garp_thread_at = kNever;  // queued-GARP thread (R53)
-  TimerTree timer_tree;          // earliest instance deadline (sands / GARP batches)
+  // Earliest instance deadline (sands / GARP batches). A deadline that moves
+  // later (a backup's master-down timer, pushed back by every advert) is not
+  // filed at once: its leaf keeps the earlier key, a lower bound, and is
+  // moved when it reaches the top (SettleTop). Filing it cost a climb of the
+  // tree per advert received, for a deadline that moves again before it
+  // comes (issue 17). `top_exact` (below): the top leaf's key is its
+  // instance's.
+  TimerTree timer_tree;
 
   bool started = false;
   bool stopped = false;
+  bool top_exact = true;   // see timer_tree
+  bool next_exact = true;  // see next_deadline
   Time start_time = 0;
+  // The next deadline as of the last call; a lower bound of it unless
+  // next_exact (see timer_tree).
   Time next_deadline = kNever;
 
   // Per-call context.
@@ -204,6 +215,7 @@ struct Daemon::Impl {
     for (const TrackFile& f : config->track_files) file_values.push_back(f.init_value.value_or(0));
     garp_next.assign(ifs.size(), kNever);
     timer_tree.Reset(static_cast<int>(insts.size()));
+    top_exact = true;
     vrid_index.assign(256, {});
     for (const InstanceRuntime& v : insts) vrid_index[v.cfg->vrid & 0xff].push_back(v.index);
     vrid_one.assign(256, -1);
@@ -220,20 +232,53 @@ struct Daemon::Impl {
   // One load for the usual configuration, where a VRID names one instance.
   std::vector<int> vrid_one;
 
+  // An instance's earliest deadline and which of its three it is (the tie
+  // order of TimerTree::Set).
+  struct DeadlineKey {
+    Time t;
+    int kind;
+    bool operator==(const DeadlineKey&) const = default;
+    bool operator<(const DeadlineKey& o) const { return t != o.t ? t < o.t : kind < o.kind; }
+  };
+  static DeadlineKey KeyOf(const InstanceRuntime& v) {
+    DeadlineKey k{v.sands, 0};
+    if (v.garp_delay_at < k.t) k = {v.garp_delay_at, 1};
+    if (v.garp_lower_at < k.t) k = {v.garp_lower_at, 2};
+    return k;
+  }
+
+  // Files instance `v`'s key in the timer tree, exactly.
+  void File(const InstanceRuntime& v, DeadlineKey k) {
+    const int top = timer_tree.min_leaf();
+    timer_tree.Set(v.index, k.t, k.kind);
+    const int now_top = timer_tree.min_leaf();
+    // The leaf just filed is exact; another leaf coming to the top may not be.
+    if (now_top == v.index)
+      top_exact = true;
+    else if (now_top != top)
+      top_exact = false;
+  }
+
   // Every write of an instance's deadlines goes through here (or SetSands),
   // so the timer tree always knows the earliest one.
-  void Touch(const InstanceRuntime& v) {
-    Time t = v.sands;
-    int kind = 0;
-    if (v.garp_delay_at < t) {
-      t = v.garp_delay_at;
-      kind = 1;
+  void Touch(const InstanceRuntime& v) { File(v, KeyOf(v)); }
+
+  // Moves stale top leaves to their instances' keys until the top is exact;
+  // the tree's minimum is then the earliest deadline.
+  void SettleTop() {
+    while (!top_exact) {
+      if (timer_tree.min_time() == kNever) {  // every leaf, hence every deadline
+        top_exact = true;
+        return;
+      }
+      const InstanceRuntime& v = insts[static_cast<std::size_t>(timer_tree.min_leaf())];
+      const DeadlineKey k = KeyOf(v);
+      if (k.t == timer_tree.min_time() && k.kind == timer_tree.min_kind()) {
+        top_exact = true;
+        return;
+      }
+      File(v, k);
     }
-    if (v.garp_lower_at < t) {
-      t = v.garp_lower_at;
-      kind = 2;
-    }
-    timer_tree.Set(v.index, t, kind);
   }
 
   // ------------------------------------------------------------ small helpers
@@ -257,8 +302,16 @@ struct Daemon::Impl {
 
   void SetSands(InstanceRuntime& v, Time t) {
     if (v.sands == t) return;
+    const DeadlineKey was = KeyOf(v);
     v.sands = t;
-    Touch(v);
+    const DeadlineKey k = KeyOf(v);
+    if (was < k) {
+      // Later: the leaf's key (at most `was`) stays a lower bound; it moves
+      // when it reaches the top.
+      if (timer_tree.min_leaf() == v.index) top_exact = false;
+    } else if (k < was) {
+      File(v, k);
+    }
     if (opt.report_timers) out->emplace_back(TimerArmed{v.index, t});
   }
 
@@ -990,6 +1043,7 @@ struct Daemon::Impl {
       };
       // Instances first: at equal times they win over scripts and the GARP
       // thread (strict < below), as in a scan in configuration order.
+      SettleTop();
       consider(timer_tree.min_time(), timer_tree.min_kind(), timer_tree.min_leaf());
       for (std::size_t s = 0; s < scripts.size(); ++s)
         consider(scripts[s].next_run, 3, static_cast<int>(s));
@@ -1024,6 +1078,8 @@ struct Daemon::Impl {
     }
   }
 
+  // next_deadline from the tree as it stands (a lower bound while the top is
+  // stale); NextDeadline() settles it when a driver asks.
   void RecomputeNext() {
     Time t = kNever;
     if (started && !stopped) {
@@ -1032,6 +1088,15 @@ struct Daemon::Impl {
       t = std::min(t, garp_thread_at);
     }
     next_deadline = t;
+    next_exact = top_exact || !started || stopped;
+  }
+
+  Time ExactNext() {
+    if (!next_exact) {
+      SettleTop();
+      RecomputeNext();
+    }
+    return next_deadline;
   }
 
   // ------------------------------------------------------------ entry points
@@ -1550,8 +1615,10 @@ std::uint64_t Daemon::SettledScripts(std::uint64_t candidates, std::uint64_t suc
 }
 
 Time Daemon::NextDeadlineWithout(std::uint64_t settled) const {
+  // Settling the tree changes no deadline, only where a stale one is filed.
+  if (settled == 0) return impl_->ExactNext();
+  impl_->SettleTop();
   const Impl& d = *impl_;
-  if (settled == 0) return d.next_deadline;
   if (!d.started || d.stopped) return kNever;
   Time t = d.timer_tree.min_time();
   for (std::size_t s = 0; s < d.scripts.size(); ++s)
@@ -1573,7 +1640,9 @@ void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) c
   // (InstanceRuntime::quick and its copies of configuration fields (version
   // to ipv6, down_timer_adverts, preempt_delay, garp_master_refresh),
   // like cfg, follow from the configuration: not encoded; nor is Impl's
-  // vrid_one, like vrid_index.)
+  // vrid_one, like vrid_index; nor top_exact and next_exact, which say
+  // whether the timer tree's stale leaves have been refiled: the deadlines
+  // are the instances', encoded, and NextDeadlineWithout settles first.)
   static_assert(sizeof(InstanceRuntime) == 512 && sizeof(ScriptRuntime) == 48 &&
                     sizeof(GroupRuntime) == 40 && sizeof(Impl) == 368,
                 "a run-time field was added: encode it here (or say why not) and in ShiftTime");
@@ -1649,7 +1718,6 @@ void Daemon::ShiftTime(Duration d) {
     if (t != kNever) t += d;
   };
   shift(m.start_time);
-  shift(m.next_deadline);
   shift(m.garp_thread_at);
   for (Time& t : m.garp_next) shift(t);
   for (ScriptRuntime& sr : m.scripts) shift(sr.next_run);
@@ -1659,11 +1727,14 @@ void Daemon::ShiftTime(Duration d) {
     shift(v.garp_delay_at);
     shift(v.garp_lower_at);
     shift(v.garp_refresh_at);
-    m.Touch(v);
+    m.Touch(v);  // every leaf filed exactly
   }
+  m.top_exact = true;
+  m.RecomputeNext();
 }
 
-Time Daemon::NextDeadline() const { return impl_->next_deadline; }
+Time Daemon::NextDeadline() const { return impl_->ExactNext(); }
+Time Daemon::NextDeadlineBound() const { return impl_->next_deadline; }
 
 const Config& Daemon::config() const { return *impl_->config; }
 int Daemon::instance_count() const { return static_cast<int>(impl_->insts.size()); }

@@ -128,6 +128,12 @@ class Daemon {
 
   // Earliest time at which OnTimer has work; kNever if none.
   Time NextDeadline() const;
+  // Never later than NextDeadline(), and cheaper: it may be earlier while a
+  // deadline that moved later since (a backup's master-down timer, pushed
+  // back by an advert) has not been refiled. A driver with many daemons in
+  // one queue can file each under this bound and ask NextDeadline() only
+  // when it comes first (sim/core/deadline_heap.h). kNever means kNever.
+  Time NextDeadlineBound() const;
 
   // Appends a canonical encoding of the daemon's run-time state, every time
   // relative to `now`: two encodings of this daemon taken between calls

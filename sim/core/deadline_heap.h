@@ -33,14 +33,19 @@ class DeadlineHeap {
   // Owners 0..n-1, none armed. REQUIRES: n >= size() (owners are only added).
   void Resize(int n) {
     want_.resize(static_cast<std::size_t>(n), vrrp::kNever);
+    bound_.resize(static_cast<std::size_t>(n), 0);
     pos_.resize(static_cast<std::size_t>(n), kNone);
   }
   int size() const { return static_cast<int>(want_.size()); }
 
-  // Arms owner `o` for `t` (kNever: disarms it).
-  void Set(int o, vrrp::Time t) {
+  // Arms owner `o` for `t` (kNever: disarms it). `bound`: `t` is only a
+  // lower bound of the deadline; top_time and SettleBounds ask the exact
+  // one (their `exact(owner)`) before it counts (vrrp::Daemon's
+  // NextDeadlineBound: a daemon's own deadlines move later lazily too).
+  void Set(int o, vrrp::Time t, bool bound = false) {
     const auto u = static_cast<std::size_t>(o);
     want_[u] = t;
+    bound_[u] = bound && t != vrrp::kNever;
     if (t == vrrp::kNever) return;  // the entry, if any, goes when it reaches the top
     if (pos_[u] == kNone) {
       pos_[u] = static_cast<std::uint32_t>(heap_.size());
@@ -54,19 +59,33 @@ class DeadlineHeap {
   }
 
   // The deadline owner `o` is armed for; kNever if none.
+  // REQUIRES: no bound is pending (SettleBounds).
   vrrp::Time wanted(int o) const { return want_[static_cast<std::size_t>(o)]; }
 
   // The earliest armed deadline (kNever if none) and its owner (ties: the
   // lowest owner). Not const: moves stale entries to their deadlines first.
-  vrrp::Time top_time() {
-    Settle();
+  // `exact(owner)`: the exact deadline of an owner armed with a bound.
+  template <typename Exact>
+  vrrp::Time top_time(Exact&& exact) {
+    Settle(exact);
     return heap_.empty() ? vrrp::kNever : heap_[0].at;
+  }
+  // The same, a bound taken as the deadline (owners armed without bounds).
+  vrrp::Time top_time() {
+    return top_time([this](int o) { return want_[static_cast<std::size_t>(o)]; });
+  }
+  // Replaces every bound by its exact deadline (before wanted/ForEachArmed).
+  template <typename Exact>
+  void SettleBounds(Exact&& exact) {
+    for (std::size_t o = 0; o < want_.size(); ++o)
+      if (bound_[o]) Resolve(o, exact);
   }
   // REQUIRES: top_time() != kNever, called just before.
   int top_owner() const { return static_cast<int>(heap_[0].owner); }
   // Disarms the top owner. REQUIRES: as top_owner().
   void PopTop() {
     want_[heap_[0].owner] = vrrp::kNever;
+    bound_[heap_[0].owner] = 0;
     RemoveTop();
   }
 
@@ -78,6 +97,7 @@ class DeadlineHeap {
   }
 
   // Calls f(owner, time) for every armed owner, in owner order.
+  // REQUIRES: no bound is pending (SettleBounds).
   template <typename F>
   void ForEachArmed(F&& f) const {
     for (std::size_t o = 0; o < want_.size(); ++o)
@@ -94,8 +114,17 @@ class DeadlineHeap {
     return a.at != b.at ? a.at < b.at : a.owner < b.owner;
   }
 
-  void Settle() {
+  template <typename Exact>
+  void Resolve(std::size_t o, Exact& exact) {
+    bound_[o] = 0;
+    const vrrp::Time t = exact(static_cast<int>(o));
+    assert(t >= want_[o]);
+    want_[o] = t;  // the entry, if any, is at or before it
+  }
+  template <typename Exact>
+  void Settle(Exact& exact) {
     while (!heap_.empty()) {
+      if (bound_[heap_[0].owner]) Resolve(heap_[0].owner, exact);
       const vrrp::Time w = want_[heap_[0].owner];
       if (w == heap_[0].at) return;
       if (w == vrrp::kNever) {
@@ -144,8 +173,9 @@ class DeadlineHeap {
     pos_[e.owner] = i;
   }
 
-  std::vector<vrrp::Time> want_;    // by owner
-  std::vector<std::uint32_t> pos_;  // by owner: heap index, kNone = no entry
+  std::vector<vrrp::Time> want_;     // by owner
+  std::vector<std::uint8_t> bound_;  // by owner: want_ is only a lower bound of the deadline
+  std::vector<std::uint32_t> pos_;   // by owner: heap index, kNone = no entry
   std::vector<Entry> heap_;
 };
 

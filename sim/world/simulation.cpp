@@ -353,8 +353,9 @@ bool Simulation::SteadyStateKeyable() const {
   // makes a world unkeyable below; 1384, issue 18: the topology's IPv6
   // addresses, constant input like its IPv4 index, and rearp_v6_, the
   // names of IPv6 VIPs in re-ARP events: append-only, the same VIP always
-  // gets the same name, and the arp entries key the VIPs themselves.)
-  static_assert(sizeof(Simulation) == 1384, "a field was added: key it or say why not");
+  // gets the same name, and the arp entries key the VIPs themselves;
+  // 1408: the host timers' bound flags, which every key settles first.)
+  static_assert(sizeof(Simulation) == 1408, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter != 0 || h->spec->timing || (h->daemon && h->paused)) return false;
   return !topology_.has_random_directions();
@@ -362,6 +363,7 @@ bool Simulation::SteadyStateKeyable() const {
 
 std::uint64_t Simulation::SteadyStateHash() const {
   if (!SteadyStateKeyable()) return 0;
+  SettleHostTimers();
   std::uint64_t h = 0xcbf29ce484222325ull;
   auto mix = [&](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ull; };
   // Pending events in any order: an order-free sum of their own hashes.
@@ -419,6 +421,7 @@ bool Simulation::ScriptSucceeds(const Host& h, const std::string& name) const {
 
 void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
                                 const ScriptFilter* may_change) const {
+  SettleHostTimers();  // the key holds deadlines, not bounds of them
   // Scripts whose runs change nothing (SearchStateKey), by host, and the
   // host's next deadline without them (where its timer would be).
   thread_local std::vector<std::uint64_t> settled;
@@ -837,7 +840,7 @@ void Simulation::RunUntil(Time until) {
     // The next event: the scheduler's or the earliest host timer, whichever
     // comes first in (time, lane) order (host timers are Lane::kTimer).
     const Time ts = scheduler_.next_time();
-    const Time tt = timers_.top_time();
+    const Time tt = timers_.top_time([this](int h) { return ExactHostTimer(h); });
     if (tt < ts || (tt == ts && tt != kNever && scheduler_.next_lane() > Lane::kTimer)) {
       if (tt > until) break;
       const int host = timers_.top_owner();
@@ -1271,7 +1274,12 @@ void Simulation::ScriptResult(Time now, int host, std::uint64_t data) {
 void Simulation::RearmHostTimer(int host) {
   Host& h = *hosts_[host];
   if (!h.daemon) return;
-  const Time t = h.daemon->NextDeadline();
+  // A bound where no wake-up jitter is drawn for the deadline: the heap
+  // asks the exact one only when the host comes first (ExactHostTimer), so a
+  // backup's master-down deadline, pushed back by each advert, is not
+  // refiled per advert. The jitter is drawn per exact deadline.
+  const bool bound = h.wakeup_jitter == 0;
+  const Time t = bound ? h.daemon->NextDeadlineBound() : h.daemon->NextDeadline();
   if (t == kNever) {
     timers_.Set(host, kNever);
     return;
@@ -1288,7 +1296,17 @@ void Simulation::RearmHostTimer(int host) {
   // Simultaneous host timers run in host order, not in the order they were
   // armed: a wakeup that changes nothing (a settled script's run) then does
   // not reorder what comes later (exhaustive exploration relies on it).
-  timers_.Set(host, std::max(fire, now_));
+  timers_.Set(host, std::max(fire, now_), bound);
+}
+
+Time Simulation::ExactHostTimer(int host) const {
+  const Host& h = *hosts_[static_cast<std::size_t>(host)];
+  const Time t = h.daemon ? h.daemon->NextDeadline() : kNever;
+  return t == kNever ? kNever : std::max(t, now_);
+}
+
+void Simulation::SettleHostTimers() const {
+  timers_.SettleBounds([this](int h) { return ExactHostTimer(h); });
 }
 
 void Simulation::ProcessActions(Time now, int host, bool reload) {

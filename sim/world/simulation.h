@@ -296,6 +296,10 @@ class Simulation {
   // the VIPs clients may ask for).
   void SetHostConfig(int host, std::shared_ptr<const vrrp::Config> config);
   void RearmHostTimer(int host);
+  // The time host `host`'s timer fires at, from its daemon's exact deadline.
+  vrrp::Time ExactHostTimer(int host) const;
+  // Every host timer filed under a bound gets its exact time.
+  void SettleHostTimers() const;
   // Timing profiles (issue 21): the start op's start, delayed by the host's
   // start-up time; a deadline's wake-up delay.
   void RequestStart(Time now, int host);
@@ -320,7 +324,10 @@ class Simulation {
   // Each host's daemon timer (Lane::kTimer order: after deliveries, before
   // observers, simultaneous ones by host), outside the scheduler: see
   // sim/core/deadline_heap.h.
-  DeadlineHeap timers_;
+  // Mutable: the keys (const) first replace the bounds some timers are
+  // filed under by the exact deadlines (SettleHostTimers); nothing a key or
+  // a run shows changes.
+  mutable DeadlineHeap timers_;
   Topology topology_;
   Network network_;
   std::vector<std::unique_ptr<Host>> hosts_;

@@ -21,6 +21,40 @@ TEST(Rules, R11_AcceptedAdvertRestartsFullMdi) {
   EXPECT_THAT(h.Take(true, true), ElementsAre("t=1000000 Timer VI_1 at=4609375"));
 }
 
+// A deadline pushed later is refiled lazily (issue 17): NextDeadlineBound
+// may lag behind, never ahead, and NextDeadline is always the earliest
+// instance deadline, whatever order the adverts come in.
+TEST(Rules, R11_DeadlinesPushedBackStayExact) {
+  std::vector<VrrpInstance> insts;
+  for (int i = 0; i < 5; ++i)
+    insts.push_back(MakeInstance("VI_" + std::to_string(i), 51 + i, 100 - i));
+  Harness h(MakeConfig(insts));
+  h.Start(0);
+  std::uint64_t x = 88172645463325252ull;  // xorshift: the adverts' order
+  int order[5] = {0, 1, 2, 3, 4};
+  for (int step = 0; step < 400; ++step) {
+    if (step % 5 == 0) {  // every instance hears its master once per round
+      for (int i = 4; i > 0; --i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        std::swap(order[i], order[x % static_cast<std::uint64_t>(i + 1)]);
+      }
+    }
+    const Time t = (step + 1) * 250 * kMillisecond;
+    h.Rx(t, Adv(200).Vrid(51 + order[step % 5]));
+    const Time bound = h.daemon().NextDeadlineBound();
+    const Time next = h.daemon().NextDeadline();
+    Time earliest = kNever;
+    for (int i = 0; i < 5; ++i) earliest = std::min(earliest, h.daemon().instance_deadline(i));
+    ASSERT_LE(bound, next) << "step " << step;
+    ASSERT_EQ(next, earliest) << "step " << step;
+    ASSERT_EQ(h.daemon().NextDeadlineBound(), next) << "step " << step;  // settled now
+    ASSERT_GT(next, t) << "step " << step;
+  }
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(h.daemon().state(i), State::kBackup) << i;
+}
+
 TEST(Rules, R11_PriorityZeroShortensToSkew) {
   Harness h = StartedBackup();
   h.Rx(Seconds(1), Adv(200));

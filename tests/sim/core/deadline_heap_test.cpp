@@ -51,6 +51,37 @@ TEST(DeadlineHeap, LaterDeadlineIsTakenUpAtTheTop) {
   EXPECT_EQ(h.top_time(), kNever);
 }
 
+// An owner armed with a bound is asked its exact deadline only when it
+// comes first (or when every bound is settled), and then runs at it.
+TEST(DeadlineHeap, BoundsAreResolvedAtTheTop) {
+  DeadlineHeap h;
+  h.Resize(3);
+  std::vector<Time> exact = {40, 15, 25};
+  std::vector<int> asked(3, 0);
+  auto ask = [&](int o) {
+    ++asked[static_cast<std::size_t>(o)];
+    return exact[static_cast<std::size_t>(o)];
+  };
+  h.Set(0, 10, /*bound=*/true);
+  h.Set(1, 15);
+  h.Set(2, 20, /*bound=*/true);
+  EXPECT_EQ(h.top_time(ask), 15);  // owner 0 was asked and moved to 40
+  EXPECT_EQ(h.top_owner(), 1);
+  EXPECT_EQ(asked, (std::vector<int>{1, 0, 0}));
+  h.PopTop();
+  EXPECT_EQ(h.top_time(ask), 25);
+  EXPECT_EQ(h.top_owner(), 2);
+  EXPECT_EQ(asked, (std::vector<int>{1, 0, 1}));
+  h.PopTop();
+  h.Set(2, 30, /*bound=*/true);
+  exact[2] = kNever;  // the bound stood for no deadline at all
+  h.SettleBounds(ask);
+  EXPECT_EQ(h.wanted(2), kNever);
+  EXPECT_EQ(h.wanted(0), 40);
+  EXPECT_EQ(h.top_time(ask), 40);
+  EXPECT_EQ(h.top_owner(), 0);
+}
+
 TEST(DeadlineHeap, Shift) {
   DeadlineHeap h;
   h.Resize(3);
