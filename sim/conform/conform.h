@@ -97,7 +97,8 @@ std::vector<ScheduledOp> ScenarioSchedule(const Scenario& scenario);
 // The scenario with the real run's input times (see above). Notes say what
 // could not be aligned. Once aligned, its timing profiles have no start-up
 // (startup, startup_gap) and no operation_delay: the aligned starts and
-// operations are the real ones.
+// operations are the real ones. Its other delays stay (stop_delay: the daemon's
+// reaction to the real SIGTERM).
 Scenario AlignScenario(const Scenario& scenario, const RunResult& real,
                        std::vector<std::string>* notes);
 

@@ -170,6 +170,7 @@ J Definitions() {
              {"startup", Ref("delay")},
              {"startup_gap", Ref("delay")},
              {"operation_delay", Ref("delay")},
+             {"stop_delay", Ref("delay")},
              {"check_delay", Ref("delay")},
              {"advert_delay", Ref("delay")},
              {"timer_wakeup", Ref("delay")}})}}};

@@ -13,8 +13,9 @@
 namespace vsim {
 namespace {
 
-constexpr std::string_view kDistributionKeys[] = {"startup",     "startup_gap",  "operation_delay",
-                                                  "check_delay", "advert_delay", "timer_wakeup"};
+constexpr std::string_view kDistributionKeys[] = {"startup",     "startup_gap", "operation_delay",
+                                                  "stop_delay",  "check_delay", "advert_delay",
+                                                  "timer_wakeup"};
 
 class Reader {
  public:
@@ -163,7 +164,7 @@ class Reader {
     return Distribution::FromSamples(std::move(samples));
   }
 
-  // The six distributions of a mapping (absent keys leave `p` as it is).
+  // The seven distributions of a mapping (absent keys leave `p` as it is).
   void Distributions(const YAML::Node& map, TimingProfile* p) {
     for (std::string_view key : kDistributionKeys) {
       const YAML::Node v = map[std::string(key)];
@@ -173,6 +174,7 @@ class Reader {
       if (key == "startup") p->startup = *d;
       if (key == "startup_gap") p->startup_gap = *d;
       if (key == "operation_delay") p->operation_delay = *d;
+      if (key == "stop_delay") p->stop_delay = *d;
       if (key == "check_delay") p->check_delay = *d;
       if (key == "advert_delay") p->advert_delay = *d;
       if (key == "timer_wakeup") p->timer_wakeup = *d;
@@ -184,13 +186,13 @@ class Reader {
     if (!root.IsMap()) {
       Error(root,
             "a timing profile must be a mapping of startup, startup_gap, operation_delay, "
-            "check_delay, "
+            "stop_delay, check_delay, "
             "advert_delay, timer_wakeup (and name, description, recorded)");
       return;
     }
     if (!Keys(root,
               {"name", "description", "recorded", "startup", "startup_gap", "operation_delay",
-               "check_delay", "advert_delay", "timer_wakeup"},
+               "stop_delay", "check_delay", "advert_delay", "timer_wakeup"},
               "a timing profile"))
       return;
     for (const char* key : {"name", "description"}) {
@@ -308,12 +310,11 @@ bool ReadTiming(const YAML::Node& n, TimingReadContext& ctx,
   if (!n.IsMap()) {
     r.Error(n,
             "timing must be ideal, measured, or a mapping of profile, startup, startup_gap, "
-            "operation_delay, "
-            "check_delay, advert_delay, timer_wakeup");
+            "operation_delay, stop_delay, check_delay, advert_delay, timer_wakeup");
     return false;
   }
   if (!r.Keys(n,
-              {"profile", "startup", "startup_gap", "operation_delay", "check_delay",
+              {"profile", "startup", "startup_gap", "operation_delay", "stop_delay", "check_delay",
                "advert_delay", "timer_wakeup"},
               "timing"))
     return false;

@@ -95,6 +95,7 @@ std::string TimingText(const std::shared_ptr<const TimingProfile>& t) {
       {"startup", &t->startup},
       {"startup_gap", &t->startup_gap},
       {"operation_delay", &t->operation_delay},
+      {"stop_delay", &t->stop_delay},
       {"check_delay", &t->check_delay},
       {"advert_delay", &t->advert_delay},
       {"timer_wakeup", &t->timer_wakeup}};

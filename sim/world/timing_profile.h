@@ -77,14 +77,22 @@ struct TimingProfile {
   // time) do not start independently: in the recordings the second daemon
   // reaches its first state a gap after the first (p50 12 ms), not at a time
   // of its own. With this set, a start in the same instant as another
-  // profiled start is done no earlier than the previous one's done time plus
-  // a draw from it (a queue, in operation order). 0: independent starts.
+  // profiled start is done at the previous one's done time plus a draw from
+  // it (a queue, in operation order; the profile's gaps are the differences
+  // of a group's sorted first-state times). 0: independent starts.
   Distribution startup_gap;
   // How late each timeline operation but a start takes effect after its
   // scenario time: the tool that applies it (record.sh: p50 8 ms) and the
-  // daemon's reaction. Drawn from the operation's node's profile (an
+  // daemon's reaction (a stop's: stop_delay, on top). Drawn from the operation's node's profile (an
   // operation on no node, a partition or heal: the first node that has one).
   Distribution operation_delay;
+  // How long the daemon takes to act on a `stop` (SIGTERM to the parent, which
+  // signals the VRRP child): the priority-0 adverts, the VIP removal and the
+  // STOP notification come this much after the operation (after its
+  // operation_delay); a restart's stop likewise. E21 (docs/experiments.md):
+  // 2.2.7 needs 1-30 ms, more under load. Drawn from the stopped node's
+  // stream, after its operation_delay.
+  Distribution stop_delay;
   // How late each periodic vrrp_script run starts after its schedule; the
   // next run is due `interval` after that moment (R34, E20), so these delays
   // accumulate. The result comes `script_runtime` after the late start. The
@@ -98,8 +106,8 @@ struct TimingProfile {
   Distribution timer_wakeup;
 
   bool ideal() const {
-    return startup.zero() && startup_gap.zero() && operation_delay.zero() && check_delay.zero() &&
-           advert_delay.zero() && timer_wakeup.zero();
+    return startup.zero() && startup_gap.zero() && operation_delay.zero() && stop_delay.zero() &&
+           check_delay.zero() && advert_delay.zero() && timer_wakeup.zero();
   }
   // Delays some timer (advert, script run or other): Simulation draws per
   // deadline.

@@ -217,6 +217,7 @@ TEST(Conform, AlignedStartsAreNotDelayedByTheProfileAgain) {
   p.startup = Distribution::Constant(30000);
   p.startup_gap = Distribution::Constant(5000);
   p.advert_delay = Distribution::Constant(100);
+  p.stop_delay = Distribution::Constant(4000);  // the daemon's reaction to the real SIGTERM
   sc.timing = std::make_shared<const TimingProfile>(p);
   TimingProfile only_startup;
   only_startup.startup = Distribution::Constant(40000);
@@ -228,6 +229,7 @@ TEST(Conform, AlignedStartsAreNotDelayedByTheProfileAgain) {
   EXPECT_TRUE(a.timing->startup.zero());
   EXPECT_TRUE(a.timing->startup_gap.zero());
   EXPECT_EQ(a.timing->advert_delay, p.advert_delay);
+  EXPECT_EQ(a.timing->stop_delay, p.stop_delay);
   ASSERT_TRUE(a.nodes[1].timing.has_value());
   EXPECT_FALSE(*a.nodes[1].timing);  // nothing left: ideal
   // The aligned run starts node2 when the real one did.

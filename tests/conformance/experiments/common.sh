@@ -3,7 +3,10 @@
 # Topology (same pattern as tests/conformance/capture/capture_adverts.sh):
 #   vsim-exp-br   bridge namespace, br0 (no STP, no multicast snooping)
 #   vsim-exp-hN   one namespace per host, eth0 = 10.250.0.N/16, veth into br0
-# Only namespaces named vsim-exp-* and addresses in 10.250.0.0/16 are used;
+# EXP_NET=N (1..255) moves everything onto its own names and subnet, so that
+# two experiments can run at once: namespaces vsim-expN-*, hosts
+# 10.250.N.1..9, MACs 02:00:0a:fa:NN:0I (default: vsim-exp-*, 10.250.0.I).
+# Only namespaces named vsim-exp* and addresses in 10.250.0.0/16 are used;
 # nothing is connected to, or routed from, the host's own namespace.
 #
 # Every keepalived runs as `keepalived -n -l -D -P -G` with private pid files.
@@ -14,7 +17,10 @@
 # All processes are started by this file and stopped by PID; the EXIT trap
 # kills whatever is left (by PID) and deletes the namespaces.
 
-readonly PREFIX="vsim-exp-"
+readonly EXP_NET="${EXP_NET:-0}"
+if [[ "${EXP_NET}" == 0 ]]; then readonly PREFIX="vsim-exp-"; else readonly PREFIX="vsim-exp${EXP_NET}-"; fi
+EXP_MACNET="$(printf '%02x' "${EXP_NET}")"
+readonly EXP_MACNET
 readonly KEEPALIVED="${KEEPALIVED:-/usr/sbin/keepalived}"
 readonly EXP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [[ -x /usr/bin/python3 ]]; then PY=/usr/bin/python3; else PY=python3; fi
@@ -56,12 +62,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# setup_topology N: bridge + hosts h1..hN (10.250.0.1..N).
+# setup_topology N: bridge + hosts h1..hN (10.250.EXP_NET.1..N), N <= 9.
 setup_topology() {
   local n="$1" i
   netns_bridge
   for i in $(seq 1 "${n}"); do
-    netns_host "h${i}" "10.250.0.${i}" "02:00:0a:fa:00:0${i}"
+    netns_host "h${i}" "10.250.${EXP_NET}.${i}" "02:00:0a:fa:${EXP_MACNET}:0${i}"
   done
   sleep 1   # let the veths settle (IPv6 DAD etc.) before anything runs
 }
@@ -82,7 +88,7 @@ new_case() {
   local ns a
   for ns in "${NAMESPACES[@]}"; do
     [[ "${ns}" == "${PREFIX}br" ]] && continue
-    for a in $(ip -n "${ns}" -4 -o addr show dev eth0 | awk '{print $4}' | grep -v '^10\.250\.0\.' || true); do
+    for a in $(ip -n "${ns}" -4 -o addr show dev eth0 | awk '{print $4}' | grep -v "^10\.250\.${EXP_NET}\.[1-9]/16\$" || true); do
       ip -n "${ns}" addr del "$a" dev eth0
     done
   done
@@ -175,9 +181,9 @@ wait_log() {
   "${PY}" "${EXP_DIR}/expctl.py" waitlog "${CASE_DIR}/$1.log" "$2" "${3:-15}"
 }
 
-# vips HOST: the 10.250.1.0/24-or-wider VIPs currently on HOST's eth0.
+# vips HOST: the addresses on HOST's eth0 other than its own (the VIPs).
 vips() {
-  ip -n "${PREFIX}$1" -4 -o addr show dev eth0 | awk '{print $4}' | grep -v '^10\.250\.0\.' | tr '\n' ' '
+  ip -n "${PREFIX}$1" -4 -o addr show dev eth0 | awk '{print $4}' | grep -v "^10\.250\.${EXP_NET}\.[1-9]/16\$" | tr '\n' ' '
 }
 
 # report [FROM TO]: print the merged timeline of the case relative to mark T0.

@@ -33,6 +33,13 @@ is left out; --no-advert-scale keeps the base as it is.
 
 `operation_delay` is how late record.sh applied each other operation after
 its scenario time (the same 100 ms grid).
+
+`--stop-delay E21.tsv` (repeatable) sets `stop_delay` from experiment E21
+(tests/conformance/experiments/sigterm.sh, docs/experiments.md): SIGTERM to
+the STOP notification read from the notify FIFO (column `stopn`; record.sh
+takes transitions from that FIFO), all given files pooled; each file's own
+quantiles go to recorded.per_condition.sigterm-<file name>.stop_delay. Not from the
+traces: their stops would mix record.sh's own latency into it.
 """
 import argparse
 import json
@@ -121,6 +128,23 @@ def advert_drift_samples(path):
     return out
 
 
+def stop_samples(path):
+    """SIGTERM -> STOP notification of one E21 table (sigterm.sh), in µs."""
+    out, cols = [], None
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            fields = line.rstrip("\n").split("\t")
+            if cols is None:
+                cols = fields
+                continue
+            v = fields[cols.index("stopn")]
+            if v != "-":
+                out.append(round(float(v) * 1000))
+    return out
+
+
 def mean_of(dist):
     """Mean of a {"quantiles": {...}} distribution (linear between points)."""
     pts = sorted((float(k[1:]), int(v[:-2])) for k, v in dist["quantiles"].items())
@@ -137,6 +161,9 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--no-advert-scale", action="store_true",
                     help="keep the base's advert_delay/check_delay/timer_wakeup as they are")
+    ap.add_argument("--stop-delay", action="append", default=[], metavar="TSV",
+                    help="an E21 table (sigterm.sh; repeat for several): stop_delay from the "
+                         "stopn column")
     ap.add_argument("traces", nargs="+")
     a = ap.parse_args()
     if os.path.realpath(a.out) in {os.path.realpath(p) for p in [a.base] + a.traces}:
@@ -182,6 +209,22 @@ def main():
             f"masters' drift in {len(drift)} takeovers of the traces, {target / 1000:.3f} ms per "
             "advert (profile_from_traces.py); the shape is the base's")
         rec["samples"]["advert_drift"] = len(drift)
+    if a.stop_delay:
+        pooled = []
+        for path in a.stop_delay:
+            mine = stop_samples(path)
+            pooled += mine
+            cond = "sigterm-" + os.path.splitext(os.path.basename(path))[0]
+            rec.setdefault("per_condition", {}).setdefault(cond, {})["stop_delay"] = (
+                quantiles(mine)["quantiles"])
+        if len(pooled) < 10:
+            sys.exit(f"profile_from_traces.py: only {len(pooled)} stop samples")
+        profile["stop_delay"] = quantiles(pooled)
+        rec["stop_delay_from"] = (
+            f"{len(pooled)} SIGTERMs of experiment E21 (tests/conformance/experiments/sigterm.sh, "
+            f"{', '.join(os.path.basename(p) for p in a.stop_delay)}): SIGTERM to the parent -> "
+            "STOP read from the notify FIFO")
+        rec["samples"]["stop_delay"] = len(pooled)
     tmp = a.out + ".tmp"
     with open(tmp, "w") as f:
         json.dump(profile, f, indent=2)

@@ -255,8 +255,8 @@ TEST(Timing, CheckDelayAccumulatesAsTheDaemonRearmsFromTheRun) {
 }
 
 TEST(Timing, SimultaneousStartsQueueWithStartupGap) {
-  // Both nodes start at 0: node1 after its 30 ms start-up, node2 no earlier
-  // than 12 ms after node1 (in operation order).
+  // Both nodes start at 0: node1 after its 30 ms start-up, node2 12 ms after
+  // node1 (in operation order).
   const RunResult r = RunScenario(Load(Pair("timing: {startup: 30ms, startup_gap: 12ms}\n")));
   EXPECT_EQ(FirstTransition(r, 0, vrrp::State::kBackup), 30000);
   EXPECT_EQ(FirstTransition(r, 1, vrrp::State::kBackup), 42000);
@@ -264,9 +264,37 @@ TEST(Timing, SimultaneousStartsQueueWithStartupGap) {
   const RunResult apart = RunScenario(Load(Pair("timing: {startup: 30ms}\n")));
   EXPECT_EQ(FirstTransition(apart, 0, vrrp::State::kBackup), 30000);
   EXPECT_EQ(FirstTransition(apart, 1, vrrp::State::kBackup), 30000);
-  // A draw longer than the queue's wins.
-  const RunResult slow = RunScenario(Load(Pair("timing: {startup: 30ms, startup_gap: 1ms}\n")));
-  EXPECT_EQ(FirstTransition(slow, 1, vrrp::State::kBackup), 31000);
+  // The second comes up the gap after the first, whatever its own start-up
+  // (the gaps are measured between a group's sorted first states).
+  const RunResult close = RunScenario(Load(Pair("timing: {startup: 30ms, startup_gap: 1ms}\n")));
+  EXPECT_EQ(FirstTransition(close, 1, vrrp::State::kBackup), 31000);
+}
+
+TEST(Timing, StopDelayMakesTheDaemonActLateOnAStop) {
+  // node1 MASTER at 3.609375 s, stopped at 20 s: operation_delay 7 ms, then
+  // the daemon acts stop_delay 5 ms after the signal: STOP and the priority-0
+  // advert at 20.012 s, node2 MASTER Skew(90) = 0.6484375 s later.
+  const std::string yaml =
+      "name: t\nduration: 30s\ntiming: {operation_delay: 7ms, stop_delay: 5ms}\nnodes:\n" +
+      Node("node1", 1, 100) + Node("node2", 2, 90) +
+      "timeline:\n  - {at: 20s, op: stop, node: node1}\n";
+  const RunResult r = RunScenario(Load(yaml));
+  EXPECT_EQ(FirstTransition(r, 0, vrrp::State::kStop), 20012000);
+  Time master = -1;
+  for (const auto& e : r.events)
+    if (e.kind == TraceKind::kTransition && e.host == 1 && e.to == vrrp::State::kMaster &&
+        e.t > 20 * vrrp::kSecond)
+      master = e.t;
+  EXPECT_EQ(master, 20012000 + 648437);
+  // A restart's stop likewise; its new daemon starts 1 s after that.
+  std::string restart = yaml;
+  restart.replace(restart.find("op: stop"), 8, "op: restart");
+  const RunResult rr = RunScenario(Load(restart));
+  EXPECT_EQ(FirstTransition(rr, 0, vrrp::State::kStop), 20012000);
+  // Ideal timing: at 20 s.
+  std::string ideal = yaml;
+  ideal.replace(ideal.find("timing: "), ideal.find("nodes:") - ideal.find("timing: "), "");
+  EXPECT_EQ(FirstTransition(RunScenario(Load(ideal)), 0, vrrp::State::kStop), 20 * vrrp::kSecond);
 }
 
 TEST(Timing, OperationDelayMakesOperationsLandLate) {
