@@ -50,6 +50,7 @@
 
 #include "engine/config/parser.h"
 #include "sim/conform/conform.h"
+#include "sim/io/file_io.h"
 #include "sim/observe/split_brain.h"
 #include "sim/scenario/run_result.h"
 #include "sim/scenario/scenario.h"
@@ -1194,10 +1195,30 @@ void AddSpread(std::vector<vsim::RunResult>* runs) {
   }
 }
 
+// Writes the runs as one trace file, atomically (a recorder stopped halfway
+// leaves the old file or none, never half a golden file).
+int WriteRuns(const std::vector<vsim::RunResult>& runs, const std::string& path) {
+  std::ostringstream out;
+  if (runs.size() == 1)
+    vsim::WriteTraceJson(runs[0], out);
+  else
+    vsim::WriteTraceJsonRuns(runs, out);
+  std::string error;
+  if (!vsim::WriteFileAtomically(path, out.str(), &error)) {
+    std::cerr << "vrrpsim-record: " << error << "\n";
+    return 2;
+  }
+  return 0;
+}
+
 // Rewrites a recorded trace file with its real spread (for files recorded
 // before the spread was stored).
 int Spread(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "vrrpsim-record: cannot read " << path << "\n";
+    return 2;
+  }
   std::ostringstream text;
   text << in.rdbuf();
   vsim::TraceRead read = vsim::ReadTraceJson(text.str(), path);
@@ -1206,12 +1227,7 @@ int Spread(const std::string& path) {
     return 2;
   }
   AddSpread(&read.runs);
-  std::ofstream out(path);
-  if (read.runs.size() == 1)
-    vsim::WriteTraceJson(read.runs[0], out);
-  else
-    vsim::WriteTraceJsonRuns(read.runs, out);
-  return out ? 0 : 2;
+  return WriteRuns(read.runs, path);
 }
 
 int Trace(const std::string& scenario_path, const std::string& out_path,
@@ -1237,12 +1253,7 @@ int Trace(const std::string& scenario_path, const std::string& out_path,
     runs.push_back(std::move(rr.run));
   }
   AddSpread(&runs);
-  std::ofstream out(out_path);
-  if (runs.size() == 1)
-    vsim::WriteTraceJson(runs[0], out);
-  else
-    vsim::WriteTraceJsonRuns(runs, out);
-  return out ? 0 : 2;
+  return WriteRuns(runs, out_path);
 }
 
 int Usage() {
