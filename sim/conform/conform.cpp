@@ -105,9 +105,29 @@ struct Item {
   vrrp::Reason reason = vrrp::Reason::kNone;
 };
 
+// A host's comparable sequences: its transitions, its IPv4 VIP changes and
+// its IPv6 VIP changes. The two families are separate sequences because
+// their relative order in an instant is not observable: Linux announces an
+// IPv4 address at once, an IPv6 one (even `nodad`) from its address
+// configuration work some µs to ms later, so `ip monitor` on a real host
+// shows an IPv4 and an IPv6 VIP that keepalived added one after the other in
+// either order (docs/conformance.md, ipv6/dual-stack). Each item's time is
+// compared all the same.
 struct HostItems {
-  std::vector<Item> transitions, vips;
+  std::vector<Item> transitions, vips, vips6;
+  bool empty() const { return transitions.empty() && vips.empty() && vips6.empty(); }
 };
+
+// The sequences of HostItems by number: 0 transitions, 1 IPv4 VIP changes,
+// 2 IPv6 VIP changes; their names in reports and their keys in Spreads.
+constexpr int kSequences = 3;
+const std::vector<Item>& Sequence(const HostItems& h, int kind) {
+  return kind == 0 ? h.transitions : kind == 1 ? h.vips : h.vips6;
+}
+const char* SequenceName(int kind) {
+  return kind == 0 ? "transition" : kind == 1 ? "VIP change" : "IPv6 VIP change";
+}
+const char* SequenceKey(int kind) { return kind == 0 ? "/t" : kind == 1 ? "/v" : "/v6"; }
 
 std::map<std::string, HostItems> ItemsOf(const RunResult& r) {
   std::map<std::string, HostItems> out;
@@ -122,8 +142,9 @@ std::map<std::string, HostItems> ItemsOf(const RunResult& r) {
                                    : "?";
       out[h.name].transitions.push_back({e.t, inst + " " + vrrp::StateName(e.to), e.reason});
     } else if (e.kind == TraceKind::kVipAdded || e.kind == TraceKind::kVipRemoved) {
-      out[h.name].vips.push_back(
-          {e.t, (e.kind == TraceKind::kVipAdded ? "+" : "-") + e.addr.ToString(), e.reason});
+      (e.addr.is_v6() ? out[h.name].vips6 : out[h.name].vips)
+          .push_back(
+              {e.t, (e.kind == TraceKind::kVipAdded ? "+" : "-") + e.addr.ToString(), e.reason});
     }
   }
   return out;
@@ -205,17 +226,17 @@ Spreads ComputeSpreads(const std::vector<RunResult>& real, Duration tol) {
     return k;
   };
   for (const auto& [host, hi] : items[0]) {
-    for (int kind = 0; kind < 2; ++kind) {
-      const auto& ref = kind == 0 ? hi.transitions : hi.vips;
+    for (int kind = 0; kind < kSequences; ++kind) {
+      const auto& ref = Sequence(hi, kind);
       for (std::size_t i = 0; i < ref.size(); ++i) {
         Time lo = ref[i].t, hi_t = ref[i].t;
         for (std::size_t r = 1; r < items.size(); ++r) {
-          const auto& other = kind == 0 ? items[r][host].transitions : items[r][host].vips;
+          const auto& other = Sequence(items[r][host], kind);
           if (keys(other) != keys(ref)) continue;
           lo = std::min(lo, other[i].t);
           hi_t = std::max(hi_t, other[i].t);
         }
-        s.item[{host + (kind == 0 ? "/t" : "/v"), i}] = hi_t - lo;
+        s.item[{host + SequenceKey(kind), i}] = hi_t - lo;
         s.max = std::max(s.max, hi_t - lo);
       }
     }
@@ -285,7 +306,7 @@ void CompareSequence(const std::string& host, const char* what, const std::strin
     }
     const Item* ref = s ? s : r;
     AddRules(&d.rules, RulesForReason(ref->reason));
-    if (what[0] == 'V') AddRules(&d.rules, {"R20", "R21"});
+    if (std::string(what) != "transition") AddRules(&d.rules, {"R20", "R21"});
     if (auto k = LastOpBefore(sim_run, ref->t)) AddRules(&d.rules, RulesForOp(*k));
     run->divergences.push_back(std::move(d));
     return;  // later items of this sequence are not meaningful
@@ -300,15 +321,14 @@ void CompareOne(const RunResult& sim, const RunResult& real, int run_index, cons
     auto it = ri.find(host);
     // A simulated host with nothing to compare (a scenario's network client,
     // not a keepalived node) need not be in the real trace.
-    if (it == ri.end() && items.transitions.empty() && items.vips.empty()) continue;
+    if (it == ri.end() && items.empty()) continue;
     if (it == ri.end()) {
       run->divergences.push_back({run_index, "host " + host + " is not in the real trace", {}});
       continue;
     }
-    CompareSequence(host, "transition", host + "/t", items.transitions, it->second.transitions, sim,
-                    run_index, spreads, tol, run);
-    CompareSequence(host, "VIP change", host + "/v", items.vips, it->second.vips, sim, run_index,
-                    spreads, tol, run);
+    for (int kind = 0; kind < kSequences; ++kind)
+      CompareSequence(host, SequenceName(kind), host + SequenceKey(kind), Sequence(items, kind),
+                      Sequence(it->second, kind), sim, run_index, spreads, tol, run);
   }
   auto ss = Measurable(sim.split_brain, tol);
   auto rs = Measurable(real.split_brain, tol);
@@ -520,15 +540,13 @@ void CompareEnsemble(const std::vector<RunResult>& sims, const RunResult& real, 
   for (const auto& [host, first] : si[0]) {
     auto it = ri.find(host);
     if (it == ri.end()) {
-      if (first.transitions.empty() && first.vips.empty()) continue;
+      if (first.empty()) continue;
       run->divergences.push_back({run_index, "host " + host + " is not in the real trace", {}});
       continue;
     }
-    for (int kind = 0; kind < 2; ++kind) {
-      const char* what = kind == 0 ? "transition" : "VIP change";
-      auto seq = [&](const HostItems& h) -> const std::vector<Item>& {
-        return kind == 0 ? h.transitions : h.vips;
-      };
+    for (int kind = 0; kind < kSequences; ++kind) {
+      const char* what = SequenceName(kind);
+      auto seq = [&](const HostItems& h) -> const std::vector<Item>& { return Sequence(h, kind); };
       const std::vector<Item>& r = seq(it->second);
       std::size_t prefix = seq(first).size(), lo_n = SIZE_MAX, hi_n = 0;
       std::set<std::string> finals;
@@ -589,7 +607,7 @@ void CompareEnsemble(const std::vector<RunResult>& sims, const RunResult& real, 
         diverged = true;
       }
       if (diverged) {
-        if (kind == 1) AddRules(&d.rules, {"R20", "R21"});
+        if (kind != 0) AddRules(&d.rules, {"R20", "R21"});
         run->divergences.push_back(std::move(d));
       } else if (r.size() > prefix) {
         run->compared += 2;  // the count and the final item
@@ -723,12 +741,12 @@ ConformReport ConformMedian(const Scenario& scenario, const std::vector<RunResul
     // A named reference, not a structured binding: clang 14 cannot capture
     // those in the lambda below.
     const std::string& host = entry.first;
-    for (int which = 0; which < 2; ++which) {
-      const char* what = which == 0 ? "transition" : "VIP change";
+    for (int which = 0; which < kSequences; ++which) {
+      const char* what = SequenceName(which);
       auto pick = [&](const std::map<std::string, HostItems>& m) -> const std::vector<Item>* {
         auto it = m.find(host);
         if (it == m.end()) return nullptr;
-        return which == 0 ? &it->second.transitions : &it->second.vips;
+        return &Sequence(it->second, which);
       };
       const std::vector<std::string> want = Keys(*pick(reals[0]));
       std::vector<const std::vector<Item>*> rs, ss;

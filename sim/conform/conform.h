@@ -5,7 +5,10 @@
 // compares the simulator with one or more such runs:
 //
 //   * Per host, the sequence of state transitions (instance, new state) must
-//     be identical, and so must the sequence of VIP additions/removals.
+//     be identical, and so must the sequences of VIP additions/removals (one
+//     for IPv4 VIPs, one for IPv6: Linux announces an IPv6 address some µs
+//     to ms after an IPv4 one added after it, so their relative order in an
+//     instant cannot be observed).
 //   * Every matched time must be within the tolerance: the larger of
 //     `options.tolerance` (default 100 ms) and the real spread of that item
 //     over the recorded repetitions (max - min of its real time).

@@ -3,8 +3,10 @@
 #include "sim/conform/conform.h"
 
 #include <algorithm>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "sim/scenario/runner.h"
@@ -53,6 +55,102 @@ TEST(Conform, SurvivesTheTraceFile) {
   const ConformReport rep = Conform(sc, read.runs);
   EXPECT_TRUE(rep.passed) << FormatConformText(rep);
   EXPECT_EQ(rep.max_deviation, 0);
+}
+
+// IPv6 (issue 18): an IPv6 VIP's additions and removals are items like an
+// IPv4 one's, through the trace file too (the golden recordings of
+// scenarios/ipv6 are such files), and a late one is named by its address.
+TEST(Conform, Ipv6VipChangesAreCompared) {
+  const Scenario sc = Load("scenarios/ipv6/dual-stack.yaml");
+  const RunResult sim = RunScenario(sc);
+  const auto v6 = vrrp::IpAddress::Parse("fd00:10::100");
+  ASSERT_TRUE(v6);
+  std::size_t v6_changes = 0, node2_add = sim.events.size();
+  for (std::size_t i = 0; i < sim.events.size(); ++i) {
+    const auto& e = sim.events[i];
+    if ((e.kind != TraceKind::kVipAdded && e.kind != TraceKind::kVipRemoved) || e.addr != *v6)
+      continue;
+    ++v6_changes;
+    if (e.kind == TraceKind::kVipAdded && sim.hosts[e.host].name == "node2" &&
+        node2_add == sim.events.size())
+      node2_add = i;
+  }
+  EXPECT_GE(v6_changes, 4u);
+  ASSERT_LT(node2_add, sim.events.size());
+  TraceRead read = ReadTraceJson(TraceJson(sim), "x.json");
+  ASSERT_TRUE(read.ok());
+  const ConformReport same = Conform(sc, read.runs);
+  EXPECT_TRUE(same.passed) << FormatConformText(same);
+  EXPECT_EQ(same.max_deviation, 0);
+
+  RunResult late = sim;
+  late.events[node2_add].t += 300 * vrrp::kMillisecond;
+  std::stable_sort(late.events.begin(), late.events.end(),
+                   [](const TraceEvent& a, const TraceEvent& b) { return a.t < b.t; });
+  ConformOptions o;
+  o.align_inputs = false;
+  const ConformReport rep = CompareRuns(sim, {sim}, {late}, o);
+  ASSERT_FALSE(rep.passed);
+  EXPECT_NE(rep.first()->what.find("node2 IPv6 VIP change #1 (+fd00:10::100): simulated at "
+                                   "26.445312s, real at 26.745312s"),
+            std::string::npos)
+      << rep.first()->what;
+}
+
+// The IPv4 and the IPv6 VIP of a dual-stack sync group are added in the same
+// instant; a real host announces the IPv6 one some µs to ms later, so either
+// order is seen (docs/conformance.md): each family is its own sequence.
+TEST(Conform, Ipv4AndIpv6VipChangesOfOneInstantMayComeInEitherOrder) {
+  const Scenario sc = Load("scenarios/ipv6/dual-stack.yaml");
+  const RunResult sim = RunScenario(sc);
+  RunResult real = sim;
+  // Every IPv6 VIP change 2 ms later: after the IPv4 one of its instant.
+  std::size_t moved = 0;
+  for (auto& e : real.events)
+    if ((e.kind == TraceKind::kVipAdded || e.kind == TraceKind::kVipRemoved) && e.addr.is_v6()) {
+      e.t += 2 * vrrp::kMillisecond;
+      ++moved;
+    }
+  ASSERT_GE(moved, 4u);
+  std::stable_sort(real.events.begin(), real.events.end(),
+                   [](const TraceEvent& a, const TraceEvent& b) { return a.t < b.t; });
+  ConformOptions o;
+  o.align_inputs = false;
+  const ConformReport rep = CompareRuns(sim, {sim}, {real}, o);
+  EXPECT_TRUE(rep.passed) << FormatConformText(rep);
+  EXPECT_EQ(rep.max_deviation, 2 * vrrp::kMillisecond);
+}
+
+// A known limit of the alignment (docs/conformance.md, "IPv6"): it starts all
+// instances of a daemon at its first notification, but a loaded keepalived
+// 2.2.7 initialises them one after another, and each master-down timer runs
+// from its own instance's start. In run 1 of this recording of
+// ipv6/dual-stack node1 notified VI_4 BACKUP at 0.061687 s and VI_6 BACKUP
+// 6.7 ms later; node2 (both at 0.058646 s, MDI(99) only 7.8 ms longer) timed
+// out first and held the group from 7.280 s to 7.303 s. Runs 2 and 3 conform.
+// When the alignment learns per-instance starts, this test shows it.
+TEST(Conform, DualStackInstanceStartStaggerIsNotAligned) {
+  const Scenario sc = Load("scenarios/ipv6/dual-stack.yaml");
+  const std::string path = kSrc + "/tests/data/conformance/ipv6-dual-stack-instance-stagger.json";
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path;
+  std::ostringstream text;
+  text << in.rdbuf();
+  const TraceRead read = ReadTraceJson(text.str(), path);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read.runs.size(), 3u);
+  const ConformReport rep = Conform(sc, read.runs);
+  EXPECT_FALSE(rep.passed);
+  ASSERT_EQ(rep.runs.size(), 3u);
+  EXPECT_FALSE(rep.runs[0].passed);
+  EXPECT_TRUE(rep.runs[1].passed) << FormatConformText(rep);
+  EXPECT_TRUE(rep.runs[2].passed) << FormatConformText(rep);
+  ASSERT_NE(rep.first(), nullptr);
+  EXPECT_EQ(rep.first()->run, 0);
+  EXPECT_NE(rep.first()->what.find("node2 transition #3 (VI_6 MASTER): simulated at 26.506999s, "
+                                   "real at 7.280436s"),
+            std::string::npos)
+      << rep.first()->what;
 }
 
 TEST(Conform, LateTransitionBeyondToleranceNamesItAndItsRules) {

@@ -39,12 +39,6 @@ const std::map<std::string, std::string> kUnsupported = {
     {"scenarios/edges/equal-priorities.yaml",
      "500 us link latency: needs netem, which this kernel does not have; and the scenario's "
      "simultaneous start (within 1 ms) is far below the real start jitter (tens of ms)"},
-    {"scenarios/ipv6/ipv6-pair.yaml",
-     "IPv6: the recorder (tests/conformance/record) does not map IPv6 instances and addresses "
-     "onto namespaces yet (issue 18)"},
-    {"scenarios/ipv6/dual-stack.yaml",
-     "IPv6: the recorder (tests/conformance/record) does not map IPv6 instances and addresses "
-     "onto namespaces yet (issue 18)"},
 };
 
 // "SCENARIO@VARIANT" -> why the variant is compared with the base recording.
@@ -83,7 +77,7 @@ std::string GoldenOf(const std::string& scenario, const std::string& variant = "
 
 std::vector<std::string> ShippedScenarios() {
   std::vector<std::string> out;
-  for (const char* dir : {"scenarios/seed", "scenarios/edges"})
+  for (const char* dir : {"scenarios/seed", "scenarios/edges", "scenarios/ipv6"})
     for (const auto& e : std::filesystem::directory_iterator(kSrc + "/" + dir))
       if (e.path().extension() == ".yaml")
         out.push_back(std::string(dir) + "/" + e.path().filename().string());

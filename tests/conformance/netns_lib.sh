@@ -11,8 +11,9 @@
 # netns_delete_all from its EXIT trap.
 #
 # The rules these scripts follow (README "Network rule"): only namespaces
-# they create, only addresses in 10.250.0.0/16, nothing connected to or
-# routed from the host's own namespace; processes are stopped by PID.
+# they create, only addresses in 10.250.0.0/16 (IPv6: fd00:250::/32 and the
+# link-local addresses of their own links), nothing connected to or routed
+# from the host's own namespace; processes are stopped by PID.
 
 NAMESPACES=()
 
@@ -31,8 +32,12 @@ netns_require_root() {
   done
 }
 
-# netns_add SUFFIX [--no-ipv6]: a fresh namespace with lo up. Refuses to
-# reuse an existing one (a stale run, or another run with the same prefix).
+# netns_add SUFFIX [--no-ipv6|--ipv6]: a fresh namespace with lo up. Refuses
+# to reuse an existing one (a stale run, or another run with the same prefix).
+# --no-ipv6 disables IPv6 in it; --ipv6 sets it up for static addresses only:
+# no duplicate address detection (an address is usable as soon as it is
+# added), no address generated from the MAC, no router solicitations, and
+# global addresses kept while a link is down (as the simulator keeps them).
 netns_add() {
   local ns="${PREFIX}$1"
   if ip netns list | awk '{print $1}' | grep -qx "${ns}"; then
@@ -44,6 +49,17 @@ netns_add() {
   ip -n "${ns}" link set lo up
   if [[ "${2:-}" == --no-ipv6 ]]; then
     ip netns exec "${ns}" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null || true
+  elif [[ "${2:-}" == --ipv6 ]]; then
+    local conf
+    for conf in all default; do
+      ip netns exec "${ns}" sysctl -qw "net.ipv6.conf.${conf}.disable_ipv6=0" \
+        "net.ipv6.conf.${conf}.accept_dad=0" "net.ipv6.conf.${conf}.dad_transmits=0" \
+        "net.ipv6.conf.${conf}.router_solicitations=0" "net.ipv6.conf.${conf}.accept_ra=0" \
+        "net.ipv6.conf.${conf}.keep_addr_on_down=1" "net.ipv6.conf.${conf}.addr_gen_mode=1" || {
+        echo "${NETNS_TAG}: cannot set up IPv6 in ${ns}" >&2
+        exit "${NETNS_FAIL}"
+      }
+    done
   fi
 }
 

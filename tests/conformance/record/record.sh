@@ -8,7 +8,8 @@
 #
 #   --runs K    record K times (default 1); OUT.json then holds K runs, whose
 #               spread is the real jitter (docs/conformance.md).
-#   --subnet N  1..254: addresses 10.250.N.0/24 and namespaces vsim-conf-N-*;
+#   --subnet N  1..254: addresses 10.250.N.0/24 (IPv6: fd00:250:N::/64, N's
+#               digits read as hex) and namespaces vsim-conf-N-*;
 #               recordings running in parallel need different N (default 1).
 #   --variant NAME  record the scenario's matrix variant NAME: its config
 #               overrides are written into the node configs (vrrpsim-record
@@ -44,7 +45,14 @@
 # latency, jitter, partial loss, hearing some peers but not others - is
 # reported as unsupported by vrrpsim-record plan.
 #
-# Network rule: only namespaces named vsim-conf-N-*, only 10.250.N.0/24 inside
+# IPv6 (a scenario with an IPv6 instance or address; the plan says `ipv6`):
+# the node namespaces get IPv6 without DAD, autoconfiguration or router
+# solicitations; each interface gets the scenario's link-local address
+# (default fe80::<host number>) and its global addresses mapped into
+# fd00:250:N::/64, all `nodad`. IPv4-only scenarios keep IPv6 disabled.
+#
+# Network rule: only namespaces named vsim-conf-N-*, only 10.250.N.0/24 and
+# fd00:250:N::/64 (and link-local addresses on their own links) inside
 # them, nothing connected to or routed from the host's namespace.
 set -euo pipefail
 
@@ -145,7 +153,34 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-add_ns() { netns_add "$1" --no-ipv6; }
+# IPv6 is disabled in the namespaces unless the scenario uses it (the plan's
+# `ipv6` line; IPV6 is set per run): the bridge namespace never needs it
+# (bridging is layer 2 and multicast snooping is off).
+IPV6=""
+add_ns() {
+  if [[ -n "${IPV6}" && "$1" != br ]]; then netns_add "$1" --ipv6; else netns_add "$1" --no-ipv6; fi
+}
+
+# add_addr6 H IFACE ADDR/LEN: an IPv6 address, usable at once (nodad); an
+# address that is already there (re-added after a link-up) is no error.
+add_addr6() {
+  local out
+  out="$(ip -n "${PREFIX}h$1" addr add "$3" dev "$2" nodad 2>&1)" && return 0
+  [[ "${out}" == *"File exists"* ]] && return 0
+  echo "record.sh: cannot add $3 to $2 of host $1: ${out}" >&2
+  exit 2
+}
+
+# readd_addr6 H [IFACE]: the host's IPv6 addresses (of IFACE only if given)
+# added again - the kernel removes link-local addresses with the link, and
+# power-off flushes them all.
+readd_addr6() {
+  local x
+  for x in ${ADDRS6_OF[$1]:-}; do
+    [[ -z "${2:-}" || "${x%%=*}" == "$2" ]] && add_addr6 "$1" "${x%%=*}" "${x#*=}"
+  done
+  return 0
+}
 
 # Reachability (see vrrpsim-record plan): every port of node H sits on the
 # bridge "b<segment>g<group>" of its partition group; a port whose node may
@@ -203,9 +238,11 @@ run_one() {
   fi
   chmod 755 "${rundir}/notify.sh"
   local BR="${PREFIX}br"
-  declare -gA HOSTNAME_OF=() PORTS_OF=() MACS_OF=() IFACES_OF=() SEG_OF=()
+  declare -gA HOSTNAME_OF=() PORTS_OF=() MACS_OF=() IFACES_OF=() SEG_OF=() ADDRS6_OF=()
   declare -ga HOSTS=()
   local kind a b c d e f g h i j k l x
+  IPV6=""
+  grep -qx ipv6 "${rundir}/plan.txt" && IPV6=1
   add_ns br
   while read -r kind a b c d e f g h i j k l; do
     case "${kind}" in
@@ -226,6 +263,8 @@ run_one() {
           sleep 0.3
         done
         ip -n "${ns}" link set "${c}" address "${f}"
+        # IPv6: only the plan's addresses (no link-local made from the MAC).
+        [[ -z "${IPV6}" ]] || ip -n "${ns}" link set "${c}" addrgenmode none
         ip -n "${BR}" link set "${port}" up
         ip -n "${ns}" addr add "${d}" dev "${c}"
         ip -n "${ns}" link set "${c}" up
@@ -233,6 +272,10 @@ run_one() {
         PORTS_OF[$a]="${PORTS_OF[$a]:-} ${port}"
         MACS_OF[$a]="${MACS_OF[$a]:-} ${f}"
         IFACES_OF[$a]="${IFACES_OF[$a]:-} ${c}=${d}"
+        ;;
+      addr6)  # addr6 H NAME ADDR/LEN (after the interface's iface line)
+        add_addr6 "${a}" "${b}" "${c}"
+        ADDRS6_OF[$a]="${ADDRS6_OF[$a]:-} ${b}=${c}"
         ;;
       flag) : >"${a}" ;;
       trackfile) echo "${b}" >"${a}" ;;
@@ -361,6 +404,7 @@ do_op() {
         ip -n "${ns}" link set "${x%%=*}" up
         ip -n "${ns}" addr add "${x#*=}" dev "${x%%=*}" 2>/dev/null || true
       done
+      readd_addr6 "$1"
       ka_start "${rundir}" "$1"
       ;;
     pause|resume)
@@ -387,6 +431,7 @@ do_op() {
         ip -n "${PREFIX}h$1" -o link show dev "$2" | grep -q LOWER_UP && break
         sleep 0.01
       done
+      readd_addr6 "$1" "$2"
       ;;
     net) apply_net "$@" ;;
     noop) ;;

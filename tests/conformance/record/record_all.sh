@@ -27,7 +27,7 @@ VARIANTS=(
   scenarios/seed/nopreempt-master-backup.yaml@nopreempt-on-node1
 )
 if [[ $# -gt 0 ]]; then SCENARIOS=("$@"); else
-  SCENARIOS=(scenarios/seed/*.yaml scenarios/edges/*.yaml "${VARIANTS[@]}"); fi
+  SCENARIOS=(scenarios/seed/*.yaml scenarios/edges/*.yaml scenarios/ipv6/*.yaml "${VARIANTS[@]}"); fi
 LOGS="$(mktemp -d /tmp/vsim-conf-all.XXXXXX)"
 declare -A PID_OF=()
 subnet=100

@@ -17,12 +17,13 @@
 //       Adds (or refreshes) that metric in an existing file.
 //
 // The only rewrites of the node configurations are: IPv4 addresses mapped
-// into 10.250.N.0/24 (order preserved: the equal-priority tie-break compares
-// addresses), every vrrp_script replaced by `/usr/bin/test -e FLAG` (a flag
-// file the timeline's `check` operations create/remove), track_file paths
-// moved into RUNDIR, and every notify* keyword replaced by one `notify` that
-// logs transitions with nanosecond timestamps. Interface names stay: each
-// node has its own network namespace.
+// into 10.250.N.0/24 and IPv6 ones (except link-locals, which stay as the
+// scenario gives them) into fd00:250:N::/64 (order preserved: the
+// equal-priority tie-break compares addresses), every vrrp_script replaced
+// by `/usr/bin/test -e FLAG` (a flag file the timeline's `check` operations
+// create/remove), track_file paths moved into RUNDIR, and every notify*
+// keyword replaced by one `notify` that logs transitions with nanosecond
+// timestamps. Interface names stay: each node has its own network namespace.
 //
 // A matrix variant (--variant) also writes its overrides into each node's
 // text (ApplyVariantText): in the instances it applies to, the old
@@ -49,6 +50,7 @@
 
 #include "engine/config/parser.h"
 #include "sim/conform/conform.h"
+#include "sim/io/file_io.h"
 #include "sim/observe/split_brain.h"
 #include "sim/scenario/run_result.h"
 #include "sim/scenario/scenario.h"
@@ -167,24 +169,36 @@ std::string ReplaceBlocks(const std::string& t, const std::vector<Block>& blocks
   return out;
 }
 
-// Replaces every dotted quad that is a key of `map`.
-std::string RewriteAddresses(const std::string& t, const std::map<std::uint32_t, Ipv4>& map) {
+// An address of the scenario -> the address it gets in the namespaces.
+using AddressMap = std::map<vrrp::IpAddress, vrrp::IpAddress>;
+
+bool IsHexDigit(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+// Replaces every dotted quad and every IPv6 literal that is a key of `map`
+// (a word of hex digits and colons with at least two colons; what follows
+// it, such as "/64", stays). Anything else is left as written.
+std::string RewriteAddresses(const std::string& t, const AddressMap& map) {
   std::string out;
   std::size_t i = 0;
   while (i < t.size()) {
-    const bool boundary =
-        i == 0 || !(std::isdigit(static_cast<unsigned char>(t[i - 1])) || t[i - 1] == '.');
-    if (boundary && std::isdigit(static_cast<unsigned char>(t[i]))) {
+    const char prev = i == 0 ? ' ' : t[i - 1];
+    const bool boundary = !(std::isalnum(static_cast<unsigned char>(prev)) || prev == '.' ||
+                            prev == ':' || prev == '_');
+    if (boundary && (IsHexDigit(t[i]) || t[i] == ':')) {
       std::size_t j = i;
-      while (j < t.size() && (std::isdigit(static_cast<unsigned char>(t[j])) || t[j] == '.')) ++j;
+      while (j < t.size() && (IsHexDigit(t[j]) || t[j] == ':' || t[j] == '.')) ++j;
       std::string tok = t.substr(i, j - i);
       while (!tok.empty() && tok.back() == '.') tok.pop_back();
-      if (auto a = Ipv4::Parse(tok)) {
-        auto it = map.find(a->value);
-        if (it != map.end()) {
-          out += it->second.ToString();
-          i += tok.size();
-          continue;
+      const bool v6 = std::count(tok.begin(), tok.end(), ':') >= 2;
+      const bool v4 = !v6 && std::isdigit(static_cast<unsigned char>(t[i]));
+      if (v4 || v6) {
+        if (auto a = vrrp::IpAddress::Parse(tok)) {
+          auto it = map.find(*a);
+          if (it != map.end()) {
+            out += it->second.ToString();
+            i += tok.size();
+            continue;
+          }
         }
       }
       out += t.substr(i, j - i);
@@ -223,9 +237,8 @@ struct NodeFiles {
 };
 
 // The rewritten configuration of one node.
-std::string RewriteConfig(const std::string& text, const vrrp::Config& cfg,
-                          const std::map<std::uint32_t, Ipv4>& map, const std::string& rundir,
-                          const std::string& host, NodeFiles* files) {
+std::string RewriteConfig(const std::string& text, const vrrp::Config& cfg, const AddressMap& map,
+                          const std::string& rundir, const std::string& host, NodeFiles* files) {
   std::string t = text;
   {
     auto blocks = FindBlocks(t, "vrrp_script");
@@ -470,14 +483,37 @@ void CheckVariantConfig(const std::string& text, const std::string& what,
   }
 }
 
-void CollectAddresses(const vrrp::Config& c, std::set<std::uint32_t>* out) {
+void CollectAddresses(const vrrp::Config& c, std::set<vrrp::IpAddress>* out) {
   for (const auto& inst : c.instances) {
-    for (const auto& v : inst.vips) out->insert(v.addr.v4().value);
-    for (const auto& v : inst.evips) out->insert(v.addr.v4().value);
-    if (inst.unicast_src_ip) out->insert(inst.unicast_src_ip->v4().value);
-    if (inst.mcast_src_ip) out->insert(inst.mcast_src_ip->v4().value);
-    for (const auto& p : inst.unicast_peers) out->insert(p.addr.v4().value);
+    for (const auto& v : inst.vips) out->insert(v.addr);
+    for (const auto& v : inst.evips) out->insert(v.addr);
+    if (inst.unicast_src_ip) out->insert(*inst.unicast_src_ip);
+    if (inst.mcast_src_ip) out->insert(*inst.mcast_src_ip);
+    for (const auto& p : inst.unicast_peers) out->insert(p.addr);
   }
+}
+
+// Whether the scenario needs IPv6 in its namespaces: an IPv6 instance, an
+// IPv6 address in a configuration, or an interface with a global IPv6
+// address. (Every interface has a link-local address in the scenario - the
+// loader fills in the default - which alone does not count.)
+bool UsesIpv6(const vsim::Scenario& sc, const std::set<vrrp::IpAddress>& addrs) {
+  for (const auto& a : addrs)
+    if (a.is_v6()) return true;
+  for (const auto& n : sc.nodes) {
+    for (const auto& i : n.interfaces)
+      if (!i.addresses6.empty()) return true;
+    for (const auto& inst : n.config.instances)
+      if (inst.ipv6) return true;
+  }
+  return false;
+}
+
+// fd00:250:N::/64, N written in decimal digits read as hex (subnet 61 is
+// fd00:250:61::/64): the IPv6 counterpart of 10.250.N.0/24.
+vrrp::IpAddress Ipv6Of(int subnet, std::uint32_t k) {
+  const auto n = static_cast<std::uint32_t>(std::stoul(std::to_string(subnet), nullptr, 16));
+  return vrrp::IpAddress::V6Words(0xfd000250u, n << 16, 0, k);
 }
 
 // ---------------------------------------------------------------------------
@@ -656,26 +692,42 @@ int Plan(const std::string& scenario_path, const std::string& rundir, int subnet
     return 2;
   }
 
-  // Address map: every address of the scenario, sorted, onto 10.250.N.1...
-  std::set<std::uint32_t> addrs;
+  // Address map: every IPv4 address of the scenario, sorted, onto
+  // 10.250.N.1..., every IPv6 one except link-locals onto fd00:250:N::1...
+  // (sorted too). Link-local addresses stay as the scenario has them: they
+  // only exist on the namespaces' own links.
+  std::set<vrrp::IpAddress> addrs;
   for (const auto& n : sc.nodes) {
-    for (const auto& i : n.interfaces) addrs.insert(i.address.value);
+    for (const auto& i : n.interfaces) {
+      addrs.insert(i.address);
+      addrs.insert(i.addresses6.begin(), i.addresses6.end());
+    }
     CollectAddresses(n.config, &addrs);
   }
   for (const auto& op : sc.timeline)
     if (op.config) CollectAddresses(*op.config, &addrs);
-  if (addrs.size() > 250) unsupported.push_back("more than 250 addresses");
+  std::erase_if(addrs, [](const vrrp::IpAddress& a) { return a.is_link_local_v6(); });
+  const bool ipv6 = UsesIpv6(sc, addrs);
+  const auto v4_count =
+      std::count_if(addrs.begin(), addrs.end(), [](const vrrp::IpAddress& a) { return a.is_v4(); });
+  if (v4_count > 250) unsupported.push_back("more than 250 IPv4 addresses");
   for (const auto& u : unsupported) std::cerr << "unsupported: " << u << "\n";
   if (!unsupported.empty()) return kExitUnsupported;
-  std::map<std::uint32_t, Ipv4> map;
-  int k = 1;
-  for (std::uint32_t a : addrs)
-    map[a] = Ipv4(10, 250, static_cast<std::uint8_t>(subnet), static_cast<std::uint8_t>(k++));
+  AddressMap map;
+  int k4 = 1;
+  std::uint32_t k6 = 1;
+  for (const auto& a : addrs)
+    map[a] = a.is_v4() ? vrrp::IpAddress(Ipv4(10, 250, static_cast<std::uint8_t>(subnet),
+                                              static_cast<std::uint8_t>(k4++)))
+                       : Ipv6Of(subnet, k6++);
 
   std::ostringstream plan;
   plan << "# plan for " << sc.file << (variant ? " variant " + variant->name : std::string())
-       << " (subnet 10.250." << subnet << ".0/24)\n";
+       << " (subnet 10.250." << subnet << ".0/24"
+       << (ipv6 ? ", " + Ipv6Of(subnet, 0).ToString() + "/64" : "") << ")\n";
   plan << "duration " << sc.duration << "\n";
+  // IPv6 in the node namespaces (record.sh keeps it disabled otherwise).
+  if (ipv6) plan << "ipv6\n";
   std::vector<std::string> segs = sc.segments;
   for (const auto& n : sc.nodes)
     for (const auto& i : n.interfaces)
@@ -690,8 +742,15 @@ int Plan(const std::string& scenario_path, const std::string& rundir, int subnet
       const auto seg = std::find(segs.begin(), segs.end(), ni.segment) - segs.begin();
       char mac[32];
       std::snprintf(mac, sizeof mac, "02:00:0a:fa:%02x:%02zx", subnet, h * 16 + i);
-      plan << "iface " << h << " " << i << " " << ni.name << " " << map[ni.address.value].ToString()
+      plan << "iface " << h << " " << i << " " << ni.name << " " << map[ni.address].ToString()
            << "/24 " << seg << " " << mac << " " << Dir(ni.up) << " " << Dir(ni.down) << "\n";
+      // IPv6: the link-local address as the scenario has it, then the
+      // global ones mapped (record.sh adds them `nodad`: usable at once).
+      if (ipv6) {
+        plan << "addr6 " << h << " " << ni.name << " " << ni.link_local6.ToString() << "/64\n";
+        for (const auto& a : ni.addresses6)
+          plan << "addr6 " << h << " " << ni.name << " " << map[a].ToString() << "/64\n";
+      }
     }
     std::string text = raw.nodes[h];
     if (variant) text = ApplyVariantText(text, *variant, n.name, n.config, &unsupported);
@@ -880,8 +939,7 @@ int Plan(const std::string& scenario_path, const std::string& rundir, int subnet
   for (const auto& u : unsupported) std::cerr << "unsupported: " << u << "\n";
   if (!unsupported.empty()) return kExitUnsupported;
   std::ostringstream mapping;
-  for (const auto& [from, to] : map)
-    mapping << to.ToString() << " " << Ipv4(from).ToString() << "\n";
+  for (const auto& [from, to] : map) mapping << to.ToString() << " " << from.ToString() << "\n";
   const std::string notify =
       "#!/bin/sh\n"
       "# notify.sh LOG TYPE NAME STATE PRIORITY (keepalived appends the last four)\n"
@@ -953,18 +1011,21 @@ RealRun ConvertRun(const vsim::Scenario& sc, const std::string& rundir) {
     r.hosts.push_back(hi);
   }
   // Real address -> scenario address, and scenario VIP -> VRID.
-  std::map<std::string, Ipv4> back;
+  std::map<vrrp::IpAddress, vrrp::IpAddress> back;
   {
     std::istringstream in(ReadFile(rundir + "/addresses.txt"));
     std::string a, b;
-    while (in >> a >> b)
-      if (auto x = Ipv4::Parse(b)) back[a] = *x;
+    while (in >> a >> b) {
+      auto real = vrrp::IpAddress::Parse(a);
+      auto scenario = vrrp::IpAddress::Parse(b);
+      if (real && scenario) back[*real] = *scenario;
+    }
   }
-  std::map<std::uint32_t, int> vip_vrid;
+  std::map<vrrp::IpAddress, int> vip_vrid;
   auto add_vips = [&](const vrrp::Config& c) {
     for (const auto& inst : c.instances) {
-      for (const auto& v : inst.vips) vip_vrid[v.addr.v4().value] = inst.vrid;
-      for (const auto& v : inst.evips) vip_vrid[v.addr.v4().value] = inst.vrid;
+      for (const auto& v : inst.vips) vip_vrid[v.addr] = inst.vrid;
+      for (const auto& v : inst.evips) vip_vrid[v.addr] = inst.vrid;
     }
   };
   for (const auto& n : sc.nodes) add_vips(n.config);
@@ -1052,7 +1113,11 @@ RealRun ConvertRun(const vsim::Scenario& sc, const std::string& rundir) {
       e.reason = vrrp::Reason::kNone;
       ev.push_back(e);
     }
-    // Addresses: `ip -ts monitor address` lines.
+    // Addresses: `ip -ts monitor address` lines. The kernel reports an IPv6
+    // address more than once while it is configured (added "tentative", then
+    // again when usable - even with DAD off - and on every flag change): only
+    // the first report after its absence is an addition.
+    std::set<std::pair<std::string, vrrp::IpAddress>> present;  // (dev, address)
     std::istringstream mon(ReadFile(base + ".addr"));
     while (std::getline(mon, line)) {
       if (line.empty() || line[0] != '[') continue;
@@ -1069,12 +1134,15 @@ RealRun ConvertRun(const vsim::Scenario& sc, const std::string& rundir) {
         ls >> w;
       }
       std::string dev, fam, cidr;
-      if (!(ls >> dev >> fam >> cidr) || fam != "inet") continue;
-      const std::string real = cidr.substr(0, cidr.find('/'));
-      auto b = back.find(real);
+      if (!(ls >> dev >> fam >> cidr) || (fam != "inet" && fam != "inet6")) continue;
+      const auto real = vrrp::IpAddress::Parse(cidr.substr(0, cidr.find('/')));
+      if (!real) continue;
+      auto b = back.find(*real);
       if (b == back.end()) continue;
-      auto vv = vip_vrid.find(b->second.value);
+      auto vv = vip_vrid.find(b->second);
       if (vv == vip_vrid.end()) continue;  // a node's own address
+      if (deleted ? present.erase({dev, *real}) == 0 : !present.insert({dev, *real}).second)
+        continue;  // a repeated report
       vsim::TraceEvent e;
       e.t = *us - t0;
       e.kind = deleted ? vsim::TraceKind::kVipRemoved : vsim::TraceKind::kVipAdded;
@@ -1127,10 +1195,30 @@ void AddSpread(std::vector<vsim::RunResult>* runs) {
   }
 }
 
+// Writes the runs as one trace file, atomically (a recorder stopped halfway
+// leaves the old file or none, never half a golden file).
+int WriteRuns(const std::vector<vsim::RunResult>& runs, const std::string& path) {
+  std::ostringstream out;
+  if (runs.size() == 1)
+    vsim::WriteTraceJson(runs[0], out);
+  else
+    vsim::WriteTraceJsonRuns(runs, out);
+  std::string error;
+  if (!vsim::WriteFileAtomically(path, out.str(), &error)) {
+    std::cerr << "vrrpsim-record: " << error << "\n";
+    return 2;
+  }
+  return 0;
+}
+
 // Rewrites a recorded trace file with its real spread (for files recorded
 // before the spread was stored).
 int Spread(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "vrrpsim-record: cannot read " << path << "\n";
+    return 2;
+  }
   std::ostringstream text;
   text << in.rdbuf();
   vsim::TraceRead read = vsim::ReadTraceJson(text.str(), path);
@@ -1139,12 +1227,7 @@ int Spread(const std::string& path) {
     return 2;
   }
   AddSpread(&read.runs);
-  std::ofstream out(path);
-  if (read.runs.size() == 1)
-    vsim::WriteTraceJson(read.runs[0], out);
-  else
-    vsim::WriteTraceJsonRuns(read.runs, out);
-  return out ? 0 : 2;
+  return WriteRuns(read.runs, path);
 }
 
 int Trace(const std::string& scenario_path, const std::string& out_path,
@@ -1170,12 +1253,7 @@ int Trace(const std::string& scenario_path, const std::string& out_path,
     runs.push_back(std::move(rr.run));
   }
   AddSpread(&runs);
-  std::ofstream out(out_path);
-  if (runs.size() == 1)
-    vsim::WriteTraceJson(runs[0], out);
-  else
-    vsim::WriteTraceJsonRuns(runs, out);
-  return out ? 0 : 2;
+  return WriteRuns(runs, out_path);
 }
 
 int Usage() {
