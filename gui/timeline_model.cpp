@@ -666,6 +666,16 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
     out.push_back(FormatTime(e.t) + " " + TraceKindName(e.kind) + " " + who + " " + e.detail);
     return out;
   }
+  // The transition's group (VRID and family): adverts and priority changes
+  // of the other family's instance of the VRID are no cause. A received
+  // advert's family is its source's.
+  const int group = EventGroup(run_->hosts, e);
+  auto same_group = [&](const TraceEvent& x) {
+    if (x.vrid != e.vrid) return false;
+    if (x.kind == TraceKind::kAdvertReceived && !x.addr.is_zero())
+      return GroupKey(x.vrid, x.addr.family()) == group;
+    return EventGroup(run_->hosts, x) == group;
+  };
   out.push_back(FormatTime(e.t) + "  " + who + " " + inst + ": " + vrrp::StateName(e.from) +
                 " -> " + vrrp::StateName(e.to) + ", priority " + std::to_string(e.priority));
   out.push_back(std::string("reason: ") + vrrp::ReasonName(e.reason) +
@@ -689,7 +699,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
   auto same_time_advert = [&]() {
     return back([&](const TraceEvent& x) {
       return x.t == e.t && x.kind == TraceKind::kAdvertReceived && x.host == e.host &&
-             x.vrid == e.vrid;
+             same_group(x);
     });
   };
   switch (e.reason) {
@@ -703,7 +713,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
     }
     case vrrp::Reason::kMasterDownTimer: {
       const int last = back([&](const TraceEvent& x) {
-        return x.kind == TraceKind::kAdvertReceived && x.host == e.host && x.vrid == e.vrid &&
+        return x.kind == TraceKind::kAdvertReceived && x.host == e.host && same_group(x) &&
                x.t < e.t;
       });
       if (last >= 0) {
@@ -777,7 +787,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
   for (std::size_t k = prev >= 0 ? std::size_t(prev) : lo; k < std::size_t(event) && shown < 6;
        ++k) {
     const TraceEvent& x = events[k];
-    if (x.kind == TraceKind::kPriority && x.vrid == e.vrid) {
+    if (x.kind == TraceKind::kPriority && same_group(x)) {
       out.push_back("priority: " + FormatTime(x.t) + "  " + HostName(x.host) + " " +
                     std::to_string(x.value) + " -> " + std::to_string(x.priority));
       ++shown;

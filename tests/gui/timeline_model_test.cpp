@@ -217,6 +217,12 @@ class TimelineModelTest : public QObject {
     QCOMPARE(m.lanes()[std::size_t(LaneOf(m, "node1 VI_6"))].vrid,
              GroupKey(51, vrrp::IpFamily::kV6));
     QCOMPARE(m.lanes()[std::size_t(LaneOf(m, "node1 VI_4"))].vrid, 51);
+    // node1's IPv4 take-back after its restart: the cause is node2's last
+    // IPv4 advert (priority 90), not node2's IPv6 ones (100) of the same VRID.
+    const int ev = m.TransitionNear(LaneOf(m, "node1 VI_4"), 28'609'375, 1000);
+    QVERIFY(ev >= 0);
+    const std::string chain = Joined(m.CausalChain(ev));
+    QVERIFY2(chain.find("from node2 (priority 90)") != std::string::npos, chain.c_str());
   }
 
   void crashIsDownStopIsStop() {
