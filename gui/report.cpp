@@ -293,10 +293,10 @@ int WriteReport(const ReportOptions& options, QString* error) {
           if (sb.masters) kind << "two MASTERs";
           if (sb.vip_holders) kind << "two VIP holders";
           h += "<tr><td class=\"fail\">split brain</td><td class=\"num\">" +
-               QString::number(sb.vrid) + "</td><td class=\"num\">" + Secs(sb.start) +
-               "</td><td class=\"num\">" + Secs(sb.end) + "</td><td class=\"num\">" +
-               Secs(sb.length()) + "</td><td>" + HostList(*run, sb.hosts) + "</td><td>" +
-               Esc(kind.join(", ")) + "</td></tr>\n";
+               QString::fromStdString(GroupText(sb.group())) + "</td><td class=\"num\">" +
+               Secs(sb.start) + "</td><td class=\"num\">" + Secs(sb.end) +
+               "</td><td class=\"num\">" + Secs(sb.length()) + "</td><td>" +
+               HostList(*run, sb.hosts) + "</td><td>" + Esc(kind.join(", ")) + "</td></tr>\n";
         }
         h += "</tbody></table>\n";
       }

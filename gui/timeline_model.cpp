@@ -250,7 +250,7 @@ void TimelineModel::BuildInstanceLanes() {
       l.label = hosts[h].name + " " + hosts[h].instances[i];
       l.host = int(h);
       l.instance = int(i);
-      l.vrid = i < hosts[h].vrids.size() ? hosts[h].vrids[i] : 0;
+      l.vrid = i < hosts[h].vrids.size() ? hosts[h].group(i) : 0;
       l.segments.push_back({0, 0, LaneState::kDown, 0, -1});
       lane_of[h].push_back(int(lanes_.size()));
       lanes_.push_back(std::move(l));
@@ -335,22 +335,31 @@ void TimelineModel::BuildInstanceLanes() {
 }
 
 void TimelineModel::BuildVipLanes() {
+  // One lane per group: a VRID of one family (an IPv4 and an IPv6 instance
+  // of one VRID are two groups, sim/observe/vrrp_group.h), IPv4 first.
+  const auto& hosts = run_->hosts;
   std::set<int> vrids;
-  for (const auto& h : run_->hosts) vrids.insert(h.vrids.begin(), h.vrids.end());
-  for (const auto& e : run_->events)
-    if (e.kind == TraceKind::kVipAdded) vrids.insert(e.vrid);
+  for (const auto& h : hosts)
+    for (std::size_t i = 0; i < h.vrids.size(); ++i) vrids.insert(h.group(i));
+  // The group of each VIP event (-1: not a VIP event).
+  std::vector<int> group_of(run_->events.size(), -1);
+  for (std::size_t k = 0; k < run_->events.size(); ++k) {
+    const TraceEvent& e = run_->events[k];
+    if (e.kind != TraceKind::kVipAdded && e.kind != TraceKind::kVipRemoved) continue;
+    group_of[k] = EventGroup(hosts, e);
+    if (e.kind == TraceKind::kVipAdded) vrids.insert(group_of[k]);
+  }
   for (int vrid : vrids) {
     Lane l;
     l.kind = Lane::Kind::kVip;
     l.vrid = vrid;
-    l.label = "VIP " + std::to_string(vrid);
+    l.label = "VIP " + GroupText(vrid);
     std::map<int, std::map<vrrp::IpAddress, int>> held;  // host -> address -> count
     l.holders.push_back({0, 0, {}});
     const auto& events = run_->events;
     for (std::size_t k = 0; k < events.size(); ++k) {
       const TraceEvent& e = events[k];
-      if (e.vrid != vrid || (e.kind != TraceKind::kVipAdded && e.kind != TraceKind::kVipRemoved))
-        continue;
+      if (group_of[k] != vrid) continue;
       auto& per_host = held[e.host];
       if (e.kind == TraceKind::kVipAdded) {
         per_host[e.addr] = 1;
@@ -460,14 +469,15 @@ void TimelineModel::BuildBands() {
 }
 
 void TimelineModel::BuildMessages() {
-  // Sends per (sender, vrid), in time order, to pair each delivery or drop
-  // with the advert it carried.
+  // Sends per (sender, group), in time order, to pair each delivery or drop
+  // with the advert it carried. (A drop names no address: where the sender
+  // has an IPv4 and an IPv6 instance of the VRID it is taken as IPv4's.)
   std::map<std::pair<int, int>, std::vector<std::pair<Time, int>>> sends;
   const auto& events = run_->events;
   for (std::size_t k = 0; k < events.size(); ++k) {
     const TraceEvent& e = events[k];
     if (e.kind == TraceKind::kAdvertSent) {
-      sends[{e.host, e.vrid}].emplace_back(e.t, e.priority);
+      sends[{e.host, EventGroup(run_->hosts, e)}].emplace_back(e.t, e.priority);
       continue;
     }
     if (e.kind != TraceKind::kAdvertReceived && e.kind != TraceKind::kPacketDropped) continue;
@@ -476,12 +486,16 @@ void TimelineModel::BuildMessages() {
     m.sent = e.t;
     m.from = e.peer_host;
     m.to = e.host;
-    m.vrid = e.vrid;
+    // The sender's group: the receiver's event names the sender by host.
+    TraceEvent as_sent = e;
+    as_sent.host = e.peer_host;
+    as_sent.instance = -1;
+    m.vrid = EventGroup(run_->hosts, as_sent);
     m.priority = e.priority;
     m.dropped = e.kind == TraceKind::kPacketDropped;
     m.event = int(k);
     m.why = e.detail;
-    auto it = sends.find({e.peer_host, e.vrid});
+    auto it = sends.find({e.peer_host, m.vrid});
     if (it != sends.end()) {
       const auto& v = it->second;
       auto s = std::upper_bound(v.begin(), v.end(), std::pair<Time, int>{e.t, 1 << 30});
@@ -580,7 +594,7 @@ std::vector<std::string> TimelineModel::Describe(int lane, Time t) const {
   std::vector<std::string> out;
   if (lane < 0 || std::size_t(lane) >= lanes_.size()) return out;
   const Lane& l = lanes_[std::size_t(lane)];
-  out.push_back(l.label + " (VRID " + std::to_string(l.vrid) + ")");
+  out.push_back(l.label + " (VRID " + GroupText(l.vrid) + ")");
   out.push_back("t = " + FormatTime(t));
   if (l.kind == Lane::Kind::kInstance) {
     if (const StateSegment* s = SegmentAt(lane, t)) {
@@ -608,7 +622,7 @@ std::vector<std::string> TimelineModel::Describe(int lane, Time t) const {
     if (v->hosts.size() > 1) out.push_back("VIP SPLIT BRAIN");
   }
   for (const auto& sb : run_->split_brain) {
-    if (t >= sb.start && t < sb.end && sb.vrid == l.vrid)
+    if (t >= sb.start && t < sb.end && sb.group() == l.vrid)
       out.push_back("split brain " + FormatTime(sb.start) + " - " + FormatTime(sb.end) +
                     (sb.masters ? " (two MASTERs)" : " (VIP held twice)"));
   }
@@ -652,6 +666,16 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
     out.push_back(FormatTime(e.t) + " " + TraceKindName(e.kind) + " " + who + " " + e.detail);
     return out;
   }
+  // The transition's group (VRID and family): adverts and priority changes
+  // of the other family's instance of the VRID are no cause. A received
+  // advert's family is its source's.
+  const int group = EventGroup(run_->hosts, e);
+  auto same_group = [&](const TraceEvent& x) {
+    if (x.vrid != e.vrid) return false;
+    if (x.kind == TraceKind::kAdvertReceived && !x.addr.is_zero())
+      return GroupKey(x.vrid, x.addr.family()) == group;
+    return EventGroup(run_->hosts, x) == group;
+  };
   out.push_back(FormatTime(e.t) + "  " + who + " " + inst + ": " + vrrp::StateName(e.from) +
                 " -> " + vrrp::StateName(e.to) + ", priority " + std::to_string(e.priority));
   out.push_back(std::string("reason: ") + vrrp::ReasonName(e.reason) +
@@ -675,7 +699,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
   auto same_time_advert = [&]() {
     return back([&](const TraceEvent& x) {
       return x.t == e.t && x.kind == TraceKind::kAdvertReceived && x.host == e.host &&
-             x.vrid == e.vrid;
+             same_group(x);
     });
   };
   switch (e.reason) {
@@ -689,7 +713,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
     }
     case vrrp::Reason::kMasterDownTimer: {
       const int last = back([&](const TraceEvent& x) {
-        return x.kind == TraceKind::kAdvertReceived && x.host == e.host && x.vrid == e.vrid &&
+        return x.kind == TraceKind::kAdvertReceived && x.host == e.host && same_group(x) &&
                x.t < e.t;
       });
       if (last >= 0) {
@@ -763,7 +787,7 @@ std::vector<std::string> TimelineModel::CausalChain(int event) const {
   for (std::size_t k = prev >= 0 ? std::size_t(prev) : lo; k < std::size_t(event) && shown < 6;
        ++k) {
     const TraceEvent& x = events[k];
-    if (x.kind == TraceKind::kPriority && x.vrid == e.vrid) {
+    if (x.kind == TraceKind::kPriority && same_group(x)) {
       out.push_back("priority: " + FormatTime(x.t) + "  " + HostName(x.host) + " " +
                     std::to_string(x.value) + " -> " + std::to_string(x.priority));
       ++shown;

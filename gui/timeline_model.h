@@ -55,9 +55,11 @@ struct Mark {
 struct Lane {
   enum class Kind : std::uint8_t { kInstance, kVip };
   Kind kind = Kind::kInstance;
-  std::string label;  // "node1 VI_1" or "VIP 81"
+  std::string label;  // "node1 VI_1", "VIP 81" or (IPv6) "VIP 82 IPv6"
   int host = -1;      // instance lanes
   int instance = -1;  // index in the host's config
+  // The group key (sim/observe/vrrp_group.h): the VRID, plus kIpv6GroupFlag
+  // for IPv6, so an IPv4 and an IPv6 instance of one VRID have lanes apart.
   int vrid = 0;
   std::vector<StateSegment> segments;  // instance lanes: contiguous over [0, duration)
   std::vector<PriorityStep> priority;  // instance lanes: effective priority steps
@@ -82,7 +84,7 @@ struct Message {
   Time arrived = 0;  // delivery or drop time
   int from = -1;     // sender host
   int to = -1;       // receiver host
-  int vrid = 0;
+  int vrid = 0;      // group key, as Lane::vrid
   int priority = 0;
   bool dropped = false;
   int event = -1;   // the advert-received / packet-dropped event

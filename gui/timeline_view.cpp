@@ -557,8 +557,10 @@ void TimelineView::paintRun(QPainter& p, int run, const QRect& plot) const {
     const Row& row = rows_[std::size_t(i)];
     if (row.y + row.h < view_top || row.y > view_bottom) continue;
     const Lane& lane = m.lanes()[std::size_t(row.lane)];
-    const QString label = lane.kind == Lane::Kind::kVip ? QString("VIP %1 held by").arg(lane.vrid)
-                                                        : QString::fromStdString(lane.label);
+    const QString label =
+        lane.kind == Lane::Kind::kVip
+            ? QString("VIP %1 held by").arg(QString::fromStdString(GroupText(lane.vrid)))
+            : QString::fromStdString(lane.label);
     const QColor ink = lane.kind == Lane::Kind::kVip ? QColor(110, 40, 40) : QColor(30, 30, 30);
     if (!compact_ && row.h >= 8) {
       p.setFont(LaneFont(std::min(11, row.h - 2)));

@@ -11,12 +11,8 @@ namespace vsim::capture {
 namespace {
 
 using nlohmann::ordered_json;
-using vrrp::Ipv4;
-
-std::string GroupName(const Domain& d, int vrid) {
-  const std::string dn = DomainName(d);
-  return (dn.empty() ? "" : dn + " ") + "vrid " + std::to_string(vrid);
-}
+using vrrp::IpAddress;
+using vrrp::IpFamily;
 
 // "2026-12-07T01:02:03.123456Z": the capture's own clock (input data).
 std::string UtcText(std::int64_t us) {
@@ -30,10 +26,13 @@ std::string UtcText(std::int64_t us) {
   return buf;
 }
 
-void DomainJson(const Domain& d, ordered_json* j) {
+// The domain, and "family": 6 for an IPv6 group (IPv4's is left out, as it
+// was before IPv6 was read).
+void DomainJson(const Domain& d, IpFamily family, ordered_json* j) {
   if (d.ifindex != 0) (*j)["ifindex"] = d.ifindex;
   if (d.vlan >= 0) (*j)["vlan"] = d.vlan;
   if (d.inner_vlan >= 0) (*j)["inner_vlan"] = d.inner_vlan;
+  if (family == IpFamily::kV6) (*j)["family"] = 6;
 }
 
 ordered_json EventJson(const ObservedEvent& e) {
@@ -42,7 +41,7 @@ ordered_json EventJson(const ObservedEvent& e) {
   j["packet"] = e.packet;
   j["kind"] = ObservedKindName(e.kind);
   j["alert"] = IsAlert(e.kind);
-  DomainJson(e.domain, &j);
+  DomainJson(e.domain, e.family, &j);
   j["vrid"] = e.vrid;
   if (!e.source.is_zero()) j["source"] = e.source.ToString();
   if (!e.other.is_zero()) j["other"] = e.other.ToString();
@@ -75,6 +74,12 @@ std::string Dump(const ordered_json& j, int indent) {
 
 }  // namespace
 
+std::string GroupName(const Domain& d, IpFamily family, int vrid) {
+  const std::string dn = DomainName(d);
+  return (dn.empty() ? "" : dn + " ") + "vrid " + std::to_string(vrid) +
+         (family == IpFamily::kV6 ? " IPv6" : "");
+}
+
 void CaptureAnalysis::Warn(std::uint64_t packet, std::string text) {
   ++warnings_total;
   if (warnings.size() < kMaxWarnings) warnings.emplace_back(packet, std::move(text));
@@ -104,7 +109,7 @@ bool AnalyzeCaptureFile(const std::string& path, CaptureAnalysis* out, std::stri
   if (!LinkTypeSupported(src->link_type())) {
     *error = "link type " + out->link_type +
              " is not supported (expected Ethernet EN10MB with or without VLAN tags, Linux "
-             "cooked LINUX_SLL or LINUX_SLL2, or raw IPv4)";
+             "cooked LINUX_SLL or LINUX_SLL2, or raw IPv4/IPv6)";
     return false;
   }
   Observer obs;
@@ -149,7 +154,7 @@ bool AnalyzeCaptureFile(const std::string& path, CaptureAnalysis* out, std::stri
 }
 
 std::string EventLine(const ObservedEvent& e) {
-  std::string s = GroupName(e.domain, e.vrid) + "  ";
+  std::string s = GroupName(e.domain, e.family, e.vrid) + "  ";
   const std::string src = e.source.is_zero() ? "?" : e.source.ToString();
   switch (e.kind) {
     case ObservedKind::kMaster:
@@ -165,7 +170,8 @@ std::string EventLine(const ObservedEvent& e) {
     case ObservedKind::kPriorityZero:
       return s + src + " priority 0: " + e.detail;
     case ObservedKind::kGarp:
-      return s + "gratuitous ARP " + e.detail + (e.source.is_zero() ? "" : " (" + src + ")");
+      return s + (e.other.is_v6() ? "unsolicited NA " : "gratuitous ARP ") + e.detail +
+             (e.source.is_zero() ? "" : " (" + src + ")");
     case ObservedKind::kVipMoved:
       return s + "VIP moved: " + e.detail + (e.source.is_zero() ? "" : " (" + src + ")");
     case ObservedKind::kSplitBrain:
@@ -193,15 +199,14 @@ std::string TimelineLine(const ObservedEvent& e) {
 void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out, bool timeline) {
   const CaptureCounts& c = a.counts;
   out << "capture " << a.file << "  link " << a.link_type << "  packets " << c.packets << " (VRRP "
-      << c.vrrp << ", ARP " << c.arp << ", gratuitous " << c.garp << ")";
+      << c.vrrp << ", ARP " << c.arp << ", gratuitous " << c.garp;
+  // IPv6 counts only when there is IPv6: an IPv4 capture's line is as before.
+  if (c.ipv6 > 0 || c.na > 0)
+    out << ", VRRP over IPv6 " << c.ipv6 << ", NA " << c.na << ", unsolicited " << c.unsolicited_na;
+  out << ")";
   if (a.start_us >= 0) out << "  from " << UtcText(a.start_us) << " for " << FormatTime(a.duration);
   out << "\n";
-  if (c.vrrp == 0)
-    out << "no VRRP advertisement in this capture"
-        << (c.ipv6 > 0 ? " (" + std::to_string(c.ipv6) +
-                             " IPv6 VRRP/ICMPv6 packets: IPv6 is not decoded yet)"
-                       : std::string())
-        << "\n";
+  if (c.vrrp == 0) out << "no VRRP advertisement in this capture\n";
   if (timeline && !a.events.empty()) {
     out << "\n        time  packet   event\n";
     for (const auto& e : a.events)
@@ -210,12 +215,12 @@ void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out, bool timeline
   }
   if (!a.groups.empty()) {
     out << "\nper VRID:\n";
-    for (const auto& [d, vrid, sources] : a.groups) {
-      out << "  " << GroupName(d, vrid) << ": sources";
-      for (const auto& s : sources) out << ' ' << s.ToString();
+    for (const auto& g : a.groups) {
+      out << "  " << GroupName(g.domain, g.family, g.vrid) << ": sources";
+      for (const auto& s : g.sources) out << ' ' << s.ToString();
       out << "\n";
       for (const auto& m : a.masters) {
-        if (!(m.domain == d) || m.vrid != vrid) continue;
+        if (!(m.domain == g.domain) || m.family != g.family || m.vrid != g.vrid) continue;
         out << "    MASTER " << m.source.ToString() << "  " << FormatTime(m.from) << " (#"
             << m.from_packet << ") to " << FormatTime(m.to) << " (#" << m.to_packet << ")  "
             << FormatTime(m.to - m.from) << "  prio " << m.priority << "  v" << m.version
@@ -223,7 +228,7 @@ void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out, bool timeline
             << m.end << (m.by.is_zero() ? "" : " by " + m.by.ToString()) << "\n";
       }
       for (const auto& sb : a.split_brains) {
-        if (!(sb.domain == d) || sb.vrid != vrid) continue;
+        if (!(sb.domain == g.domain) || sb.family != g.family || sb.vrid != g.vrid) continue;
         out << "    SPLIT BRAIN";
         for (const auto& s : sb.sources) out << ' ' << s.ToString();
         out << "  " << FormatTime(sb.from) << " (#" << sb.from_packet << ") to "
@@ -268,6 +273,10 @@ void WriteCaptureJson(const CaptureAnalysis& a, std::ostream& out) {
   c["arp"] = a.counts.arp;
   c["gratuitous_arp"] = a.counts.garp;
   c["ipv6"] = a.counts.ipv6;
+  if (a.counts.na > 0) {
+    c["na"] = a.counts.na;
+    c["unsolicited_na"] = a.counts.unsolicited_na;
+  }
   c["bad"] = a.counts.bad;
   c["invalid_adverts"] = a.counts.invalid_adverts;
   out << "{\n \"format\": \"vrrpsim-capture\",\n \"version\": 1,\n \"file\": "
@@ -284,7 +293,7 @@ void WriteCaptureJson(const CaptureAnalysis& a, std::ostream& out) {
   array("masters", a.masters.size(), [&](std::size_t i) {
     const MasterInterval& m = a.masters[i];
     ordered_json mj;
-    DomainJson(m.domain, &mj);
+    DomainJson(m.domain, m.family, &mj);
     mj["vrid"] = m.vrid;
     mj["source"] = m.source.ToString();
     mj["from"] = m.from;
@@ -302,7 +311,7 @@ void WriteCaptureJson(const CaptureAnalysis& a, std::ostream& out) {
   array("split_brain", a.split_brains.size(), [&](std::size_t i) {
     const ObservedSplitBrain& sb = a.split_brains[i];
     ordered_json s;
-    DomainJson(sb.domain, &s);
+    DomainJson(sb.domain, sb.family, &s);
     s["vrid"] = sb.vrid;
     ordered_json srcs = ordered_json::array();
     for (const auto& ip : sb.sources) srcs.push_back(ip.ToString());
@@ -331,9 +340,9 @@ RunResult ObservedRun(const CaptureAnalysis& a) {
   run.duration = a.duration;
   run.events_processed = a.counts.packets;
   // Hosts: every source, ascending; instances: its groups, in group order.
-  std::map<Ipv4, int> host_of;
-  for (const auto& [d, vrid, sources] : a.groups)
-    for (const auto& s : sources) host_of.emplace(s, 0);
+  std::map<IpAddress, int> host_of;
+  for (const auto& g : a.groups)
+    for (const auto& s : g.sources) host_of.emplace(s, 0);
   int next = 0;
   for (auto& [ip, index] : host_of) {
     index = next++;
@@ -341,19 +350,21 @@ RunResult ObservedRun(const CaptureAnalysis& a) {
     h.name = ip.ToString();
     run.hosts.push_back(h);
   }
-  std::map<std::tuple<Ipv4, Domain, int>, int> instance_of;
-  for (const auto& [d, vrid, sources] : a.groups)
-    for (const auto& s : sources) {
+  // (A source is one family: an IPv4 and an IPv6 instance of one node are
+  // two hosts here, the capture does not tie them together.)
+  std::map<std::tuple<IpAddress, Domain, int>, int> instance_of;
+  for (const auto& g : a.groups)
+    for (const auto& s : g.sources) {
       HostInfo& h = run.hosts[host_of[s]];
-      instance_of[{s, d, vrid}] = static_cast<int>(h.instances.size());
-      h.instances.push_back(GroupName(d, vrid));
-      h.vrids.push_back(vrid);
+      instance_of[{s, g.domain, g.vrid}] = static_cast<int>(h.instances.size());
+      h.instances.push_back(GroupName(g.domain, g.family, g.vrid));
+      h.vrids.push_back(g.vrid);
     }
-  auto host = [&](Ipv4 ip) {
+  auto host = [&](IpAddress ip) {
     auto it = host_of.find(ip);
     return it == host_of.end() ? -1 : it->second;
   };
-  auto instance = [&](Ipv4 ip, const Domain& d, int vrid) {
+  auto instance = [&](IpAddress ip, const Domain& d, int vrid) {
     auto it = instance_of.find({ip, d, vrid});
     return it == instance_of.end() ? -1 : it->second;
   };

@@ -29,7 +29,7 @@ struct CaptureAnalysis {
   std::vector<ObservedEvent> events;  // time order
   std::vector<MasterInterval> masters;
   std::vector<ObservedSplitBrain> split_brains;
-  std::vector<std::tuple<Domain, int, std::vector<vrrp::Ipv4>>> groups;
+  std::vector<Observer::GroupInfo> groups;
   std::uint64_t alerts = 0;
 
   void Warn(std::uint64_t packet, std::string text);
@@ -53,6 +53,10 @@ class Clock {
 // (truncated, corrupt) keeps what was read and gets a warning.
 bool AnalyzeCaptureFile(const std::string& path, CaptureAnalysis* out, std::string* error);
 
+// "vrid 5", "vlan 100 vrid 5", "vrid 5 IPv6": a group as the outputs name it
+// (an IPv4 group's name says no family).
+std::string GroupName(const Domain& d, vrrp::IpFamily family, int vrid);
+
 // One line for an event, as `capture` and `watch` print it (no time column).
 std::string EventLine(const ObservedEvent& e);
 // "  12.345678s  #123     " + EventLine.
@@ -67,7 +71,8 @@ std::string JsonEscape(const std::string& text);
 std::string EventJsonLine(const ObservedEvent& e);
 
 // The observed trace (docs/trace-format.md, "Observed traces"): hosts are
-// the advertising sources, one instance per VRID they advertised.
+// the advertising sources, one instance per group (VRID and family) they
+// advertised.
 RunResult ObservedRun(const CaptureAnalysis& a);
 
 }  // namespace vsim::capture

@@ -11,23 +11,33 @@
 namespace vsim::capture {
 namespace {
 
-using vrrp::Ipv4;
+using vrrp::IpAddress;
 
-// The address a node's instance advertises from: its interface's address.
-Ipv4 SourceOf(const Scenario& s, int host, int instance) {
+// The address a node's instance advertises from, as the daemon picks it
+// (R16, engine/daemon.cpp InitSource): unicast_src_ip / mcast_src_ip if
+// given, else its interface's address (IPv6: the link-local one).
+IpAddress SourceOf(const Scenario& s, int host, int instance) {
   if (host < 0 || host >= static_cast<int>(s.nodes.size())) return {};
   const ScenarioNode& n = s.nodes[host];
   std::string iface;
-  if (instance >= 0 && instance < static_cast<int>(n.config.instances.size()))
-    iface = n.config.instances[instance].interface;
+  bool ipv6 = false;
+  if (instance >= 0 && instance < static_cast<int>(n.config.instances.size())) {
+    const auto& c = n.config.instances[instance];
+    iface = c.interface;
+    ipv6 = c.ipv6;
+    const auto& explicit_src = c.is_unicast() ? c.unicast_src_ip : c.mcast_src_ip;
+    if (explicit_src && !explicit_src->is_zero()) return *explicit_src;
+  }
+  const NodeInterface* own = n.interfaces.empty() ? nullptr : &n.interfaces[0];
   for (const auto& i : n.interfaces)
-    if (i.name == iface) return i.address;
-  return n.interfaces.empty() ? Ipv4{} : n.interfaces[0].address;
+    if (i.name == iface) own = &i;
+  if (own == nullptr) return {};
+  return ipv6 ? own->link_local6 : IpAddress(own->address);
 }
 
 std::string Interval(const MasterInterval& m) {
-  return m.source.ToString() + " vrid " + std::to_string(m.vrid) + " MASTER " + FormatTime(m.from) +
-         " to " + FormatTime(m.to) + " (" + m.end + ")";
+  return m.source.ToString() + " " + GroupName({}, m.family, m.vrid) + " MASTER " +
+         FormatTime(m.from) + " to " + FormatTime(m.to) + " (" + m.end + ")";
 }
 
 }  // namespace
@@ -94,7 +104,8 @@ ObservedConform ConformWithCapture(const Scenario& scenario, const CaptureAnalys
   // compare what both cover.
   const Time horizon = std::min(sim.duration, real.duration + offset);
   auto covered = [&](const MasterInterval& m, Time shift) { return m.from + shift < horizon; };
-  std::map<std::pair<Ipv4, int>, std::vector<MasterInterval>> want, got;
+  // Keyed by source and VRID: the source's family is the group's.
+  std::map<std::pair<IpAddress, int>, std::vector<MasterInterval>> want, got;
   for (const auto& m : sim.masters)
     if (covered(m, 0)) want[{m.source, m.vrid}].push_back(m);
   for (const auto& m : real.masters)
@@ -108,13 +119,13 @@ ObservedConform ConformWithCapture(const Scenario& scenario, const CaptureAnalys
                     (d > tolerance ? "  <-- off by " + FormatTime(d) : ""));
     if (d > tolerance) problems.push_back(what + " off by " + FormatTime(d));
   };
-  std::set<std::pair<Ipv4, int>> keys;
+  std::set<std::pair<IpAddress, int>> keys;
   for (const auto& [k, v] : want) keys.insert(k);
   for (const auto& [k, v] : got) keys.insert(k);
   for (const auto& k : keys) {
     const auto& w = want[k];
     const auto& g = got[k];
-    const std::string who = k.first.ToString() + " vrid " + std::to_string(k.second);
+    const std::string who = k.first.ToString() + " " + GroupName({}, k.first.family(), k.second);
     if (w.size() != g.size()) {
       std::string detail = who + ": " + std::to_string(w.size()) +
                            " MASTER interval(s) simulated, " + std::to_string(g.size()) +
@@ -152,7 +163,7 @@ ObservedConform ConformWithCapture(const Scenario& scenario, const CaptureAnalys
                        std::to_string(gs.size()) + " in the capture");
   } else {
     for (std::size_t i = 0; i < ws.size(); ++i) {
-      const std::string who = "split brain vrid " + std::to_string(ws[i].vrid);
+      const std::string who = "split brain " + GroupName({}, ws[i].family, ws[i].vrid);
       check(who + " from (capture packet " + std::to_string(gs[i].from_packet) + ")", ws[i].from,
             gs[i].from + offset);
       if (ws[i].to < horizon && gs[i].to + offset < horizon)

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "engine/packet/byte_order.h"
+#include "engine/packet/vrrp_packet6.h"
 
 namespace vsim::capture {
 namespace {
@@ -12,6 +13,8 @@ constexpr std::uint16_t kEtherArp = 0x0806;
 constexpr std::uint16_t kEtherIpv6 = 0x86dd;
 constexpr std::uint16_t kEtherVlan = 0x8100;
 constexpr std::uint16_t kEtherQinQ = 0x88a8;
+constexpr std::uint8_t kNextIcmp6 = 58;
+constexpr std::uint8_t kIcmp6Na = 136;
 
 using vrrp::Load16;
 using vrrp::Load32;
@@ -75,7 +78,35 @@ void DecodeNetwork(std::uint16_t type, const std::uint8_t* p, const std::uint8_t
     return;
   }
   if (type == kEtherIpv6) {
-    if (size >= 40 && (p[6] == vrrp::kIpProtoVrrp || p[6] == 58)) out->kind = FrameKind::kIpv6;
+    // Cheap filter first: next header 112 (VRRP) or 58 (ICMPv6, for the
+    // neighbour advertisements); extension headers before VRRP are walked by
+    // the codec (keepalived sends none).
+    if (size < vrrp::kIpv6HeaderLength) {
+      if (size >= 7 && (p[6] == vrrp::kIpProtoVrrp || p[6] == kNextIcmp6))
+        Bad(out, "IPv6 header cut short (" + std::to_string(size) + " bytes)");
+      return;
+    }
+    if ((p[0] >> 4) != 6) return;
+    // Trailing Ethernet padding: the packet is what its payload length says.
+    std::size_t len = size;
+    const std::size_t total = vrrp::kIpv6HeaderLength + Load16(p + 4);
+    if (total < len) len = total;
+    if (p[6] == kNextIcmp6) {
+      if (len < vrrp::kIpv6HeaderLength + 1 || p[vrrp::kIpv6HeaderLength] != kIcmp6Na) return;
+      auto na = vrrp::DecodeNeighbourAdvert({p, len});
+      if (!na)
+        return Bad(out, "IPv6 neighbour advertisement cut short (" +
+                            std::to_string(len - vrrp::kIpv6HeaderLength) + " of 24 bytes)");
+      out->na = *na;
+      out->kind = FrameKind::kNa;
+      return;
+    }
+    out->vrrp = vrrp::DecodeIpv6({p, len});
+    if (!out->vrrp.ok()) {
+      if (out->vrrp.error == vrrp::DecodeError::kNotVrrp) return;
+      return Bad(out, std::string("VRRP over IPv6: ") + vrrp::DecodeErrorName(out->vrrp.error));
+    }
+    out->kind = FrameKind::kVrrp;
     return;
   }
 }

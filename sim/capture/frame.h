@@ -1,9 +1,10 @@
 // Link-layer decoding of captured frames for `vrrpsim capture` / `watch`.
 //
 // Pure code over bytes (no libpcap here): Ethernet (with 802.1Q / 802.1ad
-// tags), Linux cooked captures (SLL, SLL2) and raw IPv4. A VRRP datagram is
-// handed to the project's codec (engine/packet); ARP is read here. Never
-// reads outside the buffer.
+// tags), Linux cooked captures (SLL, SLL2) and raw IPv4/IPv6. A VRRP
+// datagram (over IPv4 or IPv6) is handed to the project's codec
+// (engine/packet), and so is an IPv6 neighbour advertisement; ARP is read
+// here. Never reads outside the buffer.
 #pragma once
 
 #include <compare>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "engine/ipv4.h"
+#include "engine/packet/neighbour_advert.h"
 #include "engine/packet/vrrp_packet.h"
 
 namespace vsim::capture {
@@ -47,10 +49,12 @@ struct ArpInfo {
 
 enum class FrameKind : std::uint8_t {
   kOther,  // neither VRRP nor ARP: ignored
-  kVrrp,   // an IPv4 datagram with protocol 112 (or 51, AH): `vrrp`
+  kVrrp,   // an IPv4 datagram with protocol 112 (or 51, AH), or an IPv6
+           // packet with next header 112: `vrrp` (vrrp.advert.src's family)
   kArp,    // `arp`
-  kIpv6,   // an IPv6 packet (not decoded yet: the codec is IPv4 only)
-  kBad,    // a frame that claims VRRP or ARP but cannot be read: `problem`
+  kNa,     // an IPv6 neighbour advertisement: `na` (the IPv6 GARP when
+           // unsolicited: not solicited, override set)
+  kBad,    // a frame that claims VRRP, ARP or an NA but cannot be read: `problem`
 };
 
 struct Frame {
@@ -59,6 +63,7 @@ struct Frame {
   std::uint64_t src_mac = 0;  // Ethernet / SLL source address, 0 if none
   vrrp::DecodedPacket vrrp;
   ArpInfo arp;
+  vrrp::NeighbourAdvert na;
   std::string problem;
 };
 

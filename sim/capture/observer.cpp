@@ -7,7 +7,8 @@
 namespace vsim::capture {
 namespace {
 
-using vrrp::Ipv4;
+using vrrp::IpAddress;
+using vrrp::IpFamily;
 
 // A source is silent when it has not advertised for 1.5 of its intervals.
 Time StaleAfter(Time adver_int) { return adver_int + adver_int / 2; }
@@ -19,7 +20,7 @@ Time AdverIntUs(const vrrp::VrrpAdvert& a) {
 
 // Whether an advert of (p, a) beats one of (q, b): keepalived's order
 // (higher priority, then higher address).
-bool Beats(int p, Ipv4 a, int q, Ipv4 b) { return p > q || (p == q && a > b); }
+bool Beats(int p, IpAddress a, int q, IpAddress b) { return p > q || (p == q && a > b); }
 
 std::string IntervalText(Time us) { return FormatTime(us); }
 
@@ -35,7 +36,7 @@ const char* AuthName(vrrp::AuthType a) {
   return "?";
 }
 
-std::string VipsText(const std::vector<Ipv4>& v) {
+std::string VipsText(const std::vector<IpAddress>& v) {
   std::string s = "[";
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (i > 0) s += ' ';
@@ -48,7 +49,7 @@ std::string VipsText(const std::vector<Ipv4>& v) {
   return s + "]";
 }
 
-bool Disjoint(const std::vector<Ipv4>& a, const std::vector<Ipv4>& b) {
+bool Disjoint(const std::vector<IpAddress>& a, const std::vector<IpAddress>& b) {
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
     if (a[i] == b[j]) return false;
@@ -120,12 +121,15 @@ std::vector<ObservedEvent> Observer::TakeSortedEvents() {
   return v;
 }
 
-std::vector<std::tuple<Domain, int, std::vector<Ipv4>>> Observer::Groups() const {
-  std::vector<std::tuple<Domain, int, std::vector<Ipv4>>> out;
+std::vector<Observer::GroupInfo> Observer::Groups() const {
+  std::vector<GroupInfo> out;
   for (const auto& [key, g] : groups_) {
-    std::vector<Ipv4> srcs;
-    for (const auto& [ip, s] : g.sources) srcs.push_back(ip);
-    out.emplace_back(key.first, key.second, std::move(srcs));
+    GroupInfo info;
+    info.domain = g.domain;
+    info.family = g.family;
+    info.vrid = g.vrid;
+    for (const auto& [ip, s] : g.sources) info.sources.push_back(ip);
+    out.push_back(std::move(info));
   }
   return out;
 }
@@ -141,9 +145,8 @@ void Observer::OnFrame(Time t, std::uint64_t packet, const Frame& frame) {
       return OnAdvert(t, packet, frame);
     case FrameKind::kArp:
       return OnArp(t, packet, frame);
-    case FrameKind::kIpv6:
-      ++counts_.ipv6;
-      return;
+    case FrameKind::kNa:
+      return OnNa(t, packet, frame);
     case FrameKind::kBad:
       ++counts_.bad;
       if (warn_) warn_(packet, frame.problem);
@@ -153,12 +156,13 @@ void Observer::OnFrame(Time t, std::uint64_t packet, const Frame& frame) {
   }
 }
 
-void Observer::Close(Group& g, Ipv4 src, Source& s, Time end, std::uint64_t end_packet,
-                     const char* how, Ipv4 by) {
+void Observer::Close(Group& g, IpAddress src, Source& s, Time end, std::uint64_t end_packet,
+                     const char* how, IpAddress by) {
   s.active = false;
   --g.active;
   MasterInterval m;
   m.domain = g.domain;
+  m.family = g.family;
   m.vrid = g.vrid;
   m.source = src;
   m.from = s.first;
@@ -177,6 +181,7 @@ void Observer::Close(Group& g, Ipv4 src, Source& s, Time end, std::uint64_t end_
   e.packet = end_packet;
   e.kind = ObservedKind::kMasterEnd;
   e.domain = g.domain;
+  e.family = g.family;
   e.vrid = g.vrid;
   e.source = src;
   e.other = by;
@@ -193,6 +198,7 @@ void Observer::Close(Group& g, Ipv4 src, Source& s, Time end, std::uint64_t end_
     x.packet = end_packet;
     x.kind = ObservedKind::kSplitBrainEnd;
     x.domain = g.domain;
+    x.family = g.family;
     x.vrid = g.vrid;
     x.source = src;
     x.value = end - sb.from;
@@ -212,7 +218,7 @@ void Observer::AdvanceGroup(Group& g, Time now) {
       else if (s.next_any >= 0 && s.next_any - s.last <= StaleAfter(s.adver_int))
         Close(g, ip, s, s.next_any, s.next_any_packet, "superseded", s.next_any_src);
       else
-        Close(g, ip, s, s.last, s.last_packet, "silent", Ipv4{});
+        Close(g, ip, s, s.last, s.last_packet, "silent", IpAddress{});
     }
   }
   if (g.active == 0 && g.last_advert >= 0 && !g.lost_reported &&
@@ -223,6 +229,7 @@ void Observer::AdvanceGroup(Group& g, Time now) {
     e.packet = g.last_packet;
     e.kind = ObservedKind::kMasterLost;
     e.domain = g.domain;
+    e.family = g.family;
     e.vrid = g.vrid;
     e.value = g.last_down_interval;
     e.detail = "no advert for " + FormatTime(g.last_down_interval) +
@@ -239,14 +246,14 @@ void Observer::Finish(Time end, std::uint64_t last_packet) {
   Advance(end);
   for (auto& [key, g] : groups_)
     for (auto& [ip, s] : g.sources)
-      if (s.active) Close(g, ip, s, end, last_packet, "end-of-capture", Ipv4{});
+      if (s.active) Close(g, ip, s, end, last_packet, "end-of-capture", IpAddress{});
 }
 
 void Observer::CheckSplit(Group& g) {
   if (g.active < 2) return;
   // The latest start among the pairs that both advertised at least half an
   // interval after the later of their starts.
-  std::vector<Ipv4> members;
+  std::vector<IpAddress> members;
   Time start = -1;
   std::uint64_t start_packet = 0;
   for (auto a = g.sources.begin(); a != g.sources.end(); ++a) {
@@ -270,7 +277,7 @@ void Observer::CheckSplit(Group& g) {
   }
   if (members.size() < 2) return;
   std::sort(members.begin(), members.end());
-  for (const Ipv4 m : members) g.sources[m].in_split = true;
+  for (const IpAddress m : members) g.sources[m].in_split = true;
   if (g.split) {
     ObservedSplitBrain& sb = split_brains_[g.split_index];
     if (sb.sources != members && members.size() > sb.sources.size()) sb.sources = members;
@@ -280,6 +287,7 @@ void Observer::CheckSplit(Group& g) {
   g.split_index = split_brains_.size();
   ObservedSplitBrain sb;
   sb.domain = g.domain;
+  sb.family = g.family;
   sb.vrid = g.vrid;
   sb.sources = members;
   sb.from = start;
@@ -290,28 +298,31 @@ void Observer::CheckSplit(Group& g) {
   e.packet = start_packet;
   e.kind = ObservedKind::kSplitBrain;
   e.domain = g.domain;
+  e.family = g.family;
   e.vrid = g.vrid;
   e.source = members[0];
   e.other = members[1];
   std::string who;
-  for (const Ipv4 m : members) who += (who.empty() ? "" : ", ") + m.ToString();
+  for (const IpAddress m : members) who += (who.empty() ? "" : ", ") + m.ToString();
   e.detail = who + " advertise at once";
   Emit(std::move(e));
 }
 
-void Observer::CheckMismatch(Group& g, Ipv4 src, const Source& s, Time t, std::uint64_t packet) {
+void Observer::CheckMismatch(Group& g, IpAddress src, const Source& s, Time t,
+                             std::uint64_t packet) {
   for (const auto& entry : g.sources) {
-    const Ipv4 ip = entry.first;  // a plain variable: lambdas capture it (clang 14)
+    const IpAddress ip = entry.first;  // a plain variable: lambdas capture it (clang 14)
     const Source& o = entry.second;
     if (ip == src || o.version == 0) continue;
     auto report = [&](int what, ObservedKind kind, std::string detail) {
-      const Ipv4 lo = std::min(ip, src), hi = std::max(ip, src);
+      const IpAddress lo = std::min(ip, src), hi = std::max(ip, src);
       if (!mismatches_reported_.emplace(g.domain, g.vrid, what, lo, hi).second) return;
       ObservedEvent e;
       e.t = t;
       e.packet = packet;
       e.kind = kind;
       e.domain = g.domain;
+      e.family = g.family;
       e.vrid = g.vrid;
       e.source = src;
       e.other = ip;
@@ -360,21 +371,32 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
     if (!p.checksum_ok && !(a.version == 3 && p.checksum_ok_old_unicast))
       warn_(packet, "VRRP checksum wrong in the advert of " + a.src.ToString() + " for VRID " +
                         std::to_string(a.vrid) + " (receivers drop it; counted as sent)");
-    if (a.ttl != vrrp::kVrrpTtl)
+    if (a.src.is_v6()) {
+      // keepalived checks the hop limit of multicast adverts only; its
+      // unicast IPv6 adverts leave the kernel's default (64).
+      if (a.dst.is_multicast() && a.ttl != vrrp::kVrrpTtl)
+        warn_(packet, "hop limit " + std::to_string(a.ttl) + " in the advert of " +
+                          a.src.ToString() + " for VRID " + std::to_string(a.vrid) +
+                          " (expected 255: it was routed, receivers drop it)");
+    } else if (a.ttl != vrrp::kVrrpTtl) {
       warn_(packet, "TTL " + std::to_string(a.ttl) + " in the advert of " + a.src.ToString() +
                         " for VRID " + std::to_string(a.vrid) +
                         " (expected 255: it was routed, receivers drop it)");
+    }
     if (!p.addresses_complete)
       warn_(packet, "the advert of " + a.src.ToString() + " for VRID " + std::to_string(a.vrid) +
                         " is cut short: " + std::to_string(a.count) +
                         " addresses announced, fewer captured");
   }
+  const IpFamily family = a.src.family();
+  if (family == IpFamily::kV6) ++counts_.ipv6;
   Group* gp = last_group_;
-  if (gp == nullptr || gp->vrid != a.vrid || !(gp->domain == f.domain)) {
-    auto [it, fresh] = groups_.try_emplace({f.domain, a.vrid});
+  if (gp == nullptr || gp->vrid != a.vrid || gp->family != family || !(gp->domain == f.domain)) {
+    auto [it, fresh] = groups_.try_emplace({f.domain, family, a.vrid});
     gp = &it->second;
     if (fresh) {
       gp->domain = f.domain;
+      gp->family = family;
       gp->vrid = a.vrid;
     }
     last_group_ = gp;
@@ -382,7 +404,7 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
   Group& g = *gp;
   AdvanceGroup(g, t);  // anything stale closes before this advert counts
   const Time adv = AdverIntUs(a);
-  const Ipv4 src = a.src.v4();  // frames are decoded as IPv4 (sim/capture/frame.cpp)
+  const IpAddress src = a.src;
   auto [sit, fresh_source] = g.sources.try_emplace(src);
   Source& s = sit->second;
 
@@ -392,11 +414,12 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
     e.packet = packet;
     e.kind = ObservedKind::kPriorityZero;
     e.domain = g.domain;
+    e.family = g.family;
     e.vrid = g.vrid;
     e.source = src;
     e.detail = "graceful stop (keepalived shutting down or going to FAULT)";
     Emit(std::move(e));
-    if (s.active) Close(g, src, s, t, packet, "priority-0", Ipv4{});
+    if (s.active) Close(g, src, s, t, packet, "priority-0", IpAddress{});
     s.next_sup = s.next_any = -1;
     if (s.version == 0) {
       s.version = a.version;
@@ -420,9 +443,9 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
     }
   }
 
-  std::vector<Ipv4> vips;
+  std::vector<IpAddress> vips;
   vips.reserve(a.addresses.size());
-  for (const vrrp::IpAddress& x : a.addresses) vips.push_back(x.v4());
+  for (const vrrp::IpAddress& x : a.addresses) vips.push_back(x);
   std::sort(vips.begin(), vips.end());
   vips.erase(std::unique(vips.begin(), vips.end()), vips.end());
   const bool params_changed = fresh_source || s.version != a.version || s.adver_int != adv ||
@@ -442,6 +465,7 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
     e.packet = packet;
     e.kind = ObservedKind::kMaster;
     e.domain = g.domain;
+    e.family = g.family;
     e.vrid = g.vrid;
     e.source = src;
     e.priority = a.priority;
@@ -458,6 +482,7 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
       e.packet = packet;
       e.kind = ObservedKind::kPriority;
       e.domain = g.domain;
+      e.family = g.family;
       e.vrid = g.vrid;
       e.source = src;
       e.priority = a.priority;
@@ -470,6 +495,7 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
       e.packet = packet;
       e.kind = ObservedKind::kInterval;
       e.domain = g.domain;
+      e.family = g.family;
       e.vrid = g.vrid;
       e.source = src;
       e.priority = a.priority;
@@ -500,7 +526,7 @@ void Observer::OnAdvert(Time t, std::uint64_t packet, const Frame& f) {
     s.adver_int = adv;
     s.auth = a.auth_type;
     s.auth_data = a.auth_data;
-    for (const Ipv4 v : vips) vip_vrid_.try_emplace({g.domain, v}, g.vrid);
+    for (const IpAddress v : vips) vip_vrid_.try_emplace({g.domain, v}, g.vrid);
     s.vips = std::move(vips);
     CheckMismatch(g, src, s, t, packet);
   }
@@ -511,14 +537,32 @@ void Observer::OnArp(Time t, std::uint64_t packet, const Frame& f) {
   ++counts_.arp;
   if (!f.arp.gratuitous()) return;
   ++counts_.garp;
-  const auto vit = vip_vrid_.find({f.domain, f.arp.sender_ip});
+  OnAnnounce(t, packet, f.domain, f.arp.sender_ip, f.arp.sender_mac);
+}
+
+void Observer::OnNa(Time t, std::uint64_t packet, const Frame& f) {
+  ++counts_.na;
+  // keepalived's NAs for a VIP are unsolicited with the override flag; a
+  // solicited one is a neighbour answering a question.
+  if (f.na.solicited) return;
+  ++counts_.unsolicited_na;
+  std::uint64_t mac = f.src_mac;
+  if (f.na.target_mac) {
+    mac = 0;
+    for (const std::uint8_t b : *f.na.target_mac) mac = (mac << 8) | b;
+  }
+  OnAnnounce(t, packet, f.domain, f.na.target, mac);
+}
+
+void Observer::OnAnnounce(Time t, std::uint64_t packet, const Domain& domain, IpAddress vip,
+                          std::uint64_t mac) {
+  const auto vit = vip_vrid_.find({domain, vip});
   if (vit == vip_vrid_.end()) return;
   const int vrid = vit->second;
-  VipOwner& owner = vip_owner_[{f.domain, f.arp.sender_ip}];
-  const std::uint64_t mac = f.arp.sender_mac;
+  VipOwner& owner = vip_owner_[{domain, vip}];
   // Who sent it: the advertising source with that MAC.
-  Ipv4 source;
-  if (auto g = groups_.find({f.domain, vrid}); g != groups_.end())
+  IpAddress source;
+  if (auto g = groups_.find({domain, vip.family(), vrid}); g != groups_.end())
     for (const auto& [ip, s] : g->second.sources)
       if (s.mac == mac && mac != 0) source = ip;
   const bool moved = owner.mac != 0 && owner.mac != mac;
@@ -527,11 +571,12 @@ void Observer::OnArp(Time t, std::uint64_t packet, const Frame& f) {
     e.t = t;
     e.packet = packet;
     e.kind = ObservedKind::kVipMoved;
-    e.domain = f.domain;
+    e.domain = domain;
+    e.family = vip.family();
     e.vrid = vrid;
     e.source = source;
-    e.other = f.arp.sender_ip;
-    e.detail = f.arp.sender_ip.ToString() + " from " + MacText(owner.mac) + " to " + MacText(mac);
+    e.other = vip;
+    e.detail = vip.ToString() + " from " + MacText(owner.mac) + " to " + MacText(mac);
     Emit(std::move(e));
   }
   if (moved || owner.last_garp < 0 || t - owner.last_garp > 5 * vrrp::kSecond) {
@@ -539,11 +584,12 @@ void Observer::OnArp(Time t, std::uint64_t packet, const Frame& f) {
     e.t = t;
     e.packet = packet;
     e.kind = ObservedKind::kGarp;
-    e.domain = f.domain;
+    e.domain = domain;
+    e.family = vip.family();
     e.vrid = vrid;
     e.source = source;
-    e.other = f.arp.sender_ip;
-    e.detail = f.arp.sender_ip.ToString() + " is-at " + MacText(mac);
+    e.other = vip;
+    e.detail = vip.ToString() + " is-at " + MacText(mac);
     Emit(std::move(e));
   }
   owner.mac = mac;

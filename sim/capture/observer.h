@@ -3,8 +3,12 @@
 // reader (`vrrpsim capture`), the live one (`vrrpsim watch`) and the tests
 // all drive the same inference.
 //
+// A group is a VRID of one address family in one broadcast domain: an IPv4
+// and an IPv6 instance on the same VRID are different VRRP instances (their
+// adverts, sockets and virtual MACs are apart), never merged here.
+//
 // On the wire a VRRP router advertises only while it is MASTER, so a source
-// "is MASTER" of a VRID (in one broadcast domain) from its first advert with
+// "is MASTER" of a group from its first advert with
 // a priority above 0 until:
 //   - it sends priority 0 (a graceful stop: keepalived shutting down or
 //     going to FAULT): the end is that packet;
@@ -31,6 +35,7 @@
 #include <tuple>
 #include <vector>
 
+#include "engine/ip_address.h"
 #include "engine/time.h"
 #include "sim/capture/frame.h"
 
@@ -44,7 +49,8 @@ enum class ObservedKind : std::uint8_t {
   kPriority,      // a source's advertised priority changed (value = old)
   kInterval,      // a source's advert interval changed (value = old, µs)
   kPriorityZero,  // a priority-0 advert (graceful stop)
-  kGarp,          // a gratuitous ARP for one of the VRID's addresses
+  kGarp,          // a gratuitous ARP (IPv4) or an unsolicited neighbour
+                  // advertisement (IPv6) for one of the VRID's addresses
   kVipMoved,      // the VIP's ARP now points at another MAC (value: 0)
   kSplitBrain,    // two or more sources advertising at once (alert)
   kSplitBrainEnd,
@@ -60,9 +66,10 @@ struct ObservedEvent {
   std::uint64_t packet = 0;  // 1-based packet number, as Wireshark counts
   ObservedKind kind = ObservedKind::kMaster;
   Domain domain;
+  vrrp::IpFamily family = vrrp::IpFamily::kV4;  // the group's address family
   int vrid = 0;
-  vrrp::Ipv4 source;  // the advertising source (or the GARP's owner)
-  vrrp::Ipv4 other;   // the other party (split brain, mismatch, successor), or the VIP
+  vrrp::IpAddress source;  // the advertising source (or the GARP's owner)
+  vrrp::IpAddress other;   // the other party (split brain, mismatch, successor), or the VIP
   int priority = 0;
   std::int64_t value = 0;
   std::string detail;
@@ -72,22 +79,24 @@ struct ObservedEvent {
 // One source's tenure as MASTER, as seen on the wire.
 struct MasterInterval {
   Domain domain;
+  vrrp::IpFamily family = vrrp::IpFamily::kV4;
   int vrid = 0;
-  vrrp::Ipv4 source;
+  vrrp::IpAddress source;
   Time from = 0, to = 0;
   std::uint64_t from_packet = 0, to_packet = 0;
   int priority = 0;    // at the start
   Time adver_int = 0;  // µs
   int version = 2;
-  std::string end;  // priority-0, superseded, silent, end-of-capture
-  vrrp::Ipv4 by;    // superseded: by whom
+  std::string end;     // priority-0, superseded, silent, end-of-capture
+  vrrp::IpAddress by;  // superseded: by whom
   std::uint64_t adverts = 0;
 };
 
 struct ObservedSplitBrain {
   Domain domain;
+  vrrp::IpFamily family = vrrp::IpFamily::kV4;
   int vrid = 0;
-  std::vector<vrrp::Ipv4> sources;  // every source active in it, ascending
+  std::vector<vrrp::IpAddress> sources;  // every source active in it, ascending
   Time from = 0, to = 0;
   std::uint64_t from_packet = 0, to_packet = 0;
 };
@@ -97,7 +106,9 @@ struct CaptureCounts {
   std::uint64_t vrrp = 0;
   std::uint64_t arp = 0;
   std::uint64_t garp = 0;
-  std::uint64_t ipv6 = 0;  // IPv6 VRRP / ICMPv6 seen, not decoded
+  std::uint64_t ipv6 = 0;            // VRRP adverts over IPv6 (counted in `vrrp` too)
+  std::uint64_t na = 0;              // IPv6 neighbour advertisements
+  std::uint64_t unsolicited_na = 0;  // of which unsolicited (the IPv6 GARP)
   std::uint64_t bad = 0;
   std::uint64_t invalid_adverts = 0;  // decoded but failing a check (TTL, checksum, type, version)
 };
@@ -128,8 +139,15 @@ class Observer {
   const CaptureCounts& counts() const { return counts_; }
   CaptureCounts& counts() { return counts_; }
 
-  // Each (domain, vrid) seen, with the sources that advertised in it.
-  std::vector<std::tuple<Domain, int, std::vector<vrrp::Ipv4>>> Groups() const;
+  struct GroupInfo {
+    Domain domain;
+    vrrp::IpFamily family = vrrp::IpFamily::kV4;
+    int vrid = 0;
+    std::vector<vrrp::IpAddress> sources;  // ascending
+  };
+  // Each (domain, family, vrid) seen, with the sources that advertised in it,
+  // in that order (IPv4 before IPv6).
+  std::vector<GroupInfo> Groups() const;
 
  private:
   struct Source {
@@ -143,23 +161,24 @@ class Observer {
     int version = 0;
     vrrp::AuthType auth = vrrp::AuthType::kNone;
     std::array<std::uint8_t, 8> auth_data{};
-    std::vector<vrrp::Ipv4> vips;  // sorted
+    std::vector<vrrp::IpAddress> vips;  // sorted
     std::uint64_t mac = 0;
     // The first advert of another source after `last` (higher first).
     Time next_sup = -1, next_any = -1;
     std::uint64_t next_sup_packet = 0, next_any_packet = 0;
-    vrrp::Ipv4 next_sup_src, next_any_src;
+    vrrp::IpAddress next_sup_src, next_any_src;
     // The first higher advert between its last two adverts: it stepped down
     // right after its last one (it had sent that before hearing the other).
     Time sup_before_last = -1;
     std::uint64_t sup_before_last_packet = 0;
-    vrrp::Ipv4 sup_before_last_src;
+    vrrp::IpAddress sup_before_last_src;
     bool in_split = false;  // in a split brain during this tenure
   };
   struct Group {
     Domain domain;
+    vrrp::IpFamily family = vrrp::IpFamily::kV4;
     int vrid = 0;
-    std::map<vrrp::Ipv4, Source> sources;
+    std::map<vrrp::IpAddress, Source> sources;
     int active = 0;
     Time last_advert = -1;
     std::uint64_t last_packet = 0;
@@ -177,19 +196,24 @@ class Observer {
   void Emit(ObservedEvent e);
   void OnAdvert(Time t, std::uint64_t packet, const Frame& f);
   void OnArp(Time t, std::uint64_t packet, const Frame& f);
-  void Close(Group& g, vrrp::Ipv4 src, Source& s, Time end, std::uint64_t end_packet,
-             const char* how, vrrp::Ipv4 by);
+  void OnNa(Time t, std::uint64_t packet, const Frame& f);
+  // A gratuitous ARP or unsolicited NA: `vip` is at `mac`.
+  void OnAnnounce(Time t, std::uint64_t packet, const Domain& domain, vrrp::IpAddress vip,
+                  std::uint64_t mac);
+  void Close(Group& g, vrrp::IpAddress src, Source& s, Time end, std::uint64_t end_packet,
+             const char* how, vrrp::IpAddress by);
   void CheckSplit(Group& g);
-  void CheckMismatch(Group& g, vrrp::Ipv4 src, const Source& s, Time t, std::uint64_t packet);
+  void CheckMismatch(Group& g, vrrp::IpAddress src, const Source& s, Time t, std::uint64_t packet);
   void AdvanceGroup(Group& g, Time now);
 
   std::function<void(const ObservedEvent&)> sink_;
   std::function<void(std::uint64_t, const std::string&)> warn_;
-  std::map<std::pair<Domain, int>, Group> groups_;
+  std::map<std::tuple<Domain, vrrp::IpFamily, int>, Group> groups_;
   Group* last_group_ = nullptr;
-  std::map<std::pair<Domain, vrrp::Ipv4>, VipOwner> vip_owner_;
-  std::map<std::pair<Domain, vrrp::Ipv4>, int> vip_vrid_;  // a VIP's VRID (first seen)
-  std::set<std::tuple<Domain, int, int, vrrp::Ipv4, vrrp::Ipv4>> mismatches_reported_;
+  std::map<std::pair<Domain, vrrp::IpAddress>, VipOwner> vip_owner_;
+  // A VIP's VRID (first seen); its family is the VIP's.
+  std::map<std::pair<Domain, vrrp::IpAddress>, int> vip_vrid_;
+  std::set<std::tuple<Domain, int, int, vrrp::IpAddress, vrrp::IpAddress>> mismatches_reported_;
   std::vector<ObservedEvent> events_;
   std::vector<MasterInterval> masters_;
   std::vector<ObservedSplitBrain> split_brains_;

@@ -98,8 +98,13 @@ std::unique_ptr<PcapSource> PcapSource::OpenLive(const std::string& iface, std::
     pcap_close(p);
     return nullptr;
   }
+  // VRRP over IPv4 (and AH), ARP, VRRP over IPv6, ICMPv6 neighbour
+  // advertisements (type 136: byte 40 when no extension header precedes it,
+  // as in keepalived's), untagged or behind one VLAN tag.
   const char* filter =
-      "ip proto 112 or ip proto 51 or arp or (vlan and (ip proto 112 or ip proto 51 or arp))";
+      "ip proto 112 or ip proto 51 or arp or ip6 proto 112 or (icmp6 and ip6[40] == 136) or "
+      "(vlan and (ip proto 112 or ip proto 51 or arp or ip6 proto 112 or "
+      "(icmp6 and ip6[40] == 136)))";
   bpf_program prog{};
   if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
       pcap_setfilter(p, &prog) != 0) {

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "sim/capture/analysis.h"
 #include "sim/capture/pcap_source.h"
@@ -105,7 +106,7 @@ int RunWatchCommand(const WatchCommandOptions& o, std::ostream& out, std::ostrea
   }
   if (!capture::LinkTypeSupported(src->link_type())) {
     err << "vrrpsim watch: " << Clip(o.iface) << ": link type " << src->LinkTypeName()
-        << " is not supported (expected Ethernet, Linux cooked or raw IPv4)\n";
+        << " is not supported (expected Ethernet, Linux cooked or raw IPv4/IPv6)\n";
     return 2;
   }
   const bool json = o.format == "json";
@@ -121,12 +122,13 @@ int RunWatchCommand(const WatchCommandOptions& o, std::ostream& out, std::ostrea
 
   capture::Observer obs;
   capture::CaptureAnalysis warnings;  // per-packet warnings go straight out
-  // Who advertises now, per group, from the events as they are decided.
-  std::map<std::pair<capture::Domain, int>, std::set<vrrp::Ipv4>> masters;
+  // Who advertises now, per group (domain, family, VRID), from the events as
+  // they are decided.
+  std::map<std::tuple<capture::Domain, vrrp::IpFamily, int>, std::set<vrrp::IpAddress>> masters;
   std::uint64_t split_brains = 0, alerts = 0;
   bool finishing = false;
   obs.SetSink([&](const capture::ObservedEvent& e) {
-    const auto key = std::make_pair(e.domain, e.vrid);
+    const auto key = std::make_tuple(e.domain, e.family, e.vrid);
     if (e.kind == capture::ObservedKind::kMaster) masters[key].insert(e.source);
     if (e.kind == capture::ObservedKind::kMasterEnd) {
       masters[key].erase(e.source);
@@ -187,14 +189,14 @@ int RunWatchCommand(const WatchCommandOptions& o, std::ostream& out, std::ostrea
   const capture::Time end = std::max(last, limit >= 0 ? limit : NowUs() - start);
   obs.Advance(end);
   finishing = true;
-  // Who is MASTER now, per VRID.
+  // Who is MASTER now, per group.
   std::uint64_t groups_ok = 0, groups_bad = 0;
   std::ostringstream summary;
   for (const auto& [key, who] : masters) {
     std::string names;
     for (const auto& ip : who) names += (names.empty() ? "" : ", ") + ip.ToString();
-    const std::string dn = capture::DomainName(key.first);
-    summary << "  " << (dn.empty() ? "" : dn + " ") << "vrid " << key.second << ": "
+    const auto& [domain, family, vrid] = key;
+    summary << "  " << capture::GroupName(domain, family, vrid) << ": "
             << (who.empty() ? "no MASTER" : "MASTER " + names) << "\n";
     (who.size() == 1 ? groups_ok : groups_bad) += 1;
   }

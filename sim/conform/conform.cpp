@@ -160,7 +160,7 @@ std::vector<SplitBrainInterval> Measurable(const std::vector<SplitBrainInterval>
 // The stretches with two or more MASTERs of a VRID that last at least `tol`:
 // a two-MASTER overlap of a few ms at a real hand-over is not measurable.
 std::vector<SplitBrainInterval> MasterStretches(const RunResult& r, Duration tol) {
-  SplitBrainDetector d;
+  SplitBrainDetector d(nullptr, [&r](const TraceEvent& e) { return EventGroup(r.hosts, e); });
   for (TraceEvent e : r.events) {
     if (e.kind == TraceKind::kOperation) {
       if (auto k = OpOf(e)) e.op = static_cast<int>(*k);
@@ -176,7 +176,7 @@ std::vector<SplitBrainInterval> MasterStretches(const RunResult& r, Duration tol
 bool HasMasterStretch(const std::vector<SplitBrainInterval>& stretches,
                       const SplitBrainInterval& i) {
   for (const auto& x : stretches)
-    if (x.vrid == i.vrid && x.start < i.end && i.start < x.end) return true;
+    if (x.group() == i.group() && x.start < i.end && i.start < x.end) return true;
   return false;
 }
 
@@ -190,7 +190,7 @@ std::string HostsText(const RunResult& r, const std::vector<int>& hosts) {
 }
 
 std::string IntervalText(const RunResult& r, const SplitBrainInterval& i) {
-  return "VRID " + std::to_string(i.vrid) + " {" + HostsText(r, i.hosts) + "} " +
+  return "VRID " + GroupText(i.group()) + " {" + HostsText(r, i.hosts) + "} " +
          FormatTime(i.start) + ".." + FormatTime(i.end) +
          (i.masters ? " (two MASTERs)" : " (VIP holders)");
 }
@@ -251,7 +251,7 @@ Spreads ComputeSpreads(const std::vector<RunResult>& real, Duration tol) {
       // (with a tolerance of 0 the hand-over overlaps of a few ms count too;
       // they come and go from run to run, so equal counts can pair unrelated
       // intervals).
-      if (other.size() != ref.size() || other[i].vrid != ref[i].vrid ||
+      if (other.size() != ref.size() || other[i].group() != ref[i].group() ||
           HostsText(real[r], other[i].hosts) != HostsText(real[0], ref[i].hosts) ||
           Abs(other[i].start - ref[i].start) > vrrp::kSecond)
         continue;
@@ -352,7 +352,7 @@ void CompareOne(const RunResult& sim, const RunResult& real, int run_index, cons
     }
     const auto& a = ss[i];
     const auto& b = rs[i];
-    const bool same_kind = a.vrid == b.vrid && a.masters == b.masters &&
+    const bool same_kind = a.group() == b.group() && a.masters == b.masters &&
                            a.vip_holders == b.vip_holders &&
                            HostsText(sim, a.hosts) == HostsText(real, b.hosts);
     auto sp = [](const std::map<std::size_t, Duration>& m, std::size_t k) {

@@ -262,10 +262,10 @@ struct MonitorSpec {
   bool split = false;
   Duration split_tolerance = 0;
   bool masters_only = false;
-  int split_vrid = 0;
+  GroupFilter split_groups;
   bool vip = false;
   Duration vip_within = 0;
-  int vip_vrid = 0;
+  GroupFilter vip_groups;
   bool converges = false;
   Duration converge_within = 0;
 };
@@ -276,13 +276,23 @@ class Monitor final : public TraceSink {
  public:
   Monitor(const Scenario& sc, const MonitorSpec* spec) : spec_(spec) {
     hosts_ = static_cast<int>(sc.nodes.size());
+    // Keyed by group (VRID and family, sim/observe/vrrp_group.h), as the
+    // checkers' RunTimeline is.
+    auto infos = std::make_shared<std::vector<HostInfo>>();
     for (const auto& n : sc.nodes) {
+      HostInfo info;
       std::vector<int> v;
-      for (const auto& inst : n.config.instances) v.push_back(inst.vrid);
+      for (const auto& inst : n.config.instances) {
+        info.vrids.push_back(inst.vrid);
+        info.families.push_back(inst.ipv6 ? vrrp::IpFamily::kV6 : vrrp::IpFamily::kV4);
+        v.push_back(info.group(info.vrids.size() - 1));
+      }
+      infos->push_back(std::move(info));
       inst_vrid_.push_back(v);
       state_.emplace_back(v.size(), vrrp::State::kStop);
       for (int x : v) Slot(x);
     }
+    infos_ = std::move(infos);
   }
   Monitor(const Monitor&) = default;
   Monitor& operator=(const Monitor&) = default;
@@ -305,7 +315,7 @@ class Monitor final : public TraceSink {
             SetState(e.host, static_cast<int>(i), vrrp::State::kStop);
         break;
       case TraceKind::kVipAdded: {
-        Vrid& v = Slot(e.vrid);
+        Vrid& v = Slot(EventGroup(*infos_, e));
         const std::pair<int, vrrp::IpAddress> held{e.host, e.addr};
         if (std::find(v.held.begin(), v.held.end(), held) == v.held.end()) {
           v.held.insert(std::upper_bound(v.held.begin(), v.held.end(), held), held);
@@ -313,7 +323,7 @@ class Monitor final : public TraceSink {
         break;
       }
       case TraceKind::kVipRemoved: {
-        Vrid& v = Slot(e.vrid);
+        Vrid& v = Slot(EventGroup(*infos_, e));
         const std::pair<int, vrrp::IpAddress> held{e.host, e.addr};
         auto it = std::find(v.held.begin(), v.held.end(), held);
         if (it != v.held.end()) v.held.erase(it);
@@ -469,8 +479,7 @@ class Monitor final : public TraceSink {
       }
       for (const auto& [h, a] : v.held)
         if (holders_.empty() || holders_.back() != h) holders_.push_back(h);
-      if (spec_->split && !(violated_ & kSplitBit) &&
-          (spec_->split_vrid == 0 || spec_->split_vrid == v.vrid)) {
+      if (spec_->split && !(violated_ & kSplitBit) && spec_->split_groups(v.vrid)) {
         const bool off = Offending(masters_) || (!spec_->masters_only && Offending(holders_));
         if (off && !v.split_open) {
           v.split_open = true;
@@ -481,8 +490,7 @@ class Monitor final : public TraceSink {
             Violate(kSplitBit, v.split_since + spec_->split_tolerance);
         }
       }
-      if (spec_->vip && !(violated_ & kVipBit) &&
-          (spec_->vip_vrid == 0 || spec_->vip_vrid == v.vrid)) {
+      if (spec_->vip && !(violated_ & kVipBit) && spec_->vip_groups(v.vrid)) {
         bool live = false;
         for (int m : masters_)
           live = live || std::find(holders_.begin(), holders_.end(), m) != holders_.end();
@@ -507,7 +515,9 @@ class Monitor final : public TraceSink {
   const MonitorSpec* spec_;
   const Simulation* sim_ = nullptr;
   int hosts_ = 0;
-  std::vector<std::vector<int>> inst_vrid_;
+  std::vector<std::vector<int>> inst_vrid_;  // group keys
+  // The nodes' instances (VRIDs, families), shared by the copies.
+  std::shared_ptr<const std::vector<HostInfo>> infos_;
   std::vector<std::vector<vrrp::State>> state_;
   std::vector<Vrid> vrids_;  // sorted by VRID
   Time cur_ = 0;
@@ -908,7 +918,7 @@ bool Search::Run(std::string* error) {
         spec_.split = true;
         spec_.split_tolerance = e.tolerance.value_or(0);
         spec_.masters_only = e.masters_only;
-        spec_.split_vrid = e.vrid;
+        spec_.split_groups = GroupFilter{e.vrid, e.family};
         r.description = std::string(e.masters_only ? "no two MASTERs" : "no split brain") +
                         " longer than " + FormatTime(spec_.split_tolerance) +
                         " while the nodes involved hear each other";
@@ -916,7 +926,7 @@ bool Search::Run(std::string* error) {
     } else if (p.name == "vip_available") {
       spec_.vip = true;
       spec_.vip_within = e.within.value_or(0);
-      spec_.vip_vrid = e.vrid;
+      spec_.vip_groups = GroupFilter{e.vrid, e.family};
       r.description = "the VIP held by a live MASTER within " + FormatTime(spec_.vip_within) +
                       " whenever a node could hold it";
     } else if (p.name == "converges") {

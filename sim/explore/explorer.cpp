@@ -255,6 +255,7 @@ bool PrepareExplore(const Scenario& sc, const ExploreOptions& options, ExploreSe
       if (e.count_max) id += "max=" + std::to_string(*e.count_max) + ",";
       if (e.window) id += "window=" + std::to_string(*e.window) + ",";
       if (e.vrid) id += "vrid=" + std::to_string(e.vrid) + ",";
+      if (e.family) id += "family=" + std::to_string(e.family) + ",";
       id += ")";
     }
     id += "\n";

@@ -227,7 +227,13 @@ void TrialBuilder::FaultOps(const Fault& f, std::size_t k, int nodes, Scenario* 
     case FaultKind::kForeign: {
       // A node of its own, on the segment of the targeted node's interface.
       const NodeInterface* ni = iface_of(f.node, f.name);
+      // The foreign speaker is IPv4 (ForeignConfig): it imitates the VRID's
+      // IPv4 instance, the group it collides with; an IPv6 instance of the
+      // VRID only where there is no IPv4 one (as before IPv6 had groups).
       const vrrp::VrrpInstance* ours = nullptr;
+      for (const auto& n : base_.nodes)
+        for (const auto& inst : n.config.instances)
+          if (inst.vrid == f.vrid && !inst.ipv6 && !ours) ours = &inst;
       for (const auto& n : base_.nodes)
         for (const auto& inst : n.config.instances)
           if (inst.vrid == f.vrid && !ours) ours = &inst;

@@ -32,7 +32,7 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
   for (std::size_t h = 0; h < hosts.size(); ++h) {
     changes_[h].resize(hosts[h].instances.size());
     prio_[h].resize(hosts[h].instances.size());
-    for (int v : hosts[h].vrids) vrids_.push_back(v);
+    for (std::size_t i = 0; i < hosts[h].vrids.size(); ++i) vrids_.push_back(hosts[h].group(i));
   }
   std::sort(vrids_.begin(), vrids_.end());
   vrids_.erase(std::unique(vrids_.begin(), vrids_.end()), vrids_.end());
@@ -130,7 +130,7 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
                        vrrp::Reason reason, const char* cause) {
     if (host < 0 || host >= nhosts) return;
     if (inst < 0 || inst >= static_cast<int>(state[host].size())) return;
-    Vrid& v = slot(hosts[host].vrids[inst]);
+    Vrid& v = slot(hosts[host].group(static_cast<std::size_t>(inst)));
     const vrrp::State prev = state[host][inst];
     if (prev == vrrp::State::kMaster) --v.masters[host];
     if (to == vrrp::State::kMaster) ++v.masters[host];
@@ -168,7 +168,8 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
         }
         break;
       case TraceKind::kVipAdded: {
-        Vrid& v = slot(e.vrid);
+        const int group = EventGroup(hosts, e);
+        Vrid& v = slot(group);
         const std::pair<int, vrrp::IpAddress> held{e.host, e.addr};
         if (std::find(v.held.begin(), v.held.end(), held) == v.held.end()) v.held.push_back(held);
         if (std::find(v.addrs.begin(), v.addrs.end(), e.addr) == v.addrs.end())
@@ -182,12 +183,12 @@ RunTimeline::RunTimeline(const std::vector<TraceEvent>& events, const std::vecto
         if (!v.listed) {
           v.listed = true;
           v.history.push_back(Snapshot{0, {}, {}, {}});
-          vrids_.insert(std::upper_bound(vrids_.begin(), vrids_.end(), e.vrid), e.vrid);
+          vrids_.insert(std::upper_bound(vrids_.begin(), vrids_.end(), group), group);
         }
         break;
       }
       case TraceKind::kVipRemoved: {
-        Vrid& v = slot(e.vrid);
+        Vrid& v = slot(EventGroup(hosts, e));
         const std::pair<int, vrrp::IpAddress> held{e.host, e.addr};
         auto hit = std::find(v.held.begin(), v.held.end(), held);
         if (hit != v.held.end()) v.held.erase(hit);
@@ -380,11 +381,12 @@ std::vector<std::pair<Time, Time>> MasterSplitIntervals(const RunTimeline& tl, i
   return out;
 }
 
-int MasterEntries(const RunTimeline& tl, const std::vector<HostInfo>& hosts, int host, int vrid) {
+int MasterEntries(const RunTimeline& tl, const std::vector<HostInfo>& hosts, int host,
+                  GroupFilter groups) {
   if (host < 0 || host >= static_cast<int>(hosts.size())) return 0;
   int n = 0;
   for (std::size_t i = 0; i < hosts[host].instances.size(); ++i) {
-    if (vrid != 0 && hosts[host].vrids[i] != vrid) continue;
+    if (!groups.all() && !groups(hosts[host].group(i))) continue;
     for (const auto& c : tl.changes(host, static_cast<int>(i)))
       if (c.to == vrrp::State::kMaster) ++n;
   }
@@ -397,7 +399,7 @@ std::vector<Metric> ComputeMetrics(const RunTimeline& tl, const std::vector<Host
   std::vector<Metric> out;
   const bool many_vrids = tl.vrids().size() > 1;
   auto subject = [&](const std::string& s, int vrid) {
-    return many_vrids ? s + " vrid " + std::to_string(vrid) : s;
+    return many_vrids ? s + " vrid " + GroupText(vrid) : s;
   };
   // For each operation, the time of the next later fault (any) operation: the
   // first one after it in the list with a later time. One backward pass when
@@ -461,7 +463,7 @@ std::vector<Metric> ComputeMetrics(const RunTimeline& tl, const std::vector<Host
     auto first = FirstHeld(tl, v);
     if (!first) continue;
     out.push_back(
-        Metric{"vip_downtime", "vrid " + std::to_string(v), VipDowntime(tl, v, *first, tl.end())});
+        Metric{"vip_downtime", "vrid " + GroupText(v), VipDowntime(tl, v, *first, tl.end())});
   }
   // Split brain (the detector's intervals: two MASTERs or two VIP holders).
   Duration total = 0, longest = 0;
@@ -478,7 +480,7 @@ std::vector<Metric> ComputeMetrics(const RunTimeline& tl, const std::vector<Host
   for (std::size_t h = 0; h < hosts.size(); ++h)
     if (!hosts[h].instances.empty())  // clients run no keepalived
       out.push_back(
-          Metric{"flaps", hosts[h].name, MasterEntries(tl, hosts, static_cast<int>(h), 0), false});
+          Metric{"flaps", hosts[h].name, MasterEntries(tl, hosts, static_cast<int>(h), {}), false});
   // Convergence after each heal: exactly one MASTER per VRID, for good.
   std::map<std::pair<Time, Time>, std::optional<Time>> converged;
   for (std::size_t i = 0; i < ops.size(); ++i) {
@@ -495,7 +497,7 @@ std::vector<Metric> ComputeMetrics(const RunTimeline& tl, const std::vector<Host
   for (int v : tl.vrids()) {
     const auto& m = tl.At(v, tl.end()).masters;
     const std::int64_t value = m.empty() ? -1 : m.size() > 1 ? -2 : m.front();
-    out.push_back(Metric{"final_master", "vrid " + std::to_string(v), value, false});
+    out.push_back(Metric{"final_master", "vrid " + GroupText(v), value, false});
   }
   return out;
 }

@@ -40,7 +40,10 @@ class RunTimeline {
     std::string cause;  // "crash" / "power-off" for synthesised STOPs
   };
 
-  // `hosts[h].vrids[i]` is the VRID of instance i of host h.
+  // `hosts[h].vrids[i]` is the VRID of instance i of host h, hosts[h].family(i)
+  // its family. Everything below called "vrid" is a group key
+  // (sim/observe/vrrp_group.h): the VRID for IPv4, VRID + kIpv6GroupFlag for
+  // IPv6, so that an IPv4 and an IPv6 instance of one VRID stay apart.
   RunTimeline(const std::vector<TraceEvent>& events, const std::vector<HostInfo>& hosts, Time end);
 
   Time end() const { return end_; }
@@ -108,8 +111,9 @@ std::optional<Time> ConvergedFrom(const RunTimeline& tl, Time from, Time until);
 // Two-or-more-MASTER intervals of one VRID (0 = all), from the timeline.
 std::vector<std::pair<Time, Time>> MasterSplitIntervals(const RunTimeline& tl, int vrid);
 
-// Number of MASTER entries of `host` (instances of `vrid`, 0 = all).
-int MasterEntries(const RunTimeline& tl, const std::vector<HostInfo>& hosts, int host, int vrid);
+// Number of MASTER entries of `host` (instances of the groups `groups` takes).
+int MasterEntries(const RunTimeline& tl, const std::vector<HostInfo>& hosts, int host,
+                  GroupFilter groups);
 
 // Every metric of the run (see docs/scenario-format.md, "Metrics").
 std::vector<Metric> ComputeMetrics(const RunTimeline& tl, const std::vector<HostInfo>& hosts,

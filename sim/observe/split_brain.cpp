@@ -6,8 +6,14 @@
 
 namespace vsim {
 
-SplitBrainDetector::SplitBrainDetector(std::function<int(int, int)> domain)
-    : domain_(std::move(domain)) {}
+SplitBrainDetector::SplitBrainDetector(std::function<int(int, int)> domain,
+                                       std::function<int(const TraceEvent&)> group)
+    : domain_(std::move(domain)), group_(std::move(group)) {}
+
+SplitBrainDetector::Key SplitBrainDetector::KeyOf(const TraceEvent& e) const {
+  const int group = group_ ? group_(e) : e.vrid;
+  return Key{domain_ ? domain_(e.host, group) : 0, group};
+}
 
 void SplitBrainDetector::Bump(std::map<int, int>& m, int host, int delta) {
   int& n = m[host];
@@ -19,7 +25,7 @@ void SplitBrainDetector::OnEvent(const TraceEvent& e) {
   switch (e.kind) {
     case TraceKind::kTransition: {
       if (e.from == e.to) return;
-      const Key key{domain_ ? domain_(e.host, e.vrid) : 0, e.vrid};
+      const Key key = KeyOf(e);
       Group& g = groups_[key];
       if (e.from == vrrp::State::kMaster) Bump(g.masters, e.host, -1);
       if (e.to == vrrp::State::kMaster) Bump(g.masters, e.host, +1);
@@ -28,7 +34,7 @@ void SplitBrainDetector::OnEvent(const TraceEvent& e) {
     }
     case TraceKind::kVipAdded:
     case TraceKind::kVipRemoved: {
-      const Key key{domain_ ? domain_(e.host, e.vrid) : 0, e.vrid};
+      const Key key = KeyOf(e);
       Group& g = groups_[key];
       auto& holders = g.vip_holders[e.addr];
       Bump(holders, e.host, e.kind == TraceKind::kVipAdded ? +1 : -1);
@@ -73,7 +79,8 @@ void SplitBrainDetector::Update(Time t, const Key& key, Group& g) {
   if (masters || vips) {
     if (g.open < 0) {
       SplitBrainInterval iv;
-      iv.vrid = key.vrid;
+      iv.vrid = GroupVrid(key.group);
+      iv.family = GroupFamily(key.group);
       iv.domain = key.domain;
       iv.start = iv.end = t;
       intervals_.push_back(iv);

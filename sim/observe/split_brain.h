@@ -1,4 +1,7 @@
-// Split-brain detector: per VRID and broadcast domain, the intervals in which
+// Split-brain detector: per group (a VRID of one address family,
+// sim/observe/vrrp_group.h: an IPv4 and an IPv6 instance of one VRID never
+// see each other's adverts, both MASTER is no split brain) and broadcast
+// domain, the intervals in which
 // two or more hosts are MASTER, or two or more hosts hold the same one of the
 // VRID's addresses (a crashed keepalived leaves its VIP configured, R46, and
 // that host still answers ARP for it). Two clusters that collide on a VRID
@@ -12,12 +15,14 @@
 #include <set>
 #include <vector>
 
+#include "sim/observe/vrrp_group.h"
 #include "sim/world/trace_event.h"
 
 namespace vsim {
 
 struct SplitBrainInterval {
   int vrid = 0;
+  vrrp::IpFamily family = vrrp::IpFamily::kV4;
   int domain = 0;
   Time start = 0;
   Time end = 0;              // == start until closed
@@ -25,13 +30,17 @@ struct SplitBrainInterval {
   bool masters = false;      // two or more MASTERs at some point
   bool vip_holders = false;  // two or more hosts held the same VIP at some point
   Duration length() const { return end - start; }
+  int group() const { return GroupKey(vrid, family); }
 };
 
 class SplitBrainDetector : public TraceSink {
  public:
-  // `domain(host, vrid)` names the broadcast domain the host's instance for
-  // `vrid` sits in; default: everyone in domain 0.
-  explicit SplitBrainDetector(std::function<int(int host, int vrid)> domain = nullptr);
+  // `group(e)` is the group key of the instance an event is about; default:
+  // e.vrid (every instance IPv4). `domain(host, group)` names the broadcast
+  // domain the host's instance of that group sits in; default: everyone in
+  // domain 0.
+  explicit SplitBrainDetector(std::function<int(int host, int group)> domain = nullptr,
+                              std::function<int(const TraceEvent&)> group = nullptr);
 
   void OnEvent(const TraceEvent& e) override;
   // Closes open intervals at `end` (the end of the run).
@@ -43,7 +52,7 @@ class SplitBrainDetector : public TraceSink {
 
  private:
   struct Key {
-    int domain, vrid;
+    int domain, group;
     auto operator<=>(const Key&) const = default;
   };
   struct Group {
@@ -62,7 +71,10 @@ class SplitBrainDetector : public TraceSink {
   void Close(Group& g, Time t);
   static void Bump(std::map<int, int>& m, int host, int delta);
 
+  Key KeyOf(const TraceEvent& e) const;
+
   std::function<int(int, int)> domain_;
+  std::function<int(const TraceEvent&)> group_;
   std::map<Key, Group> groups_;
   std::vector<SplitBrainInterval> intervals_;
 };

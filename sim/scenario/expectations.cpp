@@ -52,20 +52,56 @@ bool Fail(Ctx& c, std::string why) {
   return false;
 }
 
-// The VRID the expectation is about: given, or the scenario's only one.
+// The groups (VRID and family, sim/observe/vrrp_group.h) the expectation's
+// `vrid` and `family` select.
+GroupFilter Filter(const Ctx& c) { return GroupFilter{c.e.vrid, c.e.family}; }
+
+// "VRID 81", "VRID 81 IPv6"; without a VRID `none` ("every VRID"), plus
+// " (IPv6)" when a family is given.
+std::string Which(const Expectation& e, const std::string& none) {
+  const std::string fam = e.family == 6 ? "IPv6" : e.family == 4 ? "IPv4" : "";
+  if (e.vrid) return "VRID " + std::to_string(e.vrid) + (fam.empty() ? "" : " " + fam);
+  return fam.empty() ? none : none + " (" + fam + ")";
+}
+
+std::string BothFamilies(int vrid) {
+  return "VRID " + std::to_string(vrid) +
+         " has an IPv4 and an IPv6 instance (two VRRP groups); say which one with family: 4 or "
+         "family: 6";
+}
+
+// The group the expectation is about: given, or the scenario's only one.
+// A group key (the VRID for IPv4).
 std::optional<int> Vrid(Ctx& c) {
-  if (c.e.vrid) return c.e.vrid;
-  std::set<int> all;
+  const GroupFilter f = Filter(c);
+  std::set<int> all, match;
   for (const auto& h : c.run.hosts)
-    for (int v : h.vrids) all.insert(v);
-  if (all.size() == 1) return *all.begin();
-  Fail(c, all.empty() ? "no node has a vrrp_instance"
-                      : "the scenario has " + std::to_string(all.size()) +
-                            " VRIDs; say which one with vrid:");
+    for (std::size_t i = 0; i < h.vrids.size(); ++i) all.insert(h.group(i));
+  for (int k : all)
+    if (f(k)) match.insert(k);
+  if (match.size() == 1) return *match.begin();
+  if (c.e.vrid && match.empty())  // nothing has it: the checks say so
+    return GroupKey(c.e.vrid, c.e.family == 6 ? vrrp::IpFamily::kV6 : vrrp::IpFamily::kV4);
+  if (c.e.vrid) {
+    Fail(c, BothFamilies(c.e.vrid));
+    return std::nullopt;
+  }
+  std::set<int> vrids;
+  for (int k : match.empty() ? all : match) vrids.insert(GroupVrid(k));
+  if (all.empty())
+    Fail(c, "no node has a vrrp_instance");
+  else if (match.empty())
+    Fail(c, "no node has an IPv" + std::to_string(c.e.family) + " vrrp_instance");
+  else if (vrids.size() > 1)
+    Fail(c,
+         "the scenario has " + std::to_string(vrids.size()) + " VRIDs; say which one with vrid:");
+  else
+    Fail(c, BothFamilies(*vrids.begin()));
   return std::nullopt;
 }
 
-// The instance of the expectation's node: by name, by VRID, or the only one.
+// The instance of the expectation's node: by name, by VRID (and family), or
+// the only one.
 std::optional<int> Instance(Ctx& c) {
   const HostInfo& h = c.run.hosts[c.e.node];
   if (!c.e.instance.empty()) {
@@ -74,10 +110,20 @@ std::optional<int> Instance(Ctx& c) {
     Fail(c, h.name + " has no vrrp_instance " + c.e.instance);
     return std::nullopt;
   }
-  if (c.e.vrid) {
-    for (std::size_t i = 0; i < h.vrids.size(); ++i)
-      if (h.vrids[i] == c.e.vrid) return static_cast<int>(i);
-    Fail(c, h.name + " has no instance with VRID " + std::to_string(c.e.vrid));
+  if (c.e.vrid || c.e.family) {
+    const GroupFilter f = Filter(c);
+    int found = -1;
+    for (std::size_t i = 0; i < h.vrids.size(); ++i) {
+      if (!f(h.group(i))) continue;
+      if (found < 0) {
+        found = static_cast<int>(i);
+      } else if (h.family(i) != h.family(static_cast<std::size_t>(found))) {
+        Fail(c, h.name + ": " + BothFamilies(h.vrids[i]) + " (or instance:)");
+        return std::nullopt;
+      }
+    }
+    if (found >= 0) return found;
+    Fail(c, h.name + " has no instance with " + Which(c.e, "that family"));
     return std::nullopt;
   }
   if (h.instances.size() == 1) return 0;
@@ -148,16 +194,16 @@ std::vector<int> Who(const Ctx& c, int vrid, Time t) {
 void EvalWho(Ctx& c) {
   std::optional<int> vrid;
   if (c.e.kind == ExpectKind::kVip && c.e.address) {
-    vrid = c.e.vrid;
+    vrid = GroupKey(c.e.vrid, c.e.family == 6 ? vrrp::IpFamily::kV6 : vrrp::IpFamily::kV4);
   } else {
     vrid = Vrid(c);
     if (!vrid) return;
   }
   const bool master = c.e.kind == ExpectKind::kMaster;
   const std::string what =
-      master ? "MASTER of VRID " + std::to_string(*vrid)
+      master ? "MASTER of VRID " + GroupText(*vrid)
              : (c.e.address ? "holder of " + c.e.address->ToString()
-                            : "holder of VRID " + std::to_string(*vrid) + "'s addresses");
+                            : "holder of VRID " + GroupText(*vrid) + "'s addresses");
   const std::vector<int> want = c.e.node_none ? std::vector<int>{} : std::vector<int>{c.e.node};
   const std::string want_s = Hosts(c.run, want);
   auto check = [&](Time t) { return Who(c, *vrid, t) == want; };
@@ -219,16 +265,16 @@ void EvalPriority(Ctx& c) {
 
 struct Span {
   Time a, b;
-  int vrid;
+  int vrid;  // group key
   std::vector<int> hosts;
   std::string what;  // "two MASTERs", "two VIP holders", or both
 };
 
-std::vector<Span> SplitSpans(const Ctx& c, int vrid) {
+std::vector<Span> SplitSpans(const Ctx& c, GroupFilter groups) {
   std::vector<Span> out;
   if (c.e.masters_only) {
     for (int v : c.tl.vrids()) {
-      if (vrid && v != vrid) continue;
+      if (!groups(v)) continue;
       for (auto [a, b] : MasterSplitIntervals(c.tl, v)) {
         std::set<int> hs;
         for (const auto& s : c.tl.history(v))
@@ -239,8 +285,8 @@ std::vector<Span> SplitSpans(const Ctx& c, int vrid) {
     }
   } else {
     for (const auto& iv : c.run.split_brain)
-      if (!vrid || iv.vrid == vrid)
-        out.push_back({iv.start, iv.end, iv.vrid, iv.hosts,
+      if (groups(iv.group()))
+        out.push_back({iv.start, iv.end, iv.group(), iv.hosts,
                        iv.masters && iv.vip_holders ? "two MASTERs, two VIP holders"
                        : iv.masters                 ? "two MASTERs"
                                                     : "two VIP holders"});
@@ -272,10 +318,10 @@ bool HearBoth(const RunResult& run, Time t, int a, int b) {
 // the VRID's addresses) hear each other, from the timeline and the recorded
 // connectivity. A partition that keeps two MASTERs apart is not counted;
 // the moment it heals, the overlap counts until one of them yields.
-std::vector<Span> ConnectedSplitSpans(const Ctx& c, int vrid) {
+std::vector<Span> ConnectedSplitSpans(const Ctx& c, GroupFilter groups) {
   std::vector<Span> out;
   for (int v : c.tl.vrids()) {
-    if (vrid && v != vrid) continue;
+    if (!groups(v)) continue;
     std::vector<Time> points;
     for (const auto& s : c.tl.history(v)) points.push_back(s.t);
     for (const auto& s : c.run.connectivity) points.push_back(s.t);
@@ -335,7 +381,7 @@ std::vector<Span> ConnectedSplitSpans(const Ctx& c, int vrid) {
 }
 
 std::string SpanText(const Ctx& c, const Span& s) {
-  std::string text = "VRID " + std::to_string(s.vrid) + " " + Hosts(c.run, s.hosts) + " from " +
+  std::string text = "VRID " + GroupText(s.vrid) + " " + Hosts(c.run, s.hosts) + " from " +
                      FormatTime(s.a) + " to " + FormatTime(s.b) + " (" + FormatTime(s.b - s.a) +
                      ", " + s.what + ")";
   // A holder whose keepalived is not running keeps the VIP a SIGKILL left
@@ -349,7 +395,7 @@ std::string SpanText(const Ctx& c, const Span& s) {
         holds = std::find(snap.holders.begin(), snap.holders.end(), h) != snap.holders.end();
     if (!holds) continue;
     for (std::size_t i = 0; i < info.vrids.size(); ++i)
-      if (info.vrids[i] == s.vrid &&
+      if (info.group(i) == s.vrid &&
           c.tl.StateAt(h, static_cast<int>(i), s.a) != vrrp::State::kStop)
         running = true;
     if (!running)
@@ -362,7 +408,7 @@ std::string SpanText(const Ctx& c, const Span& s) {
 
 void EvalNoSplit(Ctx& c) {
   const std::string kind = c.e.masters_only ? "two MASTERs" : "split brain";
-  c.r.description = "no " + kind + (c.e.vrid ? " on VRID " + std::to_string(c.e.vrid) : "");
+  c.r.description = "no " + kind + (Filter(c).all() ? "" : " on " + Which(c.e, "every VRID"));
   std::vector<std::pair<Time, Time>> allowed;
   for (const auto& w : c.e.except) allowed.emplace_back(Resolve(c, w.from), Resolve(c, w.to));
   if (!allowed.empty())
@@ -370,7 +416,7 @@ void EvalNoSplit(Ctx& c) {
   if (c.e.tolerance) c.r.description += " longer than " + FormatTime(*c.e.tolerance);
   if (c.e.while_connected) c.r.description += " while the nodes involved hear each other";
   const auto spans =
-      c.e.while_connected ? ConnectedSplitSpans(c, c.e.vrid) : SplitSpans(c, c.e.vrid);
+      c.e.while_connected ? ConnectedSplitSpans(c, Filter(c)) : SplitSpans(c, Filter(c));
   const Duration tolerance = c.e.tolerance.value_or(0);
   for (const Span& s : spans) {
     if (s.b - s.a <= tolerance) continue;
@@ -404,7 +450,7 @@ void EvalNoSplit(Ctx& c) {
 }
 
 void EvalSplit(Ctx& c) {
-  const auto spans = SplitSpans(c, c.e.vrid);
+  const auto spans = SplitSpans(c, Filter(c));
   Duration total = 0, longest = 0;
   const Span* worst = nullptr;
   for (const auto& s : spans) {
@@ -433,12 +479,12 @@ void EvalFailover(Ctx& c) {
   auto vrid = Vrid(c);
   if (!vrid) return;
   const Time t0 = Resolve(c, *c.e.after);
-  c.r.description = "failover of VRID " + std::to_string(*vrid) + " within " +
-                    FormatTime(*c.e.within) + " after " + Words(*c.e.after);
+  c.r.description = "failover of VRID " + GroupText(*vrid) + " within " + FormatTime(*c.e.within) +
+                    " after " + Words(*c.e.after);
   if (c.e.node >= 0) c.r.description += " to " + c.run.hosts[c.e.node].name;
   const FailoverResult f = FindFailover(c.tl, *vrid, t0, c.tl.end());
   if (f.old_masters.empty()) {
-    Fail(c, "no MASTER of VRID " + std::to_string(*vrid) + " just before " + At(c, *c.e.after) +
+    Fail(c, "no MASTER of VRID " + GroupText(*vrid) + " just before " + At(c, *c.e.after) +
                 ": nothing to fail over");
     return;
   }
@@ -471,11 +517,11 @@ void EvalDowntime(Ctx& c) {
     to = c.tl.end();
   }
   c.r.description =
-      "VIP of VRID " + std::to_string(*vrid) + " unheld at most " + FormatTime(*c.e.max) +
+      "VIP of VRID " + GroupText(*vrid) + " unheld at most " + FormatTime(*c.e.max) +
       (c.e.during ? " between " + Words(c.e.during->from) + " and " + Words(c.e.during->to)
                   : std::string(" after it was first held"));
   if (!c.e.during && !FirstHeld(c.tl, *vrid)) {
-    Fail(c, "the VIP of VRID " + std::to_string(*vrid) + " was never held");
+    Fail(c, "the VIP of VRID " + GroupText(*vrid) + " was never held");
     return;
   }
   const Duration down = VipDowntime(c.tl, *vrid, from, to);
@@ -515,7 +561,7 @@ void EvalFlaps(Ctx& c) {
   std::string ev = "MASTER entries:";
   int omitted = 0;
   for (int h : hosts) {
-    const int n = MasterEntries(c.tl, c.run.hosts, h, c.e.vrid);
+    const int n = MasterEntries(c.tl, c.run.hosts, h, Filter(c));
     const bool bad = (c.e.count_max && n > *c.e.count_max) || (c.e.count_min && n < *c.e.count_min);
     if (bad) c.r.passed = false;
     // Large clusters: name the nodes that matter, count the rest.
@@ -537,9 +583,8 @@ void EvalFlaps(Ctx& c) {
 // VIP (R46) does not count as available: nobody answers for the VRID there.
 void EvalVipAvailable(Ctx& c) {
   const Duration within = *c.e.within;
-  c.r.description =
-      "the VIP of " + std::string(c.e.vrid ? "VRID " + std::to_string(c.e.vrid) : "every VRID") +
-      " held by a live MASTER within " + FormatTime(within) + " whenever a node could hold it";
+  c.r.description = "the VIP of " + Which(c.e, "every VRID") + " held by a live MASTER within " +
+                    FormatTime(within) + " whenever a node could hold it";
   // A frozen keepalived (`pause`) cannot take over: it is not eligible while
   // paused (a paused MASTER still holds its VIP).
   std::vector<std::tuple<Time, Time, int>> paused;  // [from, to), node
@@ -555,7 +600,7 @@ void EvalVipAvailable(Ctx& c) {
   };
   Duration worst = 0;
   for (int v : c.tl.vrids()) {
-    if (c.e.vrid && v != c.e.vrid) continue;
+    if (!Filter(c)(v)) continue;
     const auto& hist = c.tl.history(v);
     // Change points of the VRID plus the pauses' ends and starts.
     std::vector<Time> points;
@@ -588,7 +633,7 @@ void EvalVipAvailable(Ctx& c) {
           c.r.decided_at = since + within;
           const auto& snap = c.tl.At(v, since);
           std::string why =
-              "VRID " + std::to_string(v) + " had no live MASTER holding its VIP from " +
+              "VRID " + GroupText(v) + " had no live MASTER holding its VIP from " +
               FormatTime(since) + " to " + FormatTime(t) + " (" + FormatTime(t - since) +
               ", limit " + FormatTime(within) + ") although " + Hosts(c.run, snap.eligible) +
               (snap.eligible.size() == 1 ? " was" : " were") + " running and could hold it";
@@ -611,15 +656,14 @@ void EvalNoFlapping(Ctx& c) {
   const std::int64_t max = *c.e.count_max;
   const Duration window = *c.e.window;
   c.r.description = "at most " + std::to_string(max) + " MASTER changes of " +
-                    std::string(c.e.vrid ? "VRID " + std::to_string(c.e.vrid) : "any VRID") +
-                    " in any " + FormatTime(window);
+                    Which(c.e, "any VRID") + " in any " + FormatTime(window);
   std::int64_t most = 0;
   for (int v : c.tl.vrids()) {
-    if (c.e.vrid && v != c.e.vrid) continue;
+    if (!Filter(c)(v)) continue;
     std::vector<std::pair<Time, int>> entries;  // (time, host)
     for (std::size_t h = 0; h < c.run.hosts.size(); ++h)
       for (std::size_t i = 0; i < c.run.hosts[h].vrids.size(); ++i) {
-        if (c.run.hosts[h].vrids[i] != v) continue;
+        if (c.run.hosts[h].group(i) != v) continue;
         for (const auto& ch : c.tl.changes(static_cast<int>(h), static_cast<int>(i)))
           if (ch.to == vrrp::State::kMaster) entries.emplace_back(ch.t, static_cast<int>(h));
       }
@@ -636,7 +680,7 @@ void EvalNoFlapping(Ctx& c) {
           who += (who.empty() ? "" : ", ") + c.run.hosts[entries[k].second].name + " " +
                  FormatTime(entries[k].first);
         if (hi - lo + 1 > 12) who += ", ...";
-        Fail(c, "VRID " + std::to_string(v) + ": " + std::to_string(n) + " MASTER entries from " +
+        Fail(c, "VRID " + GroupText(v) + ": " + std::to_string(n) + " MASTER entries from " +
                     FormatTime(entries[lo].first) + " to " + FormatTime(entries[hi].first) +
                     " (within " + FormatTime(window) + "; limit " + std::to_string(max) +
                     "): " + who);
@@ -683,7 +727,7 @@ void EvalConverges(Ctx& c) {
   if (!t) {
     std::string now;
     for (int v : c.tl.vrids())
-      now += " VRID " + std::to_string(v) + ": " +
+      now += " VRID " + GroupText(v) + ": " +
              Hosts(c.run, c.tl.At(v, std::max(t0, until - 1)).masters) + ";";
     if (!now.empty()) now.pop_back();  // the last VRID's ';'
     Fail(c, "not converged between " + At(c, after) + " and " + FormatTime(until) +
@@ -693,7 +737,7 @@ void EvalConverges(Ctx& c) {
   std::string who;
   for (int v : c.tl.vrids())
     who += (who.empty() ? "" : ", ") + Hosts(c.run, c.tl.At(v, *t).masters) + " for VRID " +
-           std::to_string(v);
+           GroupText(v);
   const Duration took = *t - t0;
   c.r.passed = took <= *c.e.within;
   c.r.evidence = "every VRID has exactly one MASTER from " + FormatTime(*t) + ", " +
@@ -877,10 +921,9 @@ void EvalFinal(Ctx& c) {
   if (!vrid) return;
   const std::vector<int> want = c.e.node_none ? std::vector<int>{} : std::vector<int>{c.e.node};
   const auto got = c.tl.At(*vrid, end).masters;
-  c.r.description =
-      "MASTER of VRID " + std::to_string(*vrid) + " at the end is " + Hosts(c.run, want);
+  c.r.description = "MASTER of VRID " + GroupText(*vrid) + " at the end is " + Hosts(c.run, want);
   c.r.passed = got == want;
-  c.r.evidence = "MASTER of VRID " + std::to_string(*vrid) + " at the end (" + FormatTime(end) +
+  c.r.evidence = "MASTER of VRID " + GroupText(*vrid) + " at the end (" + FormatTime(end) +
                  "): " + Hosts(c.run, got);
   if (!c.r.passed) c.r.evidence += "; expected " + Hosts(c.run, want);
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "sim/observe/vrrp_group.h"
 #include "sim/scenario/scenario.h"
 
 namespace vsim {
@@ -82,12 +83,16 @@ vrrp::Diagnostics LintScenario(const Scenario& sc) {
     out.push_back(
         {vrrp::Severity::kWarning, m.inst->where, "lint: " + msg, vrrp::DiagClass::kVrrpsim});
   };
-  // (unicast?, vrid) -> members, in node then configuration order.
+  // (unicast?, group) -> members, in node then configuration order. A group
+  // is a VRID of one family (sim/observe/vrrp_group.h): an IPv4 and an IPv6
+  // instance of one VRID never hear each other, by design, and differ in
+  // everything (addresses, version).
   std::map<std::pair<bool, int>, std::vector<Member>> groups;
   for (std::size_t n = 0; n < sc.nodes.size(); ++n)
     for (const auto& inst : sc.nodes[n].config.instances)
-      groups[{inst.is_unicast(), inst.vrid}].push_back(
-          {static_cast<int>(n), &inst, &sc.nodes[n].config});
+      groups[{inst.is_unicast(),
+              GroupKey(inst.vrid, inst.ipv6 ? vrrp::IpFamily::kV6 : vrrp::IpFamily::kV4)}]
+          .push_back({static_cast<int>(n), &inst, &sc.nodes[n].config});
 
   // Multicast and unicast instances with the same VRID do not hear each other.
   for (const auto& [key, members] : groups) {
@@ -98,7 +103,7 @@ vrrp::Diagnostics LintScenario(const Scenario& sc) {
     for (const auto& m : members) uni_nodes.insert(m.node);
     for (const auto& m : other->second) multi_nodes.insert(m.node);
     if (uni_nodes != multi_nodes || uni_nodes.size() > 1)
-      warn(members.front(), "VRID " + std::to_string(key.second) + ": " + Who(sc, members.front()) +
+      warn(members.front(), "VRID " + GroupText(key.second) + ": " + Who(sc, members.front()) +
                                 " is unicast but " + Who(sc, other->second.front()) +
                                 " is multicast; they never hear each other (R56): split brain");
   }
@@ -114,8 +119,8 @@ vrrp::Diagnostics LintScenario(const Scenario& sc) {
     for (std::size_t i = 1; i < members.size(); ++i) {
       const Member& a = members.front();
       const Member& b = members[i];
-      if (a.node == b.node ||
-          (a.inst->vrid == b.inst->vrid && a.inst->is_unicast() == b.inst->is_unicast()))
+      if (a.node == b.node || (a.inst->vrid == b.inst->vrid && a.inst->ipv6 == b.inst->ipv6 &&
+                               a.inst->is_unicast() == b.inst->is_unicast()))
         continue;
       warn(b, "virtual address " + addr.ToString() + " is configured by " + Who(sc, a) + " (VRID " +
                   std::to_string(a.inst->vrid) + (a.inst->is_unicast() ? ", unicast" : "") +
@@ -128,8 +133,7 @@ vrrp::Diagnostics LintScenario(const Scenario& sc) {
   }
 
   for (const auto& [key, members] : groups) {
-    const int vrid = key.second;
-    const std::string V = "VRID " + std::to_string(vrid) + ": ";
+    const std::string V = "VRID " + GroupText(key.second) + ": ";
     std::set<int> nodes;
     for (const auto& m : members) nodes.insert(m.node);
     if (nodes.size() < 2) continue;

@@ -1440,49 +1440,50 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
   std::vector<std::string_view> keys = {"variants"};
   switch (e.kind) {
     case ExpectKind::kState:
-      keys.insert(keys.end(), {"node", "instance", "vrid", "is", "at", "from", "to"});
+      keys.insert(keys.end(), {"node", "instance", "vrid", "family", "is", "at", "from", "to"});
       break;
     case ExpectKind::kMaster:
-      keys.insert(keys.end(), {"node", "vrid", "at", "from", "to"});
+      keys.insert(keys.end(), {"node", "vrid", "family", "at", "from", "to"});
       break;
     case ExpectKind::kVip:
-      keys.insert(keys.end(), {"node", "vrid", "address", "at", "from", "to"});
+      keys.insert(keys.end(), {"node", "vrid", "family", "address", "at", "from", "to"});
       break;
     case ExpectKind::kPriority:
-      keys.insert(keys.end(), {"node", "instance", "vrid", "is", "at"});
+      keys.insert(keys.end(), {"node", "instance", "vrid", "family", "is", "at"});
       break;
     case ExpectKind::kNoSplitBrain:
-      keys.insert(keys.end(), {"vrid", "except", "masters_only", "tolerance", "while"});
+      keys.insert(keys.end(), {"vrid", "family", "except", "masters_only", "tolerance", "while"});
       break;
     case ExpectKind::kSplitBrain:
-      keys.insert(keys.end(), {"vrid", "total_max", "total_min", "longest_max", "masters_only"});
+      keys.insert(keys.end(),
+                  {"vrid", "family", "total_max", "total_min", "longest_max", "masters_only"});
       break;
     case ExpectKind::kFailover:
-      keys.insert(keys.end(), {"after", "within", "vrid", "node"});
+      keys.insert(keys.end(), {"after", "within", "vrid", "family", "node"});
       break;
     case ExpectKind::kVipDowntime:
-      keys.insert(keys.end(), {"vrid", "max", "from", "to"});
+      keys.insert(keys.end(), {"vrid", "family", "max", "from", "to"});
       break;
     case ExpectKind::kFlaps:
-      keys.insert(keys.end(), {"node", "vrid", "max", "min"});
+      keys.insert(keys.end(), {"node", "vrid", "family", "max", "min"});
       break;
     case ExpectKind::kConverges:
       keys.insert(keys.end(), {"after", "within"});
       break;
     case ExpectKind::kTransitions:
-      keys.insert(keys.end(), {"node", "instance", "vrid", "sequence", "from", "to"});
+      keys.insert(keys.end(), {"node", "instance", "vrid", "family", "sequence", "from", "to"});
       break;
     case ExpectKind::kFinal:
-      keys.insert(keys.end(), {"node", "instance", "vrid", "is", "master"});
+      keys.insert(keys.end(), {"node", "instance", "vrid", "family", "is", "master"});
       break;
     case ExpectKind::kClient:
       keys.insert(keys.end(), {"name", "address", "reaches", "at", "from", "to", "downtime_max"});
       break;
     case ExpectKind::kVipAvailable:
-      keys.insert(keys.end(), {"within", "vrid"});
+      keys.insert(keys.end(), {"within", "vrid", "family"});
       break;
     case ExpectKind::kNoFlapping:
-      keys.insert(keys.end(), {"max", "window", "vrid"});
+      keys.insert(keys.end(), {"max", "window", "vrid", "family"});
       break;
   }
   if (!Keys(params, keys, w)) return std::nullopt;
@@ -1516,6 +1517,16 @@ std::optional<Expectation> Loader::OneExpectation(const YAML::Node& item) {
       e.vrid = static_cast<int>(*x);
     else
       ok = false;
+  }
+  if (auto v = Find(params, "family")) {
+    // Which of an IPv4 and an IPv6 instance of one VRID (they are two groups).
+    auto x = Int(*v, "family", 4, 6);
+    if (x && *x != 5) {
+      e.family = static_cast<int>(*x);
+    } else {
+      if (x) Error(*v, w + ": family: expected 4 or 6, got 5");
+      ok = false;
+    }
   }
   if (auto v = Find(params, "instance")) {
     if (auto s = Str(*v, "instance"))

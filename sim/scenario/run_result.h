@@ -8,6 +8,7 @@
 
 #include "engine/diagnostic.h"
 #include "sim/observe/split_brain.h"
+#include "sim/observe/vrrp_group.h"
 #include "sim/world/trace_event.h"
 
 namespace vsim {
@@ -36,7 +37,32 @@ struct HostInfo {
   std::string name;
   std::vector<std::string> instances;  // vrrp_instance names, config order
   std::vector<int> vrids;              // same order
+  // Same order; an instance past its end is IPv4 (traces written before
+  // IPv6, observed hosts without one).
+  std::vector<vrrp::IpFamily> families = {};
+
+  vrrp::IpFamily family(std::size_t i) const {
+    return i < families.size() ? families[i] : vrrp::IpFamily::kV4;
+  }
+  // The group key of instance i (sim/observe/vrrp_group.h).
+  int group(std::size_t i) const { return GroupKey(i < vrids.size() ? vrids[i] : 0, family(i)); }
 };
+
+// The group an event is about: its instance's; for an event without one (a
+// VIP a restart removes as a leftover, a power-off), the host's instance of
+// e.vrid when it has one family of it, else e.addr's family.
+inline int EventGroup(const std::vector<HostInfo>& hosts, const TraceEvent& e) {
+  if (e.host < 0 || e.host >= static_cast<int>(hosts.size())) return e.vrid;
+  const HostInfo& h = hosts[static_cast<std::size_t>(e.host)];
+  if (e.instance >= 0 && static_cast<std::size_t>(e.instance) < h.vrids.size() &&
+      h.vrids[static_cast<std::size_t>(e.instance)] == e.vrid)
+    return h.group(static_cast<std::size_t>(e.instance));
+  bool v4 = false, v6 = false;
+  for (std::size_t i = 0; i < h.vrids.size(); ++i)
+    if (h.vrids[i] == e.vrid) (h.family(i) == vrrp::IpFamily::kV6 ? v6 : v4) = true;
+  if (v4 != v6) return GroupKey(e.vrid, v6 ? vrrp::IpFamily::kV6 : vrrp::IpFamily::kV4);
+  return GroupKey(e.vrid, v4 ? e.addr.family() : vrrp::IpFamily::kV4);
+}
 
 // Who hears whom among the nodes from `t` on (until the next sample):
 // hears[a * n + b] is 1 if node a's frames reach node b (Simulation::Hears).

@@ -93,7 +93,8 @@ void AddClientMetrics(RunResult& result, Time end) {
   }
 }
 
-// Split-brain domains per host and VRID, shared by a run and its copies.
+// Split-brain domains per host and group key (VRID and family), shared by a
+// run and its copies.
 using DomainTable = std::vector<std::map<int, int>>;
 
 }  // namespace
@@ -102,6 +103,8 @@ struct ScenarioRun::Impl {
   RunOptions options;
   RunResult result;
   std::shared_ptr<const DomainTable> domains;
+  // The hosts as result.hosts has them, for the detector's group lookups.
+  std::shared_ptr<const std::vector<HostInfo>> host_infos;
   SplitBrainDetector split;
   Recorder recorder{nullptr};
   Simulation sim;
@@ -116,6 +119,7 @@ struct ScenarioRun::Impl {
       : options(o.options),
         result(o.result),
         domains(o.domains),
+        host_infos(o.host_infos),
         split(o.split),
         sim(o.sim),
         metric_ops(o.metric_ops),
@@ -199,7 +203,7 @@ Operation ToOperation(const ScenarioOp& so) {
   return op;
 }
 
-// The domain of a host's instance of `vrid` (see SegmentDomains).
+// The domain of a host's instance of a group (see SegmentDomains).
 DomainTable BuildDomains(const Scenario& sc) {
   const auto segment_domains = SegmentDomains(sc);
   DomainTable table(sc.nodes.size());
@@ -211,9 +215,24 @@ DomainTable BuildDomains(const Scenario& sc) {
           auto it = segment_domains.find(ni.segment);
           if (it != segment_domains.end()) dom = it->second;
         }
-      table[h][inst.vrid] = dom;
+      table[h][GroupKey(inst.vrid, inst.ipv6 ? vrrp::IpFamily::kV6 : vrrp::IpFamily::kV4)] = dom;
     }
   return table;
+}
+
+std::vector<HostInfo> BuildHostInfos(const Scenario& sc) {
+  std::vector<HostInfo> hosts;
+  for (const auto& node : sc.nodes) {
+    HostInfo info;
+    info.name = node.name;
+    for (const auto& inst : node.config.instances) {
+      info.instances.push_back(inst.name);
+      info.vrids.push_back(inst.vrid);
+      info.families.push_back(inst.ipv6 ? vrrp::IpFamily::kV6 : vrrp::IpFamily::kV4);
+    }
+    hosts.push_back(std::move(info));
+  }
+  return hosts;
 }
 
 SimulationOptions SimOptions(const RunOptions& o) {
@@ -228,25 +247,20 @@ SimulationOptions SimOptions(const RunOptions& o) {
 ScenarioRun::Impl::Impl(const Scenario& sc, const RunOptions& opt)
     : options(opt),
       domains(std::make_shared<const DomainTable>(BuildDomains(sc))),
-      split([d = domains](int host, int vrid) {
-        if (host < 0 || host >= static_cast<int>(d->size())) return 0;
-        auto it = (*d)[static_cast<std::size_t>(host)].find(vrid);
-        return it == (*d)[static_cast<std::size_t>(host)].end() ? 0 : it->second;
-      }),
+      host_infos(std::make_shared<const std::vector<HostInfo>>(BuildHostInfos(sc))),
+      split(
+          [d = domains](int host, int group) {
+            if (host < 0 || host >= static_cast<int>(d->size())) return 0;
+            auto it = (*d)[static_cast<std::size_t>(host)].find(group);
+            return it == (*d)[static_cast<std::size_t>(host)].end() ? 0 : it->second;
+          },
+          [h = host_infos](const TraceEvent& e) { return EventGroup(*h, e); }),
       sim(opt.seed.value_or(sc.seed), SimOptions(opt)) {
   result.scenario = sc.name;
   result.file = sc.file;
   result.seed = opt.seed.value_or(sc.seed);
   result.duration = sc.duration;
-  for (std::size_t h = 0; h < sc.nodes.size(); ++h) {
-    HostInfo info;
-    info.name = sc.nodes[h].name;
-    for (const auto& inst : sc.nodes[h].config.instances) {
-      info.instances.push_back(inst.name);
-      info.vrids.push_back(inst.vrid);
-    }
-    result.hosts.push_back(std::move(info));
-  }
+  result.hosts = *host_infos;
 
   for (std::size_t h = 0; h < sc.nodes.size(); ++h) {
     HostSpec spec;

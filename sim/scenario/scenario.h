@@ -192,6 +192,7 @@ struct Expectation {
   bool node_none = false;                  // `node: none` (master/vip: nobody)
   std::string instance;                    // "" = by vrid, or the node's only instance
   int vrid = 0;                            // 0 = the scenario's only VRID
+  int family = 0;                          // 4 / 6: the IPv4 / IPv6 group (0: either)
   std::optional<vrrp::IpAddress> address;  // vip: one address (IPv4 or IPv6)
   vrrp::State state = vrrp::State::kMaster;
   std::optional<TimeRef> at;

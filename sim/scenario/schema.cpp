@@ -240,24 +240,33 @@ J Definitions() {
   d["operation"] = {{"oneOf", std::move(ops)}};
 
   const J at = Ref("time");
+  // An expectation's `family`: which of an IPv4 and an IPv6 instance of one
+  // VRID it is about.
+  const J family = {{"type", "integer"}, {"enum", J::array({4, 6})}};
   J ex = J::array();
   ex.push_back({{"const", "no_split_brain"}});
   ex.push_back(Expect("state",
                       {{"node", Ref("name")},
                        {"instance", Ref("name")},
                        {"vrid", Int(1, 255)},
+                       {"family", family},
                        {"is", Ref("state")},
                        {"at", at},
                        {"from", at},
                        {"to", at}},
                       {"node", "is"}));
-  ex.push_back(
-      Expect("master",
-             {{"node", Ref("name")}, {"vrid", Int(1, 255)}, {"at", at}, {"from", at}, {"to", at}},
-             {"node"}));
+  ex.push_back(Expect("master",
+                      {{"node", Ref("name")},
+                       {"vrid", Int(1, 255)},
+                       {"family", family},
+                       {"at", at},
+                       {"from", at},
+                       {"to", at}},
+                      {"node"}));
   ex.push_back(Expect("vip",
                       {{"node", Ref("name")},
                        {"vrid", Int(1, 255)},
+                       {"family", family},
                        {"address", Ref("ip")},
                        {"at", at},
                        {"from", at},
@@ -267,12 +276,14 @@ J Definitions() {
                       {{"node", Ref("name")},
                        {"instance", Ref("name")},
                        {"vrid", Int(1, 255)},
+                       {"family", family},
                        {"is", Int(0, 255)},
                        {"at", at}},
                       {"node", "is", "at"}));
   {
     J nsb =
         Expect("no_split_brain", {{"vrid", Int(1, 255)},
+                                  {"family", family},
                                   {"except", Arr(Obj({{"from", at}, {"to", at}}, {"from", "to"}))},
                                   {"masters_only", Ref("bool")},
                                   {"tolerance", Ref("duration")},
@@ -283,19 +294,28 @@ J Definitions() {
     ex.push_back(std::move(nsb));
   }
   ex.push_back(Expect("split_brain", {{"vrid", Int(1, 255)},
+                                      {"family", family},
                                       {"total_max", Ref("duration")},
                                       {"total_min", Ref("duration")},
                                       {"longest_max", Ref("duration")},
                                       {"masters_only", Ref("bool")}}));
-  ex.push_back(Expect(
-      "failover",
-      {{"after", at}, {"within", Ref("duration")}, {"vrid", Int(1, 255)}, {"node", Ref("name")}},
-      {"after", "within"}));
+  ex.push_back(Expect("failover",
+                      {{"after", at},
+                       {"within", Ref("duration")},
+                       {"vrid", Int(1, 255)},
+                       {"family", family},
+                       {"node", Ref("name")}},
+                      {"after", "within"}));
   ex.push_back(Expect("vip_downtime",
-                      {{"vrid", Int(1, 255)}, {"max", Ref("duration")}, {"from", at}, {"to", at}},
+                      {{"vrid", Int(1, 255)},
+                       {"family", family},
+                       {"max", Ref("duration")},
+                       {"from", at},
+                       {"to", at}},
                       {"max"}));
   ex.push_back(Expect("flaps", {{"node", Ref("name")},
                                 {"vrid", Int(1, 255)},
+                                {"family", family},
                                 {"max", Int(0, 1000000)},
                                 {"min", Int(0, 1000000)}}));
   ex.push_back(Expect("converges", {{"after", at}, {"within", Ref("duration")}}, {"within"}));
@@ -304,6 +324,7 @@ J Definitions() {
       {{"node", Ref("name")},
        {"instance", Ref("name")},
        {"vrid", Int(1, 255)},
+       {"family", family},
        {"sequence",
         Arr({{"anyOf", {Ref("state"), Obj({{"state", Ref("state")}, {"at", at}}, {"state"})}}})},
        {"from", at},
@@ -312,6 +333,7 @@ J Definitions() {
   ex.push_back(Expect("final", {{"node", Ref("name")},
                                 {"instance", Ref("name")},
                                 {"vrid", Int(1, 255)},
+                                {"family", family},
                                 {"is", Ref("state")},
                                 {"master", Ref("name")}}));
   ex.push_back(Expect("client",
@@ -323,11 +345,15 @@ J Definitions() {
                        {"to", at},
                        {"downtime_max", Ref("duration")}},
                       {"name"}));
-  ex.push_back(
-      Expect("vip_available", {{"within", Ref("duration")}, {"vrid", Int(1, 255)}}, {"within"}));
-  ex.push_back(Expect(
-      "no_flapping", {{"max", Int(0, 1000000)}, {"window", Ref("duration")}, {"vrid", Int(1, 255)}},
-      {"max", "window"}));
+  ex.push_back(Expect("vip_available",
+                      {{"within", Ref("duration")}, {"vrid", Int(1, 255)}, {"family", family}},
+                      {"within"}));
+  ex.push_back(Expect("no_flapping",
+                      {{"max", Int(0, 1000000)},
+                       {"window", Ref("duration")},
+                       {"vrid", Int(1, 255)},
+                       {"family", family}},
+                      {"max", "window"}));
   d["expectation"] = {{"oneOf", std::move(ex)}};
 
   d["override"] = Obj({{"instance", Ref("name")},

@@ -566,6 +566,7 @@ std::string Writer::ExpectationItem(const Expectation& e, const std::string& wha
   };
   auto vrid = [&] {
     if (e.vrid != 0) f.Add("vrid", std::to_string(e.vrid));
+    if (e.family != 0) f.Add("family", std::to_string(e.family));
   };
   auto point_or_window = [&](bool required) {
     if (e.at)

@@ -138,6 +138,8 @@ ordered_json RunJson(const RunResult& run, bool with_events = true) {
       ordered_json ij;
       ij["name"] = h.instances[i];
       ij["vrid"] = i < h.vrids.size() ? h.vrids[i] : 0;
+      // Only IPv6 says its family: an IPv4 trace is as it was before IPv6.
+      if (h.family(i) == vrrp::IpFamily::kV6) ij["family"] = 6;
       inst.push_back(ij);
     }
     hj["instances"] = inst;
@@ -152,6 +154,7 @@ ordered_json RunJson(const RunResult& run, bool with_events = true) {
   for (const auto& iv : run.split_brain) {
     ordered_json s;
     s["vrid"] = iv.vrid;
+    if (iv.family == vrrp::IpFamily::kV6) s["family"] = 6;
     s["domain"] = iv.domain;
     s["start"] = iv.start;
     s["end"] = iv.end;
@@ -553,6 +556,14 @@ struct Reader {
   // required or has the wrong type) otherwise. Integers must be JSON integers
   // within [lo, hi]: nlohmann converts a float or an out-of-range integer with
   // a static_cast (UB or a silent wrap, fuzz finding F6).
+  // An optional "family": 4 (the default) or 6.
+  vrrp::IpFamily Family(const json& j, const JsonPath& at) {
+    int family = 4;
+    if (Get(j, "family", &family, at, false, 4, 6) && family == 5)
+      Error(at.Key("family"), at.text + ": \"family\" is 5, expected 4 or 6");
+    return family == 6 ? vrrp::IpFamily::kV6 : vrrp::IpFamily::kV4;
+  }
+
   template <typename T>
   bool Get(const json& j, const char* key, T* out, const JsonPath& at, bool required = true,
            std::int64_t lo = std::numeric_limits<std::int64_t>::min(),
@@ -670,6 +681,7 @@ struct Reader {
             Get((*inst)[k], "vrid", &vrid, iw, true, 1, 255);
             h.instances.push_back(name);
             h.vrids.push_back(vrid);
+            h.families.push_back(Family((*inst)[k], iw));
           }
         }
         run->hosts.push_back(std::move(h));
@@ -761,6 +773,7 @@ struct Reader {
         const json& sj = (*sb)[i];
         SplitBrainInterval iv;
         Get(sj, "vrid", &iv.vrid, sw, true, 1, 255);
+        iv.family = Family(sj, sw);
         Get(sj, "domain", &iv.domain, sw, false, 0);
         const bool has_start = Get(sj, "start", &iv.start, sw);
         const bool times = Get(sj, "end", &iv.end, sw) && has_start;

@@ -24,7 +24,7 @@ void WritePerfettoJson(const RunResult& run, std::ostream& out) {
     meta("process_name", h + 1, 0, run.hosts[h].name);
     for (std::size_t i = 0; i < run.hosts[h].instances.size(); ++i)
       meta("thread_name", h + 1, static_cast<int>(i) + 1,
-           run.hosts[h].instances[i] + " (vrid " + std::to_string(run.hosts[h].vrids[i]) + ")");
+           run.hosts[h].instances[i] + " (vrid " + GroupText(run.hosts[h].group(i)) + ")");
   }
   const int sb_pid = nhosts + 1;
   meta("process_name", sb_pid, 0, "split-brain");
@@ -119,13 +119,13 @@ void WritePerfettoJson(const RunResult& run, std::ostream& out) {
 
   for (const auto& iv : run.split_brain) {
     ordered_json x;
-    x["name"] = "split-brain vrid " + std::to_string(iv.vrid);
+    x["name"] = "split-brain vrid " + GroupText(iv.group());
     x["cat"] = "split-brain";
     x["ph"] = "X";
     x["ts"] = iv.start;
     x["dur"] = iv.length();
     x["pid"] = sb_pid;
-    x["tid"] = iv.vrid;
+    x["tid"] = iv.group();
     events.push_back(x);
   }
 

@@ -169,8 +169,8 @@ void WriteTextReportEnd(const RunResult& run, std::ostream& out) {
   } else {
     out << run.split_brain.size() << " interval(s)\n";
     for (const auto& iv : run.split_brain) {
-      out << "  vrid " << iv.vrid << "  " << FormatTime(iv.start) << " .. " << FormatTime(iv.end)
-          << "  (" << FormatTime(iv.length()) << ")  hosts";
+      out << "  vrid " << GroupText(iv.group()) << "  " << FormatTime(iv.start) << " .. "
+          << FormatTime(iv.end) << "  (" << FormatTime(iv.length()) << ")  hosts";
       for (int h : iv.hosts) out << " " << HostName(run, h);
       out << (iv.masters ? "  two masters" : "") << (iv.vip_holders ? "  duplicate VIP" : "")
           << "\n";

@@ -25,6 +25,14 @@ std::string Seed(const char* name) {
   return std::string(VRRPSIM_SOURCE_DIR) + "/scenarios/" + name;
 }
 
+std::shared_ptr<const RunResult> RunPath(const std::string& path, bool packets = true) {
+  ScenarioLoad load = LoadScenarioFile(path);
+  if (!load.ok()) qFatal("cannot load %s", path.c_str());
+  RunOptions o;
+  o.record_packets = packets;
+  return std::make_shared<RunResult>(RunScenario(*load.scenario, o));
+}
+
 std::shared_ptr<const RunResult> Run(const char* scenario, bool packets = true) {
   ScenarioLoad load = LoadScenarioFile(Seed(scenario));
   if (!load.ok()) qFatal("cannot load %s", scenario);
@@ -151,6 +159,70 @@ class TimelineModelTest : public QObject {
     QVERIFY2(chain.find("lost (partition)") != std::string::npos, chain.c_str());
     QVERIFY2(chain.find("partition {node1} | {node2}") != std::string::npos, chain.c_str());
     QVERIFY2(chain.find("rule: R8") != std::string::npos, chain.c_str());
+  }
+
+  // IPv6 VIPs get a VIP lane as IPv4 ones do, named with their family.
+  void dualStackVipLanes() {
+    TimelineModel m(Run("ipv6/dual-stack.yaml"));
+    // node1 VI_4, node1 VI_6, node2 VI_4, node2 VI_6, VIP 81, VIP 82 IPv6.
+    QCOMPARE(int(m.lanes().size()), 6);
+    const int v4 = LaneOf(m, "VIP 81"), v6 = LaneOf(m, "VIP 82 IPv6");
+    QVERIFY(v4 >= 0 && v6 >= 0);
+    QCOMPARE(m.lanes()[std::size_t(v6)].vrid, GroupKey(82, vrrp::IpFamily::kV6));
+    // Both VIPs move together (one sync group): node1, node2 after the
+    // check failure, node1 again.
+    for (const int lane : {v4, v6}) {
+      QVERIFY(m.VipAt(lane, 3 * S)->hosts.empty());
+      QCOMPARE(m.VipAt(lane, 10 * S)->hosts, std::vector<int>{0});
+      QCOMPARE(m.VipAt(lane, 30 * S)->hosts, std::vector<int>{1});
+      QCOMPARE(m.VipAt(lane, 50 * S)->hosts, std::vector<int>{0});
+    }
+    QCOMPARE(StateAt(m, "node1 VI_6", 10 * S), LaneState::kMaster);
+    QCOMPARE(StateAt(m, "node2 VI_6", 30 * S), LaneState::kMaster);
+    const std::string hover = Joined(m.Describe(v6, 10 * S));
+    QVERIFY2(hover.find("VIP 82 IPv6 (VRID 82 IPv6)") != std::string::npos, hover.c_str());
+    QVERIFY2(hover.find("held by node1") != std::string::npos, hover.c_str());
+    // Messages pair with their sender's instance of the right family.
+    int v6_messages = 0;
+    for (const Message& msg : m.messages()) {
+      QVERIFY(msg.sent <= msg.arrived);
+      v6_messages += msg.vrid == GroupKey(82, vrrp::IpFamily::kV6);
+    }
+    QVERIFY(v6_messages > 10);
+  }
+
+  // An IPv4 and an IPv6 instance with one VRID: two groups, two VIP lanes,
+  // no split brain although node1 is IPv4 MASTER and node2 IPv6 MASTER.
+  void sameVridTwoFamiliesHaveTheirOwnLanes() {
+    TimelineModel m(
+        RunPath(std::string(VRRPSIM_SOURCE_DIR) + "/tests/data/scenarios/ipv6/same-vrid.yaml"));
+    QCOMPARE(int(m.lanes().size()), 6);
+    const int v4 = LaneOf(m, "VIP 51"), v6 = LaneOf(m, "VIP 51 IPv6");
+    QVERIFY(v4 >= 0 && v6 >= 0);
+    QCOMPARE(m.VipAt(v4, 10 * S)->hosts, std::vector<int>{0});
+    QCOMPARE(m.VipAt(v6, 10 * S)->hosts, std::vector<int>{1});
+    QVERIFY(!m.InSplitBrain(10 * S));
+    QCOMPARE(StateAt(m, "node1 VI_4", 10 * S), LaneState::kMaster);
+    QCOMPARE(StateAt(m, "node2 VI_6", 10 * S), LaneState::kMaster);
+    QCOMPARE(StateAt(m, "node2 VI_4", 10 * S), LaneState::kBackup);
+    // The crash: node1's leftover IPv4 VIP with node2 - split brain on the
+    // IPv4 lane only.
+    QCOMPARE(m.VipAt(v4, 20 * S)->hosts, (std::vector<int>{0, 1}));
+    QCOMPARE(m.VipAt(v6, 20 * S)->hosts, std::vector<int>{1});
+    const std::string h4 = Joined(m.Describe(v4, 20 * S));
+    const std::string h6 = Joined(m.Describe(v6, 20 * S));
+    QVERIFY2(h4.find("split brain") != std::string::npos, h4.c_str());
+    QVERIFY2(h6.find("split brain") == std::string::npos, h6.c_str());
+    // Each instance lane carries its own group.
+    QCOMPARE(m.lanes()[std::size_t(LaneOf(m, "node1 VI_6"))].vrid,
+             GroupKey(51, vrrp::IpFamily::kV6));
+    QCOMPARE(m.lanes()[std::size_t(LaneOf(m, "node1 VI_4"))].vrid, 51);
+    // node1's IPv4 take-back after its restart: the cause is node2's last
+    // IPv4 advert (priority 90), not node2's IPv6 ones (100) of the same VRID.
+    const int ev = m.TransitionNear(LaneOf(m, "node1 VI_4"), 28'609'375, 1000);
+    QVERIFY(ev >= 0);
+    const std::string chain = Joined(m.CausalChain(ev));
+    QVERIFY2(chain.find("from node2 (priority 90)") != std::string::npos, chain.c_str());
   }
 
   void crashIsDownStopIsStop() {

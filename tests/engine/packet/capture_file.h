@@ -1,8 +1,10 @@
 // Loads tests/data/captures/NAME.hex: real keepalived adverts, one IPv4
-// datagram per non-comment line, as hex (see tests/data/captures/README.md).
+// datagram (ipv6/NAME: IPv6 packet) per non-comment line, as hex (see
+// tests/data/captures/README.md and ipv6/README.md).
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -43,18 +45,36 @@ inline std::string CapturePath(const std::string& name) {
   return std::string(VRRPSIM_TEST_DATA_DIR) + "/captures/" + name + ".hex";
 }
 
+// A datagram with its time: the "# +S.SSSs ..." comment line before it
+// (seconds from the node's first advert), 0 if none.
+struct TimedDatagram {
+  double t = 0;
+  Bytes bytes;
+};
+
+// Every datagram of the capture file with its time, in file order; empty if
+// the file is missing or malformed (tests assert non-empty).
+inline std::vector<TimedDatagram> LoadTimedCapture(const std::string& name) {
+  std::vector<TimedDatagram> datagrams;
+  std::ifstream in(CapturePath(name));
+  std::string line;
+  double pending = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("# +", 0) == 0) pending = std::strtod(line.c_str() + 3, nullptr);
+    if (line.empty() || line[0] == '#') continue;
+    TimedDatagram d;
+    d.t = pending;
+    if (!ParseHex(line, &d.bytes)) return {};
+    datagrams.push_back(std::move(d));
+  }
+  return datagrams;
+}
+
 // Every datagram of the capture file, in file order; empty if the file is
 // missing or malformed (tests assert non-empty).
 inline std::vector<Bytes> LoadCapture(const std::string& name) {
   std::vector<Bytes> datagrams;
-  std::ifstream in(CapturePath(name));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    Bytes b;
-    if (!ParseHex(line, &b)) return {};
-    datagrams.push_back(std::move(b));
-  }
+  for (auto& d : LoadTimedCapture(name)) datagrams.push_back(std::move(d.bytes));
   return datagrams;
 }
 

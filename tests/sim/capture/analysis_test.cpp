@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sim/trace/json_trace.h"
+#include "tests/engine/packet/capture_file.h"
 #include "tests/sim/capture/pcap_util.h"
 
 namespace vsim::capture {
@@ -245,6 +246,124 @@ TEST_F(CaptureFile, GarbageAfterAValidHeaderNeverCrashes) {
     CaptureAnalysis a;
     std::string error;
     AnalyzeCaptureFile(Path("g.pcap"), &a, &error);  // any outcome but a crash
+  }
+}
+
+// IPv6: real keepalived 2.2.7 frames (tests/data/captures/ipv6, recorded by
+// tests/conformance/capture/capture_adverts6.sh: IPv6 packets without their
+// Ethernet header) put back into Ethernet frames at their recorded times.
+
+constexpr std::uint64_t kMac41 = 0x020000fa0041;  // 02:00:00:fa:00:41
+
+// `name`'s packets from `mac` at kEpoch + `offset_us` + their times. The
+// advert files hold a node's first 4 periodic adverts and its priority-0 one
+// (SIGTERM) several seconds later: with `until_s` > 0 the last periodic
+// advert (the periodic ones are the same bytes) is repeated every second up
+// to there, so the node keeps advertising until it stops.
+void AddReal(std::vector<Pkt>* v, const std::string& name, std::uint64_t mac,
+             std::int64_t offset_us, int vlan = -1, double until_s = 0) {
+  const auto frames = vrrp::testing::LoadTimedCapture(name);
+  ASSERT_FALSE(frames.empty()) << name;
+  auto at = [&](double t) { return kEpoch + offset_us + static_cast<std::int64_t>(t * 1e6 + 0.5); };
+  const vrrp::testing::TimedDatagram* periodic = nullptr;
+  bool stopped = false;
+  auto repeat = [&](double before) {
+    if (periodic == nullptr) return;
+    for (double t = periodic->t + 1; t < before && t <= until_s; t += 1)
+      v->push_back({at(t), test::EthIp(periodic->bytes, mac, vlan)});
+  };
+  for (const auto& d : frames) {
+    const vrrp::DecodedPacket p = vrrp::DecodeAdvert(d.bytes);  // an NA is no advert
+    if (p.ok() && p.advert.priority == 0) {
+      repeat(d.t);
+      stopped = true;
+    } else if (p.ok()) {
+      periodic = &d;
+    }
+    v->push_back({at(d.t), test::EthIp(d.bytes, mac, vlan)});
+  }
+  if (!stopped) repeat(until_s + 1);
+}
+
+void SortByTime(std::vector<Pkt>* v) {
+  std::stable_sort(v->begin(), v->end(),
+                   [](const Pkt& a, const Pkt& b) { return a.ts_us < b.ts_us; });
+}
+
+TEST_F(CaptureFile, RealIpv6AdvertsAndNeighbourAdverts) {
+  // v3_ip6_mcast: periodic adverts from fe80::ff:fefa:41, VRID 41, VIP
+  // fd00:250:1::41 (4 recorded, 4 repeated), then SIGTERM: a priority-0
+  // advert at 7.877 s; 10 unsolicited NAs.
+  std::vector<Pkt> v;
+  AddReal(&v, "ipv6/v3_ip6_mcast", kMac41, 0, -1, 8);
+  AddReal(&v, "ipv6/na_v3_ip6_mcast", kMac41, 0);
+  SortByTime(&v);
+  test::WritePcap(Path("v6.pcap"), v);
+  CaptureAnalysis a;
+  std::string error;
+  ASSERT_TRUE(AnalyzeCaptureFile(Path("v6.pcap"), &a, &error)) << error;
+  const std::string text = Text(a);
+  EXPECT_EQ(a.warnings_total, 0u) << text;
+  EXPECT_EQ(a.alerts, 0u) << text;
+  EXPECT_EQ(a.counts.vrrp, 9u);
+  EXPECT_EQ(a.counts.ipv6, 9u);
+  EXPECT_EQ(a.counts.na, 10u);
+  EXPECT_EQ(a.counts.unsolicited_na, 10u);
+  ASSERT_EQ(a.masters.size(), 1u);
+  EXPECT_EQ(a.masters[0].family, vrrp::IpFamily::kV6);
+  EXPECT_EQ(a.masters[0].end, "priority-0");
+  EXPECT_EQ(a.masters[0].adverts, 8u);
+  for (const char* want : {
+           "packets 19 (VRRP 9, ARP 0, gratuitous 0, VRRP over IPv6 9, NA 10, unsolicited 10)",
+           "vrid 41 IPv6  fe80::ff:fefa:41 MASTER prio 100 (v3 adver_int 1.000000s auth none "
+           "[fd00:250:1::41])",
+           "vrid 41 IPv6  unsolicited NA fd00:250:1::41 is-at 02:00:00:fa:00:41 (fe80::ff:fefa:41)",
+           "vrid 41 IPv6  fe80::ff:fefa:41 priority 0: graceful stop",
+           "  vrid 41 IPv6: sources fe80::ff:fefa:41\n",
+       })
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+  std::ostringstream j;
+  WriteCaptureJson(a, j);
+  EXPECT_NE(j.str().find("\"kind\":\"garp\",\"alert\":false,\"family\":6,\"vrid\":41,"),
+            std::string::npos)
+      << j.str();
+  // The observed trace names the instance with its family.
+  const RunResult run = ObservedRun(a);
+  ASSERT_EQ(run.hosts.size(), 1u);
+  EXPECT_EQ(run.hosts[0].name, "fe80::ff:fefa:41");
+  EXPECT_EQ(run.hosts[0].instances[0], "vrid 41 IPv6");
+}
+
+TEST_F(CaptureFile, RealDualStackCaptureKeepsTheFamiliesApart) {
+  // An IPv4 VRRPv3 master (v3_mcast_adv1: 10.250.0.15, VRID 15) and an IPv6
+  // one (v3_ip6_mcast, VRID 41) on one link, then the same behind VLAN 7.
+  for (const int vlan : {-1, 7}) {
+    std::vector<Pkt> v;
+    AddReal(&v, "v3_mcast_adv1", kMacA, 0, vlan, 8);
+    AddReal(&v, "ipv6/v3_ip6_mcast", kMac41, 300'000, vlan, 8);
+    AddReal(&v, "ipv6/na_v3_ip6_mcast", kMac41, 300'000, vlan);
+    SortByTime(&v);
+    test::WritePcap(Path("dual.pcap"), v);
+    CaptureAnalysis a;
+    std::string error;
+    ASSERT_TRUE(AnalyzeCaptureFile(Path("dual.pcap"), &a, &error)) << error;
+    const std::string text = Text(a);
+    EXPECT_EQ(a.warnings_total, 0u) << text;
+    EXPECT_EQ(a.alerts, 0u) << text;
+    ASSERT_EQ(a.groups.size(), 2u) << text;
+    EXPECT_EQ(a.groups[0].family, vrrp::IpFamily::kV4);
+    EXPECT_EQ(a.groups[0].vrid, 15);
+    EXPECT_EQ(a.groups[1].family, vrrp::IpFamily::kV6);
+    EXPECT_EQ(a.groups[1].vrid, 41);
+    const std::string tag = vlan >= 0 ? "vlan 7 " : "";
+    for (const std::string& want : {
+             tag + "vrid 15  10.250.0.15 MASTER prio 100 (v3 adver_int 1.000000s",
+             tag + "vrid 41 IPv6  fe80::ff:fefa:41 MASTER prio 100",
+             tag + "vrid 41 IPv6  unsolicited NA fd00:250:1::41",
+             "  " + tag + "vrid 15: sources 10.250.0.15\n",
+             "  " + tag + "vrid 41 IPv6: sources fe80::ff:fefa:41\n",
+         })
+      EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
   }
 }
 

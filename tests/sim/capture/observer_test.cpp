@@ -10,7 +10,9 @@ namespace vsim::capture {
 namespace {
 
 using test::Advert;
+using test::Advert6;
 using test::EthGarp;
+using test::EthNa;
 using test::EthVrrp;
 using vrrp::Ipv4;
 
@@ -153,7 +155,7 @@ TEST(CaptureObserver, TwoSourcesAdvertisingAtOnceAreASplitBrainUntilOneStops) {
   const auto& sb = f.obs.split_brains()[0];
   EXPECT_EQ(sb.from, Ms(5300));
   EXPECT_EQ(sb.to, Ms(13000));  // A's advert that B heard
-  EXPECT_EQ((std::vector<Ipv4>{kA, kB}), sb.sources);
+  EXPECT_EQ((std::vector<vrrp::IpAddress>{kA, kB}), sb.sources);
   EXPECT_EQ(Count(ev, ObservedKind::kSplitBrain), 1);
   EXPECT_EQ(Count(ev, ObservedKind::kSplitBrainEnd), 1);
   for (const auto& e : ev)
@@ -254,9 +256,9 @@ TEST(CaptureObserver, OneVridOnTwoVlansIsTwoGroups) {
   EXPECT_EQ(Count(ev, ObservedKind::kSplitBrain), 0);
   const auto groups = f.obs.Groups();
   ASSERT_EQ(groups.size(), 2u);
-  EXPECT_EQ(std::get<0>(groups[0]).vlan, 10);
-  EXPECT_EQ(std::get<0>(groups[1]).vlan, 20);
-  EXPECT_EQ(DomainName(std::get<0>(groups[1])), "vlan 20");
+  EXPECT_EQ(groups[0].domain.vlan, 10);
+  EXPECT_EQ(groups[1].domain.vlan, 20);
+  EXPECT_EQ(DomainName(groups[1].domain), "vlan 20");
 }
 
 TEST(CaptureObserver, GratuitousArpIsAttributedAndAMoveIsReported) {
@@ -291,7 +293,7 @@ TEST(CaptureObserver, CookedCapturesDecode) {
   f.Finish(1500);
   const auto groups = f.obs.Groups();
   ASSERT_EQ(groups.size(), 2u);  // SLL2 names the interface: another domain
-  EXPECT_EQ(std::get<0>(groups[1]).ifindex, 3u);
+  EXPECT_EQ(groups[1].domain.ifindex, 3u);
   EXPECT_EQ(f.obs.counts().vrrp, 2u);
 }
 
@@ -341,4 +343,116 @@ TEST(CaptureObserver, LiveAdvanceGivesTheSameIntervalsAsOffline) {
 }
 
 }  // namespace
+// IPv6 (VRRPv3 over IPv6, unsolicited neighbour advertisements).
+
+TEST(CaptureObserver, Ipv6AdvertsAreDecodedWithTheirFamily) {
+  Feed f;
+  for (int s = 0; s <= 4; ++s) f.Add(s * 1000.0, EthVrrp(Advert6("fe80::1", 5, 100), kMacA));
+  f.Add(3, EthNa("fd00::100", kMacA));
+  const auto ev = f.Finish(4500);
+  EXPECT_TRUE(f.warnings.empty()) << f.warnings[0].second;
+  ASSERT_EQ(f.obs.masters().size(), 1u);
+  const auto& m = f.obs.masters()[0];
+  EXPECT_EQ(m.source, *vrrp::IpAddress::Parse("fe80::1"));
+  EXPECT_EQ(m.family, vrrp::IpFamily::kV6);
+  EXPECT_EQ(m.version, 3);
+  EXPECT_EQ(m.adverts, 5u);
+  EXPECT_EQ(f.obs.counts().vrrp, 5u);
+  EXPECT_EQ(f.obs.counts().ipv6, 5u);
+  EXPECT_EQ(f.obs.counts().unsolicited_na, 1u);
+  ASSERT_EQ(Count(ev, ObservedKind::kGarp), 1);
+  for (const auto& e : ev)
+    if (e.kind == ObservedKind::kGarp) {
+      EXPECT_EQ(e.other, *vrrp::IpAddress::Parse("fd00::100"));
+      EXPECT_EQ(e.source, m.source);  // the advertising source with that MAC
+      EXPECT_EQ(e.family, vrrp::IpFamily::kV6);
+    }
+}
+
+TEST(CaptureObserver, Ipv6VipMovedByNeighbourAdvert) {
+  Timeline tl;
+  tl.Add(0, EthVrrp(Advert6("fe80::1", 5, 100), kMacA));
+  tl.Add(5, EthNa("fd00::100", kMacA));
+  tl.Add(1000, EthVrrp(Advert6("fe80::1", 5, 100), kMacA));
+  for (int s = 0; s <= 3; ++s) tl.Add(4800 + s * 1000.0, EthVrrp(Advert6("fe80::2", 5, 90), kMacB));
+  tl.Add(4805, EthNa("fd00::100", kMacB));
+  Feed f;
+  tl.Into(&f);
+  const auto ev = f.Finish(8000);
+  ASSERT_EQ(Count(ev, ObservedKind::kVipMoved), 1);
+  EXPECT_EQ(Count(ev, ObservedKind::kMasterLost), 1);
+  EXPECT_EQ(Count(ev, ObservedKind::kSplitBrain), 0);
+}
+
+TEST(CaptureObserver, Ipv6HopLimitAndChecksumAreChecked) {
+  Feed f;
+  auto a = Advert6("fe80::1", 5, 100);
+  a.ttl = 64;  // routed multicast
+  f.Add(0, EthVrrp(a, kMacA));
+  auto bytes = EthVrrp(Advert6("fe80::1", 5, 100), kMacA);
+  bytes[14 + 40 + 6] ^= 0xff;  // the VRRP checksum
+  f.Add(1000, bytes);
+  auto uni = Advert6("fd00::1", 6, 100);
+  uni.dst = *vrrp::IpAddress::Parse("fd00::2");
+  uni.ttl = 64;  // keepalived's unicast IPv6 adverts: the kernel default, not checked
+  f.Add(1000, EthVrrp(uni, kMacA));
+  f.Finish(2000);
+  ASSERT_EQ(f.warnings.size(), 2u);
+  EXPECT_NE(f.warnings[0].second.find("hop limit 64"), std::string::npos) << f.warnings[0].second;
+  EXPECT_NE(f.warnings[1].second.find("checksum wrong"), std::string::npos) << f.warnings[1].second;
+}
+
+TEST(CaptureObserver, Ipv4AndIpv6InstancesOnOneVridAreNoSplitBrain) {
+  // keepalived keeps an IPv4 and an IPv6 instance of one VRID apart (own
+  // sockets, own virtual MACs): both MASTER at once is normal, not a split
+  // brain, and their VIP lists are no collision.
+  Timeline tl;
+  tl.Adverts("10.250.0.1", kMacA, 100, 0, 10000, 5, 1, {Ipv4(10, 250, 0, 100)}, 3);
+  for (int s = 0; s <= 10; ++s) tl.Add(300 + s * 1000.0, EthVrrp(Advert6("fe80::2", 5, 90), kMacB));
+  // Two IPv6 sources at once on that VRID are one, though.
+  for (int s = 0; s <= 4; ++s) tl.Add(4500 + s * 1000.0, EthVrrp(Advert6("fe80::3", 5, 80), kMacC));
+  Feed f;
+  tl.Into(&f);
+  const auto ev = f.Finish(10500);
+  EXPECT_EQ(Count(ev, ObservedKind::kMismatch), 0);
+  EXPECT_EQ(Count(ev, ObservedKind::kCollision), 0);
+  ASSERT_EQ(f.obs.split_brains().size(), 1u);
+  const auto& sb = f.obs.split_brains()[0];
+  EXPECT_EQ(sb.family, vrrp::IpFamily::kV6);
+  ASSERT_EQ(sb.sources.size(), 2u);
+  EXPECT_EQ(sb.sources[0], *vrrp::IpAddress::Parse("fe80::2"));
+  const auto groups = f.obs.Groups();
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].family, vrrp::IpFamily::kV4);
+  EXPECT_EQ(groups[0].vrid, 5);
+  EXPECT_EQ(groups[1].family, vrrp::IpFamily::kV6);
+  EXPECT_EQ(groups[1].sources.size(), 2u);
+}
+
+TEST(CaptureObserver, Ipv6BehindAVlanTagIsItsOwnDomain) {
+  Feed f;
+  f.Add(0, EthVrrp(Advert6("fe80::1", 5, 100), kMacA, 100));
+  f.Add(10, EthVrrp(Advert6("fe80::2", 5, 100), kMacB, 200));
+  f.Add(1000, EthVrrp(Advert6("fe80::1", 5, 100), kMacA, 100));
+  f.Add(1010, EthVrrp(Advert6("fe80::2", 5, 100), kMacB, 200));
+  const auto ev = f.Finish(1500);
+  EXPECT_EQ(Count(ev, ObservedKind::kSplitBrain), 0);
+  ASSERT_EQ(f.obs.masters().size(), 2u);
+  EXPECT_EQ(f.obs.masters()[0].domain.vlan + f.obs.masters()[1].domain.vlan, 300);
+}
+
+TEST(CaptureObserver, CutIpv6FramesAreWarnings) {
+  Feed f;
+  auto cut = EthVrrp(Advert6("fe80::1", 5, 100), kMacA);
+  cut.resize(14 + 30);
+  f.Add(0, cut);
+  auto na = EthNa("fd00::100", kMacA);
+  na.resize(14 + 40 + 10);
+  f.Add(1, na);
+  f.Finish(10);
+  ASSERT_EQ(f.warnings.size(), 2u);
+  EXPECT_NE(f.warnings[0].second.find("IPv6 header cut short"), std::string::npos);
+  EXPECT_NE(f.warnings[1].second.find("neighbour advertisement cut short"), std::string::npos);
+}
+
 }  // namespace vsim::capture

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/packet/neighbour_advert.h"
 #include "engine/packet/vrrp_packet.h"
+#include "engine/packet/vrrp_packet6.h"
 
 namespace vsim::capture::test {
 
@@ -34,6 +36,22 @@ inline vrrp::VrrpAdvert Advert(const char* src, int vrid, int prio, int adv = 1,
   return a;
 }
 
+// The same over IPv6 (VRRPv3, to ff02::12); `src` is an IPv6 literal.
+inline vrrp::VrrpAdvert Advert6(const char* src, int vrid, int prio, int adv = 1,
+                                std::vector<vrrp::IpAddress> vips = {
+                                    *vrrp::IpAddress::Parse("fd00::100")}) {
+  vrrp::VrrpAdvert a;
+  a.src = *vrrp::IpAddress::Parse(src);
+  a.dst = vrrp::kVrrpMulticastGroup6;
+  a.version = 3;
+  a.vrid = static_cast<std::uint8_t>(vrid);
+  a.priority = static_cast<std::uint8_t>(prio);
+  a.adver_int = static_cast<std::uint16_t>(adv * 100);
+  a.addresses = vips;
+  a.count = static_cast<std::uint8_t>(vips.size());
+  return a;
+}
+
 inline void PutMac(std::vector<std::uint8_t>* b, std::uint64_t mac) {
   for (int i = 5; i >= 0; --i) b->push_back(static_cast<std::uint8_t>(mac >> (8 * i)));
 }
@@ -46,20 +64,46 @@ inline void Put32(std::vector<std::uint8_t>* b, std::uint32_t v) {
   Put16(b, v & 0xffff);
 }
 
-// An Ethernet frame (optionally 802.1Q tagged) carrying `a`.
-inline std::vector<std::uint8_t> EthVrrp(const vrrp::VrrpAdvert& a, std::uint64_t mac,
-                                         int vlan = -1) {
+// An Ethernet frame (optionally 802.1Q tagged) from `mac` to `dst` carrying
+// `payload` of EtherType `type`: an IPv4 datagram or IPv6 packet, e.g. one
+// of a real capture (tests/data/captures/**/*.hex hold them without the
+// Ethernet header).
+inline std::vector<std::uint8_t> EthFrame(std::uint16_t type,
+                                          const std::vector<std::uint8_t>& payload,
+                                          std::uint64_t mac, std::uint64_t dst, int vlan = -1) {
   std::vector<std::uint8_t> b;
-  PutMac(&b, 0x01005e000012);
+  PutMac(&b, dst);
   PutMac(&b, mac);
   if (vlan >= 0) {
     Put16(&b, 0x8100);
     Put16(&b, static_cast<unsigned>(vlan));
   }
-  Put16(&b, 0x0800);
-  const auto ip = vrrp::EncodeIpv4(a);
-  b.insert(b.end(), ip.begin(), ip.end());
+  Put16(&b, type);
+  b.insert(b.end(), payload.begin(), payload.end());
   return b;
+}
+// An IPv4 datagram / IPv6 packet in Ethernet, to the VRRP multicast MAC
+// (IPv6: the all-nodes one when it is an ICMPv6 neighbour advertisement).
+inline std::vector<std::uint8_t> EthIp(const std::vector<std::uint8_t>& packet, std::uint64_t mac,
+                                       int vlan = -1) {
+  if (!packet.empty() && (packet[0] >> 4) == 6)
+    return EthFrame(0x86dd, packet, mac,
+                    packet.size() > 6 && packet[6] == 58 ? 0x333300000001 : 0x333300000012, vlan);
+  return EthFrame(0x0800, packet, mac, 0x01005e000012, vlan);
+}
+
+// An Ethernet frame (optionally 802.1Q tagged) carrying `a`, over IPv4 or
+// IPv6 as a.src is.
+inline std::vector<std::uint8_t> EthVrrp(const vrrp::VrrpAdvert& a, std::uint64_t mac,
+                                         int vlan = -1) {
+  return EthIp(a.src.is_v6() ? vrrp::EncodeIpv6(a) : vrrp::EncodeIpv4(a), mac, vlan);
+}
+
+// keepalived's unsolicited neighbour advertisement for `vip` from `mac`.
+inline std::vector<std::uint8_t> EthNa(const char* vip, std::uint64_t mac, int vlan = -1) {
+  vrrp::MacAddress m{};
+  for (int i = 0; i < 6; ++i) m[i] = static_cast<std::uint8_t>(mac >> (8 * (5 - i)));
+  return EthIp(vrrp::EncodeUnsolicitedNa(*vrrp::IpAddress::Parse(vip), m), mac, vlan);
 }
 
 // A gratuitous ARP request for `ip` from `mac`.

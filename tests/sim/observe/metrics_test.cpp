@@ -95,9 +95,9 @@ TEST(Metrics, FailoverDowntimeConvergenceFlaps) {
   EXPECT_EQ(VipDowntime(tl, 51, 3, 30), 0);
   EXPECT_EQ(ConvergedFrom(tl, 10, 30), Time{13});
   EXPECT_EQ(ConvergedFrom(tl, 10, 12), std::nullopt);
-  EXPECT_EQ(MasterEntries(tl, Hosts(), 0, 0), 2);
-  EXPECT_EQ(MasterEntries(tl, Hosts(), 1, 51), 1);
-  EXPECT_EQ(MasterEntries(tl, Hosts(), 1, 52), 0);
+  EXPECT_EQ(MasterEntries(tl, Hosts(), 0, {}), 2);
+  EXPECT_EQ(MasterEntries(tl, Hosts(), 1, {51}), 1);
+  EXPECT_EQ(MasterEntries(tl, Hosts(), 1, {52}), 0);
   EXPECT_TRUE(MasterSplitIntervals(tl, 0).empty());
 }
 
