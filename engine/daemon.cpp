@@ -53,11 +53,15 @@ struct Daemon::Impl {
   // tree per advert received, for a deadline that moves again before it
   // comes (issue 17). `top_exact` (below): the top leaf's key is its
   // instance's.
+  // A few instances' tree is a level or two: filing at once is cheaper
+  // than the bookkeeping (BM_D, two nodes of one instance: +9 % lazy).
+  static constexpr std::size_t kLazyTreeFrom = 8;
   TimerTree timer_tree;
 
   bool started = false;
   bool stopped = false;
   bool top_exact = true;   // see timer_tree
+  bool lazy_tree = false;  // see timer_tree: with kLazyTreeFrom instances or more
   bool next_exact = true;  // see next_deadline
   Time start_time = 0;
   // The next deadline as of the last call; a lower bound of it unless
@@ -216,6 +220,7 @@ struct Daemon::Impl {
     garp_next.assign(ifs.size(), kNever);
     timer_tree.Reset(static_cast<int>(insts.size()));
     top_exact = true;
+    lazy_tree = insts.size() >= kLazyTreeFrom;
     vrid_index.assign(256, {});
     for (const InstanceRuntime& v : insts) vrid_index[v.cfg->vrid & 0xff].push_back(v.index);
     vrid_one.assign(256, -1);
@@ -249,6 +254,10 @@ struct Daemon::Impl {
 
   // Files instance `v`'s key in the timer tree, exactly.
   void File(const InstanceRuntime& v, DeadlineKey k) {
+    if (!lazy_tree) {  // top_exact stays true
+      timer_tree.Set(v.index, k.t, k.kind);
+      return;
+    }
     const int top = timer_tree.min_leaf();
     timer_tree.Set(v.index, k.t, k.kind);
     const int now_top = timer_tree.min_leaf();
@@ -266,6 +275,9 @@ struct Daemon::Impl {
   // Moves stale top leaves to their instances' keys until the top is exact;
   // the tree's minimum is then the earliest deadline.
   void SettleTop() {
+    if (!top_exact) SettleStaleTop();
+  }
+  void SettleStaleTop() {
     while (!top_exact) {
       if (timer_tree.min_time() == kNever) {  // every leaf, hence every deadline
         top_exact = true;
@@ -302,6 +314,12 @@ struct Daemon::Impl {
 
   void SetSands(InstanceRuntime& v, Time t) {
     if (v.sands == t) return;
+    if (!lazy_tree) {
+      v.sands = t;
+      Touch(v);
+      if (opt.report_timers) out->emplace_back(TimerArmed{v.index, t});
+      return;
+    }
     const DeadlineKey was = KeyOf(v);
     v.sands = t;
     const DeadlineKey k = KeyOf(v);
@@ -1734,7 +1752,10 @@ void Daemon::ShiftTime(Duration d) {
 }
 
 Time Daemon::NextDeadline() const { return impl_->ExactNext(); }
-Time Daemon::NextDeadlineBound() const { return impl_->next_deadline; }
+Time Daemon::NextDeadlineBound(bool* exact) const {
+  *exact = impl_->next_exact;
+  return impl_->next_deadline;
+}
 
 const Config& Daemon::config() const { return *impl_->config; }
 int Daemon::instance_count() const { return static_cast<int>(impl_->insts.size()); }

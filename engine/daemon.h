@@ -133,7 +133,8 @@ class Daemon {
   // back by an advert) has not been refiled. A driver with many daemons in
   // one queue can file each under this bound and ask NextDeadline() only
   // when it comes first (sim/core/deadline_heap.h). kNever means kNever.
-  Time NextDeadlineBound() const;
+  // `*exact`: it is NextDeadline() (always, for a daemon of a few instances).
+  Time NextDeadlineBound(bool* exact) const;
 
   // Appends a canonical encoding of the daemon's run-time state, every time
   // relative to `now`: two encodings of this daemon taken between calls

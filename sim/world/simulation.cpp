@@ -1294,8 +1294,10 @@ void Simulation::RearmHostTimer(int host) {
   // asks the exact one only when the host comes first (ExactHostTimer), so a
   // backup's master-down deadline, pushed back by each advert, is not
   // refiled per advert. The jitter is drawn per exact deadline.
-  const bool bound = h.wakeup_jitter == 0;
-  const Time t = bound ? h.daemon->NextDeadlineBound() : h.daemon->NextDeadline();
+  bool exact = true;
+  const Time t =
+      h.wakeup_jitter == 0 ? h.daemon->NextDeadlineBound(&exact) : h.daemon->NextDeadline();
+  const bool bound = !exact;
   if (t == kNever) {
     timers_.Set(host, kNever);
     return;

@@ -1006,6 +1006,8 @@ RealRun ConvertRun(const vsim::Scenario& sc, const std::string& rundir) {
     for (std::size_t i = 0; i < sc.nodes[h].config.instances.size(); ++i) {
       hi.instances.push_back(sc.nodes[h].config.instances[i].name);
       hi.vrids.push_back(sc.nodes[h].config.instances[i].vrid);
+      hi.families.push_back(sc.nodes[h].config.instances[i].ipv6 ? vrrp::IpFamily::kV6
+                                                                 : vrrp::IpFamily::kV4);
       inst_index[{static_cast<int>(h), hi.instances.back()}] = static_cast<int>(i);
     }
     r.hosts.push_back(hi);

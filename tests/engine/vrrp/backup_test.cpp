@@ -25,34 +25,44 @@ TEST(Rules, R11_AcceptedAdvertRestartsFullMdi) {
 // may lag behind, never ahead, and NextDeadline is always the earliest
 // instance deadline, whatever order the adverts come in.
 TEST(Rules, R11_DeadlinesPushedBackStayExact) {
+  constexpr int kN = 12;  // enough instances for the lazy tree (Daemon::Impl::kLazyTreeFrom)
   std::vector<VrrpInstance> insts;
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < kN; ++i)
     insts.push_back(MakeInstance("VI_" + std::to_string(i), 51 + i, 100 - i));
   Harness h(MakeConfig(insts));
   h.Start(0);
   std::uint64_t x = 88172645463325252ull;  // xorshift: the adverts' order
-  int order[5] = {0, 1, 2, 3, 4};
-  for (int step = 0; step < 400; ++step) {
-    if (step % 5 == 0) {  // every instance hears its master once per round
-      for (int i = 4; i > 0; --i) {
+  int order[kN];
+  for (int i = 0; i < kN; ++i) order[i] = i;
+  int lagged = 0;
+  for (int step = 0; step < 1200; ++step) {
+    if (step % kN == 0) {  // every instance hears its master once per round
+      for (int i = kN - 1; i > 0; --i) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
         std::swap(order[i], order[x % static_cast<std::uint64_t>(i + 1)]);
       }
     }
-    const Time t = (step + 1) * 250 * kMillisecond;
-    h.Rx(t, Adv(200).Vrid(51 + order[step % 5]));
-    const Time bound = h.daemon().NextDeadlineBound();
+    const Time t = (step + 1) * 50 * kMillisecond;
+    h.Rx(t, Adv(200).Vrid(51 + order[step % kN]));
+    bool exact = false;
+    const Time bound = h.daemon().NextDeadlineBound(&exact);
     const Time next = h.daemon().NextDeadline();
     Time earliest = kNever;
-    for (int i = 0; i < 5; ++i) earliest = std::min(earliest, h.daemon().instance_deadline(i));
+    for (int i = 0; i < kN; ++i) earliest = std::min(earliest, h.daemon().instance_deadline(i));
     ASSERT_LE(bound, next) << "step " << step;
+    if (exact) {
+      ASSERT_EQ(bound, next) << "step " << step;
+    }
+    if (bound < next) ++lagged;
     ASSERT_EQ(next, earliest) << "step " << step;
-    ASSERT_EQ(h.daemon().NextDeadlineBound(), next) << "step " << step;  // settled now
+    ASSERT_EQ(h.daemon().NextDeadlineBound(&exact), next) << "step " << step;  // settled now
+    ASSERT_TRUE(exact) << "step " << step;
     ASSERT_GT(next, t) << "step " << step;
   }
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(h.daemon().state(i), State::kBackup) << i;
+  EXPECT_GT(lagged, 0);  // the bound did lag: the lazy path ran
+  for (int i = 0; i < kN; ++i) EXPECT_EQ(h.daemon().state(i), State::kBackup) << i;
 }
 
 TEST(Rules, R11_PriorityZeroShortensToSkew) {
