@@ -45,7 +45,14 @@ class DeadlineHeap {
   void Set(int o, vrrp::Time t, bool bound = false) {
     const auto u = static_cast<std::size_t>(o);
     want_[u] = t;
-    bound_[u] = bound && t != vrrp::kNever;
+    // While no owner has a bound (a world of small daemons, whose deadlines
+    // are always exact), bound_ is not touched at all.
+    if (bound || bounds_ != 0) {
+      const std::uint8_t b = bound && t != vrrp::kNever;
+      bounds_ += b;
+      bounds_ -= bound_[u];
+      bound_[u] = b;
+    }
     if (t == vrrp::kNever) return;  // the entry, if any, goes when it reaches the top
     if (pos_[u] == kNone) {
       pos_[u] = static_cast<std::uint32_t>(heap_.size());
@@ -77,7 +84,7 @@ class DeadlineHeap {
   // Replaces every bound by its exact deadline (before wanted/ForEachArmed).
   template <typename Exact>
   void SettleBounds(Exact&& exact) {
-    for (std::size_t o = 0; o < want_.size(); ++o)
+    for (std::size_t o = 0; bounds_ != 0 && o < want_.size(); ++o)
       if (bound_[o]) Resolve(o, exact);
   }
   // REQUIRES: top_time() != kNever, called just before.
@@ -85,7 +92,10 @@ class DeadlineHeap {
   // Disarms the top owner. REQUIRES: as top_owner().
   void PopTop() {
     want_[heap_[0].owner] = vrrp::kNever;
-    bound_[heap_[0].owner] = 0;
+    if (bounds_ != 0) {
+      bounds_ -= bound_[heap_[0].owner];
+      bound_[heap_[0].owner] = 0;
+    }
     RemoveTop();
   }
 
@@ -117,6 +127,7 @@ class DeadlineHeap {
   template <typename Exact>
   void Resolve(std::size_t o, Exact& exact) {
     bound_[o] = 0;
+    --bounds_;
     const vrrp::Time t = exact(static_cast<int>(o));
     assert(t >= want_[o]);
     want_[o] = t;  // the entry, if any, is at or before it
@@ -124,7 +135,7 @@ class DeadlineHeap {
   template <typename Exact>
   void Settle(Exact& exact) {
     while (!heap_.empty()) {
-      if (bound_[heap_[0].owner]) Resolve(heap_[0].owner, exact);
+      if (bounds_ != 0 && bound_[heap_[0].owner]) Resolve(heap_[0].owner, exact);
       const vrrp::Time w = want_[heap_[0].owner];
       if (w == heap_[0].at) return;
       if (w == vrrp::kNever) {
@@ -175,6 +186,7 @@ class DeadlineHeap {
 
   std::vector<vrrp::Time> want_;     // by owner
   std::vector<std::uint8_t> bound_;  // by owner: want_ is only a lower bound of the deadline
+  std::size_t bounds_ = 0;           // owners whose bound_ is set
   std::vector<std::uint32_t> pos_;   // by owner: heap index, kNone = no entry
   std::vector<Entry> heap_;
 };

@@ -354,8 +354,9 @@ bool Simulation::SteadyStateKeyable() const {
   // addresses, constant input like its IPv4 index, and rearp_v6_, the
   // names of IPv6 VIPs in re-ARP events: append-only, the same VIP always
   // gets the same name, and the arp entries key the VIPs themselves;
-  // 1408: the host timers' bound flags, which every key settles first.)
-  static_assert(sizeof(Simulation) == 1408, "a field was added: key it or say why not");
+  // 1416: the host timers' bound flags and their count, which every key
+  // settles first.)
+  static_assert(sizeof(Simulation) == 1416, "a field was added: key it or say why not");
   for (const auto& h : hosts_)
     if (h->wakeup_jitter != 0 || h->spec->timing || (h->daemon && h->paused)) return false;
   return !topology_.has_random_directions();

@@ -247,3 +247,20 @@ EOF
 }
 
 obs() { echo "OBS ${CASE_NAME}: $*"; }
+
+# A CPU hog per core (the experiments' "under load" cases); their PIDs are
+# also in PIDS, so the EXIT trap stops them.
+HOGS=()
+start_hogs() {
+  local i
+  for i in $(seq "$(nproc)"); do
+    (while :; do :; done) &
+    HOGS+=("$!")
+    PIDS+=("$!")
+  done
+}
+stop_hogs() {
+  local p
+  for p in "${HOGS[@]}"; do kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  HOGS=()
+}

@@ -89,21 +89,6 @@ vrrp_instance VI_A {
 EOF
 }
 
-HOGS=()
-start_hogs() {
-  local i
-  for i in $(seq "$(nproc)"); do
-    (while :; do :; done) &
-    HOGS+=("$!")
-    PIDS+=("$!")
-  done
-}
-stop_hogs() {
-  local p
-  for p in "${HOGS[@]}"; do kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  HOGS=()
-}
-
 summarize() {
   "${PY}" - "${CASE_DIR}" <<'EOF'
 import statistics as st, sys, os

@@ -28,21 +28,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 setup_topology "${HOSTS}"
 
-HOGS=()
-start_hogs() {
-  local i
-  for i in $(seq "$(nproc)"); do
-    (while :; do :; done) &
-    HOGS+=("$!")
-    PIDS+=("$!")
-  done
-}
-stop_hogs() {
-  local p
-  for p in "${HOGS[@]}"; do kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  HOGS=()
-}
-
 # conf HOST VRID
 conf() {
   cat <<EOF
