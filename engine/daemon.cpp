@@ -287,7 +287,7 @@ struct Daemon::Impl {
       }
       const InstanceRuntime& v = insts[static_cast<std::size_t>(timer_tree.min_leaf())];
       const DeadlineKey k = KeyOf(v);
-      if (k.t == timer_tree.min_time() && k.kind == timer_tree.min_kind()) {
+      if (k == DeadlineKey{timer_tree.min_time(), timer_tree.min_kind()}) {
         top_exact = true;
         return;
       }
@@ -1662,7 +1662,7 @@ void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) c
   // (InstanceRuntime::quick and its copies of configuration fields (version
   // to ipv6, down_timer_adverts, preempt_delay, garp_master_refresh),
   // like cfg, follow from the configuration: not encoded; nor is Impl's
-  // vrid_one, like vrid_index; nor top_exact and next_exact, which say
+  // vrid_one, like vrid_index, nor lazy_tree; nor top_exact and next_exact, which say
   // whether the timer tree's stale leaves have been refiled: the deadlines
   // are the instances', encoded, and NextDeadlineWithout settles first.)
   static_assert(sizeof(InstanceRuntime) == 512 && sizeof(ScriptRuntime) == 48 &&
