@@ -27,6 +27,22 @@ std::string SecondsText(Duration d) {
   return std::to_string(d / kSecond) + "." + std::to_string(d % kSecond + kSecond).substr(1);
 }
 
+// Log-line parts that cost a conversion, made only once Log/ILog know the
+// line is emitted: a run without logs formats no number and no address
+// (a master answering a lower advert spent half its time on one).
+struct Num {
+  explicit Num(std::int64_t x) : v(x) {}
+  std::int64_t v;
+};
+struct Secs {
+  explicit Secs(Duration x) : d(x) {}
+  Duration d;
+};
+void AppendPart(std::string* s, std::string_view p) { s->append(p); }
+void AppendPart(std::string* s, Num n) { s->append(std::to_string(n.v)); }
+void AppendPart(std::string* s, Secs t) { s->append(SecondsText(t.d)); }
+void AppendPart(std::string* s, const IpAddress& a) { s->append(a.ToString()); }
+
 }  // namespace
 
 struct Daemon::Impl {
@@ -303,14 +319,14 @@ struct Daemon::Impl {
   void Log(int instance, const Parts&... parts) {
     if (!opt.emit_logs) return;
     std::string text;
-    (text.append(parts), ...);
+    (AppendPart(&text, parts), ...);
     out->emplace_back(LogLine{instance, std::move(text)});
   }
   template <typename... Parts>
   void ILog(const InstanceRuntime& v, const Parts&... parts) {
     if (!opt.emit_logs) return;
     std::string text = "(" + v.cfg->name + ") ";
-    (text.append(parts), ...);
+    (AppendPart(&text, parts), ...);
     out->emplace_back(LogLine{v.index, std::move(text)});
   }
 
@@ -405,7 +421,7 @@ struct Daemon::Impl {
           ILog(v,
                a.vip->addr.is_v6() ? "Sending/queueing Unsolicited Neighbour Adverts on "
                                    : "Sending/queueing gratuitous ARPs on ",
-               a.dev, " for ", a.vip->addr.ToString());
+               a.dev, " for ", a.vip->addr);
         SendOrQueueGarp(v, a);
       }
     }
@@ -418,7 +434,7 @@ struct Daemon::Impl {
       Log(-1,
           a.vip->addr.is_v6() ? "Sending unsolicited Neighbour Advert on "
                               : "Sending gratuitous ARP on ",
-          a.dev, " for ", a.vip->addr.ToString());
+          a.dev, " for ", a.vip->addr);
   }
 
   // R53 pacing (global vrrp_garp_interval): a GARP asked for while its
@@ -594,7 +610,7 @@ struct Daemon::Impl {
   void SetEffective(InstanceRuntime& v, int eff) {
     const int old = v.effective_priority;
     v.effective_priority = eff;
-    ILog(v, "Changing effective priority from ", Str(old), " to ", Str(eff));
+    ILog(v, "Changing effective priority from ", Num(old), " to ", Num(eff));
     out->emplace_back(PriorityChanged{v.index, old, eff});
     if (v.state == State::kBackup && v.sands != kNever) {
       const Duration fresh = Mdi(v);
@@ -655,8 +671,8 @@ struct Daemon::Impl {
     ILog(v, "Entering MASTER STATE");
     // 2.2.7 resets the learned interval only inside a -D logging branch (R12).
     if (v.cfg->version == 3 && opt.detailed_logging && v.master_adver_int != v.adver_int) {
-      ILog(v, "changing advert interval from ", Str(v.master_adver_int / kMillisecond),
-           "ms to locally configured ", Str(v.adver_int / kMillisecond), "ms");
+      ILog(v, "changing advert interval from ", Num(v.master_adver_int / kMillisecond),
+           "ms to locally configured ", Num(v.adver_int / kMillisecond), "ms");
       v.master_adver_int = v.adver_int;
     }
     AddVips(v);
@@ -889,8 +905,8 @@ struct Daemon::Impl {
     const Duration learned = AdvertIntervalFromField(3, a.adver_int);
     if (learned == v.master_adver_int) return;
     if (opt.detailed_logging)
-      ILog(v, "advertisement interval updated from ", Str(v.master_adver_int / kMillisecond),
-           "ms to ", Str(learned / kMillisecond), "ms by ", by);
+      ILog(v, "advertisement interval updated from ", Num(v.master_adver_int / kMillisecond),
+           "ms to ", Num(learned / kMillisecond), "ms by ", by);
     v.master_adver_int = learned;
   }
 
@@ -916,7 +932,7 @@ struct Daemon::Impl {
         if (p < l && !v.preempt_running) {
           v.preempt_running = true;
           v.preempt_time = now + delay;
-          if (opt.detailed_logging) ILog(v, "start preempt delay (", SecondsText(delay), ")");
+          if (opt.detailed_logging) ILog(v, "start preempt delay (", Secs(delay), ")");
         } else if (p >= l && v.preempt_running) {
           v.preempt_running = false;
           if (opt.detailed_logging) ILog(v, "stop preempt delay");
@@ -931,8 +947,7 @@ struct Daemon::Impl {
       v.wantstate = State::kBackup;
       return;
     }
-    ILog(v, "received lower priority (", Str(p), ") advert from ", a.src.ToString(),
-         " - discarding");
+    ILog(v, "received lower priority (", Num(p), ") advert from ", a.src, " - discarding");
     // keepalived records the sender as master even here (it matters for
     // skip_check_adv_addr).
     v.have_last_master = true;
@@ -971,11 +986,11 @@ struct Daemon::Impl {
         } else if (p > l || (p == l && cmp > 0)) {
           const bool equal = p == l;
           if (equal) {
-            ILog(v, "Master received advert from ", a.src.ToString(), " with same priority ",
-                 Str(p), " but higher IP address than ours");
+            ILog(v, "Master received advert from ", a.src, " with same priority ", Num(p),
+                 " but higher IP address than ours");
           } else {
-            ILog(v, "Master received advert from ", a.src.ToString(), " with higher priority ",
-                 Str(p), ", ours ", Str(l));
+            ILog(v, "Master received advert from ", a.src, " with higher priority ", Num(p),
+                 ", ours ", Num(l));
           }
           LearnInterval(v, a, "new master");
           std::string detail = (equal ? "same priority " : "higher priority ") + Str(p) + " from " +
@@ -993,8 +1008,8 @@ struct Daemon::Impl {
 
   void MasterRxLower(InstanceRuntime& v, const VrrpAdvert& a, int p) {
     const VrrpInstance& c = *v.cfg;
-    ILog(v, "Received advert from ", a.src.ToString(), " with lower priority ", Str(p), ", ours ",
-         Str(v.effective_priority), c.lower_prio_no_advert ? "" : ", forcing new election");
+    ILog(v, "Received advert from ", a.src, " with lower priority ", Num(p), ", ours ",
+         Num(v.effective_priority), c.lower_prio_no_advert ? "" : ", forcing new election");
     if (c.version == 2 && c.auth_type == AuthType::kAh) {
       // keepalived resynchronises its AH sequence from the lower advert.
       ILog(v, "IPSEC-AH : Syncing seq_num - Increment seq");
@@ -1484,8 +1499,8 @@ struct Daemon::Impl {
       if (config->global.log_unknown_vrids) {
         const std::string_view name =
             host_if >= 0 ? std::string_view(ifs[static_cast<std::size_t>(host_if)].name) : ifname;
-        Log(-1, "Unknown VRID(", Str(pkt.advert.vrid), ") received on interface(",
-            std::string(name), "). ignoring...");
+        Log(-1, "Unknown VRID(", Num(pkt.advert.vrid), ") received on interface(", name,
+            "). ignoring...");
       }
       return;
     }
@@ -1510,7 +1525,7 @@ struct Daemon::Impl {
     if (!r.timed_out) {
       const int status = r.ok ? 0 : r.exit_status;
       if (sr.have_status && status != sr.last_status)
-        Log(-1, "Script `", sr.cfg->name, "` now returning ", Str(status));
+        Log(-1, "Script `", sr.cfg->name, "` now returning ", Num(status));
       sr.have_status = true;
       sr.last_status = status;
     }
@@ -1523,7 +1538,7 @@ struct Daemon::Impl {
     } else if (r.timed_out) {
       Log(-1, "VRRP_Script(", sr.cfg->name, ") timed_out");
     } else {
-      Log(-1, "VRRP_Script(", sr.cfg->name, ") failed (exited with status ", Str(r.exit_status),
+      Log(-1, "VRRP_Script(", sr.cfg->name, ") failed (exited with status ", Num(r.exit_status),
           ")");
     }
     Reevaluate();
@@ -1534,7 +1549,7 @@ struct Daemon::Impl {
     HostInterface* h = FindIf(ifname);
     if (h == nullptr || h->up == up) return;
     h->up = up;
-    Log(-1, "Netlink reports ", std::string(ifname), up ? " up" : " down");
+    Log(-1, "Netlink reports ", ifname, up ? " up" : " down");
     Reevaluate();
   }
 

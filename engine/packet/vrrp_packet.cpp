@@ -116,7 +116,8 @@ std::size_t ExpectedVrrpLength(int version, int count) {
   return kVrrpHeaderLength + addresses + (version == 3 ? 0 : kV2AuthLength);
 }
 
-static_assert(sizeof(VrrpAdvert) == 168 && sizeof(DecodedPacket) == 248,
+// `plain` is derived from the fields encoded here, so it is left out.
+static_assert(sizeof(VrrpAdvert) == 168 && sizeof(DecodedPacket) == 256,
               "a packet field was added: encode it in AppendPacketState (and compare it in "
               "VrrpAdvert's operator==)");
 
@@ -294,7 +295,20 @@ DecodedPacket DecodeIpv4(std::span<const std::uint8_t> datagram) {
   } else {
     out.checksum_ok = InternetChecksum(vrrp_bytes) == 0;
   }
+  out.plain = PlainShape(out);
   return out;
+}
+
+bool PlainShape(const DecodedPacket& p) {
+  const VrrpAdvert& a = p.advert;
+  if (!p.ok() || !a.src.is_v4() || p.has_ah) return false;
+  if (a.version != 2 && a.version != 3) return false;
+  const bool v3 = a.version == 3;
+  const std::size_t expected =
+      p.ip_header_length + kVrrpHeaderLength + 4u * a.count + (v3 ? 0 : kV2AuthLength);
+  return p.received_length == expected && p.ip_total_length == p.received_length &&
+         a.addresses.size() == a.count && p.checksum_ok && a.ttl == kVrrpTtl && a.type == 1 &&
+         (v3 || a.auth_type_raw == 0) && a.dst.is_v4() && a.dst.is_multicast();
 }
 
 void EncodeIpv4(const VrrpAdvert& advert, std::vector<std::uint8_t>* out) {

@@ -143,8 +143,23 @@ struct DecodedPacket {
   std::uint8_t ah_next_header = 0;
   std::uint32_t ah_spi = 0;
 
+  // Derived, not a wire fact: PlainShape(*this) when the decoder returned.
+  // It answers R13's packet-only checks for the common case once per frame,
+  // not once per receiving instance (SurelyValid, validate.h). Whoever edits
+  // a decoded packet's fields recomputes it; false only sends a receiver
+  // down the full checks.
+  bool plain = false;
+
   bool ok() const { return error == DecodeError::kNone; }
 };
+
+// True if `p` is an IPv4 advert in the shape keepalived sends: decoded
+// without error, no AH, received and IPv4 total lengths both exactly the
+// header, the `count` addresses and (v2) the 8 authentication bytes; a good
+// VRRP checksum, TTL 255, type ADVERTISEMENT, version 2 with authentication
+// type 0 or version 3, and a multicast destination. Every instance's
+// validation passes such a packet on all of these checks (validate.cpp).
+bool PlainShape(const DecodedPacket& p);
 
 // Appends every field of `p` but the IPv4 ID (which no validation reads) as
 // integers: two packets with equal encodings are handled alike by any

@@ -49,19 +49,14 @@ QuickValidation QuickValidationFor(const VrrpInstance& cfg);
 // True only if ValidateAdvert(cfg, pkt, options with `check_vip_addr`) would
 // be true, where `q` = QuickValidationFor(cfg) and `own` is an advert with
 // cfg's version, authentication type and VIPs (the instance's own template);
-// false says nothing. REQUIRES: pkt.ok().
+// false says nothing. REQUIRES: pkt.ok(), pkt.plain == PlainShape(pkt).
 inline bool SurelyValid(const QuickValidation& q, const VrrpAdvert& own, const DecodedPacket& pkt,
                         bool check_vip_addr) {
   const VrrpAdvert& a = pkt.advert;
-  const std::size_t expected = pkt.ip_header_length + kAdvertHeaderBytes + 4u * a.count +
-                               (a.version == 2 ? kV2AuthBytes : 0);
-  return q.usable && !pkt.has_ah && pkt.received_length == expected &&
-         pkt.ip_total_length == pkt.received_length && pkt.checksum_ok && a.ttl == 255 &&
-         a.type == 1 && a.version == q.version &&
-         (a.version == 3 || (a.auth_type_raw == 0 && a.adver_int == q.v2_interval)) &&
-         a.dst.is_multicast() &&
+  return q.usable && pkt.plain && a.version == q.version &&
+         (a.version == 3 || a.adver_int == q.v2_interval) &&
          (!check_vip_addr ||
-          (a.count == own.addresses.size() && a.addresses.size() == own.addresses.size() &&
+          (a.count == own.addresses.size() &&
            std::equal(own.addresses.begin(), own.addresses.end(), a.addresses.begin())));
 }
 

@@ -362,6 +362,46 @@ TEST(Decode, TtlIsReported) {
   EXPECT_EQ(DecodeIpv4(EncodeIpv4(a)).advert.ttl, 64);
 }
 
+// `plain` (the receivers' shortcut, SurelyValid) holds for keepalived's own
+// shapes only, and each departure from them clears it.
+TEST(Decode, PlainShape) {
+  EXPECT_TRUE(DecodeIpv4(EncodeIpv4(SampleV2())).plain);
+  EXPECT_TRUE(DecodeIpv4(EncodeIpv4(SampleV3())).plain);
+  auto decoded = [](VrrpAdvert a) { return DecodeIpv4(EncodeIpv4(a)); };
+  VrrpAdvert a = SampleV2();
+  a.ttl = 254;
+  EXPECT_FALSE(decoded(a).plain);
+  a = SampleV2();
+  a.auth_type = AuthType::kAh;
+  EXPECT_FALSE(decoded(a).plain);
+  a = SampleV2();
+  a.auth_type = AuthType::kPass;
+  EXPECT_FALSE(decoded(a).plain);
+  a = SampleV2();
+  a.dst = Ipv4(10, 0, 0, 2);
+  EXPECT_FALSE(decoded(a).plain);
+  a = SampleV2();
+  a.type = 2;
+  EXPECT_FALSE(decoded(a).plain);
+  a = SampleV2();
+  a.version = 1;
+  EXPECT_FALSE(decoded(a).plain);
+  a = SampleV2();
+  a.count = 3;  // one address on the wire
+  EXPECT_FALSE(decoded(a).plain);
+  Bytes b = EncodeIpv4(SampleV2());
+  b.push_back(0);  // a trailing byte: lengths disagree
+  EXPECT_FALSE(DecodeIpv4(b).plain);
+  b = EncodeIpv4(SampleV3());
+  b[20 + 6] ^= 1;  // VRRP checksum
+  EXPECT_FALSE(DecodeIpv4(b).plain);
+  // A recomputation agrees with the decoder, and follows an edit.
+  DecodedPacket d = DecodeIpv4(EncodeIpv4(SampleV3()));
+  EXPECT_EQ(PlainShape(d), d.plain);
+  d.checksum_ok = false;
+  EXPECT_FALSE(PlainShape(d));
+}
+
 TEST(Describe, CountMismatchShown) {
   VrrpAdvert a = SampleV3();
   a.count = 2;

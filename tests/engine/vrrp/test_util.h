@@ -144,6 +144,7 @@ inline DecodedPacket MakePacket(const AdvertSpec& s) {
   p.addresses_complete = true;
   p.checksum_ok = true;
   p.ip_checksum_ok = true;
+  p.plain = PlainShape(p);  // as the decoder would
   return p;
 }
 

@@ -239,6 +239,7 @@ TEST(Validate, SurelyValidImpliesValid) {
             break;
         }
       }
+      p.plain = PlainShape(p);  // a decoder's flag for the edited packet
       for (bool vip : {true, false}) {
         if (!SurelyValid(q, own, p, vip)) continue;
         ++quick;
