@@ -55,6 +55,36 @@ TEST(InternetChecksum, LargeBufferDoesNotOverflow) {
   EXPECT_EQ(InternetChecksum(big), 0x0000);
 }
 
+// The word-at-a-time sum against RFC 1071's definition (16-bit words,
+// end-around carries), for every length up to 80 and any initial value.
+TEST(InternetChecksum, MatchesSixteenBitDefinition) {
+  std::uint64_t x = 0x2545f4914f6cdd1du;
+  auto rnd = [&] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  auto reference = [](const Bytes& b, std::uint32_t initial) {
+    std::uint64_t sum = initial;
+    for (std::size_t i = 0; i < b.size(); i += 2)
+      sum += (std::uint64_t{b[i]} << 8) | (i + 1 < b.size() ? b[i + 1] : 0u);
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return static_cast<std::uint16_t>(~sum & 0xffff);
+  };
+  for (std::size_t len = 0; len <= 80; ++len) {
+    for (int round = 0; round < 200; ++round) {
+      Bytes b(len);
+      const int fill = round % 4;  // random, all 0xff, all zero, mixed
+      for (std::uint8_t& c : b)
+        c = fill == 1 ? 0xff : fill == 2 ? 0 : static_cast<std::uint8_t>(rnd());
+      const std::uint32_t initial = round % 3 == 0 ? 0 : static_cast<std::uint32_t>(rnd());
+      ASSERT_EQ(InternetChecksum(b, initial), reference(b, initial))
+          << "length " << len << " round " << round;
+    }
+  }
+}
+
 // v2 known value (RFC 3768 layout, checksum over the VRRP message only):
 // 21 33 64 01 00 01 cs cs 0a 00 00 64 + 8 zero auth bytes.
 TEST(V2Checksum, KnownValue) {
@@ -400,6 +430,46 @@ TEST(Decode, PlainShape) {
   EXPECT_EQ(PlainShape(d), d.plain);
   d.checksum_ok = false;
   EXPECT_FALSE(PlainShape(d));
+}
+
+// The decoder computes `plain` from what it has at hand; PlainShape is the
+// definition. Random byte edits of keepalived-shaped adverts keep them equal.
+TEST(Decode, PlainShapeAsDecoded) {
+  std::uint64_t x = 0x9e3779b97f4a7c15u;
+  auto rnd = [&](std::uint64_t n) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x % n;
+  };
+  int plain = 0;
+  for (int round = 0; round < 20000; ++round) {
+    VrrpAdvert a = rnd(2) ? SampleV2() : SampleV3();
+    if (rnd(4) == 0) a.addresses.push_back(Ipv4(10, 0, 0, 101));
+    a.count = static_cast<std::uint8_t>(a.addresses.size());
+    Bytes b = EncodeIpv4(a);
+    for (int m = static_cast<int>(rnd(3)); m > 0; --m) {
+      switch (rnd(4)) {
+        case 0:
+          b[rnd(b.size())] ^= static_cast<std::uint8_t>(1u << rnd(8));
+          break;
+        case 1:
+          b.push_back(0);
+          break;
+        case 2:
+          if (b.size() > 20) b.pop_back();
+          break;
+        default:
+          b[8] = static_cast<std::uint8_t>(rnd(2) ? 255 : 64);  // TTL
+          break;
+      }
+    }
+    const DecodedPacket d = DecodeIpv4(b);
+    ASSERT_EQ(d.plain, PlainShape(d)) << "round " << round;
+    plain += d.plain ? 1 : 0;
+  }
+  EXPECT_GT(plain, 2000);  // both outcomes were exercised
+  EXPECT_LT(plain, 18000);
 }
 
 TEST(Describe, CountMismatchShown) {
