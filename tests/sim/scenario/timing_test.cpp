@@ -432,7 +432,7 @@ Time FirstOf(const RunResult& r, int instance, vrrp::State to) {
 // every timer after its start loop).
 TEST(Timing, InstanceGapStartsInstancesApart) {
   const Scenario sc = Load(TwoInstances("timing:\n  instance_gap: 7ms\n"));
-  ASSERT_TRUE(sc.timing && *sc.timing);
+  ASSERT_TRUE(sc.timing);
   const RunResult r = RunScenario(sc);
   EXPECT_EQ(FirstOf(r, 0, vrrp::State::kBackup), 0);
   EXPECT_EQ(FirstOf(r, 1, vrrp::State::kBackup), 7000);
