@@ -1200,7 +1200,7 @@ struct Daemon::Impl {
 
   // An instance whose start was deferred (Daemon::Start's offsets), at its
   // deadline: started as at daemon start, with what its trackers say now.
-  void StartDeferred(InstanceRuntime& v) {
+  [[gnu::noinline]] void StartDeferred(InstanceRuntime& v) {
     SetSands(v, kNever);
     v.effective_priority = ComputeEffective(v);
     v.own_fault = ComputeFault(v, nullptr);
@@ -1211,7 +1211,7 @@ struct Daemon::Impl {
 
   // Starts every deferred instance now (a stop or reload while the start
   // loop is still running: keepalived handles either after the loop).
-  void FinishDeferredStarts() {
+  [[gnu::noinline]] void FinishDeferredStarts() {
     for (InstanceRuntime& v : insts)
       if (v.state == State::kInit && v.sands != kNever) StartDeferred(v);
   }
@@ -1220,7 +1220,7 @@ struct Daemon::Impl {
   // come, or now. keepalived arms every instance's timer after the loop
   // (vrrp_init_sands() follows vrrp_init_state()), so an instance started
   // early in it waits from there.
-  Time InitLoopEnd() const {
+  [[gnu::noinline]] Time InitLoopEnd() const {
     Time t = now;
     for (const InstanceRuntime& v : insts)
       if (v.state == State::kInit && v.sands != kNever) t = std::max(t, v.sands);
