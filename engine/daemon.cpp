@@ -1100,6 +1100,8 @@ struct Daemon::Impl {
           MasterDownExpired(v);
         } else if (v.state == State::kMaster) {
           AdvertTimer(v);
+        } else if (v.state == State::kInit) {
+          StartDeferred(v);  // Daemon::Start's offsets
         } else {
           SetSands(v, kNever);
         }
@@ -1151,7 +1153,8 @@ struct Daemon::Impl {
     raw = {};
   }
 
-  void Start() {
+  // `offsets`: empty, or one per instance (see Daemon::Start).
+  void Start(std::span<const Duration> offsets) {
     if (started) return;
     started = true;
     start_time = now;
@@ -1186,13 +1189,57 @@ struct Daemon::Impl {
         NotifyGroup(static_cast<int>(g), State::kBackup, Reason::kStartup);
       }
     }
-    for (InstanceRuntime& v : insts)
+    // keepalived's vrrp_init_state() does each instance's start-up work
+    // (removing its addresses, its notifications) one after another; an
+    // instance with a later offset is started by its own deadline, in the
+    // INIT state until then (packets to it are ignored, R1).
+    Time init_end = now;
+    for (InstanceRuntime& v : insts) {
+      const Duration off = offsets.empty() ? 0 : std::max<Duration>(0, offsets[v.index]);
+      if (off > 0) {
+        SetSands(v, now + off);
+        init_end = std::max(init_end, now + off);
+      }
+    }
+    for (InstanceRuntime& v : insts) {
+      if (v.sands != kNever) continue;  // deferred
       StartInstance(v, v.group >= 0 && group_faulted[v.group],
                     v.group >= 0 && group_pending[v.group]);
-    for (std::size_t s = 0; s < scripts.size(); ++s) {
-      scripts[s].next_run = now;
-      RunDueScript(static_cast<int>(s));
     }
+    // vrrp_init_script() comes after the whole loop (and vrrp_init_sands).
+    for (std::size_t s = 0; s < scripts.size(); ++s) {
+      scripts[s].next_run = init_end;
+      if (init_end == now) RunDueScript(static_cast<int>(s));
+    }
+  }
+
+  // An instance whose start was deferred (Daemon::Start's offsets), at its
+  // deadline: started as at daemon start, with what its trackers say now.
+  [[gnu::noinline]] void StartDeferred(InstanceRuntime& v) {
+    SetSands(v, kNever);
+    v.effective_priority = ComputeEffective(v);
+    v.own_fault = ComputeFault(v, nullptr);
+    v.pending = ComputePending(v);
+    const bool grouped = v.group >= 0;
+    StartInstance(v, grouped && GroupHasFault(v.group), grouped && GroupPending(v.group));
+  }
+
+  // Starts every deferred instance now (a stop or reload while the start
+  // loop is still running: keepalived handles either after the loop).
+  [[gnu::noinline]] void FinishDeferredStarts() {
+    for (InstanceRuntime& v : insts)
+      if (v.state == State::kInit && v.sands != kNever) StartDeferred(v);
+  }
+
+  // The end of the daemon's start loop: the latest deferred start still to
+  // come, or now. keepalived arms every instance's timer after the loop
+  // (vrrp_init_sands() follows vrrp_init_state()), so an instance started
+  // early in it waits from there.
+  [[gnu::noinline]] Time InitLoopEnd() const {
+    Time t = now;
+    for (const InstanceRuntime& v : insts)
+      if (v.state == State::kInit && v.sands != kNever) t = std::max(t, v.sands);
+    return t;
   }
 
   // R16: the advert source address.
@@ -1240,19 +1287,22 @@ struct Daemon::Impl {
       return;
     }
     v.state = State::kBackup;
+    const Time base = std::max(BackupBase(), InitLoopEnd());
     if (v.wantstate == State::kMaster && v.base_priority == 255) {
       // R4.3: BACKUP in name only; the 1 µs timer makes it MASTER at once.
       v.ms_down_timer = 1;
-      SetSands(v, BackupBase() + 1);
+      SetSands(v, base + 1);
       return;
     }
     ILog(v, "Entering BACKUP STATE (init)");
     NotifyInst(v, State::kBackup, Reason::kStartup);
-    ArmBackupFull(v);
+    v.ms_down_timer = Mdi(v);
+    SetSands(v, base + v.ms_down_timer);
   }
 
   void Stop() {
     if (!started || stopped) return;
+    FinishDeferredStarts();
     Log(-1, "Stopping");
     for (InstanceRuntime& v : insts) {
       if (v.state != State::kMaster) continue;
@@ -1335,6 +1385,7 @@ struct Daemon::Impl {
       Rebuild(std::move(fresh), *prev);
       return;
     }
+    FinishDeferredStarts();
     Log(-1, "Reloading");
     // Match old instances to new ones and re-index the old ones, so that
     // every action names an instance as the caller knows it after the call.
@@ -1582,7 +1633,16 @@ Daemon& Daemon::operator=(const Daemon& o) {
 Daemon& Daemon::operator=(Daemon&&) noexcept = default;
 
 void Daemon::Start(Time now, Actions* out) {
-  impl_->Call(now, out, [&] { impl_->Start(); });
+  impl_->Call(now, out, [&] { impl_->Start({}); });
+}
+
+void Daemon::Start(Time now, std::span<const Duration> instance_offsets, Actions* out) {
+  assert(instance_offsets.empty() ||
+         instance_offsets.size() == static_cast<std::size_t>(instance_count()));
+  if (!instance_offsets.empty() &&
+      instance_offsets.size() != static_cast<std::size_t>(instance_count()))
+    instance_offsets = {};
+  impl_->Call(now, out, [&] { impl_->Start(instance_offsets); });
 }
 
 void Daemon::Stop(Time now, Actions* out) {

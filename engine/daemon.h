@@ -89,6 +89,18 @@ class Daemon {
   Daemon& operator=(const Daemon&);
 
   void Start(Time now, Actions* out);
+  // Start with the instances' start-up work spread out as keepalived's
+  // vrrp_init_state() does it, one instance after another: instance i
+  // enters its first state (BACKUP / FAULT, with its notifications) at
+  // now + instance_offsets[i] and stays INIT until then (ignoring packets,
+  // R1). Sync groups are decided and notified at `now`, as keepalived does
+  // before the loop. Every master-down timer (and every vrrp_script's first
+  // run) counts from the end of the loop, the latest start, as keepalived's
+  // vrrp_init_sands() runs after it. A Stop or Reload before then first
+  // starts the remaining instances. All offsets 0 (or none) is Start(now, out).
+  // REQUIRES: instance_offsets is empty or has instance_count() entries,
+  // each >= 0 (a negative one counts as 0; a wrong count as none).
+  void Start(Time now, std::span<const Duration> instance_offsets, Actions* out);
   // Graceful stop (SIGTERM, R45). After it the daemon is inert.
   void Stop(Time now, Actions* out);
 

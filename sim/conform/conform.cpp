@@ -430,23 +430,38 @@ Scenario AlignScenario(const Scenario& sc, const RunResult& real, std::vector<st
       return sc;
     }
     Time t = ops[k]->t;
+    std::vector<InstanceStartOffset> starts;
     if ((kind == OpKind::kStart || kind == OpKind::kPowerOn || kind == OpKind::kRestart) &&
         node >= 0) {
       // The daemon's effective start: its first notification after the
-      // operation (keepalived needs ~20-40 ms to read its configuration).
+      // operation (keepalived needs ~20-40 ms to read its configuration),
+      // and each instance's start its own first notification: keepalived
+      // starts them one after another (0-38 ms apart in the dual-stack
+      // recordings), and arms their timers after the last (Daemon::Start).
       auto rh = real_host.find(sc.nodes[node].name);
+      const Time op_t = t;
+      bool found = false;
+      std::set<int> seen;
       for (const auto& e : real.events) {
-        if (rh == real_host.end() || e.t < t) continue;
-        if (e.t > t + 2 * vrrp::kSecond) break;
+        if (rh == real_host.end() || e.t < op_t) continue;
+        if (e.t > op_t + 2 * vrrp::kSecond) break;
         if (e.kind == TraceKind::kTransition && e.host == rh->second &&
             e.from == vrrp::State::kInit && e.to != vrrp::State::kStop) {
-          t = e.t;
-          break;
+          if (!found) t = e.t;
+          found = true;
+          const auto& names = real.hosts[static_cast<std::size_t>(rh->second)].instances;
+          if (e.instance >= 0 && static_cast<std::size_t>(e.instance) < names.size() &&
+              seen.insert(e.instance).second)
+            starts.push_back({names[static_cast<std::size_t>(e.instance)], e.t - t});
         }
       }
+      bool apart = false;
+      for (const auto& st : starts) apart = apart || st.offset > 0;
+      if (!apart) starts.clear();
     }
     if (s.implicit_start) {
       a.nodes[s.index].start = t;
+      a.nodes[s.index].instance_starts = starts;
     } else if (kind == OpKind::kRestart && t > ops[k]->t) {
       // A real restart is SIGTERM, then - once the old daemon has exited
       // (about 1 s, R45) - a new start: two inputs, at their real times.
@@ -456,9 +471,11 @@ Scenario AlignScenario(const Scenario& sc, const RunResult& real, std::vector<st
       start.kind = OpKind::kStart;
       start.label.clear();
       start.at = t;
+      start.instance_starts = starts;
       a.timeline.push_back(start);
     } else {
       a.timeline[s.index].at = t;
+      a.timeline[s.index].instance_starts = starts;
       if (kind == OpKind::kPause) {
         static const std::regex re(" for ([0-9]+)us");
         std::smatch m;
@@ -473,12 +490,14 @@ Scenario AlignScenario(const Scenario& sc, const RunResult& real, std::vector<st
   // its real time: a timing profile's start-up (and its queue) and its
   // operation delay would count them twice. Its other delays stay.
   auto without_startup = [](std::shared_ptr<const TimingProfile>* t) {
-    if (!*t || ((*t)->startup.zero() && (*t)->startup_gap.zero() && (*t)->operation_delay.zero()))
+    if (!*t || ((*t)->startup.zero() && (*t)->startup_gap.zero() && (*t)->operation_delay.zero() &&
+                (*t)->instance_gap.zero()))
       return;
     TimingProfile p = **t;
     p.startup = {};
     p.startup_gap = {};
     p.operation_delay = {};
+    p.instance_gap = {};
     *t = p.ideal() ? nullptr : std::make_shared<const TimingProfile>(std::move(p));
   };
   without_startup(&a.timing);

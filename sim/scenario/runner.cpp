@@ -200,6 +200,7 @@ Operation ToOperation(const ScenarioOp& so) {
   op.up = so.up;
   op.down = so.down;
   op.config = so.config;
+  op.instance_starts = so.instance_starts;
   return op;
 }
 
@@ -339,6 +340,7 @@ void ScenarioRun::Impl::ScheduleOps(const Scenario& sc, const std::vector<std::s
     if (s.order == 1) {
       op.kind = OpKind::kStart;
       op.host = static_cast<int>(s.index);
+      op.instance_starts = sc.nodes[s.index].instance_starts;
       mop.kind = OpKind::kStart;
       mop.host = op.host;
       mop.subject = "start " + sc.nodes[s.index].name;

@@ -99,6 +99,8 @@ struct ScenarioNode {
   // `timing:` (unset: the scenario's); a null profile is `ideal`.
   std::optional<std::shared_ptr<const TimingProfile>> timing;
   std::optional<Time> start = Time{0};  // nullopt: only started by a timeline op
+  // The instances' start offsets at `start` (as ScenarioOp::instance_starts).
+  std::vector<InstanceStartOffset> instance_starts;
   // keepalived's configuration id (`keepalived -i`, `@ID` lines): by default
   // the node's name, as keepalived's default is the host name.
   std::string config_id;
@@ -141,6 +143,9 @@ struct ScenarioOp {
   std::shared_ptr<const vrrp::Config> config;  // reload
   std::string config_text;                     // reload: its text as read ("" = none given)
   vrrp::Location where;
+  // start, restart, power_on: the instances' start offsets (not in the
+  // scenario format: conformance alignment sets them from a real run).
+  std::vector<InstanceStartOffset> instance_starts;
 };
 
 // Config edits applied to the parsed configuration of one node (matrix).

@@ -173,7 +173,8 @@ J Definitions() {
              {"stop_delay", Ref("delay")},
              {"check_delay", Ref("delay")},
              {"advert_delay", Ref("delay")},
-             {"timer_wakeup", Ref("delay")}})}}};
+             {"timer_wakeup", Ref("delay")},
+             {"instance_gap", Ref("delay")}})}}};
   d["interface"] = Obj({{"name", Ref("name")},
                         {"address", Ref("ipv4")},
                         {"address6", Ref("ipv6List")},

@@ -13,9 +13,9 @@
 namespace vsim {
 namespace {
 
-constexpr std::string_view kDistributionKeys[] = {"startup",     "startup_gap", "operation_delay",
-                                                  "stop_delay",  "check_delay", "advert_delay",
-                                                  "timer_wakeup"};
+constexpr std::string_view kDistributionKeys[] = {"startup",      "startup_gap", "operation_delay",
+                                                  "stop_delay",   "check_delay", "advert_delay",
+                                                  "timer_wakeup", "instance_gap"};
 
 class Reader {
  public:
@@ -164,7 +164,7 @@ class Reader {
     return Distribution::FromSamples(std::move(samples));
   }
 
-  // The seven distributions of a mapping (absent keys leave `p` as it is).
+  // The eight distributions of a mapping (absent keys leave `p` as it is).
   void Distributions(const YAML::Node& map, TimingProfile* p) {
     for (std::string_view key : kDistributionKeys) {
       const YAML::Node v = map[std::string(key)];
@@ -178,6 +178,7 @@ class Reader {
       if (key == "check_delay") p->check_delay = *d;
       if (key == "advert_delay") p->advert_delay = *d;
       if (key == "timer_wakeup") p->timer_wakeup = *d;
+      if (key == "instance_gap") p->instance_gap = *d;
     }
   }
 
@@ -187,12 +188,12 @@ class Reader {
       Error(root,
             "a timing profile must be a mapping of startup, startup_gap, operation_delay, "
             "stop_delay, check_delay, "
-            "advert_delay, timer_wakeup (and name, description, recorded)");
+            "advert_delay, timer_wakeup, instance_gap (and name, description, recorded)");
       return;
     }
     if (!Keys(root,
               {"name", "description", "recorded", "startup", "startup_gap", "operation_delay",
-               "stop_delay", "check_delay", "advert_delay", "timer_wakeup"},
+               "stop_delay", "check_delay", "advert_delay", "timer_wakeup", "instance_gap"},
               "a timing profile"))
       return;
     for (const char* key : {"name", "description"}) {
@@ -310,12 +311,12 @@ bool ReadTiming(const YAML::Node& n, TimingReadContext& ctx,
   if (!n.IsMap()) {
     r.Error(n,
             "timing must be ideal, measured, or a mapping of profile, startup, startup_gap, "
-            "operation_delay, stop_delay, check_delay, advert_delay, timer_wakeup");
+            "operation_delay, stop_delay, check_delay, advert_delay, timer_wakeup, instance_gap");
     return false;
   }
   if (!r.Keys(n,
               {"profile", "startup", "startup_gap", "operation_delay", "stop_delay", "check_delay",
-               "advert_delay", "timer_wakeup"},
+               "advert_delay", "timer_wakeup", "instance_gap"},
               "timing"))
     return false;
   if (const YAML::Node base = n["profile"]; base.IsDefined()) {

@@ -98,7 +98,8 @@ std::string TimingText(const std::shared_ptr<const TimingProfile>& t) {
       {"stop_delay", &t->stop_delay},
       {"check_delay", &t->check_delay},
       {"advert_delay", &t->advert_delay},
-      {"timer_wakeup", &t->timer_wakeup}};
+      {"timer_wakeup", &t->timer_wakeup},
+      {"instance_gap", &t->instance_gap}};
   bool first = true;
   for (const auto& [key, d] : parts) {
     if (d->zero()) continue;

@@ -212,6 +212,9 @@ struct Simulation::Host {
   VipTable vips;
   std::uint32_t generation = 0;  // bumped on every daemon start; stale script results die
   EventHandle restart;           // the start a restart makes once the old daemon exited
+  // The instances' start offsets for the next start (Operation::instance_starts).
+  std::vector<InstanceStartOffset> instance_starts;
+  Time start_loop_end = 0;  // the last deferred instance start of the running daemon
   // wakeup_jitter > 0: the draw for the deadline `jitter_for` (kept while the
   // daemon's next deadline stays the same).
   Rng wakeup_rng;
@@ -342,7 +345,10 @@ bool Simulation::SteadyStateKeyable() const {
   // (HostSpec::failing_scripts, like the rest of the spec, is constant input:
   // the same in every period, so it needs no key.)
   // (672 since issue 18: ClientSpec's IPv6 addresses, constant input.)
-  static_assert(sizeof(Host) == 672, "a host field was added: key it or say why not");
+  // (704 with instance_starts, keyed with the inputs, and start_loop_end,
+  // read only to skip a wake-up draw for a deferred instance start, which
+  // the daemon's key holds.)
+  static_assert(sizeof(Host) == 704, "a host field was added: key it or say why not");
   // (1104 since issue 17: the topology's name and address indexes, the
   // network's sparse filters, keyed through Network::blocked; 1176 with the
   // host timers out of the scheduler, keyed as pending events.)
@@ -560,6 +566,18 @@ void Simulation::AppendWorldKey(bool inputs, vrrp::StateKey* key,
     if (!inputs) continue;
     // What operations set.
     put(h.paused);
+    // A restart's pending start offsets.
+    put(static_cast<std::int64_t>(h.instance_starts.size()));
+    for (const InstanceStartOffset& o : h.instance_starts) {
+      put(o.offset);
+      put(static_cast<std::int64_t>(o.instance.size()));
+      for (std::size_t i = 0; i < o.instance.size(); i += 8) {
+        std::int64_t chunk = 0;
+        for (std::size_t j = i; j < i + 8 && j < o.instance.size(); ++j)
+          chunk = (chunk << 8) | static_cast<unsigned char>(o.instance[j]);
+        put(chunk);
+      }
+    }
     // The configuration object (shared by every copy of the run; a reload
     // installs the one its operation carries): equal objects, equal
     // configurations. Only equality of keys is used, never their order.
@@ -963,12 +981,33 @@ void Simulation::StartDaemon(Time now, int host) {
   h.paused = false;
   h.paused_rx.clear();
   actions_.clear();
-  h.daemon->Start(now, &actions_);
+  std::vector<Duration> offsets;
+  if (!h.instance_starts.empty()) {
+    offsets.assign(h.config->instances.size(), 0);
+    for (const InstanceStartOffset& s : h.instance_starts)
+      for (std::size_t i = 0; i < offsets.size(); ++i)
+        if (h.config->instances[i].name == s.instance) offsets[i] = std::max<Duration>(0, s.offset);
+    h.instance_starts.clear();
+  } else if (h.spec->timing && !h.spec->timing->instance_gap.zero() &&
+             h.config->instances.size() > 1) {
+    // keepalived's start loop, in configuration order: each instance a gap
+    // after the one before.
+    h.timing_drawn = true;
+    offsets.assign(h.config->instances.size(), 0);
+    for (std::size_t i = 1; i < offsets.size(); ++i)
+      offsets[i] = offsets[i - 1] + h.spec->timing->instance_gap.Draw(h.wakeup_rng);
+  }
+  h.start_loop_end = now;
+  for (Duration o : offsets) h.start_loop_end = std::max(h.start_loop_end, now + o);
+  h.daemon->Start(now, offsets, &actions_);
   ProcessActions(now, host);
 }
 
-void Simulation::RequestStart(Time now, int host) {
+void Simulation::RequestStart(Time now, int host,
+                              const std::vector<InstanceStartOffset>& instance_starts) {
   Host& h = *hosts_[host];
+  if (!h.powered || h.daemon || h.is_client) return;  // StartDaemon would do nothing
+  h.instance_starts = instance_starts;
   if (!h.spec->timing || h.spec->timing->startup.zero() || !h.powered || h.daemon || h.is_client) {
     StartDaemon(now, host);
     return;
@@ -1003,6 +1042,12 @@ Duration Simulation::ProfileWakeup(Host& h, Time deadline) {
   // advert_delay.
   const TimingProfile& t = *h.spec->timing;
   const Distribution* d = &t.timer_wakeup;
+  // An instance's deferred start (Daemon::Start's offsets) is keepalived's
+  // start loop going on, not a timer: no wake-up.
+  if (deadline <= h.start_loop_end)
+    for (int i = 0, n = h.daemon->instance_count(); i < n; ++i)
+      if (h.daemon->state(i) == vrrp::State::kInit && h.daemon->instance_deadline(i) == deadline)
+        return 0;
   if (!t.advert_delay.zero()) {
     const int n = h.daemon->instance_count();
     for (int i = 0; i < n; ++i)
@@ -1063,7 +1108,7 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
   };
   switch (op.kind) {
     case OpKind::kStart:
-      RequestStart(now, op.host);
+      RequestStart(now, op.host, op.instance_starts);
       break;
     case OpKind::kStop:
       if (h->daemon) {
@@ -1090,11 +1135,12 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
           h->timing_drawn = true;
           startup = h->spec->timing->startup.Draw(h->wakeup_rng);
         }
+        h->instance_starts = op.instance_starts;
         h->restart = scheduler_.Schedule(
             now + kRestartExitDelay + startup, Lane::kLateOperation,
             EventPayload{kEvRestartStart, static_cast<std::uint32_t>(op.host), 0});
       } else {
-        RequestStart(now, op.host);
+        RequestStart(now, op.host, op.instance_starts);
       }
       break;
     case OpKind::kReload: {
@@ -1123,7 +1169,7 @@ void Simulation::ApplyOperation(Time now, const Operation& op) {
       if (!h->powered) {
         h->powered = true;
         for (int iface : h->ifaces) topology_.SetLinkUp(topology_.iface_link(iface), true);
-        RequestStart(now, op.host);
+        RequestStart(now, op.host, op.instance_starts);
       }
       break;
     case OpKind::kPause:

@@ -116,6 +116,16 @@ enum class OpKind : std::uint8_t {
 };
 const char* OpKindName(OpKind k);
 
+// One instance's start in its daemon's start loop, `offset` after the
+// daemon's start: keepalived starts a daemon's instances one after another
+// (Daemon::Start with offsets). Conformance alignment takes them from the
+// real instances' first states.
+struct InstanceStartOffset {
+  std::string instance;
+  Duration offset = 0;
+  bool operator==(const InstanceStartOffset&) const = default;
+};
+
 struct Operation {
   OpKind kind = OpKind::kStart;
   std::string label;  // the scenario's id for it, for "after: label + 5s"
@@ -130,6 +140,9 @@ struct Operation {
   // kReload: the new configuration (null: re-read the current one). If the
   // daemon is not running it is only stored, for the next start.
   std::shared_ptr<const vrrp::Config> config;
+  // kStart, kRestart, kPowerOn: the instances' start offsets (none: all
+  // at once, or as the host's timing profile draws them).
+  std::vector<InstanceStartOffset> instance_starts;
   std::string Describe(const class Simulation& sim) const;
 };
 
@@ -302,7 +315,7 @@ class Simulation {
   void SettleHostTimers() const;
   // Timing profiles (issue 21): the start op's start, delayed by the host's
   // start-up time; a deadline's wake-up delay.
-  void RequestStart(Time now, int host);
+  void RequestStart(Time now, int host, const std::vector<InstanceStartOffset>& instance_starts);
   Duration ProfileWakeup(Host& h, Time deadline);
   // Drops one reference to in-flight frame `slot` (a delivery done or
   // abandoned, or an advert memo moving on); frees it at the last.

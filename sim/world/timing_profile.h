@@ -104,10 +104,16 @@ struct TimingProfile {
   // How late every other timer (master-down, preempt delay, GARP batches,
   // ...) is acted on.
   Distribution timer_wakeup;
+  // keepalived starts a daemon's instances one after another (its
+  // vrrp_init_state() loop: each instance's address clean-up and
+  // notifications) and arms their timers after the loop: each instance in
+  // configuration order enters its first state this much after the one
+  // before (Daemon::Start's offsets). 0: all in one instant.
+  Distribution instance_gap;
 
   bool ideal() const {
     return startup.zero() && startup_gap.zero() && operation_delay.zero() && stop_delay.zero() &&
-           check_delay.zero() && advert_delay.zero() && timer_wakeup.zero();
+           check_delay.zero() && advert_delay.zero() && timer_wakeup.zero() && instance_gap.zero();
   }
   // Delays some timer (advert, script run or other): Simulation draws per
   // deadline.

@@ -76,6 +76,37 @@ def startup_samples(path):
     return startup, gaps
 
 
+def instance_gap_samples(path):
+    """Per start of a daemon of several instances, the gaps between its
+    instances' first notifications in configuration order (keepalived's start
+    loop, issue 18), in µs."""
+    with open(path) as f:
+        d = json.load(f)
+    out = []
+    for run in d.get("runs", []):
+        names = {h["name"]: [i["name"] for i in h.get("instances", [])] for h in run.get("hosts", [])}
+        events = run.get("events", [])
+        for k, e in enumerate(events):
+            words = e.get("detail", "").split()
+            if e.get("kind") != "operation" or len(words) < 2 or \
+                    words[0] not in ("start", "power-on", "restart"):
+                continue
+            host = words[1]
+            order = names.get(host, [])
+            if len(order) < 2:
+                continue
+            first = {}
+            for x in events[k + 1:]:
+                if x["t"] > e["t"] + 2000000:
+                    break
+                if (x.get("kind") == "transition" and x.get("host") == host
+                        and x.get("from") == "INIT" and x.get("to") != "STOP"):
+                    first.setdefault(x.get("instance"), x["t"])
+            if all(n in first for n in order):
+                out += [first[b] - first[a] for a, b in zip(order, order[1:])]
+    return out
+
+
 SILENCING = re.compile(r"(crash|power-off|block|pause|partition)\b")
 
 
@@ -187,6 +218,15 @@ def main():
                            "later ones as the gap to the one before (startup_gap)")
     rec.setdefault("samples", {})["startup"] = len(samples)
     rec["samples"]["startup_gap"] = len(gaps)
+    igaps = []
+    for t in a.traces:
+        igaps += instance_gap_samples(t)
+    if len(igaps) >= 10:
+        profile["instance_gap"] = quantiles(igaps)
+        rec["instance_gap_from"] = (
+            f"{len(igaps)} starts of daemons of several instances in the traces: the gaps between "
+            "their instances' first notifications, in configuration order")
+        rec["samples"]["instance_gap"] = len(igaps)
     ops = []
     for t in a.traces:
         ops += operation_samples(t)

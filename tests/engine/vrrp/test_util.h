@@ -200,6 +200,10 @@ class Harness {
   void Start(Time t) {
     Record(t, [&](Actions* a) { d_.Start(t, a); });
   }
+  // Start with per-instance start offsets (Daemon::Start's second form).
+  void Start(Time t, std::vector<Duration> offsets) {
+    Record(t, [&](Actions* a) { d_.Start(t, offsets, a); });
+  }
   void Stop(Time t) {
     Record(t, [&](Actions* a) { d_.Stop(t, a); });
   }

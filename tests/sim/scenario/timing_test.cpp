@@ -395,3 +395,73 @@ TEST(SeedEnsemble, AFailingSeedIsNamed) {
 
 }  // namespace
 }  // namespace vsim
+
+namespace vsim {
+namespace {
+
+// A node of two instances (VI_1, VI_2), the second with VIP .101.
+std::string TwoInstances(const std::string& top) {
+  std::string inst;
+  for (int k = 1; k <= 2; ++k)
+    inst += "      vrrp_instance VI_" + std::to_string(k) +
+            " {\n"
+            "          interface eth0\n"
+            "          virtual_router_id " +
+            std::to_string(50 + k) +
+            "\n"
+            "          priority 100\n"
+            "          advert_int 1\n"
+            "          virtual_ipaddress {\n"
+            "              10.0.0." +
+            std::to_string(99 + k) +
+            "/24\n"
+            "          }\n"
+            "      }\n";
+  return "name: t\nduration: 10s\n" + top +
+         "nodes:\n  - name: node1\n    address: 10.0.0.1\n    config: |\n" + inst;
+}
+
+Time FirstOf(const RunResult& r, int instance, vrrp::State to) {
+  for (const auto& e : r.events)
+    if (e.kind == TraceKind::kTransition && e.instance == instance && e.to == to) return e.t;
+  return -1;
+}
+
+// instance_gap (issue 18): the second instance comes up a draw after the
+// first, and both time out MDI after the second's start (keepalived arms
+// every timer after its start loop).
+TEST(Timing, InstanceGapStartsInstancesApart) {
+  const Scenario sc = Load(TwoInstances("timing:\n  instance_gap: 7ms\n"));
+  ASSERT_TRUE(sc.timing);
+  const RunResult r = RunScenario(sc);
+  EXPECT_EQ(FirstOf(r, 0, vrrp::State::kBackup), 0);
+  EXPECT_EQ(FirstOf(r, 1, vrrp::State::kBackup), 7000);
+  EXPECT_EQ(FirstOf(r, 0, vrrp::State::kMaster), 7000 + 3609375);
+  EXPECT_EQ(FirstOf(r, 1, vrrp::State::kMaster), 7000 + 3609375);
+  // Without it, both in one instant.
+  const RunResult plain = RunScenario(Load(TwoInstances("")));
+  EXPECT_EQ(FirstOf(plain, 1, vrrp::State::kBackup), 0);
+  EXPECT_EQ(FirstOf(plain, 0, vrrp::State::kMaster), 3609375);
+}
+
+// The built-in profile has it (from the golden recordings' two-instance
+// daemons).
+TEST(Timing, MeasuredHasAnInstanceGap) {
+  auto m = MeasuredProfile();
+  ASSERT_TRUE(m);
+  EXPECT_FALSE(m->instance_gap.zero());
+}
+
+// A start's instance offsets (as conformance alignment sets them) start the
+// named instances apart; an unknown name is ignored.
+TEST(Timing, NodeInstanceStartsStartInstancesApart) {
+  Scenario sc = Load(TwoInstances(""));
+  sc.nodes[0].instance_starts = {{"VI_2", 4000}, {"VI_9", 1000}};
+  const RunResult r = RunScenario(sc);
+  EXPECT_EQ(FirstOf(r, 0, vrrp::State::kBackup), 0);
+  EXPECT_EQ(FirstOf(r, 1, vrrp::State::kBackup), 4000);
+  EXPECT_EQ(FirstOf(r, 0, vrrp::State::kMaster), 4000 + 3609375);
+}
+
+}  // namespace
+}  // namespace vsim
