@@ -23,6 +23,18 @@ Scenario Load(const std::string& rel) {
   return *load.scenario;
 }
 
+// The runs of a trace file in the source tree (`rel` from its root).
+std::vector<RunResult> LoadRuns(const std::string& rel) {
+  const std::string path = kSrc + "/" + rel;
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in) << path;
+  std::ostringstream text;
+  text << in.rdbuf();
+  TraceRead read = ReadTraceJson(text.str(), path);
+  EXPECT_TRUE(read.ok()) << path;
+  return std::move(read.runs);
+}
+
 // The first transition of `host` into `state` (index into events).
 std::size_t FindTransition(const RunResult& r, const std::string& host, vrrp::State state,
                            std::size_t nth = 0) {
@@ -132,22 +144,17 @@ TEST(Conform, Ipv4AndIpv6VipChangesOfOneInstantMayComeInEitherOrder) {
 // simulated at 26.507 s); now all three runs conform, node2's win included.
 TEST(Conform, DualStackInstanceStartStaggerIsAligned) {
   const Scenario sc = Load("scenarios/ipv6/dual-stack.yaml");
-  const std::string path = kSrc + "/tests/data/conformance/ipv6-dual-stack-instance-stagger.json";
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  const TraceRead read = ReadTraceJson(text.str(), path);
-  ASSERT_TRUE(read.ok());
-  ASSERT_EQ(read.runs.size(), 3u);
-  const ConformReport rep = Conform(sc, read.runs);
+  const std::vector<RunResult> runs =
+      LoadRuns("tests/data/conformance/ipv6-dual-stack-instance-stagger.json");
+  ASSERT_EQ(runs.size(), 3u);
+  const ConformReport rep = Conform(sc, runs);
   EXPECT_TRUE(rep.passed) << FormatConformText(rep);
   ASSERT_EQ(rep.runs.size(), 3u);
   for (const auto& r : rep.runs) EXPECT_TRUE(r.passed) << FormatConformText(rep);
   // The aligned simulation of run 1 has node2 win at 7.28 s, as it did.
   std::vector<std::string> notes;
-  const RunResult aligned = RunScenario(AlignScenario(sc, read.runs[0], &notes));
-  const RunResult& real = read.runs[0];
+  const RunResult aligned = RunScenario(AlignScenario(sc, runs[0], &notes));
+  const RunResult& real = runs[0];
   auto first_master = [](const RunResult& r) {
     for (const TraceEvent& e : r.events)
       if (e.kind == TraceKind::kTransition && e.to == vrrp::State::kMaster)
@@ -162,21 +169,17 @@ TEST(Conform, DualStackInstanceStartStaggerIsAligned) {
 // notification, as the alignment did before) run 1 diverges as it did.
 TEST(Conform, DualStackWithoutInstanceStartsDiverges) {
   const Scenario sc = Load("scenarios/ipv6/dual-stack.yaml");
-  const std::string path = kSrc + "/tests/data/conformance/ipv6-dual-stack-instance-stagger.json";
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  const TraceRead read = ReadTraceJson(text.str(), path);
-  ASSERT_TRUE(read.ok());
+  const std::vector<RunResult> runs =
+      LoadRuns("tests/data/conformance/ipv6-dual-stack-instance-stagger.json");
+  ASSERT_FALSE(runs.empty());
   std::vector<std::string> notes;
-  Scenario a = AlignScenario(sc, read.runs[0], &notes);
+  Scenario a = AlignScenario(sc, runs[0], &notes);
   for (auto& n : a.nodes) n.instance_starts.clear();
   for (auto& op : a.timeline) op.instance_starts.clear();
   ConformOptions o;
   o.align_inputs = false;
   const RunResult nominal = RunScenario(sc);
-  const ConformReport rep = CompareRuns(nominal, {RunScenario(a)}, {read.runs[0]}, o);
+  const ConformReport rep = CompareRuns(nominal, {RunScenario(a)}, {runs[0]}, o);
   EXPECT_FALSE(rep.passed);
   ASSERT_NE(rep.first(), nullptr);
   EXPECT_NE(rep.first()->what.find("node2 transition #3 (VI_6 MASTER): simulated at 26.506999s, "
@@ -194,15 +197,10 @@ TEST(Conform, DualStackWithoutInstanceStartsDiverges) {
 // after the aligned simulation's (tolerance 100 ms) - same sequence.
 TEST(Conform, DualStackLoad10RecordingDivergesOnTimeOnly) {
   const Scenario sc = Load("scenarios/ipv6/dual-stack.yaml");
-  const std::string path = kSrc + "/tests/data/conformance/ipv6-dual-stack-load10.json";
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  const TraceRead read = ReadTraceJson(text.str(), path);
-  ASSERT_TRUE(read.ok());
-  ASSERT_EQ(read.runs.size(), 3u);
-  const ConformReport rep = Conform(sc, read.runs);
+  const std::vector<RunResult> runs =
+      LoadRuns("tests/data/conformance/ipv6-dual-stack-load10.json");
+  ASSERT_EQ(runs.size(), 3u);
+  const ConformReport rep = Conform(sc, runs);
   ASSERT_EQ(rep.runs.size(), 3u);
   EXPECT_FALSE(rep.runs[0].passed);
   EXPECT_FALSE(rep.runs[1].passed);
