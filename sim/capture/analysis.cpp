@@ -1,8 +1,10 @@
 #include "sim/capture/analysis.h"
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <set>
 
 #include "sim/capture/pcap_source.h"
 #include "sim/core/time_text.h"
@@ -85,6 +87,16 @@ void CaptureAnalysis::Warn(std::uint64_t packet, std::string text) {
   if (warnings.size() < kMaxWarnings) warnings.emplace_back(packet, std::move(text));
 }
 
+void CaptureAnalysis::NoteSourceMac(IpAddress src, std::uint64_t mac) {
+  if (mac == 0) return;
+  auto [it, fresh] = source_macs.try_emplace(src);
+  if (fresh) {
+    it->second.mac = mac;
+  } else if (it->second.mac != mac) {
+    it->second.several = true;
+  }
+}
+
 Time Clock::Relative(std::int64_t ts_us, std::uint64_t packet, CaptureAnalysis* a) {
   if (start_ < 0) start_ = ts_us;
   Time t = ts_us - start_;
@@ -119,6 +131,8 @@ bool AnalyzeCaptureFile(const std::string& path, CaptureAnalysis* out, std::stri
   RawPacket raw;
   std::uint64_t n = 0;
   Time t = 0;
+  IpAddress last_src;  // the last advert's source and MAC, noted already
+  std::uint64_t last_mac = 0;
   for (;;) {
     const auto st = src->Next(&raw, &why);
     if (st == PcapSource::Status::kEnd) break;
@@ -135,6 +149,12 @@ bool AnalyzeCaptureFile(const std::string& path, CaptureAnalysis* out, std::stri
       frame.problem += " (only " + std::to_string(raw.bytes.size()) + " of " +
                        std::to_string(raw.wire_length) + " bytes captured: snap length)";
     obs.OnFrame(t, n, frame);
+    if (frame.kind == FrameKind::kVrrp && frame.vrrp.error == vrrp::DecodeError::kNone &&
+        (frame.src_mac != last_mac || !(frame.vrrp.advert.src == last_src))) {
+      last_src = frame.vrrp.advert.src;
+      last_mac = frame.src_mac;
+      out->NoteSourceMac(last_src, last_mac);
+    }
   }
   obs.Finish(t, n);
   out->start_us = clock.start();
@@ -214,7 +234,7 @@ void WriteCaptureText(const CaptureAnalysis& a, std::ostream& out, bool timeline
         out << TimelineLine(e) << "\n";
   }
   if (!a.groups.empty()) {
-    out << "\nper VRID:\n";
+    out << "\nper group (VRID and address family):\n";
     for (const auto& g : a.groups) {
       out << "  " << GroupName(g.domain, g.family, g.vrid) << ": sources";
       for (const auto& s : g.sources) out << ' ' << s.ToString();
@@ -339,23 +359,58 @@ RunResult ObservedRun(const CaptureAnalysis& a) {
   run.observed = true;
   run.duration = a.duration;
   run.events_processed = a.counts.packets;
-  // Hosts: every source, ascending; instances: its groups, in group order.
-  std::map<IpAddress, int> host_of;
-  for (const auto& g : a.groups)
-    for (const auto& s : g.sources) host_of.emplace(s, 0);
-  int next = 0;
-  for (auto& [ip, index] : host_of) {
-    index = next++;
-    HostInfo h;
-    h.name = ip.ToString();
-    run.hosts.push_back(h);
+  // Sources, ascending (IPv4 before IPv6), with the groups they advertised in.
+  std::map<IpAddress, std::vector<std::size_t>> groups_of;
+  for (std::size_t i = 0; i < a.groups.size(); ++i)
+    for (const auto& s : a.groups[i].sources) groups_of[s].push_back(i);
+  // Sources that advertised from one MAC are one node: keepalived (without
+  // use_vmac) sends its IPv4 and IPv6 adverts from the interface's own MAC.
+  // Not tied: a source without a MAC (raw IP captures), one seen from two
+  // MACs (which node it is the capture does not say: a moved address, a
+  // bond failing over, or two nodes claiming it), one from a VRRP virtual MAC
+  // (use_vmac: every MASTER of the VRID sends from it), and sources that
+  // share a group (two routers of one VRID on one box: two hosts, or the
+  // host would hold one instance name twice).
+  std::map<std::uint64_t, std::vector<IpAddress>> by_mac;  // sources ascending
+  for (const auto& [s, gs] : groups_of) {
+    const auto m = a.source_macs.find(s);
+    if (m == a.source_macs.end() || m->second.several || m->second.mac == 0 ||
+        IsVrrpVirtualMac(m->second.mac))
+      continue;
+    by_mac[m->second.mac].push_back(s);
   }
-  // (A source is one family: an IPv4 and an IPv6 instance of one node are
-  // two hosts here, the capture does not tie them together.)
+  std::map<IpAddress, IpAddress> lowest;  // a tied source -> its host's lowest source
+  for (const auto& [mac, sources] : by_mac) {
+    if (sources.size() < 2) continue;
+    std::set<std::size_t> seen;
+    bool apart = true;
+    for (const auto& s : sources)
+      for (const std::size_t g : groups_of[s]) apart = seen.insert(g).second && apart;
+    if (!apart) continue;
+    for (const auto& s : sources) lowest.emplace(s, sources.front());
+  }
+  // Hosts in the order of their lowest source; named by it, or by their
+  // sources joined with " + " (ascending: IPv4 first) when there are several.
+  std::map<IpAddress, int> host_of;
+  for (const auto& [s, gs] : groups_of) {
+    const auto l = lowest.find(s);
+    if (l == lowest.end() || l->second == s) {
+      host_of[s] = static_cast<int>(run.hosts.size());
+      HostInfo h;
+      h.name = s.ToString();
+      run.hosts.push_back(h);
+    } else {
+      const int index = host_of.at(l->second);  // lower: placed already
+      host_of[s] = index;
+      run.hosts[static_cast<std::size_t>(index)].name += " + " + s.ToString();
+    }
+  }
+  // Instances: a host's groups, in group order (a source is of one family,
+  // so (source, domain, VRID) is one group).
   std::map<std::tuple<IpAddress, Domain, int>, int> instance_of;
   for (const auto& g : a.groups)
     for (const auto& s : g.sources) {
-      HostInfo& h = run.hosts[host_of[s]];
+      HostInfo& h = run.hosts[static_cast<std::size_t>(host_of[s])];
       instance_of[{s, g.domain, g.vrid}] = static_cast<int>(h.instances.size());
       h.instances.push_back(GroupName(g.domain, g.family, g.vrid));
       h.vrids.push_back(g.vrid);
@@ -419,6 +474,8 @@ RunResult ObservedRun(const CaptureAnalysis& a) {
     iv.end = sb.to;
     for (const auto& s : sb.sources) iv.hosts.push_back(host(s));
     std::sort(iv.hosts.begin(), iv.hosts.end());
+    // (Sources of one group are never one host; kept as a guard.)
+    iv.hosts.erase(std::unique(iv.hosts.begin(), iv.hosts.end()), iv.hosts.end());
     iv.masters = true;
     run.split_brain.push_back(iv);
   }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -31,8 +32,19 @@ struct CaptureAnalysis {
   std::vector<ObservedSplitBrain> split_brains;
   std::vector<Observer::GroupInfo> groups;
   std::uint64_t alerts = 0;
+  // The link layer's source address (Ethernet / SLL) of each advert source:
+  // the first nonzero one its adverts came from, `several` once they came
+  // from another too. What ties a node's IPv4 and IPv6 sources into one host
+  // in the observed trace (ObservedRun); in no other output.
+  struct SourceMac {
+    std::uint64_t mac = 0;
+    bool several = false;
+  };
+  std::map<vrrp::IpAddress, SourceMac> source_macs;
 
   void Warn(std::uint64_t packet, std::string text);
+  // An advert from `src` came from link-layer address `mac` (0: none known).
+  void NoteSourceMac(vrrp::IpAddress src, std::uint64_t mac);
 };
 
 // Feeds one raw packet's time to the analysis: `t` relative to the first
@@ -70,9 +82,18 @@ std::string JsonEscape(const std::string& text);
 // One event as a JSON object on one line (watch --format json).
 std::string EventJsonLine(const ObservedEvent& e);
 
+// True for a VRRP virtual router MAC (00:00:5e:00:01:XX for IPv4,
+// 00:00:5e:00:02:XX for IPv6): keepalived with use_vmac advertises from it,
+// and so does every node that becomes MASTER of that VRID.
+constexpr bool IsVrrpVirtualMac(std::uint64_t mac) {
+  return (mac >> 8) == 0x00005e0001 || (mac >> 8) == 0x00005e0002;
+}
+
 // The observed trace (docs/trace-format.md, "Observed traces"): hosts are
 // the advertising sources, one instance per group (VRID and family) they
-// advertised.
+// advertised; sources that advertised from the same (nonzero, not virtual)
+// MAC, in no common group, are one host (a dual-stack node's IPv4 address
+// and IPv6 link-local address).
 RunResult ObservedRun(const CaptureAnalysis& a);
 
 }  // namespace vsim::capture

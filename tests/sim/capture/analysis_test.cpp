@@ -362,8 +362,147 @@ TEST_F(CaptureFile, RealDualStackCaptureKeepsTheFamiliesApart) {
              tag + "vrid 41 IPv6  unsolicited NA fd00:250:1::41",
              "  " + tag + "vrid 15: sources 10.250.0.15\n",
              "  " + tag + "vrid 41 IPv6: sources fe80::ff:fefa:41\n",
+             std::string("\nper group (VRID and address family):\n"),
          })
       EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+    // Two MACs: two nodes, two hosts, as before.
+    const RunResult run = ObservedRun(a);
+    ASSERT_EQ(run.hosts.size(), 2u);
+    EXPECT_EQ(run.hosts[0].name, "10.250.0.15");
+    EXPECT_EQ(run.hosts[1].name, "fe80::ff:fefa:41");
+  }
+}
+
+// The observed trace's hosts for `v`.
+RunResult RunOf(const std::string& path, std::vector<Pkt> v) {
+  SortByTime(&v);
+  test::WritePcap(path, v);
+  CaptureAnalysis a;
+  std::string error;
+  EXPECT_TRUE(AnalyzeCaptureFile(path, &a, &error)) << error;
+  return ObservedRun(a);
+}
+
+std::vector<std::string> HostNames(const RunResult& run) {
+  std::vector<std::string> names;
+  for (const auto& h : run.hosts) names.push_back(h.name);
+  return names;
+}
+
+TEST_F(CaptureFile, DualStackNodeFromOneMacIsOneHost) {
+  // keepalived 2.2.7's IPv4 (v3_mcast_adv1: 10.250.0.15, VRID 15) and IPv6
+  // (v3_ip6_mcast: fe80::ff:fefa:41, VRID 41) adverts, both from one MAC,
+  // as one dual-stack node sends them.
+  std::vector<Pkt> v;
+  AddReal(&v, "v3_mcast_adv1", kMac41, 0, -1, 8);
+  AddReal(&v, "ipv6/v3_ip6_mcast", kMac41, 300'000, -1, 8);
+  AddReal(&v, "ipv6/na_v3_ip6_mcast", kMac41, 300'000);
+  const RunResult run = RunOf(Path("dual.pcap"), v);
+  ASSERT_EQ(run.hosts.size(), 1u);
+  EXPECT_EQ(run.hosts[0].name, "10.250.0.15 + fe80::ff:fefa:41");
+  EXPECT_EQ(run.hosts[0].instances, (std::vector<std::string>{"vrid 15", "vrid 41 IPv6"}));
+  EXPECT_EQ(run.hosts[0].vrids, (std::vector<int>{15, 41}));
+  int masters = 0;
+  for (const auto& e : run.events) {
+    if (e.kind != TraceKind::kTransition) continue;
+    EXPECT_EQ(e.host, 0);
+    EXPECT_EQ(e.instance, e.vrid == 15 ? 0 : 1);
+    masters += e.to == vrrp::State::kMaster;
+  }
+  EXPECT_EQ(masters, 2);
+  EXPECT_TRUE(run.split_brain.empty());
+  const std::string json = TraceJson(run);
+  const TraceRead back = ReadTraceJson(json, "observed.json");
+  ASSERT_TRUE(back.ok()) << (back.diagnostics.empty() ? "" : back.diagnostics[0].ToString());
+  EXPECT_EQ(TraceJson(back.runs[0]), json);
+}
+
+TEST_F(CaptureFile, TwoDualStackNodesAreTwoHostsAndSplitBrainMapsToThem) {
+  // Node 1: the real dual-stack frames from kMacA; node 2 (kMacB) advertises
+  // the same two groups at once: a split brain in each, between the hosts.
+  std::vector<Pkt> v;
+  AddReal(&v, "v3_mcast_adv1", kMacA, 0, -1, 8);
+  AddReal(&v, "ipv6/v3_ip6_mcast", kMacA, 300'000, -1, 8);
+  const std::vector<vrrp::Ipv4> vip4 = {vrrp::Ipv4(10, 250, 1, 15)};
+  const std::vector<vrrp::IpAddress> vip6 = {*vrrp::IpAddress::Parse("fd00:250:1::41")};
+  for (int s = 0; s <= 5; ++s) {
+    v.push_back({kEpoch + 500'000 + s * 1'000'000,
+                 EthVrrp(Advert("10.250.0.3", 15, 90, 1, vip4, 3), kMacB)});
+    v.push_back({kEpoch + 600'000 + s * 1'000'000,
+                 EthVrrp(test::Advert6("fe80::3", 41, 90, 1, vip6), kMacB)});
+  }
+  const RunResult run = RunOf(Path("two.pcap"), v);
+  // Ordered by their lowest source: 10.250.0.3 < 10.250.0.15.
+  EXPECT_EQ(HostNames(run),
+            (std::vector<std::string>{"10.250.0.3 + fe80::3", "10.250.0.15 + fe80::ff:fefa:41"}));
+  ASSERT_EQ(run.split_brain.size(), 2u);
+  for (const auto& sb : run.split_brain) EXPECT_EQ(sb.hosts, (std::vector<int>{0, 1}));
+  for (const auto& e : run.events)
+    if (e.kind == TraceKind::kTransition) {
+      EXPECT_EQ(e.host, e.priority == 90 ? 0 : 1) << e.detail;
+    }
+}
+
+TEST_F(CaptureFile, SourcesAreNotTiedByAVirtualMacTwoMacsOrAShareGroup) {
+  const std::vector<vrrp::Ipv4> vip4 = {vrrp::Ipv4(10, 250, 1, 15)};
+  const std::vector<vrrp::IpAddress> vip6 = {*vrrp::IpAddress::Parse("fd00:250:1::41")};
+  auto v4 = [&](const char* src, std::uint64_t mac, int s) {
+    return Pkt{kEpoch + s * 1'000'000, EthVrrp(Advert(src, 15, 100, 1, vip4, 3), mac)};
+  };
+  auto v6 = [&](const char* src, std::uint64_t mac, int s) {
+    return Pkt{kEpoch + 200'000 + s * 1'000'000,
+               EthVrrp(test::Advert6(src, 41, 100, 1, vip6), mac)};
+  };
+  // use_vmac: IPv4 and IPv6 adverts from VRRP virtual MACs (any MASTER of
+  // the VRID sends from them), here even the same one.
+  for (const std::uint64_t vmac : {0x00005e00010fULL, 0x00005e000229ULL}) {
+    std::vector<Pkt> v;
+    for (int s = 0; s < 3; ++s) {
+      v.push_back(v4("10.250.0.15", vmac, s));
+      v.push_back(v6("fe80::ff:fefa:41", vmac, s));
+    }
+    EXPECT_EQ(HostNames(RunOf(Path("vmac.pcap"), v)),
+              (std::vector<std::string>{"10.250.0.15", "fe80::ff:fefa:41"}));
+  }
+  // The IPv4 source shows from two MACs: which node it is, is not known.
+  {
+    std::vector<Pkt> v;
+    for (int s = 0; s < 3; ++s) {
+      v.push_back(v4("10.250.0.15", s == 2 ? kMacB : kMacA, s));
+      v.push_back(v6("fe80::ff:fefa:41", kMacA, s));
+    }
+    EXPECT_EQ(HostNames(RunOf(Path("moved.pcap"), v)),
+              (std::vector<std::string>{"10.250.0.15", "fe80::ff:fefa:41"}));
+  }
+  // Two IPv4 sources of VRID 15 and an IPv6 one, all from one MAC: two
+  // routers of one group are two hosts, so none is tied.
+  {
+    std::vector<Pkt> v;
+    for (int s = 0; s < 3; ++s) {
+      v.push_back(v4("10.250.0.15", kMacA, s));
+      v.push_back(v4("10.250.0.16", kMacA, s));
+      v.push_back(v6("fe80::ff:fefa:41", kMacA, s));
+    }
+    EXPECT_EQ(HostNames(RunOf(Path("shared.pcap"), v)),
+              (std::vector<std::string>{"10.250.0.15", "10.250.0.16", "fe80::ff:fefa:41"}));
+  }
+  // Raw IP (no MAC at all): one host per source.
+  {
+    std::vector<Pkt> v;
+    for (int s = 0; s < 3; ++s) {
+      v.push_back(
+          {kEpoch + s * 1'000'000, vrrp::EncodeIpv4(Advert("10.250.0.15", 15, 100, 1, vip4, 3))});
+      v.push_back({kEpoch + 200'000 + s * 1'000'000,
+                   vrrp::EncodeIpv6(test::Advert6("fe80::ff:fefa:41", 41, 100, 1, vip6))});
+    }
+    SortByTime(&v);
+    test::WritePcap(Path("raw.pcap"), v, DLT_RAW);
+    CaptureAnalysis a;
+    std::string error;
+    ASSERT_TRUE(AnalyzeCaptureFile(Path("raw.pcap"), &a, &error)) << error;
+    EXPECT_EQ(a.counts.vrrp, 6u);
+    EXPECT_EQ(HostNames(ObservedRun(a)),
+              (std::vector<std::string>{"10.250.0.15", "fe80::ff:fefa:41"}));
   }
 }
 
