@@ -1204,7 +1204,7 @@ struct Daemon::Impl {
     for (InstanceRuntime& v : insts) {
       if (v.sands != kNever) continue;  // deferred
       StartInstance(v, v.group >= 0 && group_faulted[v.group],
-                    v.group >= 0 && group_pending[v.group]);
+                    v.group >= 0 && group_pending[v.group], init_end);
     }
     // vrrp_init_script() comes after the whole loop (and vrrp_init_sands).
     for (std::size_t s = 0; s < scripts.size(); ++s) {
@@ -1221,7 +1221,8 @@ struct Daemon::Impl {
     v.own_fault = ComputeFault(v, nullptr);
     v.pending = ComputePending(v);
     const bool grouped = v.group >= 0;
-    StartInstance(v, grouped && GroupHasFault(v.group), grouped && GroupPending(v.group));
+    StartInstance(v, grouped && GroupHasFault(v.group), grouped && GroupPending(v.group),
+                  InitLoopEnd());
   }
 
   // Starts every deferred instance now (a stop or reload while the start
@@ -1261,7 +1262,9 @@ struct Daemon::Impl {
   }
 
   // R4, R42, R43, R71.
-  void StartInstance(InstanceRuntime& v, bool group_faulted, bool group_pending) {
+  // `loop_end`: InitLoopEnd(), which Start knows without a pass over the
+  // instances per instance started.
+  void StartInstance(InstanceRuntime& v, bool group_faulted, bool group_pending, Time loop_end) {
     if (v.own_fault) {
       std::vector<std::string> reasons;
       ComputeFault(v, &reasons);
@@ -1287,7 +1290,7 @@ struct Daemon::Impl {
       return;
     }
     v.state = State::kBackup;
-    const Time base = std::max(BackupBase(), InitLoopEnd());
+    const Time base = std::max(BackupBase(), loop_end);
     if (v.wantstate == State::kMaster && v.base_priority == 255) {
       // R4.3: BACKUP in name only; the 1 µs timer makes it MASTER at once.
       v.ms_down_timer = 1;
@@ -1445,7 +1448,8 @@ struct Daemon::Impl {
         v.pending = ComputePending(v);
         const bool grouped = v.group >= 0;
         if (grouped && v.base_priority != 255) v.wantstate = State::kBackup;
-        StartInstance(v, grouped && GroupHasFault(v.group), grouped && GroupPending(v.group));
+        StartInstance(v, grouped && GroupHasFault(v.group), grouped && GroupPending(v.group),
+                      InitLoopEnd());
       }
     }
     // Every script runs again at once (keepalived kills and restarts them).
