@@ -5,6 +5,7 @@
 #include "engine/daemon.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <string>
 #include <utility>
@@ -237,21 +238,42 @@ struct Daemon::Impl {
     timer_tree.Reset(static_cast<int>(insts.size()));
     top_exact = true;
     lazy_tree = insts.size() >= kLazyTreeFrom;
-    vrid_index.assign(256, {});
-    for (const InstanceRuntime& v : insts) vrid_index[v.cfg->vrid & 0xff].push_back(v.index);
+    std::array<int, 256> count{};
+    for (const InstanceRuntime& v : insts) ++count[v.cfg->vrid & 0xff];
     vrid_one.assign(256, -1);
+    vrid_several.clear();
     for (const InstanceRuntime& v : insts) {
-      int& one = vrid_one[v.cfg->vrid & 0xff];
-      one = one == -1 ? v.index : -2;
+      const int vrid = v.cfg->vrid & 0xff;
+      int& one = vrid_one[vrid];
+      if (count[vrid] == 1) {
+        one = v.index;
+      } else if (one == -1) {  // the first of several: its count, then all of them
+        one = -2 - static_cast<int>(vrid_several.size());
+        vrid_several.push_back(count[vrid]);
+        for (const InstanceRuntime& w : insts)
+          if ((w.cfg->vrid & 0xff) == vrid) vrid_several.push_back(w.index);
+      }
     }
   }
 
-  // Instances by VRID, configuration order: the receive path looks only at
-  // the instances that can match.
-  std::vector<std::vector<int>> vrid_index;
-  // Per VRID: its only instance, -1 = none, -2 = several (see vrid_index).
-  // One load for the usual configuration, where a VRID names one instance.
+  // The instances a received advert can be for, by its VRID: the receive
+  // path looks at no other.
+  // REQUIRES: Build() since the last change of insts.
+  std::span<const int> VridInstances(int vrid) const {
+    const int& one = vrid_one[static_cast<std::size_t>(vrid)];
+    if (one >= 0) return {&one, 1};
+    if (one == -1) return {};
+    const std::size_t at = static_cast<std::size_t>(-2 - one);
+    return {&vrid_several[at + 1], static_cast<std::size_t>(vrid_several[at])};
+  }
+  // Per VRID: its only instance; -1: none; -2 - k: several, listed at
+  // vrid_several[k] as their count and then their indices, in configuration
+  // order. One load for the usual configuration, where a VRID names one
+  // instance, and no per-VRID vectors: 256 of them were 6 KiB to zero, copy
+  // and free with every daemon and snapshot, a quarter of the explorer's L1
+  // misses.
   std::vector<int> vrid_one;
+  std::vector<int> vrid_several;
 
   // An instance's earliest deadline and which of its three it is (the tie
   // order of TimerTree::Set).
@@ -839,10 +861,8 @@ struct Daemon::Impl {
   // `ifindex` >= 0: the receiving interface as the first of the host's
   // interfaces with its name (compared as integers); else `ifname`.
   int Demux(const VrrpAdvert& a, int ifindex, std::string_view ifname) const {
-    const int one = vrid_one[a.vrid];
-    if (one == -1) return -1;
-    const std::span<const int> candidates = one >= 0 ? std::span<const int>(&vrid_one[a.vrid], 1)
-                                                     : std::span<const int>(vrid_index[a.vrid]);
+    const std::span<const int> candidates = VridInstances(a.vrid);
+    if (candidates.empty()) return -1;
     const bool mcast = a.dst.is_multicast();
     int fallback = -1;
     int first_unicast = -1;
@@ -1741,7 +1761,7 @@ void Daemon::AppendState(Time now, StateKeyWriter* out, std::uint64_t settled) c
   // (InstanceRuntime::quick and its copies of configuration fields (version
   // to ipv6, down_timer_adverts, preempt_delay, garp_master_refresh),
   // like cfg, follow from the configuration: not encoded; nor is Impl's
-  // vrid_one, like vrid_index, nor lazy_tree; nor top_exact and next_exact, which say
+  // vrid_one and vrid_several, nor lazy_tree; nor top_exact and next_exact, which say
   // whether the timer tree's stale leaves have been refiled: the deadlines
   // are the instances', encoded, and NextDeadlineWithout settles first.)
   static_assert(sizeof(InstanceRuntime) == 512 && sizeof(ScriptRuntime) == 48 &&
